@@ -1,0 +1,237 @@
+package luabind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// The error classes Lua scripts see, modelled on Python's OSError family.
+// Each class names its parent; is() walks up this chain.
+var errorParents = map[string]string{
+	"OSError":                "",
+	"ConnectionError":        "OSError",
+	"BrokenPipeError":        "ConnectionError",
+	"ConnectionAbortedError": "ConnectionError",
+	"ConnectionRefusedError": "ConnectionError",
+	"ConnectionResetError":   "ConnectionError",
+	"BlockingIOError":        "OSError",
+	"TimeoutError":           "OSError",
+	"FileNotFoundError":      "OSError",
+	"FileExistsError":        "OSError",
+	"PermissionError":        "OSError",
+	"gaierror":               "OSError",
+	"KeyboardInterrupt":      "",
+}
+
+// errnoClass maps an errno to its class, as Python's PyErr_SetFromErrno does.
+func errnoClass(e syscall.Errno) string {
+	switch e {
+	case syscall.EPIPE, syscall.ESHUTDOWN:
+		return "BrokenPipeError"
+	case syscall.ECONNABORTED:
+		return "ConnectionAbortedError"
+	case syscall.ECONNREFUSED:
+		return "ConnectionRefusedError"
+	case syscall.ECONNRESET:
+		return "ConnectionResetError"
+	case syscall.EAGAIN, syscall.EALREADY, syscall.EINPROGRESS:
+		return "BlockingIOError"
+	case syscall.ETIMEDOUT:
+		return "TimeoutError"
+	case syscall.ENOENT:
+		return "FileNotFoundError"
+	case syscall.EEXIST:
+		return "FileExistsError"
+	case syscall.EACCES, syscall.EPERM:
+		return "PermissionError"
+	}
+	return "OSError"
+}
+
+// strerror is C's strerror text for e: Go's lower-case text with a capital,
+// which is what Python prints.
+func strerror(e syscall.Errno) string {
+	s := e.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// isA reports whether class is want or one of its descendants.
+func isA(class, want string) bool {
+	for c := class; c != ""; c = errorParents[c] {
+		if c == want {
+			return true
+		}
+	}
+	return false
+}
+
+// errorMeta builds the metatable shared by all error values.
+func (rt *Runtime) errorMeta() *lua.LTable {
+	L := rt.L
+	mt := L.NewTypeMetatable("sockplay.error")
+	methods := L.NewTable()
+	methods.RawSetString("is", L.NewFunction(errorIs))
+	mt.RawSetString("__index", methods)
+	mt.RawSetString("__tostring", L.NewFunction(errorToString))
+	return mt
+}
+
+// newError makes an error value: a table {name=, errno=, strerror=,
+// where=} with the error metatable. errno noErrno means none (Python's None).
+func newError(L *lua.LState, class string, errno int, msg string) *lua.LTable {
+	t := L.CreateTable(0, 5)
+	t.RawSetString("name", lua.LString(class))
+	if errno != noErrno {
+		t.RawSetString("errno", lua.LNumber(errno))
+	}
+	t.RawSetString("strerror", lua.LString(msg))
+	if w := L.Where(1); w != "" {
+		t.RawSetString("where", lua.LString(w))
+	}
+	L.SetMetatable(t, L.GetTypeMetatable("sockplay.error"))
+	return t
+}
+
+// noErrno marks an error without errno (Python's errno None).
+const noErrno = -1 << 31
+
+// errorValue converts a Go error from the network stack into a Lua error
+// value: class and errno from syscall.Errno, never from message text.
+func errorValue(L *lua.LState, err error) *lua.LTable {
+	var errno syscall.Errno
+	var dnsErr *net.DNSError
+	var addrErr *net.AddrError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return newError(L, "KeyboardInterrupt", noErrno, "interrupted")
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return newError(L, "TimeoutError", noErrno, "timed out")
+	case errors.As(err, &errno):
+		return newError(L, errnoClass(errno), int(errno), strerror(errno))
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsNotFound {
+			return newError(L, "gaierror", -2, "Name or service not known") // EAI_NONAME
+		}
+		return newError(L, "gaierror", -3, "Temporary failure in name resolution") // EAI_AGAIN
+	case errors.As(err, &addrErr):
+		return newError(L, "gaierror", -2, addrErr.Error())
+	case errors.Is(err, os.ErrClosed):
+		return newError(L, "OSError", int(syscall.EBADF), strerror(syscall.EBADF))
+	}
+	return newError(L, "OSError", noErrno, err.Error())
+}
+
+// raise raises err (a Go error) as a Lua error value.
+func raise(L *lua.LState, err error) int {
+	L.Error(errorValue(L, err), 0)
+	return 0
+}
+
+// raiseErrno raises an OSError of errno's class.
+func raiseErrno(L *lua.LState, e syscall.Errno) int {
+	L.Error(newError(L, errnoClass(e), int(e), strerror(e)), 0)
+	return 0
+}
+
+// err:is(name | class) -> boolean   (true if err is that class or a subclass)
+func errorIs(L *lua.LState) int {
+	t := L.CheckTable(1)
+	var want string
+	switch v := L.Get(2).(type) {
+	case lua.LString:
+		want = string(v)
+	case *lua.LTable:
+		want = lua.LVAsString(v.RawGetString("name"))
+	default:
+		L.ArgError(2, "class name or class expected, got "+L.Get(2).Type().String())
+	}
+	if _, known := errorParents[want]; !known {
+		L.ArgError(2, fmt.Sprintf("unknown error class %q", want))
+	}
+	L.Push(lua.LBool(isA(lua.LVAsString(t.RawGetString("name")), want)))
+	return 1
+}
+
+// tostring(err) -> "ConnectionRefusedError: [Errno 111] Connection refused"
+func errorToString(L *lua.LState) int {
+	L.Push(lua.LString(errorText(L.CheckTable(1))))
+	return 1
+}
+
+func errorText(t *lua.LTable) string {
+	name := lua.LVAsString(t.RawGetString("name"))
+	msg := lua.LVAsString(t.RawGetString("strerror"))
+	if n, ok := t.RawGetString("errno").(lua.LNumber); ok {
+		return fmt.Sprintf("%s: [Errno %d] %s", name, int(n), msg)
+	}
+	return name + ": " + msg
+}
+
+// isErrorValue reports whether v is one of our error tables.
+func isErrorValue(L *lua.LState, v lua.LValue) (*lua.LTable, bool) {
+	t, ok := v.(*lua.LTable)
+	if !ok || L.GetMetatable(t) != L.GetTypeMetatable("sockplay.error") {
+		return nil, false
+	}
+	return t, true
+}
+
+// openErrorClasses exposes the classes as socket.OSError etc. (tables with
+// a name), so err:is(socket.ConnectionError) reads like Python's except.
+func (rt *Runtime) openErrorClasses(mod *lua.LTable) {
+	L := rt.L
+	for name := range errorParents {
+		c := L.NewTable()
+		c.RawSetString("name", lua.LString(name))
+		mod.RawSetString(name, c)
+	}
+	// Python's aliases.
+	mod.RawSetString("error", mod.RawGetString("OSError"))
+	mod.RawSetString("timeout", mod.RawGetString("TimeoutError"))
+}
+
+// ErrorKind says how a run ended with an error.
+type ErrorKind int
+
+const (
+	RuntimeError ErrorKind = iota // an uncaught Lua error
+	SyntaxError                   // the script does not compile
+	Interrupted                   // cancelled (Ctrl-C)
+	Exit                          // os.exit(code) with a non-zero code
+)
+
+// Error is how a run reports failure to Go.
+type Error struct {
+	Kind      ErrorKind
+	Msg       string // "file:line: message", as the runner prints it
+	Class     string // for Lua error values: "ConnectionRefusedError", ...
+	Errno     int    // 0 if none
+	Hint      string // a one-line hint for common beginner errors, or ""
+	Traceback string // Lua stack traceback, if known
+	Code      int    // for Exit
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func syntaxError(chunk string, err error) *Error {
+	msg := err.Error()
+	var apiErr *lua.ApiError
+	if errors.As(err, &apiErr) {
+		msg = lua.LVAsString(apiErr.Object)
+	}
+	msg = strings.TrimSpace(msg)
+	if !strings.HasPrefix(msg, chunk) {
+		msg = chunk + ": " + msg
+	}
+	return &Error{Kind: SyntaxError, Msg: msg}
+}

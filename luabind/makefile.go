@@ -1,0 +1,236 @@
+package luabind
+
+import (
+	"bytes"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// sockFile is what sock:makefile() returns: buffered reading (read,
+// readline, lines) and writing (write, flush) over a stream socket, as
+// Python's socket.makefile. Reads wait like recv, with the socket's timeout.
+type sockFile struct {
+	s      *Socket
+	rbuf   []byte // received, not yet handed out
+	eof    bool
+	wbuf   bytes.Buffer
+	closed bool
+}
+
+const fileMetaName = "sockplay.sockfile"
+
+func (rt *Runtime) openMakefile() {
+	L := rt.L
+	mt := L.NewTypeMetatable(fileMetaName)
+	mt.RawSetString("__index", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"read":     fileRead,
+		"readline": fileReadline,
+		"lines":    fileLines,
+		"write":    fileWrite,
+		"flush":    fileFlush,
+		"close":    fileClose,
+	}))
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		f := checkFile(L, "file:__tostring")
+		L.Push(lua.LString("<socket file of " + f.s.repr(L) + ">"))
+		return 1
+	}))
+}
+
+// sock:makefile(mode?) -> file   (mode "r", "w" or "rw"; the file has read, readline, lines, write, flush, close)
+func (rt *Runtime) sockMakefile(L *lua.LState) int {
+	s := checkSocket(L, "sock:makefile")
+	mode := "r"
+	if L.Get(2) != lua.LNil {
+		mode = stringArg(L, 2, "sock:makefile", "mode")
+	}
+	switch mode {
+	case "r", "w", "rw", "wr", "rb", "wb", "rwb":
+	default:
+		argError(L, 2, "sock:makefile", "mode must be \"r\", \"w\" or \"rw\", got "+mode)
+	}
+	ud := L.NewUserData()
+	ud.Value = &sockFile{s: s}
+	L.SetMetatable(ud, L.GetTypeMetatable(fileMetaName))
+	L.Push(ud)
+	return 1
+}
+
+func checkFile(L *lua.LState, fname string) *sockFile {
+	ud, ok := L.Get(1).(*lua.LUserData)
+	if ok {
+		if f, ok := ud.Value.(*sockFile); ok {
+			return f
+		}
+	}
+	L.RaiseError("bad self to '%s' (socket file expected, got %s; use a colon: f:%s(...))",
+		fname, typeName(L.Get(1)), fname[len("file:"):])
+	return nil
+}
+
+func checkOpenFile(L *lua.LState, fname string) *sockFile {
+	f := checkFile(L, fname)
+	if f.closed {
+		L.RaiseError("%s: I/O operation on closed file", fname)
+	}
+	if f.s.closed() {
+		raiseErrno(L, 9) // EBADF
+	}
+	return f
+}
+
+// fill receives more data into rbuf; false at end of stream.
+func (f *sockFile) fill(L *lua.LState) bool {
+	if f.eof {
+		return false
+	}
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	n, _, err := f.s.recvInto(L, *bp, 0, false)
+	if err != nil {
+		raise(L, err)
+	}
+	if n == 0 {
+		f.eof = true
+		return false
+	}
+	f.rbuf = append(f.rbuf, (*bp)[:n]...)
+	return true
+}
+
+// line returns the next line including its "\n" ("" at end of stream; the
+// last line may lack the newline).
+func (f *sockFile) line(L *lua.LState) string {
+	start := 0
+	for {
+		if i := bytes.IndexByte(f.rbuf[start:], '\n'); i >= 0 {
+			line := string(f.rbuf[:start+i+1])
+			f.rbuf = f.rbuf[start+i+1:]
+			return line
+		}
+		start = len(f.rbuf)
+		if !f.fill(L) {
+			line := string(f.rbuf)
+			f.rbuf = nil
+			return line
+		}
+	}
+}
+
+// file:read(n?) -> data   (n bytes, fewer only at end of stream; no n: everything until the peer closes)
+func fileRead(L *lua.LState) int {
+	f := checkOpenFile(L, "file:read")
+	n := -1
+	switch v := L.Get(2).(type) {
+	case lua.LNumber:
+		n = intArg(L, 2, "file:read", "size")
+	case lua.LString:
+		if v != "a" && v != "*a" {
+			argError(L, 2, "file:read", "size must be a number, \"a\" or nil")
+		}
+	case *lua.LNilType:
+	default:
+		argError(L, 2, "file:read", "size must be a number, got "+typeName(v))
+	}
+	for n < 0 || len(f.rbuf) < n {
+		if !f.fill(L) {
+			break
+		}
+	}
+	if n < 0 || n > len(f.rbuf) {
+		n = len(f.rbuf)
+	}
+	L.Push(lua.LString(f.rbuf[:n]))
+	f.rbuf = f.rbuf[n:]
+	return 1
+}
+
+// file:readline() -> line   (with its "\n"; "" at end of stream, as in Python)
+func fileReadline(L *lua.LState) int {
+	f := checkOpenFile(L, "file:readline")
+	L.Push(lua.LString(f.line(L)))
+	return 1
+}
+
+// file:lines() -> iterator   (for line in f:lines() do ... end; lines without "\n" or "\r\n", as Lua's)
+func fileLines(L *lua.LState) int {
+	f := checkOpenFile(L, "file:lines")
+	L.Push(L.NewFunction(func(L *lua.LState) int {
+		if f.closed {
+			L.RaiseError("file:lines: I/O operation on closed file")
+		}
+		line := f.line(L)
+		if line == "" {
+			L.Push(lua.LNil)
+			return 1
+		}
+		line = trimNewline(line)
+		L.Push(lua.LString(line))
+		return 1
+	}))
+	return 1
+}
+
+func trimNewline(s string) string {
+	if len(s) > 0 && s[len(s)-1] == '\n' {
+		s = s[:len(s)-1]
+		if len(s) > 0 && s[len(s)-1] == '\r' {
+			s = s[:len(s)-1]
+		}
+	}
+	return s
+}
+
+// file:write(data, ...) -> file   (buffered; flush() sends)
+func fileWrite(L *lua.LState) int {
+	f := checkOpenFile(L, "file:write")
+	for i := 2; i <= L.GetTop(); i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString:
+			f.wbuf.WriteString(string(v))
+		case lua.LNumber:
+			f.wbuf.WriteString(v.String())
+		default:
+			argError(L, i, "file:write", "string expected, got "+typeName(v))
+		}
+	}
+	// Keep memory bounded for long writers without a flush.
+	if f.wbuf.Len() >= 64*1024 {
+		f.flush(L)
+	}
+	L.Push(L.Get(1))
+	return 1
+}
+
+func (f *sockFile) flush(L *lua.LState) {
+	if f.wbuf.Len() == 0 {
+		return
+	}
+	// Copied: another task may write to f while this one waits to send.
+	data := bytes.Clone(f.wbuf.Bytes())
+	f.wbuf.Reset()
+	err := f.s.sendAll(L, data, 0)
+	if err != nil {
+		raise(L, err)
+	}
+}
+
+// file:flush()   (sends what write buffered)
+func fileFlush(L *lua.LState) int {
+	f := checkOpenFile(L, "file:flush")
+	f.flush(L)
+	return 0
+}
+
+// file:close()   (flushes; the socket itself stays open)
+func fileClose(L *lua.LState) int {
+	f := checkFile(L, "file:close")
+	if f.closed {
+		return 0
+	}
+	if !f.s.closed() {
+		f.flush(L)
+	}
+	f.closed = true
+	return 0
+}

@@ -1,0 +1,405 @@
+// Package luabind runs Lua scripts (gopher-lua) against Go's network stack.
+//
+// A Runtime owns one Lua state. Lua code runs only while holding the
+// runtime's lock; every blocking primitive (accept, recv, connect, sleep,
+// input, join, ...) releases the lock for its wait, so many tasks — the main
+// chunk, spawned tasks, REPL lines — share one state on their own goroutines
+// and any Lua construct (pcall, iterators, metamethods) may block safely.
+//
+// The package has no package-level mutable state: everything hangs off the
+// Runtime, and output goes only to the writers given in Options.
+package luabind
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Options configure a Runtime. Zero values are usable: no input, output
+// discarded.
+type Options struct {
+	Stdin  io.Reader // what input() and io.read read; nil: always end of input
+	Stdout io.Writer // print, io.write; nil: discarded
+	Stderr io.Writer // warnings and errors of spawned tasks; nil: discarded
+
+	// Modules are extra Lua modules written in Go: each loader is run once
+	// and what it returns becomes a global of that name, also available
+	// through require(name).
+	Modules map[string]lua.LGFunction
+
+	// Scripts is where RunScript finds bundled scripts by name ("tcp/echo_server"
+	// is Scripts' file "tcp/echo_server.lua"). nil: none.
+	Scripts fs.FS
+}
+
+// Runtime is one Lua state with the socket library, its tasks and sockets.
+// Its methods are safe for concurrent use.
+type Runtime struct {
+	opts   Options
+	stdout io.Writer
+	stderr io.Writer
+
+	gil     sync.Mutex // the runtime lock: Lua runs only while it is held
+	L       *lua.LState
+	current *task // the task holding gil (valid only while gil is held)
+
+	root       context.Context // parent of every task; cancelled by Close
+	rootCancel context.CancelFunc
+
+	mu       sync.Mutex // guards what follows, never held while waiting on gil
+	tasks    map[*task]struct{}
+	sockets  map[*Socket]struct{}
+	nextTask int
+	nextSock int
+	tasksWG  sync.WaitGroup
+	closed   bool
+
+	// guarded by gil
+	defaultTimeout time.Duration // < 0: none (blocking)
+	stdin          *lineReader
+	exitCode       int  // set by os.exit
+	exiting        bool // os.exit was called: the run ends
+}
+
+// New creates a runtime with the socket library and the helpers of the
+// playground (input, sleep, spawn) installed as globals.
+func New(opts Options) *Runtime {
+	rt := &Runtime{
+		opts:           opts,
+		stdout:         opts.Stdout,
+		stderr:         opts.Stderr,
+		tasks:          map[*task]struct{}{},
+		sockets:        map[*Socket]struct{}{},
+		defaultTimeout: -1,
+	}
+	if rt.stdout == nil {
+		rt.stdout = io.Discard
+	}
+	if rt.stderr == nil {
+		rt.stderr = io.Discard
+	}
+	rt.root, rt.rootCancel = context.WithCancel(context.Background())
+	rt.stdin = newLineReader(opts.Stdin)
+	// Small stacks: a task then costs a few KiB instead of ~100 KiB, which
+	// matters for servers with a task per client.
+	rt.L = lua.NewState(lua.Options{
+		RegistrySize:        256,
+		RegistryMaxSize:     256 * 1024,
+		CallStackSize:       200,
+		MinimizeStackMemory: true,
+	})
+	rt.gil.Lock()
+	rt.openLibs()
+	rt.gil.Unlock()
+	return rt
+}
+
+func (rt *Runtime) openLibs() {
+	L := rt.L
+	openStrings(L)
+	rt.openBase()
+	rt.openSocket()
+	rt.openTasks()
+	for name, loader := range rt.opts.Modules {
+		rt.registerModule(name, loader)
+	}
+}
+
+// registerModule runs loader and makes its result a global and a
+// require-able module.
+func (rt *Runtime) registerModule(name string, loader lua.LGFunction) {
+	L := rt.L
+	L.Push(L.NewFunction(loader))
+	L.Call(0, 1)
+	mod := L.Get(-1)
+	L.Pop(1)
+	L.SetGlobal(name, mod)
+	loaded := L.GetField(L.Get(lua.RegistryIndex), "_LOADED")
+	if t, ok := loaded.(*lua.LTable); ok {
+		t.RawSetString(name, mod)
+	}
+}
+
+// Stdout returns the writer print writes to.
+func (rt *Runtime) Stdout() io.Writer { return rt.stdout }
+
+// Stderr returns the writer for diagnostics.
+func (rt *Runtime) Stderr() io.Writer { return rt.stderr }
+
+// RunFile runs a Lua file with args in the global arg (arg[0] is the path).
+// It returns when the file and every task it spawned have finished, on an
+// uncaught error (then the remaining tasks are cancelled), or when ctx is
+// cancelled. Every socket the run opened is closed before it returns.
+func (rt *Runtime) RunFile(ctx context.Context, filename string, args []string) error {
+	src, err := os.ReadFile(filename)
+	if err != nil {
+		return fmt.Errorf("cannot read script: %w", err)
+	}
+	return rt.run(ctx, filename, string(src), filename, args)
+}
+
+// RunString runs Lua source code; name is used in error messages.
+func (rt *Runtime) RunString(ctx context.Context, name, code string, args []string) error {
+	return rt.run(ctx, name, code, name, args)
+}
+
+// RunScript runs a bundled script by name, e.g. "tcp/echo_server".
+func (rt *Runtime) RunScript(ctx context.Context, name string, args []string) error {
+	src, err := ReadScript(rt.opts.Scripts, name)
+	if err != nil {
+		return err
+	}
+	return rt.run(ctx, name+".lua", string(src), name, args)
+}
+
+// ReadScript returns the source of bundled script name ("tcp/echo_server"
+// or "tcp/echo_server.lua") from fsys.
+func ReadScript(fsys fs.FS, name string) ([]byte, error) {
+	if fsys == nil {
+		return nil, fmt.Errorf("no bundled scripts in this runtime")
+	}
+	file := strings.TrimSuffix(path.Clean(name), ".lua") + ".lua"
+	src, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no bundled script named %q (see 'sockplay list')", name)
+		}
+		return nil, err
+	}
+	return src, nil
+}
+
+func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args []string) error {
+	if rt.isClosed() {
+		return errors.New("runtime is closed")
+	}
+	rt.gil.Lock()
+	fn, err := rt.L.Load(strings.NewReader(code), chunkName)
+	if err != nil {
+		rt.gil.Unlock()
+		return syntaxError(chunkName, err)
+	}
+	rt.setArgs(arg0, args)
+	rt.exitCode = 0
+	rt.exiting = false
+	rt.gil.Unlock()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Closing the runtime cancels a run in progress too.
+	stop := context.AfterFunc(rt.root, cancel)
+	defer stop()
+
+	main := rt.newTask(ctx, ctx, fn, nil)
+	main.isMain = true
+	main.runCancel = cancel
+	main.start()
+	<-main.done
+	if main.err == nil {
+		// As Python waits for non-daemon threads: the run goes on while
+		// spawned tasks do.
+		rt.waitTasks(ctx)
+	}
+	interrupted := ctx.Err() != nil || main.interrupted
+	cancel()
+	rt.tasksWG.Wait()
+	rt.closeSockets()
+
+	rt.gil.Lock()
+	defer rt.gil.Unlock()
+	switch {
+	case rt.exiting:
+		if rt.exitCode == 0 {
+			return nil
+		}
+		return &Error{Kind: Exit, Code: rt.exitCode, Msg: fmt.Sprintf("exit status %d", rt.exitCode)}
+	case main.err != nil && !main.interrupted:
+		return rt.describe(main.err)
+	case interrupted:
+		return &Error{Kind: Interrupted, Msg: "interrupted"}
+	}
+	return nil
+}
+
+// waitTasks returns when every task has ended or ctx is done.
+func (rt *Runtime) waitTasks(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		rt.tasksWG.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+func (rt *Runtime) setArgs(arg0 string, args []string) {
+	L := rt.L
+	t := L.NewTable()
+	t.RawSetInt(0, lua.LString(arg0))
+	for i, a := range args {
+		t.RawSetInt(i+1, lua.LString(a))
+	}
+	L.SetGlobal("arg", t)
+}
+
+// Cancel interrupts every task of the runtime: blocked calls return, busy
+// loops stop. The runtime stays usable.
+func (rt *Runtime) Cancel() {
+	rt.mu.Lock()
+	for t := range rt.tasks {
+		t.cancel()
+	}
+	rt.mu.Unlock()
+}
+
+// Close cancels everything, waits for the tasks to end and closes every
+// socket. The runtime cannot be used afterwards.
+func (rt *Runtime) Close() error {
+	rt.mu.Lock()
+	if rt.closed {
+		rt.mu.Unlock()
+		return nil
+	}
+	rt.closed = true
+	rt.mu.Unlock()
+	rt.rootCancel()
+	rt.Cancel()
+	rt.tasksWG.Wait()
+	rt.closeSockets()
+	rt.stdin.close()
+	rt.gil.Lock()
+	rt.L.Close()
+	rt.gil.Unlock()
+	return nil
+}
+
+func (rt *Runtime) isClosed() bool {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.closed
+}
+
+// closeSockets closes every socket still open; gopher-lua runs no __gc, so
+// this is what keeps a run from leaking descriptors.
+func (rt *Runtime) closeSockets() {
+	rt.mu.Lock()
+	socks := make([]*Socket, 0, len(rt.sockets))
+	for s := range rt.sockets {
+		socks = append(socks, s)
+	}
+	rt.mu.Unlock()
+	rt.gil.Lock()
+	defer rt.gil.Unlock()
+	for _, s := range socks {
+		s.fd = -1
+		s.closeFD()
+	}
+}
+
+// OpenSockets reports how many sockets the runtime holds open.
+func (rt *Runtime) OpenSockets() int {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return len(rt.sockets)
+}
+
+// ExitCode is the status passed to os.exit by the last run (0 if none).
+func (rt *Runtime) ExitCode() int {
+	rt.gil.Lock()
+	defer rt.gil.Unlock()
+	return rt.exitCode
+}
+
+// lineReader hands out lines of the runtime's input. A goroutine does the
+// reading so a wait for input can be cancelled; a line read after its
+// caller gave up is kept for the next call.
+type lineReader struct {
+	r       *bufio.Reader
+	req     chan struct{}
+	lines   chan lineResult
+	turn    chan struct{} // one reader at a time; holds pending
+	pending bool          // a request is out
+	once    sync.Once
+	stop    chan struct{}
+}
+
+type lineResult struct {
+	line string
+	ok   bool
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	lr := &lineReader{stop: make(chan struct{}), turn: make(chan struct{}, 1)}
+	if r != nil {
+		lr.r = bufio.NewReader(r)
+	}
+	return lr
+}
+
+// readLine blocks until a line, end of input, or ctx. Called without the
+// runtime lock.
+func (lr *lineReader) readLine(ctx context.Context) (string, bool, error) {
+	if lr.r == nil {
+		return "", false, nil
+	}
+	select {
+	case lr.turn <- struct{}{}:
+	case <-ctx.Done():
+		return "", false, ctx.Err()
+	}
+	defer func() { <-lr.turn }()
+	lr.once.Do(func() {
+		lr.req = make(chan struct{}, 1)
+		lr.lines = make(chan lineResult, 1)
+		go lr.loop()
+	})
+	if !lr.pending {
+		lr.pending = true
+		lr.req <- struct{}{}
+	}
+	select {
+	case res := <-lr.lines:
+		lr.pending = false
+		return res.line, res.ok, nil
+	case <-ctx.Done():
+		return "", false, ctx.Err()
+	}
+}
+
+func (lr *lineReader) loop() {
+	for {
+		select {
+		case <-lr.req:
+		case <-lr.stop:
+			return
+		}
+		line, err := lr.r.ReadString('\n')
+		res := lineResult{line: strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), ok: err == nil || line != ""}
+		select {
+		case lr.lines <- res:
+		case <-lr.stop:
+			return
+		}
+	}
+}
+
+func (lr *lineReader) close() {
+	select {
+	case <-lr.stop:
+	default:
+		close(lr.stop)
+	}
+}

@@ -1,0 +1,513 @@
+package luabind
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+)
+
+// The socket module: Python's socket functions and constants. It is the
+// global `socket` and require("socket"); calling the module itself, as in
+// Python's `from socket import *; socket(AF_INET, SOCK_DGRAM)`, makes a socket.
+
+type option struct {
+	name       string
+	level, opt int
+}
+
+// knownOptions are the socket options scripts may get and set, exported as
+// constants of the same name.
+var knownOptions = []option{
+	{"SO_REUSEADDR", unix.SOL_SOCKET, unix.SO_REUSEADDR},
+	{"SO_REUSEPORT", unix.SOL_SOCKET, unix.SO_REUSEPORT},
+	{"SO_BROADCAST", unix.SOL_SOCKET, unix.SO_BROADCAST},
+	{"SO_KEEPALIVE", unix.SOL_SOCKET, unix.SO_KEEPALIVE},
+	{"SO_RCVBUF", unix.SOL_SOCKET, unix.SO_RCVBUF},
+	{"SO_SNDBUF", unix.SOL_SOCKET, unix.SO_SNDBUF},
+	{"SO_ERROR", unix.SOL_SOCKET, unix.SO_ERROR},
+	{"SO_TYPE", unix.SOL_SOCKET, unix.SO_TYPE},
+	{"SO_ACCEPTCONN", unix.SOL_SOCKET, unix.SO_ACCEPTCONN},
+	{"SO_LINGER", unix.SOL_SOCKET, unix.SO_LINGER},
+	{"SO_RCVLOWAT", unix.SOL_SOCKET, unix.SO_RCVLOWAT},
+	{"SO_SNDLOWAT", unix.SOL_SOCKET, unix.SO_SNDLOWAT},
+	{"SO_OOBINLINE", unix.SOL_SOCKET, unix.SO_OOBINLINE},
+	{"SO_DONTROUTE", unix.SOL_SOCKET, unix.SO_DONTROUTE},
+	{"TCP_NODELAY", unix.IPPROTO_TCP, unix.TCP_NODELAY},
+	{"TCP_MAXSEG", unix.IPPROTO_TCP, unix.TCP_MAXSEG},
+	{"TCP_KEEPIDLE", unix.IPPROTO_TCP, unix.TCP_KEEPIDLE},
+	{"TCP_KEEPINTVL", unix.IPPROTO_TCP, unix.TCP_KEEPINTVL},
+	{"TCP_KEEPCNT", unix.IPPROTO_TCP, unix.TCP_KEEPCNT},
+	{"TCP_QUICKACK", unix.IPPROTO_TCP, unix.TCP_QUICKACK},
+	{"IP_TTL", unix.IPPROTO_IP, unix.IP_TTL},
+	{"IP_TOS", unix.IPPROTO_IP, unix.IP_TOS},
+	{"IP_MULTICAST_TTL", unix.IPPROTO_IP, unix.IP_MULTICAST_TTL},
+	{"IP_MULTICAST_LOOP", unix.IPPROTO_IP, unix.IP_MULTICAST_LOOP},
+	{"IPV6_V6ONLY", unix.IPPROTO_IPV6, unix.IPV6_V6ONLY},
+	{"IPV6_UNICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS},
+}
+
+var intConstants = map[string]int{
+	"AF_INET": unix.AF_INET, "AF_INET6": unix.AF_INET6, "AF_UNIX": unix.AF_UNIX, "AF_UNSPEC": unix.AF_UNSPEC,
+	"SOCK_STREAM": unix.SOCK_STREAM, "SOCK_DGRAM": unix.SOCK_DGRAM,
+	"SOL_SOCKET": unix.SOL_SOCKET, "IPPROTO_TCP": unix.IPPROTO_TCP, "IPPROTO_UDP": unix.IPPROTO_UDP,
+	"IPPROTO_IP": unix.IPPROTO_IP, "IPPROTO_IPV6": unix.IPPROTO_IPV6,
+	"SHUT_RD": unix.SHUT_RD, "SHUT_WR": unix.SHUT_WR, "SHUT_RDWR": unix.SHUT_RDWR,
+	"MSG_PEEK": unix.MSG_PEEK, "MSG_WAITALL": unix.MSG_WAITALL, "MSG_DONTWAIT": unix.MSG_DONTWAIT,
+	"MSG_OOB": unix.MSG_OOB, "MSG_TRUNC": unix.MSG_TRUNC,
+	"SOMAXCONN": unix.SOMAXCONN,
+	"AI_PASSIVE": 1, "AI_CANONNAME": 2, "AI_NUMERICHOST": 4,
+}
+
+func (rt *Runtime) openSocket() {
+	L := rt.L
+	rt.openAddr()
+	rt.openSocketMeta()
+	rt.openMakefile()
+	mod := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"socket":            rt.socketNew,
+		"create_connection": rt.socketCreateConnection,
+		"create_server":     rt.socketCreateServer,
+		"socketpair":        rt.socketSocketpair,
+		"getaddrinfo":       rt.socketGetaddrinfo,
+		"gethostname":       socketGethostname,
+		"gethostbyname":     rt.socketGethostbyname,
+		"getdefaulttimeout": rt.socketGetdefaulttimeout,
+		"setdefaulttimeout": rt.socketSetdefaulttimeout,
+		"htons":             socketHtons,
+		"ntohs":             socketHtons,
+		"htonl":             socketHtonl,
+		"ntohl":             socketHtonl,
+		"inet_aton":         socketInetAton,
+		"inet_ntoa":         socketInetNtoa,
+		"inet_pton":         socketInetPton,
+		"inet_ntop":         socketInetNtop,
+	})
+	for name, v := range intConstants {
+		mod.RawSetString(name, lua.LNumber(v))
+	}
+	for _, o := range knownOptions {
+		mod.RawSetString(o.name, lua.LNumber(o.opt))
+	}
+	rt.openErrorClasses(mod)
+	mt := L.NewTable()
+	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
+		L.Remove(1) // the module itself
+		return rt.socketNew(L)
+	}))
+	L.SetMetatable(mod, mt)
+	L.SetGlobal("socket", mod)
+	if loaded, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADED").(*lua.LTable); ok {
+		loaded.RawSetString("socket", mod)
+	}
+}
+
+// socket.socket(family?, type?, proto?) -> sock   (defaults AF_INET, SOCK_STREAM, 0; also socket.socket{family=, type=})
+func (rt *Runtime) socketNew(L *lua.LState) int {
+	family, typ, proto := unix.AF_INET, unix.SOCK_STREAM, 0
+	const fname = "socket.socket"
+	if opts, ok := L.Get(1).(*lua.LTable); ok {
+		// Python's keyword form: socket(type=SOCK_DGRAM)
+		get := func(key string, def int) int {
+			switch v := opts.RawGetString(key).(type) {
+			case lua.LNumber:
+				return int(v)
+			case *lua.LNilType:
+				return def
+			default:
+				argError(L, 1, fname, key+" must be a number, got "+typeName(v))
+			}
+			return def
+		}
+		family, typ, proto = get("family", family), get("type", typ), get("proto", proto)
+	} else {
+		family = optIntArg(L, 1, fname, "family", family)
+		typ = optIntArg(L, 2, fname, "type", typ)
+		proto = optIntArg(L, 3, fname, "proto", proto)
+	}
+	if _, ok := familyNames[family]; !ok {
+		argError(L, 1, fname, fmt.Sprintf("unsupported family %d (use AF_INET, AF_INET6 or AF_UNIX)", family))
+	}
+	if typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM {
+		argError(L, 2, fname, fmt.Sprintf("unsupported type %d (use SOCK_STREAM or SOCK_DGRAM)", typ))
+	}
+	s, err := rt.openSocketFD(family, typ, proto)
+	if err != nil {
+		return raise(L, err)
+	}
+	rt.pushSocket(L, s)
+	return 1
+}
+
+func (rt *Runtime) openSocketFD(family, typ, proto int) (*Socket, error) {
+	fd, err := unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	return rt.newSocket(fd, family, typ, proto), nil
+}
+
+// socket.create_connection(address, timeout?) -> sock   (a connected TCP socket; tries each address of the host)
+func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
+	const fname = "socket.create_connection"
+	spec, used := checkAddr(L, 1, unix.AF_INET, fname)
+	timeout := rt.defaultTimeout
+	if L.GetTop() > used {
+		timeout = durationArg(L, used+1, fname)
+	}
+	ips, err := rt.lookupAll(L, spec.host)
+	if err != nil {
+		return raise(L, err)
+	}
+	var lastErr error
+	for _, ip := range ips {
+		family := unix.AF_INET
+		var sa unix.Sockaddr = &unix.SockaddrInet4{Port: spec.port, Addr: ip.As4()}
+		if !ip.Is4() {
+			family = unix.AF_INET6
+			sa = &unix.SockaddrInet6{Port: spec.port, Addr: ip.As16()}
+		}
+		s, err := rt.openSocketFD(family, unix.SOCK_STREAM, 0)
+		if err != nil {
+			return raise(L, err)
+		}
+		s.timeout = timeout
+		if lastErr = s.connect(L, sa); lastErr == nil {
+			rt.pushSocket(L, s)
+			return 1
+		}
+		s.fd = -1
+		s.closeFD()
+		if rt.currentTask(L).ctx.Err() != nil {
+			break
+		}
+	}
+	return raise(L, lastErr)
+}
+
+// lookupAll resolves host to its addresses, IPv4 first, as getaddrinfo
+// orders them on a host without IPv6 routes.
+func (rt *Runtime) lookupAll(L *lua.LState, host string) ([]netip.Addr, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{ip.Unmap()}, nil
+	}
+	if host == "" {
+		return []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1})}, nil
+	}
+	t := rt.currentTask(L)
+	var ips []netip.Addr
+	var err error
+	rt.unlocked(t, func() { ips, err = net.DefaultResolver.LookupNetIP(t.ctx, "ip", host) })
+	if err != nil {
+		if t.ctx.Err() != nil {
+			return nil, t.ctx.Err()
+		}
+		return nil, err
+	}
+	var v4, v6 []netip.Addr
+	for _, ip := range ips {
+		if ip.Unmap().Is4() {
+			v4 = append(v4, ip.Unmap())
+		} else {
+			v6 = append(v6, ip)
+		}
+	}
+	return append(v4, v6...), nil
+}
+
+// socket.create_server(address, opts?) -> sock   (bound and listening; opts: family, backlog, reuse_port; sets SO_REUSEADDR)
+func (rt *Runtime) socketCreateServer(L *lua.LState) int {
+	const fname = "socket.create_server"
+	family, backlog, reusePort := unix.AF_INET, min(unix.SOMAXCONN, 128), false
+	opts, _ := L.Get(2).(*lua.LTable)
+	if opts == nil && L.Get(2) != lua.LNil {
+		if _, isNum := L.Get(2).(lua.LNumber); !isNum {
+			argError(L, 2, fname, "options table expected ({family=, backlog=, reuse_port=}), got "+typeName(L.Get(2)))
+		}
+	}
+	if opts != nil {
+		if v, ok := opts.RawGetString("family").(lua.LNumber); ok {
+			family = int(v)
+		}
+		if v, ok := opts.RawGetString("backlog").(lua.LNumber); ok {
+			backlog = int(v)
+		}
+		reusePort = lua.LVAsBool(opts.RawGetString("reuse_port"))
+	}
+	if _, ok := familyNames[family]; !ok {
+		argError(L, 2, fname, fmt.Sprintf("unsupported family %d", family))
+	}
+	spec, _ := checkAddr(L, 1, family, fname)
+	sa, err := rt.resolve(L, spec, family)
+	if err != nil {
+		return raise(L, err)
+	}
+	s, err := rt.openSocketFD(family, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return raise(L, err)
+	}
+	fail := func(err error) int {
+		s.fd = -1
+		s.closeFD()
+		return raise(L, err)
+	}
+	if family != unix.AF_UNIX {
+		// Python sets SO_REUSEADDR on POSIX so a restarted server can bind
+		// while old connections sit in TIME_WAIT.
+		if err := unix.SetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+			return fail(err)
+		}
+	}
+	if reusePort {
+		if err := unix.SetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+			return fail(err)
+		}
+	}
+	if err := unix.Bind(s.fd, sa); err != nil {
+		return fail(err)
+	}
+	if err := unix.Listen(s.fd, backlog); err != nil {
+		return fail(err)
+	}
+	rt.pushSocket(L, s)
+	return 1
+}
+
+// socket.socketpair(family?, type?) -> sock1, sock2   (two connected AF_UNIX sockets)
+func (rt *Runtime) socketSocketpair(L *lua.LState) int {
+	family := optIntArg(L, 1, "socket.socketpair", "family", unix.AF_UNIX)
+	typ := optIntArg(L, 2, "socket.socketpair", "type", unix.SOCK_STREAM)
+	if family != unix.AF_UNIX {
+		argError(L, 1, "socket.socketpair", "only AF_UNIX is supported")
+	}
+	if typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM {
+		argError(L, 2, "socket.socketpair", "type must be SOCK_STREAM or SOCK_DGRAM")
+	}
+	fds, err := unix.Socketpair(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return raise(L, err)
+	}
+	rt.pushSocket(L, rt.newSocket(fds[0], family, typ, 0))
+	rt.pushSocket(L, rt.newSocket(fds[1], family, typ, 0))
+	return 2
+}
+
+// socket.getaddrinfo(host, port, family?, type?, proto?, flags?) -> {{family, type, proto, canonname, sockaddr}, ...}
+func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
+	const fname = "socket.getaddrinfo"
+	var host string
+	switch v := L.Get(1).(type) {
+	case lua.LString:
+		host = string(v)
+	case *lua.LNilType:
+		host = "" // nil: loopback, or the wildcard with AI_PASSIVE
+	default:
+		argError(L, 1, fname, "host must be a string or nil, got "+typeName(v))
+	}
+	port := 0
+	switch v := L.Get(2).(type) {
+	case lua.LNumber:
+		port = intArg(L, 2, fname, "port")
+	case lua.LString:
+		p, err := net.LookupPort("tcp", string(v))
+		if err != nil {
+			return raise(L, &net.DNSError{Err: "Servname not supported", Name: string(v), IsNotFound: true})
+		}
+		port = p
+	case *lua.LNilType:
+	default:
+		argError(L, 2, fname, "port must be a number, string or nil, got "+typeName(v))
+	}
+	if port < 0 || port > 65535 {
+		argError(L, 2, fname, "port must be 0-65535")
+	}
+	family := optIntArg(L, 3, fname, "family", unix.AF_UNSPEC)
+	typ := optIntArg(L, 4, fname, "type", 0)
+	proto := optIntArg(L, 5, fname, "proto", 0)
+	flags := optIntArg(L, 6, fname, "flags", 0)
+
+	var ips []netip.Addr
+	if host == "" && L.Get(1) == lua.LNil {
+		if flags&1 != 0 { // AI_PASSIVE
+			ips = []netip.Addr{netip.IPv4Unspecified(), netip.IPv6Unspecified()}
+		} else {
+			ips = []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1}), netip.IPv6Loopback()}
+		}
+	} else {
+		var err error
+		if ips, err = rt.lookupAll(L, host); err != nil {
+			return raise(L, err)
+		}
+	}
+	types := []int{unix.SOCK_STREAM, unix.SOCK_DGRAM}
+	if typ != 0 {
+		types = []int{typ}
+	}
+	out := L.NewTable()
+	for _, ip := range ips {
+		f := unix.AF_INET
+		var sa unix.Sockaddr = &unix.SockaddrInet4{Port: port, Addr: ip.As4()}
+		if !ip.Is4() {
+			f = unix.AF_INET6
+			sa = &unix.SockaddrInet6{Port: port, Addr: ip.As16()}
+		}
+		if family != unix.AF_UNSPEC && family != f {
+			continue
+		}
+		for _, ty := range types {
+			p := proto
+			if p == 0 {
+				p = unix.IPPROTO_TCP
+				if ty == unix.SOCK_DGRAM {
+					p = unix.IPPROTO_UDP
+				}
+			}
+			e := L.CreateTable(5, 0)
+			e.RawSetInt(1, lua.LNumber(f))
+			e.RawSetInt(2, lua.LNumber(ty))
+			e.RawSetInt(3, lua.LNumber(p))
+			e.RawSetInt(4, lua.LString(""))
+			e.RawSetInt(5, newAddr(L, sa))
+			out.Append(e)
+		}
+	}
+	if out.Len() == 0 {
+		L.Error(newError(L, "gaierror", -9, "Address family for hostname not supported"), 0)
+	}
+	L.Push(out)
+	return 1
+}
+
+// socket.gethostname() -> name
+func socketGethostname(L *lua.LState) int {
+	name, err := os.Hostname()
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(lua.LString(name))
+	return 1
+}
+
+// socket.gethostbyname(name) -> "a.b.c.d"   (IPv4 only, as in Python)
+func (rt *Runtime) socketGethostbyname(L *lua.LState) int {
+	name := stringArg(L, 1, "socket.gethostbyname", "name")
+	ip, err := rt.lookupHost(L, name, unix.AF_INET)
+	if err != nil {
+		return raise(L, err)
+	}
+	if !ip.Unmap().Is4() {
+		L.Error(newError(L, "gaierror", -9, "Address family for hostname not supported"), 0)
+	}
+	L.Push(lua.LString(ip.Unmap().String()))
+	return 1
+}
+
+// socket.getdefaulttimeout() -> seconds | nil
+func (rt *Runtime) socketGetdefaulttimeout(L *lua.LState) int {
+	L.Push(durationValue(rt.defaultTimeout))
+	return 1
+}
+
+// socket.setdefaulttimeout(seconds | nil)   (the timeout of sockets created afterwards)
+func (rt *Runtime) socketSetdefaulttimeout(L *lua.LState) int {
+	rt.defaultTimeout = durationArg(L, 1, "socket.setdefaulttimeout")
+	return 0
+}
+
+func uintArg(L *lua.LState, n int, fname string, max uint64) uint64 {
+	v := intArgWide(L, n, fname)
+	if v < 0 || uint64(v) > max {
+		argError(L, n, fname, fmt.Sprintf("value must be 0-%d", max))
+	}
+	return uint64(v)
+}
+
+func intArgWide(L *lua.LState, n int, fname string) int64 {
+	f, ok := L.Get(n).(lua.LNumber)
+	if !ok || float64(f) != float64(int64(f)) {
+		argError(L, n, fname, "integer expected, got "+typeName(L.Get(n)))
+	}
+	return int64(f)
+}
+
+// socket.htons(x) -> x in network byte order   (also ntohs: the same swap)
+func socketHtons(L *lua.LState) int {
+	v := uint16(uintArg(L, 1, "socket.htons", 0xffff))
+	L.Push(lua.LNumber(v>>8 | v<<8))
+	return 1
+}
+
+// socket.htonl(x) -> x in network byte order   (also ntohl)
+func socketHtonl(L *lua.LState) int {
+	v := uint32(uintArg(L, 1, "socket.htonl", 0xffffffff))
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], v)
+	L.Push(lua.LNumber(binary.LittleEndian.Uint32(b[:])))
+	return 1
+}
+
+// socket.inet_aton("a.b.c.d") -> 4-byte string
+func socketInetAton(L *lua.LState) int {
+	s := stringArg(L, 1, "socket.inet_aton", "address")
+	ip, err := netip.ParseAddr(s)
+	if err != nil || !ip.Is4() {
+		L.Error(newError(L, "OSError", noErrno, "illegal IP address string passed to inet_aton"), 0)
+	}
+	b := ip.As4()
+	L.Push(lua.LString(b[:]))
+	return 1
+}
+
+// socket.inet_ntoa(4-byte string) -> "a.b.c.d"
+func socketInetNtoa(L *lua.LState) int {
+	s := stringArg(L, 1, "socket.inet_ntoa", "packed address")
+	if len(s) != 4 {
+		L.Error(newError(L, "OSError", noErrno, "packed IP wrong length for inet_ntoa"), 0)
+	}
+	L.Push(lua.LString(netip.AddrFrom4([4]byte([]byte(s))).String()))
+	return 1
+}
+
+// socket.inet_pton(family, text) -> packed bytes (4 or 16)
+func socketInetPton(L *lua.LState) int {
+	family := intArg(L, 1, "socket.inet_pton", "family")
+	s := stringArg(L, 2, "socket.inet_pton", "address")
+	ip, err := netip.ParseAddr(s)
+	switch {
+	case family == unix.AF_INET && err == nil && ip.Is4():
+		b := ip.As4()
+		L.Push(lua.LString(b[:]))
+	case family == unix.AF_INET6 && err == nil && ip.Is6() && ip.Zone() == "":
+		b := ip.As16()
+		L.Push(lua.LString(b[:]))
+	case family != unix.AF_INET && family != unix.AF_INET6:
+		return raiseErrno(L, unix.EAFNOSUPPORT)
+	default:
+		L.Error(newError(L, "OSError", noErrno, "illegal IP address string passed to inet_pton"), 0)
+	}
+	return 1
+}
+
+// socket.inet_ntop(family, packed) -> text
+func socketInetNtop(L *lua.LState) int {
+	family := intArg(L, 1, "socket.inet_ntop", "family")
+	s := stringArg(L, 2, "socket.inet_ntop", "packed address")
+	switch {
+	case family == unix.AF_INET && len(s) == 4:
+		L.Push(lua.LString(netip.AddrFrom4([4]byte([]byte(s))).String()))
+	case family == unix.AF_INET6 && len(s) == 16:
+		L.Push(lua.LString(netip.AddrFrom16([16]byte([]byte(s))).String()))
+	case family != unix.AF_INET && family != unix.AF_INET6:
+		return raiseErrno(L, unix.EAFNOSUPPORT)
+	default:
+		argError(L, 2, "socket.inet_ntop", "invalid length of packed IP address string")
+	}
+	return 1
+}
+
+var _ = time.Second

@@ -1,0 +1,447 @@
+package luabind
+
+import (
+	"fmt"
+	"strings"
+	"unsafe"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+)
+
+// The socket methods, as Python's socket object has them. Each raises an
+// error value (OSError and its subclasses) when the system call fails, and
+// an argument error on misuse.
+
+func (rt *Runtime) socketMethods() map[string]lua.LGFunction {
+	return map[string]lua.LGFunction{
+		"accept":      rt.sockAccept,
+		"bind":        rt.sockBind,
+		"listen":      rt.sockListen,
+		"connect":     rt.sockConnect,
+		"connect_ex":  rt.sockConnectEx,
+		"recv":        rt.sockRecv,
+		"recvfrom":    rt.sockRecvfrom,
+		"send":        rt.sockSend,
+		"sendall":     rt.sockSendall,
+		"sendto":      rt.sockSendto,
+		"getpeername": rt.sockGetpeername,
+		"getsockname": rt.sockGetsockname,
+		"getsockopt":  rt.sockGetsockopt,
+		"setsockopt":  rt.sockSetsockopt,
+		"settimeout":  rt.sockSettimeout,
+		"gettimeout":  rt.sockGettimeout,
+		"setblocking": rt.sockSetblocking,
+		"getblocking": rt.sockGetblocking,
+		"fileno":      rt.sockFileno,
+		"makefile":    rt.sockMakefile,
+		"shutdown":    rt.sockShutdown,
+		"close":       rt.sockClose,
+	}
+}
+
+func (rt *Runtime) openSocketMeta() {
+	L := rt.L
+	methods := rt.socketMethods()
+	fns := make(map[string]lua.LValue, len(methods))
+	for name, fn := range methods {
+		fns[name] = L.NewFunction(fn)
+	}
+	mt := L.NewTypeMetatable(sockMetaName)
+	// sock.family / sock.type / sock.proto are fields, everything else a
+	// method; an unknown name is nil, as for any Lua table.
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		s := checkAnySocket(L, "sock:__index")
+		key := L.Get(2)
+		if fn, ok := fns[lua.LVAsString(key)]; ok {
+			L.Push(fn)
+			return 1
+		}
+		switch key {
+		case lua.LString("family"):
+			L.Push(lua.LNumber(s.family))
+		case lua.LString("type"):
+			L.Push(lua.LNumber(s.typ))
+		case lua.LString("proto"):
+			L.Push(lua.LNumber(s.proto))
+		default:
+			L.Push(lua.LNil)
+		}
+		return 1
+	}))
+	mt.RawSetString("__tostring", L.NewFunction(rt.sockToString))
+}
+
+// sock:accept() -> conn, address   (waits for a client; conn is a new socket)
+func (rt *Runtime) sockAccept(L *lua.LState) int {
+	s := checkSocket(L, "sock:accept")
+	c, from, err := s.accept(L)
+	if err != nil {
+		return raise(L, err)
+	}
+	rt.pushSocket(L, c)
+	L.Push(newAddr(L, from))
+	return 2
+}
+
+// sock:bind(address)   (address: {host, port}, host, port, or a path for AF_UNIX)
+func (rt *Runtime) sockBind(L *lua.LState) int {
+	s := checkSocket(L, "sock:bind")
+	spec, _ := checkAddr(L, 2, s.family, "sock:bind")
+	sa, err := rt.resolve(L, spec, s.family)
+	if err != nil {
+		return raise(L, err)
+	}
+	if err := unix.Bind(s.fd, sa); err != nil {
+		return raise(L, err)
+	}
+	return 0
+}
+
+// sock:listen(backlog?)   (backlog: queued connections not yet accepted; default 128)
+func (rt *Runtime) sockListen(L *lua.LState) int {
+	s := checkSocket(L, "sock:listen")
+	backlog := optIntArg(L, 2, "sock:listen", "backlog", min(unix.SOMAXCONN, 128))
+	if backlog < 0 {
+		backlog = 0
+	}
+	if s.typ != unix.SOCK_STREAM {
+		return raiseErrno(L, unix.EOPNOTSUPP)
+	}
+	if err := unix.Listen(s.fd, backlog); err != nil {
+		return raise(L, err)
+	}
+	return 0
+}
+
+func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) error {
+	spec, _ := checkAddr(L, 2, s.family, fname)
+	sa, err := rt.resolve(L, spec, s.family)
+	if err != nil {
+		return err
+	}
+	return s.connect(L, sa)
+}
+
+// sock:connect(address)   (waits until connected, as the timeout allows)
+func (rt *Runtime) sockConnect(L *lua.LState) int {
+	s := checkSocket(L, "sock:connect")
+	if err := rt.connectArg(L, s, "sock:connect"); err != nil {
+		return raise(L, err)
+	}
+	return 0
+}
+
+// sock:connect_ex(address) -> errno   (0 on success; errors become numbers, not raised)
+func (rt *Runtime) sockConnectEx(L *lua.LState) int {
+	s := checkSocket(L, "sock:connect_ex")
+	err := rt.connectArg(L, s, "sock:connect_ex")
+	if err == nil {
+		L.Push(lua.LNumber(0))
+		return 1
+	}
+	v := errorValue(L, err)
+	n, ok := v.RawGetString("errno").(lua.LNumber)
+	if !ok || lua.LVAsString(v.RawGetString("name")) == "gaierror" {
+		// Python raises what has no errno (timeouts, name lookups).
+		L.Error(v, 0)
+	}
+	L.Push(n)
+	return 1
+}
+
+func bufsizeArg(L *lua.LState, fname string) int {
+	n := intArg(L, 2, fname, "bufsize")
+	if n < 0 {
+		argError(L, 2, fname, "negative buffersize in recv")
+	}
+	return n
+}
+
+// sock:recv(bufsize, flags?) -> data   ("" when the peer closed)
+func (rt *Runtime) sockRecv(L *lua.LState) int {
+	s := checkSocket(L, "sock:recv")
+	n := bufsizeArg(L, "sock:recv")
+	flags := optIntArg(L, 3, "sock:recv", "flags", 0)
+	data, _, err := s.recvString(L, n, flags, false)
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(data)
+	return 1
+}
+
+// sock:recvfrom(bufsize, flags?) -> data, address
+func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
+	s := checkSocket(L, "sock:recvfrom")
+	n := bufsizeArg(L, "sock:recvfrom")
+	flags := optIntArg(L, 3, "sock:recvfrom", "flags", 0)
+	data, from, err := s.recvString(L, n, flags, true)
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(data)
+	if from == nil {
+		L.Push(lua.LNil) // a connected stream socket has no per-message sender
+	} else {
+		L.Push(newAddr(L, from))
+	}
+	return 2
+}
+
+// sock:send(data, flags?) -> sent   (may send only part: use sendall to send everything)
+func (rt *Runtime) sockSend(L *lua.LState) int {
+	s := checkSocket(L, "sock:send")
+	data := stringArg(L, 2, "sock:send", "data")
+	flags := optIntArg(L, 3, "sock:send", "flags", 0)
+	n, err := s.sendOnce(L, []byte(data), flags, nil)
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(lua.LNumber(n))
+	return 1
+}
+
+// sock:sendall(data, flags?)   (sends every byte, waiting as needed)
+func (rt *Runtime) sockSendall(L *lua.LState) int {
+	s := checkSocket(L, "sock:sendall")
+	data := stringArg(L, 2, "sock:sendall", "data")
+	flags := optIntArg(L, 3, "sock:sendall", "flags", 0)
+	if err := s.sendAll(L, []byte(data), flags); err != nil {
+		return raise(L, err)
+	}
+	return 0
+}
+
+// sock:sendto(data, [flags,] address) -> sent
+func (rt *Runtime) sockSendto(L *lua.LState) int {
+	s := checkSocket(L, "sock:sendto")
+	data := stringArg(L, 2, "sock:sendto", "data")
+	flags, at := 0, 3
+	if _, isNum := L.Get(3).(lua.LNumber); isNum && L.GetTop() >= 4 {
+		flags, at = intArg(L, 3, "sock:sendto", "flags"), 4
+	}
+	if L.Get(at) == lua.LNil {
+		argError(L, at, "sock:sendto", "destination address expected ({host, port}); a connected socket uses send()")
+	}
+	spec, _ := checkAddr(L, at, s.family, "sock:sendto")
+	sa, err := rt.resolve(L, spec, s.family)
+	if err != nil {
+		return raise(L, err)
+	}
+	n, err := s.sendOnce(L, []byte(data), flags, sa)
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(lua.LNumber(n))
+	return 1
+}
+
+// sock:getpeername() -> address   (the remote end of a connected socket)
+func (rt *Runtime) sockGetpeername(L *lua.LState) int {
+	s := checkSocket(L, "sock:getpeername")
+	sa, err := unix.Getpeername(s.fd)
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(newAddr(L, sa))
+	return 1
+}
+
+// sock:getsockname() -> address   (the local end: after bind to port 0, the chosen port)
+func (rt *Runtime) sockGetsockname(L *lua.LState) int {
+	s := checkSocket(L, "sock:getsockname")
+	sa, err := unix.Getsockname(s.fd)
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(newAddr(L, sa))
+	return 1
+}
+
+// sock:getsockopt(level, option, buflen?) -> integer | string (with buflen: raw bytes)
+func (rt *Runtime) sockGetsockopt(L *lua.LState) int {
+	s := checkSocket(L, "sock:getsockopt")
+	level := intArg(L, 2, "sock:getsockopt", "level")
+	opt := intArg(L, 3, "sock:getsockopt", "option")
+	checkOption(L, level, opt, "sock:getsockopt")
+	if L.Get(4) != lua.LNil {
+		buflen := intArg(L, 4, "sock:getsockopt", "buflen")
+		if buflen <= 0 || buflen > 1024 {
+			argError(L, 4, "sock:getsockopt", "buflen must be 1-1024")
+		}
+		v, err := getsockoptBytes(s.fd, level, opt, buflen)
+		if err != nil {
+			return raise(L, err)
+		}
+		L.Push(lua.LString(v))
+		return 1
+	}
+	v, err := unix.GetsockoptInt(s.fd, level, opt)
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(lua.LNumber(v))
+	return 1
+}
+
+// sock:setsockopt(level, option, value)   (value: integer, boolean, or raw bytes)
+func (rt *Runtime) sockSetsockopt(L *lua.LState) int {
+	s := checkSocket(L, "sock:setsockopt")
+	level := intArg(L, 2, "sock:setsockopt", "level")
+	opt := intArg(L, 3, "sock:setsockopt", "option")
+	checkOption(L, level, opt, "sock:setsockopt")
+	var err error
+	switch v := L.Get(4).(type) {
+	case lua.LBool:
+		n := 0
+		if v {
+			n = 1
+		}
+		err = unix.SetsockoptInt(s.fd, level, opt, n)
+	case lua.LNumber:
+		err = unix.SetsockoptInt(s.fd, level, opt, intArg(L, 4, "sock:setsockopt", "value"))
+	case lua.LString:
+		err = unix.SetsockoptString(s.fd, level, opt, string(v))
+	default:
+		argError(L, 4, "sock:setsockopt", "value must be an integer, boolean or string, got "+typeName(v))
+	}
+	if err != nil {
+		return raise(L, err)
+	}
+	return 0
+}
+
+// sock:settimeout(seconds | nil)   (nil: block; 0: non-blocking; > 0: TimeoutError after that long)
+func (rt *Runtime) sockSettimeout(L *lua.LState) int {
+	s := checkSocket(L, "sock:settimeout")
+	if L.GetTop() < 2 {
+		argError(L, 2, "sock:settimeout", "timeout expected (seconds, or nil to block)")
+	}
+	s.timeout = durationArg(L, 2, "sock:settimeout")
+	return 0
+}
+
+// sock:gettimeout() -> seconds | nil
+func (rt *Runtime) sockGettimeout(L *lua.LState) int {
+	s := checkAnySocket(L, "sock:gettimeout")
+	L.Push(durationValue(s.timeout))
+	return 1
+}
+
+// sock:setblocking(flag)   (true: settimeout(nil); false: settimeout(0))
+func (rt *Runtime) sockSetblocking(L *lua.LState) int {
+	s := checkSocket(L, "sock:setblocking")
+	if L.ToBool(2) {
+		s.timeout = -1
+	} else {
+		s.timeout = 0
+	}
+	return 0
+}
+
+// sock:getblocking() -> boolean   (false when the timeout is 0)
+func (rt *Runtime) sockGetblocking(L *lua.LState) int {
+	s := checkAnySocket(L, "sock:getblocking")
+	L.Push(lua.LBool(s.timeout != 0))
+	return 1
+}
+
+// sock:fileno() -> fd   (-1 once closed)
+func (rt *Runtime) sockFileno(L *lua.LState) int {
+	s := checkAnySocket(L, "sock:fileno")
+	L.Push(lua.LNumber(s.fd))
+	return 1
+}
+
+// sock:shutdown(how)   (socket.SHUT_RD, SHUT_WR or SHUT_RDWR; SHUT_WR sends EOF, the peer's recv returns "")
+func (rt *Runtime) sockShutdown(L *lua.LState) int {
+	s := checkSocket(L, "sock:shutdown")
+	how := intArg(L, 2, "sock:shutdown", "how")
+	if how < unix.SHUT_RD || how > unix.SHUT_RDWR {
+		argError(L, 2, "sock:shutdown", "how must be SHUT_RD, SHUT_WR or SHUT_RDWR")
+	}
+	if err := unix.Shutdown(s.fd, how); err != nil {
+		return raise(L, err)
+	}
+	return 0
+}
+
+// sock:close()   (closing twice is harmless)
+func (rt *Runtime) sockClose(L *lua.LState) int {
+	s := checkAnySocket(L, "sock:close")
+	if s.closed() {
+		return 0
+	}
+	s.fd = -1
+	if err := s.closeFD(); err != nil {
+		return raise(L, err)
+	}
+	return 0
+}
+
+var familyNames = map[int]string{unix.AF_INET: "AF_INET", unix.AF_INET6: "AF_INET6", unix.AF_UNIX: "AF_UNIX"}
+var typeNames = map[int]string{unix.SOCK_STREAM: "SOCK_STREAM", unix.SOCK_DGRAM: "SOCK_DGRAM", unix.SOCK_RAW: "SOCK_RAW"}
+
+func constName(names map[int]string, v int) string {
+	if n, ok := names[v]; ok {
+		return n
+	}
+	return fmt.Sprint(v)
+}
+
+// tostring(sock) -> "<socket fd=5, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('127.0.0.1', 8081), raddr=(...)>"
+func (rt *Runtime) sockToString(L *lua.LState) int {
+	L.Push(lua.LString(checkAnySocket(L, "sock:__tostring").repr(L)))
+	return 1
+}
+
+// repr is the socket as Python's repr shows it.
+func (s *Socket) repr(L *lua.LState) string {
+	var b strings.Builder
+	b.WriteString("<socket ")
+	if s.closed() {
+		b.WriteString("[closed] ")
+	}
+	fmt.Fprintf(&b, "fd=%d, family=%s, type=%s, proto=%d", s.fd,
+		constName(familyNames, s.family), constName(typeNames, s.typ), s.proto)
+	if !s.closed() {
+		if sa, err := unix.Getsockname(s.fd); err == nil {
+			if la := newAddr(L, sa); la != lua.LString("") {
+				fmt.Fprintf(&b, ", laddr=%s", addrString(la))
+			}
+		}
+		if sa, err := unix.Getpeername(s.fd); err == nil {
+			if ra := newAddr(L, sa); ra != lua.LString("") {
+				fmt.Fprintf(&b, ", raddr=%s", addrString(ra))
+			}
+		}
+	}
+	b.WriteString(">")
+	return b.String()
+}
+
+// getsockoptBytes reads a raw option value, as Python's getsockopt with buflen.
+// (x/sys's GetsockoptString stops at the first zero byte, which binary
+// values such as SO_LINGER's struct contain.)
+func getsockoptBytes(fd, level, opt, buflen int) (string, error) {
+	buf := make([]byte, buflen)
+	n := uint32(buflen)
+	_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt),
+		uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&n)), 0)
+	if e != 0 {
+		return "", e
+	}
+	return string(buf[:n]), nil
+}
+
+// checkOption rejects options the library does not know, before the kernel
+// gives a less helpful ENOPROTOOPT.
+func checkOption(L *lua.LState, level, opt int, fname string) {
+	for _, o := range knownOptions {
+		if o.level == level && o.opt == opt {
+			return
+		}
+	}
+	argError(L, 3, fname, fmt.Sprintf("unknown option %d for level %d (use the socket.SO_*, TCP_*, IP_* constants)", opt, level))
+}

@@ -1,0 +1,630 @@
+package luabind
+
+import (
+	"encoding/binary"
+	"math"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// gopher-lua implements Lua 5.1, whose string library is Unicode-aware in
+// upper/lower (so binary data gets rewritten) and has no string.pack family
+// at all. Scripts that speak wire protocols need both to be byte-exact, so
+// this file ports the Lua 5.3 behaviour (lstrlib.c, 5.3.6 semantics) onto
+// gopher-lua's value model.
+//
+// The one thing that cannot be ported exactly is the integer subtype: every
+// gopher-lua number is a float64 (lua.LNumber). The format engine below still
+// works on int64 like Lua 5.3's lua_Integer, so packing is exact for every
+// value a script can actually hold, and the range/overflow checks match 5.3.
+// What is lost is on the way back: an 8-byte (or wider) integer field whose
+// magnitude exceeds 2^53 unpacks to the nearest float64, so unpacking
+// "\255\255\255\255\255\255\255\127" with "<j" yields 2^63 rather than
+// 9223372036854775807, and two such fields that differ only in their low
+// bits can compare equal. (A script cannot hold 2^53+1 in the first place,
+// so pack itself never rounds.) Scripts that need exact 64-bit fields should
+// read them as two I4 halves.
+
+// Native sizes of the C types Lua 5.3 uses, as on amd64 (LP64). They are
+// fixed rather than derived from the Go build so that a format string means
+// the same bytes on every platform the tool runs on.
+const (
+	packSizeofShort   = 2
+	packSizeofInt     = 4
+	packSizeofLong    = 8
+	packSizeofSizeT   = 8
+	packSizeofFloat   = 4
+	packSizeofDouble  = 8
+	packSizeofInteger = 8 // lua_Integer: the int64 the engine computes with
+	packSizeofNumber  = 8 // lua_Number: float64, same as lua.LNumber
+
+	// packMaxIntSize is MAXINTSIZE: the widest i[n]/I[n]/s[n]/![n] allowed.
+	packMaxIntSize = 16
+	// packMaxAlign is MAXALIGN, offsetof(struct {char; union{double,...}}),
+	// which is 8 on amd64; "!" without a number uses it.
+	packMaxAlign = 8
+	// packMaxSize is MAXSIZE: 5.3 keeps sizes within a C int on 64-bit
+	// hosts, and both the numeral reader and packsize's overflow check
+	// depend on this exact bound.
+	packMaxSize = math.MaxInt32
+)
+
+// packNativeLittle decides what "=" and the initial endianness mean. Computing it
+// keeps "=" honest on a big-endian host instead of assuming amd64.
+var packNativeLittle = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// openStrings installs byte-safe string functions into L's string table.
+func openStrings(L *lua.LState) {
+	fns := map[string]*lua.LFunction{
+		"upper":    L.NewFunction(strUpper),
+		"lower":    L.NewFunction(strLower),
+		"pack":     L.NewFunction(strPack),
+		"unpack":   L.NewFunction(strUnpack),
+		"packsize": L.NewFunction(strPacksize),
+	}
+	for _, t := range strLibTables(L) {
+		for name, fn := range fns {
+			t.RawSetString(name, fn)
+		}
+	}
+}
+
+// strLibTables returns the global string table and, if a script or embedder
+// has made them diverge, the table strings index through for method calls:
+// installing into only one of them would make s:upper() and string.upper(s)
+// behave differently.
+func strLibTables(L *lua.LState) []*lua.LTable {
+	var tabs []*lua.LTable
+	global, _ := L.GetGlobal(lua.StringLibName).(*lua.LTable)
+	if global != nil {
+		tabs = append(tabs, global)
+	}
+	if mt, ok := L.GetMetatable(lua.LString("")).(*lua.LTable); ok {
+		if idx, ok := mt.RawGetString("__index").(*lua.LTable); ok && idx != global {
+			tabs = append(tabs, idx)
+		}
+	}
+	if len(tabs) == 0 {
+		// A state built with SkipOpenLibs has neither; opening the stock
+		// library first gives the method-call metatable and the remaining
+		// Lua 5.1 functions that our five sit alongside.
+		L.Push(L.NewFunction(lua.OpenString))
+		L.Call(0, 1)
+		tabs = append(tabs, L.CheckTable(-1))
+		L.Pop(1)
+	}
+	return tabs
+}
+
+// string.upper(s) -> string
+func strUpper(L *lua.LState) int {
+	L.Push(lua.LString(strMapASCII(strCheckString(L, 1), 'a', 'z', 'A'-'a')))
+	return 1
+}
+
+// string.lower(s) -> string
+func strLower(L *lua.LState) int {
+	L.Push(lua.LString(strMapASCII(strCheckString(L, 1), 'A', 'Z', 'a'-'A')))
+	return 1
+}
+
+// strMapASCII is C toupper/tolower in the "C" locale: only the 26 letters of one
+// case move, so every other byte (NUL, 0x80-0xff, broken UTF-8) survives and
+// the length is preserved.
+func strMapASCII(s string, lo, hi byte, delta int) string {
+	b := []byte(s)
+	for i, c := range b {
+		if lo <= c && c <= hi {
+			b[i] = byte(int(c) + delta)
+		}
+	}
+	return string(b)
+}
+
+// --- argument checking with Lua 5.3 wording --------------------------------
+
+// strArgError raises luaL_argerror's message. gopher-lua's own L.ArgError leaves
+// the function name unquoted, but scripts ported from reference Lua (and
+// their tests) match on "bad argument #n to 'name' (...)".
+func strArgError(L *lua.LState, n int, msg string) {
+	L.RaiseError("bad argument #%d to '%s' (%s)", n, strCalledName(L), msg)
+}
+
+// strCalledName is the name the caller used for the running Go function, as
+// luaL_argerror reports it; 5.3 says "?" when there is no such name (e.g.
+// when called through pcall), and gopher-lua's placeholders mean the same.
+func strCalledName(L *lua.LState) string {
+	dbg, ok := L.GetStack(0)
+	if !ok {
+		return "?"
+	}
+	if _, err := L.GetInfo("n", dbg, lua.LNil); err != nil {
+		return "?"
+	}
+	switch dbg.Name {
+	case "", "(anonymous)", "main chunk", "corountine":
+		return "?"
+	}
+	return dbg.Name
+}
+
+// strTypeError is luaL_typeerror: an absent argument is "no value", which
+// gopher-lua's TypeError would report as "nil".
+func strTypeError(L *lua.LState, n int, expected string) {
+	got := "no value"
+	if n <= L.GetTop() {
+		got = L.Get(n).Type().String()
+	}
+	strArgError(L, n, expected+" expected, got "+got)
+}
+
+// strCheckString accepts numbers like luaL_checklstring; their text is
+// gopher-lua's tostring form, the only one a script can observe.
+func strCheckString(L *lua.LState, n int) string {
+	switch v := L.Get(n).(type) {
+	case lua.LString:
+		return string(v)
+	case lua.LNumber:
+		return v.String()
+	}
+	strTypeError(L, n, "string")
+	return ""
+}
+
+// strToNumber applies the string-to-number coercion gopher-lua uses for
+// arithmetic (its parseNumber is unexported), so "10" means the same here as
+// in "10" + 0.
+func strToNumber(v lua.LValue) (float64, bool) {
+	switch v := v.(type) {
+	case lua.LNumber:
+		return float64(v), true
+	case lua.LString:
+		s := strings.Trim(string(v), " \t\n")
+		if i, err := strconv.ParseInt(s, 0, 64); err == nil {
+			return float64(i), true
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f, true
+		}
+	}
+	return 0, false
+}
+
+func strCheckNumber(L *lua.LState, n int) float64 {
+	f, ok := strToNumber(L.Get(n))
+	if !ok {
+		strTypeError(L, n, "number")
+	}
+	return f
+}
+
+// strCheckInteger is luaL_checkinteger: the float must be integral and inside
+// int64, the range of Lua 5.3's lua_Integer, or 5.3 refuses it too.
+func strCheckInteger(L *lua.LState, n int) int64 {
+	f := strCheckNumber(L, n)
+	i, ok := strFloatToInteger(f)
+	if !ok {
+		strArgError(L, n, "number has no integer representation")
+	}
+	return i
+}
+
+func strOptInteger(L *lua.LState, n int, def int64) int64 {
+	if L.Get(n) == lua.LNil {
+		return def
+	}
+	return strCheckInteger(L, n)
+}
+
+// strFloatToInteger is lua_numbertointeger: -2^63 is representable, 2^63 is not.
+func strFloatToInteger(f float64) (int64, bool) {
+	if math.Floor(f) != f || f < -(1<<63) || f >= 1<<63 {
+		return 0, false // NaN fails the Floor test, ±Inf the range test
+	}
+	return int64(f), true
+}
+
+// --- format parsing (getoption/getdetails of lstrlib.c) ---------------------
+
+type packKind int
+
+const (
+	pkInt       packKind = iota // signed integers
+	pkUint                      // unsigned integers
+	pkFloat                     // f, d, n
+	pkChar                      // fixed-length c[n]
+	pkString                    // length-prefixed s[n]
+	pkZstr                      // zero-terminated z
+	pkPadding                   // x
+	pkPaddAlign                 // X
+	pkNop                       // endianness, alignment, spaces
+)
+
+// packHeader is the parser state that options like "<" and "!" mutate for
+// the rest of the format string.
+type packHeader struct {
+	L        *lua.LState
+	fmt      string
+	pos      int
+	little   bool
+	maxAlign int
+}
+
+func newPackHeader(L *lua.LState, fmt string) *packHeader {
+	// C Lua reads the format as a C string, so an embedded NUL ends it;
+	// matching that keeps formats that work in reference Lua meaning the
+	// same thing here.
+	if i := strings.IndexByte(fmt, 0); i >= 0 {
+		fmt = fmt[:i]
+	}
+	return &packHeader{L: L, fmt: fmt, little: packNativeLittle, maxAlign: 1}
+}
+
+func (h *packHeader) more() bool { return h.pos < len(h.fmt) }
+
+func packIsDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// getnum stops accumulating digits near packMaxSize rather than failing, as
+// 5.3 does; the leftover digits then parse as (invalid) options, which is
+// what makes "c2147483647" an "invalid format option '7'" error there.
+func (h *packHeader) getnum(df int) int {
+	if !h.more() || !packIsDigit(h.fmt[h.pos]) {
+		return df
+	}
+	a := 0
+	for {
+		a = a*10 + int(h.fmt[h.pos]-'0')
+		h.pos++
+		if !h.more() || !packIsDigit(h.fmt[h.pos]) || a > (packMaxSize-9)/10 {
+			return a
+		}
+	}
+}
+
+func (h *packHeader) getnumlimit(df int) int {
+	sz := h.getnum(df)
+	if sz > packMaxIntSize || sz <= 0 {
+		h.L.RaiseError("integral size (%d) out of limits [1,%d]", sz, packMaxIntSize)
+	}
+	return sz
+}
+
+func (h *packHeader) getoption() (packKind, int) {
+	opt := h.fmt[h.pos]
+	h.pos++
+	switch opt {
+	case 'b':
+		return pkInt, 1
+	case 'B':
+		return pkUint, 1
+	case 'h':
+		return pkInt, packSizeofShort
+	case 'H':
+		return pkUint, packSizeofShort
+	case 'l':
+		return pkInt, packSizeofLong
+	case 'L':
+		return pkUint, packSizeofLong
+	case 'j':
+		return pkInt, packSizeofInteger
+	case 'J':
+		return pkUint, packSizeofInteger
+	case 'T':
+		return pkUint, packSizeofSizeT
+	case 'f':
+		return pkFloat, packSizeofFloat
+	case 'd':
+		return pkFloat, packSizeofDouble
+	case 'n':
+		return pkFloat, packSizeofNumber
+	case 'i':
+		return pkInt, h.getnumlimit(packSizeofInt)
+	case 'I':
+		return pkUint, h.getnumlimit(packSizeofInt)
+	case 's':
+		return pkString, h.getnumlimit(packSizeofSizeT)
+	case 'c':
+		size := h.getnum(-1)
+		if size == -1 {
+			h.L.RaiseError("missing size for format option 'c'")
+		}
+		return pkChar, size
+	case 'z':
+		return pkZstr, 0
+	case 'x':
+		return pkPadding, 1
+	case 'X':
+		return pkPaddAlign, 0
+	case ' ':
+	case '<':
+		h.little = true
+	case '>':
+		h.little = false
+	case '=':
+		h.little = packNativeLittle
+	case '!':
+		h.maxAlign = h.getnumlimit(packMaxAlign)
+	default:
+		// %s of a one-byte string, not %c: C prints the raw byte, while
+		// %c would UTF-8-encode bytes >= 0x80 into two.
+		h.L.RaiseError("invalid format option '%s'", string([]byte{opt}))
+	}
+	return pkNop, 0
+}
+
+// details reads the next option and how many padding bytes must precede it
+// when the output (or input) is at offset total.
+func (h *packHeader) details(total int) (kind packKind, size, ntoalign int) {
+	kind, size = h.getoption()
+	align := size
+	if kind == pkPaddAlign {
+		// X takes its alignment from the next option, which is consumed
+		// without being packed.
+		if !h.more() {
+			strArgError(h.L, 1, "invalid next option for option 'X'")
+		}
+		var next packKind
+		next, align = h.getoption()
+		if next == pkChar || align == 0 {
+			strArgError(h.L, 1, "invalid next option for option 'X'")
+		}
+	}
+	if align <= 1 || kind == pkChar {
+		return kind, size, 0
+	}
+	if align > h.maxAlign {
+		align = h.maxAlign
+	}
+	if align&(align-1) != 0 {
+		strArgError(h.L, 1, "format asks for alignment not power of 2")
+	}
+	return kind, size, (align - total&(align-1)) & (align - 1)
+}
+
+// --- pack / packsize / unpack ------------------------------------------------
+
+// packAppendInt is packint: the low 8 bytes come from n and any wider field is
+// sign-filled, since lua_Integer has nothing above bit 63.
+func packAppendInt(buf []byte, n uint64, little bool, size int, neg bool) []byte {
+	start := len(buf)
+	buf = append(buf, make([]byte, size)...)
+	field := buf[start:]
+	for i := 0; i < size; i++ {
+		var b byte
+		switch {
+		case i < 8:
+			b = byte(n >> (8 * i))
+		case neg:
+			b = 0xff
+		}
+		if little {
+			field[i] = b
+		} else {
+			field[size-1-i] = b
+		}
+	}
+	return buf
+}
+
+// packToFloat32 is C's (float) cast with IEEE round-to-nearest made explicit: Go
+// leaves out-of-range float64->float32 conversions implementation-defined,
+// and pack must produce ±Inf for them on every platform.
+func packToFloat32(f float64) float32 {
+	const overflow = 1<<128 - 1<<103 // halfway between MaxFloat32 and 2^128
+	switch {
+	case f >= overflow:
+		return float32(math.Inf(1))
+	case f <= -overflow:
+		return float32(math.Inf(-1))
+	}
+	return float32(f)
+}
+
+// string.pack(fmt, v1, v2, ...) -> binary string
+func strPack(L *lua.LState) int {
+	h := newPackHeader(L, strCheckString(L, 1))
+	// lstrlib pushes a nil marker before its buffer, so the first missing
+	// value is reported as "got nil" rather than "got no value"; pushing the
+	// same marker reproduces that message.
+	L.Push(lua.LNil)
+	var buf []byte
+	arg := 1
+	total := 0
+	for h.more() {
+		kind, size, ntoalign := h.details(total)
+		total += ntoalign + size
+		buf = append(buf, make([]byte, ntoalign)...)
+		arg++
+		switch kind {
+		case pkInt:
+			n := strCheckInteger(L, arg)
+			if size < packSizeofInteger {
+				lim := int64(1) << (size*8 - 1)
+				if n < -lim || n >= lim {
+					strArgError(L, arg, "integer overflow")
+				}
+			}
+			buf = packAppendInt(buf, uint64(n), h.little, size, n < 0)
+		case pkUint:
+			n := strCheckInteger(L, arg)
+			// Negative values wrap to huge unsigned ones, so they fail
+			// here exactly as in 5.3; 8-byte and wider fields take any
+			// int64 as its two's-complement bit pattern.
+			if size < packSizeofInteger && uint64(n) >= uint64(1)<<(size*8) {
+				strArgError(L, arg, "unsigned overflow")
+			}
+			buf = packAppendInt(buf, uint64(n), h.little, size, false)
+		case pkFloat:
+			f := strCheckNumber(L, arg)
+			if size == packSizeofFloat {
+				buf = packAppendInt(buf, uint64(math.Float32bits(packToFloat32(f))), h.little, size, false)
+			} else {
+				buf = packAppendInt(buf, math.Float64bits(f), h.little, size, false)
+			}
+		case pkChar:
+			s := strCheckString(L, arg)
+			if len(s) > size {
+				strArgError(L, arg, "string longer than given size")
+			}
+			buf = append(buf, s...)
+			buf = append(buf, make([]byte, size-len(s))...)
+		case pkString:
+			s := strCheckString(L, arg)
+			if size < packSizeofSizeT && uint64(len(s)) >= uint64(1)<<(size*8) {
+				strArgError(L, arg, "string length does not fit in given size")
+			}
+			buf = packAppendInt(buf, uint64(len(s)), h.little, size, false)
+			buf = append(buf, s...)
+			total += len(s)
+		case pkZstr:
+			s := strCheckString(L, arg)
+			if strings.IndexByte(s, 0) >= 0 {
+				strArgError(L, arg, "string contains zeros")
+			}
+			buf = append(buf, s...)
+			buf = append(buf, 0)
+			total += len(s) + 1
+		case pkPadding:
+			buf = append(buf, 0)
+			arg-- // consumes no value
+		case pkPaddAlign, pkNop:
+			arg--
+		}
+	}
+	L.Push(lua.LString(buf))
+	return 1
+}
+
+// string.packsize(fmt) -> integer
+func strPacksize(L *lua.LState) int {
+	h := newPackHeader(L, strCheckString(L, 1))
+	total := 0
+	for h.more() {
+		kind, size, ntoalign := h.details(total)
+		size += ntoalign
+		if total > packMaxSize-size {
+			strArgError(L, 1, "format result too large")
+		}
+		total += size
+		if kind == pkString || kind == pkZstr {
+			strArgError(L, 1, "variable-length format")
+		}
+	}
+	L.Push(lua.LNumber(total))
+	return 1
+}
+
+// packReadRaw assembles the low 8 bytes of a size-byte field; wider fields are
+// validated separately by packUnpackInt.
+func packReadRaw(field string, little bool, size int) uint64 {
+	var res uint64
+	for i := min(size, 8) - 1; i >= 0; i-- {
+		res <<= 8
+		if little {
+			res |= uint64(field[i])
+		} else {
+			res |= uint64(field[size-1-i])
+		}
+	}
+	return res
+}
+
+// packUnpackInt is lstrlib's unpackint: sign-extend narrow fields, and for
+// fields wider than 8 bytes insist the extra bytes are pure sign extension,
+// because anything else would not fit a lua_Integer.
+func packUnpackInt(L *lua.LState, field string, little bool, size int, signed bool) int64 {
+	res := packReadRaw(field, little, size)
+	switch {
+	case size < packSizeofInteger:
+		if signed {
+			mask := uint64(1) << (size*8 - 1)
+			res = (res ^ mask) - mask
+		}
+	case size > packSizeofInteger:
+		var fill byte
+		if signed && int64(res) < 0 {
+			fill = 0xff
+		}
+		for i := packSizeofInteger; i < size; i++ {
+			idx := size - 1 - i
+			if little {
+				idx = i
+			}
+			if field[idx] != fill {
+				L.RaiseError("%d-byte integer does not fit into Lua Integer", size)
+			}
+		}
+	}
+	return int64(res)
+}
+
+// packPosrelat maps a negative start position onto the string like 5.3; a
+// position before the start becomes 0, which the caller rejects.
+func packPosrelat(pos int64, length int) int64 {
+	switch {
+	case pos >= 0:
+		return pos
+	case uint64(0)-uint64(pos) > uint64(length):
+		return 0
+	}
+	return int64(length) + pos + 1
+}
+
+// string.unpack(fmt, s [, pos]) -> v1, v2, ..., next position
+func strUnpack(L *lua.LState) int {
+	h := newPackHeader(L, strCheckString(L, 1))
+	data := strCheckString(L, 2)
+	ld := len(data)
+	// Unsigned arithmetic so that position 0 (and anything folded to it)
+	// wraps past the end and is rejected, as size_t does in C.
+	upos := uint64(packPosrelat(strOptInteger(L, 3, 1), ld)) - 1
+	if upos > uint64(ld) {
+		strArgError(L, 3, "initial position out of string")
+	}
+	pos := int(upos)
+	n := 0
+	for h.more() {
+		kind, size, ntoalign := h.details(pos)
+		if ntoalign+size > ld-pos {
+			strArgError(L, 2, "data string too short")
+		}
+		pos += ntoalign
+		n++
+		switch kind {
+		case pkInt, pkUint:
+			v := packUnpackInt(L, data[pos:pos+size], h.little, size, kind == pkInt)
+			L.Push(lua.LNumber(v)) // nearest float64 beyond 2^53
+		case pkFloat:
+			raw := packReadRaw(data[pos:pos+size], h.little, size)
+			if size == packSizeofFloat {
+				L.Push(lua.LNumber(math.Float32frombits(uint32(raw))))
+			} else {
+				L.Push(lua.LNumber(math.Float64frombits(raw)))
+			}
+		case pkChar:
+			L.Push(lua.LString(data[pos : pos+size]))
+		case pkString:
+			length := uint64(packUnpackInt(L, data[pos:pos+size], h.little, size, false))
+			if length > uint64(ld-pos-size) {
+				strArgError(L, 2, "data string too short")
+			}
+			start := pos + size
+			L.Push(lua.LString(data[start : start+int(length)]))
+			pos += int(length)
+		case pkZstr:
+			length := strings.IndexByte(data[pos:], 0)
+			if length < 0 {
+				strArgError(L, 2, "unfinished string for format 'z'")
+			}
+			L.Push(lua.LString(data[pos : pos+length]))
+			pos += length + 1
+		case pkPadding, pkPaddAlign, pkNop:
+			n--
+		}
+		pos += size
+	}
+	L.Push(lua.LNumber(pos + 1))
+	return n + 1
+}

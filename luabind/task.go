@@ -1,0 +1,328 @@
+package luabind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// A task is one Lua thread on its own goroutine: the main chunk of a run,
+// a spawned function, or a REPL line.
+type task struct {
+	rt     *Runtime
+	id     int
+	L      *lua.LState
+	fn     *lua.LFunction
+	args   []lua.LValue
+	ctx    context.Context // cancelled to interrupt this task
+	cancel context.CancelFunc
+	// runCtx lives as long as the run (or REPL session) the task belongs
+	// to; tasks it spawns derive from it, not from ctx, so a task spawned
+	// by a REPL line outlives the line.
+	runCtx    context.Context
+	runCancel context.CancelFunc // ends the whole run (os.exit)
+	isMain    bool
+
+	done    chan struct{} // closed when the task has ended
+	results []lua.LValue  // fn's results; set before done is closed
+	err     error         // fn's error (*lua.ApiError) or nil
+	// interrupted: the task ended with an error because it was cancelled.
+	interrupted bool
+	// joined: someone asked for the result, so an error is theirs to report.
+	joined bool // guarded by the runtime lock
+
+	savedThread *lua.LState // G.CurrentThread while the lock was released
+
+	wmu  sync.Mutex
+	wake func() // interrupts the task's current wait; guarded by wmu
+}
+
+func (rt *Runtime) newTask(ctx, runCtx context.Context, fn *lua.LFunction, args []lua.LValue) *task {
+	t := &task{rt: rt, fn: fn, args: args, runCtx: runCtx, done: make(chan struct{})}
+	t.ctx, t.cancel = context.WithCancel(ctx)
+	t.L, _ = rt.L.NewThread()
+	t.L.SetContext(t.ctx) // a busy Lua loop stops when ctx is cancelled
+	t.savedThread = t.L
+	return t
+}
+
+// start registers the task and runs it on a new goroutine.
+func (t *task) start() {
+	rt := t.rt
+	rt.mu.Lock()
+	rt.nextTask++
+	t.id = rt.nextTask
+	rt.tasks[t] = struct{}{}
+	rt.tasksWG.Add(1)
+	rt.mu.Unlock()
+	go t.run()
+}
+
+func (t *task) run() {
+	rt := t.rt
+	stopWake := context.AfterFunc(t.ctx, t.interrupt)
+	defer func() {
+		stopWake()
+		t.cancel()
+		rt.mu.Lock()
+		delete(rt.tasks, t)
+		rt.mu.Unlock()
+		close(t.done)
+		rt.tasksWG.Done()
+	}()
+	rt.acquire(t)
+	L := t.L
+	base := L.GetTop()
+	L.Push(t.fn)
+	for _, a := range t.args {
+		L.Push(a)
+	}
+	t.err = L.PCall(len(t.args), lua.MultRet, nil)
+	if t.err == nil {
+		n := L.GetTop() - base
+		t.results = make([]lua.LValue, n)
+		for i := 0; i < n; i++ {
+			t.results[i] = L.Get(base + 1 + i)
+		}
+	}
+	L.SetTop(base)
+	t.interrupted = t.err != nil && t.ctx.Err() != nil
+	if t.err != nil && !t.isMain && !t.joined && !t.interrupted && !rt.exiting {
+		// As Python prints an exception that ends a thread: nobody else may.
+		fmt.Fprintf(rt.stderr, "error in task %d: %s\n", t.id, rt.describe(t.err).Msg)
+	}
+	rt.release(t)
+}
+
+// acquire takes the runtime lock for t and restores the Lua state's view of
+// the running thread, which other tasks changed meanwhile.
+func (rt *Runtime) acquire(t *task) {
+	rt.gil.Lock()
+	rt.current = t
+	rt.L.G.CurrentThread = t.savedThread
+}
+
+func (rt *Runtime) release(t *task) {
+	t.savedThread = rt.L.G.CurrentThread
+	rt.current = nil
+	rt.gil.Unlock()
+}
+
+// interrupt is called once when the task's context is cancelled.
+func (t *task) interrupt() {
+	t.wmu.Lock()
+	if t.wake != nil {
+		t.wake()
+	}
+	t.wmu.Unlock()
+}
+
+// setWake installs wake as the way to interrupt the task's coming wait. It
+// reports false if the task is already cancelled (do not start waiting).
+func (t *task) setWake(wake func()) bool {
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
+	if t.ctx.Err() != nil {
+		return false
+	}
+	t.wake = wake
+	return true
+}
+
+func (t *task) clearWake() {
+	t.wmu.Lock()
+	t.wake = nil
+	t.wmu.Unlock()
+}
+
+// currentTask is the task calling into Go. Only valid with the lock held,
+// which is always the case inside a Lua-visible Go function.
+func (rt *Runtime) currentTask(L *lua.LState) *task {
+	if rt.current == nil {
+		// Called outside any task (while the host builds the state):
+		// nothing to release.
+		L.RaiseError("blocking call outside a task")
+	}
+	return rt.current
+}
+
+// unlocked runs wait with the runtime lock released, so other tasks run
+// meanwhile; the lock is held again when it returns.
+func (rt *Runtime) unlocked(t *task, wait func()) {
+	rt.release(t)
+	defer rt.acquire(t)
+	wait()
+}
+
+// waitCtx blocks until ch is closed or the task is cancelled; it returns
+// the cancellation error. The lock is released meanwhile.
+func (rt *Runtime) waitChan(t *task, ch <-chan struct{}) error {
+	var err error
+	rt.unlocked(t, func() {
+		select {
+		case <-ch:
+		case <-t.ctx.Done():
+			err = t.ctx.Err()
+		}
+	})
+	return err
+}
+
+// describe turns a task's error into an *Error for the host.
+func (rt *Runtime) describe(err error) *Error {
+	var apiErr *lua.ApiError
+	if !errors.As(err, &apiErr) {
+		return &Error{Kind: RuntimeError, Msg: err.Error()}
+	}
+	e := &Error{Kind: RuntimeError, Traceback: apiErr.StackTrace}
+	if t, ok := isErrorValue(rt.L, apiErr.Object); ok {
+		e.Class = lua.LVAsString(t.RawGetString("name"))
+		if n, ok := t.RawGetString("errno").(lua.LNumber); ok {
+			e.Errno = int(n)
+		}
+		e.Msg = errorText(t)
+		if w := lua.LVAsString(t.RawGetString("where")); w != "" {
+			e.Msg = w + " " + e.Msg
+		}
+		if e.Class == "KeyboardInterrupt" {
+			e.Kind = Interrupted
+		}
+	} else {
+		e.Msg = lua.LVAsString(apiErr.Object)
+		if e.Msg == "" {
+			e.Msg = fmt.Sprintf("error object is a %s value", apiErr.Object.Type())
+		}
+	}
+	e.Hint = hintFor(e)
+	return e
+}
+
+// taskMeta builds the metatable of task handles.
+func (rt *Runtime) openTasks() {
+	L := rt.L
+	mt := L.NewTypeMetatable("sockplay.task")
+	mt.RawSetString("__index", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"join":   rt.taskJoin,
+		"cancel": rt.taskCancel,
+		"status": rt.taskStatus,
+	}))
+	mt.RawSetString("__tostring", L.NewFunction(rt.taskToString))
+	L.SetGlobal("spawn", L.NewFunction(rt.spawn))
+	L.SetGlobal("sleep", L.NewFunction(rt.sleep))
+}
+
+func checkTask(L *lua.LState, n int) *task {
+	ud := L.CheckUserData(n)
+	t, ok := ud.Value.(*task)
+	if !ok {
+		L.ArgError(n, "task expected")
+	}
+	return t
+}
+
+// spawn(fn, ...) -> task   (runs fn(...) concurrently; the run waits for it)
+func (rt *Runtime) spawn(L *lua.LState) int {
+	fn := L.CheckFunction(1)
+	args := make([]lua.LValue, 0, L.GetTop()-1)
+	for i := 2; i <= L.GetTop(); i++ {
+		args = append(args, L.Get(i))
+	}
+	parent := rt.currentTask(L)
+	t := rt.newTask(parent.runCtx, parent.runCtx, fn, args)
+	t.runCancel = parent.runCancel
+	t.start()
+	ud := L.NewUserData()
+	ud.Value = t
+	L.SetMetatable(ud, L.GetTypeMetatable("sockplay.task"))
+	L.Push(ud)
+	return 1
+}
+
+// task:join() -> results of fn   (raises fn's error; waits until it ends)
+func (rt *Runtime) taskJoin(L *lua.LState) int {
+	t := checkTask(L, 1)
+	self := rt.currentTask(L)
+	if t == self {
+		L.RaiseError("a task cannot join itself")
+	}
+	t.joined = true
+	if err := rt.waitChan(self, t.done); err != nil {
+		return raise(L, err)
+	}
+	if t.err != nil {
+		var apiErr *lua.ApiError
+		if errors.As(t.err, &apiErr) {
+			L.Error(apiErr.Object, 0)
+		}
+		L.RaiseError("%s", t.err.Error())
+	}
+	for _, v := range t.results {
+		L.Push(v)
+	}
+	return len(t.results)
+}
+
+// task:cancel()   (interrupts the task: its blocking call raises KeyboardInterrupt)
+func (rt *Runtime) taskCancel(L *lua.LState) int {
+	checkTask(L, 1).cancel()
+	return 0
+}
+
+// task:status() -> "running" | "done" | "failed" | "cancelled"
+func (rt *Runtime) taskStatus(L *lua.LState) int {
+	L.Push(lua.LString(checkTask(L, 1).status()))
+	return 1
+}
+
+func (t *task) status() string {
+	select {
+	case <-t.done:
+	default:
+		return "running"
+	}
+	switch {
+	case t.err == nil:
+		return "done"
+	case t.interrupted:
+		return "cancelled"
+	}
+	return "failed"
+}
+
+// tostring(task) -> "<task 3 running>"
+func (rt *Runtime) taskToString(L *lua.LState) int {
+	t := checkTask(L, 1)
+	L.Push(lua.LString(fmt.Sprintf("<task %d %s>", t.id, t.status())))
+	return 1
+}
+
+// sleep(seconds)   (other tasks run meanwhile; interruptible)
+func (rt *Runtime) sleep(L *lua.LState) int {
+	secs := float64(L.CheckNumber(1))
+	if secs < 0 || secs != secs {
+		L.ArgError(1, "sleep length must be non-negative")
+	}
+	t := rt.currentTask(L)
+	if err := rt.waitChanTimer(t, time.NewTimer(time.Duration(secs*float64(time.Second)))); err != nil {
+		return raise(L, err)
+	}
+	return 0
+}
+
+// waitChanTimer waits for timer (and stops it) or the task's cancellation.
+func (rt *Runtime) waitChanTimer(t *task, timer *time.Timer) error {
+	defer timer.Stop()
+	var err error
+	rt.unlocked(t, func() {
+		select {
+		case <-timer.C:
+		case <-t.ctx.Done():
+			err = t.ctx.Err()
+		}
+	})
+	return err
+}
