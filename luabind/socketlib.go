@@ -60,7 +60,7 @@ var intConstants = map[string]int{
 	"SHUT_RD": unix.SHUT_RD, "SHUT_WR": unix.SHUT_WR, "SHUT_RDWR": unix.SHUT_RDWR,
 	"MSG_PEEK": unix.MSG_PEEK, "MSG_WAITALL": unix.MSG_WAITALL, "MSG_DONTWAIT": unix.MSG_DONTWAIT,
 	"MSG_OOB": unix.MSG_OOB, "MSG_TRUNC": unix.MSG_TRUNC,
-	"SOMAXCONN": unix.SOMAXCONN,
+	"SOMAXCONN":  unix.SOMAXCONN,
 	"AI_PASSIVE": 1, "AI_CANONNAME": 2, "AI_NUMERICHOST": 4,
 }
 
