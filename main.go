@@ -1,0 +1,213 @@
+// Command sockplay is a socket playground: write TCP, UDP and Unix-socket
+// servers and clients as Lua scripts, run against Go's network stack.
+//
+// This file is the CLI only: flags, terminal detection, exit codes. The
+// runtime is package luabind; the bundled scripts are package scripts.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/scripts"
+	"golang.org/x/sys/unix"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit codes, as DESIGN.md gives them.
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+const usage = `sockplay — a socket playground: TCP, UDP and Unix sockets in Lua
+
+usage:
+  sockplay FILE.lua [args]        run a script (args are in the global arg)
+  sockplay run FILE|NAME [args]   run a script file or a bundled script, e.g. tcp/echo_server
+  sockplay list                   list the bundled scripts
+  sockplay show NAME              print a bundled script's source, to copy and edit
+  sockplay -e CODE [args]         run a chunk of Lua
+  sockplay -                      run a script read from standard input
+  sockplay --version | --help
+
+Start with:  sockplay run demo
+Exit status: 0 done, 1 the script raised an error, 2 usage, 130 interrupted (Ctrl-C).
+`
+
+func main() {
+	os.Exit(cli(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, notifyInterrupts))
+}
+
+// cli runs the command line args and returns the exit status. interrupts
+// delivers Ctrl-C; tests pass their own.
+func cli(args []string, stdin io.Reader, stdout, stderr io.Writer, interrupts func() (<-chan os.Signal, func())) int {
+	if len(args) == 0 {
+		if isTerminal(stdin) {
+			fmt.Fprint(stderr, usage)
+			fmt.Fprintln(stderr, "\n(the interactive REPL is not built yet: run a script, or pipe one into sockplay)")
+			return exitUsage
+		}
+		return runSource(stdin, "stdin", nil, stdin, stdout, stderr, interrupts)
+	}
+	switch cmd := args[0]; cmd {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "--version", "version":
+		fmt.Fprintf(stdout, "sockplay %s\n", version)
+		return exitOK
+	case "list":
+		for _, s := range scripts.List() {
+			fmt.Fprintf(stdout, "%-22s %s\n", s.Name, s.Summary)
+		}
+		return exitOK
+	case "show":
+		if len(args) != 2 {
+			fmt.Fprintln(stderr, "usage: sockplay show NAME   (names: sockplay list)")
+			return exitUsage
+		}
+		src, err := luabind.ReadScript(scripts.FS, args[1])
+		if err != nil {
+			fmt.Fprintln(stderr, "sockplay:", err)
+			return exitUsage
+		}
+		stdout.Write(src)
+		return exitOK
+	case "run":
+		if len(args) < 2 {
+			fmt.Fprintln(stderr, "usage: sockplay run FILE|NAME [args]   (bundled names: sockplay list)")
+			return exitUsage
+		}
+		return runTarget(args[1], args[2:], stdin, stdout, stderr, interrupts)
+	case "-e":
+		if len(args) < 2 {
+			fmt.Fprintln(stderr, "usage: sockplay -e CODE [args]")
+			return exitUsage
+		}
+		return runSource(strings.NewReader(args[1]), "(command line)", args[2:], stdin, stdout, stderr, interrupts)
+	case "-":
+		return runSource(stdin, "stdin", args[1:], stdin, stdout, stderr, interrupts)
+	}
+	if strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "sockplay: unknown option %s\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	return runTarget(args[0], args[1:], stdin, stdout, stderr, interrupts)
+}
+
+// runTarget runs a script file if target names one, else a bundled script.
+func runTarget(target string, args []string, stdin io.Reader, stdout, stderr io.Writer, interrupts func() (<-chan os.Signal, func())) int {
+	if st, err := os.Stat(target); err == nil && !st.IsDir() {
+		return execute(func(ctx context.Context, rt *luabind.Runtime) error {
+			return rt.RunFile(ctx, target, args)
+		}, stdin, stdout, stderr, interrupts)
+	}
+	if _, err := luabind.ReadScript(scripts.FS, target); err != nil {
+		if strings.HasSuffix(target, ".lua") {
+			fmt.Fprintf(stderr, "sockplay: cannot open %s: no such file (nor a bundled script; see 'sockplay list')\n", target)
+		} else {
+			fmt.Fprintf(stderr, "sockplay: %s is neither a file nor a bundled script (see 'sockplay list')\n", target)
+		}
+		return exitUsage
+	}
+	return execute(func(ctx context.Context, rt *luabind.Runtime) error {
+		return rt.RunScript(ctx, target, args)
+	}, stdin, stdout, stderr, interrupts)
+}
+
+func runSource(src io.Reader, name string, args []string, stdin io.Reader, stdout, stderr io.Writer, interrupts func() (<-chan os.Signal, func())) int {
+	code, err := io.ReadAll(src)
+	if err != nil {
+		fmt.Fprintln(stderr, "sockplay:", err)
+		return exitError
+	}
+	if src == stdin {
+		stdin = nil // the script itself came from stdin: input() sees end of input
+	}
+	return execute(func(ctx context.Context, rt *luabind.Runtime) error {
+		return rt.RunString(ctx, name, string(code), args)
+	}, stdin, stdout, stderr, interrupts)
+}
+
+// execute runs one script in a fresh runtime. The first Ctrl-C cancels the
+// run (blocked calls return, the script's sockets are closed); a second one
+// exits at once.
+func execute(run func(context.Context, *luabind.Runtime) error, stdin io.Reader, stdout, stderr io.Writer, interrupts func() (<-chan os.Signal, func())) int {
+	rt := luabind.New(luabind.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr, Scripts: scripts.FS})
+	defer rt.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	sigs, stop := interrupts()
+	defer stop()
+	go func() {
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+			return
+		}
+		cancel()
+		select {
+		case <-sigs:
+			fmt.Fprintln(stderr, "\ninterrupted")
+			os.Exit(exitInterrupted)
+		case <-ctx.Done():
+		}
+	}()
+
+	err := run(ctx, rt)
+	return report(err, stderr)
+}
+
+// report prints a run's error as file:line: message plus a hint, and
+// returns the exit status.
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var e *luabind.Error
+	if !errors.As(err, &e) {
+		fmt.Fprintln(stderr, "sockplay:", err)
+		return exitError
+	}
+	switch e.Kind {
+	case luabind.Interrupted:
+		fmt.Fprintln(stderr, "interrupted")
+		return exitInterrupted
+	case luabind.Exit:
+		return e.Code
+	}
+	fmt.Fprintln(stderr, e.Msg)
+	if e.Hint != "" {
+		fmt.Fprintln(stderr, "hint:", e.Hint)
+	}
+	return exitError
+}
+
+func notifyInterrupts() (<-chan os.Signal, func()) {
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	return ch, func() { signal.Stop(ch) }
+}
+
+// isTerminal reports whether r is a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
