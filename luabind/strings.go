@@ -12,8 +12,9 @@ import (
 // gopher-lua implements Lua 5.1, whose string library is Unicode-aware in
 // upper/lower (so binary data gets rewritten) and has no string.pack family
 // at all. Scripts that speak wire protocols need both to be byte-exact, so
-// this file ports the Lua 5.3 behaviour (lstrlib.c, 5.3.6 semantics) onto
-// gopher-lua's value model.
+// this file ports Lua 5.3's lstrlib.c onto gopher-lua's value model,
+// including the bounds checks later releases added when unpacking "z"
+// ("unfinished string for format 'z'") and "s" (overflow-safe length test).
 //
 // The one thing that cannot be ported exactly is the integer subtype: every
 // gopher-lua number is a float64 (lua.LNumber). The format engine below still
@@ -51,8 +52,9 @@ const (
 	packMaxSize = math.MaxInt32
 )
 
-// packNativeLittle decides what "=" and the initial endianness mean. Computing it
-// keeps "=" honest on a big-endian host instead of assuming amd64.
+// packNativeLittle decides what "=" and the initial endianness mean.
+// Computing it keeps "=" honest on a big-endian host instead of assuming
+// amd64.
 var packNativeLittle = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // openStrings installs byte-safe string functions into L's string table.
@@ -99,20 +101,23 @@ func strLibTables(L *lua.LState) []*lua.LTable {
 }
 
 // string.upper(s) -> string
+// Replaces gopher-lua's Unicode-aware version, which rewrites bytes that are
+// not valid UTF-8 to U+FFFD and so corrupts binary protocol data.
 func strUpper(L *lua.LState) int {
 	L.Push(lua.LString(strMapASCII(strCheckString(L, 1), 'a', 'z', 'A'-'a')))
 	return 1
 }
 
 // string.lower(s) -> string
+// Replaced for the same reason as string.upper.
 func strLower(L *lua.LState) int {
 	L.Push(lua.LString(strMapASCII(strCheckString(L, 1), 'A', 'Z', 'a'-'A')))
 	return 1
 }
 
-// strMapASCII is C toupper/tolower in the "C" locale: only the 26 letters of one
-// case move, so every other byte (NUL, 0x80-0xff, broken UTF-8) survives and
-// the length is preserved.
+// strMapASCII is C toupper/tolower in the "C" locale: only the 26 letters
+// of one case move, so every other byte (NUL, 0x80-0xff, broken UTF-8)
+// survives and the length is preserved.
 func strMapASCII(s string, lo, hi byte, delta int) string {
 	b := []byte(s)
 	for i, c := range b {
@@ -125,16 +130,19 @@ func strMapASCII(s string, lo, hi byte, delta int) string {
 
 // --- argument checking with Lua 5.3 wording --------------------------------
 
-// strArgError raises luaL_argerror's message. gopher-lua's own L.ArgError leaves
-// the function name unquoted, but scripts ported from reference Lua (and
-// their tests) match on "bad argument #n to 'name' (...)".
+// strArgError raises luaL_argerror's message. gopher-lua's own L.ArgError
+// leaves the function name unquoted, but scripts ported from reference Lua
+// (and their tests) match on "bad argument #n to 'name' (...)".
 func strArgError(L *lua.LState, n int, msg string) {
 	L.RaiseError("bad argument #%d to '%s' (%s)", n, strCalledName(L), msg)
 }
 
 // strCalledName is the name the caller used for the running Go function, as
-// luaL_argerror reports it; 5.3 says "?" when there is no such name (e.g.
-// when called through pcall), and gopher-lua's placeholders mean the same.
+// luaL_argerror reports it. When there is none (e.g. called through pcall)
+// 5.3 searches package.loaded for a name like "string.pack" before settling
+// on "?"; gopher-lua cannot tell us which table entry we are, so we go
+// straight to "?" for its placeholders (including its misspelt
+// "corountine").
 func strCalledName(L *lua.LState) string {
 	dbg, ok := L.GetStack(0)
 	if !ok {
@@ -200,8 +208,8 @@ func strCheckNumber(L *lua.LState, n int) float64 {
 	return f
 }
 
-// strCheckInteger is luaL_checkinteger: the float must be integral and inside
-// int64, the range of Lua 5.3's lua_Integer, or 5.3 refuses it too.
+// strCheckInteger is luaL_checkinteger: the float must be integral and
+// inside int64, the range of Lua 5.3's lua_Integer, or 5.3 refuses it too.
 func strCheckInteger(L *lua.LState, n int) int64 {
 	f := strCheckNumber(L, n)
 	i, ok := strFloatToInteger(f)
@@ -218,7 +226,8 @@ func strOptInteger(L *lua.LState, n int, def int64) int64 {
 	return strCheckInteger(L, n)
 }
 
-// strFloatToInteger is lua_numbertointeger: -2^63 is representable, 2^63 is not.
+// strFloatToInteger is lua_numbertointeger: -2^63 is representable, 2^63
+// is not.
 func strFloatToInteger(f float64) (int64, bool) {
 	if math.Floor(f) != f || f < -(1<<63) || f >= 1<<63 {
 		return 0, false // NaN fails the Floor test, ±Inf the range test
@@ -385,8 +394,8 @@ func (h *packHeader) details(total int) (kind packKind, size, ntoalign int) {
 
 // --- pack / packsize / unpack ------------------------------------------------
 
-// packAppendInt is packint: the low 8 bytes come from n and any wider field is
-// sign-filled, since lua_Integer has nothing above bit 63.
+// packAppendInt is packint: the low 8 bytes come from n and any wider field
+// is sign-filled, since lua_Integer has nothing above bit 63.
 func packAppendInt(buf []byte, n uint64, little bool, size int, neg bool) []byte {
 	start := len(buf)
 	buf = append(buf, make([]byte, size)...)
@@ -408,9 +417,9 @@ func packAppendInt(buf []byte, n uint64, little bool, size int, neg bool) []byte
 	return buf
 }
 
-// packToFloat32 is C's (float) cast with IEEE round-to-nearest made explicit: Go
-// leaves out-of-range float64->float32 conversions implementation-defined,
-// and pack must produce ±Inf for them on every platform.
+// packToFloat32 is C's (float) cast with IEEE round-to-nearest made
+// explicit: Go leaves out-of-range float64->float32 conversions
+// implementation-defined, and pack must produce ±Inf for them everywhere.
 func packToFloat32(f float64) float32 {
 	const overflow = 1<<128 - 1<<103 // halfway between MaxFloat32 and 2^128
 	switch {
@@ -423,6 +432,8 @@ func packToFloat32(f float64) float32 {
 }
 
 // string.pack(fmt, v1, v2, ...) -> binary string
+// Integer options take the int64 a 5.3 lua_Integer would hold; see the file
+// comment for what float64 numbers mean for 8-byte fields.
 func strPack(L *lua.LState) int {
 	h := newPackHeader(L, strCheckString(L, 1))
 	// lstrlib pushes a nil marker before its buffer, so the first missing
@@ -498,6 +509,7 @@ func strPack(L *lua.LState) int {
 }
 
 // string.packsize(fmt) -> integer
+// Lets scripts size fixed records before reading them off a socket.
 func strPacksize(L *lua.LState) int {
 	h := newPackHeader(L, strCheckString(L, 1))
 	total := 0
@@ -516,8 +528,8 @@ func strPacksize(L *lua.LState) int {
 	return 1
 }
 
-// packReadRaw assembles the low 8 bytes of a size-byte field; wider fields are
-// validated separately by packUnpackInt.
+// packReadRaw assembles the low 8 bytes of a size-byte field; wider fields
+// are validated separately by packUnpackInt.
 func packReadRaw(field string, little bool, size int) uint64 {
 	var res uint64
 	for i := min(size, 8) - 1; i >= 0; i-- {
@@ -573,6 +585,7 @@ func packPosrelat(pos int64, length int) int64 {
 }
 
 // string.unpack(fmt, s [, pos]) -> v1, v2, ..., next position
+// Integer fields beyond 2^53 come back as the nearest float64 (file comment).
 func strUnpack(L *lua.LState) int {
 	h := newPackHeader(L, strCheckString(L, 1))
 	data := strCheckString(L, 2)
