@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
 )
 
 // The error classes Lua scripts see, modelled on Python's OSError family.
@@ -219,14 +220,28 @@ type Error struct {
 	Hint      string // a one-line hint for common beginner errors, or ""
 	Traceback string // Lua stack traceback, if known
 	Code      int    // for Exit
+	// Incomplete: a syntax error at the end of the input (an open block,
+	// string or call), which more lines could complete.
+	Incomplete bool
 }
 
 func (e *Error) Error() string { return e.Msg }
 
 func syntaxError(chunk string, err error) *Error {
-	msg := err.Error()
 	var apiErr *lua.ApiError
-	if errors.As(err, &apiErr) {
+	var pe *parse.Error
+	if errors.As(err, &apiErr) && apiErr.Cause != nil && errors.As(apiErr.Cause, &pe) {
+		// gopher-lua's own text ("x line:3(column:5) near 'y':   syntax
+		// error") becomes the usual "x:3: syntax error near 'y'".
+		if pe.Pos.Line == parse.EOF {
+			return &Error{Kind: SyntaxError, Incomplete: true,
+				Msg: fmt.Sprintf("%s: %s at end of input", chunk, pe.Message)}
+		}
+		return &Error{Kind: SyntaxError,
+			Msg: fmt.Sprintf("%s:%d: %s near '%s'", chunk, pe.Pos.Line, pe.Message, pe.Token)}
+	}
+	msg := err.Error()
+	if apiErr != nil {
 		msg = lua.LVAsString(apiErr.Object)
 	}
 	msg = strings.TrimSpace(msg)

@@ -26,6 +26,7 @@ type task struct {
 	runCtx    context.Context
 	runCancel context.CancelFunc // ends the whole run (os.exit)
 	isMain    bool
+	name      string // what runs: a script name or where fn was defined
 
 	done    chan struct{} // closed when the task has ended
 	results []lua.LValue  // fn's results; set before done is closed
@@ -234,6 +235,11 @@ func (rt *Runtime) spawn(L *lua.LState) int {
 	parent := rt.currentTask(L)
 	t := rt.newTask(parent.runCtx, parent.runCtx, fn, args)
 	t.runCancel = parent.runCancel
+	if fn.Proto != nil {
+		t.name = fmt.Sprintf("function at %s:%d", fn.Proto.SourceName, fn.Proto.LineDefined)
+	} else {
+		t.name = "Go function"
+	}
 	t.start()
 	ud := L.NewUserData()
 	ud.Value = t

@@ -1,0 +1,152 @@
+package luabind
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Repr shows a value as a REPL does: strings quoted with escapes (so "\r\n"
+// and binary bytes are visible, and the text loads back as Lua), numbers as
+// Lua writes them, tables one level deep, and anything with a __tostring
+// (sockets, addresses, errors) through it. Call it with the runtime lock
+// held (from Lua, or through Session.Eval's show callback).
+func Repr(L *lua.LState, v lua.LValue) string {
+	return repr(L, v, 1)
+}
+
+func repr(L *lua.LState, v lua.LValue, depth int) string {
+	switch x := v.(type) {
+	case lua.LString:
+		return Quote(string(x))
+	case lua.LNumber:
+		return numberString(float64(x))
+	case *lua.LTable:
+		if L.GetMetaField(x, "__tostring") != lua.LNil {
+			return L.ToStringMeta(x).String()
+		}
+		if depth <= 0 {
+			return "{...}"
+		}
+		return tableRepr(L, x, depth)
+	case *lua.LUserData:
+		return L.ToStringMeta(x).String()
+	}
+	return L.ToStringMeta(v).String()
+}
+
+func numberString(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "math.huge"
+	case math.IsInf(f, -1):
+		return "-math.huge"
+	case f != f:
+		return "0/0"
+	case f == math.Trunc(f) && math.Abs(f) < 1e15:
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', 14, 64)
+}
+
+func tableRepr(L *lua.LState, t *lua.LTable, depth int) string {
+	var parts []string
+	n := t.Len()
+	for i := 1; i <= n; i++ {
+		parts = append(parts, repr(L, t.RawGetInt(i), depth-1))
+	}
+	type kv struct{ k, v string }
+	var rest []kv
+	t.ForEach(func(k, v lua.LValue) {
+		if f, ok := k.(lua.LNumber); ok && float64(f) == math.Trunc(float64(f)) && f >= 1 && int(f) <= n {
+			return // shown in the array part
+		}
+		key := "[" + repr(L, k, 0) + "]"
+		if s, ok := k.(lua.LString); ok && isIdentifier(string(s)) {
+			key = string(s)
+		}
+		rest = append(rest, kv{key, repr(L, v, depth-1)})
+	})
+	sort.Slice(rest, func(i, j int) bool { return rest[i].k < rest[j].k })
+	for _, e := range rest {
+		parts = append(parts, e.k+" = "+e.v)
+	}
+	if len(parts) == 0 {
+		return "{}"
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+var luaKeywords = map[string]bool{
+	"and": true, "break": true, "do": true, "else": true, "elseif": true, "end": true,
+	"false": true, "for": true, "function": true, "if": true, "in": true, "local": true,
+	"nil": true, "not": true, "or": true, "repeat": true, "return": true, "then": true,
+	"true": true, "until": true, "while": true,
+}
+
+func isIdentifier(s string) bool {
+	if s == "" || luaKeywords[s] {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || r < 128 && unicode.IsLetter(r) || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// Quote writes s as a Lua string literal that gopher-lua loads back to the
+// same bytes: printable text as is (UTF-8 included), the usual escapes, and
+// decimal escapes (\ddd; Lua 5.1 has no \x) for every other byte.
+func Quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch c {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\a':
+			b.WriteString(`\a`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\v':
+			b.WriteString(`\v`)
+		default:
+			if c >= 0x80 {
+				r, size := utf8.DecodeRuneInString(s[i:])
+				if r != utf8.RuneError && unicode.IsPrint(r) {
+					b.WriteString(s[i : i+size])
+					i += size
+					continue
+				}
+			}
+			if c < 0x20 || c >= 0x7f {
+				// Three digits always, so a following digit cannot join the escape.
+				fmt.Fprintf(&b, `\%03d`, c)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+		i++
+	}
+	b.WriteByte('"')
+	return b.String()
+}
