@@ -111,6 +111,7 @@ func (rt *Runtime) openLibs() {
 	rt.openBase()
 	rt.openSocket()
 	rt.openTasks()
+	rt.openSelect()
 	for name, loader := range rt.opts.Modules {
 		rt.registerModule(name, loader)
 	}
