@@ -1,0 +1,51 @@
+-- A TCP echo server and its client in one program: run this first.
+--
+-- The tutorial's first echo server (tcp/echo_server) runs in a spawned
+-- task, its client in the main task, and both say what they do. In real
+-- life they are two programs; try them in two terminals next:
+-- sockplay run tcp/echo_server, then sockplay run tcp/echo_client.
+-- Tutorial §3.3, 第一版, 单个客户端与服务端通信.
+--
+-- Run:  sockplay run demo          Read it:  sockplay show demo
+
+-- Python prints received bytes as b'...'; show them the same way.
+local function bytes_repr(data)
+  local q = (data:find("'", 1, true) and not data:find('"', 1, true)) and '"' or "'"
+  local escapes = {["\\"] = "\\\\", [q] = "\\" .. q, ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r"}
+  return "b" .. q .. data:gsub("[%z\1-\31\\" .. q .. "\127-\255]", function(c)
+    return escapes[c] or string.format("\\x%02x", c:byte())
+  end) .. q
+end
+
+-- The server: socket, bind (port 0: any free port), listen.
+local server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server:bind({"127.0.0.1", 0})
+server:listen(5)
+local addr = server:getsockname()
+print("[server] server is listening on " .. addr.host .. ":" .. addr.port)
+
+-- It waits for a client in its own task, so the client below can run.
+local server_task = spawn(function()
+  local conn, client_addr = server:accept()
+  local data = conn:recv(1024)
+  print("[server] received " .. bytes_repr(data) .. " from " .. tostring(client_addr))
+  conn:send(data:upper())
+  print("[server] sent " .. bytes_repr(data:upper()) .. ", closing")
+  conn:close()
+  server:close()
+end)
+
+-- The client: socket, connect, send, recv, close.
+local client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+print("[client] connect to " .. tostring(addr))
+client:connect(addr)
+print("[client] send: hello")
+client:send("hello")
+local reply = client:recv(1024)
+print("[client] received: " .. reply)
+client:close()
+
+server_task:join()
+print("Done. The same as two programs, in two terminals:")
+print("  sockplay run tcp/echo_server      sockplay run tcp/echo_client")
+print("Next: 'sockplay list' shows every program of the tutorial.")

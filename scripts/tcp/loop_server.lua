@@ -1,0 +1,52 @@
+-- TCP echo server, 2nd version: one client, many messages, until it leaves.
+--
+-- After accept, the server loops over recv and send, replying to each
+-- message in upper case. Fixed here: the original loops forever once the
+-- client leaves, because recv then returns b'' (an empty string) at once,
+-- again and again; this server stops on "".
+-- Tutorial §3.3, 第二版, 服务端和客户端循环发送和接收数据 (服务端).
+--
+-- Run:  sockplay run tcp/loop_server [port] [host]   (default 8080 127.0.0.1; 0: a free port)
+-- then, in another terminal:  sockplay run tcp/loop_client [port] [host]
+
+local port = tonumber(arg[1] or 8080)
+local host = arg[2] or "127.0.0.1"
+if not port then error("usage: sockplay run tcp/loop_server [port] [host]", 0) end
+
+-- Python prints received bytes as b'...'; show them the same way.
+local function bytes_repr(data)
+  local q = (data:find("'", 1, true) and not data:find('"', 1, true)) and '"' or "'"
+  local escapes = {["\\"] = "\\\\", [q] = "\\" .. q, ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r"}
+  return "b" .. q .. data:gsub("[%z\1-\31\\" .. q .. "\127-\255]", function(c)
+    return escapes[c] or string.format("\\x%02x", c:byte())
+  end) .. q
+end
+
+local s = socket.socket()
+s:bind({host, port})
+s:listen(5)
+local addr = s:getsockname()
+print("server is listening on " .. addr.host .. ":" .. addr.port)
+local conn, client_addr = s:accept()
+
+while true do
+  -- Receive at most 1024 bytes.
+  local data_recv = conn:recv(1024)
+  -- "" means the client has closed the connection: nothing more will come.
+  if data_recv == "" then
+    print("the client has closed the connection")
+    break
+  end
+  print(bytes_repr(data_recv))
+
+  -- Reply to the client (sendall: send may send only a part).
+  conn:sendall(data_recv:upper())
+end
+
+conn:close()
+s:close()
+-- 结果 (result), e.g.:
+-- b'abc'
+-- b'123'
+-- b'ddd'
+-- b'\xe4\xbd\xa0\xe5\xa5\xbd'

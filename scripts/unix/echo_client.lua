@@ -1,0 +1,39 @@
+-- AF_UNIX echo client: sends each line you type over a socket file.
+--
+-- tcp/loop_client in the other socket family: connect takes the server's
+-- socket path instead of a host and port. Empty lines are skipped; end of
+-- input (Ctrl-D, or the end of piped input) ends the client.
+-- Tutorial §二, 基于文件类型的套接字家族 (AF_UNIX); the tutorial has no program for it.
+--
+-- Run:  sockplay run unix/echo_server     then, in another terminal:
+--       sockplay run unix/echo_client [path]   (default /tmp/sockplay-echo.sock)
+
+local path = arg[1] or "/tmp/sockplay-echo.sock"
+
+-- Python prints received bytes as b'...'; show them the same way.
+local function bytes_repr(data)
+  local q = (data:find("'", 1, true) and not data:find('"', 1, true)) and '"' or "'"
+  local escapes = {["\\"] = "\\\\", [q] = "\\" .. q, ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r"}
+  return "b" .. q .. data:gsub("[%z\1-\31\\" .. q .. "\127-\255]", function(c)
+    return escapes[c] or string.format("\\x%02x", c:byte())
+  end) .. q
+end
+
+local s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s:connect(path)
+
+while true do
+  local data_send = input(">>>")
+  if data_send == nil then break end -- end of input
+  if data_send ~= "" then
+    s:send(data_send)
+    local data_recv = s:recv(1024)
+    if data_recv == "" then
+      print("the server has closed the connection")
+      break
+    end
+    print(bytes_repr(data_recv))
+  end
+end
+
+s:close()
