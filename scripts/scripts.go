@@ -36,6 +36,8 @@ var order = []string{
 	"tcp/loop_server",
 	"tcp/loop_client",
 	"tcp/multi_server",
+	"tcp/concurrent_server",
+	"tcp/select_server",
 	"tcp/cmd_server",
 	"tcp/cmd_client",
 	"udp/server",

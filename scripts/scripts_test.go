@@ -981,3 +981,78 @@ func TestPythonInterop(t *testing.T) {
 		}
 	})
 }
+
+// TestManyClientsAtOnce checks the two servers that serve clients at the
+// same time: a task per client, and one task with select.
+func TestManyClientsAtOnce(t *testing.T) {
+	for _, name := range []string{"tcp/concurrent_server", "tcp/select_server"} {
+		t.Run(name, func(t *testing.T) {
+			checkGoroutines(t)
+			srv := startServer(t, name, "", "0")
+			dial := func() *net.TCPConn {
+				t.Helper()
+				c, err := net.Dial("tcp", srv.Addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.SetDeadline(time.Now().Add(runTimeout))
+				return c.(*net.TCPConn)
+			}
+			ask := func(c net.Conn, msg string) {
+				t.Helper()
+				if _, err := c.Write([]byte(msg)); err != nil {
+					t.Fatal(err)
+				}
+				got := make([]byte, len(msg))
+				if _, err := io.ReadFull(c, got); err != nil {
+					t.Fatal(err)
+				}
+				if want := strings.ToUpper(msg); string(got) != want {
+					t.Fatalf("got %q, want %q", got, want)
+				}
+			}
+			// Three clients connected at once, served in turns: a server
+			// that served one client at a time would not answer b.
+			a, b, c := dial(), dial(), dial()
+			for i := 0; i < 3; i++ {
+				for _, conn := range []net.Conn{a, b, c} {
+					ask(conn, fmt.Sprintf("round %d from %s", i, conn.LocalAddr()))
+				}
+			}
+			// A client that sends a lot and does not read yet must not
+			// stop the others from being served.
+			big := strings.Repeat("x", 2<<20)
+			hog := dial()
+			go hog.Write([]byte(big)) // blocks until the server echoes back; read below
+			ask(a, "still served")
+			got := make([]byte, len(big))
+			if _, err := io.ReadFull(hog, got); err != nil || string(got) != strings.ToUpper(big) {
+				t.Fatalf("hog: %v, echo equal %v", err, string(got) == strings.ToUpper(big))
+			}
+			// One leaves politely, one with a reset; the server goes on.
+			b.Close()
+			c.SetLinger(0)
+			c.Close()
+			hog.Close()
+			ask(a, "after the others left")
+			a.Close()
+			lines := []string{}
+			for len(lines) < 10 {
+				line := srv.next(t)
+				lines = append(lines, line)
+				if strings.Contains(strings.Join(lines, "\n"), "left: ConnectionResetError") &&
+					strings.Count(strings.Join(lines, "\n"), "closed the connection") >= 3 {
+					break
+				}
+			}
+			out := strings.Join(lines, "\n")
+			if strings.Count(out, " connected") != 4 {
+				t.Errorf("want 4 connections in the server's output:\n%s", out)
+			}
+			srv.stop(t)
+			if s := srv.stderr.String(); s != "" {
+				t.Errorf("stderr: %s", s)
+			}
+		})
+	}
+}
