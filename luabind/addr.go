@@ -49,6 +49,11 @@ func newAddr(L *lua.LState, sa unix.Sockaddr) lua.LValue {
 		// An unnamed socket has the empty name; Linux's abstract names start
 		// with "@" in Go and with a NUL byte in Python (and here).
 		name := a.Name
+		if name == "@" {
+			// x/sys reports the unnamed address (a client that did not
+			// bind, socketpair) as "@"; Python says "".
+			return lua.LString("")
+		}
 		if strings.HasPrefix(name, "@") {
 			name = "\x00" + name[1:]
 		}
@@ -61,7 +66,12 @@ func newAddr(L *lua.LState, sa unix.Sockaddr) lua.LValue {
 func addrString(v lua.LValue) string {
 	t, ok := v.(*lua.LTable)
 	if !ok {
-		return fmt.Sprintf("%q", lua.LVAsString(v))
+		// AF_UNIX: Python prints a path as is and an abstract name as bytes.
+		name := lua.LVAsString(v)
+		if strings.HasPrefix(name, "\x00") {
+			return pyBytesRepr(name)
+		}
+		return name
 	}
 	parts := make([]string, 0, 4)
 	for i := 1; i <= t.Len(); i++ {
@@ -73,6 +83,31 @@ func addrString(v lua.LValue) string {
 		}
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// pyBytesRepr formats s as Python's repr of bytes: b'\x00name'.
+func pyBytesRepr(s string) string {
+	var b strings.Builder
+	b.WriteString("b'")
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' || c == '\'':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 // tostring(addr) -> "('127.0.0.1', 8080)"
@@ -211,7 +246,8 @@ func (rt *Runtime) resolve(L *lua.LState, spec addrSpec, family int) (unix.Socka
 	}
 	if family == unix.AF_INET {
 		if !ip.Is4() && !ip.Is4In6() {
-			return nil, &net.AddrError{Err: "address family for hostname not supported", Addr: spec.host}
+			// An IPv6 address for an AF_INET socket: EAI_ADDRFAMILY, as Python.
+			return nil, &gaiError{code: -9, msg: "Address family for hostname not supported"}
 		}
 		return &unix.SockaddrInet4{Port: spec.port, Addr: ip.Unmap().As4()}, nil
 	}
@@ -219,6 +255,15 @@ func (rt *Runtime) resolve(L *lua.LState, spec addrSpec, family int) (unix.Socka
 		ip = netip.AddrFrom16(ip.As16()) // IPv4-mapped, as Python accepts
 	}
 	return &unix.SockaddrInet6{Port: spec.port, Addr: ip.As16(), ZoneId: spec.zone}, nil
+}
+
+// inetSockaddr is the kernel address of ip and port, IPv4 or IPv6 as ip is.
+// (ip.As4 panics on an IPv6 address, so the family is decided first.)
+func inetSockaddr(ip netip.Addr, port int) (int, unix.Sockaddr) {
+	if ip.Is4() {
+		return unix.AF_INET, &unix.SockaddrInet4{Port: port, Addr: ip.As4()}
+	}
+	return unix.AF_INET6, &unix.SockaddrInet6{Port: port, Addr: ip.As16()}
 }
 
 // lookupHost resolves a host as Python's socket module does: "" is the
@@ -267,10 +312,10 @@ func typeName(v lua.LValue) string {
 }
 
 // argError raises "bad argument #n to 'fname' (msg)". For methods, fname
-// is "sock:name" and n counts the arguments after self, as the user wrote
-// them.
+// is "sock:name" or "file:name" and n counts the arguments after self, as
+// the user wrote them.
 func argError(L *lua.LState, n int, fname, msg string) {
-	if strings.HasPrefix(fname, "sock:") {
+	if strings.Contains(fname, ":") {
 		n--
 	}
 	L.RaiseError("bad argument #%d to '%s' (%s)", n, fname, msg)

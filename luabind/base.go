@@ -24,6 +24,7 @@ func (rt *Runtime) openBase() {
 	}
 	if oslib, ok := L.GetGlobal("os").(*lua.LTable); ok {
 		oslib.RawSetString("exit", L.NewFunction(rt.osExit))
+		oslib.RawSetString("date", L.NewFunction(osDate))
 	}
 }
 

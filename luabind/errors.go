@@ -96,11 +96,23 @@ func newError(L *lua.LState, class string, errno int, msg string) *lua.LTable {
 		t.RawSetString("errno", lua.LNumber(errno))
 	}
 	t.RawSetString("strerror", lua.LString(msg))
-	if w := L.Where(1); w != "" {
+	if w := luaWhere(L); w != "" {
 		t.RawSetString("where", lua.LString(w))
 	}
 	L.SetMetatable(t, L.GetTypeMetatable("sockplay.error"))
 	return t
+}
+
+// luaWhere is "file:line:" of the innermost Lua function on the stack.
+// L.Where(1) alone names the caller, which is "[G]:" when a method is
+// called straight from Go, as in pcall(sock.recv, sock, 10).
+func luaWhere(L *lua.LState) string {
+	for level := 1; ; level++ {
+		w := L.Where(level)
+		if w == "" || !strings.HasPrefix(w, "[G]") {
+			return w
+		}
+	}
 }
 
 // noErrno marks an error without errno (Python's errno None).
@@ -112,8 +124,10 @@ func errorValue(L *lua.LState, err error) *lua.LTable {
 	var errno syscall.Errno
 	var dnsErr *net.DNSError
 	var addrErr *net.AddrError
+	var gai *gaiError
 	switch {
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// The run's context ended (Ctrl-C, Cancel, the host's deadline).
 		return newError(L, "KeyboardInterrupt", noErrno, "interrupted")
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return newError(L, "TimeoutError", noErrno, "timed out")
@@ -124,6 +138,8 @@ func errorValue(L *lua.LState, err error) *lua.LTable {
 			return newError(L, "gaierror", -2, "Name or service not known") // EAI_NONAME
 		}
 		return newError(L, "gaierror", -3, "Temporary failure in name resolution") // EAI_AGAIN
+	case errors.As(err, &gai):
+		return newError(L, "gaierror", gai.code, gai.msg)
 	case errors.As(err, &addrErr):
 		return newError(L, "gaierror", -2, addrErr.Error())
 	case errors.Is(err, os.ErrClosed):
@@ -131,6 +147,15 @@ func errorValue(L *lua.LState, err error) *lua.LTable {
 	}
 	return newError(L, "OSError", noErrno, err.Error())
 }
+
+// gaiError is a getaddrinfo failure with its EAI_* code, as Python
+// reports it: gaierror: [Errno -9] Address family for hostname not supported.
+type gaiError struct {
+	code int
+	msg  string
+}
+
+func (e *gaiError) Error() string { return e.msg }
 
 // raise raises err (a Go error) as a Lua error value.
 func raise(L *lua.LState, err error) int {

@@ -30,6 +30,7 @@ func (rt *Runtime) openMakefile() {
 		"flush":    fileFlush,
 		"close":    fileClose,
 	}))
+	// tostring(file) -> "<socket file of <socket ...>>"
 	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		f := checkFile(L, "file:__tostring")
 		L.Push(lua.LString("<socket file of " + f.s.repr(L) + ">"))
@@ -155,6 +156,7 @@ func fileReadline(L *lua.LState) int {
 // file:lines() -> iterator   (for line in f:lines() do ... end; lines without "\n" or "\r\n", as Lua's)
 func fileLines(L *lua.LState) int {
 	f := checkOpenFile(L, "file:lines")
+	// iterator() -> line | nil   (nil at end of stream)
 	L.Push(L.NewFunction(func(L *lua.LState) int {
 		if f.closed {
 			L.RaiseError("file:lines: I/O operation on closed file")

@@ -57,7 +57,12 @@ func numberString(f float64) string {
 
 func tableRepr(L *lua.LState, t *lua.LTable, depth int) string {
 	var parts []string
-	n := t.Len()
+	// The sequence 1..n; not t.Len(), which counts the nils gopher-lua
+	// keeps in a table's array part ({[10] = true} has length 10 there).
+	n := 0
+	for t.RawGetInt(n+1) != lua.LNil {
+		n++
+	}
 	for i := 1; i <= n; i++ {
 		parts = append(parts, repr(L, t.RawGetInt(i), depth-1))
 	}

@@ -62,8 +62,16 @@ type Runtime struct {
 	sockets  map[*Socket]struct{}
 	nextTask int
 	nextSock int
-	tasksWG  sync.WaitGroup
+	tasksWG  taskGroup
 	closed   bool
+	// runs holds the cancel functions of the runs in progress: Cancel ends
+	// a run as a whole, also before its main task exists and after it has
+	// ended while spawned tasks go on.
+	runs map[*context.CancelFunc]struct{}
+	// runSem is held by the run in progress: runs take turns, since a
+	// run's end closes every socket of the runtime. Close takes it for
+	// good.
+	runSem chan struct{}
 
 	// guarded by gil
 	defaultTimeout time.Duration // < 0: none (blocking)
@@ -81,6 +89,8 @@ func New(opts Options) *Runtime {
 		stderr:         opts.Stderr,
 		tasks:          map[*task]struct{}{},
 		sockets:        map[*Socket]struct{}{},
+		runs:           map[*context.CancelFunc]struct{}{},
+		runSem:         make(chan struct{}, 1),
 		defaultTimeout: -1,
 	}
 	if rt.stdout == nil {
@@ -142,6 +152,8 @@ func (rt *Runtime) Stderr() io.Writer { return rt.stderr }
 // It returns when the file and every task it spawned have finished, on an
 // uncaught error (then the remaining tasks are cancelled), or when ctx is
 // cancelled. Every socket the run opened is closed before it returns.
+// Runs on one Runtime take turns: a second run waits for the first to end
+// (use a Runtime each, or a Session, to run scripts side by side).
 func (rt *Runtime) RunFile(ctx context.Context, filename string, args []string) error {
 	src, err := os.ReadFile(filename)
 	if err != nil {
@@ -161,6 +173,8 @@ func (rt *Runtime) RunScript(ctx context.Context, name string, args []string) er
 	if err != nil {
 		return err
 	}
+	// "tcp/echo_server.lua" and "tcp/echo_server" are the same script.
+	name = strings.TrimSuffix(path.Clean(name), ".lua")
 	return rt.run(ctx, name+".lua", string(src), name, args)
 }
 
@@ -185,6 +199,28 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	if rt.isClosed() {
 		return errors.New("runtime is closed")
 	}
+	select {
+	case rt.runSem <- struct{}{}:
+	case <-ctx.Done():
+		return &Error{Kind: Interrupted, Msg: "interrupted"}
+	case <-rt.root.Done():
+		return errors.New("runtime is closed")
+	}
+	defer func() { <-rt.runSem }()
+	if rt.isClosed() { // Close came first and has finished
+		return errors.New("runtime is closed")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rt.mu.Lock()
+	rt.runs[&cancel] = struct{}{}
+	rt.mu.Unlock()
+	defer func() {
+		rt.mu.Lock()
+		delete(rt.runs, &cancel)
+		rt.mu.Unlock()
+	}()
+
 	rt.gil.Lock()
 	fn, err := rt.L.Load(strings.NewReader(code), chunkName)
 	if err != nil {
@@ -196,8 +232,6 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	rt.exiting = false
 	rt.gil.Unlock()
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	// Closing the runtime cancels a run in progress too.
 	stop := context.AfterFunc(rt.root, cancel)
 	defer stop()
@@ -260,6 +294,9 @@ func (rt *Runtime) setArgs(arg0 string, args []string) {
 // loops stop. The runtime stays usable.
 func (rt *Runtime) Cancel() {
 	rt.mu.Lock()
+	for cancel := range rt.runs {
+		(*cancel)()
+	}
 	for t := range rt.tasks {
 		t.cancel()
 	}
@@ -278,6 +315,9 @@ func (rt *Runtime) Close() error {
 	rt.mu.Unlock()
 	rt.rootCancel()
 	rt.Cancel()
+	// Wait for the run in progress to end, and keep later ones out: they
+	// must not use the Lua state once it is closed.
+	rt.runSem <- struct{}{}
 	rt.tasksWG.Wait()
 	rt.closeSockets()
 	rt.stdin.close()
@@ -324,6 +364,42 @@ func (rt *Runtime) ExitCode() int {
 	return rt.exitCode
 }
 
+// taskGroup counts live tasks like a sync.WaitGroup, but Add may come
+// while another goroutine Waits (a WaitGroup panics then): a session's
+// tasks start while Close or a run waits for the tasks to end.
+type taskGroup struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed when n drops to 0; nil until the first Add
+}
+
+func (g *taskGroup) Add(delta int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	was := g.n
+	g.n += delta
+	switch {
+	case g.n < 0:
+		panic("luabind: negative task count")
+	case was == 0 && g.n > 0:
+		g.zero = make(chan struct{})
+	case was > 0 && g.n == 0:
+		close(g.zero)
+	}
+}
+
+func (g *taskGroup) Done() { g.Add(-1) }
+
+// Wait returns once no task is live.
+func (g *taskGroup) Wait() {
+	g.mu.Lock()
+	n, zero := g.n, g.zero
+	g.mu.Unlock()
+	if n > 0 {
+		<-zero
+	}
+}
+
 // lineReader hands out lines of the runtime's input. A goroutine does the
 // reading so a wait for input can be cancelled; a line read after its
 // caller gave up is kept for the next call.
@@ -335,6 +411,9 @@ type lineReader struct {
 	pending bool          // a request is out
 	once    sync.Once
 	stop    chan struct{}
+	// host, if set, serves every read instead (Session.SetInput: a REPL
+	// reads input() lines with its own line editor).
+	host func(ctx context.Context) (line string, ok bool, err error)
 }
 
 type lineResult struct {
@@ -353,6 +432,9 @@ func newLineReader(r io.Reader) *lineReader {
 // readLine blocks until a line, end of input, or ctx. Called without the
 // runtime lock.
 func (lr *lineReader) readLine(ctx context.Context) (string, bool, error) {
+	if lr.host != nil {
+		return lr.host(ctx)
+	}
 	if lr.r == nil {
 		return "", false, nil
 	}

@@ -26,6 +26,7 @@ func (rt *Runtime) openSelect() {
 	// module still does what it did, so vararg code keeps working.
 	if builtin, ok := L.GetGlobal("select").(*lua.LFunction); ok {
 		mt := L.NewTable()
+		// select(n | "#", ...) -> ...   (Lua's own select)
 		mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
 			L.Remove(1) // the module
 			L.Insert(builtin, 1)

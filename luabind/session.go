@@ -3,8 +3,11 @@ package luabind
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -17,6 +20,10 @@ type Session struct {
 	rt     *Runtime
 	ctx    context.Context // the session's life; spawned tasks derive from it
 	cancel context.CancelFunc
+	saved  []savedTable // the globals as the session began, for Reset; guarded by gil
+
+	mu      sync.Mutex
+	scripts []*task // started by StartCode and not yet reported ended by Jobs
 }
 
 // NewSession starts a session in rt. Close it to stop its tasks and close
@@ -27,6 +34,7 @@ func (rt *Runtime) NewSession() *Session {
 	rt.gil.Lock()
 	rt.exiting = false
 	rt.setArgs("sockplay", nil)
+	s.saved = saveGlobals(rt.L)
 	rt.gil.Unlock()
 	return s
 }
@@ -57,9 +65,24 @@ func (s *Session) Eval(ctx context.Context, name, code string, show func(L *lua.
 	return s.runTask(ctx, fn, nil, show)
 }
 
-// EvalFunc is Eval for a function already compiled by the host.
+// EvalFunc is Eval for a chunk the host compiled itself (lua.Compile), as
+// a REPL does after rewriting it.
+func (s *Session) EvalFunc(ctx context.Context, proto *lua.FunctionProto, show func(L *lua.LState, results []lua.LValue)) error {
+	rt := s.rt
+	rt.gil.Lock()
+	fn := rt.L.NewFunctionFromProto(proto)
+	rt.gil.Unlock()
+	return s.runTask(ctx, fn, nil, show)
+}
+
 func (s *Session) runTask(ctx context.Context, fn *lua.LFunction, args []lua.LValue, show func(*lua.LState, []lua.LValue)) error {
 	rt := s.rt
+	rt.gil.Lock()
+	if s.ctx.Err() == nil {
+		// os.exit in a background script ended that script, not the session.
+		rt.exiting = false
+	}
+	rt.gil.Unlock()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(s.ctx, cancel)
@@ -124,6 +147,9 @@ func (s *Session) StartCode(name, code string, args []string) (int, error) {
 	t.runCancel = t.cancel // os.exit in a background script ends that script
 	t.name = name
 	t.start()
+	s.mu.Lock()
+	s.scripts = append(s.scripts, t)
+	s.mu.Unlock()
 	return t.id, nil
 }
 
@@ -183,4 +209,249 @@ func (s *Session) Close() {
 	s.rt.Cancel()
 	s.rt.tasksWG.Wait()
 	s.rt.closeSockets()
+}
+
+// Jobs lists the session's background tasks: those running, and the
+// background scripts (Start, StartCode) that ended since the last call,
+// with how they ended (done, failed, cancelled).
+func (s *Session) Jobs() []TaskInfo {
+	out := s.Tasks()
+	running := map[int]bool{}
+	for _, ti := range out {
+		running[ti.ID] = true
+	}
+	s.mu.Lock()
+	kept := s.scripts[:0]
+	for _, t := range s.scripts {
+		select {
+		case <-t.done:
+			out = append(out, TaskInfo{ID: t.id, Name: t.name, Status: t.status()})
+		default:
+			kept = append(kept, t)
+		}
+	}
+	s.scripts = kept
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Done is closed when the session ends: Close, the runtime's Close, or
+// os.exit in one of its tasks (then Exited tells the status).
+func (s *Session) Done() <-chan struct{} { return s.ctx.Done() }
+
+// Exited reports whether os.exit ended the session, and its status.
+func (s *Session) Exited() (code int, exited bool) {
+	s.rt.gil.Lock()
+	defer s.rt.gil.Unlock()
+	return s.rt.exitCode, s.rt.exiting && s.ctx.Err() != nil
+}
+
+// SetOutput sends what Lua code prints (print, io.write, io.stdout,
+// input's prompt) to stdout and diagnostics (errors of background tasks,
+// io.stderr) to stderr, for the rest of the runtime's life: a REPL holds
+// background output back while the user types. nil keeps a writer. Call
+// it before the first evaluation.
+func (s *Session) SetOutput(stdout, stderr io.Writer) {
+	rt := s.rt
+	rt.gil.Lock()
+	defer rt.gil.Unlock()
+	if stdout != nil {
+		rt.stdout = stdout
+	}
+	if stderr != nil {
+		rt.stderr = stderr
+	}
+	if iolib, ok := rt.L.GetGlobal("io").(*lua.LTable); ok {
+		iolib.RawSetString("stdout", rt.writerObject(rt.stdout))
+		iolib.RawSetString("stderr", rt.writerObject(rt.stderr))
+	}
+}
+
+// SetInput makes input() and io.read call read, with the calling task's
+// context, instead of reading the runtime's Stdin: a REPL serves them from
+// its own line editor. read returns ok false at end of input, and ctx's
+// error when the task is interrupted. Call it before the first evaluation.
+func (s *Session) SetInput(read func(ctx context.Context) (line string, ok bool, err error)) {
+	rt := s.rt
+	lr := newLineReader(nil)
+	lr.host = read
+	rt.gil.Lock()
+	old := rt.stdin
+	rt.stdin = lr
+	rt.gil.Unlock()
+	old.close()
+}
+
+// Names lists what may follow path in an expression, for completion. With
+// method false: the string keys of the value at path (the globals if path
+// is empty), following __index tables, and a socket's fields and methods;
+// with method true, only what can be called with ':'. Lookups are raw: no
+// metamethod runs. If the runtime stays busy (a task in a busy loop holds
+// the lock) it gives up and returns nil.
+func (s *Session) Names(path []string, method bool) []string {
+	rt := s.rt
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for !rt.gil.TryLock() {
+		if time.Now().After(deadline) {
+			return nil
+		}
+		time.Sleep(time.Millisecond) // polling a lock: completion must not hang the prompt
+	}
+	defer rt.gil.Unlock()
+	L := rt.L
+	var v lua.LValue = L.G.Global
+	for _, name := range path {
+		if v = rawField(L, v, name, 0); v == lua.LNil {
+			return nil
+		}
+	}
+	seen := map[string]bool{}
+	rt.collectNames(v, method, seen, 0)
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// rawField is v.name without metamethods other than __index tables.
+func rawField(L *lua.LState, v lua.LValue, name string, depth int) lua.LValue {
+	t, ok := v.(*lua.LTable)
+	if !ok || depth > 8 {
+		return lua.LNil
+	}
+	if f := t.RawGetString(name); f != lua.LNil {
+		return f
+	}
+	if mt, ok := L.GetMetatable(t).(*lua.LTable); ok {
+		if idx, ok := mt.RawGetString("__index").(*lua.LTable); ok {
+			return rawField(L, idx, name, depth+1)
+		}
+	}
+	return lua.LNil
+}
+
+func (rt *Runtime) collectNames(v lua.LValue, method bool, seen map[string]bool, depth int) {
+	if depth > 8 {
+		return
+	}
+	L := rt.L
+	add := func(name string, val lua.LValue) {
+		if method && val.Type() != lua.LTFunction || !isIdentifier(name) {
+			return
+		}
+		seen[name] = true
+	}
+	switch x := v.(type) {
+	case *lua.LTable:
+		x.ForEach(func(k, val lua.LValue) {
+			if s, ok := k.(lua.LString); ok {
+				add(string(s), val)
+			}
+		})
+	case *lua.LUserData:
+		if x.Metatable == L.GetTypeMetatable(sockMetaName) {
+			// Its __index is a function: list what it serves.
+			for name := range rt.socketMethods() {
+				seen[name] = true
+			}
+			if !method {
+				for _, name := range []string{"family", "type", "proto"} {
+					seen[name] = true
+				}
+			}
+			return
+		}
+	case lua.LString:
+	default:
+		return
+	}
+	mt, ok := L.GetMetatable(v).(*lua.LTable)
+	if !ok {
+		return
+	}
+	switch idx := mt.RawGetString("__index").(type) {
+	case *lua.LTable:
+		rt.collectNames(idx, method, seen, depth+1)
+	case *lua.LFunction:
+		if mt == L.GetTypeMetatable(addrMetaName) && !method {
+			seen["host"], seen["port"] = true, true
+		}
+	}
+}
+
+// Reset gives the session a fresh start: it stops every background task
+// and waits for them (until ctx is done), closes every socket of the
+// runtime, and restores the globals and the standard libraries' tables to
+// what they were when the session began. Call it while no evaluation runs.
+func (s *Session) Reset(ctx context.Context) error {
+	rt := s.rt
+	s.StopBackground()
+	done := make(chan struct{})
+	go func() {
+		rt.tasksWG.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return fmt.Errorf("some tasks did not stop: %w", ctx.Err())
+	}
+	rt.closeSockets()
+	rt.gil.Lock()
+	defer rt.gil.Unlock()
+	restoreGlobals(s.saved)
+	rt.exiting = false
+	rt.exitCode = 0
+	rt.defaultTimeout = -1
+	s.mu.Lock()
+	s.scripts = nil
+	s.mu.Unlock()
+	return nil
+}
+
+// savedTable is a copy of one table's entries.
+type savedTable struct {
+	t       *lua.LTable
+	entries map[lua.LValue]lua.LValue
+}
+
+// saveGlobals copies the global table, every table it holds (the
+// libraries) and package.loaded, one level deep.
+func saveGlobals(L *lua.LState) []savedTable {
+	tables := []*lua.LTable{L.G.Global}
+	L.G.Global.ForEach(func(_, v lua.LValue) {
+		if t, ok := v.(*lua.LTable); ok && t != L.G.Global {
+			tables = append(tables, t)
+		}
+	})
+	if loaded, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADED").(*lua.LTable); ok {
+		tables = append(tables, loaded)
+	}
+	saved := make([]savedTable, 0, len(tables))
+	for _, t := range tables {
+		st := savedTable{t: t, entries: map[lua.LValue]lua.LValue{}}
+		t.ForEach(func(k, v lua.LValue) { st.entries[k] = v })
+		saved = append(saved, st)
+	}
+	return saved
+}
+
+func restoreGlobals(saved []savedTable) {
+	for _, st := range saved {
+		var extra []lua.LValue
+		st.t.ForEach(func(k, _ lua.LValue) {
+			if _, ok := st.entries[k]; !ok {
+				extra = append(extra, k)
+			}
+		})
+		for _, k := range extra {
+			st.t.RawSet(k, lua.LNil)
+		}
+		for k, v := range st.entries {
+			st.t.RawSet(k, v)
+		}
+	}
 }

@@ -29,9 +29,15 @@ type Socket struct {
 	proto  int
 
 	timeout time.Duration // < 0: blocking without limit; 0: non-blocking
-	// dirty: a deadline may be set on the file (from a timeout or an
-	// interrupt) and must be reset before an unlimited wait.
-	dirty bool
+
+	// Deadlines belong to the descriptor, not to one waiter: interrupting
+	// a task by setting its deadline in the past wakes every task waiting
+	// in that direction. kicks counts such interrupts in flight, and no
+	// wait resets a deadline until they are over, or the interrupted task
+	// would sleep on; the other tasks then simply wait again.
+	kmu   sync.Mutex
+	kdone *sync.Cond // signalled when kicks drops to 0
+	kicks int
 }
 
 const sockMetaName = "sockplay.socket"
@@ -42,6 +48,7 @@ func (rt *Runtime) newSocket(fd, family, typ, proto int) *Socket {
 	file := os.NewFile(uintptr(fd), "socket")
 	rc, _ := file.SyscallConn()
 	s := &Socket{rt: rt, fd: fd, file: file, rc: rc, family: family, typ: typ, proto: proto, timeout: rt.defaultTimeout}
+	s.kdone = sync.NewCond(&s.kmu)
 	rt.mu.Lock()
 	rt.nextSock++
 	s.id = rt.nextSock
@@ -118,41 +125,81 @@ func (s *Socket) wait(L *lua.LState, write bool, op func(fd uintptr) bool) error
 		return unix.EAGAIN
 	}
 	t := s.rt.currentTask(L)
+	var deadline time.Time // zero: no limit
 	if s.timeout > 0 {
-		deadline := time.Now().Add(s.timeout)
-		if write {
-			s.file.SetWriteDeadline(deadline)
-		} else {
-			s.file.SetReadDeadline(deadline)
-		}
-		s.dirty = true
-	} else if s.dirty {
-		s.file.SetDeadline(time.Time{})
-		s.dirty = false
+		deadline = time.Now().Add(s.timeout)
 	}
-	file := s.file
-	if !t.setWake(func() { file.SetDeadline(time.Unix(1, 0)) }) {
-		return t.ctx.Err()
+	setDeadline := s.file.SetReadDeadline
+	if write {
+		setDeadline = s.file.SetWriteDeadline
 	}
-	var err error
-	s.rt.unlocked(t, func() {
-		if write {
-			err = s.rc.Write(op)
-		} else {
-			err = s.rc.Read(op)
-		}
-	})
-	t.clearWake()
-	if t.ctx.Err() != nil {
-		s.dirty = true
-		if err != nil {
+	for {
+		s.settleKicks()
+		setDeadline(deadline)
+		kicked := false // set by the wake, read after clearWake (both under t.wmu)
+		if !t.setWake(func() { s.kick(setDeadline, &kicked) }) {
 			return t.ctx.Err()
 		}
+		var err error
+		s.rt.unlocked(t, func() {
+			if write {
+				err = s.rc.Write(op)
+			} else {
+				err = s.rc.Read(op)
+			}
+			// Before the lock is taken again: a task holding it may be
+			// waiting in settleKicks for this interrupt to be over.
+			t.clearWake()
+			if kicked {
+				s.unkick()
+			}
+		})
+		if t.ctx.Err() != nil {
+			if err != nil {
+				return t.ctx.Err()
+			}
+			return nil // op finished before the interrupt
+		}
+		if err != nil && s.closed() {
+			// Another task closed the socket meanwhile. (RawConn returns
+			// poll's "use of closed file", which is not os.ErrClosed.)
+			return unix.EBADF
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) && (deadline.IsZero() || time.Now().Before(deadline)) {
+			continue // another task's interrupt, not our timeout
+		}
+		if errors.Is(err, os.ErrClosed) {
+			return unix.EBADF
+		}
+		return err
 	}
-	if errors.Is(err, os.ErrClosed) {
-		return unix.EBADF
+}
+
+// kick interrupts the waits of one direction (the task's wake).
+func (s *Socket) kick(setDeadline func(time.Time) error, kicked *bool) {
+	s.kmu.Lock()
+	defer s.kmu.Unlock()
+	s.kicks++
+	*kicked = true
+	setDeadline(time.Unix(1, 0))
+}
+
+func (s *Socket) unkick() {
+	s.kmu.Lock()
+	defer s.kmu.Unlock()
+	if s.kicks--; s.kicks == 0 {
+		s.kdone.Broadcast()
 	}
-	return err
+}
+
+// settleKicks waits until no interrupt is in flight. The interrupted
+// tasks leave their waits at once and do not need the runtime lock for it.
+func (s *Socket) settleKicks() {
+	s.kmu.Lock()
+	defer s.kmu.Unlock()
+	for s.kicks > 0 {
+		s.kdone.Wait()
+	}
 }
 
 // bufPool holds read buffers: a fresh 64 KiB buffer per call measurably
@@ -161,6 +208,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 64*1024); return &b 
 
 // recvInto reads up to len(buf) bytes. from is the sender for datagrams.
 func (s *Socket) recvInto(L *lua.LState, buf []byte, flags int, wantFrom bool) (int, unix.Sockaddr, error) {
+	defer s.dontWait(flags)()
 	var n int
 	var from unix.Sockaddr
 	var opErr error
@@ -187,6 +235,9 @@ func (s *Socket) recvInto(L *lua.LState, buf []byte, flags int, wantFrom bool) (
 	return n, from, nil
 }
 
+// maxRecvBuf caps the buffer of one recv.
+const maxRecvBuf = 4 << 20
+
 // recvString reads up to bufsize bytes into a Lua string.
 func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (lua.LString, unix.Sockaddr, error) {
 	var bp *[]byte
@@ -196,7 +247,11 @@ func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (l
 		buf = (*bp)[:bufsize]
 		defer bufPool.Put(bp)
 	} else {
-		buf = make([]byte, bufsize)
+		// recv(2^31) must not allocate 2 GiB up front (an out-of-memory
+		// crash is a Go fatal error, not a Lua one). Returning fewer bytes
+		// than asked is always allowed; no datagram comes near the cap
+		// under Linux's default buffer limits.
+		buf = make([]byte, min(bufsize, maxRecvBuf))
 	}
 	n, from, err := s.recvInto(L, buf, flags, wantFrom)
 	if err != nil {
@@ -205,8 +260,22 @@ func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (l
 	return lua.LString(buf[:n]), from, nil
 }
 
+// dontWait makes this one call non-blocking if flags has MSG_DONTWAIT
+// (which otherwise only makes the system call fail with EAGAIN, and wait
+// would wait for readiness); it returns what restores the timeout. The
+// lock is not released with timeout 0, so no other task sees the change.
+func (s *Socket) dontWait(flags int) func() {
+	if flags&unix.MSG_DONTWAIT == 0 {
+		return func() {}
+	}
+	saved := s.timeout
+	s.timeout = 0
+	return func() { s.timeout = saved }
+}
+
 // sendOnce sends as much of data as one send(2) takes.
 func (s *Socket) sendOnce(L *lua.LState, data []byte, flags int, to unix.Sockaddr) (int, error) {
+	defer s.dontWait(flags)()
 	var n int
 	var opErr error
 	err := s.wait(L, true, func(fd uintptr) bool {

@@ -96,6 +96,7 @@ func (rt *Runtime) openSocket() {
 	}
 	rt.openErrorClasses(mod)
 	mt := L.NewTable()
+	// socket(family?, type?, proto?) -> sock   (the module called: socket.socket)
 	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
 		L.Remove(1) // the module itself
 		return rt.socketNew(L)
@@ -116,6 +117,9 @@ func (rt *Runtime) socketNew(L *lua.LState) int {
 		get := func(key string, def int) int {
 			switch v := opts.RawGetString(key).(type) {
 			case lua.LNumber:
+				if float64(v) != float64(int32(v)) { // socket{family=1.5} is not AF_UNIX
+					argError(L, 1, fname, key+" must be an integer, got "+v.String())
+				}
 				return int(v)
 			case *lua.LNilType:
 				return def
@@ -166,12 +170,7 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 	}
 	var lastErr error
 	for _, ip := range ips {
-		family := unix.AF_INET
-		var sa unix.Sockaddr = &unix.SockaddrInet4{Port: spec.port, Addr: ip.As4()}
-		if !ip.Is4() {
-			family = unix.AF_INET6
-			sa = &unix.SockaddrInet6{Port: spec.port, Addr: ip.As16()}
-		}
+		family, sa := inetSockaddr(ip, spec.port)
 		s, err := rt.openSocketFD(family, unix.SOCK_STREAM, 0)
 		if err != nil {
 			return raise(L, err)
@@ -350,12 +349,7 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 	}
 	out := L.NewTable()
 	for _, ip := range ips {
-		f := unix.AF_INET
-		var sa unix.Sockaddr = &unix.SockaddrInet4{Port: port, Addr: ip.As4()}
-		if !ip.Is4() {
-			f = unix.AF_INET6
-			sa = &unix.SockaddrInet6{Port: port, Addr: ip.As16()}
-		}
+		f, sa := inetSockaddr(ip, port)
 		if family != unix.AF_UNSPEC && family != f {
 			continue
 		}

@@ -48,8 +48,9 @@ func (rt *Runtime) openSocketMeta() {
 		fns[name] = L.NewFunction(fn)
 	}
 	mt := L.NewTypeMetatable(sockMetaName)
-	// sock.family / sock.type / sock.proto are fields, everything else a
-	// method; an unknown name is nil, as for any Lua table.
+	// sock.name -> method | field   (sock.family / sock.type / sock.proto
+	// are fields, everything else a method; an unknown name is nil, as for
+	// any Lua table)
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		s := checkAnySocket(L, "sock:__index")
 		key := L.Get(2)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -262,6 +263,11 @@ func (rt *Runtime) taskJoin(L *lua.LState) int {
 	if t.err != nil {
 		var apiErr *lua.ApiError
 		if errors.As(t.err, &apiErr) {
+			if _, isValue := isErrorValue(L, apiErr.Object); t.interrupted && !isValue {
+				// The VM stops a cancelled task with the plain string
+				// "context canceled"; the joiner sees the interrupt.
+				return raise(L, context.Canceled)
+			}
 			L.Error(apiErr.Object, 0)
 		}
 		L.RaiseError("%s", t.err.Error())
@@ -312,6 +318,9 @@ func (rt *Runtime) sleep(L *lua.LState) int {
 	if secs < 0 || secs != secs {
 		L.ArgError(1, "sleep length must be non-negative")
 	}
+	// Beyond ~292 years a Duration overflows and would not wait at all;
+	// sleep(math.huge) means for ever.
+	secs = math.Min(secs, 1e9)
 	t := rt.currentTask(L)
 	if err := rt.waitChanTimer(t, time.NewTimer(time.Duration(secs*float64(time.Second)))); err != nil {
 		return raise(L, err)
