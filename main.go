@@ -47,7 +47,10 @@ Exit status: 0 done, 1 the script raised an error, 2 usage, 130 interrupted (Ctr
 `
 
 func main() {
-	os.Exit(cli(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, notifyInterrupts))
+	stopProfile := startProfile()
+	code := cli(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, notifyInterrupts)
+	stopProfile()
+	os.Exit(code)
 }
 
 // cli runs the command line args and returns the exit status. interrupts

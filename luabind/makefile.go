@@ -85,17 +85,17 @@ func (f *sockFile) fill(L *lua.LState) bool {
 	if f.eof {
 		return false
 	}
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
-	n, _, err := f.s.recvInto(L, *bp, 0, false)
+	// recvString holds a pooled buffer only for the system call, not for
+	// the wait.
+	data, _, err := f.s.recvString(L, pooledBufSize, 0, false)
 	if err != nil {
 		raise(L, err)
 	}
-	if n == 0 {
+	if len(data) == 0 {
 		f.eof = true
 		return false
 	}
-	f.rbuf = append(f.rbuf, (*bp)[:n]...)
+	f.rbuf = append(f.rbuf, data...)
 	return true
 }
 

@@ -195,7 +195,7 @@ func (rt *Runtime) sockSend(L *lua.LState) int {
 	s := checkSocket(L, "sock:send")
 	data := stringArg(L, 2, "sock:send", "data")
 	flags := optIntArg(L, 3, "sock:send", "flags", 0)
-	n, err := s.sendOnce(L, []byte(data), flags, nil)
+	n, err := s.sendOnce(L, stringBytes(data), flags, nil)
 	if err != nil {
 		return raise(L, err)
 	}
@@ -208,7 +208,7 @@ func (rt *Runtime) sockSendall(L *lua.LState) int {
 	s := checkSocket(L, "sock:sendall")
 	data := stringArg(L, 2, "sock:sendall", "data")
 	flags := optIntArg(L, 3, "sock:sendall", "flags", 0)
-	if err := s.sendAll(L, []byte(data), flags); err != nil {
+	if err := s.sendAll(L, stringBytes(data), flags); err != nil {
 		return raise(L, err)
 	}
 	return 0
@@ -230,7 +230,7 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
-	n, err := s.sendOnce(L, []byte(data), flags, sa)
+	n, err := s.sendOnce(L, stringBytes(data), flags, sa)
 	if err != nil {
 		return raise(L, err)
 	}

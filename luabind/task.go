@@ -41,6 +41,17 @@ type task struct {
 
 	wmu  sync.Mutex
 	wake func() // interrupts the task's current wait; guarded by wmu
+	// A wait on a socket is interrupted through these instead of a wake
+	// closure, so the recv/send path allocates nothing. Guarded by wmu.
+	wsock  *Socket
+	wwrite bool
+	kicked bool // the interrupt kicked wsock: the waiter must unkick
+
+	// io is the system call the task is making; ioFn and ctlFn are its
+	// methods bound once, for RawConn.Read/Write and Control.
+	io    ioOp
+	ioFn  func(fd uintptr) bool
+	ctlFn func(fd uintptr)
 }
 
 func (rt *Runtime) newTask(ctx, runCtx context.Context, fn *lua.LFunction, args []lua.LValue) *task {
@@ -49,6 +60,8 @@ func (rt *Runtime) newTask(ctx, runCtx context.Context, fn *lua.LFunction, args 
 	t.L, _ = rt.L.NewThread()
 	t.L.SetContext(t.ctx) // a busy Lua loop stops when ctx is cancelled
 	t.savedThread = t.L
+	t.ioFn = t.io.attempt
+	t.ctlFn = t.io.control
 	return t
 }
 
@@ -117,10 +130,35 @@ func (rt *Runtime) release(t *task) {
 // interrupt is called once when the task's context is cancelled.
 func (t *task) interrupt() {
 	t.wmu.Lock()
-	if t.wake != nil {
+	switch {
+	case t.wake != nil:
 		t.wake()
+	case t.wsock != nil:
+		t.wsock.kick(t.wwrite)
+		t.kicked = true
 	}
 	t.wmu.Unlock()
+}
+
+// waitOn records that the task is about to wait on s, so an interrupt can
+// wake it. It reports false if the task is already cancelled.
+func (t *task) waitOn(s *Socket, write bool) bool {
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
+	if t.ctx.Err() != nil {
+		return false
+	}
+	t.wsock, t.wwrite, t.kicked = s, write, false
+	return true
+}
+
+// doneWaiting ends a wait begun with waitOn and reports whether an
+// interrupt kicked the socket meanwhile.
+func (t *task) doneWaiting() bool {
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
+	t.wsock = nil
+	return t.kicked
 }
 
 // setWake installs wake as the way to interrupt the task's coming wait. It

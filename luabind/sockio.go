@@ -1,0 +1,350 @@
+package luabind
+
+import (
+	"errors"
+	"os"
+	"sync"
+	"time"
+	"unsafe"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+)
+
+// The I/O core of sockets: every system call that may have to wait goes
+// through Socket.wait, which releases the runtime lock around it — so the
+// call itself (send on loopback costs microseconds) runs in parallel with
+// Lua code of other tasks, as Python releases its GIL — and waits through
+// Go's netpoller. The arguments and results of the call live in the
+// task's ioOp, reused from call to call, so the path allocates only the
+// Lua string it returns.
+
+type ioKind uint8
+
+const (
+	ioRead     ioKind = iota // read(2) into buf, or a pooled buffer of size
+	ioRecvfrom               // recvfrom(2) with flags
+	ioSend                   // sendmsg(2) of buf
+	ioSendto                 // sendto(2) of buf to sa
+	ioAccept                 // accept4(2)
+	ioConnect                // connect(2) to sa, asked again until it is done
+)
+
+// ioOp is one system call's arguments and results.
+type ioOp struct {
+	kind   ioKind
+	buf    []byte // data to send, or the caller's buffer to read into
+	size   int    // read with buf nil: bytes wanted, into a pooled buffer
+	flags  int
+	sa     unix.Sockaddr
+	pooled *[]byte // the pooled buffer holding what was read
+	n      int
+	nfd    int
+	from   unix.Sockaddr
+	err    error
+	done   bool // result of the last control()
+}
+
+// bufPool holds read buffers: a fresh 64 KiB buffer per call measurably
+// slows an echo server. A buffer is taken only for the system call, never
+// for the wait, so idle connections hold none.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 64*1024); return &b }}
+
+const pooledBufSize = 64 * 1024
+
+// attempt makes the system call once (retrying EINTR); false means it
+// would block and the caller must wait for readiness.
+func (o *ioOp) attempt(fd uintptr) bool {
+	for {
+		switch o.kind {
+		case ioRead, ioRecvfrom:
+			buf := o.buf
+			if buf == nil {
+				o.pooled = bufPool.Get().(*[]byte)
+				buf = (*o.pooled)[:o.size]
+			}
+			if o.kind == ioRead {
+				o.n, o.err = unix.Read(int(fd), buf)
+			} else {
+				o.n, o.from, o.err = unix.Recvfrom(int(fd), buf, o.flags)
+			}
+			if o.n < 0 {
+				o.n = 0
+			}
+			if o.err != nil && o.pooled != nil {
+				bufPool.Put(o.pooled)
+				o.pooled = nil
+			}
+		case ioSend:
+			o.n, o.err = unix.SendmsgN(int(fd), o.buf, nil, nil, o.flags|unix.MSG_NOSIGNAL)
+		case ioSendto:
+			o.err = unix.Sendto(int(fd), o.buf, o.flags|unix.MSG_NOSIGNAL, o.sa)
+			o.n = len(o.buf)
+		case ioAccept:
+			o.nfd, o.from, o.err = unix.Accept4(int(fd), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+			// A connection reset while in the queue is not the listener's
+			// problem: wait for the next one, as Go's net does.
+			if o.err == unix.ECONNABORTED {
+				o.err = unix.EAGAIN
+			}
+		case ioConnect:
+			o.err = unix.Connect(int(fd), o.sa)
+			switch o.err {
+			case unix.EALREADY, unix.EINPROGRESS:
+				return false
+			case unix.EISCONN:
+				o.err = nil
+			}
+		}
+		if o.err != unix.EINTR {
+			return o.err != unix.EAGAIN
+		}
+	}
+}
+
+// control is attempt for RawConn.Control (non-blocking sockets).
+func (o *ioOp) control(fd uintptr) { o.done = o.attempt(fd) }
+
+// release returns the pooled read buffer, if any.
+func (o *ioOp) release() {
+	if o.pooled != nil {
+		bufPool.Put(o.pooled)
+		o.pooled = nil
+	}
+}
+
+// wait makes t.io's system call on s, waiting for readiness (write: for
+// writing) as the socket's timeout says: non-blocking fails at once with
+// EAGAIN, a timeout fails with TimeoutError, and the task's cancellation
+// interrupts the wait. The result of the call itself is in t.io.err.
+func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
+	if s.timeout == 0 {
+		if err := s.rc.Control(t.ctlFn); err != nil {
+			return s.waitError(err)
+		}
+		if !t.io.done {
+			return unix.EAGAIN
+		}
+		return nil
+	}
+	var deadline time.Time // zero: no limit
+	if s.timeout > 0 {
+		deadline = time.Now().Add(s.timeout)
+	}
+	rt := s.rt
+	for {
+		s.prepareDeadline(write, deadline)
+		if !t.waitOn(s, write) {
+			return t.ctx.Err()
+		}
+		rt.release(t)
+		var err error
+		if write {
+			err = s.rc.Write(t.ioFn)
+		} else {
+			err = s.rc.Read(t.ioFn)
+		}
+		// Before the lock is taken again: a task holding it may be
+		// waiting in prepareDeadline for this interrupt to be over.
+		if t.doneWaiting() {
+			s.unkick()
+		}
+		rt.acquire(t)
+		if t.ctx.Err() != nil {
+			if err != nil {
+				return t.ctx.Err()
+			}
+			return nil // the call finished before the interrupt
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) && (deadline.IsZero() || time.Now().Before(deadline)) {
+			continue // another task's interrupt, not our timeout
+		}
+		return s.waitError(err)
+	}
+}
+
+func (s *Socket) waitError(err error) error {
+	if err != nil && (s.closed() || errors.Is(err, os.ErrClosed)) {
+		// Another task closed the socket meanwhile. (RawConn returns
+		// poll's "use of closed file", which is not os.ErrClosed.)
+		return unix.EBADF
+	}
+	return err
+}
+
+// prepareDeadline waits until no interrupt is in flight, then sets the
+// deadline of one direction if it differs from the last one set.
+func (s *Socket) prepareDeadline(write bool, deadline time.Time) {
+	s.kmu.Lock()
+	defer s.kmu.Unlock()
+	for s.kicks > 0 {
+		s.kdone.Wait()
+	}
+	if write {
+		if !s.wdl.Equal(deadline) {
+			s.file.SetWriteDeadline(deadline)
+			s.wdl = deadline
+		}
+	} else if !s.rdl.Equal(deadline) {
+		s.file.SetReadDeadline(deadline)
+		s.rdl = deadline
+	}
+}
+
+// Deadlines belong to the descriptor, not to one waiter: interrupting a
+// task by setting its deadline in the past wakes every task waiting in that
+// direction. kicks counts such interrupts in flight; no wait sets a
+// deadline until they are over, or the interrupted task would sleep on.
+// The other tasks simply wait again.
+
+var pastDeadline = time.Unix(1, 0)
+
+// kick interrupts the waits of one direction (a task's interrupt).
+func (s *Socket) kick(write bool) {
+	s.kmu.Lock()
+	defer s.kmu.Unlock()
+	s.kicks++
+	if write {
+		s.file.SetWriteDeadline(pastDeadline)
+		s.wdl = pastDeadline
+	} else {
+		s.file.SetReadDeadline(pastDeadline)
+		s.rdl = pastDeadline
+	}
+}
+
+func (s *Socket) unkick() {
+	s.kmu.Lock()
+	defer s.kmu.Unlock()
+	if s.kicks--; s.kicks == 0 {
+		s.kdone.Broadcast()
+	}
+}
+
+// recvInto reads up to len(buf) bytes into buf. from is the sender for
+// datagrams.
+func (s *Socket) recvInto(L *lua.LState, buf []byte, flags int, wantFrom bool) (int, unix.Sockaddr, error) {
+	t := s.rt.currentTask(L)
+	t.io = ioOp{kind: ioRead, buf: buf, flags: flags}
+	return s.recv(L, t, flags, wantFrom)
+}
+
+func (s *Socket) recv(L *lua.LState, t *task, flags int, wantFrom bool) (int, unix.Sockaddr, error) {
+	if flags != 0 || wantFrom {
+		t.io.kind = ioRecvfrom
+	}
+	defer s.dontWait(flags)()
+	if err := s.wait(L, t, false); err != nil {
+		t.io.release()
+		return 0, nil, err
+	}
+	if t.io.err != nil {
+		return 0, nil, t.io.err
+	}
+	return t.io.n, t.io.from, nil
+}
+
+// maxRecvBuf caps the buffer of one recv.
+const maxRecvBuf = 4 << 20
+
+// recvString reads up to bufsize bytes into a Lua string.
+func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (lua.LString, unix.Sockaddr, error) {
+	t := s.rt.currentTask(L)
+	t.io = ioOp{kind: ioRead, size: bufsize, flags: flags}
+	if bufsize > pooledBufSize {
+		// recv(2^31) must not allocate 2 GiB up front (an out-of-memory
+		// crash is a Go fatal error, not a Lua one). Returning fewer bytes
+		// than asked is always allowed; no datagram comes near the cap
+		// under Linux's default buffer limits.
+		t.io.buf = make([]byte, min(bufsize, maxRecvBuf))
+	}
+	n, from, err := s.recv(L, t, flags, wantFrom)
+	if err != nil {
+		return "", nil, err
+	}
+	var data lua.LString
+	if t.io.pooled != nil {
+		data = lua.LString((*t.io.pooled)[:n])
+		t.io.release()
+	} else {
+		data = lua.LString(t.io.buf[:n])
+	}
+	return data, from, nil
+}
+
+// dontWait makes this one call non-blocking if flags has MSG_DONTWAIT
+// (which otherwise only makes the system call fail with EAGAIN, and wait
+// would wait for readiness); it returns what restores the timeout. The
+// lock is not released with timeout 0, so no other task sees the change.
+func (s *Socket) dontWait(flags int) func() {
+	if flags&unix.MSG_DONTWAIT == 0 {
+		return noop
+	}
+	saved := s.timeout
+	s.timeout = 0
+	return func() { s.timeout = saved }
+}
+
+func noop() {}
+
+// stringBytes is the bytes of a Lua string without a copy: the system
+// calls only read them, and the string stays alive on the Lua stack.
+func stringBytes(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// sendOnce sends as much of data as one send(2) takes (to: sendto).
+func (s *Socket) sendOnce(L *lua.LState, data []byte, flags int, to unix.Sockaddr) (int, error) {
+	t := s.rt.currentTask(L)
+	t.io = ioOp{kind: ioSend, buf: data, flags: flags, sa: to}
+	if to != nil {
+		t.io.kind = ioSendto
+	}
+	defer s.dontWait(flags)()
+	if err := s.wait(L, t, true); err != nil {
+		return 0, err
+	}
+	return t.io.n, t.io.err
+}
+
+// sendAll sends every byte of data; with a timeout, the whole call must
+// finish within it (as Python's sendall since 3.5).
+func (s *Socket) sendAll(L *lua.LState, data []byte, flags int) error {
+	if s.timeout < 0 {
+		for len(data) > 0 {
+			n, err := s.sendOnce(L, data, flags, nil)
+			if err != nil {
+				return err
+			}
+			data = data[n:]
+		}
+		return nil
+	}
+	deadline := time.Now().Add(s.timeout)
+	saved := s.timeout
+	defer func() { s.timeout = saved }()
+	for len(data) > 0 {
+		if saved > 0 {
+			s.timeout = time.Until(deadline)
+			if s.timeout <= 0 {
+				return os.ErrDeadlineExceeded
+			}
+		}
+		n, err := s.sendOnce(L, data, flags, nil)
+		if err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
+}
+
+// ignoringEINTR retries a system call that a signal interrupted; Go's
+// runtime sends signals (preemption) that a raw syscall can see.
+func ignoringEINTR(fn func() error) error {
+	for {
+		if err := fn(); err != unix.EINTR {
+			return err
+		}
+	}
+}

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime/pprof"
+)
+
+// startProfile writes a CPU profile of the whole process to the file named
+// by SOCKPLAY_CPUPROFILE, for finding where a script's time goes (see
+// docs/PERFORMANCE.md). The returned function stops it; it must run before
+// the process exits, which a SIGTERM'd server does after its run ends.
+func startProfile() func() {
+	path := os.Getenv("SOCKPLAY_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sockplay: cpu profile:", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "sockplay: cpu profile:", err)
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}
