@@ -66,7 +66,7 @@ func (o *ioOp) attempt(fd uintptr) bool {
 			if o.kind == ioRead {
 				o.n, o.err = unix.Read(int(fd), buf)
 			} else {
-				o.n, o.from, o.err = unix.Recvfrom(int(fd), buf, o.flags)
+				o.n, o.from, o.err = recvfrom(int(fd), buf, o.flags)
 			}
 			if o.n < 0 {
 				o.n = 0
@@ -81,7 +81,7 @@ func (o *ioOp) attempt(fd uintptr) bool {
 			o.err = unix.Sendto(int(fd), o.buf, o.flags|unix.MSG_NOSIGNAL, o.sa)
 			o.n = len(o.buf)
 		case ioAccept:
-			o.nfd, o.from, o.err = unix.Accept4(int(fd), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+			o.nfd, o.from, o.err = accept4(int(fd), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 			// A connection reset while in the queue is not the listener's
 			// problem: wait for the next one, as Go's net does.
 			if o.err == unix.ECONNABORTED {
