@@ -3,6 +3,14 @@ module github.com/sockplay/sockplay
 go 1.26.0
 
 require (
-	github.com/yuin/gopher-lua v1.1.2 // indirect
-	golang.org/x/sys v0.50.0 // indirect
+	github.com/creack/pty v1.1.24
+	github.com/peterh/liner v1.2.3
+	github.com/yuin/gopher-lua v1.1.2
+	golang.org/x/sys v0.50.0
+	golang.org/x/text v0.44.0
+)
+
+require (
+	github.com/clipperhouse/uax29/v2 v2.7.0 // indirect
+	github.com/mattn/go-runewidth v0.0.31 // indirect
 )

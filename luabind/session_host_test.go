@@ -1,0 +1,211 @@
+package luabind
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// What a REPL needs from a Session beyond Eval: its own output and input,
+// chunks it compiled itself, completion, jobs, reset, and os.exit.
+
+func TestSessionOutputInputAndCompiledChunks(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var first, out bytes.Buffer
+	var errOut lockedBuffer // a background task writes to it
+	rt := New(Options{Stdout: &first})
+	defer rt.Close()
+	s := rt.NewSession()
+	defer s.Close()
+	s.SetOutput(&out, &errOut)
+	var asked []string
+	s.SetInput(func(ctx context.Context) (string, bool, error) {
+		asked = append(asked, "asked")
+		if len(asked) > 1 {
+			return "", false, nil // end of input
+		}
+		return "typed", true, nil
+	})
+
+	chunk, err := parse.Parse(strings.NewReader(`print("p"); io.write("w\n"); io.stdout:write("s\n"); io.stderr:write("e\n")
+		return input("prompt: "), input()`), "host")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proto, err := lua.Compile(chunk, "host")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown []string
+	err = s.EvalFunc(ctx, proto, func(L *lua.LState, vals []lua.LValue) {
+		for _, v := range vals {
+			shown = append(shown, Repr(L, v))
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(shown, " "); got != `"typed" nil` {
+		t.Errorf("results %s", got)
+	}
+	if out.String() != "p\nw\ns\nprompt: " || errOut.String() != "e\n" || first.Len() != 0 {
+		t.Errorf("stdout %q, stderr %q, the runtime's own stdout %q", out.String(), errOut.String(), first.String())
+	}
+	// An error of a background task goes to the new stderr too.
+	if err := s.Eval(ctx, "stdin", `spawn(function() error("bg failed") end)`, nil); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(errOut.String(), "bg failed") {
+		if ctx.Err() != nil {
+			t.Fatalf("no task error in %q", errOut.String())
+		}
+		time.Sleep(time.Millisecond) // polling the task's end; bounded by ctx
+	}
+
+	// input() waiting in the host is interrupted with its task.
+	s.SetInput(func(ctx context.Context) (string, bool, error) {
+		<-ctx.Done()
+		return "", false, ctx.Err()
+	})
+	lineCtx, lineCancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer lineCancel()
+	var e *Error
+	if err := s.Eval(lineCtx, "stdin", "input()", nil); !errors.As(err, &e) || e.Kind != Interrupted {
+		t.Errorf("input() cancelled: %v", err)
+	}
+}
+
+func TestSessionNames(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	rt := New(Options{})
+	defer rt.Close()
+	s := rt.NewSession()
+	defer s.Close()
+	if err := s.Eval(ctx, "stdin", `s = socket.socket(); s:bind({"127.0.0.1", 0}); a = s:getsockname()
+		obj = setmetatable({field = 1}, {__index = {method = function() end, value = 2}})
+		busy = setmetatable({}, {__index = function() error("must not run") end})`, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path     []string
+		method   bool
+		has, not []string
+	}{
+		{nil, false, []string{"socket", "print", "s", "obj"}, []string{"and"}},
+		{[]string{"socket"}, false, []string{"AF_INET", "create_server", "SO_REUSEADDR"}, nil},
+		{[]string{"s"}, true, []string{"accept", "sendall", "settimeout"}, []string{"family"}},
+		{[]string{"s"}, false, []string{"accept", "family", "proto"}, nil},
+		{[]string{"a"}, false, []string{"host", "port"}, nil},
+		{[]string{"obj"}, false, []string{"field", "method", "value"}, nil},
+		{[]string{"obj"}, true, []string{"method"}, []string{"field", "value"}},
+		{[]string{"busy"}, false, nil, []string{"x"}},
+		{[]string{"string"}, true, []string{"upper", "pack"}, nil},
+		{[]string{"nosuch", "x"}, false, nil, nil},
+	} {
+		names := s.Names(tc.path, tc.method)
+		for _, n := range tc.has {
+			if !slices.Contains(names, n) {
+				t.Errorf("Names(%q, %v) lacks %s: %q", tc.path, tc.method, n, names)
+			}
+		}
+		for _, n := range tc.not {
+			if slices.Contains(names, n) {
+				t.Errorf("Names(%q, %v) has %s", tc.path, tc.method, n)
+			}
+		}
+	}
+}
+
+func TestSessionJobsResetAndExit(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	rt := New(Options{})
+	defer rt.Close()
+	s := rt.NewSession()
+	defer s.Close()
+
+	// A background script that calls os.exit ends alone.
+	id, err := s.StartCode("quit.lua", `os.exit(3)`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jobs []TaskInfo
+	for {
+		jobs = s.Jobs()
+		if len(jobs) == 1 && jobs[0].Status != "running" || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Millisecond) // polling the task's end; bounded by ctx
+	}
+	if len(jobs) != 1 || jobs[0].ID != id || jobs[0].Status != "cancelled" || jobs[0].Name != "quit.lua" {
+		t.Fatalf("jobs: %+v", jobs)
+	}
+	if jobs := s.Jobs(); len(jobs) != 0 {
+		t.Errorf("an ended script is reported once: %+v", jobs)
+	}
+	if err := s.Eval(ctx, "stdin", "x = 1", nil); err != nil {
+		t.Errorf("after a background os.exit: %v", err)
+	}
+	if _, exited := s.Exited(); exited {
+		t.Error("the session counts as exited")
+	}
+
+	// Reset: tasks stopped, sockets closed, globals as they were.
+	if err := s.Eval(ctx, "stdin", `srv = socket.create_server({"127.0.0.1", 0})
+		waiter = spawn(function() srv:accept() end)
+		socket.AF_INET = 99; print = nil; x = 5`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := rt.OpenSockets(); n != 0 || len(s.Tasks()) != 0 {
+		t.Errorf("after Reset: %d sockets, tasks %+v", n, s.Tasks())
+	}
+	got, err := evalShow(t, ctx, s, "return x, srv, socket.AF_INET, type(print)")
+	if err != nil || got != `nil	nil	2	"function"` {
+		t.Errorf("after Reset: %s, %v", got, err)
+	}
+
+	// os.exit in a spawned task ends the session (and the evaluation
+	// that spawned it, if it still runs).
+	var e *Error
+	if err := s.Eval(ctx, "stdin", `spawn(function() os.exit(7) end)`, nil); err != nil && !(errors.As(err, &e) && e.Kind == Exit) {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.Done():
+	case <-ctx.Done():
+		t.Fatal("the session did not end")
+	}
+	if code, exited := s.Exited(); !exited || code != 7 {
+		t.Errorf("Exited() = %d, %v", code, exited)
+	}
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,363 @@
+package repl
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A :command. Its name starts with a colon, which no Lua chunk can, so
+// commands never clash with code.
+type command struct {
+	name, args, summary string
+	run                 func(r *repl, args []string) *leaveError
+}
+
+var commands []command // set in init: the commands refer to the help text
+
+func init() {
+	commands = []command{
+		{"help", "[topic]", "this text; topics: " + strings.Join(helpTopicNames(), ", "), (*repl).cmdHelp},
+		{"quit", "", "leave (also Ctrl-D on an empty line, os.exit(n))", (*repl).cmdQuit},
+		{"load", "FILE", "run a Lua file here, in the foreground (Ctrl-C stops it)", (*repl).cmdLoad},
+		{"run", "NAME [args]", "start a bundled script (or a .lua file) in the background", (*repl).cmdRun},
+		{"jobs", "", "the background tasks and their state", (*repl).cmdJobs},
+		{"kill", "N", "stop background task N", (*repl).cmdKill},
+		{"trace", "", "the full traceback of the last error", (*repl).cmdTrace},
+		{"reset", "", "close every socket, stop every task, fresh globals", (*repl).cmdReset},
+	}
+}
+
+// aliases people type out of habit.
+var aliases = map[string]string{"q": "quit", "exit": "quit", "h": "help", "?": "help"}
+
+// findCommand resolves a name, an alias or an unambiguous prefix.
+func findCommand(name string) (*command, string) {
+	if a, ok := aliases[name]; ok {
+		name = a
+	}
+	var found []*command
+	for i := range commands {
+		c := &commands[i]
+		if c.name == name {
+			return c, ""
+		}
+		if name != "" && strings.HasPrefix(c.name, name) {
+			found = append(found, c)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], ""
+	case 0:
+		return nil, fmt.Sprintf("unknown command :%s (:help lists them)", name)
+	}
+	var names []string
+	for _, c := range found {
+		names = append(names, ":"+c.name)
+	}
+	return nil, fmt.Sprintf(":%s is ambiguous: %s", name, strings.Join(names, " or "))
+}
+
+// command runs a :command line.
+func (r *repl) command(line string) *leaveError {
+	fields := strings.Fields(strings.TrimPrefix(line, ":"))
+	name := ""
+	if len(fields) > 0 {
+		name = fields[0]
+		fields = fields[1:]
+	}
+	c, problem := findCommand(name)
+	if c == nil {
+		fmt.Fprintln(r.stderr, problem)
+		return nil
+	}
+	return c.run(r, fields)
+}
+
+func (r *repl) usage(c string) {
+	cmd, _ := findCommand(c)
+	fmt.Fprintf(r.stderr, "usage: :%s %s\n", cmd.name, cmd.args)
+}
+
+// :help [topic]
+func (r *repl) cmdHelp(args []string) *leaveError {
+	if len(args) == 0 {
+		fmt.Fprint(r.stdout, helpOverview())
+		return nil
+	}
+	if text, ok := helpTopics[strings.ToLower(args[0])]; ok {
+		fmt.Fprint(r.stdout, text)
+		return nil
+	}
+	fmt.Fprintf(r.stderr, "no help on %q; topics: %s\n", args[0], strings.Join(helpTopicNames(), ", "))
+	return nil
+}
+
+// :quit
+func (r *repl) cmdQuit([]string) *leaveError { return &leaveError{nil} }
+
+// :load FILE: run a file in the foreground, as Lua's dofile does.
+func (r *repl) cmdLoad(args []string) *leaveError {
+	if len(args) != 1 {
+		r.usage("load")
+		return nil
+	}
+	src, err := os.ReadFile(args[0])
+	if err != nil {
+		fmt.Fprintln(r.stderr, "cannot load:", err)
+		return nil
+	}
+	return r.evalSource(string(src), args[0], false)
+}
+
+// :run NAME [args]: a bundled script, or a file, as a background task.
+func (r *repl) cmdRun(args []string) *leaveError {
+	if len(args) == 0 {
+		r.usage("run")
+		if len(r.opts.ScriptNames) > 0 {
+			fmt.Fprintln(r.stderr, "bundled scripts:", strings.Join(r.opts.ScriptNames, " "))
+		}
+		return nil
+	}
+	name := args[0]
+	lines := r.con.newlines()
+	var id int
+	var err error
+	r.con.holdWhile(func() string {
+		if st, serr := os.Stat(name); serr == nil && !st.IsDir() {
+			var src []byte
+			if src, err = os.ReadFile(name); err == nil {
+				id, err = r.sess.StartCode(name, string(src), args[1:])
+			}
+		} else {
+			id, err = r.sess.Start(name, args[1:])
+		}
+		if err != nil {
+			return ""
+		}
+		return fmt.Sprintf("[%d] %s runs in the background (:jobs lists tasks, :kill %d stops it)\n", id, name, id)
+	})
+	if err != nil {
+		r.showError(err)
+		return nil
+	}
+	return r.settle(id, lines+2)
+}
+
+// settle waits a little after :run for the script's first line of output
+// (a server names its address), its end, or its first input() — so what
+// it says first is shown now, not held under the next prompt. Bounded:
+// a quiet script gets the prompt after 2 seconds.
+func (r *repl) settle(id int, wantLines int) *leaveError {
+	timeout := time.NewTimer(2 * time.Second)
+	defer timeout.Stop()
+	poll := time.NewTicker(10 * time.Millisecond) // for the task's end, which has no event
+	defer poll.Stop()
+	for r.con.newlines() < wantLines {
+		select {
+		case <-r.con.lines:
+		case req := <-r.inputs:
+			var ic interrupts
+			return r.serveInput(req, &ic, func() {})
+		case <-poll.C:
+			if !r.running(id) {
+				return nil
+			}
+		case <-timeout.C:
+			return nil
+		case sig := <-r.sigs:
+			if sig != os.Interrupt {
+				return &leaveError{signalExit(sig)}
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+func (r *repl) running(id int) bool {
+	for _, t := range r.sess.Tasks() {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// :jobs
+func (r *repl) cmdJobs([]string) *leaveError {
+	r.showJobs(r.sess.Jobs())
+	return nil
+}
+
+// :kill N
+func (r *repl) cmdKill(args []string) *leaveError {
+	if len(args) != 1 {
+		r.usage("kill")
+		return nil
+	}
+	id, err := strconv.Atoi(strings.TrimPrefix(args[0], "%"))
+	if err != nil {
+		r.usage("kill")
+		return nil
+	}
+	if !r.sess.Kill(id) {
+		fmt.Fprintf(r.stderr, "no running task %d (:jobs lists them)\n", id)
+		return nil
+	}
+	// It ends at its next instruction or blocking call: wait for that (a
+	// little), so that :jobs shows it ended.
+	deadline := time.Now().Add(2 * time.Second)
+	for r.running(id) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond) // polling the task list: a task's end has no event
+	}
+	if r.running(id) {
+		fmt.Fprintf(r.stdout, "[%d] told to stop (it waits outside Lua)\n", id)
+		return nil
+	}
+	fmt.Fprintf(r.stdout, "[%d] stopped\n", id)
+	return nil
+}
+
+// :trace
+func (r *repl) cmdTrace([]string) *leaveError {
+	e := r.lastErr
+	if e == nil {
+		fmt.Fprintln(r.stdout, "no error yet")
+		return nil
+	}
+	fmt.Fprintln(r.stdout, e.Msg)
+	if e.Traceback == "" {
+		fmt.Fprintln(r.stdout, "(no traceback)")
+		return nil
+	}
+	fmt.Fprintln(r.stdout, strings.TrimRight(e.Traceback, "\n"))
+	return nil
+}
+
+// :reset
+func (r *repl) cmdReset([]string) *leaveError {
+	tasks, sockets := len(r.sess.Tasks()), r.rt.OpenSockets()
+	ctx, cancel := context.WithTimeout(r.ctx, 5*time.Second)
+	defer cancel()
+	if err := r.sess.Reset(ctx); err != nil {
+		fmt.Fprintln(r.stderr, "reset:", err)
+		return nil
+	}
+	r.lastErr = nil
+	fmt.Fprintf(r.stdout, "reset: %s stopped, %s closed, globals as at the start\n",
+		plural(tasks, "task"), plural(sockets, "socket"))
+	return nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+func helpTopicNames() []string {
+	names := make([]string, 0, len(helpTopics))
+	for n := range helpTopics {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func helpOverview() string {
+	var b strings.Builder
+	b.WriteString(`Type Lua and press Enter. The values of an expression are printed (strings
+quoted, so "\r\n" and binary bytes show; print() stays raw), and so are those
+of a call that ends the line. A chunk that is not finished continues at the
+>> prompt.
+
+`)
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-18s %s\n", ":"+c.name+" "+c.args, c.summary)
+	}
+	b.WriteString(`
+Globals, sockets and spawned tasks persist from line to line, and so does a
+top-level local: at the prompt, local x = 1 sets the global x (:help locals).
+Servers you spawn or :run keep running while you type; what they print while
+you type is held and shown when you press Enter (:help tasks). Ctrl-C stops
+the running line only; twice within a second, the background tasks too.
+`)
+	return b.String()
+}
+
+var helpTopics = map[string]string{
+	"socket": `The socket module is Python's, line by line (errors are raised as values):
+  s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)   -- or SOCK_DGRAM, AF_INET6, AF_UNIX
+  s:bind({"127.0.0.1", 8080})  s:listen(5)  conn, addr = s:accept()
+  s:connect({"127.0.0.1", 8080})  s:connect_ex(addr) -> errno (0: connected)
+  s:send(data) -> n  s:sendall(data)  s:recv(1024) -> data ("" when the peer closed)
+  s:sendto(data, addr)  data, addr = s:recvfrom(1024)
+  s:settimeout(nil | 0 | secs)  s:gettimeout()  s:setblocking(b)  s:getblocking()
+  s:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  s:getsockopt(level, opt)
+  s:getsockname()  s:getpeername()  s:shutdown(socket.SHUT_WR)  s:close()
+  s:fileno()  s:makefile("rw")  s.family  s.type  s.proto
+  socket.create_server({host, port})  socket.create_connection({host, port}, timeout)
+  socket.socketpair()  socket.getaddrinfo(host, port)  socket.gethostname()
+  socket.gethostbyname(name)  htons ntohs htonl ntohl  inet_aton inet_ntoa inet_pton inet_ntop
+  socket.setdefaulttimeout(secs)  socket.getdefaulttimeout()
+Addresses are {host, port} tables, also two arguments: s:bind("127.0.0.1", 8080);
+returned ones print ('127.0.0.1', 8080) and have .host and .port.
+Errors: OSError > ConnectionError > BrokenPipeError, ConnectionAbortedError,
+  ConnectionRefusedError, ConnectionResetError; also BlockingIOError,
+  TimeoutError, gaierror. ok, err = pcall(s.connect, s, addr)
+  err.errno  err.strerror  err:is("ConnectionError")  tostring(err)
+Also: spawn(fn, ...) -> task (:help tasks)  sleep(secs)  input(prompt)
+  select.select(r, w, x, timeout)  string.pack / string.unpack (Lua 5.3's)
+`,
+	"keys": `Keys (on a terminal):
+  Enter          run the line; an unfinished chunk continues at >>
+  Tab            complete keywords, globals, fields (socket.AF_), methods (s:se)
+                 and :commands; press it twice to list the choices
+  Up / Down      history: earlier lines starting with what is typed
+  Ctrl-R         search the history
+  Ctrl-A Ctrl-E  start / end of line      Left Right Ctrl-B Ctrl-F  move
+  Alt-B Alt-F    word left / right        Ctrl-W Alt-D    delete a word
+  Ctrl-K Ctrl-U  delete to end / start    Ctrl-Y          paste what was deleted
+  Ctrl-L         clear the screen
+  Ctrl-C         at the prompt: drop the line (or the unfinished chunk);
+                 while a line runs: interrupt it (background tasks go on);
+                 twice within a second: stop the background tasks too
+  Ctrl-D         on an empty line: leave (also :quit, os.exit(n))
+History is kept in $XDG_STATE_HOME/sockplay/history (else
+~/.local/state/sockplay/history), one line an entry; SOCKPLAY_HISTORY=FILE
+moves it, SOCKPLAY_HISTORY=off turns it off.
+`,
+	"tasks": `Background work:
+  srv = socket.create_server({"127.0.0.1", 0})
+  t = spawn(function()
+    while true do local c = srv:accept(); c:sendall(c:recv(1024)); c:close() end
+  end)
+  -- the prompt is free again and the server runs while you type:
+  c = socket.create_connection(srv:getsockname()); c:sendall("hi"); c:recv(10)
+t:status()  t:cancel()  t:join()   (a task spawned by a line outlives the line)
+:run NAME [args]  a bundled script as a background task: :run tcp/echo_server 0
+:jobs             the background tasks and their state     :kill N  stop one
+Output: what a background task prints while you type is held, and shown when
+  you press Enter (an empty line shows it): the line editor cannot print
+  above the line you are editing, and your line is never garbled.
+Input: input() reads the keyboard while the line that calls it runs; a
+  background task that calls input() waits and is asked before the next prompt.
+Ctrl-C stops the running line only; twice within a second while it still
+  runs, the background tasks too. :reset stops everything.
+`,
+	"locals": `local at the prompt:
+  Each line is a chunk of its own, so in plain Lua "local x = 1" is gone by
+  the next line. Here a top-level local is kept: at the prompt,
+  "local x = 1" sets the global x, as "x = 1" would, so later lines see it
+  (and so does a local function). Locals inside functions, loops and
+  do-blocks are local as always, and :load runs a file as Lua does: the
+  file's locals stay local.
+`,
+}

@@ -1,0 +1,133 @@
+package repl
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/peterh/liner"
+)
+
+// historyKeep is how many lines are loaded; the file is trimmed to that
+// when it has grown to twice as many.
+const historyKeep = 1000
+
+// HistoryFile returns where the REPL keeps its line history:
+// $SOCKPLAY_HISTORY if it is set ("" or "off": nowhere), else
+// $XDG_STATE_HOME/sockplay/history, else ~/.local/state/sockplay/history
+// ("" when there is no home directory either).
+func HistoryFile() string {
+	if v, ok := os.LookupEnv("SOCKPLAY_HISTORY"); ok {
+		if v == "off" {
+			return ""
+		}
+		return v
+	}
+	if dir := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "sockplay", "history")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".local", "state", "sockplay", "history")
+}
+
+// history keeps typed lines in liner (Up, Ctrl-R) and in a file, one line
+// an entry, appended as they are typed so that a crash loses nothing.
+type history struct {
+	path   string
+	ed     *liner.State
+	last   string
+	stderr io.Writer
+	failed bool // a write failed and was reported: stay quiet
+}
+
+// openHistory loads path's last lines into ed.
+func openHistory(path string, ed *liner.State, stderr io.Writer) *history {
+	if path == "" {
+		return nil
+	}
+	h := &history{path: path, ed: ed, stderr: stderr}
+	lines, total := readHistory(path)
+	for _, l := range lines {
+		ed.AppendHistory(l)
+	}
+	if len(lines) > 0 {
+		h.last = lines[len(lines)-1]
+	}
+	if total >= 2*historyKeep {
+		h.rewrite(lines)
+	}
+	return h
+}
+
+// readHistory returns the last historyKeep entries of the file and how
+// many it has.
+func readHistory(path string) ([]string, int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0
+	}
+	defer f.Close()
+	var lines []string
+	total := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if l := sc.Text(); l != "" {
+			lines = append(lines, l)
+			total++
+			if len(lines) > 2*historyKeep {
+				lines = append(lines[:0:0], lines[len(lines)-historyKeep:]...)
+			}
+		}
+	}
+	if len(lines) > historyKeep {
+		lines = lines[len(lines)-historyKeep:]
+	}
+	return lines, total
+}
+
+// add records a typed line, skipping blank lines and repeats.
+func (h *history) add(line string) {
+	if strings.TrimSpace(line) == "" || line == h.last {
+		return
+	}
+	h.last = line
+	h.ed.AppendHistory(line)
+	if err := h.appendFile(line); err != nil && !h.failed {
+		h.failed = true
+		fmt.Fprintf(h.stderr, "history is not saved: %v (SOCKPLAY_HISTORY=off turns it off)\n", err)
+	}
+}
+
+func (h *history) appendFile(line string) error {
+	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(f, line+"\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// rewrite replaces the file with lines (trimming it), through a temporary
+// file so that a crash leaves the old one.
+func (h *history) rewrite(lines []string) {
+	tmp := h.path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		return
+	}
+	if os.Rename(tmp, h.path) != nil {
+		os.Remove(tmp)
+	}
+}

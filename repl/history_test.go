@@ -1,0 +1,87 @@
+package repl
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/peterh/liner"
+)
+
+func TestHistoryFileLocation(t *testing.T) {
+	t.Setenv("HOME", "/home/ada")
+	t.Setenv("XDG_STATE_HOME", "/state")
+	os.Unsetenv("SOCKPLAY_HISTORY")
+	if got := HistoryFile(); got != "/state/sockplay/history" {
+		t.Errorf("with XDG_STATE_HOME: %q", got)
+	}
+	t.Setenv("XDG_STATE_HOME", "relative/ignored")
+	if got := HistoryFile(); got != "/home/ada/.local/state/sockplay/history" {
+		t.Errorf("without XDG_STATE_HOME: %q", got)
+	}
+	t.Setenv("SOCKPLAY_HISTORY", "/tmp/elsewhere")
+	if got := HistoryFile(); got != "/tmp/elsewhere" {
+		t.Errorf("moved: %q", got)
+	}
+	for _, off := range []string{"", "off"} {
+		t.Setenv("SOCKPLAY_HISTORY", off)
+		if got := HistoryFile(); got != "" {
+			t.Errorf("SOCKPLAY_HISTORY=%q: %q, want none", off, got)
+		}
+	}
+}
+
+func TestHistoryKeepsLinesAndTrims(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sockplay", "history")
+	ed := liner.NewLiner() // not a terminal here: only its history is used
+	defer ed.Close()
+	var errs strings.Builder
+	h := openHistory(path, ed, &errs)
+	for _, l := range []string{"x = 1", "x = 1", "  ", "print(x)", "for i = 1, 2 do"} {
+		h.add(l)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != "x = 1\nprint(x)\nfor i = 1, 2 do\n" {
+		t.Fatalf("history file %q, %v", data, err)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v", st.Mode())
+	}
+
+	// A long file is read to its last entries, and trimmed.
+	var b strings.Builder
+	for i := range 2*historyKeep + 5 {
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	os.WriteFile(path, []byte(b.String()), 0o600)
+	lines, total := readHistory(path)
+	if total != 2*historyKeep+5 || len(lines) != historyKeep || lines[len(lines)-1] != fmt.Sprintf("line %d", 2*historyKeep+4) {
+		t.Fatalf("read %d of %d lines, last %q", len(lines), total, lines[len(lines)-1])
+	}
+	ed2 := liner.NewLiner()
+	defer ed2.Close()
+	openHistory(path, ed2, &errs)
+	if lines, total := readHistory(path); total != historyKeep || len(lines) != historyKeep {
+		t.Errorf("after trimming: %d lines", total)
+	}
+	if errs.Len() > 0 {
+		t.Errorf("errors: %s", errs.String())
+	}
+}
+
+func TestHistoryReportsAWriteFailureOnce(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	os.WriteFile(blocker, nil, 0o600)
+	ed := liner.NewLiner()
+	defer ed.Close()
+	var errs strings.Builder
+	h := openHistory(filepath.Join(blocker, "history"), ed, &errs) // a file where a directory should be
+	h.add("a")
+	h.add("b")
+	if n := strings.Count(errs.String(), "history is not saved"); n != 1 {
+		t.Errorf("reported %d times: %q", n, errs.String())
+	}
+}
