@@ -5,11 +5,14 @@
 --
 -- Each command runs with io.popen, stdout and stderr together (as the
 -- original's subprocess.Popen with two pipes). Fixed here: the original
--- sent the output as is, and its client read 1024 bytes, so a longer
--- output came in pieces, each printed as the answer to a later command.
--- This server sends a frame instead: a 4-byte big-endian length
--- (string.pack(">I4", n)) and then the n bytes of output, and
--- tcp/cmd_client reads exactly that much. Stop the server with Ctrl-C.
+-- read a command with recv(1024) and sent the output as is, and its client
+-- read 1024 bytes, so a longer output came in pieces, each printed as the
+-- answer to a later command (TCP keeps no message boundaries: see
+-- tcp/sticky_server). Here both directions are framed: a command is a
+-- line (read with makefile():lines()), and the output goes back as one
+-- message with sock:send_msg, a 4-byte big-endian length and then the
+-- bytes, which tcp/cmd_client reads whole with sock:recv_msg. Stop the
+-- server with Ctrl-C.
 -- Tutorial §3.3, 远程执行命令的示例 (服务端).
 --
 -- Run:  sockplay run tcp/cmd_server [port] [host]   (default 8082 127.0.0.1; 0: a free port)
@@ -50,15 +53,21 @@ local function run(cmd)
   return out
 end
 
--- Serve one client: a command in, a frame out, until it leaves.
+-- recv_msg's default limit: a longer output is cut to fit.
+local LIMIT = 16 * 1024 * 1024
+
+-- Serve one client: a command line in, one message out, until it leaves.
 local function serve(conn)
-  while true do
-    local cmd = conn:recv(1024)
-    if cmd == "" then return end -- the client closed the connection
+  -- lines() ends when the client closes the connection.
+  for cmd in conn:makefile("r"):lines() do
     print(bytes_repr(cmd))
-    local out = run(cmd)
-    -- The frame: the output's length as 4 bytes, big-endian, then the output.
-    conn:sendall(string.pack(">I4", #out) .. out)
+    local out = ""
+    if cmd:find("%S") then out = run(cmd) end
+    if #out > LIMIT then
+      out = out:sub(1, LIMIT - 40) .. "\n[output cut at 16 MiB]\n"
+    end
+    -- The message: the output's length as 4 bytes, big-endian, then the output.
+    conn:send_msg(out)
   end
 end
 

@@ -1,0 +1,657 @@
+package diagram
+
+import (
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxSteps bounds a diagram: a long trace draws its first MaxSteps steps
+// and says how many it left out.
+const MaxSteps = 600
+
+// Diagram is one or several traces merged in time and matched across:
+// the lifelines and the steps to draw, top to bottom.
+type Diagram struct {
+	Traces    []string
+	Lifelines []*Lifeline
+	Steps     []*Step
+	Omitted   int // events beyond MaxSteps, not drawn
+}
+
+// A Lifeline is one endpoint: an address (host:port, a path), or one
+// unnamed AF_UNIX socket.
+type Lifeline struct {
+	Endpoint string // as shown: "127.0.0.1:8081", "/tmp/echo.sock", "(unnamed)"
+	Traced   bool   // false: only seen as the other end of a traced socket
+	Detail   string // which trace and sockets: "server.jsonl: sock 1, 2"
+	socks    []*sock
+	index    int
+	near     *Lifeline // an untraced lifeline: the one that talks to it
+}
+
+// Step kinds, also the SVG class of their group.
+const (
+	KindNote      = "note"      // created, bind, listen, accept, close, shutdown
+	KindError     = "error"     // a call that failed
+	KindHandshake = "handshake" // connect and accept: SYN, SYN-ACK, ACK
+	KindRefused   = "refused"   // a connect that failed: SYN, then RST or nothing
+	KindSend      = "send"      // bytes into a stream
+	KindRecv      = "recv"      // bytes out of a stream (or the end of it)
+	KindFIN       = "fin"       // close or shutdown: the end of a direction
+	KindRST       = "rst"       // a close that reset the connection (the peer's recv failed)
+	KindDatagram  = "datagram"  // sendto, or send on a datagram socket
+	KindDgramRecv = "dgramrecv" // recvfrom, or recv on a datagram socket
+)
+
+// A Step is one thing drawn at one row: a note on a lifeline, or an arrow
+// from a lifeline to another, ending at the row of the step it is linked
+// to (a send ends at the recv that took its first bytes).
+type Step struct {
+	Kind  string
+	Row   int
+	Rows  int     // rows it takes (a handshake takes 2)
+	At    float64 // seconds since the first event of the diagram
+	Trace string
+	Ev    *Event
+	From  *Lifeline // where it is drawn, or where the arrow starts
+	To    *Lifeline // the arrow's end (nil: a note)
+	Label string
+	Title string  // details, shown as a tooltip
+	Links []*Step // send: the recvs that took its bytes; recv: the sends it took bytes of; fin: the recv that saw it
+
+	preview string // of a send's data, for its label
+}
+
+type sockKey struct{ trace, id int }
+
+// sock is one socket of one trace.
+type sock struct {
+	key           sockKey
+	family, typ   string
+	local, remote string
+	listening     bool
+	first         int // position of its first event
+	lifeline      *Lifeline
+	peer          *sock // the other end of a stream connection
+	sends         []span
+	got           int   // bytes received so far (stream)
+	sent          int   // bytes sent so far (stream)
+	fin           *Step // the FIN it sent, once sent
+	finSeen       bool  // a recv saw the peer's FIN
+	closed        bool
+	pairID        int // socketpair: the other socket's number
+}
+
+// span is the bytes [start, end) of a stream that one send put in.
+type span struct {
+	start, end int
+	step       *Step
+}
+
+func (s *sock) stream() bool { return s.typ != "SOCK_DGRAM" }
+
+type item struct {
+	ev    *Event
+	trace int
+	at    float64
+}
+
+// Build merges traces in time and matches them: stream sockets by their
+// address pairs, bytes sent to bytes received by their offsets in the
+// stream, datagrams in order per sender and receiver.
+func Build(traces ...*Trace) *Diagram {
+	d := &Diagram{}
+	var items []item
+	for ti, tr := range traces {
+		d.Traces = append(d.Traces, tr.Name)
+		for i := range tr.Events {
+			ev := &tr.Events[i]
+			// Sends and connects are timed when they began, the rest
+			// when they returned: a send comes before the recv that
+			// took its bytes, also across two processes.
+			items = append(items, item{ev, ti, ev.wall()})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].at < items[j].at })
+
+	b := &builder{d: d, traces: traces, socks: map[sockKey]*sock{}, lines: map[string]*Lifeline{}}
+	b.scan(items)
+	b.pair()
+	start := 0.0
+	if len(items) > 0 {
+		start = items[0].at
+	}
+	for _, it := range items {
+		if len(d.Steps) >= MaxSteps {
+			d.Omitted++
+			continue
+		}
+		b.step(it, it.at-start)
+	}
+	b.arrange()
+	row := 0
+	for _, st := range d.Steps {
+		st.Row = row
+		row += st.Rows
+		if st.Kind == KindSend {
+			if len(st.Links) > 1 {
+				st.Label += fmt.Sprintf(" → %d recvs", len(st.Links))
+			}
+			st.Label += " " + st.preview
+		}
+	}
+	return d
+}
+
+type builder struct {
+	d      *Diagram
+	traces []*Trace
+	socks  map[sockKey]*sock
+	order  []*sock
+	lines  map[string]*Lifeline
+	dgrams []*Step // datagrams not received yet, in order
+}
+
+// scan learns every socket's final addresses, then gives each a lifeline.
+func (b *builder) scan(items []item) {
+	get := func(ti, id int, pos int) *sock {
+		k := sockKey{ti, id}
+		s := b.socks[k]
+		if s == nil {
+			s = &sock{key: k, first: pos}
+			b.socks[k] = s
+			b.order = append(b.order, s)
+		}
+		return s
+	}
+	for pos, it := range items {
+		ev := it.ev
+		s := get(it.trace, ev.Sock, pos)
+		if ev.Family != "" {
+			s.family, s.typ = ev.Family, ev.Type
+		}
+		if ev.Local != "" {
+			s.local = ev.Local
+		}
+		if ev.Peer != 0 {
+			s.pairID = ev.Peer
+		}
+		switch ev.Event {
+		case "listen":
+			s.listening = ev.Error == ""
+		case "accept":
+			s.listening = true
+			if ev.New != 0 && ev.Error == "" {
+				c := get(it.trace, ev.New, pos)
+				c.family, c.typ = s.family, s.typ
+				if c.local == "" {
+					c.local = s.local
+				}
+				c.remote = ev.Remote
+			}
+		case "sendto", "recvfrom":
+		case "connect":
+			if ev.Error == "" && ev.Remote != "" {
+				s.remote = ev.Remote
+			}
+		default:
+			if ev.Remote != "" && s.stream() && !s.listening {
+				s.remote = ev.Remote
+			}
+		}
+	}
+	for _, s := range b.order {
+		ep := s.local
+		if ep == "" {
+			// Unnamed (an AF_UNIX client, socketpair): a lifeline of its own.
+			ep = fmt.Sprintf("(unnamed) %s sock %d", b.traces[s.key.trace].Name, s.key.id)
+		}
+		l := b.lines[ep]
+		if l == nil {
+			l = &Lifeline{Endpoint: ep, Traced: true}
+			if s.local == "" {
+				l.Endpoint = "(unnamed)"
+			}
+			b.lines[ep] = l
+			b.d.Lifelines = append(b.d.Lifelines, l)
+		}
+		l.socks = append(l.socks, s)
+		s.lifeline = l
+	}
+	for _, l := range b.d.Lifelines {
+		var parts []string
+		byTrace := map[int][]string{}
+		var traces []int
+		for _, s := range l.socks {
+			if _, ok := byTrace[s.key.trace]; !ok {
+				traces = append(traces, s.key.trace)
+			}
+			byTrace[s.key.trace] = append(byTrace[s.key.trace], strconv.Itoa(s.key.id))
+		}
+		for _, ti := range traces {
+			word := "sock"
+			if len(byTrace[ti]) > 1 {
+				word = "socks"
+			}
+			parts = append(parts, fmt.Sprintf("%s: %s %s", b.traces[ti].Name, word, strings.Join(byTrace[ti], ", ")))
+		}
+		l.Detail = strings.Join(parts, "; ")
+	}
+}
+
+// pair matches the two ends of each stream connection: a socket whose
+// remote is the other's local, and the other way round. Unnamed AF_UNIX
+// clients all look alike; they pair in the order they appear.
+func (b *builder) pair() {
+	for _, s := range b.order {
+		if s.pairID != 0 && s.peer == nil {
+			// socketpair names its pair; both ends are unnamed.
+			if p := b.socks[sockKey{s.key.trace, s.pairID}]; p != nil && p.peer == nil {
+				s.peer, p.peer = p, s
+			}
+		}
+	}
+	for _, s := range b.order {
+		if !s.stream() || s.peer != nil || s.remote == "" || s.listening {
+			continue
+		}
+		for _, p := range b.order {
+			if p == s || p.peer != nil || !p.stream() || p.listening {
+				continue
+			}
+			if sameEndpoint(p.local, s.remote) && p.remote == s.local {
+				s.peer, p.peer = p, s
+				break
+			}
+		}
+	}
+}
+
+// sameEndpoint compares addresses, a wildcard host (0.0.0.0, ::) matching
+// any host on the same port.
+func sameEndpoint(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ah, ap, err1 := net.SplitHostPort(a)
+	bh, bp, err2 := net.SplitHostPort(b)
+	if err1 != nil || err2 != nil || ap != bp {
+		return false
+	}
+	wild := func(h string) bool { return h == "0.0.0.0" || h == "::" }
+	return wild(ah) || wild(bh)
+}
+
+// lifelineFor finds the lifeline of an address, or adds an untraced one
+// next to near, the lifeline that talks to it.
+func (b *builder) lifelineFor(addr string, near *Lifeline) *Lifeline {
+	if addr == "" {
+		addr = "(unnamed)"
+	}
+	if l := b.lines[addr]; l != nil {
+		return l
+	}
+	for _, l := range b.d.Lifelines {
+		if l.Traced && sameEndpoint(l.Endpoint, addr) {
+			return l
+		}
+	}
+	l := &Lifeline{Endpoint: addr, Detail: "not traced", near: near}
+	b.lines[addr] = l
+	b.d.Lifelines = append(b.d.Lifelines, l)
+	return l
+}
+
+// arrange puts each untraced lifeline right after the one that talks to
+// it, so its arrows do not cross the whole diagram, and numbers them.
+func (b *builder) arrange() {
+	var out []*Lifeline
+	var place func(l *Lifeline)
+	place = func(l *Lifeline) {
+		out = append(out, l)
+		for _, u := range b.d.Lifelines {
+			if u.near == l {
+				place(u)
+			}
+		}
+	}
+	for _, l := range b.d.Lifelines {
+		if l.near == nil {
+			place(l)
+		}
+	}
+	for i, l := range out {
+		l.index = i
+	}
+	b.d.Lifelines = out
+}
+
+func (b *builder) add(st *Step) *Step {
+	if st.Rows == 0 {
+		st.Rows = 1
+	}
+	b.d.Steps = append(b.d.Steps, st)
+	return st
+}
+
+// step turns one event into what is drawn for it.
+func (b *builder) step(it item, at float64) {
+	ev := it.ev
+	s := b.socks[sockKey{it.trace, ev.Sock}]
+	st := &Step{At: at, Trace: b.traces[it.trace].Name, Ev: ev, From: s.lifeline, Title: title(b.traces[it.trace].Name, ev, at)}
+	if ev.Error != "" && ev.Event != "connect" {
+		st.Kind = KindError
+		st.Label = fmt.Sprintf("%s ✗ %s", ev.callName(), ev.Error)
+		if p := s.peer; p != nil && ev.Errno == 104 && p.fin != nil && len(p.fin.Links) == 0 {
+			// The peer's close reset the connection (SO_LINGER 0, or
+			// unread data): what it sent was an RST, not a FIN.
+			p.fin.Kind = KindRST
+			p.fin.Label = strings.TrimSuffix(p.fin.Label, " → FIN") + " → RST"
+			p.fin.Links = append(p.fin.Links, st)
+			st.Links = append(st.Links, p.fin)
+			st.To = p.lifeline
+		}
+		b.add(st)
+		return
+	}
+	switch ev.Event {
+	case "created":
+		st.Kind = KindNote
+		st.Label = fmt.Sprintf("socket() → sock %d %s", ev.Sock, shortType(ev.Type))
+		if ev.Call != "" {
+			st.Label += " (" + ev.Call + ")"
+		}
+	case "bind":
+		st.Kind = KindNote
+		st.Label = "bind(" + showAddr(ev.Local) + ")"
+	case "listen":
+		st.Kind = KindNote
+		st.Label = "listen(" + backlog(ev) + ")"
+	case "accept":
+		st.Kind = KindNote
+		st.Label = fmt.Sprintf("accept() → sock %d for %s", ev.New, showAddr(ev.Remote))
+	case "connect":
+		b.connect(st, s)
+		return
+	case "send":
+		if !s.stream() {
+			b.datagram(st, s, s.remote)
+			return
+		}
+		b.send(st, s)
+		return
+	case "sendto":
+		b.datagram(st, s, ev.Remote)
+		return
+	case "recv":
+		if !s.stream() {
+			b.dgramRecv(st, s, s.remote)
+			return
+		}
+		b.recv(st, s)
+		return
+	case "recvfrom":
+		if !s.stream() {
+			b.dgramRecv(st, s, ev.Remote)
+			return
+		}
+		b.recv(st, s)
+		return
+	case "shutdown":
+		st.Kind = KindNote
+		st.Label = "shutdown(" + ev.How + ")"
+		if ev.How != "SHUT_RD" {
+			b.fin(st, s)
+			return
+		}
+	case "close":
+		st.Kind = KindNote
+		st.Label = "close()"
+		s.closed = true
+		if s.fin == nil && s.stream() && s.remote != "" && !s.listening {
+			b.fin(st, s)
+			return
+		}
+	default:
+		st.Kind = KindNote
+		st.Label = ev.callName()
+	}
+	b.add(st)
+}
+
+func (b *builder) connect(st *Step, s *sock) {
+	ev := st.Ev
+	if s.peer != nil {
+		st.To = s.peer.lifeline
+	} else {
+		st.To = b.lifelineFor(ev.Remote, s.lifeline)
+	}
+	switch {
+	case ev.Error != "":
+		st.Kind = KindRefused
+		st.Rows = 2
+		st.Label = "connect() ✗ " + ev.Error
+	case !s.stream():
+		// A datagram socket's connect only sets its default peer.
+		st.Kind = KindNote
+		st.To = nil
+		st.Label = "connect(" + showAddr(ev.Remote) + "): the default peer"
+	default:
+		st.Kind = KindHandshake
+		st.Rows = 2
+		st.Label = "connect(" + showAddr(ev.Remote) + ")"
+		if ev.Call != "" && ev.Call != "connect" {
+			st.Label = ev.Call + "(" + showAddr(ev.Remote) + ")"
+		}
+	}
+	b.add(st)
+}
+
+func (b *builder) send(st *Step, s *sock) {
+	ev := st.Ev
+	n := ev.bytesOf()
+	st.Kind = KindSend
+	st.Label = fmt.Sprintf("%s %s", ev.callName(), plural(n, "byte"))
+	st.preview = preview(ev.data(), n) // after "→ N recvs", once the recvs are known
+	if s.peer != nil {
+		st.To = s.peer.lifeline
+	} else {
+		st.To = b.lifelineFor(s.remote, s.lifeline)
+	}
+	s.sends = append(s.sends, span{s.sent, s.sent + n, st})
+	s.sent += n
+	b.add(st)
+}
+
+func (b *builder) recv(st *Step, s *sock) {
+	ev := st.Ev
+	n := ev.bytesOf()
+	st.Kind = KindRecv
+	call := ev.callName()
+	size := ""
+	if ev.Bufsize != 0 && ev.Call == "" {
+		size = strconv.Itoa(ev.Bufsize)
+	}
+	if call == "makefile" {
+		call = "makefile read"
+	} else {
+		call += "(" + size + ")"
+	}
+	if s.peer != nil {
+		st.To = s.peer.lifeline // drawn on s's lifeline; To names the sender
+	}
+	if n == 0 {
+		st.Label = call + ` → "" end of stream`
+		if p := s.peer; p != nil && p.fin != nil && !s.finSeen {
+			p.fin.Links = append(p.fin.Links, st)
+			st.Links = append(st.Links, p.fin)
+		}
+		s.finSeen = true
+		b.add(st)
+		return
+	}
+	st.Label = fmt.Sprintf("%s → %s", call, plural(n, "byte"))
+	if p := s.peer; p != nil {
+		from, to := s.got, s.got+n
+		for _, sp := range p.sends {
+			if sp.end > from && sp.start < to {
+				st.Links = append(st.Links, sp.step)
+				sp.step.Links = append(sp.step.Links, st)
+			}
+		}
+		if len(st.Links) > 1 {
+			st.Label += fmt.Sprintf(" of %d sends", len(st.Links))
+		}
+	}
+	st.Label += " " + preview(ev.data(), n)
+	s.got += n
+	b.add(st)
+}
+
+// fin is a close or shutdown that ends s's sending direction.
+func (b *builder) fin(st *Step, s *sock) {
+	s.fin = st
+	st.Kind = KindFIN
+	if s.peer != nil {
+		st.To = s.peer.lifeline
+	} else {
+		st.To = b.lifelineFor(s.remote, s.lifeline)
+	}
+	st.Label += " → FIN"
+	b.add(st)
+}
+
+func (b *builder) datagram(st *Step, s *sock, to string) {
+	ev := st.Ev
+	n := ev.bytesOf()
+	st.Kind = KindDatagram
+	st.To = b.lifelineFor(to, s.lifeline)
+	st.Label = fmt.Sprintf("%s %s %s", ev.callName(), plural(n, "byte"), preview(ev.data(), n))
+	b.dgrams = append(b.dgrams, st)
+	b.add(st)
+}
+
+// dgramRecv takes the first datagram not yet received that was sent from
+// `from` to this socket's lifeline.
+func (b *builder) dgramRecv(st *Step, s *sock, from string) {
+	ev := st.Ev
+	n := ev.bytesOf()
+	st.Kind = KindDgramRecv
+	st.Label = fmt.Sprintf("%s(%d) → %s %s", ev.callName(), ev.Bufsize, plural(n, "byte"), preview(ev.data(), n))
+	for i, d := range b.dgrams {
+		src := d.Ev.Local
+		if d.To == s.lifeline && (sameEndpoint(src, from) || src == "" && from == "") {
+			d.Links = append(d.Links, st)
+			st.Links = append(st.Links, d)
+			st.To = d.From
+			b.dgrams = append(b.dgrams[:i], b.dgrams[i+1:]...)
+			break
+		}
+	}
+	if st.To == nil && from != "" {
+		st.To = b.lifelineFor(from, s.lifeline)
+		st.Label += " from " + from // no sendto in the traces shows where from
+	}
+	b.add(st)
+}
+
+func title(trace string, ev *Event, at float64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "+%.6f s  %s  task %d  sock %d  %s", at, trace, ev.Task, ev.Sock, ev.Event)
+	if ev.Call != "" {
+		fmt.Fprintf(&b, " (%s)", ev.Call)
+	}
+	if ev.Local != "" || ev.Remote != "" {
+		fmt.Fprintf(&b, "\n%s → %s", showAddr(ev.Local), showAddr(ev.Remote))
+	}
+	if ev.Bytes != nil {
+		fmt.Fprintf(&b, "\n%d bytes", *ev.Bytes)
+		if data := ev.data(); len(data) > 0 {
+			fmt.Fprintf(&b, ", first %d: % x", len(data), data)
+		}
+	}
+	if ev.Error != "" {
+		b.WriteString("\n" + ev.Error)
+	}
+	return b.String()
+}
+
+func backlog(ev *Event) string {
+	if ev.Backlog == nil {
+		return ""
+	}
+	return strconv.Itoa(*ev.Backlog)
+}
+
+func shortType(t string) string {
+	switch t {
+	case "SOCK_STREAM":
+		return "(stream)"
+	case "SOCK_DGRAM":
+		return "(datagram)"
+	}
+	return ""
+}
+
+func showAddr(a string) string {
+	if a == "" {
+		return "(unnamed)"
+	}
+	return a
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// previewLen is how many characters of data a label shows.
+const previewLen = 24
+
+// preview quotes the start of data as a Lua string literal would (decimal
+// escapes for bytes that are not printable), "…" when there is more.
+func preview(data []byte, total int) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	shown := 0
+	i := 0
+	for ; i < len(data) && shown < previewLen; shown++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c >= 0x20 && c < 0x7f:
+			b.WriteByte(c)
+		case c >= 0x80:
+			r, size := utf8.DecodeRune(data[i:])
+			if r != utf8.RuneError && unicode.IsPrint(r) {
+				b.Write(data[i : i+size])
+				i += size
+				continue
+			}
+			fmt.Fprintf(&b, `\%d`, c)
+		default:
+			fmt.Fprintf(&b, `\%d`, c)
+		}
+		i++
+	}
+	b.WriteByte('"')
+	if i < total {
+		b.WriteString("…")
+	}
+	return b.String()
+}

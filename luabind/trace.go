@@ -1,0 +1,617 @@
+package luabind
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+)
+
+// The socket trace: every socket event of a runtime (created, bind,
+// listen, connect, accept, send, recv, sendto, recvfrom, shutdown, close,
+// and their errors) as one text line and/or one JSON object. docs/TRACE.md
+// describes both formats; the JSON fields are a stable interface (the
+// diagram package reads them).
+//
+// Tracing off costs one atomic load per socket call: the call sites do
+// `tc := rt.traceBegin()` (traceSend for calls that put bytes on the
+// wire) and emit only when tc is not nil; calls that do not wait use
+// rt.traceEvent.
+
+// DefaultTraceBytes is how many bytes of data an event shows when
+// TraceOptions.Bytes is 0.
+const DefaultTraceBytes = 64
+
+// TraceOptions configure the socket trace of a runtime (Options.Trace).
+type TraceOptions struct {
+	Text  io.Writer // one line per event; nil: none
+	Color bool      // ANSI colours in Text: set it only when Text is a terminal
+	JSON  io.Writer // one JSON object per line (docs/TRACE.md); nil: none
+	// Bytes is how many bytes of each send/recv the events carry (hex and
+	// ASCII in Text, hex in JSON): 0 means DefaultTraceBytes, negative none.
+	Bytes int
+	// Off starts the runtime with tracing off: socket.trace(true) or
+	// SetTracing(true) turns it on.
+	Off bool
+}
+
+// traceState is the runtime's tracing: on is the tracer in use (nil: off),
+// the only thing the socket calls look at.
+type traceState struct {
+	on atomic.Pointer[tracer]
+	mu sync.Mutex
+	tr *tracer // the configured tracer, made on first use
+}
+
+// tracer writes events. Its methods are called with the runtime lock held
+// (from Lua functions), but it locks itself too: SetTracing may come from
+// any goroutine.
+type tracer struct {
+	mu    sync.Mutex
+	opts  TraceOptions
+	bytes int // data bytes per event (>= 0)
+	start time.Time
+	// addrs remembers each socket's addresses, so events on a closed
+	// socket still name its ends.
+	addrs map[int][2]string
+	queue []*traceSlot // events waiting for an earlier call to return
+}
+
+func newTracer(opts TraceOptions) *tracer {
+	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now(), addrs: map[int][2]string{}}
+	if tr.bytes == 0 {
+		tr.bytes = DefaultTraceBytes
+	}
+	if tr.bytes < 0 {
+		tr.bytes = 0
+	}
+	return tr
+}
+
+// initTrace sets up tracing from the runtime's options (called by New).
+func (rt *Runtime) initTrace() {
+	if o := rt.opts.Trace; o != nil {
+		rt.trace.tr = newTracer(*o)
+		if !o.Off {
+			rt.trace.on.Store(rt.trace.tr)
+		}
+	}
+}
+
+// SetTracing turns the socket trace on or off and reports whether it was
+// on. Without Options.Trace, turning it on writes text lines to the
+// runtime's Stderr. Safe from any goroutine; a REPL's command for tracing
+// can call it.
+func (rt *Runtime) SetTracing(on bool) (was bool) {
+	rt.trace.mu.Lock()
+	defer rt.trace.mu.Unlock()
+	was = rt.trace.on.Load() != nil
+	if !on {
+		rt.trace.on.Store(nil)
+		return was
+	}
+	if rt.trace.tr == nil {
+		rt.trace.tr = newTracer(TraceOptions{Text: rt.stderr})
+	}
+	rt.trace.on.Store(rt.trace.tr)
+	return was
+}
+
+// Tracing reports whether the socket trace is on.
+func (rt *Runtime) Tracing() bool { return rt.trace.on.Load() != nil }
+
+// traceCall is one traced socket call: when it began and, for a call
+// that puts bytes or a connection on the wire, its place in the output.
+type traceCall struct {
+	tr   *tracer
+	t0   time.Time
+	slot *traceSlot
+}
+
+// traceBegin is called where a socket call that may wait starts: nil when
+// tracing is off (the call sites check that, and do nothing else).
+func (rt *Runtime) traceBegin() *traceCall {
+	tr := rt.trace.on.Load()
+	if tr == nil {
+		return nil
+	}
+	return &traceCall{tr: tr, t0: time.Now()}
+}
+
+// traceSend is traceBegin for send, sendto and connect, whose event is
+// placed where the call began: the runtime lock is released during the
+// system call, so the task that receives the bytes may report its recv
+// before this call returns, and the reserved place keeps the send first.
+func (rt *Runtime) traceSend() *traceCall {
+	c := rt.traceBegin()
+	if c != nil {
+		c.slot = c.tr.reserve()
+	}
+	return c
+}
+
+// emit writes the call's event (err: its failure, nil if none).
+func (c *traceCall) emit(L *lua.LState, s *Socket, ev *traceEvent, err error) {
+	c.tr.emit(L, s, c.t0, c.slot, ev, err)
+}
+
+// settle gives up the call's place if it was not filled: a Lua error
+// (an argument or sandbox check) left the call before it could emit.
+func (c *traceCall) settle() {
+	if c.slot == nil {
+		return
+	}
+	c.tr.mu.Lock()
+	defer c.tr.mu.Unlock()
+	if !c.slot.filled {
+		c.tr.write(c.slot, "", nil)
+	}
+}
+
+// head is the part of data the event keeps.
+func (c *traceCall) head(data string) []byte { return c.tr.head(data) }
+
+// traceSlot is a place in the output, reserved when a call began and
+// filled when it returns; the events after it wait for it.
+type traceSlot struct {
+	text   string
+	json   []byte
+	filled bool
+}
+
+func (tr *tracer) reserve() *traceSlot {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	sl := &traceSlot{}
+	tr.queue = append(tr.queue, sl)
+	return sl
+}
+
+// write puts an event in its slot (nil: at the end) and writes out every
+// filled slot at the front. Called with tr.mu held.
+func (tr *tracer) write(sl *traceSlot, text string, js []byte) {
+	if sl == nil {
+		if len(tr.queue) == 0 {
+			tr.out(text, js)
+			return
+		}
+		sl = &traceSlot{}
+		tr.queue = append(tr.queue, sl)
+	}
+	sl.text, sl.json, sl.filled = text, js, true
+	for len(tr.queue) > 0 && tr.queue[0].filled {
+		tr.out(tr.queue[0].text, tr.queue[0].json)
+		tr.queue[0] = nil
+		tr.queue = tr.queue[1:]
+	}
+}
+
+func (tr *tracer) out(text string, js []byte) {
+	if w := tr.opts.JSON; w != nil && js != nil {
+		w.Write(js)
+	}
+	if w := tr.opts.Text; w != nil && text != "" {
+		io.WriteString(w, text)
+	}
+}
+
+// traceEvent is one event as the call sites describe it; emit adds the
+// time, task, socket and addresses.
+type traceEvent struct {
+	event   string // created bind listen connect accept send recv sendto recvfrom shutdown close
+	call    string // the Lua call, when it is not the event's name (sendall, recv_msg, makefile, ...)
+	data    []byte // the data sent or received (only its first bytes are kept)
+	bytes   int    // bytes sent or received (data events)
+	bufsize int    // recv, recvfrom: the size asked for (0: not shown)
+	remote  string // sendto, recvfrom, connect: the other end, when not the socket's peer
+	newSock int    // accept: the new socket
+	peer    int    // socketpair: the other socket
+	backlog int    // listen
+	how     string // shutdown: SHUT_RD, SHUT_WR, SHUT_RDWR
+	isData  bool   // bytes is meaningful (also when 0: a recv at end of stream)
+}
+
+// jsonEvent is the JSON form of an event; docs/TRACE.md documents every
+// field. The order of the fields is the order they are written in.
+type jsonEvent struct {
+	T       float64 `json:"t"`
+	Time    string  `json:"time"`
+	Task    int     `json:"task"`
+	Sock    int     `json:"sock"`
+	Event   string  `json:"event"`
+	Call    string  `json:"call,omitempty"`
+	Family  string  `json:"family"`
+	Type    string  `json:"type"`
+	Local   string  `json:"local,omitempty"`
+	Remote  string  `json:"remote,omitempty"`
+	Bytes   *int    `json:"bytes,omitempty"`
+	Bufsize int     `json:"bufsize,omitempty"`
+	Data    string  `json:"data,omitempty"`
+	New     int     `json:"new,omitempty"`
+	Peer    int     `json:"peer,omitempty"`
+	Backlog *int    `json:"backlog,omitempty"`
+	How     string  `json:"how,omitempty"`
+	Dur     float64 `json:"dur,omitempty"`
+	Error   string  `json:"error,omitempty"`
+	Errno   int     `json:"errno,omitempty"`
+}
+
+// emit writes one event of socket s; t0 is when the call began (zero: it
+// did not wait), sl its reserved place (nil: none), err its failure (nil:
+// it succeeded). An event with a place is timed when its call began, the
+// others when they returned. Called with the runtime lock held.
+func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev *traceEvent, err error) {
+	now := time.Now()
+	at := now
+	if sl != nil {
+		at = t0
+	}
+	task := 0
+	if cur := s.rt.current; cur != nil {
+		task = cur.id
+	}
+	var errText string
+	errno := 0
+	if err != nil {
+		v, made := err.(valueError)
+		if !made {
+			v = valueError{errorValue(L, err)}
+		}
+		errText = errorText(v.t)
+		if n, ok := v.t.RawGetString("errno").(lua.LNumber); ok {
+			errno = int(n)
+		}
+	}
+	data := ev.data
+	if len(data) > tr.bytes {
+		data = data[:tr.bytes]
+	}
+
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	local, remote := tr.endpoints(s)
+	if ev.remote != "" {
+		remote = ev.remote
+	}
+	j := jsonEvent{
+		T:       roundMicro(at.Sub(tr.start).Seconds()),
+		Time:    at.UTC().Format(time.RFC3339Nano),
+		Task:    task,
+		Sock:    s.id,
+		Event:   ev.event,
+		Call:    ev.call,
+		Family:  constName(familyNames, s.family),
+		Type:    constName(typeNames, s.typ),
+		Local:   local,
+		Remote:  remote,
+		Bufsize: ev.bufsize,
+		New:     ev.newSock,
+		Peer:    ev.peer,
+		How:     ev.how,
+		Error:   errText,
+		Errno:   errno,
+	}
+	if ev.isData {
+		n := ev.bytes
+		j.Bytes = &n
+		j.Data = hex.EncodeToString(data)
+	}
+	if ev.event == "listen" {
+		b := ev.backlog
+		j.Backlog = &b
+	}
+	if !t0.IsZero() {
+		j.Dur = roundMicro(now.Sub(t0).Seconds())
+	}
+	var line []byte
+	if tr.opts.JSON != nil {
+		line, _ = json.Marshal(&j)
+		line = append(line, '\n')
+	}
+	text := ""
+	if tr.opts.Text != nil {
+		text = tr.textLine(&j, data)
+	}
+	tr.write(sl, text, line)
+}
+
+// valueError is an error value made in Lua (newError), as a Go error, so
+// that emit can show it.
+type valueError struct{ t *lua.LTable }
+
+func (e valueError) Error() string { return errorText(e.t) }
+
+func (tr *tracer) head(data string) []byte {
+	return []byte(data[:min(len(data), tr.bytes)])
+}
+
+func roundMicro(secs float64) float64 { return math.Round(secs*1e6) / 1e6 }
+
+// endpoints returns the socket's local and remote addresses as text, from
+// the kernel while the socket is open, else as last seen. Called with
+// tr.mu held.
+func (tr *tracer) endpoints(s *Socket) (local, remote string) {
+	if s.closed() {
+		a := tr.addrs[s.id]
+		return a[0], a[1]
+	}
+	// A connection that has ended has no peer any more (ENOTCONN): its
+	// events still name the peer it had.
+	seen := tr.addrs[s.id]
+	local, remote = seen[0], seen[1]
+	if sa, err := unix.Getsockname(s.fd); err == nil {
+		local = sockaddrText(sa)
+	}
+	if sa, err := unix.Getpeername(s.fd); err == nil {
+		remote = sockaddrText(sa)
+	}
+	tr.addrs[s.id] = [2]string{local, remote}
+	return local, remote
+}
+
+// remember records the socket's addresses before its descriptor goes.
+func (tr *tracer) remember(s *Socket) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.endpoints(s)
+}
+
+// sockaddrText writes an address as host:port ([v6]:port), a path for
+// AF_UNIX ("" unnamed, "@name" abstract); "" for an unbound IP socket.
+func sockaddrText(sa unix.Sockaddr) string {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		if a.Port == 0 && a.Addr == [4]byte{} {
+			return ""
+		}
+		return netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port)).String()
+	case *unix.SockaddrInet6:
+		if a.Port == 0 && a.Addr == [16]byte{} {
+			return ""
+		}
+		return netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port)).String()
+	case *unix.SockaddrUnix:
+		if a.Name == "@" {
+			return ""
+		}
+		return a.Name
+	}
+	return ""
+}
+
+// ANSI colours of the text trace.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiBlue   = "\x1b[34m"
+	ansiPurple = "\x1b[35m"
+	ansiCyan   = "\x1b[36m"
+)
+
+// textLine is the event as one line:
+//
+//	trace 0.001234 task 1 sock 2 127.0.0.1:8081 → 127.0.0.1:50312 recv 5 B (bufsize 1024): 68 65 6c 6c 6f |hello|
+func (tr *tracer) textLine(j *jsonEvent, data []byte) string {
+	color := func(code, s string) string {
+		if !tr.opts.Color || s == "" {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	var b strings.Builder
+	b.WriteString(color(ansiDim, fmt.Sprintf("trace %.6f task %d", j.T, j.Task)))
+	fmt.Fprintf(&b, " sock %d", j.Sock)
+	if j.Local != "" || j.Remote != "" {
+		b.WriteString(" " + showAddr(j.Local))
+		if j.Remote != "" {
+			b.WriteString(" → " + showAddr(j.Remote))
+		}
+	}
+	name := j.Event
+	if j.Call != "" {
+		name += " (" + j.Call + ")"
+	}
+	code := ansiBlue
+	switch j.Event {
+	case "send", "sendto":
+		code = ansiGreen
+	case "recv", "recvfrom":
+		code = ansiCyan
+	case "shutdown", "close":
+		code = ansiPurple
+	case "created":
+		code = ansiYellow
+	}
+	if j.Error != "" {
+		code = ansiRed
+	}
+	b.WriteString(" " + color(code, name))
+	switch j.Event {
+	case "created":
+		fmt.Fprintf(&b, " %s %s", j.Family, j.Type)
+		if j.Peer != 0 {
+			fmt.Fprintf(&b, " (pair of sock %d)", j.Peer)
+		}
+	case "listen":
+		fmt.Fprintf(&b, " backlog %d", *j.Backlog)
+	case "accept":
+		if j.New != 0 {
+			fmt.Fprintf(&b, " → sock %d", j.New)
+		}
+	case "shutdown":
+		b.WriteString(" " + j.How)
+	}
+	if j.Error != "" {
+		b.WriteString(" " + color(ansiRed, "failed: "+j.Error))
+		if j.Bytes == nil || *j.Bytes == 0 {
+			b.WriteString("\n")
+			return b.String()
+		}
+	}
+	if j.Bytes != nil {
+		n := *j.Bytes
+		fmt.Fprintf(&b, " %d B", n)
+		if j.Bufsize != 0 {
+			fmt.Fprintf(&b, " (bufsize %d)", j.Bufsize)
+		}
+		switch {
+		case n == 0 && (j.Event == "recv") && j.Error == "":
+			b.WriteString(": end of stream (the peer closed)")
+		case len(data) > 0:
+			b.WriteString(": " + color(ansiDim, dumpLine(data, n)))
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// showAddr is an address in a text line; the unnamed AF_UNIX address
+// shows as (unnamed).
+func showAddr(a string) string {
+	if a == "" {
+		return "(unnamed)"
+	}
+	return a
+}
+
+// dumpLine is data as hex bytes and ASCII on one line, with what is left
+// out of total: "68 65 6c 6c 6f |hello| …+100 B".
+func dumpLine(data []byte, total int) string {
+	var b strings.Builder
+	for i, c := range data {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.FormatUint(uint64(c)>>4, 16))
+		b.WriteString(strconv.FormatUint(uint64(c)&15, 16))
+	}
+	b.WriteString(" |")
+	for _, c := range data {
+		b.WriteByte(printableASCII(c))
+	}
+	b.WriteByte('|')
+	if total > len(data) {
+		fmt.Fprintf(&b, " …+%d B", total-len(data))
+	}
+	return b.String()
+}
+
+func printableASCII(c byte) byte {
+	if c < 0x20 || c >= 0x7f {
+		return '.'
+	}
+	return c
+}
+
+// Hexdump formats data as `hexdump -C` does (without collapsing repeated
+// lines into "*"): offset, 16 bytes in hex in two groups of 8, the ASCII
+// between bars, and a last line with the length. "" for no data.
+func Hexdump(data []byte) string {
+	if len(data) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for off := 0; off < len(data); off += 16 {
+		line := data[off:min(off+16, len(data))]
+		fmt.Fprintf(&b, "%08x  ", off)
+		for i := 0; i < 16; i++ {
+			if i < len(line) {
+				fmt.Fprintf(&b, "%02x ", line[i])
+			} else {
+				b.WriteString("   ")
+			}
+			if i == 7 {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(" |")
+		for _, c := range line {
+			b.WriteByte(printableASCII(c))
+		}
+		b.WriteString("|\n")
+	}
+	fmt.Fprintf(&b, "%08x\n", len(data))
+	return b.String()
+}
+
+// openWire installs what shows the wire and frames messages on it:
+// socket.trace, the hexdump and repr globals, and the encoding module.
+// (Called by openSocket; send_msg/recv_msg are socket methods.)
+func (rt *Runtime) openWire(mod *lua.LTable) {
+	L := rt.L
+	rt.initTrace()
+	mod.RawSetString("trace", L.NewFunction(rt.socketTrace))
+	L.SetGlobal("hexdump", L.NewFunction(luaHexdump))
+	L.SetGlobal("repr", L.NewFunction(luaRepr))
+	rt.openEncoding()
+}
+
+// socket.trace(on?) -> was   (true: show every socket event on stderr; false: stop; returns whether it was on)
+func (rt *Runtime) socketTrace(L *lua.LState) int {
+	was := rt.Tracing()
+	switch v := L.Get(1).(type) {
+	case *lua.LNilType:
+		if L.GetTop() >= 1 {
+			argError(L, 1, "socket.trace", "true or false expected, got nil")
+		}
+	case lua.LBool:
+		rt.SetTracing(bool(v))
+	default:
+		argError(L, 1, "socket.trace", "true or false expected, got "+typeName(v))
+	}
+	L.Push(lua.LBool(was))
+	return 1
+}
+
+// hexdump(data) -> text   (as hexdump -C: offset, hex bytes, ASCII)
+func luaHexdump(L *lua.LState) int {
+	L.Push(lua.LString(Hexdump([]byte(stringArg(L, 1, "hexdump", "data")))))
+	return 1
+}
+
+// repr(value) -> text   (strings quoted with decimal escapes, so the text loads back as Lua; other values as the REPL shows them)
+func luaRepr(L *lua.LState) int {
+	if L.GetTop() < 1 {
+		argError(L, 1, "repr", "value expected")
+	}
+	L.Push(lua.LString(Repr(L, L.Get(1))))
+	return 1
+}
+
+var shutdownNames = map[int]string{unix.SHUT_RD: "SHUT_RD", unix.SHUT_WR: "SHUT_WR", unix.SHUT_RDWR: "SHUT_RDWR"}
+
+// targetText is the address a connect or sendto went to: the resolved
+// address, or as written when it could not be resolved.
+func targetText(spec addrSpec, sa unix.Sockaddr) string {
+	if sa != nil {
+		if t := sockaddrText(sa); t != "" {
+			return t
+		}
+	}
+	if spec.path != "" {
+		return spec.path
+	}
+	return net.JoinHostPort(spec.host, strconv.Itoa(spec.port))
+}
+
+// traceEvent emits an event of a call that does not wait, if tracing is
+// on (for the calls that are not hot paths; those check traceBegin inline).
+func (rt *Runtime) traceEvent(L *lua.LState, s *Socket, ev *traceEvent, err error) {
+	if tr := rt.trace.on.Load(); tr != nil {
+		tr.emit(L, s, time.Time{}, nil, ev, err)
+	}
+}
