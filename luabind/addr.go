@@ -286,6 +286,9 @@ func (rt *Runtime) lookupHost(L *lua.LState, host string, family int) (netip.Add
 	if family == unix.AF_INET6 {
 		network = "ip6"
 	}
+	if ips, ok := rt.sandboxLookup(L, host, network); ok { // the sandbox: no DNS
+		return ips[0], nil
+	}
 	t := rt.currentTask(L)
 	var ips []netip.Addr
 	var err error

@@ -29,6 +29,11 @@ var errorParents = map[string]string{
 	"PermissionError":        "OSError",
 	"gaierror":               "OSError",
 	"KeyboardInterrupt":      "",
+	// The encoding module's (encoding.go), as Python's.
+	"ValueError":         "",
+	"UnicodeError":       "ValueError",
+	"UnicodeDecodeError": "UnicodeError",
+	"UnicodeEncodeError": "UnicodeError",
 }
 
 // errnoClass maps an errno to its class, as Python's PyErr_SetFromErrno does.
@@ -119,8 +124,16 @@ func luaWhere(L *lua.LState) string {
 const noErrno = -1 << 31
 
 // errorValue converts a Go error from the network stack into a Lua error
-// value: class and errno from syscall.Errno, never from message text.
+// value: class and errno from syscall.Errno, never from message text. A
+// socket method's error records the socket's family (recordFamily).
 func errorValue(L *lua.LState, err error) *lua.LTable {
+	t := classifyError(L, err)
+	recordFamily(L, t)
+	return t
+}
+
+// classifyError is errorValue without the family.
+func classifyError(L *lua.LState, err error) *lua.LTable {
 	var errno syscall.Errno
 	var dnsErr *net.DNSError
 	var addrErr *net.AddrError
@@ -165,13 +178,52 @@ func raise(L *lua.LState, err error) int {
 
 // raiseErrno raises an OSError of errno's class.
 func raiseErrno(L *lua.LState, e syscall.Errno) int {
-	L.Error(newError(L, errnoClass(e), int(e), strerror(e)), 0)
+	t := newError(L, errnoClass(e), int(e), strerror(e))
+	recordFamily(L, t)
+	L.Error(t, 0)
+	return 0
+}
+
+// raiseFamily raises err for a call on a socket of family that is not its
+// self (socket.create_server's).
+func raiseFamily(L *lua.LState, err error, family int) int {
+	t := classifyError(L, err)
+	t.RawSetString("family", lua.LNumber(family))
+	L.Error(t, 0)
+	return 0
+}
+
+// recordFamily sets t.family to the address family of the socket whose
+// method is raising t (its self, argument 1, or a makefile object's
+// socket), so that a hint can tell a socket file from a port. Errors of
+// module functions have no family, unless they set it (raiseFamily).
+func recordFamily(L *lua.LState, t *lua.LTable) {
+	ud, ok := L.Get(1).(*lua.LUserData)
+	if !ok {
+		return
+	}
+	switch v := ud.Value.(type) {
+	case *Socket:
+		t.RawSetString("family", lua.LNumber(v.family))
+	case *sockFile:
+		t.RawSetString("family", lua.LNumber(v.s.family))
+	}
+}
+
+// errorFamily is the family an error value recorded, 0 if none.
+func errorFamily(t *lua.LTable) int {
+	if f, ok := t.RawGetString("family").(lua.LNumber); ok {
+		return int(f)
+	}
 	return 0
 }
 
 // err:is(name | class) -> boolean   (true if err is that class or a subclass)
 func errorIs(L *lua.LState) int {
-	t := L.CheckTable(1)
+	t, ok := L.Get(1).(*lua.LTable)
+	if !ok {
+		L.RaiseError("bad self to 'err:is' (error value expected, got %s; call it as err:is(...), with a colon)", typeName(L.Get(1)))
+	}
 	var want string
 	switch v := L.Get(2).(type) {
 	case lua.LString:
@@ -179,10 +231,10 @@ func errorIs(L *lua.LState) int {
 	case *lua.LTable:
 		want = lua.LVAsString(v.RawGetString("name"))
 	default:
-		L.ArgError(2, "class name or class expected, got "+L.Get(2).Type().String())
+		argError(L, 2, "err:is", "class name or class expected, got "+typeName(v))
 	}
 	if _, known := errorParents[want]; !known {
-		L.ArgError(2, fmt.Sprintf("unknown error class %q", want))
+		argError(L, 2, "err:is", fmt.Sprintf("unknown error class %q", want))
 	}
 	L.Push(lua.LBool(isA(lua.LVAsString(t.RawGetString("name")), want)))
 	return 1
@@ -242,6 +294,7 @@ type Error struct {
 	Msg       string // "file:line: message", as the runner prints it
 	Class     string // for Lua error values: "ConnectionRefusedError", ...
 	Errno     int    // 0 if none
+	Family    int    // the address family (syscall.AF_UNIX, ...) of the socket whose call raised it; 0 if none
 	Hint      string // a one-line hint for common beginner errors, or ""
 	Traceback string // Lua stack traceback, if known
 	Code      int    // for Exit

@@ -1,10 +1,24 @@
 package luabind
 
-import "syscall"
+import (
+	"fmt"
+	"syscall"
+)
 
 // hintFor returns a one-line hint for the mistakes beginners make most, or
-// "". Keyed by errno and class, never by message text.
+// "". Keyed by errno and class, never by message text; for AF_UNIX, whose
+// addresses are socket files, not ports, by errno and family.
 func hintFor(e *Error) string {
+	if e.Family == syscall.AF_UNIX {
+		switch syscall.Errno(e.Errno) {
+		case syscall.EADDRINUSE:
+			return "the socket file already exists: remove it with os.remove(path) before bind, or pick another path"
+		case syscall.ECONNREFUSED:
+			return "nothing listens on that socket file: start the server first (the file a stopped server left behind accepts no connections)"
+		case syscall.EACCES:
+			return "no permission for that socket file or its directory: use a path in a directory you may write to, such as /tmp"
+		}
+	}
 	switch syscall.Errno(e.Errno) {
 	case syscall.ECONNREFUSED:
 		return "nothing listens at that address: start the server first, and check the host and port"
@@ -38,4 +52,15 @@ func hintFor(e *Error) string {
 		return "the host name could not be resolved: check the spelling, or use an IP address such as 127.0.0.1"
 	}
 	return ""
+}
+
+// taskErrorReport is what the runtime prints to stderr when an error ends
+// a spawned task that nobody joined: "error in task N: ", the message, and
+// the hint line, as the runner prints an uncaught error of the main chunk.
+func taskErrorReport(id int, e *Error) string {
+	s := fmt.Sprintf("error in task %d: %s\n", id, e.Msg)
+	if e.Hint != "" {
+		s += "hint: " + e.Hint + "\n"
+	}
+	return s
 }

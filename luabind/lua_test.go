@@ -3,12 +3,16 @@ package luabind
 // The Lua test harness, as starlark-go's starlarktest does it: every
 // testdata/*.lua runs in a fresh Runtime as a subtest, with an `assert`
 // module whose failures are reported to testing.T with the Lua file:line
-// and do not stop the script. An uncaught error fails the test.
+// and do not stop the script. An uncaught error fails the test. The
+// runtime's input (input(), io.read, io.stdin) is testdata/NAME.stdin if
+// that file exists, else empty.
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -61,7 +65,12 @@ func (b *syncBuffer) String() string {
 func runLuaTest(t *testing.T, file string) {
 	var stdout, stderr syncBuffer
 	a := &luaAssert{t: t}
+	var stdin io.Reader
+	if data, err := os.ReadFile(strings.TrimSuffix(file, ".lua") + ".stdin"); err == nil {
+		stdin = bytes.NewReader(data)
+	}
 	rt := New(Options{
+		Stdin:   stdin,
 		Stdout:  &stdout,
 		Stderr:  &stderr,
 		Modules: map[string]lua.LGFunction{"assert": a.open},

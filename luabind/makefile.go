@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"bytes"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -15,6 +16,9 @@ type sockFile struct {
 	eof    bool
 	wbuf   bytes.Buffer
 	closed bool
+	// What makefile's mode allows, as Python's io.UnsupportedOperation
+	// enforces it.
+	readable, writable bool
 }
 
 const fileMetaName = "sockplay.sockfile"
@@ -51,7 +55,7 @@ func (rt *Runtime) sockMakefile(L *lua.LState) int {
 		argError(L, 2, "sock:makefile", "mode must be \"r\", \"w\" or \"rw\", got "+mode)
 	}
 	ud := L.NewUserData()
-	ud.Value = &sockFile{s: s}
+	ud.Value = &sockFile{s: s, readable: strings.Contains(mode, "r"), writable: strings.Contains(mode, "w")}
 	L.SetMetatable(ud, L.GetTypeMetatable(fileMetaName))
 	L.Push(ud)
 	return 1
@@ -80,6 +84,24 @@ func checkOpenFile(L *lua.LState, fname string) *sockFile {
 	return f
 }
 
+// checkReadable and checkWritable are checkOpenFile for the methods that
+// read or write: the file's mode must allow it.
+func checkReadable(L *lua.LState, fname string) *sockFile {
+	f := checkOpenFile(L, fname)
+	if !f.readable {
+		L.RaiseError("%s: file not open for reading (sock:makefile(\"rw\") makes a file that reads and writes)", fname)
+	}
+	return f
+}
+
+func checkWritable(L *lua.LState, fname string) *sockFile {
+	f := checkOpenFile(L, fname)
+	if !f.writable {
+		L.RaiseError("%s: file not open for writing (sock:makefile(\"rw\") makes a file that reads and writes)", fname)
+	}
+	return f
+}
+
 // fill receives more data into rbuf; false at end of stream.
 func (f *sockFile) fill(L *lua.LState) bool {
 	if f.eof {
@@ -87,7 +109,12 @@ func (f *sockFile) fill(L *lua.LState) bool {
 	}
 	// recvString holds a pooled buffer only for the system call, not for
 	// the wait.
+	tc := f.s.rt.traceBegin()
 	data, _, err := f.s.recvString(L, pooledBufSize, 0, false)
+	if tc != nil {
+		tc.emit(L, f.s, &traceEvent{event: "recv", call: "makefile", data: tc.head(string(data)), bytes: len(data),
+			bufsize: pooledBufSize, isData: err == nil}, err)
+	}
 	if err != nil {
 		raise(L, err)
 	}
@@ -120,7 +147,7 @@ func (f *sockFile) line(L *lua.LState) string {
 
 // file:read(n?) -> data   (n bytes, fewer only at end of stream; no n: everything until the peer closes)
 func fileRead(L *lua.LState) int {
-	f := checkOpenFile(L, "file:read")
+	f := checkReadable(L, "file:read")
 	n := -1
 	switch v := L.Get(2).(type) {
 	case lua.LNumber:
@@ -148,14 +175,14 @@ func fileRead(L *lua.LState) int {
 
 // file:readline() -> line   (with its "\n"; "" at end of stream, as in Python)
 func fileReadline(L *lua.LState) int {
-	f := checkOpenFile(L, "file:readline")
+	f := checkReadable(L, "file:readline")
 	L.Push(lua.LString(f.line(L)))
 	return 1
 }
 
 // file:lines() -> iterator   (for line in f:lines() do ... end; lines without "\n" or "\r\n", as Lua's)
 func fileLines(L *lua.LState) int {
-	f := checkOpenFile(L, "file:lines")
+	f := checkReadable(L, "file:lines")
 	// iterator() -> line | nil   (nil at end of stream)
 	L.Push(L.NewFunction(func(L *lua.LState) int {
 		if f.closed {
@@ -185,7 +212,7 @@ func trimNewline(s string) string {
 
 // file:write(data, ...) -> file   (buffered; flush() sends)
 func fileWrite(L *lua.LState) int {
-	f := checkOpenFile(L, "file:write")
+	f := checkWritable(L, "file:write")
 	for i := 2; i <= L.GetTop(); i++ {
 		switch v := L.Get(i).(type) {
 		case lua.LString:
@@ -211,7 +238,14 @@ func (f *sockFile) flush(L *lua.LState) {
 	// Copied: another task may write to f while this one waits to send.
 	data := bytes.Clone(f.wbuf.Bytes())
 	f.wbuf.Reset()
+	tc := f.s.rt.traceSend()
+	if tc != nil {
+		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
+	}
 	err := f.s.sendAll(L, data, 0)
+	if tc != nil {
+		tc.emit(L, f.s, &traceEvent{event: "send", call: "makefile", data: data, bytes: len(data), isData: err == nil}, err)
+	}
 	if err != nil {
 		raise(L, err)
 	}

@@ -41,6 +41,15 @@ type Options struct {
 	// Scripts is where RunScript finds bundled scripts by name ("tcp/echo_server"
 	// is Scripts' file "tcp/echo_server.lua"). nil: none.
 	Scripts fs.FS
+
+	// Trace, if set, traces every socket event (see trace.go and
+	// docs/TRACE.md). nil: no trace until socket.trace(true) or
+	// SetTracing(true), which then write text lines to Stderr.
+	Trace *TraceOptions
+
+	// Sandbox, if set, confines the scripts: loopback only, no programs,
+	// file writes only in its directory, limits (see sandbox.go).
+	Sandbox *Sandbox
 }
 
 // Runtime is one Lua state with the socket library, its tasks and sockets.
@@ -57,13 +66,15 @@ type Runtime struct {
 	root       context.Context // parent of every task; cancelled by Close
 	rootCancel context.CancelFunc
 
-	mu       sync.Mutex // guards what follows, never held while waiting on gil
-	tasks    map[*task]struct{}
-	sockets  map[*Socket]struct{}
-	nextTask int
-	nextSock int
-	tasksWG  taskGroup
-	closed   bool
+	mu    sync.Mutex // guards what follows, never held while waiting on gil
+	tasks map[*task]struct{}
+	// freeThreads are Lua threads of finished tasks, kept for new ones.
+	freeThreads []*lua.LState
+	sockets     map[*Socket]struct{}
+	nextTask    int
+	nextSock    int
+	tasksWG     taskGroup
+	closed      bool
 	// runs holds the cancel functions of the runs in progress: Cancel ends
 	// a run as a whole, also before its main task exists and after it has
 	// ended while spawned tasks go on.
@@ -78,6 +89,10 @@ type Runtime struct {
 	stdin          *lineReader
 	exitCode       int  // set by os.exit
 	exiting        bool // os.exit was called: the run ends
+
+	sandbox *sandboxState // nil: no sandbox (sandbox.go)
+
+	trace traceState // the socket trace (trace.go)
 }
 
 // New creates a runtime with the socket library and the helpers of the
@@ -103,12 +118,12 @@ func New(opts Options) *Runtime {
 	rt.stdin = newLineReader(opts.Stdin)
 	// Small stacks: a task then costs a few KiB instead of ~100 KiB, which
 	// matters for servers with a task per client.
-	rt.L = lua.NewState(lua.Options{
-		RegistrySize:        256,
+	rt.L = lua.NewState(sandboxLuaOptions(opts.Sandbox, lua.Options{
+		RegistrySize:        128,
 		RegistryMaxSize:     256 * 1024,
 		CallStackSize:       200,
 		MinimizeStackMemory: true,
-	})
+	}))
 	rt.gil.Lock()
 	rt.openLibs()
 	rt.gil.Unlock()
@@ -122,6 +137,7 @@ func (rt *Runtime) openLibs() {
 	rt.openSocket()
 	rt.openTasks()
 	rt.openSelect()
+	rt.openSandbox()
 	for name, loader := range rt.opts.Modules {
 		rt.registerModule(name, loader)
 	}
@@ -212,6 +228,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer rt.sandboxRun(cancel)() // the sandbox's time and memory limits
 	rt.mu.Lock()
 	rt.runs[&cancel] = struct{}{}
 	rt.mu.Unlock()
@@ -261,6 +278,8 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 		return &Error{Kind: Exit, Code: rt.exitCode, Msg: fmt.Sprintf("exit status %d", rt.exitCode)}
 	case main.err != nil && !main.interrupted:
 		return rt.describe(main.err)
+	case interrupted && rt.sandboxHit():
+		return rt.sandboxStopError(main.err)
 	case interrupted:
 		return &Error{Kind: Interrupted, Msg: "interrupted"}
 	}

@@ -205,6 +205,15 @@ func TestErrorHints(t *testing.T) {
 		{"in use", `local a = socket.socket() a:bind({"127.0.0.1", 0}) a:listen()
 			socket.socket():bind(a:getsockname())`, "OSError", 98, "SO_REUSEADDR"},
 		{"closed", `local s = socket.socket() s:close() s:recv(1)`, "OSError", 9, "after close"},
+		{"unix path in use", `local p = os.tmpname() os.remove(p)
+			local a = socket.socket(socket.AF_UNIX) a:bind(p)
+			local b = socket.socket(socket.AF_UNIX)
+			local ok, e = pcall(b.bind, b, p) os.remove(p) error(e, 0)`,
+			"OSError", 98, "the socket file already exists: remove it with os.remove(path)"},
+		{"unix path in use, create_server", `local p = os.tmpname() os.remove(p)
+			local a = socket.create_server(p, {family = socket.AF_UNIX})
+			local ok, e = pcall(socket.create_server, p, {family = socket.AF_UNIX}) os.remove(p) error(e, 0)`,
+			"OSError", 98, "the socket file already exists"},
 		{"not connected", `socket.socket():recv(1)`, "OSError", 107, "accept() returned"},
 		{"timeout", `local s = socket.socket() s:bind({"127.0.0.1", 0}) s:listen() s:settimeout(0.01) s:accept()`,
 			"TimeoutError", 0, "timeout"},
@@ -285,7 +294,7 @@ print("main", bad:status(), refused:status(), good:status())
 	}
 	for _, want := range []string{
 		"error in task 2: tasks.lua:3: boom\n",
-		"error in task 3: tasks.lua:8: ConnectionRefusedError: [Errno 111] Connection refused\n",
+		"error in task 3: tasks.lua:8: ConnectionRefusedError: [Errno 111] Connection refused\nhint: nothing listens at that address",
 	} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr = %q, want it to contain %q", stderr.String(), want)

@@ -95,6 +95,7 @@ func (rt *Runtime) openSocket() {
 		mod.RawSetString(o.name, lua.LNumber(o.opt))
 	}
 	rt.openErrorClasses(mod)
+	rt.openWire(mod) // trace.go: socket.trace, hexdump, repr, the encoding module
 	mt := L.NewTable()
 	// socket(family?, type?, proto?) -> sock   (the module called: socket.socket)
 	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
@@ -144,11 +145,15 @@ func (rt *Runtime) socketNew(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
+	rt.traceEvent(L, s, &traceEvent{event: "created"}, nil)
 	rt.pushSocket(L, s)
 	return 1
 }
 
 func (rt *Runtime) openSocketFD(family, typ, proto int) (*Socket, error) {
+	if err := rt.socketQuota(1); err != nil { // the sandbox's socket cap
+		return nil, err
+	}
 	fd, err := unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
@@ -156,13 +161,18 @@ func (rt *Runtime) openSocketFD(family, typ, proto int) (*Socket, error) {
 	return rt.newSocket(fd, family, typ, proto), nil
 }
 
-// socket.create_connection(address, timeout?) -> sock   (a connected TCP socket; tries each address of the host)
+// socket.create_connection(address, timeout?, source_address?) -> sock   (a connected TCP socket; tries each address of the host; binds to source_address first)
 func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 	const fname = "socket.create_connection"
 	spec, used := checkAddr(L, 1, unix.AF_INET, fname)
 	timeout := rt.defaultTimeout
 	if L.GetTop() > used {
 		timeout = durationArg(L, used+1, fname)
+	}
+	var source *addrSpec
+	if srcAt := used + 2; L.Get(srcAt) != lua.LNil {
+		src, _ := checkAddr(L, srcAt, unix.AF_INET, fname)
+		source = &src
 	}
 	ips, err := rt.lookupAll(L, spec.host)
 	if err != nil {
@@ -171,15 +181,30 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 	var lastErr error
 	for _, ip := range ips {
 		family, sa := inetSockaddr(ip, spec.port)
+		rt.allowAddr(L, "connect", sa) // the sandbox: loopback only
 		s, err := rt.openSocketFD(family, unix.SOCK_STREAM, 0)
 		if err != nil {
 			return raise(L, err)
 		}
 		s.timeout = timeout
-		if lastErr = s.connect(L, sa); lastErr == nil {
+		rt.traceEvent(L, s, &traceEvent{event: "created", call: "create_connection"}, nil)
+		if source != nil {
+			// As Python: bind to the source in this address's family; a
+			// failure moves on to the next address like a failed connect.
+			err = rt.bindSource(L, s, *source, family)
+		}
+		if err == nil {
+			tc := rt.traceSend()
+			err = s.connect(L, sa)
+			if tc != nil {
+				tc.emit(L, s, &traceEvent{event: "connect", call: "create_connection", remote: sockaddrText(sa)}, err)
+			}
+		}
+		if lastErr = err; err == nil {
 			rt.pushSocket(L, s)
 			return 1
 		}
+		rt.traceEvent(L, s, &traceEvent{event: "close", call: "create_connection"}, nil)
 		s.fd = -1
 		s.closeFD()
 		if rt.currentTask(L).ctx.Err() != nil {
@@ -187,6 +212,18 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 		}
 	}
 	return raise(L, lastErr)
+}
+
+// bindSource binds s to create_connection's source address.
+func (rt *Runtime) bindSource(L *lua.LState, s *Socket, source addrSpec, family int) error {
+	sa, err := rt.resolve(L, source, family)
+	if err != nil {
+		return err
+	}
+	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
+	err = unix.Bind(s.fd, sa)
+	rt.traceEvent(L, s, &traceEvent{event: "bind", call: "create_connection"}, err)
+	return err
 }
 
 // lookupAll resolves host to its addresses, IPv4 first, as getaddrinfo
@@ -197,6 +234,9 @@ func (rt *Runtime) lookupAll(L *lua.LState, host string) ([]netip.Addr, error) {
 	}
 	if host == "" {
 		return []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1})}, nil
+	}
+	if ips, ok := rt.sandboxLookup(L, host, "ip"); ok { // the sandbox: no DNS
+		return ips, nil
 	}
 	t := rt.currentTask(L)
 	var ips []netip.Addr
@@ -223,11 +263,17 @@ func (rt *Runtime) lookupAll(L *lua.LState, host string) ([]netip.Addr, error) {
 func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 	const fname = "socket.create_server"
 	family, backlog, reusePort := unix.AF_INET, min(unix.SOMAXCONN, 128), false
-	opts, _ := L.Get(2).(*lua.LTable)
-	if opts == nil && L.Get(2) != lua.LNil {
-		if _, isNum := L.Get(2).(lua.LNumber); !isNum {
-			argError(L, 2, fname, "options table expected ({family=, backlog=, reuse_port=}), got "+typeName(L.Get(2)))
-		}
+	// The options follow the address: one argument ({host, port} or a
+	// path), or two (host, port). The family, which decides how to read
+	// the address, is itself an option: a number after the first
+	// argument can only be a port; checkAddr's count confirms it below.
+	optsAt := 2
+	if _, isPort := L.Get(2).(lua.LNumber); isPort {
+		optsAt = 3
+	}
+	opts, _ := L.Get(optsAt).(*lua.LTable)
+	if opts == nil && L.Get(optsAt) != lua.LNil {
+		argError(L, optsAt, fname, "options table expected ({family=, backlog=, reuse_port=}), got "+typeName(L.Get(optsAt)))
 	}
 	if opts != nil {
 		if v, ok := opts.RawGetString("family").(lua.LNumber); ok {
@@ -239,21 +285,27 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 		reusePort = lua.LVAsBool(opts.RawGetString("reuse_port"))
 	}
 	if _, ok := familyNames[family]; !ok {
-		argError(L, 2, fname, fmt.Sprintf("unsupported family %d", family))
+		argError(L, optsAt, fname, fmt.Sprintf("unsupported family %d", family))
 	}
-	spec, _ := checkAddr(L, 1, family, fname)
+	spec, used := checkAddr(L, 1, family, fname)
+	if used+1 != optsAt { // an AF_UNIX path followed by a number
+		argError(L, used+1, fname, "options table expected ({family=, backlog=, reuse_port=}), got "+typeName(L.Get(used+1)))
+	}
 	sa, err := rt.resolve(L, spec, family)
 	if err != nil {
 		return raise(L, err)
 	}
+	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
 	s, err := rt.openSocketFD(family, unix.SOCK_STREAM, 0)
 	if err != nil {
 		return raise(L, err)
 	}
+	rt.traceEvent(L, s, &traceEvent{event: "created", call: "create_server"}, nil)
 	fail := func(err error) int {
+		rt.traceEvent(L, s, &traceEvent{event: "close", call: "create_server"}, nil)
 		s.fd = -1
 		s.closeFD()
-		return raise(L, err)
+		return raiseFamily(L, err, family) // an AF_UNIX path in use has its own hint
 	}
 	if family != unix.AF_UNIX {
 		// Python sets SO_REUSEADDR on POSIX so a restarted server can bind
@@ -267,10 +319,14 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 			return fail(err)
 		}
 	}
-	if err := unix.Bind(s.fd, sa); err != nil {
+	err = unix.Bind(s.fd, sa)
+	rt.traceEvent(L, s, &traceEvent{event: "bind", call: "create_server"}, err)
+	if err != nil {
 		return fail(err)
 	}
-	if err := unix.Listen(s.fd, backlog); err != nil {
+	err = unix.Listen(s.fd, backlog)
+	rt.traceEvent(L, s, &traceEvent{event: "listen", call: "create_server", backlog: backlog}, err)
+	if err != nil {
 		return fail(err)
 	}
 	rt.pushSocket(L, s)
@@ -287,12 +343,18 @@ func (rt *Runtime) socketSocketpair(L *lua.LState) int {
 	if typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM {
 		argError(L, 2, "socket.socketpair", "type must be SOCK_STREAM or SOCK_DGRAM")
 	}
+	if err := rt.socketQuota(2); err != nil { // the sandbox's socket cap
+		return raise(L, err)
+	}
 	fds, err := unix.Socketpair(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return raise(L, err)
 	}
-	rt.pushSocket(L, rt.newSocket(fds[0], family, typ, 0))
-	rt.pushSocket(L, rt.newSocket(fds[1], family, typ, 0))
+	a, b := rt.newSocket(fds[0], family, typ, 0), rt.newSocket(fds[1], family, typ, 0)
+	rt.traceEvent(L, a, &traceEvent{event: "created", call: "socketpair", peer: b.id}, nil)
+	rt.traceEvent(L, b, &traceEvent{event: "created", call: "socketpair", peer: a.id}, nil)
+	rt.pushSocket(L, a)
+	rt.pushSocket(L, b)
 	return 2
 }
 

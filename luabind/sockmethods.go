@@ -37,6 +37,8 @@ func (rt *Runtime) socketMethods() map[string]lua.LGFunction {
 		"makefile":    rt.sockMakefile,
 		"shutdown":    rt.sockShutdown,
 		"close":       rt.sockClose,
+		"send_msg":    rt.sockSendMsg, // framing.go
+		"recv_msg":    rt.sockRecvMsg,
 	}
 }
 
@@ -76,7 +78,19 @@ func (rt *Runtime) openSocketMeta() {
 // sock:accept() -> conn, address   (waits for a client; conn is a new socket)
 func (rt *Runtime) sockAccept(L *lua.LState) int {
 	s := checkSocket(L, "sock:accept")
+	if err := rt.socketQuota(1); err != nil { // the sandbox's socket cap
+		return raise(L, err)
+	}
+	tc := rt.traceBegin()
 	c, from, err := s.accept(L)
+	if tc != nil {
+		ev := &traceEvent{event: "accept"}
+		if err == nil {
+			ev.newSock, ev.remote = c.id, sockaddrText(from)
+			tc.tr.remember(c) // its peer, for its events after the peer has gone
+		}
+		tc.emit(L, s, ev, err)
+	}
 	if err != nil {
 		return raise(L, err)
 	}
@@ -93,7 +107,10 @@ func (rt *Runtime) sockBind(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
-	if err := unix.Bind(s.fd, sa); err != nil {
+	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
+	err = unix.Bind(s.fd, sa)
+	rt.traceEvent(L, s, &traceEvent{event: "bind"}, err)
+	if err != nil {
 		return raise(L, err)
 	}
 	return 0
@@ -109,7 +126,9 @@ func (rt *Runtime) sockListen(L *lua.LState) int {
 	if s.typ != unix.SOCK_STREAM {
 		return raiseErrno(L, unix.EOPNOTSUPP)
 	}
-	if err := unix.Listen(s.fd, backlog); err != nil {
+	err := unix.Listen(s.fd, backlog)
+	rt.traceEvent(L, s, &traceEvent{event: "listen", backlog: backlog}, err)
+	if err != nil {
 		return raise(L, err)
 	}
 	return 0
@@ -117,11 +136,23 @@ func (rt *Runtime) sockListen(L *lua.LState) int {
 
 func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) error {
 	spec, _ := checkAddr(L, 2, s.family, fname)
-	sa, err := rt.resolve(L, spec, s.family)
-	if err != nil {
-		return err
+	tc := rt.traceSend()
+	if tc != nil {
+		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	}
-	return s.connect(L, sa)
+	sa, err := rt.resolve(L, spec, s.family)
+	if err == nil {
+		rt.allowAddr(L, "connect", sa) // the sandbox: loopback only
+		err = s.connect(L, sa)
+	}
+	if tc != nil {
+		call := ""
+		if fname != "sock:connect" {
+			call = "connect_ex"
+		}
+		tc.emit(L, s, &traceEvent{event: "connect", call: call, remote: targetText(spec, sa)}, err)
+	}
+	return err
 }
 
 // sock:connect(address)   (waits until connected, as the timeout allows)
@@ -164,7 +195,11 @@ func (rt *Runtime) sockRecv(L *lua.LState) int {
 	s := checkSocket(L, "sock:recv")
 	n := bufsizeArg(L, "sock:recv")
 	flags := optIntArg(L, 3, "sock:recv", "flags", 0)
+	tc := rt.traceBegin()
 	data, _, err := s.recvString(L, n, flags, false)
+	if tc != nil {
+		tc.emit(L, s, &traceEvent{event: "recv", data: tc.head(string(data)), bytes: len(data), bufsize: n, isData: err == nil}, err)
+	}
 	if err != nil {
 		return raise(L, err)
 	}
@@ -177,7 +212,12 @@ func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
 	s := checkSocket(L, "sock:recvfrom")
 	n := bufsizeArg(L, "sock:recvfrom")
 	flags := optIntArg(L, 3, "sock:recvfrom", "flags", 0)
+	tc := rt.traceBegin()
 	data, from, err := s.recvString(L, n, flags, true)
+	if tc != nil {
+		tc.emit(L, s, &traceEvent{event: "recvfrom", data: tc.head(string(data)), bytes: len(data), bufsize: n,
+			remote: sockaddrText(from), isData: err == nil}, err)
+	}
 	if err != nil {
 		return raise(L, err)
 	}
@@ -195,7 +235,14 @@ func (rt *Runtime) sockSend(L *lua.LState) int {
 	s := checkSocket(L, "sock:send")
 	data := stringArg(L, 2, "sock:send", "data")
 	flags := optIntArg(L, 3, "sock:send", "flags", 0)
+	tc := rt.traceSend()
+	if tc != nil {
+		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
+	}
 	n, err := s.sendOnce(L, stringBytes(data), flags, nil)
+	if tc != nil {
+		tc.emit(L, s, &traceEvent{event: "send", data: tc.head(data[:n]), bytes: n, isData: err == nil}, err)
+	}
 	if err != nil {
 		return raise(L, err)
 	}
@@ -208,7 +255,15 @@ func (rt *Runtime) sockSendall(L *lua.LState) int {
 	s := checkSocket(L, "sock:sendall")
 	data := stringArg(L, 2, "sock:sendall", "data")
 	flags := optIntArg(L, 3, "sock:sendall", "flags", 0)
-	if err := s.sendAll(L, stringBytes(data), flags); err != nil {
+	tc := rt.traceSend()
+	if tc != nil {
+		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
+	}
+	err := s.sendAll(L, stringBytes(data), flags)
+	if tc != nil {
+		tc.emit(L, s, &traceEvent{event: "send", call: "sendall", data: tc.head(data), bytes: len(data), isData: err == nil}, err)
+	}
+	if err != nil {
 		return raise(L, err)
 	}
 	return 0
@@ -226,11 +281,19 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 		argError(L, at, "sock:sendto", "destination address expected ({host, port}); a connected socket uses send()")
 	}
 	spec, _ := checkAddr(L, at, s.family, "sock:sendto")
-	sa, err := rt.resolve(L, spec, s.family)
-	if err != nil {
-		return raise(L, err)
+	tc := rt.traceSend()
+	if tc != nil {
+		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	}
-	n, err := s.sendOnce(L, stringBytes(data), flags, sa)
+	sa, err := rt.resolve(L, spec, s.family)
+	n := 0
+	if err == nil {
+		rt.allowAddr(L, "sendto", sa) // the sandbox: loopback only
+		n, err = s.sendOnce(L, stringBytes(data), flags, sa)
+	}
+	if tc != nil {
+		tc.emit(L, s, &traceEvent{event: "sendto", data: tc.head(data[:n]), bytes: n, remote: targetText(spec, sa), isData: err == nil}, err)
+	}
 	if err != nil {
 		return raise(L, err)
 	}
@@ -330,10 +393,20 @@ func (rt *Runtime) sockGettimeout(L *lua.LState) int {
 	return 1
 }
 
-// sock:setblocking(flag)   (true: settimeout(nil); false: settimeout(0))
+// sock:setblocking(flag)   (true: settimeout(nil); false: settimeout(0); a number as Python's int: 0 is false)
 func (rt *Runtime) sockSetblocking(L *lua.LState) int {
 	s := checkSocket(L, "sock:setblocking")
-	if L.ToBool(2) {
+	var block bool
+	switch v := L.Get(2).(type) {
+	case lua.LBool:
+		block = bool(v)
+	case lua.LNumber:
+		// Python's setblocking(0) is common in tutorials; 0 is true in Lua.
+		block = v != 0
+	default:
+		argError(L, 2, "sock:setblocking", "flag expected (true: blocking, false: non-blocking), got "+typeName(v))
+	}
+	if block {
 		s.timeout = -1
 	} else {
 		s.timeout = 0
@@ -362,7 +435,9 @@ func (rt *Runtime) sockShutdown(L *lua.LState) int {
 	if how < unix.SHUT_RD || how > unix.SHUT_RDWR {
 		argError(L, 2, "sock:shutdown", "how must be SHUT_RD, SHUT_WR or SHUT_RDWR")
 	}
-	if err := unix.Shutdown(s.fd, how); err != nil {
+	err := unix.Shutdown(s.fd, how)
+	rt.traceEvent(L, s, &traceEvent{event: "shutdown", how: shutdownNames[how]}, err)
+	if err != nil {
 		return raise(L, err)
 	}
 	return 0
@@ -374,6 +449,7 @@ func (rt *Runtime) sockClose(L *lua.LState) int {
 	if s.closed() {
 		return 0
 	}
+	rt.traceEvent(L, s, &traceEvent{event: "close"}, nil) // while its addresses can be asked
 	s.fd = -1
 	if err := s.closeFD(); err != nil {
 		return raise(L, err)

@@ -70,7 +70,89 @@ func openStrings(L *lua.LState) {
 		for name, fn := range fns {
 			t.RawSetString(name, fn)
 		}
+		if orig, ok := t.RawGetString("format").(*lua.LFunction); ok && orig.IsG && len(orig.Upvalues) == 0 {
+			t.RawSetString("format", L.NewFunction(strFormat(orig.GFunction)))
+		}
 	}
+}
+
+// string.format(fmt, ...) -> string
+// gopher-lua's, except %q: it hands %q to Go's fmt, whose "\x00" escapes
+// Lua 5.1 reads back as "x00". Here each %q argument becomes Quote's
+// literal (a number first becomes its Lua 5.1 text), which loads back to
+// the same bytes; the rest of the format goes to orig unchanged.
+func strFormat(orig lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		f, ok := L.Get(1).(lua.LString)
+		if !ok || !strings.Contains(string(f), "q") {
+			return orig(L)
+		}
+		var out strings.Builder
+		arg := 1
+		rewritten := false
+		for i := 0; i < len(f); i++ {
+			if f[i] != '%' {
+				out.WriteByte(f[i])
+				continue
+			}
+			if i+1 < len(f) && f[i+1] == '%' {
+				out.WriteString("%%")
+				i++
+				continue
+			}
+			// A directive as Lua's scanformat reads it: flags, width,
+			// precision, then the conversion letter.
+			j := i + 1
+			for j < len(f) && strings.IndexByte("-+ #0", f[j]) >= 0 {
+				j++
+			}
+			for j < len(f) && (packIsDigit(f[j]) || f[j] == '.') {
+				j++
+			}
+			if j >= len(f) {
+				out.WriteString(string(f[i:]))
+				break
+			}
+			arg++
+			if f[j] != 'q' {
+				out.WriteString(string(f[i : j+1]))
+			} else {
+				// Lua 5.1 ignores flags and width for %q.
+				L.Replace(arg, lua.LString(Quote(strQuoteArg(L, arg))))
+				out.WriteString("%s")
+				rewritten = true
+			}
+			i = j
+		}
+		if rewritten {
+			L.Replace(1, lua.LString(out.String()))
+		}
+		return orig(L)
+	}
+}
+
+// strQuoteArg is the text %q quotes: a string, or a number as Lua 5.1
+// writes it (LUA_NUMBER_FMT "%.14g", so 1/3 is 0.33333333333333).
+func strQuoteArg(L *lua.LState, n int) string {
+	switch v := L.Get(n).(type) {
+	case lua.LString:
+		return string(v)
+	case lua.LNumber:
+		f := float64(v)
+		switch {
+		case math.IsInf(f, 1):
+			return "inf"
+		case math.IsInf(f, -1):
+			return "-inf"
+		case math.IsNaN(f) && math.Signbit(f):
+			return "-nan"
+		case math.IsNaN(f):
+			return "nan"
+		}
+		return strconv.FormatFloat(f, 'g', 14, 64)
+	}
+	strTypeError(L, n, "string")
+	return ""
 }
 
 // strLibTables returns the global string table and, if a script or embedder

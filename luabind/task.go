@@ -57,7 +57,7 @@ type task struct {
 func (rt *Runtime) newTask(ctx, runCtx context.Context, fn *lua.LFunction, args []lua.LValue) *task {
 	t := &task{rt: rt, fn: fn, args: args, runCtx: runCtx, done: make(chan struct{})}
 	t.ctx, t.cancel = context.WithCancel(ctx)
-	t.L, _ = rt.L.NewThread()
+	t.L = rt.thread()
 	t.L.SetContext(t.ctx) // a busy Lua loop stops when ctx is cancelled
 	t.savedThread = t.L
 	t.ioFn = t.io.attempt
@@ -108,9 +108,44 @@ func (t *task) run() {
 	t.interrupted = t.err != nil && t.ctx.Err() != nil
 	if t.err != nil && !t.isMain && !t.joined && !t.interrupted && !rt.exiting {
 		// As Python prints an exception that ends a thread: nobody else may.
-		fmt.Fprintf(rt.stderr, "error in task %d: %s\n", t.id, rt.describe(t.err).Msg)
+		fmt.Fprint(rt.stderr, taskErrorReport(t.id, rt.describe(t.err)))
 	}
 	rt.release(t)
+	rt.reuseThread(L)
+}
+
+// maxFreeThreads bounds the Lua threads kept for reuse.
+const maxFreeThreads = 256
+
+// thread returns a Lua thread for a new task: one a finished task left, or
+// a new one. NewThread costs a server a measurable share of each
+// connection (it builds, and throws away, a whole global state), and a
+// thread's stacks are already grown to what tasks use.
+func (rt *Runtime) thread() *lua.LState {
+	rt.mu.Lock()
+	if n := len(rt.freeThreads); n > 0 {
+		L := rt.freeThreads[n-1]
+		rt.freeThreads = rt.freeThreads[:n-1]
+		rt.mu.Unlock()
+		return L
+	}
+	rt.mu.Unlock()
+	L, _ := rt.L.NewThread()
+	return L
+}
+
+// reuseThread keeps the thread of a finished task for the next one. PCall
+// has unwound it: empty stack, no frames, upvalues closed.
+func (rt *Runtime) reuseThread(L *lua.LState) {
+	if L.GetTop() != 0 {
+		return
+	}
+	L.RemoveContext()
+	rt.mu.Lock()
+	if len(rt.freeThreads) < maxFreeThreads {
+		rt.freeThreads = append(rt.freeThreads, L)
+	}
+	rt.mu.Unlock()
 }
 
 // acquire takes the runtime lock for t and restores the Lua state's view of
@@ -224,6 +259,7 @@ func (rt *Runtime) describe(err error) *Error {
 		if n, ok := t.RawGetString("errno").(lua.LNumber); ok {
 			e.Errno = int(n)
 		}
+		e.Family = errorFamily(t)
 		e.Msg = errorText(t)
 		if w := lua.LVAsString(t.RawGetString("where")); w != "" {
 			e.Msg = w + " " + e.Msg

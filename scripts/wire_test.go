@@ -215,8 +215,12 @@ func TestFramed(t *testing.T) {
 	if !strings.Contains(out, "server: message 3: 1 bytes\nserver: message 4: 200000 bytes\n") {
 		t.Errorf("framed_client without input printed %q", out)
 	}
-	srv.expect(t, "~connected", `message 1: 5 bytes "hello"`, `message 2: 5 bytes "world"`, `message 3: 1 bytes "!"`)
-	srv.stop(t)
+	srv.expect(t, "~connected", `message 1: 5 bytes "hello"`, `message 2: 5 bytes "world"`, `message 3: 1 bytes "!"`,
+		"~^message 4: 200000 bytes ", "the client has closed the connection after 4 messages")
+	// The server serves one client and ends by itself.
+	if err := srv.wait(t); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // The command client decodes the output as the original did (GBK), when

@@ -33,8 +33,12 @@ do
   assert.eq(socket.error, socket.OSError)
   assert.eq(socket.timeout, socket.TimeoutError)
   assert.eq(socket.OSError.name, "OSError")
-  assert.fails(function() err:is("NoSuchError") end, "unknown error class")
-  assert.fails(function() err:is(42) end, "class name or class expected")
+  -- misuse names the method, as every other argument error does
+  assert.fails(function() err:is("NoSuchError") end, "bad argument #1 to 'err:is' (unknown error class \"NoSuchError\")")
+  assert.fails(function() err:is(42) end, "bad argument #1 to 'err:is' (class name or class expected, got number)")
+  assert.fails(function() err:is() end, "bad argument #1 to 'err:is'", "got no value")
+  assert.fails(function() err.is("OSError") end, "bad self to 'err:is'", "with a colon")
+  assert.fails(function() err.is() end, "bad self to 'err:is'", "got no value")
 end
 
 -- each class and its parents
@@ -161,4 +165,23 @@ do
   assert.true_(not ok)
   assert.eq(e.name, "BlockingIOError")
   assert.eq(e.errno, 11)
+end
+
+-- an error records the family of the socket whose call raised it; module
+-- functions without a socket record none
+do
+  local err = refused()
+  assert.eq(err.family, socket.AF_INET)
+  local s = socket.socket(socket.AF_INET6)
+  s:close()
+  local e6 = assert.raises(function() s:recv(1) end, "OSError")
+  if e6 then assert.eq(e6.family, socket.AF_INET6, "also for EBADF on a closed socket") end
+  local a, b = socket.socketpair()
+  local f = a:makefile("r")
+  a:settimeout(0)
+  local ef = assert.raises(function() f:readline() end, "BlockingIOError")
+  if ef then assert.eq(ef.family, socket.AF_UNIX, "a makefile object's socket") end
+  a:close() b:close()
+  local eg = assert.raises(function() socket.inet_aton("nonsense") end, "OSError")
+  if eg then assert.eq(eg.family, nil) end
 end

@@ -156,3 +156,33 @@ do
   c:close()
   conn:close()
 end
+
+-- the mode is enforced, as Python raises io.UnsupportedOperation: an "r"
+-- file does not write, a "w" file does not read
+do
+  local c, conn = pair()
+  local r, w = conn:makefile("r"), c:makefile("w")
+  assert.fails(function() r:write("x") end, "file:write: file not open for writing")
+  -- the default mode is "r"
+  assert.fails(function() conn:makefile():write("x") end, "file:write: file not open for writing")
+  assert.fails(function() conn:makefile("rb"):write("x") end, "not open for writing")
+  assert.fails(function() w:read(1) end, "file:read: file not open for reading")
+  assert.fails(function() w:read() end, "file:read: file not open for reading")
+  assert.fails(function() w:readline() end, "file:readline: file not open for reading")
+  assert.fails(function() w:lines() end, "file:lines: file not open for reading")
+  assert.fails(function() c:makefile("wb"):readline() end, "not open for reading")
+  r:flush() -- nothing to send: allowed, as in Python
+  -- "rw" (also "wr", "rwb") does both
+  for _, mode in ipairs({"rw", "wr", "rwb"}) do
+    local f = c:makefile(mode)
+    f:write(mode, "\n"):flush()
+    assert.eq(r:readline(), mode .. "\n", mode)
+    conn:sendall("back " .. mode .. "\n")
+    assert.eq(f:readline(), "back " .. mode .. "\n", mode)
+  end
+  w:write("last\n"):close()
+  assert.eq(r:readline(), "last\n", "the refused write sent nothing")
+  r:close()
+  c:close()
+  conn:close()
+end

@@ -181,6 +181,26 @@ do
     "bad argument #2 to 'socket.create_server'")
   assert.fails(function() socket.create_server({LOCAL, 0}, {family = 99}) end,
     "bad argument #2 to 'socket.create_server'")
+  -- options follow the address, in either form; anything but a table is misuse
+  assert.fails(function() socket.create_server(LOCAL, 0, "x") end,
+    "bad argument #3 to 'socket.create_server'", "options table expected", "got string")
+  assert.fails(function() socket.create_server(LOCAL, 0, 5) end,
+    "bad argument #3 to 'socket.create_server'", "got number")
+  assert.fails(function() socket.create_server(LOCAL, 0, {family = 99}) end,
+    "bad argument #3 to 'socket.create_server'", "unsupported family 99")
+  assert.fails(function() socket.create_server({LOCAL, 0}, 5) end,
+    "bad argument #2 to 'socket.create_server'", "options table expected", "got number")
+  assert.fails(function() socket.create_server("/tmp/x.sock", 5, {family = socket.AF_UNIX}) end,
+    "bad argument #2 to 'socket.create_server'", "options table expected", "got number")
+  assert.fails(function() socket.create_server(LOCAL, {backlog = 5}) end,
+    "to 'socket.create_server'", "port must be a number, got table")
+  -- create_connection's source address is an address
+  assert.fails(function() socket.create_connection({LOCAL, 80}, 5, {LOCAL, 70000}) end,
+    "bad argument #3 to 'socket.create_connection'", "0-65535")
+  assert.fails(function() socket.create_connection(LOCAL, 80, 5, {}) end,
+    "bad argument #4 to 'socket.create_connection'")
+  assert.fails(function() socket.create_connection({LOCAL, 80}, 5, true) end,
+    "bad argument #3 to 'socket.create_connection'", "address expected")
   assert.fails(function() socket.getaddrinfo(42) end, "bad argument #1 to 'socket.getaddrinfo'")
   assert.fails(function() socket.getaddrinfo(LOCAL, {}) end, "bad argument #2 to 'socket.getaddrinfo'")
   assert.fails(function() socket.gethostbyname() end, "bad argument #1 to 'socket.gethostbyname'")

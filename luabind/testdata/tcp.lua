@@ -347,6 +347,58 @@ do
   srv:close()
 end
 
+-- create_server takes its options after either address form
+do
+  local a = socket.create_server({LOCAL, 0}, {reuse_port = true})
+  local b = socket.create_server(LOCAL, 0, {reuse_port = true, backlog = 5})
+  for _, s in ipairs({a, b}) do
+    assert.eq(s:getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT), 1, "the options were applied")
+    assert.eq(s:getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN), 1)
+    assert.eq(s:getsockname().host, LOCAL)
+  end
+  local c = socket.create_server(LOCAL, 0, nil) -- nil options: the defaults
+  assert.eq(c:getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT), 0)
+  a:close() b:close() c:close()
+end
+
+-- create_connection(address, timeout, source_address) binds to the source
+-- before connecting (all of 127.0.0.0/8 is loopback on Linux)
+do
+  local srv = socket.create_server({LOCAL, 0})
+  local port = srv:getsockname().port
+  local c = socket.create_connection({LOCAL, port}, 5, {"127.0.0.2", 0})
+  local conn, peer = srv:accept()
+  assert.eq(peer.host, "127.0.0.2", "the server sees the source address")
+  assert.eq(c:getsockname(), peer)
+  assert.ne(peer.port, 0)
+  assert.eq(c:gettimeout(), 5)
+  c:sendall("from 127.0.0.2")
+  c:close()
+  assert.eq(recvall(conn), "from 127.0.0.2")
+  conn:close()
+  -- the two-argument address form, a nil timeout (blocking), the source as host, port
+  local c2 = socket.create_connection(LOCAL, port, nil, "127.0.0.3", 0)
+  local conn2, peer2 = srv:accept()
+  assert.eq(peer2.host, "127.0.0.3")
+  assert.eq(c2:gettimeout(), nil)
+  conn2:close() c2:close()
+  -- a source port held by a listener: the bind fails, nothing connects
+  local holder = socket.create_server({"127.0.0.4", 0})
+  local err = assert.raises(function()
+    socket.create_connection({LOCAL, port}, 5, holder:getsockname())
+  end, "OSError")
+  assert.eq(err and err.errno, 98, "EADDRINUSE at bind")
+  holder:close()
+  -- a source that is not this machine's
+  local err2 = assert.raises(function()
+    socket.create_connection({LOCAL, port}, 5, {"192.0.2.1", 0})
+  end, "OSError")
+  assert.eq(err2 and err2.errno, 99, "EADDRNOTAVAIL at bind")
+  srv:settimeout(0)
+  assert.raises(function() srv:accept() end, "BlockingIOError") -- no connection was made
+  srv:close()
+end
+
 -- socket options
 do
   local s = socket.socket()

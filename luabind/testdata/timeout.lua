@@ -33,6 +33,17 @@ do
   s:setblocking(true)
   assert.eq(s:gettimeout(), nil)
   assert.eq(s:getblocking(), true)
+  -- numbers as Python's ints: setblocking(0) is non-blocking (0 is true in Lua)
+  s:setblocking(0)
+  assert.eq(s:gettimeout(), 0)
+  s:setblocking(1)
+  assert.eq(s:gettimeout(), nil)
+  -- the flag is required, as in Python; a failed call changes nothing
+  s:settimeout(2)
+  assert.fails(function() s:setblocking() end, "bad argument #1 to 'sock:setblocking'", "flag expected", "got no value")
+  assert.fails(function() s:setblocking(nil) end, "flag expected")
+  assert.fails(function() s:setblocking("false") end, "flag expected", "got string")
+  assert.eq(s:gettimeout(), 2)
   s:close()
 end
 

@@ -44,13 +44,27 @@ do
   -- the path exists while bound: a second bind fails with EADDRINUSE
   local again = socket.socket(socket.AF_UNIX)
   local err = assert.raises(function() again:bind(path) end, "OSError")
-  if err then assert.eq(err.errno, 98) end
+  if err then
+    assert.eq(err.errno, 98)
+    assert.eq(err.family, socket.AF_UNIX, "the error records the socket's family (its hint is about files)")
+  end
   again:close()
+  local err2 = assert.raises(function() socket.create_server(path, {family = socket.AF_UNIX}) end, "OSError")
+  if err2 then
+    assert.eq(err2.errno, 98)
+    assert.eq(err2.family, socket.AF_UNIX, "create_server's error too")
+  end
   srv:close()
   -- the file stays after close: nothing listens there any more
   local late = socket.socket(socket.AF_UNIX)
-  assert.raises(function() late:connect(path) end, "ConnectionRefusedError")
+  local err3 = assert.raises(function() late:connect(path) end, "ConnectionRefusedError")
+  if err3 then assert.eq(err3.family, socket.AF_UNIX) end
   late:close()
+  -- removing the file frees the path, as the hint says
+  assert.true_(os.remove(path))
+  local fresh = socket.create_server(path, {family = socket.AF_UNIX})
+  fresh:close()
+  os.remove(path)
 end
 
 -- connect to a missing path: FileNotFoundError

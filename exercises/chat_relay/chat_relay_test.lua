@@ -1,0 +1,82 @@
+-- Checks for the exercise chat_relay.
+
+local RELAY = test.target("solution/chat_relay.lua")
+local WAIT = 2 -- seconds to wait for a datagram
+
+-- member(srv, name) -> a UDP socket that has joined as name
+local function member(srv, name)
+  local m = test.udp(WAIT)
+  m:sendto("JOIN " .. name, srv.addr)
+  assert.eq(m:recvfrom(2048), "WELCOME " .. name, "JOIN " .. name)
+  return m
+end
+
+-- nothing(sock, what) checks that no datagram arrives for a moment.
+local function nothing(sock, what)
+  sock:settimeout(0.2)
+  local ok, got = pcall(sock.recvfrom, sock, 2048)
+  assert.true_(not ok, what .. ": got " .. tostring(got) .. ", want nothing")
+  sock:settimeout(WAIT)
+end
+
+-- JOIN is welcomed.
+-- hint: msg:match("^JOIN (.+)$") gives the name; answer s:sendto("WELCOME " .. name, from).
+function test_join_is_welcomed()
+  local srv = test.start_server(RELAY)
+  member(srv, "ann"):close()
+end
+
+-- Members receive each other's messages; the sender gets nothing back.
+-- hint: send "name: text" to every member's address but the sender's.
+function test_messages_reach_the_others()
+  local srv = test.start_server(RELAY)
+  local ann = member(srv, "ann")
+  local bob = member(srv, "bob")
+  assert.eq(ann:recvfrom(2048), "* bob joined", "ann learns that bob joined")
+  local cyd = member(srv, "cyd")
+  assert.eq(ann:recvfrom(2048), "* cyd joined", "ann learns that cyd joined")
+  assert.eq(bob:recvfrom(2048), "* cyd joined", "bob learns that cyd joined")
+  ann:sendto("hello all", srv.addr)
+  assert.eq(bob:recvfrom(2048), "ann: hello all", "bob")
+  assert.eq(cyd:recvfrom(2048), "ann: hello all", "cyd")
+  nothing(ann, "the sender")
+  ann:close() bob:close() cyd:close()
+end
+
+-- The others learn who leaves; the member that left gets nothing more.
+-- hint: on "LEAVE", answer "BYE", remove the member, send "* name left" to the rest.
+function test_leave()
+  local srv = test.start_server(RELAY)
+  local ann = member(srv, "ann")
+  local bob = member(srv, "bob")
+  assert.eq(ann:recvfrom(2048), "* bob joined")
+  bob:sendto("LEAVE", srv.addr)
+  assert.eq(bob:recvfrom(2048), "BYE")
+  assert.eq(ann:recvfrom(2048), "* bob left")
+  ann:sendto("anyone?", srv.addr)
+  nothing(bob, "a member that left")
+  ann:close() bob:close()
+end
+
+-- A stranger must join first.
+-- hint: a message from an address not in your table: answer "ERROR join first: JOIN name".
+function test_strangers_must_join_first()
+  local srv = test.start_server(RELAY)
+  local ann = member(srv, "ann")
+  local stranger = test.udp(WAIT)
+  stranger:sendto("hi", srv.addr)
+  assert.eq(stranger:recvfrom(2048), "ERROR join first: JOIN name")
+  nothing(ann, "a member, when a stranger talks")
+  ann:close() stranger:close()
+end
+
+-- Names are unique.
+-- hint: before adding a member, look for the name among the names you have.
+function test_names_are_unique()
+  local srv = test.start_server(RELAY)
+  local ann = member(srv, "ann")
+  local other = test.udp(WAIT)
+  other:sendto("JOIN ann", srv.addr)
+  assert.eq(other:recvfrom(2048), "ERROR name taken")
+  ann:close() other:close()
+end

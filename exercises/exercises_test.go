@@ -1,0 +1,152 @@
+package exercises_test
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sockplay/sockplay/exercises"
+	"github.com/sockplay/sockplay/luatest"
+	"github.com/sockplay/sockplay/scripts"
+)
+
+func TestListMatchesFolders(t *testing.T) {
+	dirs := map[string]bool{}
+	entries, err := fs.ReadDir(exercises.FS, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			dirs[e.Name()] = true
+		}
+	}
+	listed := map[string]bool{}
+	for _, info := range exercises.List() {
+		listed[info.Name] = true
+		if !dirs[info.Name] {
+			t.Errorf("%s is listed but has no folder", info.Name)
+		}
+		if info.Title == "" {
+			t.Errorf("%s: its README has no title", info.Name)
+		}
+	}
+	for d := range dirs {
+		if !listed[d] {
+			t.Errorf("folder %s is not in the list", d)
+		}
+	}
+	if n := len(exercises.List()); n < 8 {
+		t.Errorf("%d exercises, want at least 8", n)
+	}
+}
+
+// Every exercise has its statement, a starter with TODOs, checks with a
+// description and a hint each, and a solution; the checks default to the
+// solution.
+func TestLayout(t *testing.T) {
+	for _, info := range exercises.List() {
+		name := info.Name
+		readme := read(t, name+"/README.md")
+		for _, section := range []string{"## The task", "## What the checks test", "## Hints"} {
+			if !strings.Contains(readme, section) {
+				t.Errorf("%s/README.md lacks %q", name, section)
+			}
+		}
+		if starter := read(t, name+"/"+name+".lua"); !strings.Contains(starter, "TODO") {
+			t.Errorf("%s: the starter has no TODO", name)
+		}
+		read(t, name+"/solution/"+name+".lua")
+		checks := read(t, name+"/"+name+"_test.lua")
+		if !strings.Contains(checks, `test.target("solution/`+name+`.lua")`) {
+			t.Errorf("%s: the checks do not default to the solution", name)
+		}
+	}
+}
+
+func read(t *testing.T, path string) string {
+	t.Helper()
+	data, err := fs.ReadFile(exercises.FS, path)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return string(data)
+}
+
+// Every check passes on the solution and fails on the starter, run as
+// `sockplay exercise check` runs them: from an extracted copy, in the
+// sandbox.
+func TestChecksPassOnSolutionFailOnStarter(t *testing.T) {
+	for _, info := range exercises.List() {
+		name := info.Name
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			checks, err := exercises.Extract(name, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			run := func(target string) *luatest.Result {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+				defer cancel()
+				return luatest.Run(ctx, checks, luatest.Options{Target: target, Sandbox: true, TrustTests: true, Scripts: scripts.FS})
+			}
+
+			solution := run("")
+			if len(solution.Tests) < 3 {
+				t.Errorf("%d checks, want at least 3", len(solution.Tests))
+			}
+			for _, r := range solution.Tests {
+				if !r.Passed() {
+					t.Errorf("%s fails on the solution:\n%s", r.Name, strings.Join(r.Failures, "\n"))
+				}
+				if r.Doc == "" || r.Hint == "" {
+					t.Errorf("%s: no description or no hint above it (doc %q, hint %q)", r.Name, r.Doc, r.Hint)
+				}
+			}
+
+			starter := run(filepath.Join(dir, name, name+".lua"))
+			if len(starter.Tests) != len(solution.Tests) {
+				t.Fatalf("%d checks ran on the starter, %d on the solution", len(starter.Tests), len(solution.Tests))
+			}
+			for _, r := range starter.Tests {
+				if r.Passed() {
+					t.Errorf("%s passes on the starter: it checks nothing the student has to do", r.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestStart(t *testing.T) {
+	dir := t.TempDir()
+	files, err := exercises.Start("echo_upper", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(dir, "echo_upper.md"), filepath.Join(dir, "echo_upper.lua")}
+	if strings.Join(files, " ") != strings.Join(want, " ") {
+		t.Errorf("Start wrote %v, want %v", files, want)
+	}
+	got, _ := os.ReadFile(want[1])
+	if string(got) != read(t, "echo_upper/echo_upper.lua") {
+		t.Errorf("the starter differs from the embedded one")
+	}
+	// never overwrite the student's work
+	if err := os.WriteFile(want[1], []byte("-- my work"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exercises.Start("echo_upper", dir); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("second Start: %v, want an error about the existing file", err)
+	}
+	if got, _ := os.ReadFile(want[1]); string(got) != "-- my work" {
+		t.Errorf("Start overwrote the student's file")
+	}
+	if _, err := exercises.Start("nope", dir); err == nil || !strings.Contains(err.Error(), `no exercise named "nope"`) {
+		t.Errorf("Start(nope): %v", err)
+	}
+}

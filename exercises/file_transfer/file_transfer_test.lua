@@ -1,0 +1,145 @@
+-- Checks for the exercise file_transfer: the server with the checks as
+-- its client, then the client with the checks as its server.
+
+local SCRIPT = test.target("solution/file_transfer.lua")
+
+local function read_file(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local data = f:read("*a")
+  f:close()
+  return data
+end
+
+local function write_file(path, data)
+  local f = assert(io.open(path, "wb"))
+  f:write(data)
+  f:close()
+end
+
+-- binary(n) -> n bytes of every value
+local function binary(n)
+  local all = {}
+  for i = 0, 255 do all[#all + 1] = string.char(i) end
+  local block = table.concat(all)
+  return block:rep(math.ceil(n / 256)):sub(1, n)
+end
+
+-- start_storing() -> server, the folder it stores in
+local function start_storing()
+  local dir = test.tempdir("store")
+  return test.start_server(SCRIPT, "serve", 0, dir), dir
+end
+
+-- upload(srv, name, data) -> the server's answer
+local function upload(srv, name, data)
+  local c = test.connect(srv)
+  c:sendall(string.pack(">s2I4", name, #data) .. data)
+  local answer = test.recv_until(c, "\n")
+  c:close()
+  return answer
+end
+
+-- The server stores a file byte for byte and answers OK.
+-- hint: read 2 bytes (the name's length), the name, 4 bytes (the size), then exactly size bytes; store them; answer "OK N\n".
+function test_server_stores_a_file()
+  local srv, dir = start_storing()
+  assert.eq(upload(srv, "hello.txt", "hello, world\n"), "OK 13\n", "the answer")
+  assert.eq(srv:line(), "received hello.txt (13 bytes)", "what the server prints")
+  assert.eq(read_file(dir .. "/hello.txt"), "hello, world\n", "the stored file")
+end
+
+-- 300 KB of binary data arrive whole.
+-- hint: recv returns at most what has arrived: loop until you have size bytes (recv_exactly), and open the file with "wb".
+function test_server_stores_big_binary_files()
+  local srv, dir = start_storing()
+  local data = binary(300000)
+  assert.eq(upload(srv, "data.bin", data), "OK 300000\n", "the answer")
+  local stored = read_file(dir .. "/data.bin")
+  assert.eq(stored and #stored, 300000, "the stored file's size")
+  assert.true_(stored == data, "the stored bytes differ from the bytes sent")
+end
+
+-- The header may arrive one byte at a time.
+-- hint: read every field of the header with recv_exactly, never with a single recv.
+function test_server_waits_for_the_whole_header()
+  local srv, dir = start_storing()
+  local c = test.connect(srv)
+  local msg = string.pack(">s2I4", "slow.txt", 4) .. "slow"
+  for i = 1, #msg do
+    c:sendall(msg:sub(i, i))
+    sleep(0.005)
+  end
+  assert.eq(test.recv_until(c, "\n"), "OK 4\n", "the answer")
+  c:close()
+  assert.eq(read_file(dir .. "/slow.txt"), "slow")
+end
+
+-- Names that would leave the folder are refused.
+-- hint: refuse "", ".", ".." and names with "/" or "\\": answer "ERROR bad name\n" and store nothing.
+function test_server_refuses_bad_names()
+  local srv, dir = start_storing()
+  assert.matches(upload(srv, "../evil.txt", "evil"), "^ERROR", "the answer to ../evil.txt")
+  assert.eq(read_file(test.tempdir() .. "/evil.txt"), nil, "a file outside the folder")
+  assert.matches(upload(srv, "a/b.txt", "b"), "^ERROR", "the answer to a/b.txt")
+  assert.matches(upload(srv, "..", "x"), "^ERROR", "the answer to ..")
+  assert.eq(upload(srv, "fine.txt", "ok"), "OK 2\n", "a good name after the bad ones")
+end
+
+-- Client after client.
+-- hint: accept in a loop; a client that misbehaves must not end the server.
+function test_server_serves_client_after_client()
+  local srv, dir = start_storing()
+  for i = 1, 3 do
+    assert.eq(upload(srv, "f" .. i, tostring(i):rep(i * 10)), ("OK %d\n"):format(i * 10), "file " .. i)
+  end
+  for i = 1, 3 do
+    assert.eq(read_file(dir .. "/f" .. i), tostring(i):rep(i * 10), "stored file " .. i)
+  end
+end
+
+-- receiver(answer) -> listening socket, what it received
+-- A server of the checks: it receives one file and answers answer(size)
+-- (default "OK size\n").
+local function receiver(answer)
+  local srv = socket.create_server({"127.0.0.1", 0})
+  local got = {}
+  spawn(function()
+    local conn = srv:accept()
+    conn:settimeout(test.timeout)
+    local len = string.unpack(">I2", test.recv_exactly(conn, 2))
+    got.name = test.recv_exactly(conn, len)
+    got.size = string.unpack(">I4", test.recv_exactly(conn, 4))
+    got.data = test.recv_exactly(conn, got.size)
+    conn:sendall(answer and answer(got.size) or ("OK %d\n"):format(#got.data))
+    conn:close()
+    srv:close()
+  end)
+  return srv, got
+end
+
+-- The client sends the header and the bytes, and says so.
+-- hint: send string.pack(">s2I4", name, #data) .. data, read the answer up to "\n", print "sent NAME (N bytes)".
+function test_client_sends_a_file()
+  local srv, got = receiver()
+  local path = test.tempdir() .. "/data.bin"
+  local data = binary(100000)
+  write_file(path, data)
+  local out, err = test.run(SCRIPT, {args = {"send", path, srv:getsockname().port}})
+  assert.eq(err, nil, "the client failed")
+  assert.eq(out, "sent data.bin (100000 bytes)\n")
+  assert.eq(got.name, "data.bin", "the name in the header")
+  assert.eq(got.size, 100000, "the size in the header")
+  assert.true_(got.data == data, "the bytes the server received differ from the file")
+end
+
+-- The client checks the size the server reports.
+-- hint: compare the number after "OK" with the size you sent; if they differ print "size mismatch: sent N bytes, the server got M" and os.exit(1).
+function test_client_reports_a_size_mismatch()
+  local srv = receiver(function() return "OK 1\n" end)
+  local path = test.tempdir() .. "/note.txt"
+  write_file(path, "twelve bytes")
+  local out, err = test.run(SCRIPT, {args = {"send", path, srv:getsockname().port}})
+  assert.eq(out, "size mismatch: sent 12 bytes, the server got 1\n")
+  assert.eq(err, "os.exit(1)", "how the client ended")
+end

@@ -1,0 +1,58 @@
+-- Checks for the exercise serial_server.
+
+local SERVER = test.target("solution/serial_server.lua")
+
+-- Two clients one after the other are both served.
+-- hint: after a client has left, accept the next one: a `while true do` loop around accept and serving.
+function test_serves_two_clients_in_turn()
+  local srv = test.start_server(SERVER)
+  assert.eq(test.exchange(srv, "first"), "first", "the first client")
+  assert.eq(test.exchange(srv, "second"), "second", "the second client")
+end
+
+-- Five clients in turn, three messages each.
+-- hint: the inner loop serves one connection until recv returns "", then closes it.
+function test_serves_many_clients()
+  local srv = test.start_server(SERVER)
+  for i = 1, 5 do
+    local c = test.connect(srv)
+    for j = 1, 3 do
+      local msg = "client " .. i .. " message " .. j
+      c:sendall(msg)
+      assert.eq(c:recv(1024), msg)
+    end
+    c:close()
+  end
+end
+
+-- While one client is connected the next one waits in the listen queue,
+-- and is served as soon as the first one leaves.
+-- hint: serve the whole conversation of one client before calling accept again.
+function test_second_client_waits_for_the_first()
+  local srv = test.start_server(SERVER)
+  local first = test.connect(srv)
+  first:sendall("one")
+  assert.eq(first:recv(1024), "one")
+  local second = test.connect(srv)
+  second:sendall("two")
+  second:settimeout(0.3)
+  assert.raises(function() second:recv(1024) end, "TimeoutError", "served while the first client is still connected")
+  first:close()
+  second:settimeout(test.timeout)
+  assert.eq(second:recv(1024), "two", "served once the first client has left")
+  second:close()
+end
+
+-- A client that resets its connection does not stop the server.
+-- hint: pcall the serving of a connection; ConnectionResetError and BrokenPipeError mean the client left.
+function test_survives_a_reset()
+  local srv = test.start_server(SERVER)
+  for i = 1, 3 do
+    local rude = test.connect(srv)
+    rude:sendall(("x"):rep(5000))
+    -- SO_LINGER {on, 0 s}: close sends a reset, not an orderly FIN
+    rude:setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, string.pack("i4i4", 1, 0))
+    rude:close()
+  end
+  assert.eq(test.exchange(srv, "still there?"), "still there?")
+end

@@ -1,0 +1,46 @@
+-- Checks for the exercise time_server.
+
+local SERVER = test.target("solution/time_server.lua")
+local WAIT = 2 -- seconds to wait for a reply: a datagram is lost, or answered at once
+
+-- The reply is the time in the format asked for.
+-- hint: reply with s:sendto(os.date(format), client), client being what recvfrom returned.
+function test_replies_in_that_format()
+  local srv = test.start_server(SERVER)
+  local before = os.date("%Y")
+  local year = test.udp_exchange(srv, "%Y", WAIT)
+  assert.true_(year == before or year == os.date("%Y"), ("got %q, want this year"):format(year))
+  local secs = test.udp_exchange(srv, "%s", WAIT)
+  assert.near(secs, os.time(), 2, "seconds since 1970")
+  assert.eq(test.udp_exchange(srv, "year %Y!", WAIT), os.date("year %Y!"))
+end
+
+-- An empty datagram asks for the default format.
+-- hint: if format == "" then format = "%Y-%m-%d %H:%M:%S" end
+function test_empty_means_the_default_format()
+  local srv = test.start_server(SERVER)
+  local reply = test.udp_exchange(srv, "", WAIT)
+  assert.matches(reply, "^%d%d%d%d%-%d%d%-%d%d %d%d:%d%d:%d%d$")
+end
+
+-- A format that makes no text gets an error reply; the server goes on.
+-- hint: local ok, reply = pcall(os.date, format); if not ok or type(reply) ~= "string" then reply = "error: bad format" end
+function test_bad_format_gets_an_error()
+  local srv = test.start_server(SERVER)
+  assert.eq(test.udp_exchange(srv, "*t", WAIT), "error: bad format")
+  assert.eq(test.udp_exchange(srv, "!*t", WAIT), "error: bad format")
+  assert.eq(test.udp_exchange(srv, "%%", WAIT), "%", "the server still answers")
+end
+
+-- Each client gets its own answer.
+-- hint: answer the address recvfrom returned, not the first client's.
+function test_each_client_gets_its_answer()
+  local srv = test.start_server(SERVER)
+  local a, b = test.udp(WAIT), test.udp(WAIT)
+  a:sendto("A %Y", srv.addr)
+  b:sendto("B %Y", srv.addr)
+  assert.matches(a:recvfrom(1024), "^A %d%d%d%d$", "client a")
+  assert.matches(b:recvfrom(1024), "^B %d%d%d%d$", "client b")
+  a:close()
+  b:close()
+end

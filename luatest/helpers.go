@@ -1,0 +1,684 @@
+package luatest
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sockplay/sockplay/luabind"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// The test module: the script under test, servers in the background,
+// clients run to their end, and (in helpers.lua) sockets with deadlines.
+
+//go:embed helpers.lua
+var helpersLua string
+
+// helpersChunk is the chunk name of helpers.lua; errors raised inside it
+// are reported at the test's line that called the helper.
+const helpersChunk = "(test helpers)"
+
+const serverMeta = "sockplay.test.server"
+
+func (tr *testRun) open(L *lua.LState) int {
+	mod := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"target":       tr.target,
+		"tempdir":      tr.tempdir,
+		"start_server": tr.startServer,
+		"run":          tr.runClient,
+		"source":       tr.source,
+		"log":          tr.log,
+		"__run":        tr.runTestFunction,
+		"__rethrow":    rethrow,
+	})
+	mod.RawSetString("timeout", lua.LNumber(tr.opts.ioTimeout().Seconds()))
+	mt := L.NewTypeMetatable(serverMeta)
+	methods := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"line":    tr.serverLine,
+		"output":  serverOutput,
+		"stderr":  serverStderr,
+		"running": serverRunning,
+		"wait":    tr.serverWait,
+		"stop":    tr.serverStop,
+	})
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		s := checkServer(L)
+		switch key := L.CheckString(2); key {
+		case "host":
+			L.Push(lua.LString(s.host))
+		case "port":
+			L.Push(lua.LNumber(s.port))
+		case "addr":
+			if s.path != "" {
+				L.Push(lua.LString(s.path))
+			} else {
+				a := L.CreateTable(2, 0)
+				a.RawSetInt(1, lua.LString(s.host))
+				a.RawSetInt(2, lua.LNumber(s.port))
+				L.Push(a)
+			}
+		case "path":
+			L.Push(lua.LString(s.path))
+		case "name":
+			L.Push(lua.LString(s.name))
+		default:
+			L.Push(methods.RawGetString(key))
+		}
+		return 1
+	}))
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		s := checkServer(L)
+		L.Push(lua.LString(fmt.Sprintf("<server %s on %s>", s.name, s.where())))
+		return 1
+	}))
+	fn, err := L.Load(strings.NewReader(helpersLua), helpersChunk)
+	if err != nil {
+		L.RaiseError("%v", err)
+	}
+	L.Push(fn)
+	L.Push(mod)
+	L.Call(1, 0)
+	L.Push(mod)
+	return 1
+}
+
+// test.__run(name)   (the driver: runs the test file, then its function
+// name; the tasks the test spawned are cancelled when it returns, as the
+// servers it started are stopped)
+func (tr *testRun) runTestFunction(L *lua.LState) int {
+	name := L.CheckString(1)
+	var spawned []lua.LValue
+	if spawn := L.GetGlobal("spawn"); spawn != lua.LNil {
+		L.SetGlobal("spawn", L.NewFunction(func(L *lua.LState) int {
+			top := L.GetTop()
+			L.Push(spawn)
+			for i := 1; i <= top; i++ {
+				L.Push(L.Get(i))
+			}
+			L.Call(top, 1)
+			spawned = append(spawned, L.Get(-1))
+			return 1
+		}))
+	}
+	fn, err := L.Load(strings.NewReader(tr.src), tr.file)
+	if err != nil {
+		L.RaiseError("%v", err)
+	}
+	L.Push(fn)
+	L.Call(0, 0)
+	test, ok := L.GetGlobal(name).(*lua.LFunction)
+	if !ok {
+		L.RaiseError("%s is not a function once %s has run", name, tr.file)
+	}
+	L.Push(test)
+	L.Call(0, 0)
+	for _, task := range spawned {
+		if cancel := L.GetField(task, "cancel"); cancel != lua.LNil {
+			L.Push(cancel)
+			L.Push(task)
+			L.Call(1, 0)
+		}
+	}
+	return 0
+}
+
+// test.target(default?) -> path   (the script under test: the one the runner was given, else default next to the test file)
+func (tr *testRun) target(L *lua.LState) int {
+	if tr.opts.Target != "" {
+		L.Push(lua.LString(tr.opts.Target))
+		return 1
+	}
+	def := L.OptString(1, "")
+	if def == "" {
+		L.RaiseError("test.target: no script under test (give a default: test.target(\"solution/name.lua\"))")
+	}
+	if !filepath.IsAbs(def) {
+		def = filepath.Join(tr.dir, def)
+	}
+	L.Push(lua.LString(def))
+	return 1
+}
+
+// test.tempdir(name?) -> path   (a directory of this test's own, removed after it: the sandbox's writable directory; with name, a new folder of that name in it)
+func (tr *testRun) tempdir(L *lua.LState) int {
+	dir := tr.tmp
+	if name := L.OptString(1, ""); name != "" {
+		if name != filepath.Base(name) || name == "." || name == ".." {
+			L.ArgError(1, "a folder name, without a path")
+		}
+		dir = filepath.Join(dir, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			L.RaiseError("test.tempdir: %v", err)
+		}
+	}
+	L.Push(lua.LString(dir))
+	return 1
+}
+
+// test.log(...)   (to the test's output, shown with -v)
+func (tr *testRun) log(L *lua.LState) int {
+	parts := make([]string, 0, L.GetTop())
+	for i := 1; i <= L.GetTop(); i++ {
+		parts = append(parts, L.ToStringMeta(L.Get(i)).String())
+	}
+	tr.logf("%s %s\n", where(L), strings.Join(parts, "\t"))
+	return 0
+}
+
+// test.source(script) -> text   (a script's source, to check how it is written)
+func (tr *testRun) source(L *lua.LState) int {
+	_, code, err := tr.resolve(L.CheckString(1))
+	if err != nil {
+		L.RaiseError("%v", err)
+	}
+	L.Push(lua.LString(code))
+	return 1
+}
+
+// resolve finds script: a file (relative to the test file's folder, or
+// to the working directory), or a bundled script. It returns the name
+// errors will show and the source.
+func (tr *testRun) resolve(script string) (name, code string, err error) {
+	candidates := []string{script}
+	if !filepath.IsAbs(script) && script != tr.opts.Target {
+		// The target is as the user gave it: relative to the working
+		// directory, never to the test file (which may sit next to a
+		// starter of the same name).
+		candidates = []string{filepath.Join(tr.dir, script), script}
+	}
+	for _, c := range candidates {
+		if st, err := os.Stat(c); err == nil && st.Mode().IsRegular() {
+			src, err := os.ReadFile(c)
+			if err != nil {
+				return "", "", err
+			}
+			return c, string(src), nil
+		}
+	}
+	if tr.opts.Scripts != nil {
+		if src, err := luabind.ReadScript(tr.opts.Scripts, script); err == nil {
+			return strings.TrimSuffix(script, ".lua") + ".lua", string(src), nil
+		}
+	}
+	return "", "", fmt.Errorf("no script %q: neither a file (next to the test file or here) nor a bundled script", script)
+}
+
+// newRuntime makes a runtime for a script the test starts: sandboxed as
+// the test is (or when force), sharing its temporary directory.
+func (tr *testRun) newRuntime(stdin string, stdout, stderr *syncBuffer, force bool, lines *lineBuffer) *luabind.Runtime {
+	sb := tr.sandbox
+	if sb == nil && force {
+		sb = &luabind.Sandbox{TempDir: tr.tmp, Timeout: tr.opts.timeout()}
+	}
+	opts := luabind.Options{Stdin: strings.NewReader(stdin), Stderr: stderr, Scripts: tr.opts.Scripts, Sandbox: sb}
+	if lines != nil {
+		opts.Stdout = lines
+	} else {
+		opts.Stdout = stdout
+	}
+	return luabind.New(opts)
+}
+
+// stringArgs converts the arguments from n on (strings or numbers) to
+// strings, as a command line passes them.
+func stringArgs(L *lua.LState, n int, fname string) []string {
+	var args []string
+	for i := n; i <= L.GetTop(); i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString, lua.LNumber:
+			args = append(args, lua.LVAsString(v))
+		default:
+			L.ArgError(i, fname+": arguments must be strings or numbers, got "+v.Type().String())
+		}
+	}
+	return args
+}
+
+func listArg(L *lua.LState, v lua.LValue, fname string) []string {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		if v != lua.LNil {
+			L.RaiseError("%s: args must be a list of strings or numbers", fname)
+		}
+		return nil
+	}
+	var args []string
+	for i := 1; i <= t.Len(); i++ {
+		switch x := t.RawGetInt(i).(type) {
+		case lua.LString, lua.LNumber:
+			args = append(args, lua.LVAsString(x))
+		default:
+			L.RaiseError("%s: args[%d] must be a string or number, got %s", fname, i, x.Type())
+		}
+	}
+	return args
+}
+
+// A server is a script running in the background, in its own runtime.
+type server struct {
+	tr     *testRun
+	name   string
+	rt     *luabind.Runtime
+	cancel context.CancelFunc
+	out    *lineBuffer
+	errOut *syncBuffer
+	done   chan struct{}
+	err    error // the run's result, once done is closed
+
+	host string
+	port int
+	path string // AF_UNIX
+	next int    // the next line srv:line() returns
+
+	stopOnce  sync.Once
+	abandoned bool
+	told      bool // its end is in a failure already (guarded by the runtime lock)
+}
+
+func (s *server) where() string {
+	if s.path != "" {
+		return s.path
+	}
+	return net.JoinHostPort(s.host, strconv.Itoa(s.port))
+}
+
+func (s *server) ended() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop cancels the server and waits for it (abandoning it after
+// stopGrace). Called by the runner at the test's end, and by srv:stop().
+func (s *server) stop() {
+	s.stopOnce.Do(func() {
+		s.cancel()
+		timer := time.NewTimer(stopGrace)
+		defer timer.Stop()
+		select {
+		case <-s.done:
+			s.rt.Close()
+		case <-timer.C:
+			s.abandoned = true
+		}
+	})
+}
+
+// report says how the server ended, for a failed test: by itself before
+// the test was over (endedEarly), with an error of its own, or not at all.
+func (s *server) report(endedEarly bool) string {
+	if s.told {
+		return ""
+	}
+	if s.abandoned {
+		return fmt.Sprintf("server %s did not stop within %v (a call that cannot be interrupted); abandoned", s.name, stopGrace)
+	}
+	if !s.ended() {
+		return ""
+	}
+	if s.err == nil {
+		if endedEarly {
+			return fmt.Sprintf("server %s had already ended, without an error", s.name)
+		}
+		return ""
+	}
+	var e *luabind.Error
+	if errors.As(s.err, &e) && e.Kind == luabind.Interrupted {
+		return ""
+	}
+	msg := fmt.Sprintf("server %s ended with: %s", s.name, describeRunError(s.err, context.Background(), 0, true))
+	if stderr := strings.TrimSpace(s.errOut.String()); stderr != "" {
+		msg += "\nits stderr: " + stderr
+	}
+	return msg
+}
+
+var listeningRE = regexp.MustCompile(`^server is listening on (.+)$`)
+
+// test.start_server(script, args...) -> server   (runs script in the background, with args (default "0": a free port), and waits for its first line, "server is listening on HOST:PORT")
+func (tr *testRun) startServer(L *lua.LState) int {
+	script := L.CheckString(1)
+	args := stringArgs(L, 2, "test.start_server")
+	if len(args) == 0 {
+		args = []string{"0"}
+	}
+	name, code, err := tr.resolve(script)
+	if err != nil {
+		L.RaiseError("test.start_server: %v", err)
+	}
+	s := &server{tr: tr, name: name, out: newLineBuffer(), errOut: &syncBuffer{}, done: make(chan struct{})}
+	s.rt = tr.newRuntime("", nil, s.errOut, false, s.out)
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go func() {
+		s.err = s.rt.RunString(ctx, name, code, args)
+		close(s.done)
+	}()
+	tr.mu.Lock()
+	tr.servers = append(tr.servers, s)
+	tr.mu.Unlock()
+
+	first, ok := tr.waitLine(L, s, 0, tr.opts.ioTimeout())
+	if !ok {
+		if s.ended() {
+			s.told = true
+			L.RaiseError("server %s ended before announcing its address: %s%s", name, s.endText(), s.stderrText())
+		}
+		L.RaiseError("server %s printed nothing within %v: a server must first print \"server is listening on HOST:PORT\"", name, tr.opts.ioTimeout())
+	}
+	s.next = 1
+	m := listeningRE.FindStringSubmatch(first)
+	if m == nil {
+		L.RaiseError("server %s printed %q first; a server must first print \"server is listening on HOST:PORT\"", name, first)
+	}
+	if host, port, err := net.SplitHostPort(m[1]); err == nil {
+		s.host = host
+		s.port, _ = strconv.Atoi(port)
+		if s.port == 0 {
+			L.RaiseError("server %s says it listens on port 0: print the port bind chose (sock:getsockname())", name)
+		}
+	} else {
+		s.path = m[1]
+	}
+	ud := L.NewUserData()
+	ud.Value = s
+	L.SetMetatable(ud, L.GetTypeMetatable(serverMeta))
+	L.Push(ud)
+	return 1
+}
+
+func (s *server) endText() string {
+	if s.err == nil {
+		return "it ended without an error"
+	}
+	return describeRunError(s.err, context.Background(), 0, true)
+}
+
+func (s *server) stderrText() string {
+	if e := strings.TrimSpace(s.errOut.String()); e != "" {
+		return "\nits stderr: " + e
+	}
+	return ""
+}
+
+// waitLine waits, with the runtime lock released, for line i of the
+// server's output; ok false if the server ended first or timeout passed.
+func (tr *testRun) waitLine(L *lua.LState, s *server, i int, timeout time.Duration) (line string, ok bool) {
+	err := tr.rt.Blocking(L, func(ctx context.Context) error {
+		timer := time.NewTimer(timeout)
+		defer timer.Stop()
+		for {
+			l, have, changed := s.out.line(i)
+			if have {
+				line, ok = l, true
+				return nil
+			}
+			select {
+			case <-changed:
+			case <-s.done:
+				line, ok, _ = s.out.line(i) // what it printed last
+				return nil
+			case <-timer.C:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	})
+	if err != nil {
+		luabind.Raise(L, err)
+	}
+	return line, ok
+}
+
+func checkServer(L *lua.LState) *server {
+	ud, ok := L.Get(1).(*lua.LUserData)
+	if ok {
+		if s, ok := ud.Value.(*server); ok {
+			return s
+		}
+	}
+	L.RaiseError("server expected (call its methods with a colon: srv:line())")
+	return nil
+}
+
+func timeoutArg(L *lua.LState, n int, def time.Duration) time.Duration {
+	if L.Get(n) == lua.LNil {
+		return def
+	}
+	secs := float64(L.CheckNumber(n))
+	if secs < 0 || secs != secs {
+		L.ArgError(n, "timeout must be a number of seconds >= 0")
+	}
+	return time.Duration(secs * float64(time.Second))
+}
+
+// srv:line(timeout?) -> line   (the server's next line of output; raises TimeoutError after timeout (default test.timeout), an error if the server ended)
+func (tr *testRun) serverLine(L *lua.LState) int {
+	s := checkServer(L)
+	timeout := timeoutArg(L, 2, tr.opts.ioTimeout())
+	line, ok := tr.waitLine(L, s, s.next, timeout)
+	if !ok {
+		if s.ended() {
+			s.told = true
+			L.RaiseError("server %s ended without printing another line: %s%s", s.name, s.endText(), s.stderrText())
+		}
+		luabind.RaiseClass(L, "TimeoutError", fmt.Sprintf("server %s printed no new line within %v", s.name, timeout))
+	}
+	s.next++
+	L.Push(lua.LString(line))
+	return 1
+}
+
+// srv:output() -> text   (everything the server printed so far)
+func serverOutput(L *lua.LState) int {
+	L.Push(lua.LString(checkServer(L).out.String()))
+	return 1
+}
+
+// srv:stderr() -> text   (what the server wrote to stderr so far: errors of its tasks)
+func serverStderr(L *lua.LState) int {
+	L.Push(lua.LString(checkServer(L).errOut.String()))
+	return 1
+}
+
+// srv:running() -> boolean
+func serverRunning(L *lua.LState) int {
+	L.Push(lua.LBool(!checkServer(L).ended()))
+	return 1
+}
+
+// srv:wait(timeout?) -> ok, error message   (waits for the server to end by itself; raises TimeoutError if it is still running after timeout)
+func (tr *testRun) serverWait(L *lua.LState) int {
+	s := checkServer(L)
+	timeout := timeoutArg(L, 2, tr.opts.ioTimeout())
+	err := tr.rt.Blocking(L, func(ctx context.Context) error {
+		timer := time.NewTimer(timeout)
+		defer timer.Stop()
+		select {
+		case <-s.done:
+		case <-timer.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return nil
+	})
+	if err != nil {
+		luabind.Raise(L, err)
+	}
+	if !s.ended() {
+		luabind.RaiseClass(L, "TimeoutError", fmt.Sprintf("server %s still running after %v", s.name, timeout))
+	}
+	if s.err == nil {
+		L.Push(lua.LTrue)
+		return 1
+	}
+	L.Push(lua.LFalse)
+	L.Push(lua.LString(s.endText()))
+	return 2
+}
+
+// srv:stop()   (stops the server, as Ctrl-C does, and waits for it)
+func (tr *testRun) serverStop(L *lua.LState) int {
+	s := checkServer(L)
+	if err := tr.rt.Blocking(L, func(context.Context) error { s.stop(); return nil }); err != nil {
+		luabind.Raise(L, err)
+	}
+	return 0
+}
+
+// test.run(script, {args=, stdin=, timeout=, sandbox=}?) -> stdout, error message | nil, stderr
+// Runs script to its end in a fresh runtime (sandboxed as the test is, or
+// if sandbox is true). The error is what the command line would print:
+// "file:line: message", "os.exit(N)", or "did not finish within Ns".
+func (tr *testRun) runClient(L *lua.LState) int {
+	script := L.CheckString(1)
+	opts, _ := L.Get(2).(*lua.LTable)
+	if opts == nil && L.Get(2) != lua.LNil {
+		L.ArgError(2, "options table expected ({args=, stdin=, timeout=, sandbox=})")
+	}
+	var args []string
+	stdin := ""
+	timeout := 2 * tr.opts.ioTimeout()
+	force := false
+	if opts != nil {
+		args = listArg(L, opts.RawGetString("args"), "test.run")
+		if v, ok := opts.RawGetString("stdin").(lua.LString); ok {
+			stdin = string(v)
+		}
+		if v, ok := opts.RawGetString("timeout").(lua.LNumber); ok {
+			timeout = time.Duration(float64(v) * float64(time.Second))
+		}
+		force = lua.LVAsBool(opts.RawGetString("sandbox"))
+	}
+	name, code, err := tr.resolve(script)
+	if err != nil {
+		L.RaiseError("test.run: %v", err)
+	}
+	var stdout, stderr syncBuffer
+	rt := tr.newRuntime(stdin, &stdout, &stderr, force, nil)
+	var runErr error
+	var finished bool
+	var runCtx context.Context
+	werr := tr.rt.Blocking(L, func(ctx context.Context) error {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+		runErr, finished = runBounded(runCtx, rt, func(ctx context.Context) error {
+			return rt.RunString(ctx, name, code, args)
+		})
+		return ctx.Err()
+	})
+	if finished {
+		rt.Close()
+	}
+	if werr != nil {
+		luabind.Raise(L, werr)
+	}
+	L.Push(lua.LString(stdout.String()))
+	switch {
+	case !finished:
+		L.Push(lua.LString(fmt.Sprintf("%s did not stop within %v of its time limit; abandoned", name, stopGrace)))
+	case runErr != nil:
+		L.Push(lua.LString(describeRunError(runErr, runCtx, timeout, false)))
+	default:
+		L.Push(lua.LNil)
+	}
+	L.Push(lua.LString(stderr.String()))
+	return 3
+}
+
+// rethrow re-raises a helper's error as if raised where the test called
+// the helper: error values get that position, strings lose the helper's.
+func rethrow(L *lua.LState) int {
+	v := L.Get(1)
+	pos := where(L)
+	switch e := v.(type) {
+	case *lua.LTable:
+		if lua.LVAsString(e.RawGetString("where")) != "" {
+			e.RawSetString("where", lua.LString(pos))
+		}
+	case lua.LString:
+		msg := string(e)
+		if strings.HasPrefix(msg, helpersChunk+":") {
+			if i := strings.Index(msg, ": "); i >= 0 {
+				msg = msg[i+2:]
+			}
+			v = lua.LString(pos + " " + msg)
+		}
+	}
+	L.Error(v, 0)
+	return 0
+}
+
+// where is "file:line:" of the test code on the stack: the innermost
+// Lua function that is neither Go nor one of the helpers.
+func where(L *lua.LState) string {
+	for level := 1; ; level++ {
+		w := L.Where(level)
+		if w == "" {
+			return "?:"
+		}
+		if !strings.HasPrefix(w, "[G]") && !strings.HasPrefix(w, helpersChunk+":") {
+			return w
+		}
+	}
+}
+
+// lineBuffer collects a server's output and splits it into lines.
+type lineBuffer struct {
+	mu      sync.Mutex
+	all     strings.Builder
+	lines   []string
+	partial string
+	changed chan struct{} // closed (and replaced) when a line is complete
+}
+
+func newLineBuffer() *lineBuffer { return &lineBuffer{changed: make(chan struct{})} }
+
+func (b *lineBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.all.Write(p)
+	text := b.partial + string(p)
+	parts := strings.Split(text, "\n")
+	b.partial = parts[len(parts)-1]
+	if len(parts) > 1 {
+		for _, l := range parts[:len(parts)-1] {
+			b.lines = append(b.lines, strings.TrimSuffix(l, "\r"))
+		}
+		close(b.changed)
+		b.changed = make(chan struct{})
+	}
+	return len(p), nil
+}
+
+// line returns line i if it is complete, else a channel closed when
+// another line is.
+func (b *lineBuffer) line(i int) (string, bool, <-chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if i < len(b.lines) {
+		return b.lines[i], true, nil
+	}
+	return "", false, b.changed
+}
+
+func (b *lineBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.all.String()
+}

@@ -1,0 +1,437 @@
+// Package luatest runs Lua test files, as `sockplay test` and `sockplay
+// exercise check` do.
+//
+// A test file is named *_test.lua. Its tests are the global functions
+// whose names start with test_ (as Go's TestXxx), in the order they are
+// defined; each runs in a fresh runtime (the file's top level runs again
+// first). A test fails when one of its assertions fails — the assertions
+// report and let the test go on, as testing.T's Errorf does — or when it
+// raises an error. In a test, two modules are available: assert
+// (assert.go) and test (helpers.go: the script under test, background
+// servers, clients, sockets with deadlines).
+//
+// The comment right above a test function is its description; lines from
+// one starting with "hint:" on are the hint shown when it fails:
+//
+//	-- The server answers in upper case.
+//	-- hint: send data:upper() back, with sendall.
+//	function test_upper_case()
+package luatest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sockplay/sockplay/luabind"
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/ast"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// Defaults for the zero fields of Options.
+const (
+	DefaultTimeout   = 30 * time.Second
+	DefaultIOTimeout = 5 * time.Second
+)
+
+// stopGrace is how long a run may take to end once cancelled before it is
+// abandoned: only a Go call that never returns (gopher-lua cannot
+// interrupt one) takes longer. A variable for the tests.
+var stopGrace = 5 * time.Second
+
+// Options configure Run.
+type Options struct {
+	// Run selects the tests whose name matches; nil: every test.
+	Run *regexp.Regexp
+	// Target is what test.target() returns: the script under test. "":
+	// the default the test file passes to test.target, relative to the
+	// test file.
+	Target string
+	// Sandbox confines every script of a test — the test itself, the
+	// servers and clients it starts — with luabind's Sandbox, a fresh
+	// temporary directory per test and Timeout as the time limit.
+	Sandbox bool
+	// TrustTests leaves the tests themselves out of the sandbox, only the
+	// scripts they start in it: for checks the teacher wrote, so that a
+	// student's script hitting a limit is reported as its own failure.
+	TrustTests bool
+	// Timeout bounds each test. Default 30s.
+	Timeout time.Duration
+	// IOTimeout is test.timeout, how long the helpers wait for a line,
+	// a connection or a reply. Default 5s.
+	IOTimeout time.Duration
+	// Scripts holds the bundled scripts that start_server and run accept
+	// by name ("tcp/echo_server"); nil: files only.
+	Scripts fs.FS
+	// Report, if set, is called after each test, in order.
+	Report func(*TestResult)
+}
+
+func (o Options) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (o Options) ioTimeout() time.Duration {
+	if o.IOTimeout > 0 {
+		return o.IOTimeout
+	}
+	return DefaultIOTimeout
+}
+
+// TestResult is one test's outcome.
+type TestResult struct {
+	File     string // the test file, as found
+	Name     string // test_...; "" for a file that could not be loaded
+	Line     int    // where the function is defined
+	Doc      string // the comment above it, without the hint
+	Hint     string // the comment's "hint:" part
+	Failures []string
+	Output   string // what the test printed, and the test.log lines
+	Duration time.Duration
+}
+
+// Passed reports whether the test passed.
+func (r *TestResult) Passed() bool { return len(r.Failures) == 0 }
+
+// Result is the outcome of a Run.
+type Result struct {
+	Tests []*TestResult
+}
+
+// Counts returns how many tests passed and failed.
+func (r *Result) Counts() (passed, failed int) {
+	for _, t := range r.Tests {
+		if t.Passed() {
+			passed++
+		} else {
+			failed++
+		}
+	}
+	return passed, failed
+}
+
+// Files expands paths into test files: a file as is, a folder into every
+// *_test.lua below it (hidden folders skipped), sorted.
+func Files(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && strings.HasSuffix(d.Name(), "_test.lua") {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+// Run runs the tests of files, one at a time. ctx ends the run early
+// (the test in progress fails as interrupted).
+func Run(ctx context.Context, files []string, opts Options) *Result {
+	res := &Result{}
+	report := func(r *TestResult) {
+		res.Tests = append(res.Tests, r)
+		if opts.Report != nil {
+			opts.Report(r)
+		}
+	}
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			report(&TestResult{File: file, Failures: []string{err.Error()}})
+			continue
+		}
+		tests, err := discover(file, src)
+		if err != nil {
+			report(&TestResult{File: file, Failures: []string{err.Error()}})
+			continue
+		}
+		if len(tests) == 0 {
+			report(&TestResult{File: file, Failures: []string{file + ": no tests (global functions named test_...)"}})
+			continue
+		}
+		for _, t := range tests {
+			if opts.Run != nil && !opts.Run.MatchString(t.Name) {
+				continue
+			}
+			if ctx.Err() != nil {
+				return res
+			}
+			report(runTest(ctx, file, string(src), t, opts))
+		}
+	}
+	return res
+}
+
+// discover finds the test functions of a file without running it: the
+// global functions named test_..., by the file's syntax tree.
+func discover(file string, src []byte) ([]*TestResult, error) {
+	chunk, err := parse.Parse(bytes.NewReader(src), file)
+	if err != nil {
+		var pe *parse.Error
+		if errors.As(err, &pe) {
+			if pe.Pos.Line == parse.EOF {
+				return nil, fmt.Errorf("%s: %s at end of file", file, pe.Message)
+			}
+			return nil, fmt.Errorf("%s:%d: %s near '%s'", file, pe.Pos.Line, pe.Message, pe.Token)
+		}
+		return nil, fmt.Errorf("%s: %v", file, err)
+	}
+	lines := strings.Split(string(src), "\n")
+	var tests []*TestResult
+	seen := map[string]bool{}
+	add := func(name string, line int) {
+		if !strings.HasPrefix(name, "test_") || seen[name] {
+			return
+		}
+		seen[name] = true
+		doc, hint := docComment(lines, line)
+		tests = append(tests, &TestResult{File: file, Name: name, Line: line, Doc: doc, Hint: hint})
+	}
+	for _, stmt := range chunk {
+		switch s := stmt.(type) {
+		case *ast.FuncDefStmt:
+			if id, ok := s.Name.Func.(*ast.IdentExpr); ok && s.Name.Receiver == nil {
+				add(id.Value, s.Line())
+			}
+		case *ast.AssignStmt:
+			for i, lhs := range s.Lhs {
+				id, ok := lhs.(*ast.IdentExpr)
+				if ok && i < len(s.Rhs) {
+					if _, isFn := s.Rhs[i].(*ast.FunctionExpr); isFn {
+						add(id.Value, s.Line())
+					}
+				}
+			}
+		}
+	}
+	return tests, nil
+}
+
+// docComment returns the comment lines right above line (1-based): the
+// description, and the hint from a line starting with "hint:" on.
+func docComment(lines []string, line int) (doc, hint string) {
+	var block []string
+	for i := line - 2; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		if !strings.HasPrefix(l, "--") || strings.HasPrefix(l, "--[[") {
+			break
+		}
+		block = append([]string{strings.TrimSpace(strings.TrimLeft(l, "-"))}, block...)
+	}
+	var d, h []string
+	inHint := false
+	for _, l := range block {
+		if rest, ok := strings.CutPrefix(l, "hint:"); ok {
+			inHint = true
+			l = strings.TrimSpace(rest)
+		}
+		if inHint {
+			h = append(h, l)
+		} else {
+			d = append(d, l)
+		}
+	}
+	return strings.TrimSpace(strings.Join(d, " ")), strings.TrimSpace(strings.Join(h, " "))
+}
+
+// testRun is one test in progress: its runtime and what it reports.
+type testRun struct {
+	opts    Options
+	file    string
+	dir     string
+	src     string
+	tmp     string
+	sandbox *luabind.Sandbox
+	rt      *luabind.Runtime
+
+	mu       sync.Mutex
+	failures []string
+	output   bytes.Buffer
+	servers  []*server
+}
+
+func (tr *testRun) fail(msg string) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.failures = append(tr.failures, msg)
+}
+
+func (tr *testRun) logf(format string, args ...any) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	fmt.Fprintf(&tr.output, format, args...)
+}
+
+// Write is the test runtime's stdout: the test's output.
+func (tr *testRun) Write(p []byte) (int, error) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.output.Write(p)
+}
+
+const driver = `test.__run(arg[1])`
+
+func runTest(ctx context.Context, file, src string, res *TestResult, opts Options) *TestResult {
+	start := time.Now()
+	tr := &testRun{opts: opts, file: file, dir: filepath.Dir(file), src: src}
+	defer func() { res.Duration = time.Since(start) }()
+	tmp, err := os.MkdirTemp("", "sockplay-test-")
+	if err != nil {
+		res.Failures = []string{err.Error()}
+		return res
+	}
+	defer os.RemoveAll(tmp)
+	tr.tmp = tmp
+	if opts.Sandbox {
+		tr.sandbox = &luabind.Sandbox{TempDir: tmp, Timeout: opts.timeout()}
+	}
+	var stderr syncBuffer
+	a := &asserter{tr: tr}
+	testSandbox := tr.sandbox
+	if opts.TrustTests {
+		testSandbox = nil
+	}
+	tr.rt = luabind.New(luabind.Options{
+		Stdout:  tr,
+		Stderr:  &stderr,
+		Scripts: opts.Scripts,
+		Modules: map[string]lua.LGFunction{"assert": a.open, "test": tr.open},
+		Sandbox: testSandbox,
+	})
+
+	limit := opts.timeout()
+	if testSandbox != nil {
+		// The sandbox's own limit names the line the test was on; the
+		// runner's deadline is the backstop and must not win the race.
+		limit += time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	err, finished := runBounded(ctx, tr.rt, func(ctx context.Context) error {
+		return tr.rt.RunString(ctx, "(sockplay test)", driver, []string{res.Name})
+	})
+	switch {
+	case !finished:
+		tr.fail(fmt.Sprintf("%s did not stop within %v of its time limit (a call that cannot be interrupted); abandoned", res.Name, stopGrace))
+	case err != nil:
+		tr.fail(describeRunError(err, ctx, opts.timeout(), false))
+	}
+	if s := stderr.String(); s != "" {
+		tr.fail("the test wrote to stderr (an error in a spawned task?):\n" + strings.TrimRight(s, "\n"))
+	}
+	failed := len(tr.failures) > 0
+	for _, s := range tr.servers {
+		endedEarly := s.ended()
+		s.stop()
+		if msg := s.report(endedEarly); msg != "" && failed {
+			tr.fail(msg)
+		}
+	}
+	if finished {
+		tr.rt.Close()
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	res.Failures = tr.failures
+	res.Output = tr.output.String()
+	return res
+}
+
+// runBounded runs run(ctx) and waits for it; once ctx is done, it waits
+// stopGrace more and then gives up on it (finished false). rt is then
+// left as it is: closing it would wait for the runaway call too.
+func runBounded(ctx context.Context, rt *luabind.Runtime, run func(context.Context) error) (err error, finished bool) {
+	done := make(chan error, 1)
+	go func() { done <- run(ctx) }()
+	select {
+	case err := <-done:
+		return err, true
+	case <-ctx.Done():
+	}
+	rt.Cancel()
+	timer := time.NewTimer(stopGrace)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err, true
+	case <-timer.C:
+		return nil, false
+	}
+}
+
+// describeRunError is a run's error as one message: the runner's text,
+// and with hint, luabind's hint for it in parentheses on a line of its
+// own. (A test's own errors go without: the hint would be about the
+// check's call, not the script under test.)
+func describeRunError(err error, ctx context.Context, limit time.Duration, hint bool) string {
+	var e *luabind.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	switch e.Kind {
+	case luabind.Interrupted:
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Sprintf("did not finish within %v", limit)
+		}
+		return "interrupted"
+	case luabind.Exit:
+		return fmt.Sprintf("os.exit(%d)", e.Code)
+	}
+	msg := e.Msg
+	if hint && e.Hint != "" {
+		msg += "\n(" + e.Hint + ")"
+	}
+	return msg
+}
+
+// syncBuffer is a bytes.Buffer that runtimes may write while others read.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

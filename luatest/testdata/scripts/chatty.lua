@@ -1,0 +1,3 @@
+-- A server whose first line is not the announcement.
+print("hello there")
+sleep(60)

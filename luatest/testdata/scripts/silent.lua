@@ -1,0 +1,2 @@
+-- A "server" that never announces itself.
+sleep(60)
