@@ -44,6 +44,8 @@ func hintFor(e *Error) string {
 		return "the socket is in the wrong state for this call (e.g. listen before bind, or bind twice)"
 	case syscall.EAGAIN:
 		return "the socket is non-blocking (timeout 0) and nothing was ready: wait with select, or use a timeout"
+	case syscall.EMFILE, syscall.ENFILE:
+		return "out of file descriptors (see ulimit -n): close sockets you are done with; a server can catch this error in its accept loop and go on serving"
 	}
 	switch e.Class {
 	case "TimeoutError":

@@ -27,6 +27,7 @@ func TestHintFor(t *testing.T) {
 		{"unix missing file", Error{Class: "FileNotFoundError", Errno: int(syscall.ENOENT), Family: syscall.AF_UNIX}, "no such socket file", ""},
 		{"unix closed socket", Error{Class: "OSError", Errno: int(syscall.EBADF), Family: syscall.AF_UNIX}, "after close()", ""},
 		{"timeout", Error{Class: "TimeoutError"}, "settimeout", ""},
+		{"out of descriptors", Error{Class: "OSError", Errno: int(syscall.EMFILE), Family: syscall.AF_INET}, "out of file descriptors", ""},
 		{"no hint", Error{Class: "OSError", Errno: int(syscall.ENOMEM)}, "", ""},
 	}
 	for _, tt := range tests {
