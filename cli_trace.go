@@ -21,6 +21,7 @@ import (
 )
 
 const traceUsage = `usage: sockplay [run] [trace options] FILE|NAME [args]
+       sockplay [trace options] [-i]      (the REPL, traced)
 trace options (before the script's name; what follows it is the script's):
   --trace             every socket event on stderr, one line each
   --trace-bytes N     bytes of data shown per event (default 64; 0: none)
@@ -100,9 +101,6 @@ func parseTraceFlags(args []string) (traceFlags, []string, error) {
 // traceRun runs `sockplay [run] TRACE-OPTIONS TARGET [args]`.
 func traceRun(args []string, stdin io.Reader, stdout, stderr io.Writer, interrupts func() (<-chan os.Signal, func())) int {
 	fl, rest, err := parseTraceFlags(args)
-	if err == nil && len(rest) == 0 {
-		err = errors.New("no script to run")
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "sockplay: %v\n%s", err, traceUsage)
 		return exitUsage
@@ -111,6 +109,13 @@ func traceRun(args []string, stdin io.Reader, stdout, stderr io.Writer, interrup
 	if err != nil {
 		fmt.Fprintln(stderr, "sockplay:", err)
 		return exitUsage
+	}
+	// No script, or -i: the REPL, traced (on a terminal; -i also when piped).
+	if code, replArgs, ok := replFlags(rest); ok || len(rest) == 0 && isTerminal(stdin) {
+		return runREPL(code, replArgs, stdin, stdout, stderr, interrupts, hook)
+	}
+	if len(rest) == 0 { // piped: stdin is the script, as without --trace
+		return runSource(stdin, "stdin", nil, stdin, stdout, stderr, interrupts, hook)
 	}
 	if rest[0] == "-e" {
 		if len(rest) < 2 {

@@ -76,10 +76,22 @@ func TestTraceFlags(t *testing.T) {
 	}
 }
 
+// --trace with no script: the REPL (-i, or a terminal) or, piped, stdin as
+// the script, traced as a script file would be.
+func TestTraceREPLAndStdin(t *testing.T) {
+	r := runCLI(t, "s = socket.socket()\ns:bind({'127.0.0.1', 0})\n", "--trace", "-i")
+	if r.code != 0 || !strings.Contains(r.stderr, "sock 1 created AF_INET SOCK_STREAM") || !strings.Contains(r.stderr, " bind") {
+		t.Errorf("--trace -i: %+v", r)
+	}
+	r = runCLI(t, "socket.socket():close()\nprint('done')\n", "--trace")
+	if r.code != 0 || r.stdout != "done\n" || !strings.Contains(r.stderr, "sock 1 created") || !strings.Contains(r.stderr, "close") {
+		t.Errorf("--trace with a piped script: %+v", r)
+	}
+}
+
 func TestTraceFlagErrors(t *testing.T) {
 	script := writeScript(t, "pair.lua", pairScript)
 	for _, args := range [][]string{
-		{"--trace"},
 		{"run", "--trace-json"},
 		{"--trace-bytes", "many", script},
 		{"--trace-bytes=-1", script},

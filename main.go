@@ -163,8 +163,15 @@ func replFlags(args []string) (code string, rest []string, ok bool) {
 // runREPL runs the interactive REPL (package repl) in a fresh runtime,
 // after running code (-e) in it. Line editing is used when stdin and
 // stdout are both terminals.
-func runREPL(code string, args []string, stdin io.Reader, stdout, stderr io.Writer, interrupts func() (<-chan os.Signal, func())) int {
-	rt := luabind.New(luabind.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr, Scripts: scripts.FS})
+func runREPL(code string, args []string, stdin io.Reader, stdout, stderr io.Writer, interrupts func() (<-chan os.Signal, func()), hooks ...runHook) int {
+	opts := luabind.Options{Stdin: stdin, Stdout: stdout, Stderr: stderr, Scripts: scripts.FS}
+	var afters []func(int) int
+	for _, h := range hooks { // cli_trace.go: sockplay --trace opens a traced REPL
+		if after := h(&opts); after != nil {
+			afters = append(afters, after)
+		}
+	}
+	rt := luabind.New(opts)
 	sigs, stop := interrupts()
 	defer stop()
 	var names []string
@@ -183,7 +190,11 @@ func runREPL(code string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		return exitInterrupted
 	}
 	rt.Close()
-	return report(err, stderr)
+	status := report(err, stderr)
+	for _, after := range afters {
+		status = after(status)
+	}
+	return status
 }
 
 // runTarget runs a script file if target names one, else a bundled script.
@@ -254,11 +265,11 @@ func execute(run func(context.Context, *luabind.Runtime) error, stdin io.Reader,
 	}()
 
 	err := run(ctx, rt)
-	code := report(err, stderr)
+	status := report(err, stderr)
 	for _, after := range afters {
-		code = after(code)
+		status = after(status)
 	}
-	return code
+	return status
 }
 
 // report prints a run's error as file:line: message plus a hint, and
