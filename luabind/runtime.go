@@ -68,6 +68,11 @@ type Runtime struct {
 
 	mu    sync.Mutex // guards what follows, never held while waiting on gil
 	tasks map[*task]struct{}
+	// The socket metatables, one per kind (sockmethods.go); guarded by gil.
+	sockMethods    *lua.LTable
+	sockMetas      map[[3]int]*lua.LTable
+	sockToStringFn *lua.LFunction
+
 	// freeThreads are Lua threads of finished tasks, kept for new ones.
 	freeThreads []*lua.LState
 	sockets     map[*Socket]struct{}

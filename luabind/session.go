@@ -352,8 +352,8 @@ func (rt *Runtime) collectNames(v lua.LValue, method bool, seen map[string]bool,
 			}
 		})
 	case *lua.LUserData:
-		if x.Metatable == L.GetTypeMetatable(sockMetaName) {
-			// Its __index is a function: list what it serves.
+		if _, isSock := x.Value.(*Socket); isSock {
+			// Its fields and methods are in its metatable's __index chain.
 			for name := range rt.socketMethods() {
 				seen[name] = true
 			}

@@ -62,7 +62,7 @@ func (rt *Runtime) newSocket(fd, family, typ, proto int) *Socket {
 func (rt *Runtime) pushSocket(L *lua.LState, s *Socket) {
 	ud := L.NewUserData()
 	ud.Value = s
-	L.SetMetatable(ud, L.GetTypeMetatable(sockMetaName))
+	L.SetMetatable(ud, rt.sockMeta(s.family, s.typ, s.proto))
 	L.Push(ud)
 }
 
