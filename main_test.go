@@ -256,9 +256,23 @@ func TestCLISignals(t *testing.T) {
 			exited := make(chan error, 1)
 			go func() { exited <- cmd.Wait() }()
 			// Without the second signal, the uninterruptible script would
-			// outlive the test's deadline.
-			for i := 0; i < tc.signals; i++ {
-				cmd.Process.Signal(syscall.SIGINT)
+			// outlive the test's deadline. Two SIGINTs sent back to back
+			// can merge into one pending signal in the kernel, so the
+			// second is repeated until the process has gone.
+			cmd.Process.Signal(syscall.SIGINT)
+			if tc.signals > 1 {
+				go func() {
+					tick := time.NewTicker(100 * time.Millisecond)
+					defer tick.Stop()
+					for {
+						select {
+						case <-tick.C:
+							cmd.Process.Signal(syscall.SIGINT)
+						case <-ctx.Done():
+							return
+						}
+					}
+				}()
 			}
 			select {
 			case err := <-exited:
