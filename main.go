@@ -249,10 +249,14 @@ func execute(run func(context.Context, *luabind.Runtime) error, stdin io.Reader,
 
 	sigs, stop := interrupts()
 	defer stop()
+	// finished, not ctx.Done(): ctx is done as soon as the first Ctrl-C
+	// cancels it, and the second must still be waited for.
+	finished := make(chan struct{})
+	defer close(finished)
 	go func() {
 		select {
 		case <-sigs:
-		case <-ctx.Done():
+		case <-finished:
 			return
 		}
 		cancel()
@@ -260,7 +264,7 @@ func execute(run func(context.Context, *luabind.Runtime) error, stdin io.Reader,
 		case <-sigs:
 			fmt.Fprintln(stderr, "\ninterrupted")
 			os.Exit(exitInterrupted)
-		case <-ctx.Done():
+		case <-finished:
 		}
 	}()
 
