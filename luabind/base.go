@@ -18,6 +18,7 @@ func (rt *Runtime) openBase() {
 
 	if iolib, ok := L.GetGlobal("io").(*lua.LTable); ok {
 		rt.openIO(iolib)
+		rt.openPopen(iolib)
 	}
 	if oslib, ok := L.GetGlobal("os").(*lua.LTable); ok {
 		oslib.RawSetString("exit", L.NewFunction(rt.osExit))

@@ -134,6 +134,9 @@ func TestCancelBlocked(t *testing.T) {
 			return `local a, b = socket.socketpair() local big = string.rep("x", 64 * 1024 * 1024)
 				print("ready") a:sendall(big)`, nil
 		}},
+		{"io.popen read", func(t *testing.T) (string, io.Reader) {
+			return `local f = io.popen("sleep 30") print("ready") f:read("*a")`, nil
+		}},
 		{"readline", func(t *testing.T) (string, io.Reader) {
 			return `local a, b = socket.socketpair() local f = a:makefile()
 				print("ready") f:readline()`, nil

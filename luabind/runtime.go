@@ -73,6 +73,8 @@ type Runtime struct {
 	sockMetas      map[[3]int]*lua.LTable
 	sockToStringFn *lua.LFunction
 
+	procs map[*popenFile]struct{} // commands of io.popen not yet closed
+
 	// freeThreads are Lua threads of finished tasks, kept for new ones.
 	freeThreads []*lua.LState
 	sockets     map[*Socket]struct{}
@@ -109,6 +111,7 @@ func New(opts Options) *Runtime {
 		stderr:         opts.Stderr,
 		tasks:          map[*task]struct{}{},
 		sockets:        map[*Socket]struct{}{},
+		procs:          map[*popenFile]struct{}{},
 		runs:           map[*context.CancelFunc]struct{}{},
 		runSem:         make(chan struct{}, 1),
 		defaultTimeout: -1,
@@ -360,6 +363,7 @@ func (rt *Runtime) isClosed() bool {
 // closeSockets closes every socket still open; gopher-lua runs no __gc, so
 // this is what keeps a run from leaking descriptors.
 func (rt *Runtime) closeSockets() {
+	rt.killProcs()
 	rt.mu.Lock()
 	socks := make([]*Socket, 0, len(rt.sockets))
 	for s := range rt.sockets {
