@@ -155,3 +155,45 @@ func Quote(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// bytes_repr(data) -> "b'...'"   (Python's repr of bytes, as the tutorial prints received data)
+func luaBytesRepr(L *lua.LState) int {
+	v, ok := L.Get(1).(lua.LString)
+	if !ok {
+		argError(L, 1, "bytes_repr", "string expected, got "+typeName(L.Get(1)))
+	}
+	L.Push(lua.LString(BytesRepr(string(v))))
+	return 1
+}
+
+// BytesRepr writes data as Python writes a bytes object: b'...' (b"..."
+// when the data has a ' and no "), with \\, \t, \n, \r and \xhh escapes
+// for the quote, the backslash and every byte outside printable ASCII.
+func BytesRepr(data string) string {
+	q := byte('\'')
+	if strings.IndexByte(data, '\'') >= 0 && strings.IndexByte(data, '"') < 0 {
+		q = '"'
+	}
+	var b strings.Builder
+	b.WriteByte('b')
+	b.WriteByte(q)
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '\\' || c == q:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte(q)
+	return b.String()
+}

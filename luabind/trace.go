@@ -557,6 +557,7 @@ func (rt *Runtime) openWire(mod *lua.LTable) {
 	mod.RawSetString("trace", L.NewFunction(rt.socketTrace))
 	L.SetGlobal("hexdump", L.NewFunction(luaHexdump))
 	L.SetGlobal("repr", L.NewFunction(luaRepr))
+	L.SetGlobal("bytes_repr", L.NewFunction(luaBytesRepr))
 	rt.openEncoding()
 }
 

@@ -8,15 +8,6 @@
 --
 -- Run:  sockplay run demo          Read it:  sockplay show demo
 
--- Python prints received bytes as b'...'; show them the same way.
-local function bytes_repr(data)
-  local q = (data:find("'", 1, true) and not data:find('"', 1, true)) and '"' or "'"
-  local escapes = {["\\"] = "\\\\", [q] = "\\" .. q, ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r"}
-  return "b" .. q .. data:gsub("[%z\1-\31\\" .. q .. "\127-\255]", function(c)
-    return escapes[c] or string.format("\\x%02x", c:byte())
-  end) .. q
-end
-
 -- The server: socket, bind (port 0: any free port), listen.
 local server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 server:bind({"127.0.0.1", 0})

@@ -12,15 +12,6 @@ local port = tonumber(arg[1] or 8081)
 local host = arg[2] or "127.0.0.1"
 if not port then error("usage: sockplay run tcp/echo_server [port] [host]", 0) end
 
--- Python prints received bytes as b'...'; show them the same way.
-local function bytes_repr(data)
-  local q = (data:find("'", 1, true) and not data:find('"', 1, true)) and '"' or "'"
-  local escapes = {["\\"] = "\\\\", [q] = "\\" .. q, ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r"}
-  return "b" .. q .. data:gsub("[%z\1-\31\\" .. q .. "\127-\255]", function(c)
-    return escapes[c] or string.format("\\x%02x", c:byte())
-  end) .. q
-end
-
 -- A TCP socket (a stream socket); socket.socket() alone means the same.
 -- (The original also makes a UDP socket here that it never uses.)
 local tcp_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

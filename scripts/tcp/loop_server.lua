@@ -13,15 +13,6 @@ local port = tonumber(arg[1] or 8080)
 local host = arg[2] or "127.0.0.1"
 if not port then error("usage: sockplay run tcp/loop_server [port] [host]", 0) end
 
--- Python prints received bytes as b'...'; show them the same way.
-local function bytes_repr(data)
-  local q = (data:find("'", 1, true) and not data:find('"', 1, true)) and '"' or "'"
-  local escapes = {["\\"] = "\\\\", [q] = "\\" .. q, ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r"}
-  return "b" .. q .. data:gsub("[%z\1-\31\\" .. q .. "\127-\255]", function(c)
-    return escapes[c] or string.format("\\x%02x", c:byte())
-  end) .. q
-end
-
 local s = socket.socket()
 s:bind({host, port})
 s:listen(5)

@@ -14,15 +14,6 @@
 
 local path = arg[1] or "/tmp/sockplay-echo.sock"
 
--- Python prints received bytes as b'...'; show them the same way.
-local function bytes_repr(data)
-  local q = (data:find("'", 1, true) and not data:find('"', 1, true)) and '"' or "'"
-  local escapes = {["\\"] = "\\\\", [q] = "\\" .. q, ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r"}
-  return "b" .. q .. data:gsub("[%z\1-\31\\" .. q .. "\127-\255]", function(c)
-    return escapes[c] or string.format("\\x%02x", c:byte())
-  end) .. q
-end
-
 -- Remove a stale socket file, and nothing else.
 local probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 local busy = probe:connect_ex(path) == 0
