@@ -14,3 +14,5 @@ require (
 	github.com/clipperhouse/uax29/v2 v2.7.0 // indirect
 	github.com/mattn/go-runewidth v0.0.31 // indirect
 )
+
+replace github.com/yuin/gopher-lua => ./third_party/gopher-lua

@@ -63,6 +63,7 @@ func main() {
 	stopProfile := startProfile()
 	code := cli(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, notifyInterrupts)
 	stopProfile()
+	writeMemProfile()
 	os.Exit(code)
 }
 

@@ -42,3 +42,22 @@ func startProfile() func() {
 		f.Close()
 	}
 }
+
+// writeMemProfile writes a heap profile (allocations since the start and
+// what is live) to the file named by SOCKPLAY_MEMPROFILE when the run ends,
+// for finding what a script allocates (see docs/PERFORMANCE.md).
+func writeMemProfile() {
+	path := os.Getenv("SOCKPLAY_MEMPROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sockplay: memory profile:", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "sockplay: memory profile:", err)
+	}
+}

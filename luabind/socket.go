@@ -130,7 +130,7 @@ func (s *Socket) connect(L *lua.LState, sa unix.Sockaddr) error {
 	// refusal the socket can connect again (ECONNABORTED otherwise), and a
 	// connected socket answers a later connect with EISCONN.
 	t := s.rt.currentTask(L)
-	t.io = ioOp{kind: ioConnect, sa: sa}
+	t.io.start(ioConnect, nil, 0, 0, sa)
 	if err := s.wait(L, t, true); err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (s *Socket) retryUnixConnect(L *lua.LState, sa unix.Sockaddr) error {
 // accept waits for a connection and wraps it as a new socket.
 func (s *Socket) accept(L *lua.LState) (*Socket, unix.Sockaddr, error) {
 	t := s.rt.currentTask(L)
-	t.io = ioOp{kind: ioAccept}
+	t.io.start(ioAccept, nil, 0, 0, nil)
 	if err := s.wait(L, t, false); err != nil {
 		return nil, nil, err
 	}

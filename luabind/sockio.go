@@ -3,7 +3,6 @@ package luabind
 import (
 	"errors"
 	"os"
-	"sync"
 	"time"
 	"unsafe"
 
@@ -45,13 +44,6 @@ type ioOp struct {
 	done   bool // result of the last control()
 }
 
-// bufPool holds read buffers: a fresh 64 KiB buffer per call measurably
-// slows an echo server. A buffer is taken only for the system call, never
-// for the wait, so idle connections hold none.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 64*1024); return &b }}
-
-const pooledBufSize = 64 * 1024
-
 // attempt makes the system call once (retrying EINTR); false means it
 // would block and the caller must wait for readiness.
 func (o *ioOp) attempt(fd uintptr) bool {
@@ -60,7 +52,12 @@ func (o *ioOp) attempt(fd uintptr) bool {
 		case ioRead, ioRecvfrom:
 			buf := o.buf
 			if buf == nil {
-				o.pooled = bufPool.Get().(*[]byte)
+				if o.pooled == nil {
+					if o.pooled = getReadBuf(); o.pooled == nil {
+						o.err = errNoReadBuffer // see readbufs.go
+						return true
+					}
+				}
 				buf = (*o.pooled)[:o.size]
 			}
 			if o.kind == ioRead {
@@ -71,9 +68,8 @@ func (o *ioOp) attempt(fd uintptr) bool {
 			if o.n < 0 {
 				o.n = 0
 			}
-			if o.err != nil && o.pooled != nil {
-				bufPool.Put(o.pooled)
-				o.pooled = nil
+			if o.err != nil {
+				o.release()
 			}
 		case ioSend:
 			o.n, o.err = unix.SendmsgN(int(fd), o.buf, nil, nil, o.flags|unix.MSG_NOSIGNAL)
@@ -102,13 +98,22 @@ func (o *ioOp) attempt(fd uintptr) bool {
 	}
 }
 
+// start prepares o for a new call. It assigns field by field: building an
+// ioOp value would put a copy of it in the caller's stack frame, and the
+// frames on the recv and send paths stay on an idle task's stack (see
+// task.run).
+func (o *ioOp) start(kind ioKind, buf []byte, size, flags int, sa unix.Sockaddr) {
+	o.kind, o.buf, o.size, o.flags, o.sa = kind, buf, size, flags, sa
+	o.pooled, o.n, o.nfd, o.from, o.err, o.done = nil, 0, 0, nil, nil, false
+}
+
 // control is attempt for RawConn.Control (non-blocking sockets).
 func (o *ioOp) control(fd uintptr) { o.done = o.attempt(fd) }
 
 // release returns the pooled read buffer, if any.
 func (o *ioOp) release() {
 	if o.pooled != nil {
-		bufPool.Put(o.pooled)
+		putReadBuf(o.pooled)
 		o.pooled = nil
 	}
 }
@@ -121,6 +126,12 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 	if s.timeout == 0 {
 		if err := s.rc.Control(t.ctlFn); err != nil {
 			return s.waitError(err)
+		}
+		if t.io.err == errNoReadBuffer {
+			t.io.err, t.io.pooled = nil, newReadBuf()
+			if err := s.rc.Control(t.ctlFn); err != nil {
+				return s.waitError(err)
+			}
 		}
 		if !t.io.done {
 			return unix.EAGAIN
@@ -150,6 +161,15 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 			s.unkick()
 		}
 		rt.acquire(t)
+		if err == nil && t.io.err == errNoReadBuffer {
+			t.io.err = nil
+			if t.ctx.Err() != nil {
+				return t.ctx.Err()
+			}
+			// Allocated here, not in the callback: see readbufs.go.
+			t.io.pooled = newReadBuf()
+			continue
+		}
 		if t.ctx.Err() != nil {
 			if err != nil {
 				return t.ctx.Err()
@@ -225,7 +245,7 @@ func (s *Socket) unkick() {
 // datagrams.
 func (s *Socket) recvInto(L *lua.LState, buf []byte, flags int, wantFrom bool) (int, unix.Sockaddr, error) {
 	t := s.rt.currentTask(L)
-	t.io = ioOp{kind: ioRead, buf: buf, flags: flags}
+	t.io.start(ioRead, buf, 0, flags, nil)
 	return s.recv(L, t, flags, wantFrom)
 }
 
@@ -233,8 +253,7 @@ func (s *Socket) recv(L *lua.LState, t *task, flags int, wantFrom bool) (int, un
 	if flags != 0 || wantFrom {
 		t.io.kind = ioRecvfrom
 	}
-	defer s.dontWait(flags)()
-	if err := s.wait(L, t, false); err != nil {
+	if err := s.waitFlags(L, t, false, flags); err != nil {
 		t.io.release()
 		return 0, nil, err
 	}
@@ -250,7 +269,7 @@ const maxRecvBuf = 4 << 20
 // recvString reads up to bufsize bytes into a Lua string.
 func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (lua.LString, unix.Sockaddr, error) {
 	t := s.rt.currentTask(L)
-	t.io = ioOp{kind: ioRead, size: bufsize, flags: flags}
+	t.io.start(ioRead, nil, bufsize, flags, nil)
 	if bufsize > pooledBufSize {
 		// recv(2^31) must not allocate 2 GiB up front (an out-of-memory
 		// crash is a Go fatal error, not a Lua one). Returning fewer bytes
@@ -272,20 +291,20 @@ func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (l
 	return data, from, nil
 }
 
-// dontWait makes this one call non-blocking if flags has MSG_DONTWAIT
-// (which otherwise only makes the system call fail with EAGAIN, and wait
-// would wait for readiness); it returns what restores the timeout. The
-// lock is not released with timeout 0, so no other task sees the change.
-func (s *Socket) dontWait(flags int) func() {
+// waitFlags is wait for a call with flags: MSG_DONTWAIT makes this one call
+// non-blocking (otherwise it only makes the system call fail with EAGAIN,
+// and wait would wait for readiness). The lock is not released with
+// timeout 0, so no other task sees the change. No defer: see ioOp.start.
+func (s *Socket) waitFlags(L *lua.LState, t *task, write bool, flags int) error {
 	if flags&unix.MSG_DONTWAIT == 0 {
-		return noop
+		return s.wait(L, t, write)
 	}
 	saved := s.timeout
 	s.timeout = 0
-	return func() { s.timeout = saved }
+	err := s.wait(L, t, write)
+	s.timeout = saved
+	return err
 }
-
-func noop() {}
 
 // stringBytes is the bytes of a Lua string without a copy: the system
 // calls only read them, and the string stays alive on the Lua stack.
@@ -296,12 +315,12 @@ func stringBytes(s string) []byte {
 // sendOnce sends as much of data as one send(2) takes (to: sendto).
 func (s *Socket) sendOnce(L *lua.LState, data []byte, flags int, to unix.Sockaddr) (int, error) {
 	t := s.rt.currentTask(L)
-	t.io = ioOp{kind: ioSend, buf: data, flags: flags, sa: to}
+	kind := ioSend
 	if to != nil {
-		t.io.kind = ioSendto
+		kind = ioSendto
 	}
-	defer s.dontWait(flags)()
-	if err := s.wait(L, t, true); err != nil {
+	t.io.start(kind, data, 0, flags, to)
+	if err := s.waitFlags(L, t, true, flags); err != nil {
 		return 0, err
 	}
 	return t.io.n, t.io.err
@@ -320,11 +339,18 @@ func (s *Socket) sendAll(L *lua.LState, data []byte, flags int) error {
 		}
 		return nil
 	}
-	deadline := time.Now().Add(s.timeout)
 	saved := s.timeout
-	defer func() { s.timeout = saved }()
+	err := s.sendAllWithin(L, data, flags, time.Now().Add(saved))
+	s.timeout = saved
+	return err
+}
+
+// sendAllWithin is sendAll with a timeout: each send waits for what is
+// left of it. It changes s.timeout, which sendAll restores.
+func (s *Socket) sendAllWithin(L *lua.LState, data []byte, flags int, deadline time.Time) error {
+	zero := s.timeout == 0
 	for len(data) > 0 {
-		if saved > 0 {
+		if !zero {
 			s.timeout = time.Until(deadline)
 			if s.timeout <= 0 {
 				return os.ErrDeadlineExceeded

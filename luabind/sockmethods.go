@@ -204,13 +204,24 @@ func (rt *Runtime) sockRecv(L *lua.LState) int {
 	tc := rt.traceBegin()
 	data, _, err := s.recvString(L, n, flags, false)
 	if tc != nil {
-		tc.emit(L, s, &traceEvent{event: "recv", data: tc.head(string(data)), bytes: len(data), bufsize: n, isData: err == nil}, err)
+		traceRecv(tc, L, s, data, n, err)
 	}
 	if err != nil {
 		return raise(L, err)
 	}
 	L.Push(data)
 	return 1
+}
+
+// traceRecv reports a recv. It is a function of its own, kept out of line,
+// because a server's idle tasks wait inside sockRecv: the event built here
+// would otherwise make sockRecv's stack frame large enough that a task
+// waiting in recv inside pcall needs an 8 KiB goroutine stack instead of 4
+// (BenchmarkIdleConnectionMemory, docs/PERFORMANCE.md).
+//
+//go:noinline
+func traceRecv(tc *traceCall, L *lua.LState, s *Socket, data lua.LString, bufsize int, err error) {
+	tc.emit(L, s, &traceEvent{event: "recv", data: tc.head(string(data)), bytes: len(data), bufsize: bufsize, isData: err == nil}, err)
 }
 
 // sock:recvfrom(bufsize, flags?) -> data, address
@@ -261,14 +272,24 @@ func (rt *Runtime) sockSendall(L *lua.LState) int {
 	s := checkSocket(L, "sock:sendall")
 	data := stringArg(L, 2, "sock:sendall", "data")
 	flags := optIntArg(L, 3, "sock:sendall", "flags", 0)
-	tc := rt.traceSend()
-	if tc != nil {
-		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
+	if tc := rt.traceSend(); tc != nil {
+		return sendallTraced(L, tc, s, data, flags)
 	}
+	if err := s.sendAll(L, stringBytes(data), flags); err != nil {
+		return raise(L, err)
+	}
+	return 0
+}
+
+// sendallTraced is sock:sendall with a trace. It is kept out of line for
+// the same reason as traceRecv: sockSendall's frame is on the stack of
+// every server task while it sends.
+//
+//go:noinline
+func sendallTraced(L *lua.LState, tc *traceCall, s *Socket, data string, flags int) int {
+	defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	err := s.sendAll(L, stringBytes(data), flags)
-	if tc != nil {
-		tc.emit(L, s, &traceEvent{event: "send", call: "sendall", data: tc.head(data), bytes: len(data), isData: err == nil}, err)
-	}
+	tc.emit(L, s, &traceEvent{event: "send", call: "sendall", data: tc.head(data), bytes: len(data), isData: err == nil}, err)
 	if err != nil {
 		return raise(L, err)
 	}

@@ -38,6 +38,7 @@ type task struct {
 	joined bool // guarded by the runtime lock
 
 	savedThread *lua.LState // G.CurrentThread while the lock was released
+	base        int         // L's stack top before the task's function
 
 	wmu  sync.Mutex
 	wake func() // interrupts the task's current wait; guarded by wmu
@@ -77,34 +78,44 @@ func (t *task) start() {
 	go t.run()
 }
 
+// run runs the task's function to its end. Its own stack frame is kept
+// small, the work before and after the call being in functions of their
+// own: the frame stays on the goroutine's stack for the whole life of the
+// task, and an idle server task must fit a 4 KiB stack
+// (BenchmarkIdleConnectionMemory, docs/PERFORMANCE.md).
 func (t *task) run() {
-	rt := t.rt
-	stopWake := context.AfterFunc(t.ctx, t.interrupt)
-	defer func() {
-		stopWake()
-		t.cancel()
-		rt.mu.Lock()
-		delete(rt.tasks, t)
-		rt.mu.Unlock()
-		close(t.done)
-		rt.tasksWG.Done()
-	}()
-	rt.acquire(t)
-	L := t.L
-	base := L.GetTop()
-	L.Push(t.fn)
+	defer t.finish(context.AfterFunc(t.ctx, t.interrupt))
+	nargs := t.begin()
+	t.err = t.L.PCall(nargs, lua.MultRet, nil)
+	t.end()
+}
+
+// begin takes the lock and pushes the function and its arguments.
+//
+//go:noinline
+func (t *task) begin() int {
+	t.rt.acquire(t)
+	t.base = t.L.GetTop()
+	t.L.Push(t.fn)
 	for _, a := range t.args {
-		L.Push(a)
+		t.L.Push(a)
 	}
-	t.err = L.PCall(len(t.args), lua.MultRet, nil)
+	return len(t.args)
+}
+
+// end collects the results or reports the error, then hands the lock and
+// the thread back.
+//
+//go:noinline
+func (t *task) end() {
+	rt, L := t.rt, t.L
 	if t.err == nil {
-		n := L.GetTop() - base
-		t.results = make([]lua.LValue, n)
-		for i := 0; i < n; i++ {
-			t.results[i] = L.Get(base + 1 + i)
+		t.results = make([]lua.LValue, L.GetTop()-t.base)
+		for i := range t.results {
+			t.results[i] = L.Get(t.base + 1 + i)
 		}
 	}
-	L.SetTop(base)
+	L.SetTop(t.base)
 	t.interrupted = t.err != nil && t.ctx.Err() != nil
 	if t.err != nil && !t.isMain && !t.joined && !t.interrupted && !rt.exiting {
 		// As Python prints an exception that ends a thread: nobody else may.
@@ -112,6 +123,18 @@ func (t *task) run() {
 	}
 	rt.release(t)
 	rt.reuseThread(L)
+}
+
+// finish unregisters the ended task and wakes those joining it.
+func (t *task) finish(stopWake func() bool) {
+	rt := t.rt
+	stopWake()
+	t.cancel()
+	rt.mu.Lock()
+	delete(rt.tasks, t)
+	rt.mu.Unlock()
+	close(t.done)
+	rt.tasksWG.Done()
 }
 
 // maxFreeThreads bounds the Lua threads kept for reuse.

@@ -20,8 +20,10 @@ local server_task = spawn(function()
   local conn, client_addr = server:accept()
   local data = conn:recv(1024)
   print("[server] received " .. bytes_repr(data) .. " from " .. tostring(client_addr))
+  -- Said before sending: once the bytes are out, the client may print
+  -- its line first (the two tasks run side by side).
+  print("[server] send " .. bytes_repr(data:upper()) .. ", then close")
   conn:send(data:upper())
-  print("[server] sent " .. bytes_repr(data:upper()) .. ", closing")
   conn:close()
   server:close()
 end)

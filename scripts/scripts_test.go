@@ -339,7 +339,7 @@ func TestDemo(t *testing.T) {
 [client] connect to ('127.0.0.1', PORT)
 [client] send: hello
 [server] received b'hello' from ('127.0.0.1', PORT)
-[server] sent b'HELLO', closing
+[server] send b'HELLO', then close
 [client] received: HELLO
 Done. The same as two programs, in two terminals:
   sockplay run tcp/echo_server      sockplay run tcp/echo_client

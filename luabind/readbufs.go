@@ -1,0 +1,61 @@
+package luabind
+
+import (
+	"errors"
+	"sync/atomic"
+)
+
+// Read buffers. recv(n) reads into a 64 KiB buffer shared by all tasks and
+// copies what came into a Lua string; the buffer is taken only for the
+// read system call itself, never for the wait, so an idle connection holds
+// none.
+//
+// The buffer is taken inside the callback that Go's poller runs on the
+// task's goroutine, at the deepest point of an idle task's stack, and
+// that is why this is not a sync.Pool: the first Get after each garbage
+// collection allocates (the pool's per-P array, then the 64 KiB buffer),
+// and those calls are deep enough to grow every server task's goroutine
+// stack from 4 KiB to 8 KiB for the rest of its life — 4 KiB more per idle
+// connection (BenchmarkIdleConnectionMemory, docs/PERFORMANCE.md). Here
+// taking and returning a buffer are a few atomic operations; when no
+// buffer is free the callback reports errNoReadBuffer and Socket.wait,
+// higher up the stack, allocates one and tries again.
+
+const pooledBufSize = 64 * 1024
+
+// readBufSlots bounds the buffers kept between reads. Reads overlap only
+// while their system calls run (a few at a time on a few cores); a buffer
+// returned when every slot is full is left to the collector.
+const readBufSlots = 8
+
+var readBufs [readBufSlots]atomic.Pointer[[]byte]
+
+// errNoReadBuffer: no free read buffer; the caller allocates one.
+var errNoReadBuffer = errors.New("no free read buffer")
+
+// getReadBuf takes a free buffer, or returns nil.
+func getReadBuf() *[]byte {
+	for i := range readBufs {
+		if readBufs[i].Load() != nil {
+			if b := readBufs[i].Swap(nil); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+// putReadBuf keeps b for the next read if a slot is free.
+func putReadBuf(b *[]byte) {
+	for i := range readBufs {
+		if readBufs[i].Load() == nil && readBufs[i].CompareAndSwap(nil, b) {
+			return
+		}
+	}
+}
+
+// newReadBuf allocates a read buffer.
+func newReadBuf() *[]byte {
+	b := make([]byte, pooledBufSize)
+	return &b
+}
