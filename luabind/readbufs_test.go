@@ -69,3 +69,43 @@ end
 		})
 	}
 }
+
+// A read that fills at least half a shared buffer becomes the Lua string
+// without a copy (ioOp.takeData); that buffer must never be read into
+// again, or a string the script holds would change under it.
+func TestLargeRecvStringsAreNotReused(t *testing.T) {
+	rt, stdout, _ := newTestRuntime(t, Options{})
+	const code = `
+local a, b = socket.socketpair()
+local function recv_exactly(n)
+  local parts, got = {}, 0
+  while got < n do
+    local s = b:recv(65536)
+    parts[#parts + 1] = s
+    got = got + #s
+  end
+  return table.concat(parts), parts
+end
+local held = {}
+for i = 1, 20 do
+  local msg = string.rep(string.char(64 + i), 50000)
+  a:sendall(msg)
+  local data, parts = recv_exactly(#msg)
+  assert(data == msg, "message " .. i .. " came back wrong")
+  held[i] = parts
+end
+for i = 1, 20 do
+  local want = string.char(64 + i)
+  for _, part in ipairs(held[i]) do
+    assert(part == string.rep(want, #part), "message " .. i .. " changed after later reads")
+  end
+end
+print("ok")
+`
+	if err := rt.RunString(testContext(t), "large.lua", code, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := stdout.String(); got != "ok\n" {
+		t.Errorf("output %q, want %q", got, "ok\n")
+	}
+}

@@ -36,7 +36,8 @@ type ioOp struct {
 	size   int    // read with buf nil: bytes wanted, into a pooled buffer
 	flags  int
 	sa     unix.Sockaddr
-	pooled *[]byte // the pooled buffer holding what was read
+	pooled *[]byte // the shared read buffer, during the read
+	data   string  // what a read into a shared buffer returned
 	n      int
 	nfd    int
 	from   unix.Sockaddr
@@ -104,11 +105,40 @@ func (o *ioOp) attempt(fd uintptr) bool {
 // task.run).
 func (o *ioOp) start(kind ioKind, buf []byte, size, flags int, sa unix.Sockaddr) {
 	o.kind, o.buf, o.size, o.flags, o.sa = kind, buf, size, flags, sa
-	o.pooled, o.n, o.nfd, o.from, o.err, o.done = nil, 0, 0, nil, nil, false
+	o.pooled, o.data, o.n, o.nfd, o.from, o.err, o.done = nil, "", 0, 0, nil, nil, false
 }
 
 // control is attempt for RawConn.Control (non-blocking sockets).
 func (o *ioOp) control(fd uintptr) { o.done = o.attempt(fd) }
+
+// takeData copies what a read into a shared buffer returned into o.data
+// and gives the buffer back. Socket.wait calls it before it takes the
+// runtime lock again: the copy then overlaps other tasks' Lua code, and a
+// buffer is held only for the system call and the copy, not while the
+// task queues for the lock (with hundreds of busy tasks, it was held by
+// as many of them, and the slots ran dry).
+//
+// A read that filled at least half the buffer is not copied: the buffer
+// becomes the string (it is never written again: no slot holds it any
+// more) and a new buffer takes its place. Allocating a buffer clears it,
+// which costs about half a copy, and the bytes the kernel just wrote are
+// still in the cache when sendall gives them back to it: bulk echo +13 %
+// (docs/PERFORMANCE.md). A smaller read is copied, so a short message
+// does not pin 64 KiB.
+func (o *ioOp) takeData() {
+	if o.pooled == nil || o.err != nil {
+		return
+	}
+	b := *o.pooled
+	if o.n >= len(b)/2 {
+		o.data = unsafe.String(&b[0], o.n)
+		o.pooled = nil
+		putReadBuf(newReadBuf())
+		return
+	}
+	o.data = string(b[:o.n])
+	o.release()
+}
 
 // release returns the pooled read buffer, if any.
 func (o *ioOp) release() {
@@ -128,6 +158,7 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 			return s.waitError(err)
 		}
 		if t.io.err == errNoReadBuffer {
+			// Allocated here, not in the callback: see readbufs.go.
 			t.io.err, t.io.pooled = nil, newReadBuf()
 			if err := s.rc.Control(t.ctlFn); err != nil {
 				return s.waitError(err)
@@ -136,6 +167,7 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 		if !t.io.done {
 			return unix.EAGAIN
 		}
+		t.io.takeData()
 		return nil
 	}
 	var deadline time.Time // zero: no limit
@@ -153,23 +185,22 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 		if write {
 			err = s.rc.Write(t.ioFn)
 		} else {
-			err = s.rc.Read(t.ioFn)
+			for {
+				err = s.rc.Read(t.ioFn)
+				if err != nil || t.io.err != errNoReadBuffer {
+					break
+				}
+				// Allocated here, not in the callback: see readbufs.go.
+				t.io.err, t.io.pooled = nil, newReadBuf()
+			}
 		}
+		t.io.takeData()
 		// Before the lock is taken again: a task holding it may be
 		// waiting in prepareDeadline for this interrupt to be over.
 		if t.doneWaiting() {
 			s.unkick()
 		}
 		rt.acquire(t)
-		if err == nil && t.io.err == errNoReadBuffer {
-			t.io.err = nil
-			if t.ctx.Err() != nil {
-				return t.ctx.Err()
-			}
-			// Allocated here, not in the callback: see readbufs.go.
-			t.io.pooled = newReadBuf()
-			continue
-		}
 		if t.ctx.Err() != nil {
 			if err != nil {
 				return t.ctx.Err()
@@ -281,14 +312,12 @@ func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (l
 	if err != nil {
 		return "", nil, err
 	}
-	var data lua.LString
-	if t.io.pooled != nil {
-		data = lua.LString((*t.io.pooled)[:n])
-		t.io.release()
-	} else {
-		data = lua.LString(t.io.buf[:n])
+	if t.io.buf == nil {
+		data := t.io.data // copied by takeData
+		t.io.data = ""    // an idle task must not keep its last message
+		return lua.LString(data), from, nil
 	}
-	return data, from, nil
+	return lua.LString(t.io.buf[:n]), from, nil
 }
 
 // waitFlags is wait for a call with flags: MSG_DONTWAIT makes this one call
