@@ -21,6 +21,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -59,7 +60,10 @@ type Runtime struct {
 	stdout io.Writer
 	stderr io.Writer
 
-	gil     sync.Mutex // the runtime lock: Lua runs only while it is held
+	gil sync.Mutex // the runtime lock: Lua runs only while it is held
+	// queued counts tasks waiting to take gil; with none, a socket call
+	// is first tried without letting go of it (Socket.wait).
+	queued  atomic.Int32
 	L       *lua.LState
 	current *task // the task holding gil (valid only while gil is held)
 

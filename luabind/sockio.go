@@ -73,7 +73,16 @@ func (o *ioOp) attempt(fd uintptr) bool {
 				o.release()
 			}
 		case ioSend:
-			o.n, o.err = unix.SendmsgN(int(fd), o.buf, nil, nil, o.flags|unix.MSG_NOSIGNAL)
+			if o.flags == 0 {
+				// write(2), as Go's net does: cheaper than sendmsg(2),
+				// and a peer that has gone makes it fail with EPIPE
+				// (Go ignores SIGPIPE on descriptors other than 1 and
+				// 2, and a socket never gets those while they are
+				// open).
+				o.n, o.err = unix.Write(int(fd), o.buf)
+			} else {
+				o.n, o.err = unix.SendmsgN(int(fd), o.buf, nil, nil, o.flags|unix.MSG_NOSIGNAL)
+			}
 		case ioSendto:
 			o.err = unix.Sendto(int(fd), o.buf, o.flags|unix.MSG_NOSIGNAL, o.sa)
 			o.n = len(o.buf)
@@ -170,11 +179,30 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 		t.io.takeData()
 		return nil
 	}
+	rt := s.rt
+	if rt.queued.Load() == 0 {
+		// No other task wants the lock: make the call at once, keeping
+		// it. Handing the lock over around the call only pays when
+		// another task can run meanwhile; a lone task (a UDP server, a
+		// single client) would pay it on every call for nothing. If the
+		// call would block, it waits as below, without the lock.
+		if t.ctx.Err() != nil {
+			return t.ctx.Err()
+		}
+		if err := s.rc.Control(t.ctlFn); err != nil {
+			return s.waitError(err)
+		}
+		if t.io.err == errNoReadBuffer {
+			t.io.err, t.io.pooled = nil, newReadBuf()
+		} else if t.io.done {
+			t.io.takeData()
+			return nil
+		}
+	}
 	var deadline time.Time // zero: no limit
 	if s.timeout > 0 {
 		deadline = time.Now().Add(s.timeout)
 	}
-	rt := s.rt
 	for {
 		s.prepareDeadline(write, deadline)
 		if !t.waitOn(s, write) {

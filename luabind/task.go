@@ -174,7 +174,11 @@ func (rt *Runtime) reuseThread(L *lua.LState) {
 // acquire takes the runtime lock for t and restores the Lua state's view of
 // the running thread, which other tasks changed meanwhile.
 func (rt *Runtime) acquire(t *task) {
-	rt.gil.Lock()
+	if !rt.gil.TryLock() {
+		rt.queued.Add(1)
+		rt.gil.Lock()
+		rt.queued.Add(-1)
+	}
 	rt.current = t
 	rt.L.G.CurrentThread = t.savedThread
 }
