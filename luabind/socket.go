@@ -40,6 +40,8 @@ type Socket struct {
 	// The deadlines last set on the descriptor, so a wait sets one only
 	// when it changes (guarded by kmu).
 	rdl, wdl time.Time
+
+	last lastSender // for sendto to the last recvfrom's sender (lastsender.go)
 }
 
 const sockMetaName = "sockplay.socket"

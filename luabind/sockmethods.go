@@ -242,7 +242,7 @@ func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
 	if from == nil {
 		L.Push(lua.LNil) // a connected stream socket has no per-message sender
 	} else {
-		L.Push(newAddr(L, from))
+		L.Push(s.senderAddr(L, from))
 	}
 	return 2
 }
@@ -304,15 +304,22 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 	if _, isNum := L.Get(3).(lua.LNumber); isNum && L.GetTop() >= 4 {
 		flags, at = intArg(L, 3, "sock:sendto", "flags"), 4
 	}
-	if L.Get(at) == lua.LNil {
-		argError(L, at, "sock:sendto", "destination address expected ({host, port}); a connected socket uses send()")
+	var spec addrSpec
+	sa := s.lastSenderSockaddr(L.Get(at)) // the echo pattern: see lastsender.go
+	if sa == nil {
+		if L.Get(at) == lua.LNil {
+			argError(L, at, "sock:sendto", "destination address expected ({host, port}); a connected socket uses send()")
+		}
+		spec, _ = checkAddr(L, at, s.family, "sock:sendto")
 	}
-	spec, _ := checkAddr(L, at, s.family, "sock:sendto")
 	tc := rt.traceSend()
 	if tc != nil {
 		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	}
-	sa, err := rt.resolve(L, spec, s.family)
+	var err error
+	if sa == nil {
+		sa, err = rt.resolve(L, spec, s.family)
+	}
 	n := 0
 	if err == nil {
 		rt.allowAddr(L, "sendto", sa) // the sandbox: loopback only

@@ -155,3 +155,33 @@ do
   server:join()
   srv:close()
 end
+
+-- replying to the address recvfrom returned (the server's pattern) goes to
+-- that sender; a reply to that table after changing it goes where it now
+-- says, and the table works on another socket too
+do
+  local server, a, b = udp(), udp(), udp()
+  local to = server:getsockname()
+  a:sendto("from a", to)
+  local data, from = server:recvfrom(100)
+  assert.eq(data, "from a")
+  server:sendto("back", from)
+  assert.eq(a:recv(100), "back", "the reply reaches the sender")
+
+  b:sendto("from b", to)
+  data, from = server:recvfrom(100)
+  assert.eq(from, b:getsockname())
+  from[2] = a:getsockname().port -- now the table names a
+  server:sendto("redirected", from)
+  assert.eq(a:recv(100), "redirected", "a changed port is used")
+  from[2] = b:getsockname().port
+  from[1] = "localhost"
+  server:sendto("by name", from)
+  assert.eq(b:recv(100), "by name", "a changed host is used")
+
+  a:sendto("again", to)
+  data, from = server:recvfrom(100)
+  b:sendto("via b", from)
+  assert.eq(a:recv(100), "via b", "another socket sends to that table's address")
+  server:close(); a:close(); b:close()
+end
