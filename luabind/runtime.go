@@ -129,7 +129,8 @@ func New(opts Options) *Runtime {
 	rt.root, rt.rootCancel = context.WithCancel(context.Background())
 	rt.stdin = newLineReader(opts.Stdin)
 	// Small stacks: a task then costs a few KiB instead of ~100 KiB, which
-	// matters for servers with a task per client.
+	// matters for servers with a task per client. (128 is the smallest
+	// RegistrySize gopher-lua takes: below it, it uses its default, 80 KiB.)
 	rt.L = lua.NewState(sandboxLuaOptions(opts.Sandbox, lua.Options{
 		RegistrySize:        128,
 		RegistryMaxSize:     256 * 1024,
