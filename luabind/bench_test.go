@@ -5,7 +5,9 @@ import (
 	"context"
 	"io"
 	"net"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -153,10 +155,20 @@ a:close(); b:close()
 // BenchmarkIdleConnectionMemory reports what an idle connection costs the
 // Lua echo server (a socket, a task, its goroutine, blocked in recv):
 // heap and goroutine stacks per connection, 1000 connections.
+//
+// With SOCKPLAY_MAXSTACK=4096 in the environment, any goroutine whose stack
+// must grow past 4 KiB while the connections are served crashes the
+// benchmark with the stack that needed it: the way to find what makes idle
+// tasks cost 8 KiB of stack instead of 4 (docs/PERFORMANCE.md).
 func BenchmarkIdleConnectionMemory(b *testing.B) {
 	const conns = 1000
+	maxStack, _ := strconv.Atoi(os.Getenv("SOCKPLAY_MAXSTACK"))
 	for i := 0; i < b.N; i++ {
 		addr, stop := runEcho(b)
+		oldMax := -1
+		if maxStack > 0 {
+			oldMax = debug.SetMaxStack(maxStack)
+		}
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
@@ -184,6 +196,9 @@ func BenchmarkIdleConnectionMemory(b *testing.B) {
 			runtime.GC()
 		}
 		runtime.ReadMemStats(&after)
+		if oldMax > 0 {
+			debug.SetMaxStack(oldMax) // closing may take deeper paths
+		}
 		// Live heap (HeapAlloc after the collections) and goroutine
 		// stacks. The Go clients are in the same process: their net.Conn
 		// values (about 0.3 KiB each) are included in heap.

@@ -19,9 +19,11 @@ import (
 // and those calls are deep enough to grow every server task's goroutine
 // stack from 4 KiB to 8 KiB for the rest of its life — 4 KiB more per idle
 // connection (BenchmarkIdleConnectionMemory, docs/PERFORMANCE.md). Here
-// taking and returning a buffer are a few atomic operations; when no
-// buffer is free the callback reports errNoReadBuffer and Socket.wait,
-// higher up the stack, allocates one and tries again.
+// taking and returning a buffer are a few atomic operations, and buffers
+// are allocated only at the top of recv (ensureReadBuf), where the stack
+// is shallow. If another task took the last free buffer meanwhile, the
+// callback reports errNoReadBuffer and Socket.wait allocates one: deeper,
+// but rare.
 
 const pooledBufSize = 64 * 1024
 
@@ -54,6 +56,17 @@ func putReadBuf(b *[]byte) {
 			return
 		}
 	}
+}
+
+// ensureReadBuf makes sure a buffer is free, allocating one if none is.
+// The slots share one cache line, so the check is cheap.
+func ensureReadBuf() {
+	for i := range readBufs {
+		if readBufs[i].Load() != nil {
+			return
+		}
+	}
+	putReadBuf(newReadBuf())
 }
 
 // newReadBuf allocates a read buffer without clearing it: a full read

@@ -131,8 +131,7 @@ func (o *ioOp) control(fd uintptr) { o.done = o.attempt(fd) }
 // becomes the string (it is never written again: no slot holds it any
 // more) and a new buffer takes its place. Allocating a buffer clears it,
 // which costs about half a copy, and the bytes the kernel just wrote are
-// still in the cache when sendall gives them back to it: bulk echo +13 %
-// (docs/PERFORMANCE.md). A smaller read is copied, so a short message
+// still in the cache when sendall gives them back to it (docs/PERFORMANCE.md). A smaller read is copied, so a short message
 // does not pin 64 KiB.
 func (o *ioOp) takeData() {
 	if o.pooled == nil || o.err != nil {
@@ -142,6 +141,10 @@ func (o *ioOp) takeData() {
 	if o.n >= len(b)/2 {
 		o.data = unsafe.String(&b[0], o.n)
 		o.pooled = nil
+		// A new buffer for the slot, allocated here because the lock is
+		// not held yet (the next recv would find none and allocate with
+		// it held). This deepens the stack of a task that reads this much;
+		// an idle connection's small reads never come here.
 		putReadBuf(newReadBuf())
 		return
 	}
@@ -335,6 +338,8 @@ func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (l
 		// than asked is always allowed; no datagram comes near the cap
 		// under Linux's default buffer limits.
 		t.io.buf = make([]byte, min(bufsize, maxRecvBuf))
+	} else {
+		ensureReadBuf() // here, not deeper down: see readbufs.go
 	}
 	n, from, err := s.recv(L, t, flags, wantFrom)
 	if err != nil {
