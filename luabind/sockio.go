@@ -129,10 +129,9 @@ func (o *ioOp) control(fd uintptr) { o.done = o.attempt(fd) }
 //
 // A read that filled at least half the buffer is not copied: the buffer
 // becomes the string (it is never written again: no slot holds it any
-// more) and a new buffer takes its place. Allocating a buffer clears it,
-// which costs about half a copy, and the bytes the kernel just wrote are
-// still in the cache when sendall gives them back to it (docs/PERFORMANCE.md). A smaller read is copied, so a short message
-// does not pin 64 KiB.
+// more) and a new, uncleared buffer takes its place, which is cheaper than
+// a 64 KiB copy (docs/PERFORMANCE.md). A smaller read is copied, so a
+// short message does not pin 64 KiB.
 func (o *ioOp) takeData() {
 	if o.pooled == nil || o.err != nil {
 		return
@@ -152,6 +151,17 @@ func (o *ioOp) takeData() {
 	o.release()
 }
 
+// needsBuffer reports whether the call stopped for want of a free read
+// buffer (errNoReadBuffer), and if so gives it one, allocated here rather
+// than in the callback: see readbufs.go.
+func (o *ioOp) needsBuffer() bool {
+	if o.err != errNoReadBuffer {
+		return false
+	}
+	o.err, o.pooled = nil, newReadBuf()
+	return true
+}
+
 // release returns the pooled read buffer, if any.
 func (o *ioOp) release() {
 	if o.pooled != nil {
@@ -166,21 +176,11 @@ func (o *ioOp) release() {
 // interrupts the wait. The result of the call itself is in t.io.err.
 func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 	if s.timeout == 0 {
-		if err := s.rc.Control(t.ctlFn); err != nil {
-			return s.waitError(err)
+		done, err := s.tryNow(t)
+		if err == nil && !done {
+			err = unix.EAGAIN
 		}
-		if t.io.err == errNoReadBuffer {
-			// Allocated here, not in the callback: see readbufs.go.
-			t.io.err, t.io.pooled = nil, newReadBuf()
-			if err := s.rc.Control(t.ctlFn); err != nil {
-				return s.waitError(err)
-			}
-		}
-		if !t.io.done {
-			return unix.EAGAIN
-		}
-		t.io.takeData()
-		return nil
+		return err
 	}
 	rt := s.rt
 	if rt.queued.Load() == 0 {
@@ -192,14 +192,8 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 		if t.ctx.Err() != nil {
 			return t.ctx.Err()
 		}
-		if err := s.rc.Control(t.ctlFn); err != nil {
-			return s.waitError(err)
-		}
-		if t.io.err == errNoReadBuffer {
-			t.io.err, t.io.pooled = nil, newReadBuf()
-		} else if t.io.done {
-			t.io.takeData()
-			return nil
+		if done, err := s.tryNow(t); done || err != nil {
+			return err
 		}
 	}
 	var deadline time.Time // zero: no limit
@@ -216,13 +210,9 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 		if write {
 			err = s.rc.Write(t.ioFn)
 		} else {
-			for {
+			err = s.rc.Read(t.ioFn)
+			for err == nil && t.io.needsBuffer() {
 				err = s.rc.Read(t.ioFn)
-				if err != nil || t.io.err != errNoReadBuffer {
-					break
-				}
-				// Allocated here, not in the callback: see readbufs.go.
-				t.io.err, t.io.pooled = nil, newReadBuf()
 			}
 		}
 		t.io.takeData()
@@ -243,6 +233,22 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 		}
 		return s.waitError(err)
 	}
+}
+
+// tryNow makes t.io's call once, without waiting, and reports whether it
+// is done (false: it would block).
+func (s *Socket) tryNow(t *task) (bool, error) {
+	err := s.rc.Control(t.ctlFn)
+	if err == nil && t.io.needsBuffer() {
+		err = s.rc.Control(t.ctlFn)
+	}
+	if err != nil {
+		return false, s.waitError(err)
+	}
+	if t.io.done {
+		t.io.takeData()
+	}
+	return t.io.done, nil
 }
 
 func (s *Socket) waitError(err error) error {
