@@ -107,8 +107,8 @@ func (f *sockFile) fill(L *lua.LState) bool {
 	if f.eof {
 		return false
 	}
-	// recvString holds a pooled buffer only for the system call, not for
-	// the wait.
+	// recvString holds a shared read buffer only for the system call, not
+	// for the wait (readbufs.go).
 	tc := f.s.rt.traceBegin()
 	data, _, err := f.s.recvString(L, pooledBufSize, 0, false)
 	if tc != nil {

@@ -14,14 +14,15 @@ import (
 // through Socket.wait, which releases the runtime lock around it — so the
 // call itself (send on loopback costs microseconds) runs in parallel with
 // Lua code of other tasks, as Python releases its GIL — and waits through
-// Go's netpoller. The arguments and results of the call live in the
-// task's ioOp, reused from call to call, so the path allocates only the
-// Lua string it returns.
+// Go's netpoller. (When no other task is waiting for the lock, the call is
+// first tried without letting go of it: see wait.) The arguments and
+// results of the call live in the task's ioOp, reused from call to call,
+// so the path allocates only the Lua string it returns.
 
 type ioKind uint8
 
 const (
-	ioRead     ioKind = iota // read(2) into buf, or a pooled buffer of size
+	ioRead     ioKind = iota // read(2) into buf, or a shared read buffer of size
 	ioRecvfrom               // recvfrom(2) with flags
 	ioSend                   // sendmsg(2) of buf
 	ioSendto                 // sendto(2) of buf to sa
@@ -33,7 +34,7 @@ const (
 type ioOp struct {
 	kind   ioKind
 	buf    []byte // data to send, or the caller's buffer to read into
-	size   int    // read with buf nil: bytes wanted, into a pooled buffer
+	size   int    // read with buf nil: bytes wanted, into a shared read buffer
 	flags  int
 	sa     unix.Sockaddr
 	pooled *[]byte // the shared read buffer, during the read
