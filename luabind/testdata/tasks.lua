@@ -284,3 +284,30 @@ do
   if err then assert.eq(err.errno, 9) end
   b:close()
 end
+
+-- a task whose socket calls never block (here sendto on UDP, to a socket
+-- that does not read) still lets a task that became ready run: the lock is
+-- kept across a call only while no other task waits for it
+do
+  local sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  sink:bind({"127.0.0.1", 0})
+  local to = sink:getsockname()
+  local out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  local stop = false
+  local sender = spawn(function()
+    local n = 0
+    while not stop and n < 5e6 do
+      out:sendto("x", to)
+      n = n + 1
+    end
+    return n
+  end)
+  spawn(function()
+    sleep(0.01)
+    stop = true
+  end):join()
+  assert(stop, "the sleeping task ran while the sender was busy")
+  assert(sender:join() < 5e6, "the sender saw the other task's flag")
+  out:close()
+  sink:close()
+end
