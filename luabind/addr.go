@@ -31,11 +31,7 @@ func (rt *Runtime) openAddr() {
 func newAddr(L *lua.LState, sa unix.Sockaddr) lua.LValue {
 	switch a := sa.(type) {
 	case *unix.SockaddrInet4:
-		t := L.CreateTable(2, 0)
-		t.RawSetInt(1, lua.LString(netip.AddrFrom4(a.Addr).String()))
-		t.RawSetInt(2, lua.LNumber(a.Port))
-		L.SetMetatable(t, L.GetTypeMetatable(addrMetaName))
-		return t
+		return newInet4Addr(L, lua.LString(netip.AddrFrom4(a.Addr).String()), lua.LNumber(a.Port))
 	case *unix.SockaddrInet6:
 		t := L.CreateTable(4, 0)
 		ip := netip.AddrFrom16(a.Addr)
@@ -62,6 +58,15 @@ func newAddr(L *lua.LState, sa unix.Sockaddr) lua.LValue {
 	return lua.LNil
 }
 
+// newInet4Addr is the Lua form of an IPv4 address: {host, port}.
+func newInet4Addr(L *lua.LState, host lua.LString, port lua.LNumber) *lua.LTable {
+	t := L.CreateTable(2, 0)
+	t.RawSetInt(1, host)
+	t.RawSetInt(2, port)
+	L.SetMetatable(t, L.GetTypeMetatable(addrMetaName))
+	return t
+}
+
 // addrString formats an address as Python prints a tuple.
 func addrString(v lua.LValue) string {
 	t, ok := v.(*lua.LTable)
@@ -69,7 +74,7 @@ func addrString(v lua.LValue) string {
 		// AF_UNIX: Python prints a path as is and an abstract name as bytes.
 		name := lua.LVAsString(v)
 		if strings.HasPrefix(name, "\x00") {
-			return pyBytesRepr(name)
+			return BytesRepr(name)
 		}
 		return name
 	}
@@ -83,31 +88,6 @@ func addrString(v lua.LValue) string {
 		}
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
-}
-
-// pyBytesRepr formats s as Python's repr of bytes: b'\x00name'.
-func pyBytesRepr(s string) string {
-	var b strings.Builder
-	b.WriteString("b'")
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' || c == '\'':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c < 0x20 || c >= 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
 }
 
 // tostring(addr) -> "('127.0.0.1', 8080)"

@@ -39,11 +39,8 @@ func (s *Socket) senderAddr(L *lua.LState, sa unix.Sockaddr) lua.LValue {
 	if s.last.host == "" || a4.Addr != s.last.ip4 {
 		s.last.ip4, s.last.host = a4.Addr, lua.LString(netip.AddrFrom4(a4.Addr).String())
 	}
-	t := L.CreateTable(2, 0)
-	t.RawSetInt(1, s.last.host)
 	port := lua.LNumber(a4.Port)
-	t.RawSetInt(2, port)
-	L.SetMetatable(t, L.GetTypeMetatable(addrMetaName))
+	t := newInet4Addr(L, s.last.host, port)
 	s.last.table, s.last.sa, s.last.port = t, sa, port
 	return t
 }
