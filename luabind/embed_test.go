@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -90,7 +91,7 @@ OTHER = NAME
 `
 	const n = 4
 	var wg sync.WaitGroup
-	outs := make([]*syncBuffer, n)
+	outs := make([]*syncbuf.Buffer, n)
 	errs := make([]error, n)
 	rts := make([]*Runtime, n)
 	for i := range n {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -32,7 +33,7 @@ io.write("e"):write("\n")
 	// so a chained write goes where io.write does.
 	s := rt.NewSession()
 	defer s.Close()
-	var out syncBuffer
+	var out syncbuf.Buffer
 	s.SetOutput(&out, nil)
 	if err := s.Eval(testContext(t), "write.lua", `io.write("x"):write("y")`, nil); err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -43,27 +44,8 @@ func TestLua(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the runtime's writers, which
-// spawned tasks may use while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func runLuaTest(t *testing.T, file string) {
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	a := &luaAssert{t: t}
 	var stdin io.Reader
 	if data, err := os.ReadFile(strings.TrimSuffix(file, ".lua") + ".stdin"); err == nil {

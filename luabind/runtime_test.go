@@ -13,6 +13,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/syncbuf"
 )
 
 // testTimeout bounds every wait in the Go tests: a hang fails the test.
@@ -27,9 +29,9 @@ func testContext(t *testing.T) context.Context {
 
 // newTestRuntime makes a runtime with captured output, closed at the end of
 // the test.
-func newTestRuntime(t *testing.T, opts Options) (*Runtime, *syncBuffer, *syncBuffer) {
+func newTestRuntime(t *testing.T, opts Options) (*Runtime, *syncbuf.Buffer, *syncbuf.Buffer) {
 	t.Helper()
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	if opts.Stdout == nil {
 		opts.Stdout = stdout
 	}
@@ -405,7 +407,7 @@ spawn(function() error("task error") end)
 			}
 		}
 	}()
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	rt := New(Options{Stdout: stdout, Stderr: stderr})
 	runErr := rt.RunString(testContext(t), "out.lua", code, nil)
 	rt.Close()

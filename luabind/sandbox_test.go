@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -21,12 +22,12 @@ import (
 // much smaller.
 const sandboxRunTimeout = 30 * time.Second
 
-func sandboxed(t *testing.T, sb Sandbox) (*Runtime, *syncBuffer) {
+func sandboxed(t *testing.T, sb Sandbox) (*Runtime, *syncbuf.Buffer) {
 	t.Helper()
 	if sb.TempDir == "" {
 		sb.TempDir = t.TempDir()
 	}
-	var out syncBuffer
+	var out syncbuf.Buffer
 	rt := New(Options{Stdout: &out, Stderr: &out, Sandbox: &sb})
 	t.Cleanup(func() { rt.Close() })
 	return rt, &out
@@ -178,7 +179,7 @@ s:connect("\0/tmp/.X11-unix/X0")`,
 				t.Errorf("the run took %v", d)
 			}
 			// The host goes on: the same runtime runs the next script.
-			out2 := &syncBuffer{}
+			out2 := &syncbuf.Buffer{}
 			rt.stdout = out2
 			if err := runIn(t, rt, `print("still here")`); err != nil || out2.String() != "still here\n" {
 				t.Errorf("next run: %v, %q", err, out2)
@@ -312,7 +313,7 @@ print(n, os.getenv("HOME"), os.execute())`, []string{readable})
 
 // A sandbox without a directory allows no writes at all.
 func TestSandboxWithoutTempDir(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	rt := New(Options{Stdout: &out, Sandbox: &Sandbox{}})
 	defer rt.Close()
 	for _, code := range []string{`os.tmpname()`, `io.open("x.txt", "w")`, `io.tmpfile()`} {
@@ -356,7 +357,7 @@ print(pcall(spawn, function() end))
 
 // Without a sandbox, nothing changes.
 func TestNoSandboxNoLimits(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	rt := New(Options{Stdout: &out})
 	defer rt.Close()
 	err := runIn(t, rt, `print(os.getenv("PATH") ~= nil, #("x"):rep(20e6))`)
@@ -370,7 +371,7 @@ func TestNoSandboxNoLimits(t *testing.T) {
 func TestBlockingAndRaise(t *testing.T) {
 	release := make(chan struct{})
 	var rt *Runtime
-	var out syncBuffer
+	var out syncbuf.Buffer
 	rt = New(Options{Stdout: &out, Modules: map[string]lua.LGFunction{"host": func(L *lua.LState) int {
 		L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 			// host.wait() waits for release (or the task's interruption)

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
 )
@@ -21,7 +21,7 @@ func TestSessionOutputInputAndCompiledChunks(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var first, out bytes.Buffer
-	var errOut lockedBuffer // a background task writes to it
+	var errOut syncbuf.Buffer // a background task writes to it
 	rt := New(Options{Stdout: &first})
 	defer rt.Close()
 	s := rt.NewSession()
@@ -191,21 +191,4 @@ func TestSessionJobsResetAndExit(t *testing.T) {
 	if code, exited := s.Exited(); !exited || code != 7 {
 		t.Errorf("Exited() = %d, %v", code, exited)
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

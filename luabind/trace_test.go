@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/syncbuf"
 )
 
 // traceFields are the JSON fields docs/TRACE.md documents: a trace line
@@ -23,7 +25,7 @@ var traceFields = map[string]bool{
 // and returns the text lines and the JSON events.
 func traced(t *testing.T, code string, opts TraceOptions) (string, []map[string]any) {
 	t.Helper()
-	var text, js, stderr syncBuffer
+	var text, js, stderr syncbuf.Buffer
 	if opts.Text == nil {
 		opts.Text = &text
 	}
@@ -410,7 +412,7 @@ func TestHexdumpMatchesHexdumpC(t *testing.T) {
 // A call that raises after its place in the output was kept (the
 // sandbox refusing a connect) does not hold back the events after it.
 func TestTraceAfterARaise(t *testing.T) {
-	var text, js syncBuffer
+	var text, js syncbuf.Buffer
 	rt := New(Options{Sandbox: &Sandbox{}, Trace: &TraceOptions{Text: &text, JSON: &js}})
 	defer rt.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), luaTestTimeout)

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	"github.com/sockplay/sockplay/luabind"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -215,7 +216,7 @@ func (tr *testRun) resolve(script string) (name, code string, err error) {
 
 // newRuntime makes a runtime for a script the test starts: sandboxed as
 // the test is (or when force), sharing its temporary directory.
-func (tr *testRun) newRuntime(stdin string, stdout, stderr *syncBuffer, force bool, lines *lineBuffer) *luabind.Runtime {
+func (tr *testRun) newRuntime(stdin string, stdout, stderr *syncbuf.Buffer, force bool, lines *lineBuffer) *luabind.Runtime {
 	sb := tr.sandbox
 	if sb == nil && force {
 		sb = &luabind.Sandbox{TempDir: tr.tmp, Timeout: tr.opts.timeout()}
@@ -271,7 +272,7 @@ type server struct {
 	rt     *luabind.Runtime
 	cancel context.CancelFunc
 	out    *lineBuffer
-	errOut *syncBuffer
+	errOut *syncbuf.Buffer
 	done   chan struct{}
 	err    error // the run's result, once done is closed
 
@@ -359,7 +360,7 @@ func (tr *testRun) startServer(L *lua.LState) int {
 	if err != nil {
 		L.RaiseError("test.start_server: %v", err)
 	}
-	s := &server{tr: tr, name: name, out: newLineBuffer(), errOut: &syncBuffer{}, done: make(chan struct{})}
+	s := &server{tr: tr, name: name, out: newLineBuffer(), errOut: &syncbuf.Buffer{}, done: make(chan struct{})}
 	s.rt = tr.newRuntime("", nil, s.errOut, false, s.out)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -568,7 +569,7 @@ func (tr *testRun) runClient(L *lua.LState) int {
 	if err != nil {
 		L.RaiseError("test.run: %v", err)
 	}
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	rt := tr.newRuntime(stdin, &stdout, &stderr, force, nil)
 	var runErr error
 	var finished bool

@@ -32,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	"github.com/sockplay/sockplay/luabind"
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/ast"
@@ -319,7 +320,7 @@ func runTest(ctx context.Context, file, src string, res *TestResult, opts Option
 	if opts.Sandbox {
 		tr.sandbox = &luabind.Sandbox{TempDir: tmp, Timeout: opts.timeout()}
 	}
-	var stderr syncBuffer
+	var stderr syncbuf.Buffer
 	a := &asserter{tr: tr}
 	testSandbox := tr.sandbox
 	if opts.TrustTests {
@@ -416,22 +417,4 @@ func describeRunError(err error, ctx context.Context, limit time.Duration, hint 
 		msg += "\n(" + e.Hint + ")"
 	}
 	return msg
-}
-
-// syncBuffer is a bytes.Buffer that runtimes may write while others read.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

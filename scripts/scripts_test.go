@@ -17,10 +17,10 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -32,24 +32,6 @@ const (
 	lineTimeout = 10 * time.Second // one line of a server's output
 	stopTimeout = 5 * time.Second  // a cancelled run must return within this
 )
-
-// syncBuffer is a bytes.Buffer that a runtime may write while a test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // checkGoroutines fails the test if it leaves goroutines behind. Call it
 // first: its cleanup then runs after every other cleanup of the test.
@@ -86,7 +68,7 @@ type server struct {
 	rt     *luabind.Runtime
 	cancel context.CancelFunc
 	lines  chan string
-	stderr *syncBuffer
+	stderr *syncbuf.Buffer
 	done   chan struct{}
 	err    error // the run's result, once done is closed
 
@@ -104,7 +86,7 @@ func startServer(t *testing.T, name, stdin string, args ...string) *server {
 	s := &server{
 		name:   name,
 		lines:  make(chan string, 10000),
-		stderr: &syncBuffer{},
+		stderr: &syncbuf.Buffer{},
 		done:   make(chan struct{}),
 	}
 	s.rt = newRuntime(stdin, pw, s.stderr)
@@ -245,7 +227,7 @@ func runCode(t *testing.T, code string, args ...string) (string, error) {
 
 func runIn(t *testing.T, stdin string, run func(context.Context, *luabind.Runtime) error) (string, error) {
 	t.Helper()
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	rt := newRuntime(stdin, &out, &errOut)
 	defer rt.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
@@ -485,7 +467,7 @@ func TestCmd(t *testing.T) {
 
 func TestCmdServerRefusesNonLoopback(t *testing.T) {
 	checkGoroutines(t)
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	rt := newRuntime("", &out, &errOut)
 	defer rt.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
@@ -662,7 +644,7 @@ func TestUnixEchoServerLeavesOtherFiles(t *testing.T) {
 		{regular, "exists and is not a socket"},
 		{busy, "another server is listening on " + busy},
 	} {
-		var out, errOut syncBuffer
+		var out, errOut syncbuf.Buffer
 		rt := newRuntime("", &out, &errOut)
 		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 		err := rt.RunScript(ctx, "unix/echo_server", []string{tc.path})
@@ -928,7 +910,7 @@ func TestPythonInterop(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 		defer cancel()
 		cmd := python(t, ctx, pyEchoServer, "0")
-		var stderr syncBuffer
+		var stderr syncbuf.Buffer
 		cmd.Stderr = &stderr
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/sockplay/sockplay/diagram"
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -25,7 +26,7 @@ import (
 func tracedServer(t *testing.T, name string, stdin io.Reader, trace *luabind.TraceOptions, args ...string) *server {
 	t.Helper()
 	pr, pw := io.Pipe()
-	s := &server{name: name, lines: make(chan string, 10000), stderr: &syncBuffer{}, done: make(chan struct{})}
+	s := &server{name: name, lines: make(chan string, 10000), stderr: &syncbuf.Buffer{}, done: make(chan struct{})}
 	s.rt = luabind.New(luabind.Options{Stdin: stdin, Stdout: pw, Stderr: s.stderr, Scripts: scripts.FS, Trace: trace})
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	s.cancel = cancel
@@ -60,7 +61,7 @@ func tracedServer(t *testing.T, name string, stdin io.Reader, trace *luabind.Tra
 // output and the trace.
 func tracedClient(t *testing.T, name, stdin string, args ...string) (string, []byte) {
 	t.Helper()
-	var js, out, errOut syncBuffer
+	var js, out, errOut syncbuf.Buffer
 	rt := luabind.New(luabind.Options{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
 		Scripts: scripts.FS, Trace: &luabind.TraceOptions{JSON: &js}})
 	defer rt.Close()
@@ -93,12 +94,12 @@ func TestSticky(t *testing.T) {
 	checkGoroutines(t)
 	enterR, enterW := io.Pipe()
 	defer enterW.Close()
-	var serverTrace syncBuffer
+	var serverTrace syncbuf.Buffer
 	srv := tracedServer(t, "tcp/sticky_server", enterR, &luabind.TraceOptions{JSON: &serverTrace}, "0")
 
 	// The client runs on; the test reads its output as it comes.
 	outR, outW := io.Pipe()
-	var clientTrace syncBuffer
+	var clientTrace syncbuf.Buffer
 	rt := luabind.New(luabind.Options{Stdout: outW, Scripts: scripts.FS, Trace: &luabind.TraceOptions{JSON: &clientTrace}})
 	defer rt.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
@@ -244,7 +245,7 @@ func TestCmdClientEncoding(t *testing.T) {
 // ways and the close.
 func TestEchoTracesMakeOneDiagram(t *testing.T) {
 	checkGoroutines(t)
-	var serverTrace syncBuffer
+	var serverTrace syncbuf.Buffer
 	srv := tracedServer(t, "tcp/echo_server", nil, &luabind.TraceOptions{JSON: &serverTrace}, "0")
 	out, clientJSON := tracedClient(t, "tcp/echo_client", "hello\n", srv.port())
 	checkOutput(t, "echo_client", out, "send (Enter: hello)> b'HELLO'\n")
