@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"io"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // openBase replaces the parts of gopher-lua's base, io and os libraries that

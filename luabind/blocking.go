@@ -3,7 +3,7 @@ package luabind
 import (
 	"context"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // Blocking runs wait with the runtime lock released, so that a Go

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/sockplay/sockplay/internal/syncbuf"
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 func TestModules(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"syscall"
 
-	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/parse"
+	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lua/parse"
 )
 
 // The error classes Lua scripts see, modelled on Python's OSError family.

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/sockplay/sockplay/internal/syncbuf"
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 func TestIOWriteReturnsStdout(t *testing.T) {

@@ -3,7 +3,7 @@ package luabind
 import (
 	"net/netip"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 	"golang.org/x/sys/unix"
 )
 

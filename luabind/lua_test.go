@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/syncbuf"
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // luaTestTimeout bounds each Lua test file; a hang is a failure, not a

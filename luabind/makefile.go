@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // sockFile is what sock:makefile() returns: buffered reading (read,

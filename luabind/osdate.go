@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // gopher-lua's os.date maps only some strftime conversions, and some of

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // io.popen, replaced: gopher-lua's reads the command's output with the

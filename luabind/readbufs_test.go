@@ -6,7 +6,7 @@ package luabind
 import (
 	"testing"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // drainReadBufs empties every slot and returns what it took.

@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // Repr shows a value as a REPL does: strings quoted with escapes (so "\r\n"

@@ -24,7 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // Options configure a Runtime. Zero values are usable: no input, output

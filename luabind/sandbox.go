@@ -13,8 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/pm"
+	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lua/pm"
 	"golang.org/x/sys/unix"
 )
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/syncbuf"
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // Hostile scripts: each must end with a clear error, promptly, with its

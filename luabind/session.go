@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // Session is a long run of many evaluations in one runtime, as a REPL

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/syncbuf"
-	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/parse"
+	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lua/parse"
 )
 
 // What a REPL needs from a Session beyond Eval: its own output and input,

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // evalShow evaluates code in s and returns its results as Repr shows them.

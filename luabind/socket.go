@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 	"golang.org/x/sys/unix"
 )
 

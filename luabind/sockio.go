@@ -6,7 +6,7 @@ import (
 	"time"
 	"unsafe"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 	"golang.org/x/sys/unix"
 )
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // Expected byte strings below were derived from the Lua 5.3 manual (§6.4.2)

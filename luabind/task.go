@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // A task is one Lua thread on its own goroutine: the main chunk of a run,

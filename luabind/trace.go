@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 	"golang.org/x/sys/unix"
 )
 

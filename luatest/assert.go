@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/pm"
+	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lua/pm"
 )
 
 // The assert module. A failed check records "file:line: message" (the

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/syncbuf"
+	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/luabind"
-	lua "github.com/yuin/gopher-lua"
 )
 
 // The test module: the script under test, servers in the background,

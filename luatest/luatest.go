@@ -33,10 +33,10 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/syncbuf"
+	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lua/ast"
+	"github.com/sockplay/sockplay/lua/parse"
 	"github.com/sockplay/sockplay/luabind"
-	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/ast"
-	"github.com/yuin/gopher-lua/parse"
 )
 
 // Defaults for the zero fields of Options.

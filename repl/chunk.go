@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/ast"
-	"github.com/yuin/gopher-lua/parse"
+	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lua/ast"
+	"github.com/sockplay/sockplay/lua/parse"
 )
 
 // syntaxError is a chunk that does not compile. incomplete: it ends in the

@@ -31,8 +31,8 @@ import (
 	"time"
 
 	"github.com/peterh/liner"
+	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/luabind"
-	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
 

@@ -14,7 +14,7 @@ import (
 	"os"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/sockplay/sockplay/lua"
 
 	"github.com/sockplay/sockplay/luabind"
 )
