@@ -60,14 +60,14 @@ func runCommandLine(c *Command, f *runFlags, io *stdio, args []string, needScrip
 	return finish(execute(io, opts, f.runDeadline(), src.run(p.args)))
 }
 
-// A source is the Lua code of a run.
+// A source is the Lua code of a run; the zero source is none (the REPL
+// alone).
 type source struct {
 	name    string // chunk name: the file, "tcp/echo_server.lua", "(command line)", "stdin"
 	code    string // "" with file or bundled set: read by luabind
 	file    string // a script file
 	bundled string // a bundled script's name
 	typed   bool   // -e CODE: in the REPL, run as a typed line (values shown, locals kept)
-	none    bool   // nothing: the REPL alone
 }
 
 // source finds the code p names: a file, a bundled script, -e CODE or
@@ -85,7 +85,7 @@ func (f *runFlags) source(c *Command, p runPlan, io *stdio) (*source, int) {
 		}
 		return &source{name: "stdin", code: code}, 0
 	case p.target == "":
-		return &source{none: true}, 0
+		return &source{}, 0
 	}
 	t := p.target
 	if st, err := os.Stat(t); err == nil && !st.IsDir() {

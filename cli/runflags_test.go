@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every pair of run flags, with each kind of script and with stdin a
+// terminal or not, either plans a run or is refused with a message that
+// names both sides of the conflict. (What each run then does is tested by
+// testdata/script/flags.txtar; a script cannot give sockplay a terminal.)
+func TestRunFlagPairs(t *testing.T) {
+	flags := map[string][]string{
+		"-e":            {"-e", "print(1)"},
+		"-i":            {"-i"},
+		"--trace":       {"--trace"},
+		"--trace-bytes": {"--trace-bytes", "8"},
+		"--trace-json":  {"--trace-json", "t.jsonl"},
+		"--diagram":     {"--diagram", "d.svg"},
+		"--sandbox":     {"--sandbox"},
+		"--timeout":     {"--timeout", "5s"},
+	}
+	scripts := map[string][]string{"no script": nil, "FILE": {"f.lua", "x"}, "-": {"-"}}
+	for a, aArgs := range flags {
+		for b, bArgs := range flags {
+			if a >= b {
+				continue
+			}
+			for script, sArgs := range scripts {
+				for _, terminal := range []bool{false, true} {
+					args := append(append(append([]string{}, aArgs...), bArgs...), sArgs...)
+					c := &Command{UsageLine: "[run flags]"}
+					var f runFlags
+					f.register(&c.Flag)
+					rest, err := c.parse(args)
+					if err != nil {
+						t.Errorf("%q: %v", args, err)
+						continue
+					}
+					p, err := f.plan(rest, false, terminal)
+					repl := a == "-i" || b == "-i" || script == "no script" && a != "-e" && b != "-e" && terminal
+					var want []string // the sides a refusal must name
+					switch {
+					case repl && script == "-" && a != "-e" && b != "-e":
+						want = []string{"-i", "-"}
+					case repl && (a == "--timeout" || b == "--timeout"):
+						want = []string{"--timeout", "REPL"}
+					}
+					switch {
+					case want == nil && err != nil:
+						t.Errorf("%q (stdin a terminal: %v): refused: %v", args, terminal, err)
+					case want != nil && err == nil:
+						t.Errorf("%q (stdin a terminal: %v): planned %+v, want a refusal naming %q", args, terminal, p, want)
+					case err != nil:
+						for _, w := range want {
+							if !strings.Contains(err.Error(), w) {
+								t.Errorf("%q: %q does not name %s", args, err, w)
+							}
+						}
+					case p.repl != repl:
+						t.Errorf("%q (stdin a terminal: %v): REPL %v, want %v", args, terminal, p.repl, repl)
+					}
+				}
+			}
+		}
+	}
+}
