@@ -51,7 +51,7 @@ func runCommandLine(c *Command, f *runFlags, io *stdio, args []string, needScrip
 	}
 	finish, err := f.prepare(&opts, io.stderr)
 	if err != nil {
-		fmt.Fprintln(io.stderr, "sockplay:", err)
+		fmt.Fprintf(io.stderr, "%s: %v\n", c.title(), err)
 		return exitUsage
 	}
 	if p.repl {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"strings"
 	"testing"
 )
@@ -10,16 +11,25 @@ import (
 // names both sides of the conflict. (What each run then does is tested by
 // testdata/script/flags.txtar; a script cannot give sockplay a terminal.)
 func TestRunFlagPairs(t *testing.T) {
-	flags := map[string][]string{
-		"-e":            {"-e", "print(1)"},
-		"-i":            {"-i"},
-		"--trace":       {"--trace"},
-		"--trace-bytes": {"--trace-bytes", "8"},
-		"--trace-json":  {"--trace-json", "t.jsonl"},
-		"--diagram":     {"--diagram", "d.svg"},
-		"--sandbox":     {"--sandbox"},
-		"--timeout":     {"--timeout", "5s"},
+	// A value for each flag that takes one; a new run flag needs one here.
+	values := map[string]string{
+		"e": "print(1)", "trace-bytes": "8", "trace-json": "t.jsonl",
+		"diagram": "d.svg", "timeout": "5s",
 	}
+	flags := map[string][]string{}
+	var probe runFlags
+	probe.register(flag.NewFlagSet("probe", flag.ContinueOnError))
+	probe.fs.VisitAll(func(fl *flag.Flag) {
+		args := []string{dashed(fl.Name)}
+		if b, ok := fl.Value.(boolFlag); !ok || !b.IsBoolFlag() {
+			v, ok := values[fl.Name]
+			if !ok {
+				t.Fatalf("no sample value for %s in this test", dashed(fl.Name))
+			}
+			args = append(args, v)
+		}
+		flags[dashed(fl.Name)] = args
+	})
 	scripts := map[string][]string{"no script": nil, "FILE": {"f.lua", "x"}, "-": {"-"}}
 	for a, aArgs := range flags {
 		for b, bArgs := range flags {
