@@ -55,7 +55,6 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newCommands() *Command {
 	root := &Command{
 		UsageLine: "[run flags] [FILE|NAME|- [args]]",
-		FlagsName: "run flags",
 		Long: `
 Or: sockplay COMMAND [args], with a command below.
 
