@@ -169,9 +169,9 @@ func (c *Command) parse(args []string) ([]string, error) {
 		}
 		if err := c.Flag.Set(name, value); err != nil {
 			if value == "" {
-				return nil, c.usageErrorf("%s: %v", spelled(a), unwrapFlagError(err))
+				return nil, c.usageErrorf("%s: %v", spelled(a), err)
 			}
-			return nil, c.usageErrorf("%s %s: %v", spelled(a), value, unwrapFlagError(err))
+			return nil, c.usageErrorf("%s %s: %v", spelled(a), value, err)
 		}
 	}
 	return rest, nil
@@ -181,14 +181,6 @@ func (c *Command) parse(args []string) ([]string, error) {
 func spelled(arg string) string {
 	name, _, _ := strings.Cut(arg, "=")
 	return name
-}
-
-// unwrapFlagError drops what package flag adds around a Value's error.
-func unwrapFlagError(err error) error {
-	if u := errors.Unwrap(err); u != nil {
-		return u
-	}
-	return err
 }
 
 // isSet reports whether the flag name was given on the command line.
