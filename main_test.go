@@ -50,6 +50,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("NEXERCISES", strconv.Itoa(len(exercises.List())))
 			// Every exercise has at least three checks.
 			env.Setenv("MINCHECKS", strconv.Itoa(3*len(exercises.List())))
+			// A sockplay built with -race sleeps a second at exit by default.
+			env.Setenv("GORACE", "atexit_sleep_ms=0 "+os.Getenv("GORACE"))
 			// No colours, no history: the scripts see plain text.
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("SOCKPLAY_HISTORY", "off")
