@@ -48,11 +48,14 @@ type Options struct {
 	// itself for as long as it runs.
 	Signals <-chan os.Signal
 
-	// Init is Lua code run in the session before the first prompt, as a
-	// typed chunk is (its values shown, its top-level locals kept): sockplay
-	// -e CODE -i. InitArgs are its arg[1..]. An error in it is shown, and
-	// the REPL starts all the same.
+	// Init is Lua code run in the session before the first prompt. With
+	// InitName "", it runs as a typed chunk (its values shown, its
+	// top-level locals kept): sockplay -e CODE -i. With InitName, it runs
+	// as :load runs a file, InitName naming it in messages and in arg[0]:
+	// sockplay -i FILE. InitArgs are its arg[1..]. An error in it is
+	// shown, and the REPL starts all the same; Ctrl-C stops it.
 	Init     string
+	InitName string
 	InitArgs []string
 
 	// Banner is printed once before the first prompt, on a terminal only.
@@ -214,12 +217,18 @@ func (r *repl) closeSession(timeout time.Duration) bool {
 	}
 }
 
-// init runs Options.Init like a typed chunk.
+// init runs Options.Init: a file's code as :load runs it, else like a
+// typed chunk.
 func (r *repl) init() *leaveError {
-	if len(r.opts.InitArgs) > 0 {
-		// arg as `lua -e CODE args` has it: set from Lua, like any line.
+	name, arg0, typed := "(command line)", "sockplay", true
+	if r.opts.InitName != "" {
+		name, arg0, typed = r.opts.InitName, r.opts.InitName, false
+	}
+	if len(r.opts.InitArgs) > 0 || !typed {
+		// arg as `lua -e CODE args` and `lua FILE args` have it: set from
+		// Lua, like any line.
 		var b strings.Builder
-		b.WriteString(`arg = {[0] = "sockplay"`)
+		b.WriteString("arg = {[0] = " + luabind.Quote(arg0))
 		for _, a := range r.opts.InitArgs {
 			b.WriteString(", " + luabind.Quote(a))
 		}
@@ -231,7 +240,7 @@ func (r *repl) init() *leaveError {
 	if r.opts.Init == "" {
 		return nil
 	}
-	return r.evalSource(r.opts.Init, "(command line)", true)
+	return r.evalSource(r.opts.Init, name, typed)
 }
 
 // loop reads chunks and evaluates them until the session ends.

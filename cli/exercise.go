@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -12,58 +12,79 @@ import (
 	"github.com/sockplay/sockplay/scripts"
 )
 
-// sockplay exercise list | start NAME [DIR] | check NAME FILE: the graded
-// exercises of package exercises, checked by package luatest in the
-// sandbox.
+// The graded exercises of package exercises, checked by package luatest
+// in the sandbox.
 
-const exerciseUsage = `usage:
-  sockplay exercise list               the exercises, in order
-  sockplay exercise start NAME [DIR]   write the task (NAME.md) and the starter (NAME.lua) into DIR (default .)
-  sockplay exercise check NAME FILE    run the exercise's checks against your FILE, in the sandbox
-`
-
-func exerciseCmd(args []string, stdout, stderr io.Writer, interrupts func() (<-chan os.Signal, func())) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, exerciseUsage)
-		return exitUsage
+func newExerciseCommand() *Command {
+	return &Command{
+		UsageLine: "exercise list | start | check [args]",
+		Short:     "graded exercises: list them, start one, check your solution",
+		Long: `
+Exercise hands out socket exercises and checks the solutions, in the
+sandbox. See docs/EXERCISES.md.
+`,
+		Commands: []*Command{newExerciseListCommand(), newExerciseStartCommand(), newExerciseCheckCommand()},
 	}
-	switch args[0] {
-	case "-h", "--help", "help":
-		fmt.Fprint(stdout, exerciseUsage)
-		return exitOK
-	case "list":
-		if len(args) != 1 {
-			break
-		}
-		for i, info := range exercises.List() {
-			fmt.Fprintf(stdout, "%d. %-18s %s\n", i+1, info.Name, info.Title)
-		}
-		fmt.Fprintln(stdout, "\nStart one with:  sockplay exercise start NAME")
-		return exitOK
-	case "start":
-		if len(args) != 2 && len(args) != 3 {
-			break
-		}
-		dir := "."
-		if len(args) == 3 {
-			dir = args[2]
-		}
-		return exerciseStart(args[1], dir, stdout, stderr)
-	case "check":
-		if len(args) != 3 {
-			break
-		}
-		return exerciseCheck(args[1], args[2], stdout, stderr, interrupts)
-	}
-	fmt.Fprint(stderr, exerciseUsage)
-	return exitUsage
 }
 
-func exerciseStart(name, dir string, stdout, stderr io.Writer) int {
+func newExerciseListCommand() *Command {
+	c := &Command{
+		UsageLine: "exercise list",
+		Short:     "the exercises, in order",
+	}
+	c.Run = noArgs(c, func(io *stdio) int {
+		for i, info := range exercises.List() {
+			fmt.Fprintf(io.stdout, "%d. %-18s %s\n", i+1, info.Name, info.Title)
+		}
+		fmt.Fprintln(io.stdout, "\nStart one with:  sockplay exercise start NAME")
+		return exitOK
+	})
+	return c
+}
+
+func newExerciseStartCommand() *Command {
+	c := &Command{
+		UsageLine: "exercise start NAME [DIR]",
+		Short:     "write the task (NAME.md) and the starter (NAME.lua) into DIR (default .)",
+	}
+	c.Run = func(io *stdio, args []string) int {
+		if len(args) != 1 && len(args) != 2 {
+			return reportUsage(io.stderr, c.usageErrorf("want an exercise name and at most a folder, got %d arguments", len(args)))
+		}
+		dir := "."
+		if len(args) == 2 {
+			dir = args[1]
+		}
+		return exerciseStart(c, args[0], dir, io)
+	}
+	return c
+}
+
+func newExerciseCheckCommand() *Command {
+	c := &Command{
+		UsageLine: "exercise check NAME FILE",
+		Short:     "run the exercise's checks against your FILE, in the sandbox",
+		Long: `
+Check runs every check of exercise NAME against the script FILE, in the
+sandbox, and says for each what went wrong and a hint.
+
+Exit status: 0 every check passes, 1 one failed, 2 usage, 130 interrupted.
+`,
+	}
+	c.Run = func(io *stdio, args []string) int {
+		if len(args) != 2 {
+			return reportUsage(io.stderr, c.usageErrorf("want an exercise name and your script, got %d arguments", len(args)))
+		}
+		return exerciseCheck(c, args[0], args[1], io)
+	}
+	return c
+}
+
+func exerciseStart(c *Command, name, dir string, io *stdio) int {
+	stdout := io.stdout
 	files, err := exercises.Start(name, dir)
 	if err != nil {
-		fmt.Fprintln(stderr, "sockplay exercise:", err)
-		return exitUsage
+		return reportUsage(io.stderr, c.usageErrorf("%v", err))
 	}
 	task, starter := files[0], files[1]
 	fmt.Fprintf(stdout, "wrote %s (the task) and %s (your starting point)\n\n", task, starter)
@@ -73,25 +94,24 @@ func exerciseStart(name, dir string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func exerciseCheck(name, file string, stdout, stderr io.Writer, interrupts func() (<-chan os.Signal, func())) int {
+func exerciseCheck(c *Command, name, file string, io *stdio) int {
+	stdout, stderr := io.stdout, io.stderr
 	if !exercises.Exists(name) {
-		fmt.Fprintf(stderr, "sockplay exercise: no exercise named %q (see 'sockplay exercise list')\n", name)
-		return exitUsage
+		return reportUsage(stderr, c.usageErrorf("no exercise named %q (see 'sockplay exercise list')", name))
 	}
 	if st, err := os.Stat(file); err != nil || st.IsDir() {
-		fmt.Fprintf(stderr, "sockplay exercise: %s: no such file\n", file)
-		return exitUsage
+		return reportUsage(stderr, c.usageErrorf("%s: no such file", file))
 	}
 	sandboxGC()
 	tmp, err := os.MkdirTemp("", "sockplay-check-")
 	if err != nil {
-		fmt.Fprintln(stderr, "sockplay exercise:", err)
+		fmt.Fprintf(stderr, "%s: %v\n", c.title(), err)
 		return exitError
 	}
 	defer os.RemoveAll(tmp)
 	checks, err := exercises.Extract(name, tmp)
 	if err != nil {
-		fmt.Fprintln(stderr, "sockplay exercise:", err)
+		fmt.Fprintf(stderr, "%s: %v\n", c.title(), err)
 		return exitError
 	}
 	title := ""
@@ -103,7 +123,7 @@ func exerciseCheck(name, file string, stdout, stderr io.Writer, interrupts func(
 	fmt.Fprintf(stdout, "Checking %s against exercise %s (%s), in the sandbox:\n\n", file, name, title)
 	// Messages name the checks by their file name, not the temporary copy.
 	checksDir := filepath.Join(tmp, name) + string(filepath.Separator)
-	ctx, stop := interruptible(interrupts, stderr)
+	ctx, stop := interruptible(stderr)
 	defer stop()
 	res := luatest.Run(ctx, checks, luatest.Options{
 		Target:     file,

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+
+	"github.com/sockplay/sockplay/diagram"
+)
+
+func newDiagramCommand() *Command {
+	c := &Command{
+		UsageLine:    "diagram [-o FILE.svg] TRACE.jsonl...",
+		Short:        "draw traces (--trace-json) as a sequence diagram",
+		Interspersed: true,
+		Long: `
+Diagram draws one or several traces written by --trace-json as a sequence
+diagram (SVG); a server's and a client's traces are merged by time. Without
+-o, the SVG goes to standard output. See docs/TRACE.md.
+`,
+	}
+	out := c.Flag.String("o", "", "write the SVG to `FILE` (default: standard output)")
+	c.Run = func(io *stdio, files []string) int {
+		if len(files) == 0 {
+			return reportUsage(io.stderr, c.usageErrorf("no trace files given"))
+		}
+		var traces []*diagram.Trace
+		for _, f := range files {
+			tr, err := diagram.ReadFile(f)
+			if err != nil {
+				fmt.Fprintf(io.stderr, "%s: %v\n", c.title(), err)
+				return exitError
+			}
+			traces = append(traces, tr)
+		}
+		d := diagram.Build(traces...)
+		var err error
+		if *out == "" || *out == "-" {
+			err = d.WriteSVG(io.stdout)
+		} else {
+			err = writeDiagram(*out, d)
+		}
+		if err != nil {
+			fmt.Fprintf(io.stderr, "%s: %v\n", c.title(), err)
+			return exitError
+		}
+		return exitOK
+	}
+	return c
+}
+
+func writeDiagram(path string, d *diagram.Diagram) error {
+	var b bytes.Buffer
+	if err := d.WriteSVG(&b); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/scripts"
+)
+
+// The bundled scripts: sockplay list and sockplay show NAME.
+
+func newListCommand() *Command {
+	c := &Command{
+		UsageLine: "list",
+		Short:     "list the bundled scripts, one line each",
+		Long: `
+List prints every bundled script's name and what it does. Run one with
+sockplay run NAME; read its source with sockplay show NAME.
+`,
+	}
+	c.Run = noArgs(c, func(io *stdio) int {
+		for _, s := range scripts.List() {
+			fmt.Fprintf(io.stdout, "%-22s %s\n", s.Name, s.Summary)
+		}
+		return exitOK
+	})
+	return c
+}
+
+func newShowCommand() *Command {
+	c := &Command{
+		UsageLine: "show NAME",
+		Short:     "print a bundled script's source, to copy and edit",
+		Long: `
+Show prints the source of the bundled script NAME (see sockplay list), for
+example sockplay show tcp/echo_server > my_server.lua.
+`,
+	}
+	c.Run = func(io *stdio, args []string) int {
+		if len(args) != 1 {
+			return reportUsage(io.stderr, c.usageErrorf("want one script name, got %d arguments (names: sockplay list)", len(args)))
+		}
+		src, err := luabind.ReadScript(scripts.FS, args[0])
+		if err != nil {
+			return reportUsage(io.stderr, c.usageErrorf("%v", err))
+		}
+		io.stdout.Write(src)
+		return exitOK
+	}
+	return c
+}

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/sockplay/sockplay/luatest"
+	"github.com/sockplay/sockplay/scripts"
+)
+
+func newTestCommand() *Command {
+	c := &Command{
+		UsageLine:    "test [-v] [-run PATTERN] [--junit FILE] [--sandbox] [--timeout D] [--target FILE] [PATH...]",
+		Short:        "run Lua test files (*_test.lua), as go test does",
+		Interspersed: true,
+		Long: `
+Test runs the test_* functions of *_test.lua files and prints a line per
+test, as go test does. PATH is a test file or a folder: every *_test.lua
+below it (default: the current folder). Flags and paths may come in any
+order. See docs/EXERCISES.md.
+
+Exit status: 0 all passed, 1 a test failed (or none was found), 2 usage,
+130 interrupted.
+`,
+	}
+	var fl testFlags
+	c.Flag.BoolVar(&fl.verbose, "v", false, "show every test's output")
+	c.Flag.Var(regexpValue{&fl.run}, "run", "only the tests whose name matches the regular expression `PATTERN`")
+	c.Flag.Var(fileValue{&fl.junit}, "junit", "also write the results as JUnit XML to `FILE` (for CI)")
+	c.Flag.BoolVar(&fl.sandbox, "sandbox", false, "confine the tests and the scripts they start (as sockplay run --sandbox)")
+	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", "the time limit of each test: `D` (default 30s)")
+	c.Flag.Var(fileValue{&fl.target}, "target", "the script under test, what test.target() returns: `FILE`")
+	c.Run = func(io *stdio, paths []string) int {
+		fl.paths = paths
+		if len(fl.paths) == 0 {
+			fl.paths = []string{"."}
+		}
+		return runTests(c, &fl, io)
+	}
+	return c
+}
+
+type testFlags struct {
+	verbose bool
+	run     *regexp.Regexp
+	junit   string
+	sandbox bool
+	timeout time.Duration
+	target  string
+	paths   []string
+}
+
+func runTests(c *Command, fl *testFlags, io *stdio) int {
+	stdout, stderr := io.stdout, io.stderr
+	if fl.target != "" {
+		if st, err := os.Stat(fl.target); err != nil || st.IsDir() {
+			return reportUsage(stderr, c.usageErrorf("--target %s: no such file", fl.target))
+		}
+	}
+	files, err := luatest.Files(fl.paths)
+	if err != nil {
+		return reportUsage(stderr, c.usageErrorf("%v", err))
+	}
+	if len(files) == 0 {
+		fmt.Fprintf(stderr, "sockplay test: no test files (*_test.lua) in %s\n", strings.Join(fl.paths, " "))
+		fmt.Fprintln(stdout, "0 passed, 0 failed")
+		return exitError
+	}
+
+	if fl.sandbox {
+		sandboxGC()
+	}
+	ctx, stop := interruptible(stderr)
+	defer stop()
+	res := luatest.Run(ctx, files, luatest.Options{
+		Run:     fl.run,
+		Target:  fl.target,
+		Sandbox: fl.sandbox,
+		Timeout: fl.timeout,
+		Scripts: scripts.FS,
+		Report:  func(r *luatest.TestResult) { printTestResult(stdout, r, fl.verbose) },
+	})
+	passed, failed := res.Counts()
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
+	if fl.junit != "" {
+		if err := writeJUnit(fl.junit, res); err != nil {
+			fmt.Fprintf(stderr, "sockplay test: --junit: %v\n", err)
+			return exitError
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, "interrupted")
+		return exitInterrupted
+	case failed > 0:
+		return exitError
+	case passed == 0:
+		fmt.Fprintln(stderr, "sockplay test: no test matched")
+		return exitError
+	}
+	return exitOK
+}
+
+// printTestResult prints one line per test, as go test does, and under a
+// failed test what failed (and the test's hint); -v adds the output.
+func printTestResult(w io.Writer, r *luatest.TestResult, verbose bool) {
+	status := "ok  "
+	if !r.Passed() {
+		status = "FAIL"
+	}
+	where := r.File
+	if r.Line > 0 {
+		where = fmt.Sprintf("%s:%d", r.File, r.Line)
+	}
+	name := r.Name
+	if name == "" {
+		name = "(could not load)"
+	}
+	fmt.Fprintf(w, "%s %s %s (%.2fs)\n", status, where, name, r.Duration.Seconds())
+	for _, f := range r.Failures {
+		fmt.Fprintln(w, indent(f, "     "))
+	}
+	if !r.Passed() && r.Hint != "" {
+		fmt.Fprintln(w, indent("hint: "+r.Hint, "     "))
+	}
+	if verbose && r.Output != "" {
+		fmt.Fprintln(w, indent(strings.TrimRight(r.Output, "\n"), "     | "))
+	}
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+func writeJUnit(path string, res *luatest.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := res.WriteJUnit(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

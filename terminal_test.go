@@ -1,0 +1,76 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/sockplay/sockplay/internal/ptytest"
+)
+
+// The REPL's entry points on a terminal, which a script cannot give
+// (package testscript attaches no terminal to stdout). The REPL itself is
+// tested in package repl; these check that sockplay reaches it as
+// documented.
+
+func startCLITerm(t *testing.T, args ...string) *ptytest.Term {
+	t.Helper()
+	cmd := exec.Command(sockplay(t), args...)
+	cmd.Env = ptytest.Env(t)
+	return ptytest.Start(t, cmd)
+}
+
+func TestCLIOpensTheREPLOnATerminal(t *testing.T) {
+	tm := startCLITerm(t) // no arguments
+	tm.Expect("sockplay " + version)
+	tm.Expect(":help for help")
+	tm.Expect("> ")
+	tm.Type("6 * 7\r")
+	tm.Expect("6 * 7\n42\n> ")
+	// A server in the background and a client at the prompt.
+	tm.Type(`:run bench/echo_server 0` + "\r")
+	tm.Expect("server is listening on 127.0.0.1:")
+	tm.Type(`:jobs` + "\r")
+	tm.Expect("running   bench/echo_server.lua")
+	tm.Type("\x04")
+	if code := tm.Wait(); code != 0 {
+		t.Errorf("exit status %d after Ctrl-D", code)
+	}
+}
+
+func TestCLIRunsCodeThenTheREPLOnATerminal(t *testing.T) {
+	tm := startCLITerm(t, "-e", "srv = socket.create_server({'127.0.0.1', 0}); print('ready')", "-i")
+	tm.Expect("ready\n")
+	tm.Expect("> ")
+	// The chunk's socket is still open in the REPL.
+	tm.Type("srv:getsockname().host\r")
+	tm.Expect(`"127.0.0.1"`)
+	tm.Type("os.exit(3)\r")
+	if code := tm.Wait(); code != 3 {
+		t.Errorf("exit status %d after os.exit(3)", code)
+	}
+}
+
+// sockplay -i FILE runs the file, then the REPL in the same runtime, as
+// python -i does: the script's globals are there, and a Ctrl-C during the
+// script (a server waiting for clients) stops it and opens the prompt.
+func TestCLIRunsAFileThenTheREPLOnATerminal(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "server.lua")
+	err := os.WriteFile(script, []byte(`srv = socket.create_server({"127.0.0.1", 0})
+print("serving", arg[1])
+local conn = srv:accept()
+`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := startCLITerm(t, "-i", script, "one")
+	tm.Expect("serving\tone\n")
+	tm.Type("\x03")
+	tm.Expect("interrupted\n> ")
+	tm.Line("srv:getsockname().host, arg[1]", `"127.0.0.1"	"one"`)
+	tm.Type("\x04")
+	if code := tm.Wait(); code != 0 {
+		t.Errorf("exit status %d after Ctrl-D", code)
+	}
+}
