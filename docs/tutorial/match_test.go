@@ -20,6 +20,7 @@ var variables = []variable{
 	{regexp.MustCompile(`^trace (\d+\.\d+)`), false},
 	{regexp.MustCompile(`(\d{4}-\d\d-\d\d)`), false},
 	{regexp.MustCompile(`(\d\d:\d\d:\d\d)`), false},
+	{regexp.MustCompile(`(\d+) recvs`), false}, // how TCP split a large send
 }
 
 var digits = regexp.MustCompile(`\d+`)

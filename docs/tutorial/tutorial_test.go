@@ -215,21 +215,29 @@ func (r *pageRun) background(it item, c command) {
 	if len(c.exp) == 0 {
 		return
 	}
-	// Go on once its first line is out (a server says where it listens).
-	first := compileLines(c.exp[:1])
+	// Go on once it has said where it listens: its lines up to the first
+	// with a port, or its first line.
+	n := 1
+	for i, l := range c.exp {
+		if len(compileLine(l).ports) > 0 {
+			n = i + 1
+			break
+		}
+	}
+	first := compileLines(c.exp[:n])
 	var binds map[string]string
 	ok := p.waitFor(startTimeout, func(out string) bool {
 		lines := normalize(typed(out, it.prompts, inputs))
-		if !strings.Contains(out, "\n") || len(lines) == 0 {
+		if strings.Count(out, "\n") < n || len(lines) < n {
 			return false
 		}
-		b, ok := match(first, lines[:1], r.binds)
+		b, ok := match(first, lines[:n], r.binds)
 		binds = b
 		return ok
 	})
 	if !ok {
-		r.t.Fatalf("%s: $ %s: the first line did not come within %v\n--- the page shows:\n%s\n--- it printed:\n%s",
-			r.where(c.line), c.cmd, startTimeout, c.exp[0], p.output())
+		r.t.Fatalf("%s: $ %s: its first lines did not come within %v\n--- the page shows:\n%s\n--- it printed:\n%s",
+			r.where(c.line), c.cmd, startTimeout, strings.Join(c.exp[:n], "\n"), p.output())
 	}
 	r.binds = binds
 }
