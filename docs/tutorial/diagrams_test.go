@@ -24,11 +24,13 @@ type scenario struct {
 }
 
 // A traced run: sockplay run --trace-json TRACE ARGS, PORT in ARGS being
-// the server's port.
+// the server's port. Without trace, the run is not traced (nor drawn).
 type traced struct {
 	trace string
 	args  string
 	stdin string
+	// afterServer: the run waits for the server to end first.
+	afterServer bool
 }
 
 const concurrentClient = `local port = tonumber(arg[1])
@@ -41,44 +43,48 @@ a:close() b:close()`
 
 var scenarios = []scenario{
 	{name: "echo",
-		server:  &traced{"echo_server.jsonl", "tcp/echo_server 0", ""},
-		clients: []traced{{"echo_client.jsonl", "tcp/echo_client PORT", "hello\n"}}},
-	{name: "refused",
-		clients: []traced{{"echo_client.jsonl", "tcp/echo_client 1", ""}}},
+		server:  &traced{trace: "echo_server.jsonl", args: "tcp/echo_server 0"},
+		clients: []traced{{trace: "echo_client.jsonl", args: "tcp/echo_client PORT", stdin: "hello\n"}}},
+	{name: "refused", // the client a second time, after the one-shot server ended
+		server: &traced{args: "tcp/echo_server 0"},
+		clients: []traced{
+			{args: "tcp/echo_client PORT", stdin: "hello\n"},
+			{trace: "echo_client.jsonl", args: "tcp/echo_client PORT", afterServer: true},
+		}},
 	{name: "unix",
-		server:  &traced{"unix_echo_server.jsonl", "unix/echo_server echo.sock", ""},
-		clients: []traced{{"unix_echo_client.jsonl", "unix/echo_client echo.sock", "hello\n"}}},
+		server:  &traced{trace: "unix_echo_server.jsonl", args: "unix/echo_server echo.sock"},
+		clients: []traced{{trace: "unix_echo_client.jsonl", args: "unix/echo_client echo.sock", stdin: "hello\n"}}},
 	{name: "loop",
-		server:  &traced{"loop_server.jsonl", "tcp/loop_server 0", ""},
-		clients: []traced{{"loop_client.jsonl", "tcp/loop_client PORT", "abc\n你好\n"}}},
+		server:  &traced{trace: "loop_server.jsonl", args: "tcp/loop_server 0"},
+		clients: []traced{{trace: "loop_client.jsonl", args: "tcp/loop_client PORT", stdin: "abc\n你好\n"}}},
 	{name: "multi",
-		server:    &traced{"multi_server.jsonl", "tcp/multi_server 0", ""},
+		server:    &traced{trace: "multi_server.jsonl", args: "tcp/multi_server 0"},
 		interrupt: true, settled: "closed the connection", settledN: 2,
 		clients: []traced{
-			{"loop_client_1.jsonl", "tcp/loop_client PORT", "one\n"},
-			{"loop_client_2.jsonl", "tcp/loop_client PORT", "two\n"},
+			{trace: "loop_client_1.jsonl", args: "tcp/loop_client PORT", stdin: "one\n"},
+			{trace: "loop_client_2.jsonl", args: "tcp/loop_client PORT", stdin: "two\n"},
 		}},
 	{name: "concurrent",
-		server:    &traced{"concurrent_server.jsonl", "tcp/concurrent_server 0", ""},
+		server:    &traced{trace: "concurrent_server.jsonl", args: "tcp/concurrent_server 0"},
 		interrupt: true, settled: "closed the connection", settledN: 2,
-		clients: []traced{{"two_clients.jsonl", "-e '" + concurrentClient + "' PORT", ""}}},
+		clients: []traced{{trace: "two_clients.jsonl", args: "-e '" + concurrentClient + "' PORT"}}},
 	{name: "sticky",
-		server:  &traced{"sticky_server.jsonl", "tcp/sticky_server 0", ""},
-		clients: []traced{{"sticky_client.jsonl", "tcp/sticky_client PORT", ""}}},
+		server:  &traced{trace: "sticky_server.jsonl", args: "tcp/sticky_server 0"},
+		clients: []traced{{trace: "sticky_client.jsonl", args: "tcp/sticky_client PORT"}}},
 	{name: "framed",
-		server:  &traced{"framed_server.jsonl", "tcp/framed_server 0", ""},
-		clients: []traced{{"framed_client.jsonl", "tcp/framed_client PORT", "hello\nworld\n"}}},
+		server:  &traced{trace: "framed_server.jsonl", args: "tcp/framed_server 0"},
+		clients: []traced{{trace: "framed_client.jsonl", args: "tcp/framed_client PORT", stdin: "hello\nworld\n"}}},
 	{name: "udp",
-		server:  &traced{"udp_server.jsonl", "udp/server 0", ""},
-		clients: []traced{{"udp_client.jsonl", "udp/client PORT", ""}}},
+		server:  &traced{trace: "udp_server.jsonl", args: "udp/server 0"},
+		clients: []traced{{trace: "udp_client.jsonl", args: "udp/client PORT"}}},
 	{name: "chat",
-		server:    &traced{"chat_server.jsonl", "udp/chat_server 0", "hi Tom here\n"},
+		server:    &traced{trace: "chat_server.jsonl", args: "udp/chat_server 0", stdin: "hi, this is Tom\n"},
 		interrupt: true,
-		clients:   []traced{{"chat_client.jsonl", "udp/chat_client PORT", "Tom\nhello\n"}}},
+		clients:   []traced{{trace: "chat_client.jsonl", args: "udp/chat_client PORT", stdin: "Tom\nhello\n"}}},
 	{name: "time",
-		server:    &traced{"time_server.jsonl", "udp/time_server 0", ""},
+		server:    &traced{trace: "time_server.jsonl", args: "udp/time_server 0"},
 		interrupt: true,
-		clients:   []traced{{"time_client.jsonl", "udp/time_client PORT", "\n%H:%M\n"}}},
+		clients:   []traced{{trace: "time_client.jsonl", args: "udp/time_client PORT", stdin: "\n%Y-%m-%d\n"}}},
 }
 
 var listening = regexp.MustCompile(`server is listening on 127\.0\.0\.1:(\d+)\n|server is listening on \S+\n`)
@@ -93,11 +99,10 @@ func TestDiagrams(t *testing.T) {
 			}
 			data := filepath.Join("testdata", sc.name)
 			var traces []string
-			if sc.server != nil {
-				traces = append(traces, sc.server.trace)
-			}
-			for _, c := range sc.clients {
-				traces = append(traces, c.trace)
+			for _, r := range sc.runs() {
+				if r.trace != "" {
+					traces = append(traces, r.trace)
+				}
 			}
 			out := filepath.Join(t.TempDir(), sc.name+".svg")
 			if *update {
@@ -132,6 +137,27 @@ func TestDiagrams(t *testing.T) {
 	}
 }
 
+// runs are the scenario's runs, the server first.
+func (sc scenario) runs() []traced {
+	var runs []traced
+	if sc.server != nil {
+		runs = append(runs, *sc.server)
+	}
+	return append(runs, sc.clients...)
+}
+
+// command is the sockplay command line of a run.
+func (r traced) command(port string) string {
+	cmd := "sockplay "
+	if !strings.HasPrefix(r.args, "-e ") {
+		cmd += "run "
+	}
+	if r.trace != "" {
+		cmd += "--trace-json " + r.trace + " "
+	}
+	return cmd + strings.ReplaceAll(r.args, "PORT", port)
+}
+
 func wellFormed(b []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(b))
 	for {
@@ -153,7 +179,7 @@ func record(t *testing.T, sc scenario) {
 	var server *proc
 	if sc.server != nil {
 		var err error
-		server, err = start("sockplay run --trace-json "+sc.server.trace+" "+sc.server.args, dir, e, sc.server.stdin)
+		server, err = start(sc.server.command(""), dir, e, sc.server.stdin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,10 +190,12 @@ func record(t *testing.T, sc scenario) {
 		port = listening.FindStringSubmatch(server.output())[1]
 	}
 	for _, c := range sc.clients {
-		cmd := "sockplay run --trace-json " + c.trace + " " + strings.ReplaceAll(c.args, "PORT", port)
-		if strings.HasPrefix(c.args, "-e ") {
-			cmd = "sockplay --trace-json " + c.trace + " " + strings.ReplaceAll(c.args, "PORT", port)
+		if c.afterServer {
+			if err := server.wait(endTimeout); err != nil {
+				t.Fatal(err)
+			}
 		}
+		cmd := c.command(port)
 		out, err := run(t, cmd, dir, e, c.stdin, cmdTimeout)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", cmd, err, out)
@@ -191,11 +219,10 @@ func record(t *testing.T, sc scenario) {
 	if err := os.MkdirAll(data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	traces := []traced{}
-	if sc.server != nil {
-		traces = append(traces, *sc.server)
-	}
-	for _, c := range append(traces, sc.clients...) {
+	for _, c := range sc.runs() {
+		if c.trace == "" {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, c.trace))
 		if err != nil {
 			t.Fatal(err)
