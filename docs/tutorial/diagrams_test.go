@@ -53,7 +53,7 @@ var scenarios = []scenario{
 		}},
 	{name: "unix",
 		server:  &traced{trace: "unix_echo_server.jsonl", args: "unix/echo_server echo.sock"},
-		clients: []traced{{trace: "unix_echo_client.jsonl", args: "unix/echo_client echo.sock", stdin: "hello\n"}}},
+		clients: []traced{{trace: "unix_echo_client.jsonl", args: "unix/echo_client echo.sock", stdin: "hello\n你好\n"}}},
 	{name: "loop",
 		server:  &traced{trace: "loop_server.jsonl", args: "tcp/loop_server 0"},
 		clients: []traced{{trace: "loop_client.jsonl", args: "tcp/loop_client PORT", stdin: "abc\n你好\n"}}},

@@ -1,15 +1,15 @@
 package tutorial
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/syncbuf"
 )
 
 // proc is a command run by sh in its own process group, its standard
@@ -19,11 +19,9 @@ type proc struct {
 	cmdline string
 	cmd     *exec.Cmd
 
-	mu      sync.Mutex
-	out     bytes.Buffer
+	out     syncbuf.Buffer
 	changed chan struct{} // a value after each read
 	done    chan struct{} // closed when the output ended and the process exited
-	err     error         // of Wait
 }
 
 // start runs cmdline with sh in dir with env, stdin as its input.
@@ -53,9 +51,7 @@ func start(cmdline, dir string, env []string, stdin string) (*proc, error) {
 		for {
 			n, err := r.Read(buf)
 			if n > 0 {
-				p.mu.Lock()
 				p.out.Write(buf[:n])
-				p.mu.Unlock()
 				select {
 				case p.changed <- struct{}{}:
 				default:
@@ -66,21 +62,14 @@ func start(cmdline, dir string, env []string, stdin string) (*proc, error) {
 			}
 		}
 		r.Close()
-		err := cmd.Wait()
-		p.mu.Lock()
-		p.err = err
-		p.mu.Unlock()
+		cmd.Wait() // its status does not matter: the output is checked
 		close(p.done)
 	}()
 	return p, nil
 }
 
 // output is what the process has written so far.
-func (p *proc) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.String()
-}
+func (p *proc) output() string { return p.out.String() }
 
 // waitFor waits until cond holds for the output, or the process has
 // ended (then cond is asked once more), or d has passed.
