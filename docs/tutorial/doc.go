@@ -24,6 +24,9 @@
 //     before the blocks after it run; one with `from=SCRIPT` is an excerpt
 //     of a bundled script and must appear in `sockplay show SCRIPT`, in
 //     pieces separated by lines of "-- ..." or "...".
+//   - Commands run without colours or history, with LANG=C.UTF-8 for the
+//     English pages and LANG=zh_CN.UTF-8 for zh-CN/: a Chinese page shows
+//     what a reader with a Chinese locale sees.
 //   - In output, a line "..." stands for any number of lines. Ports after
 //     127.0.0.1 and 0.0.0.0 are variables: the port a page shows is mapped
 //     to the one this run got, consistently across the page, and replaced

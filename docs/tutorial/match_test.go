@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"testing"
 )
 
 // A variable part of a line of output: its digits may differ from run to
@@ -189,4 +190,49 @@ func inputsOf(exp []string, prompts []string) []string {
 		}
 	}
 	return in
+}
+
+func TestMatch(t *testing.T) {
+	for _, tc := range []struct {
+		exp, act []string
+		binds    map[string]string // before
+		ok       bool
+	}{
+		{[]string{"server is listening on 127.0.0.1:40871"}, []string{"server is listening on 127.0.0.1:38211"}, nil, true},
+		// The page's port stands for one port of the run.
+		{[]string{"127.0.0.1:40871", "('127.0.0.1', 40871)"}, []string{"127.0.0.1:38211", "('127.0.0.1', 38211)"}, nil, true},
+		{[]string{"127.0.0.1:40871", "('127.0.0.1', 40871)"}, []string{"127.0.0.1:38211", "('127.0.0.1', 38212)"}, nil, false},
+		{[]string{"127.0.0.1:40871"}, []string{"127.0.0.1:38212"}, map[string]string{"40871": "38211"}, false},
+		{[]string{"<socket fd=5, family=AF_INET>"}, []string{"<socket fd=12, family=AF_INET>"}, nil, true},
+		{[]string{"<socket fd=5, family=AF_UNIX>"}, []string{"<socket fd=12, family=AF_INET>"}, nil, false},
+		{[]string{"2026-12-04 20:31:15\tstring"}, []string{"2027-01-01 00:00:00\tstring"}, nil, true},
+		{[]string{"a", "...", "z"}, []string{"a", "b", "c", "z"}, nil, true},
+		{[]string{"a", "...", "z"}, []string{"a", "z"}, nil, true},
+		{[]string{"a", "...", "z"}, []string{"a", "b"}, nil, false},
+		{[]string{"a"}, []string{"a", "b"}, nil, false},
+		{[]string{"b'hello'"}, []string{"b'HELLO'"}, nil, false},
+	} {
+		binds := tc.binds
+		if binds == nil {
+			binds = map[string]string{}
+		}
+		if _, ok := match(compileLines(tc.exp), tc.act, binds); ok != tc.ok {
+			t.Errorf("match(%q, %q, %v) = %v, want %v", tc.exp, tc.act, tc.binds, ok, tc.ok)
+		}
+	}
+}
+
+func TestTyped(t *testing.T) {
+	exp := []string{">>>abc", "b'ABC'", ">>>", "b''", ">>>"}
+	in := inputsOf(exp, []string{">>>"})
+	if strings.Join(in, "|") != "abc|" {
+		t.Fatalf("inputsOf = %q, want [abc, \"\"] (the last prompt is the end of input)", in)
+	}
+	got := typed(">>>b'ABC'\n>>>b''\n>>>", []string{">>>"}, in)
+	if want := ">>>abc\nb'ABC'\n>>>\nb''\n>>>"; got != want {
+		t.Errorf("typed = %q, want %q", got, want)
+	}
+	if got := normalize("\x1b[1;44mhi\x1b[0m  \r\n\n"); len(got) != 1 || got[0] != "hi" {
+		t.Errorf("normalize = %q", got)
+	}
 }
