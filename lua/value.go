@@ -191,7 +191,7 @@ type LState struct {
 	currentFrame *callFrame
 	wrapped      bool
 	uvcache      *Upvalue
-	hasErrorFunc bool
+	coDepth      int // how many coroutines resumed this one, one inside the other
 	mainLoop     func(*LState, *callFrame)
 	ctx          context.Context
 	ctxCancelFn  context.CancelFunc

@@ -278,9 +278,18 @@ func threadRun(L *LState) {
 				lv = LString(fmt.Sprint(rcv))
 			}
 			if parent := L.Parent; parent != nil {
+				// The coroutine is dead: its variables move into the
+				// closures that captured them.
+				L.closeUpvalues(0)
 				if L.wrapped {
-					L.Push(lv)
-					parent.Panic(L)
+					// The error leaves the coroutine for the caller of
+					// the wrap function (Lua 5.1's auxwrap): the parent
+					// runs again and the coroutine is dead, so resuming it
+					// says so instead of "running".
+					L.G.CurrentThread = parent
+					L.Parent = nil
+					L.kill()
+					parent.Error(lv, 1)
 				} else {
 					L.SetTop(0)
 					L.Push(lv)
