@@ -5,6 +5,7 @@ package lua
 ////////////////////////////////////////////////////////
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -657,6 +658,15 @@ func (rg *registry) SetNumber(regi int, vali LNumber) { // +inline-start
 		rg.top = regi + 1
 	}
 } // +inline-end
+
+// free is how many more values the registry can hold, growing as far as
+// it may.
+func (rg *registry) free() int {
+	if rg.maxSize > len(rg.array) {
+		return rg.maxSize - rg.top
+	}
+	return len(rg.array) - rg.top
+}
 
 func (rg *registry) IsFull() bool {
 	return rg.top >= cap(rg.array)
@@ -2054,9 +2064,22 @@ func (ls *LState) Register(name string, fn LGFunction) {
 /* load and function call operations {{{ */
 
 func (ls *LState) Load(reader io.Reader, name string) (*LFunction, error) {
-	chunk, err := parse.Parse(reader, name)
+	// The source is read whole, up to its limit, before parsing: what it
+	// costs to parse is a multiple of its size.
+	max := ls.Options.maxSourceSize()
+	src, err := io.ReadAll(io.LimitReader(reader, int64(max)+1))
+	if err != nil {
+		return nil, newApiErrorE(ApiErrorFile, err)
+	}
+	if len(src) > max {
+		return nil, newApiErrorS(ApiErrorSyntax, fmt.Sprintf("%s: chunk too large (more than %d bytes)", name, max))
+	}
+	chunk, err := parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
 		return nil, newApiErrorE(ApiErrorSyntax, err)
+	}
+	if line := syntaxDepth(chunk, ls.Options.maxSyntaxDepth()); line != 0 {
+		return nil, newApiErrorS(ApiErrorSyntax, fmt.Sprintf("%s:%d: chunk has too many syntax levels", name, line))
 	}
 	proto, err := Compile(chunk, name)
 	if err != nil {

@@ -111,12 +111,7 @@ func (st LString) Format(f fmt.State, c rune) {
 	}
 }
 
-func (nm LNumber) String() string {
-	if isInteger(nm) {
-		return fmt.Sprint(int64(nm))
-	}
-	return fmt.Sprint(float64(nm))
-}
+func (nm LNumber) String() string { return formatNumber(nm) }
 
 func (nm LNumber) Type() LValueType { return LTNumber }
 

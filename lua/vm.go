@@ -2274,14 +2274,12 @@ func opArith(L *LState, inst uint32, baseframe *callFrame) int { //OP_ADD, OP_SU
 	return 0
 }
 
+// luaModulo is Lua 5.1's luai_nummod, a - floor(a/b)*b: its rounding,
+// and its NaN for a % 0 and a % inf, are what Lua 5.1 scripts get.
 func luaModulo(lhs, rhs LNumber) LNumber {
 	flhs := float64(lhs)
 	frhs := float64(rhs)
-	v := math.Mod(flhs, frhs)
-	if frhs > 0 && v < 0 || frhs < 0 && v > 0 {
-		v += frhs
-	}
-	return LNumber(v)
+	return LNumber(flhs - math.Floor(flhs/frhs)*frhs)
 }
 
 func numberArith(L *LState, opcode int, lhs, rhs LNumber) LNumber {
@@ -2380,6 +2378,11 @@ func stringConcat(L *LState, total, last int) LValue {
 				i--
 				total--
 			}
+			size := 0
+			for _, s := range buf {
+				size += len(s)
+			}
+			L.checkStringSize("concatenation (..)", float64(size))
 			rhs = LString(strings.Join(buf, ""))
 		}
 	}
