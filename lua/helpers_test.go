@@ -6,7 +6,8 @@ import (
 )
 
 // runLua runs src in a new state made with opts and returns what print
-// wrote (lines joined by "\n") and the error the chunk ended with.
+// and io.write wrote (without the last newline) and the error the chunk
+// ended with.
 func runLua(t *testing.T, opts Options, src string) (string, error) {
 	t.Helper()
 	L := NewState(opts)
@@ -22,6 +23,14 @@ func runLua(t *testing.T, opts Options, src string) (string, error) {
 		out.WriteByte('\n')
 		return 0
 	}))
+	if io, ok := L.GetGlobal("io").(*LTable); ok {
+		io.RawSetString("write", L.NewFunction(func(L *LState) int {
+			for i := 1; i <= L.GetTop(); i++ {
+				out.WriteString(L.CheckString(i))
+			}
+			return 0
+		}))
+	}
 	err := L.DoString(src)
 	return strings.TrimSuffix(out.String(), "\n"), err
 }
