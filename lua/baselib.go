@@ -80,8 +80,9 @@ func baseDoFile(L *LState) int {
 	return L.GetTop() - top
 }
 
+// error([message [, level]]): error() raises nil, as in Lua 5.1.
 func baseError(L *LState) int {
-	obj := L.CheckAny(1)
+	obj := L.Get(1)
 	level := L.OptInt(2, 1)
 	L.Error(obj, level)
 	return 0
@@ -317,9 +318,12 @@ func baseRawGet(L *LState) int {
 	return 1
 }
 
+// rawset(t, k, v) -> t
 func baseRawSet(L *LState) int {
-	L.RawSet(L.CheckTable(1), L.CheckAny(2), L.CheckAny(3))
-	return 0
+	t := L.CheckTable(1)
+	L.RawSet(t, L.CheckAny(2), L.CheckAny(3))
+	L.Push(t)
+	return 1
 }
 
 func baseSelect(L *LState) int {

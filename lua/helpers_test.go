@@ -12,7 +12,15 @@ func runLua(t *testing.T, opts Options, src string) (string, error) {
 	t.Helper()
 	L := NewState(opts)
 	defer L.Close()
-	var out strings.Builder
+	out := capturePrint(L)
+	err := L.DoString(src)
+	return strings.TrimSuffix(out.String(), "\n"), err
+}
+
+// capturePrint makes print and io.write of L write to the returned
+// buffer.
+func capturePrint(L *LState) *strings.Builder {
+	out := &strings.Builder{}
 	L.SetGlobal("print", L.NewFunction(func(L *LState) int {
 		for i := 1; i <= L.GetTop(); i++ {
 			if i > 1 {
@@ -31,9 +39,14 @@ func runLua(t *testing.T, opts Options, src string) (string, error) {
 			return 0
 		}))
 	}
-	err := L.DoString(src)
-	return strings.TrimSuffix(out.String(), "\n"), err
+	return out
 }
+
+// argReason is Lua code defining reason(e): an argument error without
+// the function's name ("bad argument #2 (interval is empty)"), which the
+// VM's messages word on their own.
+const argReason = `local function reason(e) return (string.gsub(tostring(e), "bad argument (#%d+) to .* (%b())$", "bad argument %1 %2")) end
+`
 
 // runtimeOptions are the options sockplay's runtime (luabind) uses.
 var runtimeOptions = Options{

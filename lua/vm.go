@@ -176,7 +176,7 @@ func copyReturnValues(L *LState, regv, start, n, b int) { // +inline-start
 func switchToParentThread(L *LState, nargs int, haserror bool, kill bool) {
 	parent := L.Parent
 	if parent == nil {
-		L.RaiseError("can not yield from outside of a coroutine")
+		L.RaiseError("attempt to yield from outside a coroutine")
 	}
 	L.G.CurrentThread = parent
 	L.Parent = nil
@@ -1900,6 +1900,15 @@ func init() {
 			A := int(inst>>18) & 0xff //GETA
 			RA := lbase + A
 			Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
+			// A numeric string is a number here too, as in Lua 5.1's
+			// forprep: for i = "1", "3" counts 1, 2, 3.
+			for r := RA; r <= RA+2; r++ {
+				if s, ok := reg.Get(r).(LString); ok {
+					if n, err := parseNumber(string(s)); err == nil {
+						reg.Set(r, n)
+					}
+				}
+			}
 			if init, ok1 := reg.Get(RA).(LNumber); ok1 {
 				if step, ok2 := reg.Get(RA + 2).(LNumber); ok2 {
 					// this section is inlined by go-inline
