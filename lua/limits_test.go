@@ -142,3 +142,43 @@ func TestPatternMatchingStopsWithContext(t *testing.T) {
 		L.Close()
 	}
 }
+
+// file:read allocates what it reads, not what it is asked for, and stops
+// at the string size limit.
+func TestFileReadLimits(t *testing.T) {
+	name := t.TempDir() + "/data.txt"
+	src := `local name = ...
+local f = assert(io.open(name, "w")) f:write(("x"):rep(30), "\n", ("y"):rep(5)) f:close()
+f = assert(io.open(name)) print(#f:read(2^40)) f:close()
+f = assert(io.open(name)) print(#f:read(2^53), f:read(1)) f:close()
+f = assert(io.open(name)) print(#f:read(-1)) f:close()
+f = assert(io.open(name)) print(#f:read("*a"), f:read("*a") == "") f:close()
+f = assert(io.open(name)) print(#f:read("*l"), f:read("*l"), f:read("*l")) f:close()
+f = assert(io.open(name)) print(f:read(0), #f:read(31), f:read(0), f:read(5), f:read(0)) f:close()
+`
+	run := func(opts Options) (string, error) {
+		L := NewState(opts)
+		defer L.Close()
+		out := capturePrint(L)
+		fn, err := L.LoadString(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		L.Push(fn)
+		L.Push(LString(name))
+		err = L.PCall(1, 0, nil)
+		return strings.TrimSuffix(out.String(), "\n"), err
+	}
+	out, err := run(Options{})
+	if err != nil || out != "36\n36\tnil\n36\n36\ttrue\n30\tyyyyy\tnil\n\t31\t\tyyyyy\tnil" {
+		t.Fatalf("%q %v", out, err)
+	}
+	for _, read := range []string{`f:read(2^40)`, `f:read("*a")`, `f:read("*l")`, `f:read(31)`} {
+		src = `local name = ... local f = assert(io.open(name, "w")) f:write(("x"):rep(30), "\n") f:close()
+f = assert(io.open(name)) return ` + read
+		_, err := run(Options{MaxStringSize: 20})
+		if err == nil || !strings.Contains(err.Error(), "resulting string too large") {
+			t.Errorf("%s with a limit of 20 bytes: %v", read, err)
+		}
+	}
+}
