@@ -371,7 +371,7 @@ func (ls *LState) LoadFile(path string) (*LFunction, error) {
 	if c == byte('#') {
 		// Unix exec. file?
 		// skip first line
-		_, err, _ = readBufioLine(reader)
+		_, err, _ = readBufioLine(reader, ls.Options.maxSourceSize())
 		if err != nil {
 			return nil, newApiErrorE(ApiErrorFile, err)
 		}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 )
 
@@ -81,8 +80,9 @@ func baseDoFile(L *LState) int {
 	return L.GetTop() - top
 }
 
+// error([message [, level]]): error() raises nil, as in Lua 5.1.
 func baseError(L *LState) int {
-	obj := L.CheckAny(1)
+	obj := L.Get(1)
 	level := L.OptInt(2, 1)
 	L.Error(obj, level)
 	return 0
@@ -172,6 +172,7 @@ func baseLoad(L *LState) int {
 	chunkname := L.OptString(2, "?")
 	top := L.GetTop()
 	buf := []string{}
+	size, max := 0, L.Options.maxSourceSize()
 	for {
 		L.SetTop(top)
 		L.Push(fn)
@@ -182,6 +183,12 @@ func baseLoad(L *LState) int {
 		} else if LVCanConvToString(ret) {
 			str := ret.String()
 			if len(str) > 0 {
+				size += len(str)
+				if size > max {
+					L.Push(LNil)
+					L.Push(LString(fmt.Sprintf("%s: chunk too large (more than %d bytes)", chunkname, max)))
+					return 2
+				}
 				buf = append(buf, string(str))
 			} else {
 				break
@@ -311,9 +318,12 @@ func baseRawGet(L *LState) int {
 	return 1
 }
 
+// rawset(t, k, v) -> t
 func baseRawSet(L *LState) int {
-	L.RawSet(L.CheckTable(1), L.CheckAny(2), L.CheckAny(3))
-	return 0
+	t := L.CheckTable(1)
+	L.RawSet(t, L.CheckAny(2), L.CheckAny(3))
+	L.Push(t)
+	return 1
 }
 
 func baseSelect(L *LState) int {
@@ -384,12 +394,12 @@ func baseSetFEnv(L *LState) int {
 	return 0
 }
 
+// setmetatable(t, mt) -> t
+// Only a table's, as in Lua 5.1: setmetatable("", mt) would change the
+// metatable of every string of the state (debug.setmetatable can).
 func baseSetMetatable(L *LState) int {
+	obj := L.CheckTable(1)
 	L.CheckTypes(2, LTNil, LTTable)
-	obj := L.Get(1)
-	if obj == LNil {
-		L.RaiseError("cannot set metatable to a nil object.")
-	}
 	mt := L.Get(2)
 	if m := L.metatable(obj, true); m != LNil {
 		if tb, ok := m.(*LTable); ok && tb.RawGetString("__metatable") != LNil {
@@ -398,37 +408,6 @@ func baseSetMetatable(L *LState) int {
 	}
 	L.SetMetatable(obj, mt)
 	L.SetTop(1)
-	return 1
-}
-
-func baseToNumber(L *LState) int {
-	base := L.OptInt(2, 10)
-	noBase := L.Get(2) == LNil
-
-	switch lv := L.CheckAny(1).(type) {
-	case LNumber:
-		L.Push(lv)
-	case LString:
-		str := strings.Trim(string(lv), " \n\t")
-		if strings.Index(str, ".") > -1 {
-			if v, err := strconv.ParseFloat(str, LNumberBit); err != nil {
-				L.Push(LNil)
-			} else {
-				L.Push(LNumber(v))
-			}
-		} else {
-			if noBase && strings.HasPrefix(strings.ToLower(str), "0x") {
-				base, str = 16, str[2:] // Hex number
-			}
-			if v, err := strconv.ParseInt(str, base, LNumberBit); err != nil {
-				L.Push(LNil)
-			} else {
-				L.Push(LNumber(v))
-			}
-		}
-	default:
-		L.Push(LNil)
-	}
 	return 1
 }
 
@@ -443,18 +422,31 @@ func baseType(L *LState) int {
 	return 1
 }
 
+// unpack(t [, i [, j]]) -> t[i], ..., t[j]
+// As Lua 5.1's luaB_unpack: the size of the range is checked before
+// anything is pushed (gopher-lua pushed until the stack overflowed, 20 s
+// for unpack({}, 1, 2^30)).
 func baseUnpack(L *LState) int {
 	tb := L.CheckTable(1)
-	start := L.OptInt(2, 1)
-	end := L.OptInt(3, tb.Len())
-	for i := start; i <= end; i++ {
-		L.Push(tb.RawGetInt(i))
+	i := int64(1)
+	if L.Get(2) != LNil {
+		i = cInt64(float64(L.CheckNumber(2)))
 	}
-	ret := end - start + 1
-	if ret < 0 {
+	e := int64(tb.Len())
+	if L.Get(3) != LNil {
+		e = cInt64(float64(L.CheckNumber(3)))
+	}
+	if i > e {
 		return 0
 	}
-	return ret
+	n := e - i + 1
+	if n <= 0 || n > int64(L.reg.free()) {
+		L.RaiseError("too many results to unpack")
+	}
+	for ; i <= e; i++ {
+		L.Push(tb.RawGet(LNumber(i)))
+	}
+	return int(n)
 }
 
 func baseXPCall(L *LState) int {

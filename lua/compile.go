@@ -705,7 +705,15 @@ func compileAssignStmtLeft(context *funcContext, stmt *ast.AssignStmt) (int, []*
 			acs = append(acs, &assigncontext{ec, 0, 0, false, false})
 		case *ast.AttrGetExpr:
 			ac := &assigncontext{&expcontext{ecTable, regNotDefined, 0}, 0, 0, false, false}
-			compileExprWithKMVPropagation(context, st.Object, &reg, &ac.ec.reg)
+			if len(stmt.Lhs) > 1 {
+				// The table goes to a register of its own: a local
+				// holding it may be assigned by this statement first
+				// (the assignments run from the last target).
+				ac.ec.reg = reg
+				reg += compileExpr(context, reg, st.Object, ecnone(0))
+			} else {
+				compileExprWithKMVPropagation(context, st.Object, &reg, &ac.ec.reg)
+			}
 			ac.keyrk = reg
 			reg += compileExpr(context, reg, st.Key, ecnone(0))
 			if _, ok := st.Key.(*ast.StringExpr); ok {
@@ -752,14 +760,29 @@ func compileAssignStmtRight(context *funcContext, stmt *ast.AssignStmt, reg int,
 			expr = stmt.Rhs[namesassigned]
 		}
 		idx := reg
+		_, logical := expr.(*ast.LogicalOpExpr)
+		if ec.ctype == ecLocal && (lennames > 1 || logical) {
+			// Every value is computed before any variable is assigned
+			// (Lua 5.1 manual, 2.4.3): computing a value straight into
+			// its local's register would change the local while later
+			// values still read it ("a, b = b, a" made both b), and an
+			// and/or writes its register before it is done reading.
+			ec = ecnone(0)
+		}
 		reginc := compileExpr(context, reg, expr, ec)
 		if ec.ctype == ecTable {
-			if _, ok := expr.(*ast.LogicalOpExpr); !ok {
+			if !logical && (lennames == 1 || opGetOpCode(context.Code.Last()) == OP_LOADK) {
 				context.Code.PropagateKMV(context.RegTop(), &ac.valuerk, &reg, reginc)
 			} else {
+				// In a multiple assignment a value must not be read from
+				// a local's register when the store runs: the local may
+				// have been assigned by then.
 				ac.valuerk = idx
 				reg += reginc
 			}
+		} else if ec.ctype == ecNone {
+			ac.needmove = true
+			reg += reginc
 		} else {
 			ac.needmove = reginc != 0
 			reg += reginc
@@ -1395,7 +1418,9 @@ func compileTableExpr(context *funcContext, reg int, ex *ast.TableExpr, ec *expc
 			}
 			c := (arraycount-1)/FieldsPerFlush + 1
 			b := num
-			if islast && isVarArgReturnExpr(field.Value) {
+			// Only a positional call or ... at the end spreads its
+			// values: {f(), x = f()} keeps one value of the first call.
+			if islast && field.Key == nil && isVarArgReturnExpr(field.Value) {
 				b = 0
 			}
 			line := field.Value

@@ -1,5 +1,7 @@
 package lua
 
+import "fmt"
+
 func OpenCoroutine(L *LState) int {
 	// TODO: Tie module name to contents of linit.go?
 	mod := L.RegisterModule(CoroutineLibName, coFuncs)
@@ -41,18 +43,7 @@ func coYield(L *LState) int {
 
 func coResume(L *LState) int {
 	th := L.CheckThread(1)
-	if L.G.CurrentThread == th {
-		msg := "can not resume a running thread"
-		if th.wrapped {
-			L.RaiseError("%s", msg)
-			return 0
-		}
-		L.Push(LFalse)
-		L.Push(LString(msg))
-		return 2
-	}
-	if th.Dead {
-		msg := "can not resume a dead thread"
+	if msg := L.resumeRefusal(th); msg != "" {
 		if th.wrapped {
 			L.RaiseError("%s", msg)
 			return 0
@@ -62,6 +53,7 @@ func coResume(L *LState) int {
 		return 2
 	}
 	th.Parent = L
+	th.coDepth = L.coDepth + 1
 	L.G.CurrentThread = th
 	if !th.isStarted() {
 		cf := th.stack.Last()
@@ -79,6 +71,31 @@ func coResume(L *LState) int {
 	top := L.GetTop()
 	threadRun(th)
 	return L.GetTop() - top
+}
+
+// resumeRefusal says why ls may not resume th ("" if it may), in Lua
+// 5.1's words. A coroutine that resumed the running one (status
+// "normal") is not suspended: resuming it would run one Lua thread twice.
+// Each coroutine resumed inside another costs Go stack (the resume is a
+// Go call), so nesting is capped as C Lua caps it (LUAI_MAXCCALLS):
+// without a cap, a coroutine that resumes a new one of itself ends in
+// Go's fatal "stack overflow", which no pcall catches.
+func (ls *LState) resumeRefusal(th *LState) string {
+	if th.Dead {
+		return "cannot resume dead coroutine"
+	}
+	for p := ls; p != nil; p = p.Parent {
+		if p == th {
+			return "cannot resume non-suspended coroutine"
+		}
+	}
+	if ls.G.CurrentThread == th {
+		return "cannot resume non-suspended coroutine"
+	}
+	if max := ls.Options.maxCoroutineDepth(); ls.coDepth >= max {
+		return fmt.Sprintf("stack overflow (more than %d nested coroutines)", max)
+	}
+	return ""
 }
 
 func coRunning(L *LState) int {

@@ -332,7 +332,7 @@ func fileReadAux(L *LState, file *lFile, idx int) int {
 	for i := idx; i <= top; i++ {
 		switch lv := L.Get(i).(type) {
 		case LNumber:
-			size := int64(lv)
+			size := cInt64(float64(lv))
 			if size == 0 {
 				_, err = file.reader.ReadByte()
 				if err == io.EOF {
@@ -343,7 +343,10 @@ func fileReadAux(L *LState, file *lFile, idx int) int {
 			}
 			var buf []byte
 			var iseof bool
-			buf, err, iseof = readBufioSize(file.reader, size)
+			buf, err, iseof = readBufioSize(file.reader, size, L.Options.maxStringSize())
+			if err == errReadTooLarge {
+				L.RaiseError("%s", stringTooLarge("file:read", float64(size), L.Options.maxStringSize()))
+			}
 			if iseof {
 				L.Push(LNil)
 				goto normalreturn
@@ -372,7 +375,10 @@ func fileReadAux(L *LState, file *lFile, idx int) int {
 					L.Push(v)
 				case 'a':
 					var buf []byte
-					buf, err = io.ReadAll(file.reader)
+					buf, err, _ = readBufioSize(file.reader, -1, L.Options.maxStringSize())
+					if err == errReadTooLarge {
+						L.RaiseError("%s", stringTooLarge("file:read(\"*a\")", float64(L.Options.maxStringSize())+1, L.Options.maxStringSize()))
+					}
 					if err == io.EOF {
 						L.Push(emptyLString)
 						goto normalreturn
@@ -384,7 +390,10 @@ func fileReadAux(L *LState, file *lFile, idx int) int {
 				case 'l':
 					var buf []byte
 					var iseof bool
-					buf, err, iseof = readBufioLine(file.reader)
+					buf, err, iseof = readBufioLine(file.reader, L.Options.maxStringSize())
+					if err == errReadTooLarge {
+						L.RaiseError("%s", stringTooLarge("file:read(\"*l\")", float64(L.Options.maxStringSize())+1, L.Options.maxStringSize()))
+					}
 					if iseof {
 						L.Push(LNil)
 						goto normalreturn

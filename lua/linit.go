@@ -21,6 +21,10 @@ const (
 	ChannelLibName = "channel"
 	// CoroutineLibName is the name of the coroutine Library.
 	CoroutineLibName = "coroutine"
+	// Utf8LibName is the name of the utf8 Library (Lua 5.3's).
+	Utf8LibName = "utf8"
+	// Bit32LibName is the name of the bit32 Library (Lua 5.2's).
+	Bit32LibName = "bit32"
 )
 
 type luaLib struct {
@@ -39,6 +43,8 @@ var luaLibs = []luaLib{
 	luaLib{DebugLibName, OpenDebug},
 	luaLib{ChannelLibName, OpenChannel},
 	luaLib{CoroutineLibName, OpenCoroutine},
+	luaLib{Utf8LibName, OpenUtf8},
+	luaLib{Bit32LibName, OpenBit32},
 }
 
 // OpenLibs loads the built-in libraries. It is equivalent to running OpenLoad,

@@ -8,7 +8,7 @@ import (
 func OpenMath(L *LState) int {
 	mod := L.RegisterModule(MathLibName, mathFuncs).(*LTable)
 	mod.RawSetString("pi", LNumber(math.Pi))
-	mod.RawSetString("huge", LNumber(math.MaxFloat64))
+	mod.RawSetString("huge", LNumber(math.Inf(1))) // HUGE_VAL, as C Lua
 	L.Push(mod)
 	return 1
 }
@@ -128,9 +128,6 @@ func mathLog10(L *LState) int {
 }
 
 func mathMax(L *LState) int {
-	if L.GetTop() == 0 {
-		L.RaiseError("wrong number of arguments")
-	}
 	max := L.CheckNumber(1)
 	top := L.GetTop()
 	for i := 2; i <= top; i++ {
@@ -144,9 +141,6 @@ func mathMax(L *LState) int {
 }
 
 func mathMin(L *LState) int {
-	if L.GetTop() == 0 {
-		L.RaiseError("wrong number of arguments")
-	}
 	min := L.CheckNumber(1)
 	top := L.GetTop()
 	for i := 2; i <= top; i++ {
@@ -159,12 +153,8 @@ func mathMin(L *LState) int {
 	return 1
 }
 
-func mathMod(L *LState) int {
-	lhs := L.CheckNumber(1)
-	rhs := L.CheckNumber(2)
-	L.Push(luaModulo(lhs, rhs))
-	return 1
-}
+// math.mod is Lua 5.0's name of math.fmod, which Lua 5.1 keeps.
+func mathMod(L *LState) int { return mathFmod(L) }
 
 func mathModf(L *LState) int {
 	v1, v2 := math.Modf(float64(L.CheckNumber(1)))
@@ -183,18 +173,26 @@ func mathRad(L *LState) int {
 	return 1
 }
 
+// math.random([m [, n]]) -> number
+// As Lua 5.1: the bounds are truncated to integers and an empty interval
+// is an argument error (rand.Intn panics on it).
 func mathRandom(L *LState) int {
 	switch L.GetTop() {
 	case 0:
 		L.Push(LNumber(rand.Float64()))
-	case 1:
-		n := L.CheckInt(1)
-		L.Push(LNumber(rand.Intn(n) + 1))
+		return 1
+	case 1, 2:
 	default:
-		min := L.CheckInt(1)
-		max := L.CheckInt(2) + 1
-		L.Push(LNumber(rand.Intn(max-min) + min))
+		L.RaiseError("wrong number of arguments")
 	}
+	lo, hi := 1.0, math.Trunc(float64(L.CheckNumber(1)))
+	if L.GetTop() == 2 {
+		lo, hi = hi, math.Trunc(float64(L.CheckNumber(2)))
+	}
+	if !(lo <= hi) {
+		L.ArgError(L.GetTop(), "interval is empty")
+	}
+	L.Push(LNumber(math.Floor(rand.Float64()*(hi-lo+1)) + lo))
 	return 1
 }
 

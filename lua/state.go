@@ -5,6 +5,7 @@ package lua
 ////////////////////////////////////////////////////////
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -109,6 +110,25 @@ type Options struct {
 	// If `MinimizeStackMemory` is set, the call stack will be automatically grown or shrank up to a limit of
 	// `CallStackSize` in order to minimize memory usage. This does incur a slight performance penalty.
 	MinimizeStackMemory bool
+
+	// The limits below bound what one operation may allocate or how deep
+	// it may go in Go, so that a script cannot crash or hang the process
+	// with a single call (limits.go). Zero means the default.
+
+	// MaxStringSize is the longest string, in bytes, one operation builds:
+	// a concatenation (..), string.rep, string.format, string.gsub,
+	// string.char, table.concat, utf8.char. Default DefaultMaxStringSize.
+	MaxStringSize int
+	// MaxSourceSize is the longest chunk, in bytes, load, loadstring,
+	// loadfile, dofile and require compile. Default DefaultMaxSourceSize.
+	MaxSourceSize int
+	// MaxSyntaxDepth is how deep blocks and expressions of a chunk may
+	// nest ("chunk has too many syntax levels"). Default
+	// DefaultMaxSyntaxDepth.
+	MaxSyntaxDepth int
+	// MaxCoroutineDepth is how many coroutines may be resumed one inside
+	// the other. Default DefaultMaxCoroutineDepth.
+	MaxCoroutineDepth int
 }
 
 /* }}} */
@@ -262,7 +282,9 @@ func (cs *autoGrowingCallFrameStack) IsEmpty() bool {
 
 // IsFull returns true if the stack cannot receive any more stack pushes without overflowing
 func (cs *autoGrowingCallFrameStack) IsFull() bool {
-	return int(cs.segIdx) == len(cs.segments) && cs.segSp >= FramesPerSegment
+	// segIdx never reaches len(segments): the stack is full when the last
+	// segment is.
+	return int(cs.segIdx) == len(cs.segments)-1 && cs.segSp >= FramesPerSegment
 }
 
 func (cs *autoGrowingCallFrameStack) Clear() {
@@ -311,6 +333,15 @@ func (cs *autoGrowingCallFrameStack) Sp() int {
 func (cs *autoGrowingCallFrameStack) SetSp(sp int) {
 	desiredSegIdx := segIdx(sp / FramesPerSegment)
 	desiredFramesInLastSeg := uint8(sp % FramesPerSegment)
+	if desiredFramesInLastSeg == 0 && desiredSegIdx > 0 {
+		// A full segment stays the current one, as Push leaves it (it
+		// moves to the next segment only when it needs the slot): else
+		// unwinding to a multiple of FramesPerSegment from such a stack
+		// would keep segIdx and drop its frames (sp 16 held as
+		// segment 1 with 8 frames became segment 1 with 0: sp 8).
+		desiredSegIdx--
+		desiredFramesInLastSeg = FramesPerSegment
+	}
 	for {
 		if cs.segIdx <= desiredSegIdx {
 			break
@@ -628,6 +659,15 @@ func (rg *registry) SetNumber(regi int, vali LNumber) { // +inline-start
 	}
 } // +inline-end
 
+// free is how many more values the registry can hold, growing as far as
+// it may.
+func (rg *registry) free() int {
+	if rg.maxSize > len(rg.array) {
+		return rg.maxSize - rg.top
+	}
+	return len(rg.array) - rg.top
+}
+
 func (rg *registry) IsFull() bool {
 	return rg.top >= cap(rg.array)
 }
@@ -677,7 +717,6 @@ func newLStateG(options Options, g *Global) *LState {
 		currentFrame: nil,
 		wrapped:      false,
 		uvcache:      nil,
-		hasErrorFunc: false,
 		mainLoop:     mainLoop,
 		ctx:          nil,
 	}
@@ -726,24 +765,19 @@ func (ls *LState) printCallStack() {
 	println("-------------------------")
 }
 
-func (ls *LState) closeAllUpvalues() { // +inline-start
-	for cf := ls.currentFrame; cf != nil; cf = cf.Parent {
-		if !cf.Fn.IsG {
-			ls.closeUpvalues(cf.LocalBase)
-		}
-	}
-} // +inline-end
-
+// Raising an error closes no upvalue: the frames are still there while
+// the error unwinds, and a caught error must leave the closures of the
+// frames that survive attached to their variables (Lua 5.1's luaD_pcall
+// closes only what lies above the protected call: PCall does the same).
 func (ls *LState) raiseError(level int, format string, args ...interface{}) {
-	if !ls.hasErrorFunc {
-		ls.closeAllUpvalues()
-	}
 	message := format
 	if len(args) > 0 {
 		message = fmt.Sprintf(format, args...)
 	}
 	if level > 0 {
-		message = fmt.Sprintf("%v %v", ls.where(level-1, true), message)
+		if pos := ls.errorPosition(level); pos != "" {
+			message = pos + " " + message
+		}
 	}
 	if ls.reg.IsFull() {
 		// if the registry is full then it won't be possible to push a value, in this case, force a larger size
@@ -751,6 +785,28 @@ func (ls *LState) raiseError(level int, format string, args ...interface{}) {
 	}
 	ls.reg.Push(LString(message))
 	ls.Panic(ls)
+}
+
+// errorPosition is the "file:line:" an error raised at level gets, as
+// Lua 5.1 writes it: for a Go function raising (the current frame is
+// its own), level 1 is its caller, as luaL_where(L, 1); for an error the
+// VM raises while a Lua function runs, level 1 is that function, as
+// luaG_runerror. A Go function at that level has no position, so
+// pcall(error, "x") and pcall(assert, false, "x") give "x" as in Lua.
+func (ls *LState) errorPosition(level int) string {
+	cf := ls.currentFrame
+	if cf == nil {
+		return ""
+	}
+	if !cf.Fn.IsG {
+		level--
+	}
+	dbg, ok := ls.GetStack(level)
+	if !ok || dbg.frame.Fn.IsG || dbg.frame.Pc < 1 {
+		return ""
+	}
+	proto := dbg.frame.Fn.Proto
+	return fmt.Sprintf("%s:%d:", proto.SourceName, proto.DbgSourcePositions[dbg.frame.Pc-1])
 }
 
 func (ls *LState) findLocal(frame *callFrame, no int) string {
@@ -1735,9 +1791,6 @@ func (ls *LState) Error(lv LValue, level int) {
 	if str, ok := lv.(LString); ok {
 		ls.raiseError(level, "%s", string(str))
 	} else {
-		if !ls.hasErrorFunc {
-			ls.closeAllUpvalues()
-		}
 		ls.Push(lv)
 		ls.Panic(ls)
 	}
@@ -2011,9 +2064,22 @@ func (ls *LState) Register(name string, fn LGFunction) {
 /* load and function call operations {{{ */
 
 func (ls *LState) Load(reader io.Reader, name string) (*LFunction, error) {
-	chunk, err := parse.Parse(reader, name)
+	// The source is read whole, up to its limit, before parsing: what it
+	// costs to parse is a multiple of its size.
+	max := ls.Options.maxSourceSize()
+	src, err := io.ReadAll(io.LimitReader(reader, int64(max)+1))
+	if err != nil {
+		return nil, newApiErrorE(ApiErrorFile, err)
+	}
+	if len(src) > max {
+		return nil, newApiErrorS(ApiErrorSyntax, fmt.Sprintf("%s: chunk too large (more than %d bytes)", name, max))
+	}
+	chunk, err := parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
 		return nil, newApiErrorE(ApiErrorSyntax, err)
+	}
+	if line := syntaxDepth(chunk, ls.Options.maxSyntaxDepth()); line != 0 {
+		return nil, newApiErrorS(ApiErrorSyntax, fmt.Sprintf("%s:%d: chunk has too many syntax levels", name, line))
 	}
 	proto, err := Compile(chunk, name)
 	if err != nil {
@@ -2032,14 +2098,14 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 	base := ls.reg.Top() - nargs - 1
 	oldpanic := ls.Panic
 	ls.Panic = panicWithoutTraceback
-	if errfunc != nil {
-		ls.hasErrorFunc = true
-	}
 	defer func() {
 		ls.Panic = oldpanic
-		ls.hasErrorFunc = false
 		rcv := recover()
 		if rcv != nil {
+			// The frames above base are gone: their variables move into
+			// the closures that captured them (luaF_close in luaD_pcall).
+			// Open upvalues of the frames below stay open.
+			ls.closeUpvalues(base)
 			if _, ok := rcv.(*ApiError); !ok {
 				err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
 				if ls.Options.IncludeGoStackTrace {
@@ -2171,13 +2237,11 @@ func (ls *LState) Resume(th *LState, fn *LFunction, args ...LValue) (ResumeState
 		})
 	}
 
-	if ls.G.CurrentThread == th {
-		return ResumeError, newApiErrorS(ApiErrorRun, "can not resume a running thread"), nil
-	}
-	if th.Dead {
-		return ResumeError, newApiErrorS(ApiErrorRun, "can not resume a dead thread"), nil
+	if msg := ls.resumeRefusal(th); msg != "" {
+		return ResumeError, newApiErrorS(ApiErrorRun, msg), nil
 	}
 	th.Parent = ls
+	th.coDepth = ls.coDepth + 1
 	ls.G.CurrentThread = th
 	if !isstarted {
 		cf := th.stack.Last()

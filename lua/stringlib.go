@@ -1,7 +1,7 @@
 package lua
 
 import (
-	"fmt"
+	"math"
 	"strings"
 
 	"github.com/sockplay/sockplay/lua/pm"
@@ -14,7 +14,7 @@ func OpenString(L *LState) int {
 	//_, ok := L.G.builtinMts[int(LTString)]
 	//if !ok {
 	mod = L.RegisterModule(StringLibName, strFuncs).(*LTable)
-	gmatch := L.NewClosure(strGmatch, L.NewFunction(strGmatchIter))
+	gmatch := L.NewFunction(strGmatch)
 	mod.RawSetString("gmatch", gmatch)
 	mod.RawSetString("gfind", gmatch)
 	mod.RawSetString("__index", mod)
@@ -40,43 +40,67 @@ var strFuncs = map[string]LGFunction{
 	"upper":   strUpper,
 }
 
-func strByte(L *LState) int {
-	str := L.CheckString(1)
-	start := L.OptInt(2, 1) - 1
-	end := L.OptInt(3, -1)
-	l := len(str)
-	if start < 0 {
-		start = l + start + 1
-	}
-	if end < 0 {
-		end = l + end + 1
-	}
-
-	if L.GetTop() == 2 {
-		if start < 0 || start >= l {
-			return 0
-		}
-		L.Push(LNumber(str[start]))
-		return 1
-	}
-
-	start = intMax(start, 0)
-	end = intMin(end, l)
-	if end < 0 || end <= start || start >= l {
-		return 0
-	}
-
-	for i := start; i < end; i++ {
-		L.Push(LNumber(str[i]))
-	}
-	return end - start
+// Positions and counts are read as Lua 5.1's luaL_checkinteger reads
+// them (a C cast of the double): a huge or NaN argument gives a huge
+// position, clamped like any other, never a Go slice panic.
+func strCheckInt(L *LState, n int) int64 {
+	return cInt64(float64(L.CheckNumber(n)))
 }
 
+func strOptInt(L *LState, n int, def int64) int64 {
+	if L.Get(n) == LNil {
+		return def
+	}
+	return strCheckInt(L, n)
+}
+
+// posrelat turns a negative position into one from the end (Lua 5.1):
+// -1 is the last byte; before the start is 0.
+func posrelat(pos int64, l int) int64 {
+	if pos < 0 {
+		pos += int64(l) + 1
+	}
+	if pos < 0 {
+		return 0
+	}
+	return pos
+}
+
+// string.byte(s [, i [, j]]) -> ...
+func strByte(L *LState) int {
+	str := L.CheckString(1)
+	l := len(str)
+	posi := posrelat(strOptInt(L, 2, 1), l)
+	pose := posrelat(strOptInt(L, 3, posi), l)
+	if posi <= 0 {
+		posi = 1
+	}
+	if pose > int64(l) {
+		pose = int64(l)
+	}
+	if posi > pose {
+		return 0
+	}
+	n := int(pose - posi + 1)
+	if n > L.reg.free() {
+		L.RaiseError("string slice too long")
+	}
+	for i := posi - 1; i < pose; i++ {
+		L.Push(LNumber(str[i]))
+	}
+	return n
+}
+
+// string.char(...) -> string
 func strChar(L *LState) int {
 	top := L.GetTop()
-	bytes := make([]byte, L.GetTop())
+	bytes := make([]byte, top)
 	for i := 1; i <= top; i++ {
-		bytes[i-1] = uint8(L.CheckInt(i))
+		c := strCheckInt(L, i)
+		if c < 0 || c > 255 {
+			L.ArgError(i, "invalid value")
+		}
+		bytes[i-1] = byte(c)
 	}
 	L.Push(LString(string(bytes)))
 	return 1
@@ -87,255 +111,257 @@ func strDump(L *LState) int {
 	return 0
 }
 
-func strFind(L *LState) int {
-	str := L.CheckString(1)
-	pattern := L.CheckString(2)
-	if len(pattern) == 0 {
-		L.Push(LNumber(1))
-		L.Push(LNumber(0))
-		return 2
-	}
-	init := luaIndex2StringIndex(str, L.OptInt(3, 1), true)
-	plain := false
-	if L.GetTop() == 4 {
-		plain = LVAsBool(L.Get(4))
-	}
+// specials are the bytes that make a pattern more than plain text
+// (Lua 5.1's SPECIALS).
+const specials = "^$*+?.([%-"
 
-	if plain {
-		pos := strings.Index(str[init:], pattern)
-		if pos < 0 {
-			L.Push(LNil)
-			return 1
-		}
-		L.Push(LNumber(init+pos) + 1)
-		L.Push(LNumber(init + pos + len(pattern)))
-		return 2
+// doneChan is what interrupts pattern matching: the state's context.
+func (ls *LState) doneChan() <-chan struct{} {
+	if ls.ctx == nil {
+		return nil
 	}
+	return ls.ctx.Done()
+}
 
-	mds, err := pm.Find(pattern, unsafeFastStringToReadOnlyBytes(str), init, 1)
+// matchOrRaise runs one match and raises its error: a malformed pattern
+// (naming the function), or the context's end.
+func (ls *LState) matchOrRaise(m *pm.Matcher, s, p int) int {
+	e, err := m.Match(s, p)
 	if err != nil {
-		L.RaiseError("%s", err.Error())
+		ls.raisePatternError(err)
 	}
-	if len(mds) == 0 {
+	return e
+}
+
+func (ls *LState) raisePatternError(err error) {
+	if err == pm.ErrInterrupted && ls.ctx != nil && ls.ctx.Err() != nil {
+		ls.RaiseError("%s", ls.ctx.Err().Error())
+	}
+	ls.RaiseError("%s", err.Error())
+}
+
+// pushCapture pushes capture i of the match s..e (Lua 5.1's
+// push_onecapture): without captures, capture 0 is the whole match.
+func pushCapture(L *LState, m *pm.Matcher, str string, i, s, e int) {
+	if i >= m.Level() {
+		if i != 0 {
+			L.RaiseError("invalid capture index")
+		}
+		L.Push(LString(str[s:e]))
+		return
+	}
+	start, l := m.Capture(i)
+	switch l {
+	case pm.CapUnfinished:
+		L.RaiseError("unfinished capture")
+	case pm.CapPosition:
+		L.Push(LNumber(start + 1))
+	default:
+		L.Push(LString(str[start : start+l]))
+	}
+}
+
+// pushCaptures pushes every capture, or the whole match when there are
+// none and wholeIfNone is set; it returns how many it pushed.
+func pushCaptures(L *LState, m *pm.Matcher, str string, s, e int, wholeIfNone bool) int {
+	n := m.Level()
+	if n == 0 && wholeIfNone {
+		n = 1
+	}
+	for i := 0; i < n; i++ {
+		pushCapture(L, m, str, i, s, e)
+	}
+	return n
+}
+
+// strFindAux is string.find (find) and string.match, as Lua 5.1's
+// str_find_aux.
+func strFindAux(L *LState, find bool) int {
+	str := L.CheckString(1)
+	pat := L.CheckString(2)
+	init := posrelat(strOptInt(L, 3, 1), len(str)) - 1
+	if init < 0 {
+		init = 0
+	} else if init > int64(len(str)) {
+		init = int64(len(str))
+	}
+	if find && (LVAsBool(L.Get(4)) || !strings.ContainsAny(pat, specials)) {
+		if i := strings.Index(str[init:], pat); i >= 0 {
+			L.Push(LNumber(int(init) + i + 1))
+			L.Push(LNumber(int(init) + i + len(pat)))
+			return 2
+		}
 		L.Push(LNil)
 		return 1
 	}
-	md := mds[0]
-	L.Push(LNumber(md.Capture(0) + 1))
-	L.Push(LNumber(md.Capture(1)))
-	for i := 2; i < md.CaptureLength(); i += 2 {
-		if md.IsPosCapture(i) {
-			L.Push(LNumber(md.Capture(i)))
-		} else {
-			L.Push(LString(str[md.Capture(i):md.Capture(i+1)]))
+	m := pm.NewMatcher(pat, unsafeFastStringToReadOnlyBytes(str), L.doneChan())
+	p := 0
+	anchor := len(pat) > 0 && pat[0] == '^'
+	if anchor {
+		p = 1
+	}
+	for s := int(init); s <= len(str); s++ {
+		if e := L.matchOrRaise(m, s, p); e != -1 {
+			if find {
+				L.Push(LNumber(s + 1))
+				L.Push(LNumber(e))
+				return pushCaptures(L, m, str, s, e, false) + 2
+			}
+			return pushCaptures(L, m, str, s, e, true)
+		}
+		if anchor {
+			break
 		}
 	}
-	return md.CaptureLength()/2 + 1
-}
-
-func strFormat(L *LState) int {
-	str := L.CheckString(1)
-	args := make([]interface{}, L.GetTop()-1)
-	top := L.GetTop()
-	for i := 2; i <= top; i++ {
-		args[i-2] = L.Get(i)
-	}
-	npat := strings.Count(str, "%") - strings.Count(str, "%%")
-	L.Push(LString(fmt.Sprintf(str, args[:intMin(npat, len(args))]...)))
+	L.Push(LNil)
 	return 1
 }
 
+// string.find(s, pattern [, init [, plain]]) -> start, end, captures... | nil
+func strFind(L *LState) int { return strFindAux(L, true) }
+
+// string.match(s, pattern [, init]) -> captures... | nil
+func strMatch(L *LState) int { return strFindAux(L, false) }
+
+// string.gsub(s, pattern, repl [, n]) -> string, count
+// As Lua 5.1's str_gsub, building the result as it matches (gopher-lua
+// collected every match first, then copied the whole string once per
+// replacement), within the string size limit.
 func strGsub(L *LState) int {
 	str := L.CheckString(1)
 	pat := L.CheckString(2)
-	L.CheckTypes(3, LTString, LTTable, LTFunction)
-	repl := L.CheckAny(3)
-	limit := L.OptInt(4, -1)
-
-	mds, err := pm.Find(pat, unsafeFastStringToReadOnlyBytes(str), 0, limit)
-	if err != nil {
-		L.RaiseError("%s", err.Error())
+	repl := L.Get(3)
+	switch repl.Type() {
+	case LTNumber, LTString, LTTable, LTFunction:
+	default:
+		L.ArgError(3, "string/function/table expected")
 	}
-	if len(mds) == 0 {
-		L.SetTop(1)
-		L.Push(LNumber(0))
-		return 2
+	maxN := strOptInt(L, 4, int64(len(str))+1)
+	max := L.Options.maxStringSize()
+	p := 0
+	anchor := len(pat) > 0 && pat[0] == '^'
+	if anchor {
+		p = 1
 	}
-	switch lv := repl.(type) {
-	case LString:
-		L.Push(LString(strGsubStr(L, str, string(lv), mds)))
-	case *LTable:
-		L.Push(LString(strGsubTable(L, str, lv, mds)))
-	case *LFunction:
-		L.Push(LString(strGsubFunc(L, str, lv, mds)))
+	m := pm.NewMatcher(pat, unsafeFastStringToReadOnlyBytes(str), L.doneChan())
+	var b strings.Builder
+	add := func(piece string) {
+		if b.Len()+len(piece) > max {
+			L.RaiseError("%s", stringTooLarge("string.gsub", float64(b.Len())+float64(len(piece)), max))
+		}
+		b.WriteString(piece)
 	}
-	L.Push(LNumber(len(mds)))
+	n := int64(0)
+	s := 0
+	for n < maxN {
+		e := L.matchOrRaise(m, s, p)
+		if e != -1 {
+			n++
+			add(gsubValue(L, m, str, repl, s, e))
+		}
+		if e != -1 && e > s {
+			s = e
+		} else if s < len(str) {
+			add(str[s : s+1])
+			s++
+		} else {
+			break
+		}
+		if anchor {
+			break
+		}
+	}
+	add(str[s:])
+	L.Push(LString(b.String()))
+	L.Push(LNumber(n))
 	return 2
 }
 
-type replaceInfo struct {
-	Indicies []int
-	String   string
-}
-
-func checkCaptureIndex(L *LState, m *pm.MatchData, idx int) {
-	if idx <= 2 {
-		return
-	}
-	if idx >= m.CaptureLength() {
-		L.RaiseError("invalid capture index")
-	}
-}
-
-func capturedString(L *LState, m *pm.MatchData, str string, idx int) string {
-	checkCaptureIndex(L, m, idx)
-	if idx >= m.CaptureLength() && idx == 2 {
-		idx = 0
-	}
-	if m.IsPosCapture(idx) {
-		return fmt.Sprint(m.Capture(idx))
-	} else {
-		return str[m.Capture(idx):m.Capture(idx+1)]
-	}
-
-}
-
-func strGsubDoReplace(str string, info []replaceInfo) string {
-	offset := 0
-	buf := []byte(str)
-	for _, replace := range info {
-		oldlen := len(buf)
-		b1 := append([]byte(""), buf[0:offset+replace.Indicies[0]]...)
-		b2 := []byte("")
-		index2 := offset + replace.Indicies[1]
-		if index2 <= len(buf) {
-			b2 = append(b2, buf[index2:len(buf)]...)
+// gsubValue is what replaces the match s..e (Lua 5.1's add_value and
+// add_s).
+func gsubValue(L *LState, m *pm.Matcher, str string, repl LValue, s, e int) string {
+	switch r := repl.(type) {
+	case LString, LNumber:
+		news := LVAsString(r)
+		if strings.IndexByte(news, '%') < 0 {
+			return news
 		}
-		buf = append(b1, replace.String...)
-		buf = append(buf, b2...)
-		offset += len(buf) - oldlen
-	}
-	return string(buf)
-}
-
-func strGsubStr(L *LState, str string, repl string, matches []*pm.MatchData) string {
-	infoList := make([]replaceInfo, 0, len(matches))
-	for _, match := range matches {
-		start, end := match.Capture(0), match.Capture(1)
-		sc := newFlagScanner('%', "", "", repl)
-		for c, eos := sc.Next(); !eos; c, eos = sc.Next() {
-			if !sc.ChangeFlag {
-				if sc.HasFlag {
-					if c >= '0' && c <= '9' {
-						sc.AppendString(capturedString(L, match, str, 2*(int(c)-48)))
-					} else {
-						sc.AppendChar('%')
-						sc.AppendChar(c)
-					}
-					sc.HasFlag = false
+		var b strings.Builder
+		for i := 0; i < len(news); i++ {
+			c := news[i]
+			if c != '%' {
+				b.WriteByte(c)
+				continue
+			}
+			i++
+			if i == len(news) {
+				// Lua 5.1 reads the string's terminating zero.
+				b.WriteByte(0)
+				break
+			}
+			if d := news[i]; '0' <= d && d <= '9' {
+				if d == '0' {
+					b.WriteString(str[s:e])
 				} else {
-					sc.AppendChar(c)
+					pushCapture(L, m, str, int(d-'1'), s, e)
+					b.WriteString(LVAsString(L.Get(-1)))
+					L.Pop(1)
 				}
+			} else {
+				b.WriteByte(d)
 			}
 		}
-		infoList = append(infoList, replaceInfo{[]int{start, end}, sc.String()})
+		return b.String()
+	case *LTable:
+		pushCapture(L, m, str, 0, s, e)
+		v := L.GetTable(r, L.Get(-1))
+		L.Pop(1)
+		return gsubResult(L, v, str[s:e])
+	case *LFunction:
+		L.Push(r)
+		n := pushCaptures(L, m, str, s, e, true)
+		L.Call(n, 1)
+		v := L.Get(-1)
+		L.Pop(1)
+		return gsubResult(L, v, str[s:e])
 	}
-
-	return strGsubDoReplace(str, infoList)
+	return str[s:e]
 }
 
-func strGsubTable(L *LState, str string, repl *LTable, matches []*pm.MatchData) string {
-	infoList := make([]replaceInfo, 0, len(matches))
-	for _, match := range matches {
-		idx := 0
-		if match.CaptureLength() > 2 { // has captures
-			idx = 2
-		}
-		var value LValue
-		if match.IsPosCapture(idx) {
-			value = L.GetTable(repl, LNumber(match.Capture(idx)))
-		} else {
-			value = L.GetField(repl, str[match.Capture(idx):match.Capture(idx+1)])
-		}
-		if !LVIsFalse(value) {
-			infoList = append(infoList, replaceInfo{[]int{match.Capture(0), match.Capture(1)}, LVAsString(value)})
-		}
+func gsubResult(L *LState, v LValue, whole string) string {
+	switch v.(type) {
+	case LString, LNumber:
+		return LVAsString(v)
 	}
-	return strGsubDoReplace(str, infoList)
+	if !LVAsBool(v) {
+		return whole
+	}
+	L.RaiseError("invalid replacement value (a %s)", v.Type().String())
+	return ""
 }
 
-func strGsubFunc(L *LState, str string, repl *LFunction, matches []*pm.MatchData) string {
-	infoList := make([]replaceInfo, 0, len(matches))
-	for _, match := range matches {
-		start, end := match.Capture(0), match.Capture(1)
-		L.Push(repl)
-		nargs := 0
-		if match.CaptureLength() > 2 { // has captures
-			for i := 2; i < match.CaptureLength(); i += 2 {
-				if match.IsPosCapture(i) {
-					L.Push(LNumber(match.Capture(i)))
-				} else {
-					L.Push(LString(capturedString(L, match, str, i)))
-				}
-				nargs++
-			}
-		} else {
-			L.Push(LString(capturedString(L, match, str, 0)))
-			nargs++
-		}
-		L.Call(nargs, 1)
-		ret := L.reg.Pop()
-		if !LVIsFalse(ret) {
-			infoList = append(infoList, replaceInfo{[]int{start, end}, LVAsString(ret)})
-		}
-	}
-	return strGsubDoReplace(str, infoList)
-}
-
-type strMatchData struct {
-	str     string
-	pos     int
-	matches []*pm.MatchData
-}
-
-func strGmatchIter(L *LState) int {
-	md := L.CheckUserData(1).Value.(*strMatchData)
-	str := md.str
-	matches := md.matches
-	idx := md.pos
-	md.pos += 1
-	if idx == len(matches) {
-		return 0
-	}
-	L.Push(L.Get(1))
-	match := matches[idx]
-	if match.CaptureLength() == 2 {
-		L.Push(LString(str[match.Capture(0):match.Capture(1)]))
-		return 1
-	}
-
-	for i := 2; i < match.CaptureLength(); i += 2 {
-		if match.IsPosCapture(i) {
-			L.Push(LNumber(match.Capture(i)))
-		} else {
-			L.Push(LString(str[match.Capture(i):match.Capture(i+1)]))
-		}
-	}
-	return match.CaptureLength()/2 - 1
-}
-
+// string.gmatch(s, pattern) -> iterator
+// The iterator matches as it is called, as Lua 5.1's gmatch_aux (a '^'
+// is an ordinary character here).
 func strGmatch(L *LState) int {
 	str := L.CheckString(1)
-	pattern := L.CheckString(2)
-	mds, err := pm.Find(pattern, []byte(str), 0, -1)
-	if err != nil {
-		L.RaiseError("%s", err.Error())
-	}
-	L.Push(L.Get(UpvalueIndex(1)))
-	ud := L.NewUserData()
-	ud.Value = &strMatchData{str, 0, mds}
-	L.Push(ud)
-	return 2
+	pat := L.CheckString(2)
+	pos := 0
+	L.Push(L.NewFunction(func(L *LState) int {
+		m := pm.NewMatcher(pat, unsafeFastStringToReadOnlyBytes(str), L.doneChan())
+		for s := pos; s <= len(str); s++ {
+			if e := L.matchOrRaise(m, s, 0); e != -1 {
+				pos = e
+				if e == s {
+					pos++ // an empty match: go on from the next byte
+				}
+				return pushCaptures(L, m, str, s, e, true)
+			}
+		}
+		pos = len(str) + 1
+		return 0
+	}))
+	return 1
 }
 
 func strLen(L *LState) int {
@@ -350,53 +376,16 @@ func strLower(L *LState) int {
 	return 1
 }
 
-func strMatch(L *LState) int {
-	str := L.CheckString(1)
-	pattern := L.CheckString(2)
-	offset := L.OptInt(3, 1)
-	l := len(str)
-	if offset < 0 {
-		offset = l + offset + 1
-	}
-	offset--
-	if offset < 0 {
-		offset = 0
-	}
-
-	mds, err := pm.Find(pattern, unsafeFastStringToReadOnlyBytes(str), offset, 1)
-	if err != nil {
-		L.RaiseError("%s", err.Error())
-	}
-	if len(mds) == 0 {
-		L.Push(LNil)
-		return 0
-	}
-	md := mds[0]
-	nsubs := md.CaptureLength() / 2
-	switch nsubs {
-	case 1:
-		L.Push(LString(str[md.Capture(0):md.Capture(1)]))
-		return 1
-	default:
-		for i := 2; i < md.CaptureLength(); i += 2 {
-			if md.IsPosCapture(i) {
-				L.Push(LNumber(md.Capture(i)))
-			} else {
-				L.Push(LString(str[md.Capture(i):md.Capture(i+1)]))
-			}
-		}
-		return nsubs - 1
-	}
-}
-
+// string.rep(s, n) -> string
 func strRep(L *LState) int {
 	str := L.CheckString(1)
-	n := L.CheckInt(2)
-	if n < 0 {
+	n := math.Trunc(float64(L.CheckNumber(2)))
+	if !(n > 0) || len(str) == 0 {
 		L.Push(emptyLString)
-	} else {
-		L.Push(LString(strings.Repeat(str, n)))
+		return 1
 	}
+	L.checkStringSize("string.rep", float64(len(str))*n)
+	L.Push(LString(strings.Repeat(str, int(n))))
 	return 1
 }
 
@@ -411,15 +400,22 @@ func strReverse(L *LState) int {
 	return 1
 }
 
+// string.sub(s, i [, j]) -> string
 func strSub(L *LState) int {
 	str := L.CheckString(1)
-	start := luaIndex2StringIndex(str, L.CheckInt(2), true)
-	end := luaIndex2StringIndex(str, L.OptInt(3, -1), false)
 	l := len(str)
-	if start >= l || end < start {
-		L.Push(emptyLString)
+	start := posrelat(strCheckInt(L, 2), l)
+	end := posrelat(strOptInt(L, 3, -1), l)
+	if start < 1 {
+		start = 1
+	}
+	if end > int64(l) {
+		end = int64(l)
+	}
+	if start <= end {
+		L.Push(LString(str[start-1 : end]))
 	} else {
-		L.Push(LString(str[start:end]))
+		L.Push(emptyLString)
 	}
 	return 1
 }
@@ -429,20 +425,3 @@ func strUpper(L *LState) int {
 	L.Push(LString(strings.ToUpper(str)))
 	return 1
 }
-
-func luaIndex2StringIndex(str string, i int, start bool) int {
-	if start && i != 0 {
-		i -= 1
-	}
-	l := len(str)
-	if i < 0 {
-		i = l + i + 1
-	}
-	i = intMax(0, i)
-	if !start && i > l {
-		i = l
-	}
-	return i
-}
-
-//

@@ -1,7 +1,9 @@
 package lua
 
 import (
+	"math"
 	"sort"
+	"strings"
 )
 
 func OpenTable(L *LState) int {
@@ -17,6 +19,8 @@ var tableFuncs = map[string]LGFunction{
 	"maxn":   tableMaxN,
 	"remove": tableRemove,
 	"sort":   tableSort,
+	"pack":   tablePack,
+	"unpack": baseUnpack,
 }
 
 func tableSort(L *LState) int {
@@ -39,62 +43,96 @@ func tableMaxN(L *LState) int {
 	return 1
 }
 
+// table.remove(t [, pos]) -> value   (nothing when pos is outside 1..#t)
+// As Lua 5.1's tremove.
 func tableRemove(L *LState) int {
 	tbl := L.CheckTable(1)
-	if L.GetTop() == 1 {
-		L.Push(tbl.Remove(-1))
-	} else {
-		L.Push(tbl.Remove(L.CheckInt(2)))
+	e := tbl.Len()
+	pos := e
+	if L.Get(2) != LNil {
+		pos = int(cInt64(float64(L.CheckNumber(2))))
 	}
-	return 1
-}
-
-func tableConcat(L *LState) int {
-	tbl := L.CheckTable(1)
-	sep := LString(L.OptString(2, ""))
-	i := L.OptInt(3, 1)
-	j := L.OptInt(4, tbl.Len())
-	if L.GetTop() == 3 {
-		if i > tbl.Len() || i < 1 {
-			L.Push(emptyLString)
-			return 1
-		}
-	}
-	i = intMax(intMin(i, tbl.Len()), 1)
-	j = intMin(intMin(j, tbl.Len()), tbl.Len())
-	if i > j {
-		L.Push(emptyLString)
-		return 1
-	}
-	//TODO should flushing?
-	retbottom := L.GetTop()
-	for ; i <= j; i++ {
-		v := tbl.RawGetInt(i)
-		if !LVCanConvToString(v) {
-			L.RaiseError("invalid value (%s) at index %d in table for concat", v.Type().String(), i)
-		}
-		L.Push(v)
-		if i != j {
-			L.Push(sep)
-		}
-	}
-	L.Push(stringConcat(L, L.GetTop()-retbottom, L.reg.Top()-1))
-	return 1
-}
-
-func tableInsert(L *LState) int {
-	tbl := L.CheckTable(1)
-	nargs := L.GetTop()
-	if nargs == 1 {
-		L.RaiseError("wrong number of arguments")
-	}
-
-	if L.GetTop() == 2 {
-		tbl.Append(L.Get(2))
+	if !(1 <= pos && pos <= e) {
 		return 0
 	}
-	tbl.Insert(int(L.CheckInt(2)), L.CheckAny(3))
+	L.Push(tbl.RawGetInt(pos))
+	for ; pos < e; pos++ {
+		tbl.RawSetInt(pos, tbl.RawGetInt(pos+1))
+	}
+	tbl.RawSetInt(e, LNil)
+	return 1
+}
+
+// table.concat(t [, sep [, i [, j]]]) -> string
+// As Lua 5.1's tconcat: every element of i..j must be a string or a
+// number. The result is built within the string size limit (gopher-lua
+// pushed every element and separator on the stack first).
+func tableConcat(L *LState) int {
+	tbl := L.CheckTable(1)
+	sep := L.OptString(2, "")
+	i := int64(1)
+	if L.Get(3) != LNil {
+		i = cInt64(float64(L.CheckNumber(3)))
+	}
+	last := int64(tbl.Len())
+	if L.Get(4) != LNil {
+		last = cInt64(float64(L.CheckNumber(4)))
+	}
+	max := L.Options.maxStringSize()
+	var b strings.Builder
+	add := func(s string) {
+		if b.Len()+len(s) > max {
+			L.RaiseError("%s", stringTooLarge("table.concat", float64(b.Len())+float64(len(s)), max))
+		}
+		b.WriteString(s)
+	}
+	for ; i <= last; i++ {
+		v := tbl.RawGet(LNumber(i))
+		if !LVCanConvToString(v) {
+			L.RaiseError("invalid value (%s) at index %d in table for 'concat'", v.Type().String(), i)
+		}
+		add(LVAsString(v))
+		if i < last {
+			add(sep)
+		}
+	}
+	L.Push(LString(b.String()))
+	return 1
+}
+
+// table.insert(t, [pos,] value)
+// As Lua 5.1's tinsert, except that a position below 1 is an error (as
+// in Lua 5.2 and later): 5.1 shifts every element from #t+1 down to it,
+// a loop of 2^31 steps for pos = -2^31.
+func tableInsert(L *LState) int {
+	tbl := L.CheckTable(1)
+	e := tbl.Len() + 1
+	switch L.GetTop() {
+	case 2:
+		tbl.RawSetInt(e, L.Get(2))
+	case 3:
+		pos := cInt64(float64(L.CheckNumber(2)))
+		if pos < 1 || pos > math.MaxInt32 {
+			L.ArgError(2, "position out of bounds")
+		}
+		for i := e; i > int(pos); i-- {
+			tbl.RawSetInt(i, tbl.RawGetInt(i-1))
+		}
+		tbl.RawSetInt(int(pos), L.Get(3))
+	default:
+		L.RaiseError("wrong number of arguments to 'insert'")
+	}
 	return 0
 }
 
-//
+// table.pack(...) -> {n = select("#", ...), ...}   (Lua 5.2)
+func tablePack(L *LState) int {
+	n := L.GetTop()
+	t := L.CreateTable(n, 1)
+	for i := 1; i <= n; i++ {
+		t.RawSetInt(i, L.Get(i))
+	}
+	t.RawSetString("n", LNumber(n))
+	L.Push(t)
+	return 1
+}

@@ -2,6 +2,7 @@ package lua
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -140,21 +141,6 @@ func isArrayKey(v LNumber) bool {
 	return isInteger(v) && v < LNumber(int((^uint(0))>>1)) && v > LNumber(0) && v < LNumber(MaxArrayIndex)
 }
 
-func parseNumber(number string) (LNumber, error) {
-	var value LNumber
-	number = strings.Trim(number, " \t\n")
-	if v, err := strconv.ParseInt(number, 0, LNumberBit); err != nil {
-		if v2, err2 := strconv.ParseFloat(number, LNumberBit); err2 != nil {
-			return LNumber(0), err2
-		} else {
-			value = LNumber(v2)
-		}
-	} else {
-		value = LNumber(v)
-	}
-	return value, nil
-}
-
 func popenArgs(arg string) (string, []string) {
 	cmd := "/bin/sh"
 	args := []string{"-c"}
@@ -177,29 +163,49 @@ func isGoroutineSafe(lv LValue) bool {
 	}
 }
 
-func readBufioSize(reader *bufio.Reader, size int64) ([]byte, error, bool) {
+// errReadTooLarge stops a read whose result would pass the string size
+// limit.
+var errReadTooLarge = errors.New("resulting string too large")
+
+// readBufioSize reads up to size bytes (all there is for a negative
+// size), at most max: beyond it the read fails with errReadTooLarge. The
+// buffer grows with what is read, not with what is asked:
+// file:read(2^40) of a small file allocated 2^40 bytes up front.
+func readBufioSize(reader *bufio.Reader, size int64, max int) ([]byte, error, bool) {
 	result := []byte{}
-	read := int64(0)
 	var err error
-	var n int
-	for read != size {
-		buf := make([]byte, size-read)
-		n, err = reader.Read(buf)
+	for size < 0 || int64(len(result)) < size {
+		want := int64(64 << 10)
+		if size >= 0 && size-int64(len(result)) < want {
+			want = size - int64(len(result))
+		}
+		if int64(len(result))+want > int64(max) {
+			if want = int64(max) - int64(len(result)); want <= 0 {
+				if _, err = reader.Peek(1); err == nil {
+					return nil, errReadTooLarge, false
+				}
+				break
+			}
+		}
+		start := len(result)
+		result = append(result, make([]byte, want)...)
+		var n int
+		n, err = io.ReadFull(reader, result[start:])
+		result = result[:start+n]
 		if err != nil {
 			break
 		}
-		read += int64(n)
-		result = append(result, buf[:n]...)
 	}
 	e := err
-	if e != nil && e == io.EOF {
+	if e == io.EOF || e == io.ErrUnexpectedEOF {
 		e = nil
 	}
-
-	return result, e, len(result) == 0 && err == io.EOF
+	return result, e, len(result) == 0 && err != nil && e == nil
 }
 
-func readBufioLine(reader *bufio.Reader) ([]byte, error, bool) {
+// readBufioLine reads a line without its end; a line of more than max
+// bytes fails with errReadTooLarge (max <= 0: no limit).
+func readBufioLine(reader *bufio.Reader, max int) ([]byte, error, bool) {
 	result := []byte{}
 	var buf []byte
 	var err error
@@ -208,6 +214,9 @@ func readBufioLine(reader *bufio.Reader) ([]byte, error, bool) {
 		buf, isprefix, err = reader.ReadLine()
 		if err != nil {
 			break
+		}
+		if max > 0 && len(result)+len(buf) > max {
+			return nil, errReadTooLarge, false
 		}
 		result = append(result, buf...)
 	}

@@ -111,12 +111,7 @@ func (st LString) Format(f fmt.State, c rune) {
 	}
 }
 
-func (nm LNumber) String() string {
-	if isInteger(nm) {
-		return fmt.Sprint(int64(nm))
-	}
-	return fmt.Sprint(float64(nm))
-}
+func (nm LNumber) String() string { return formatNumber(nm) }
 
 func (nm LNumber) Type() LValueType { return LTNumber }
 
@@ -191,7 +186,7 @@ type LState struct {
 	currentFrame *callFrame
 	wrapped      bool
 	uvcache      *Upvalue
-	hasErrorFunc bool
+	coDepth      int // how many coroutines resumed this one, one inside the other
 	mainLoop     func(*LState, *callFrame)
 	ctx          context.Context
 	ctxCancelFn  context.CancelFunc

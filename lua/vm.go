@@ -176,7 +176,7 @@ func copyReturnValues(L *LState, regv, start, n, b int) { // +inline-start
 func switchToParentThread(L *LState, nargs int, haserror bool, kill bool) {
 	parent := L.Parent
 	if parent == nil {
-		L.RaiseError("can not yield from outside of a coroutine")
+		L.RaiseError("attempt to yield from outside a coroutine")
 	}
 	L.G.CurrentThread = parent
 	L.Parent = nil
@@ -278,9 +278,18 @@ func threadRun(L *LState) {
 				lv = LString(fmt.Sprint(rcv))
 			}
 			if parent := L.Parent; parent != nil {
+				// The coroutine is dead: its variables move into the
+				// closures that captured them.
+				L.closeUpvalues(0)
 				if L.wrapped {
-					L.Push(lv)
-					parent.Panic(L)
+					// The error leaves the coroutine for the caller of
+					// the wrap function (Lua 5.1's auxwrap): the parent
+					// runs again and the coroutine is dead, so resuming it
+					// says so instead of "running".
+					L.G.CurrentThread = parent
+					L.Parent = nil
+					L.kill()
+					parent.Error(lv, 1)
 				} else {
 					L.SetTop(0)
 					L.Push(lv)
@@ -1891,6 +1900,15 @@ func init() {
 			A := int(inst>>18) & 0xff //GETA
 			RA := lbase + A
 			Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
+			// A numeric string is a number here too, as in Lua 5.1's
+			// forprep: for i = "1", "3" counts 1, 2, 3.
+			for r := RA; r <= RA+2; r++ {
+				if s, ok := reg.Get(r).(LString); ok {
+					if n, err := parseNumber(string(s)); err == nil {
+						reg.Set(r, n)
+					}
+				}
+			}
 			if init, ok1 := reg.Get(RA).(LNumber); ok1 {
 				if step, ok2 := reg.Get(RA + 2).(LNumber); ok2 {
 					// this section is inlined by go-inline
@@ -2265,14 +2283,12 @@ func opArith(L *LState, inst uint32, baseframe *callFrame) int { //OP_ADD, OP_SU
 	return 0
 }
 
+// luaModulo is Lua 5.1's luai_nummod, a - floor(a/b)*b: its rounding,
+// and its NaN for a % 0 and a % inf, are what Lua 5.1 scripts get.
 func luaModulo(lhs, rhs LNumber) LNumber {
 	flhs := float64(lhs)
 	frhs := float64(rhs)
-	v := math.Mod(flhs, frhs)
-	if frhs > 0 && v < 0 || frhs < 0 && v > 0 {
-		v += frhs
-	}
-	return LNumber(v)
+	return LNumber(flhs - math.Floor(flhs/frhs)*frhs)
 }
 
 func numberArith(L *LState, opcode int, lhs, rhs LNumber) LNumber {
@@ -2371,6 +2387,11 @@ func stringConcat(L *LState, total, last int) LValue {
 				i--
 				total--
 			}
+			size := 0
+			for _, s := range buf {
+				size += len(s)
+			}
+			L.checkStringSize("concatenation (..)", float64(size))
 			rhs = LString(strings.Join(buf, ""))
 		}
 	}

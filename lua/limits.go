@@ -1,0 +1,214 @@
+package lua
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/sockplay/sockplay/lua/ast"
+)
+
+// Defaults of the limits in Options. C Lua gets its bounds from the C
+// stack (LUAI_MAXCCALLS) and from malloc failing; gopher-lua had neither:
+// one call could ask Go for terabytes (a fatal, unrecoverable "out of
+// memory") or recurse until Go's fatal "stack overflow".
+const (
+	// DefaultMaxStringSize (1 GiB) is far beyond what a script means to
+	// build and below what makes Go's allocator give up on a usual machine.
+	DefaultMaxStringSize = 1 << 30
+	// DefaultMaxSourceSize (64 MiB): parsing costs a few hundred bytes
+	// of memory per byte of source at worst.
+	DefaultMaxSourceSize = 64 << 20
+	// DefaultMaxSyntaxDepth and DefaultMaxCoroutineDepth are C Lua's
+	// LUAI_MAXCCALLS.
+	DefaultMaxSyntaxDepth    = 200
+	DefaultMaxCoroutineDepth = 200
+)
+
+func (o *Options) maxStringSize() int {
+	if o.MaxStringSize > 0 {
+		return o.MaxStringSize
+	}
+	return DefaultMaxStringSize
+}
+
+func (o *Options) maxSourceSize() int {
+	if o.MaxSourceSize > 0 {
+		return o.MaxSourceSize
+	}
+	return DefaultMaxSourceSize
+}
+
+func (o *Options) maxSyntaxDepth() int {
+	if o.MaxSyntaxDepth > 0 {
+		return o.MaxSyntaxDepth
+	}
+	return DefaultMaxSyntaxDepth
+}
+
+func (o *Options) maxCoroutineDepth() int {
+	if o.MaxCoroutineDepth > 0 {
+		return o.MaxCoroutineDepth
+	}
+	return DefaultMaxCoroutineDepth
+}
+
+// checkStringSize raises "resulting string too large" (Lua 5.3's words)
+// when fname would build a string of size bytes, more than the limit.
+// size is a float so that a product that overflows int still compares
+// right.
+func (ls *LState) checkStringSize(fname string, size float64) {
+	if max := ls.Options.maxStringSize(); size > float64(max) || math.IsNaN(size) {
+		ls.RaiseError("%s", stringTooLarge(fname, size, max))
+	}
+}
+
+func stringTooLarge(fname string, size float64, max int) string {
+	return fmt.Sprintf("%s: resulting string too large (%.0f bytes, the limit is %d)", fname, size, max)
+}
+
+// syntaxDepth finds where chunk nests deeper than max "syntax levels",
+// counted as C Lua's parser counts them (enterlevel): one per block and
+// one per expression nested in another, except that chains which Lua's
+// parser reads in a loop (the left operand of a left-associative
+// operator, a.b.c, f()(), elseif) stay on one level. It returns the line
+// of the first node too deep, or 0. The walk itself recurses only once
+// per level, so a chain of a million terms costs no Go stack.
+//
+// The compiler recurses once per AST level in Go: this check keeps
+// loadstring(("a.."):rep(1e6).."a") an error instead of a Go stack of
+// gigabytes.
+func syntaxDepth(chunk []ast.Stmt, max int) int {
+	w := depthWalker{max: max}
+	w.block(chunk, 1)
+	return w.line
+}
+
+type depthWalker struct {
+	max  int
+	line int // where the limit was passed; 0 while it was not
+}
+
+func (w *depthWalker) over(level int, node ast.PositionHolder) bool {
+	if w.line != 0 {
+		return true
+	}
+	if level > w.max {
+		w.line = node.Line()
+		if w.line == 0 {
+			w.line = 1
+		}
+		return true
+	}
+	return false
+}
+
+func (w *depthWalker) block(stmts []ast.Stmt, level int) {
+	for _, st := range stmts {
+		w.stmt(st, level)
+		if w.line != 0 {
+			return
+		}
+	}
+}
+
+func (w *depthWalker) exprs(es []ast.Expr, level int) {
+	for _, e := range es {
+		w.expr(e, level)
+	}
+}
+
+func (w *depthWalker) stmt(st ast.Stmt, level int) {
+	if w.over(level, st) {
+		return
+	}
+	switch s := st.(type) {
+	case *ast.AssignStmt:
+		w.exprs(s.Lhs, level+1)
+		w.exprs(s.Rhs, level+1)
+	case *ast.LocalAssignStmt:
+		w.exprs(s.Exprs, level+1)
+	case *ast.FuncCallStmt:
+		w.expr(s.Expr, level+1)
+	case *ast.DoBlockStmt:
+		w.block(s.Stmts, level+1)
+	case *ast.WhileStmt:
+		w.expr(s.Condition, level+1)
+		w.block(s.Stmts, level+1)
+	case *ast.RepeatStmt:
+		w.block(s.Stmts, level+1)
+		w.expr(s.Condition, level+1)
+	case *ast.IfStmt:
+		for {
+			w.expr(s.Condition, level+1)
+			w.block(s.Then, level+1)
+			if len(s.Else) == 1 {
+				if next, ok := s.Else[0].(*ast.IfStmt); ok {
+					s = next // elseif
+					continue
+				}
+			}
+			w.block(s.Else, level+1)
+			break
+		}
+	case *ast.NumberForStmt:
+		w.expr(s.Init, level+1)
+		w.expr(s.Limit, level+1)
+		if s.Step != nil {
+			w.expr(s.Step, level+1)
+		}
+		w.block(s.Stmts, level+1)
+	case *ast.GenericForStmt:
+		w.exprs(s.Exprs, level+1)
+		w.block(s.Stmts, level+1)
+	case *ast.FuncDefStmt:
+		w.expr(s.Func, level+1)
+	case *ast.ReturnStmt:
+		w.exprs(s.Exprs, level+1)
+	}
+}
+
+func (w *depthWalker) expr(e ast.Expr, level int) {
+	for e != nil && !w.over(level, e) {
+		switch x := e.(type) {
+		case *ast.AttrGetExpr:
+			w.expr(x.Key, level+1)
+			e = x.Object
+		case *ast.FuncCallExpr:
+			w.exprs(x.Args, level+1)
+			if x.Receiver != nil {
+				e = x.Receiver
+			} else {
+				e = x.Func
+			}
+		case *ast.TableExpr:
+			for _, f := range x.Fields {
+				w.expr(f.Key, level+1)
+				w.expr(f.Value, level+1)
+			}
+			return
+		case *ast.FunctionExpr:
+			w.block(x.Stmts, level+1)
+			return
+		case *ast.LogicalOpExpr:
+			w.expr(x.Rhs, level+1)
+			e = x.Lhs
+		case *ast.RelationalOpExpr:
+			w.expr(x.Rhs, level+1)
+			e = x.Lhs
+		case *ast.StringConcatOpExpr:
+			w.expr(x.Rhs, level+1)
+			e = x.Lhs
+		case *ast.ArithmeticOpExpr:
+			w.expr(x.Rhs, level+1)
+			e = x.Lhs
+		case *ast.UnaryMinusOpExpr:
+			e, level = x.Expr, level+1
+		case *ast.UnaryNotOpExpr:
+			e, level = x.Expr, level+1
+		case *ast.UnaryLenOpExpr:
+			e, level = x.Expr, level+1
+		default:
+			return
+		}
+	}
+}
