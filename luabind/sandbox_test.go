@@ -342,7 +342,7 @@ print(ok, e, depth <= 50)
 local t = spawn(function() end)
 print(pcall(spawn, function() end))
 `)
-	want := "false\ttrue\tnil\nfalse\thostile.lua:7: sandbox: string.rep would build a string of 11 bytes (at most 10)\n10\n"
+	want := "false\ttrue\tnil\nfalse\tsandbox: string.rep would build a string of 11 bytes (at most 10)\n10\n"
 	if !strings.HasPrefix(out.String(), want) {
 		t.Errorf("output:\n%s\nwant it to start with\n%s", out, want)
 	}
