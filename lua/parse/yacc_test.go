@@ -2,6 +2,7 @@ package parse
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -216,4 +217,35 @@ func FuzzParseMatchesYacc(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkParse parses testdata/constructs.lua and the bundled scripts
+// with the hand-written parser and with gopher-lua's.
+func BenchmarkParse(b *testing.B) {
+	var srcs []string
+	for _, dir := range []string{"testdata", "../../scripts"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*", "*.lua"))
+		more, _ := filepath.Glob(filepath.Join(dir, "*.lua"))
+		for _, f := range append(files, more...) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			srcs = append(srcs, string(src))
+		}
+	}
+	for _, p := range []struct {
+		name  string
+		parse func(io.Reader, string) ([]ast.Stmt, error)
+	}{{"new", Parse}, {"goyacc", yaccparse.Parse}} {
+		b.Run(p.name, func(b *testing.B) {
+			for range b.N {
+				for _, src := range srcs {
+					if _, err := p.parse(strings.NewReader(src), "b"); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
 }
