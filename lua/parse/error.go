@@ -25,9 +25,10 @@ type Error struct {
 	Message string // without position and near part: "'=' expected"
 	Near    string
 
-	// Pos and Token are gopher-lua's fields, kept for its callers: Pos has
-	// Source, Line and Column, with Line set to EOF when Near is "<eof>" (an
-	// input more lines could complete); Token is Near.
+	// Pos and Token are gopher-lua's fields, kept as they were for its
+	// callers: Pos.Line is EOF when Near is "<eof>" (an input more lines
+	// could complete), else Line; Pos.Column is the column of the last byte
+	// of Near; Token is Near.
 	Pos   ast.Position
 	Token string
 }
@@ -46,9 +47,12 @@ const nearEOF = "<eof>"
 
 func newError(source string, line, col int, msg, near string) *Error {
 	e := &Error{Source: source, Line: line, Column: col, Message: msg, Near: near, Token: near}
-	e.Pos = ast.Position{Source: source, Line: line, Column: col}
+	e.Pos = ast.Position{Source: source, Line: line}
+	if col > 0 {
+		e.Pos.Column = col + len(near) - 1
+	}
 	if near == nearEOF {
-		e.Pos.Line = EOF
+		e.Pos = ast.Position{Source: source, Line: EOF}
 	}
 	return e
 }

@@ -189,8 +189,8 @@ func (lx *lexer) newline() {
 
 func (lx *lexer) col(offset int) int { return offset - lx.lineStart + 1 }
 
-// errorf raises a lexical error near the token being read, whose text so
-// far (as Lua shows it) is near, or at the end of the input.
+// errorNear raises a lexical error near the token being read, whose text
+// so far (as Lua shows it) is near, or at the end of the input.
 func (lx *lexer) errorNear(msg, near string) {
 	col := 0
 	if lx.tok.line == lx.line {

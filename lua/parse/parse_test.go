@@ -147,9 +147,17 @@ func TestSyntaxErrors(t *testing.T) {
 		if pe.Error() != c.want || pe.Column != c.col || pe.Near != c.near {
 			t.Errorf("%q:\n got %q column %d near %q\nwant %q column %d near %q", c.src, pe.Error(), pe.Column, pe.Near, c.want, c.col, c.near)
 		}
-		// gopher-lua's fields, which the REPL reads to ask for more lines.
-		if wantEOF := c.near == "<eof>"; (pe.Pos.Line == EOF) != wantEOF || pe.Token != pe.Near {
-			t.Errorf("%q: Pos %+v Token %q", c.src, pe.Pos, pe.Token)
+		// gopher-lua's fields, which the REPL reads to ask for more lines
+		// and to place its caret.
+		wantPos := ast.Position{Source: "f.lua", Line: EOF}
+		if c.near != "<eof>" {
+			wantPos.Line = pe.Line
+			if c.col > 0 {
+				wantPos.Column = c.col + len(c.near) - 1
+			}
+		}
+		if pe.Pos != wantPos || pe.Token != pe.Near {
+			t.Errorf("%q: Pos %+v Token %q, want Pos %+v", c.src, pe.Pos, pe.Token, wantPos)
 		}
 	}
 }
