@@ -54,6 +54,10 @@ func (e *ApiError) Error() string {
 	return e.Object.String()
 }
 
+// Unwrap gives the cause of a syntax or file error: errors.As(err, &pe)
+// finds the *parse.Error with the line, column and token of a syntax error.
+func (e *ApiError) Unwrap() error { return e.Cause }
+
 type ApiErrorType int
 
 const (
@@ -1193,7 +1197,7 @@ func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline
 		ls.reg.Insert(fn, cf.LocalBase)
 	}
 	if cf.Fn == nil {
-		ls.RaiseError("attempt to call a non-function object")
+		ls.raiseCallError(fn)
 	}
 	if ls.stack.IsFull() {
 		ls.RaiseError("stack overflow")
@@ -1344,7 +1348,7 @@ func (ls *LState) getField(obj LValue, key LValue) LValue {
 		metaindex := ls.metaOp1(curobj, "__index")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key.String())
+				ls.raiseIndexError(curobj, i == 0)
 			}
 			return LNil
 		}
@@ -1375,7 +1379,7 @@ func (ls *LState) getFieldString(obj LValue, key string) LValue {
 		metaindex := ls.metaOp1(curobj, "__index")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key)
+				ls.raiseIndexError(curobj, i == 0)
 			}
 			return LNil
 		}
@@ -1406,7 +1410,7 @@ func (ls *LState) setField(obj LValue, key LValue, value LValue) {
 		metaindex := ls.metaOp1(curobj, "__newindex")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key.String())
+				ls.raiseIndexError(curobj, i == 0)
 			}
 			ls.RawSet(tb, key, value)
 			return
@@ -1438,7 +1442,7 @@ func (ls *LState) setFieldString(obj LValue, key string, value LValue) {
 		metaindex := ls.metaOp1(curobj, "__newindex")
 		if metaindex == LNil {
 			if !istable {
-				ls.RaiseError("attempt to index a non-table object(%v) with key '%s'", curobj.Type().String(), key)
+				ls.raiseIndexError(curobj, i == 0)
 			}
 			tb.RawSetString(key, value)
 			return

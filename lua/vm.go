@@ -849,10 +849,10 @@ func init() {
 							}
 						}
 					} else {
-						L.RaiseError("__unm undefined")
+						L.raiseArithError(unaryv, unaryv)
 					}
 				} else {
-					L.RaiseError("__unm undefined")
+					L.raiseArithError(unaryv, unaryv)
 				}
 			}
 			return 0
@@ -1011,7 +1011,7 @@ func init() {
 						}
 					}
 				} else {
-					L.RaiseError("__len undefined")
+					L.raiseTypeError("get length of", lv, rkReg(B))
 				}
 			}
 			return 0
@@ -1098,11 +1098,11 @@ func init() {
 				if v2, ok2 := rhs.(LNumber); ok2 {
 					ret = v1 <= v2
 				} else {
-					L.RaiseError("attempt to compare %v with %v", lhs.Type().String(), rhs.Type().String())
+					L.raiseCompareError(lhs, rhs)
 				}
 			} else {
 				if lhs.Type() != rhs.Type() {
-					L.RaiseError("attempt to compare %v with %v", lhs.Type().String(), rhs.Type().String())
+					L.raiseCompareError(lhs, rhs)
 				}
 				switch lhs.Type() {
 				case LTString:
@@ -1207,7 +1207,7 @@ func init() {
 					ls.reg.Insert(fn, cf.LocalBase)
 				}
 				if cf.Fn == nil {
-					ls.RaiseError("attempt to call a non-function object")
+					ls.raiseTypeError("call", fn, A)
 				}
 				if ls.stack.IsFull() {
 					ls.RaiseError("stack overflow")
@@ -1340,7 +1340,7 @@ func init() {
 				callable, meta = L.metaCall(lv)
 			}
 			if callable == nil {
-				L.RaiseError("attempt to call a non-function object")
+				L.raiseTypeError("call", lv, A)
 			}
 			// this section is inlined by go-inline
 			// source function is 'func (ls *LState) closeUpvalues(idx int) ' in '_state.go'
@@ -2350,14 +2350,14 @@ func objectArith(L *LState, opcode int, lhs, rhs LValue) LValue {
 			return numberArith(L, opcode, LNumber(v1), LNumber(v2))
 		}
 	}
-	L.RaiseError("cannot perform %v operation between %v and %v",
-		strings.TrimLeft(event, "_"), lhs.Type().String(), rhs.Type().String())
+	L.raiseArithError(lhs, rhs)
 
 	return LNil
 }
 
 func stringConcat(L *LState, total, last int) LValue {
 	rhs := L.reg.Get(last)
+	rhsReg := last // -1 once rhs is a result
 	total--
 	for i := last - 1; total > 0; {
 		lhs := L.reg.Get(i)
@@ -2368,11 +2368,21 @@ func stringConcat(L *LState, total, last int) LValue {
 				L.reg.Push(lhs)
 				L.reg.Push(rhs)
 				L.Call(2, 1)
-				rhs = L.reg.Pop()
+				rhs, rhsReg = L.reg.Pop(), -1
 				total--
 				i--
 			} else {
-				L.RaiseError("cannot perform concat operation between %v and %v", lhs.Type().String(), rhs.Type().String())
+				// As Lua, blame the left operand unless it is a string or number.
+				v, at := lhs, i
+				if LVCanConvToString(lhs) {
+					v, at = rhs, rhsReg
+				}
+				if cf := L.currentFrame; at >= 0 && cf != nil {
+					at -= cf.LocalBase
+				} else {
+					at = -1
+				}
+				L.raiseTypeError("concatenate", v, at)
 				return LNil
 			}
 		} else {
@@ -2392,7 +2402,7 @@ func stringConcat(L *LState, total, last int) LValue {
 				size += len(s)
 			}
 			L.checkStringSize("concatenation (..)", float64(size))
-			rhs = LString(strings.Join(buf, ""))
+			rhs, rhsReg = LString(strings.Join(buf, "")), -1
 		}
 	}
 	return rhs
@@ -2404,10 +2414,10 @@ func lessThan(L *LState, lhs, rhs LValue) bool {
 		if v2, ok2 := rhs.(LNumber); ok2 {
 			return v1 < v2
 		}
-		L.RaiseError("attempt to compare %v with %v", lhs.Type().String(), rhs.Type().String())
+		L.raiseCompareError(lhs, rhs)
 	}
 	if lhs.Type() != rhs.Type() {
-		L.RaiseError("attempt to compare %v with %v", lhs.Type().String(), rhs.Type().String())
+		L.raiseCompareError(lhs, rhs)
 		return false
 	}
 	ret := false
@@ -2462,7 +2472,7 @@ func objectRationalWithError(L *LState, lhs, rhs LValue, event string) bool {
 	case 0:
 		return false
 	}
-	L.RaiseError("attempt to compare %v with %v", lhs.Type().String(), rhs.Type().String())
+	L.raiseCompareError(lhs, rhs)
 	return false
 }
 
