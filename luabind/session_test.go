@@ -94,7 +94,7 @@ return srv:getsockname()`)
 	if err := s.Compile("stdin", "for i = 1, 2 do"); !errors.As(err, &se) || !se.Incomplete {
 		t.Fatalf("incomplete chunk: %v", err)
 	}
-	if err := s.Compile("stdin", "x = = 1"); !errors.As(err, &se) || se.Incomplete || se.Msg != "stdin:1: syntax error near '='" {
+	if err := s.Compile("stdin", "x = = 1"); !errors.As(err, &se) || se.Incomplete || se.Msg != "stdin:1: unexpected symbol near '='" {
 		t.Fatalf("syntax error: %#v", err)
 	}
 

@@ -71,7 +71,7 @@ func TestFailures(t *testing.T) {
 			f + `18: raised "` + f + `18: boom", want an error containing "bang"`,
 			f + "19: by hand",
 		},
-		"test_error_ends_the_test": {f + "24: attempt to index a non-table object(nil) with key 'field'"},
+		"test_error_ends_the_test": {f + "24: attempt to index a nil value (local 'x')"},
 		"test_helper_error_at_the_callers_line": {
 			f + "29: ConnectionRefusedError: [Errno 111] Connection refused",
 		},
@@ -82,7 +82,7 @@ func TestFailures(t *testing.T) {
 			f + `37: server testdata/scripts/chatty.lua printed "hello there" first; a server must first print "server is listening on HOST:PORT"`,
 		},
 		"test_crashing_server": {
-			f + "45: server testdata/scripts/crash.lua ended without printing another line: testdata/scripts/crash.lua:7: attempt to index a non-table object(nil) with key 'boom'",
+			f + "45: server testdata/scripts/crash.lua ended without printing another line: testdata/scripts/crash.lua:7: attempt to index a nil value (local 'x')",
 		},
 		"test_no_such_script": {
 			f + `49: test.start_server: no script "scripts/missing.lua": neither a file (next to the test file or here) nor a bundled script`,

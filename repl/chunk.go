@@ -62,7 +62,10 @@ func compileFile(code, name string) (*lua.FunctionProto, *syntaxError) {
 }
 
 func compile(code, name string, locals bool) (*lua.FunctionProto, *syntaxError) {
-	chunk, err := parse.Parse(strings.NewReader(code), name)
+	// A typed line ends with a newline: an unfinished short string is then
+	// reported near its text, at once, and not taken for input that more
+	// lines could complete (unless the line ends with a backslash).
+	chunk, err := parse.Parse(strings.NewReader(code+"\n"), name)
 	if err != nil {
 		return nil, parseError(err, code, name)
 	}
@@ -77,36 +80,24 @@ func compile(code, name string, locals bool) (*lua.FunctionProto, *syntaxError) 
 	return proto, nil
 }
 
-// parseError describes a parse error as Lua does: "name:line: message
-// near 'token'", with the column of the token's start.
+// parseError describes a parse error as Lua does ("name:line: message
+// near 'token'", parse.Error's own text), with the column where the token
+// starts for the caret. An error at the end of the input means more lines
+// could complete the chunk.
 func parseError(err error, code, name string) *syntaxError {
 	var pe *parse.Error
 	if !errors.As(err, &pe) {
 		return &syntaxError{msg: fmt.Sprintf("%s: %v", name, err)}
 	}
 	lines := strings.Split(code, "\n")
-	if pe.Pos.Line == parse.EOF {
-		last := lines[len(lines)-1]
-		// A short string cannot span lines unless the line ends with a
-		// backslash: reported at once, as Lua does, not continued.
-		if pe.Message == "unterminated string" && !strings.HasSuffix(last, `\`) {
-			e := &syntaxError{line: len(lines)}
-			quoted := pe.Token
-			if i := strings.LastIndex(last, pe.Token); i > 0 {
-				quoted = last[i-1:]
-				e.col = len([]rune(last[:i-1])) + 1
-			}
-			e.msg = fmt.Sprintf("%s:%d: unfinished string near '%s'", name, e.line, quoted)
-			return e
-		}
-		return &syntaxError{incomplete: true,
-			msg: fmt.Sprintf("%s: %s at end of input", name, pe.Message)}
+	if pe.Near == "<eof>" {
+		return &syntaxError{incomplete: true, msg: pe.Error()}
 	}
-	e := &syntaxError{line: pe.Pos.Line,
-		msg: fmt.Sprintf("%s:%d: %s near '%s'", name, pe.Pos.Line, pe.Message, pe.Token)}
-	// gopher-lua's column is that of the token's last character.
-	if pe.Pos.Column > 0 {
-		e.col = max(pe.Pos.Column-len([]rune(pe.Token))+1, 1)
+	e := &syntaxError{line: pe.Line, msg: pe.Error()}
+	if pe.Column > 0 && pe.Line >= 1 && pe.Line <= len(lines) {
+		line := lines[pe.Line-1]
+		col := min(pe.Column-1, len(line))
+		e.col = len([]rune(line[:col])) + 1
 	}
 	return e
 }
