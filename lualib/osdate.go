@@ -1,4 +1,4 @@
-package luabind
+package lualib
 
 import (
 	"strconv"
@@ -15,6 +15,13 @@ import (
 // tutorial's time server pass formats straight through, as Python's
 // strftime does to C, so this is C's strftime in the C locale (with glibc's
 // "-", "_" and "0" padding flags), computed from Go's time.
+
+// OpenOSDate replaces os.date with C's strftime in the C locale.
+func OpenOSDate(L *lua.LState) {
+	if oslib, ok := L.GetGlobal("os").(*lua.LTable); ok {
+		oslib.RawSetString("date", L.NewFunction(osDate))
+	}
+}
 
 // os.date(format?, time?) -> string | table   (C's strftime, C locale; "*t": a table; a leading "!": UTC)
 func osDate(L *lua.LState) int {

@@ -1,4 +1,4 @@
-package luabind
+package lualib
 
 import (
 	"fmt"
@@ -15,8 +15,9 @@ import (
 // Repr shows a value as a REPL does: strings quoted with escapes (so "\r\n"
 // and binary bytes are visible, and the text loads back as Lua), numbers as
 // Lua writes them, tables one level deep, and anything with a __tostring
-// (sockets, addresses, errors) through it. Call it with the runtime lock
-// held (from Lua, or through Session.Eval's show callback).
+// (sockets, addresses, errors) through it. It may run __tostring
+// metamethods, so call it where L may run Lua code (in package luabind,
+// with the runtime lock held: from Lua, or in Session.Eval's show).
 func Repr(L *lua.LState, v lua.LValue) string {
 	return repr(L, v, 1)
 }
@@ -73,7 +74,7 @@ func tableRepr(L *lua.LState, t *lua.LTable, depth int) string {
 			return // shown in the array part
 		}
 		key := "[" + repr(L, k, 0) + "]"
-		if s, ok := k.(lua.LString); ok && isIdentifier(string(s)) {
+		if s, ok := k.(lua.LString); ok && IsIdentifier(string(s)) {
 			key = string(s)
 		}
 		rest = append(rest, kv{key, repr(L, v, depth-1)})
@@ -95,7 +96,9 @@ var luaKeywords = map[string]bool{
 	"true": true, "until": true, "while": true,
 }
 
-func isIdentifier(s string) bool {
+// IsIdentifier reports whether s is a Lua name (not a keyword): a table
+// key Repr writes as k = v, a completion candidate.
+func IsIdentifier(s string) bool {
 	if s == "" || luaKeywords[s] {
 		return false
 	}
@@ -156,11 +159,34 @@ func Quote(s string) string {
 	return b.String()
 }
 
+// OpenRepr installs the globals that show bytes and values: repr,
+// bytes_repr and hexdump.
+func OpenRepr(L *lua.LState) {
+	L.SetGlobal("repr", L.NewFunction(luaRepr))
+	L.SetGlobal("bytes_repr", L.NewFunction(luaBytesRepr))
+	L.SetGlobal("hexdump", L.NewFunction(luaHexdump))
+}
+
+// repr(value) -> text   (strings quoted with decimal escapes, so the text loads back as Lua; other values as the REPL shows them)
+func luaRepr(L *lua.LState) int {
+	if L.GetTop() < 1 {
+		ArgError(L, 1, "repr", "value expected")
+	}
+	L.Push(lua.LString(Repr(L, L.Get(1))))
+	return 1
+}
+
+// hexdump(data) -> text   (as hexdump -C: offset, hex bytes, ASCII)
+func luaHexdump(L *lua.LState) int {
+	L.Push(lua.LString(Hexdump([]byte(CheckString(L, 1, "hexdump", "data")))))
+	return 1
+}
+
 // bytes_repr(data) -> "b'...'"   (Python's repr of bytes, as the tutorial prints received data)
 func luaBytesRepr(L *lua.LState) int {
 	v, ok := L.Get(1).(lua.LString)
 	if !ok {
-		argError(L, 1, "bytes_repr", "string expected, got "+typeName(L.Get(1)))
+		ArgError(L, 1, "bytes_repr", "string expected, got "+TypeName(L.Get(1)))
 	}
 	L.Push(lua.LString(BytesRepr(string(v))))
 	return 1
@@ -195,5 +221,39 @@ func BytesRepr(data string) string {
 		}
 	}
 	b.WriteByte(q)
+	return b.String()
+}
+
+// Hexdump formats data as `hexdump -C` does (without collapsing repeated
+// lines into "*"): offset, 16 bytes in hex in two groups of 8, the ASCII
+// between bars, and a last line with the length. "" for no data.
+func Hexdump(data []byte) string {
+	if len(data) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for off := 0; off < len(data); off += 16 {
+		line := data[off:min(off+16, len(data))]
+		fmt.Fprintf(&b, "%08x  ", off)
+		for i := 0; i < 16; i++ {
+			if i < len(line) {
+				fmt.Fprintf(&b, "%02x ", line[i])
+			} else {
+				b.WriteString("   ")
+			}
+			if i == 7 {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(" |")
+		for _, c := range line {
+			if c < 0x20 || c >= 0x7f {
+				c = '.' // not printable ASCII
+			}
+			b.WriteByte(c)
+		}
+		b.WriteString("|\n")
+	}
+	fmt.Fprintf(&b, "%08x\n", len(data))
 	return b.String()
 }

@@ -1,4 +1,4 @@
-package luabind
+package lualib
 
 import (
 	"encoding/binary"
@@ -21,7 +21,7 @@ func newStringsState(t testing.TB) *lua.LState {
 	t.Helper()
 	L := lua.NewState()
 	t.Cleanup(L.Close)
-	openStrings(L)
+	OpenStrings(L)
 	return L
 }
 
@@ -490,7 +490,7 @@ func TestStringUnpackTooManyResults(t *testing.T) {
 func TestOpenStringsWithoutStdlib(t *testing.T) {
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
 	defer L.Close()
-	openStrings(L)
+	OpenStrings(L)
 	got, err := strRun(L, `return ("\255a"):upper(), string.pack(">I2", 258)`)
 	if err != nil {
 		t.Fatal(err)
