@@ -81,4 +81,3 @@ func runLuaTest(t *testing.T, file string) {
 		t.Errorf("%d sockets open after the run", n)
 	}
 }
-

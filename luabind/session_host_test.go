@@ -12,6 +12,7 @@ import (
 	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
+	"github.com/sockplay/sockplay/lualib"
 )
 
 // What a REPL needs from a Session beyond Eval: its own output and input,
@@ -48,7 +49,7 @@ func TestSessionOutputInputAndCompiledChunks(t *testing.T) {
 	var shown []string
 	err = s.EvalFunc(ctx, proto, func(L *lua.LState, vals []lua.LValue) {
 		for _, v := range vals {
-			shown = append(shown, Repr(L, v))
+			shown = append(shown, lualib.Repr(L, v))
 		}
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 )
 
 // evalShow evaluates code in s and returns its results as Repr shows them.
@@ -17,7 +18,7 @@ func evalShow(t *testing.T, ctx context.Context, s *Session, code string) (strin
 	var shown []string
 	err := s.Eval(ctx, "stdin", code, func(L *lua.LState, vals []lua.LValue) {
 		for _, v := range vals {
-			shown = append(shown, Repr(L, v))
+			shown = append(shown, lualib.Repr(L, v))
 		}
 	})
 	return strings.Join(shown, "\t"), err
@@ -91,10 +92,10 @@ return srv:getsockname()`)
 		t.Fatalf("error: %v", err)
 	}
 	var se *Error
-	if err := s.Compile("stdin", "for i = 1, 2 do"); !errors.As(err, &se) || !se.Incomplete {
+	if _, err := evalShow(t, ctx, s, "for i = 1, 2 do"); !errors.As(err, &se) || !se.Incomplete {
 		t.Fatalf("incomplete chunk: %v", err)
 	}
-	if err := s.Compile("stdin", "x = = 1"); !errors.As(err, &se) || se.Incomplete || se.Msg != "stdin:1: syntax error near '='" {
+	if _, err := evalShow(t, ctx, s, "x = = 1"); !errors.As(err, &se) || se.Incomplete || se.Msg != "stdin:1: syntax error near '='" {
 		t.Fatalf("syntax error: %#v", err)
 	}
 

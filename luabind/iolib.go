@@ -1,82 +1,28 @@
 package luabind
 
 import (
-	"bytes"
 	"io"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 )
-
-// openBase replaces the parts of gopher-lua's base, io and os libraries that
-// would write to the process's stdout, read its stdin or exit the host, and
-// adds input().
-func (rt *Runtime) openBase() {
-	L := rt.L
-	rt.errorMeta()
-	L.SetGlobal("print", L.NewFunction(rt.print))
-	L.SetGlobal("input", L.NewFunction(rt.input))
-
-	if iolib, ok := L.GetGlobal("io").(*lua.LTable); ok {
-		rt.openIO(iolib)
-		rt.openPopen(iolib)
-	}
-	if oslib, ok := L.GetGlobal("os").(*lua.LTable); ok {
-		oslib.RawSetString("exit", L.NewFunction(rt.osExit))
-		oslib.RawSetString("date", L.NewFunction(osDate))
-	}
-}
-
-// print(...)   (tostring of each value, tab-separated, to the runtime's stdout)
-func (rt *Runtime) print(L *lua.LState) int {
-	var buf bytes.Buffer
-	for i := 1; i <= L.GetTop(); i++ {
-		if i > 1 {
-			buf.WriteByte('\t')
-		}
-		buf.WriteString(L.ToStringMeta(L.Get(i)).String())
-	}
-	buf.WriteByte('\n')
-	rt.stdout.Write(buf.Bytes())
-	return 0
-}
-
-// input(prompt?) -> line | nil   (a line without its newline; nil at end of input)
-func (rt *Runtime) input(L *lua.LState) int {
-	if L.GetTop() >= 1 && L.Get(1) != lua.LNil {
-		io.WriteString(rt.stdout, L.ToStringMeta(L.Get(1)).String())
-	}
-	return rt.readLine(L)
-}
-
-func (rt *Runtime) readLine(L *lua.LState) int {
-	t := rt.currentTask(L)
-	var line string
-	var ok bool
-	var err error
-	rt.unlocked(t, func() { line, ok, err = rt.stdin.readLine(t.ctx) })
-	if err != nil {
-		return raise(L, err)
-	}
-	if !ok {
-		L.Push(lua.LNil)
-	} else {
-		L.Push(lua.LString(line))
-	}
-	return 1
-}
 
 // openIO points gopher-lua's io library at the runtime's streams. Its own
 // io.stdin, io.read, io.lines() and io.input() read the process's stdin
 // and hold the runtime lock while they wait; here they read the runtime's
 // input as input() does. Files (io.open, io.lines(name), io.input(name))
 // stay gopher-lua's.
-func (rt *Runtime) openIO(iolib *lua.LTable) {
+func (rt *Runtime) openIO() {
 	L := rt.L
+	iolib, ok := L.GetGlobal("io").(*lua.LTable)
+	if !ok {
+		return
+	}
 	stdin := rt.stdinObject()
 	// fromFile: io.input(file) made a file the default input, which
 	// gopher-lua's own io.read and io.lines() then read.
 	fromFile := false
-	// gopher-lua's own functions, for files (called with sandbox.go's
+	// gopher-lua's own functions, for files (called with libs.go's
 	// callOriginal: they are closures with upvalues).
 	origRead := iolib.RawGetString("read")
 	origLines := iolib.RawGetString("lines")
@@ -119,7 +65,7 @@ func (rt *Runtime) openIO(iolib *lua.LTable) {
 		switch L.Get(1).(type) {
 		case lua.LString, *lua.LUserData: // a file name, a file (gopher-lua checks which)
 		default:
-			argError(L, 1, "io.input", "file or file name expected, got "+typeName(L.Get(1)))
+			lualib.ArgError(L, 1, "io.input", "file or file name expected, got "+lualib.TypeName(L.Get(1)))
 		}
 		n := callOriginal(L, origInput) // opens the file or raises
 		fromFile = true
@@ -140,7 +86,7 @@ func writeArgs(L *lua.LState, w io.Writer, first int, fname string) {
 		case lua.LNumber:
 			io.WriteString(w, v.String())
 		default:
-			argError(L, i, fname, "string expected, got "+v.Type().String())
+			lualib.ArgError(L, i, fname, "string expected, got "+v.Type().String())
 		}
 	}
 }
@@ -154,7 +100,7 @@ func (rt *Runtime) readFormat(L *lua.LState, n int, fname string) int {
 		format = string(v)
 	case *lua.LNilType:
 	default:
-		argError(L, n, fname, "format expected (\"l\" or \"L\"), got "+typeName(v))
+		lualib.ArgError(L, n, fname, "format expected (\"l\" or \"L\"), got "+lualib.TypeName(v))
 	}
 	switch format {
 	case "l", "*l":
@@ -167,7 +113,7 @@ func (rt *Runtime) readFormat(L *lua.LState, n int, fname string) int {
 		}
 		return 1
 	}
-	argError(L, n, fname, "only line formats (\"l\", \"L\") are supported; use input()")
+	lualib.ArgError(L, n, fname, "only line formats (\"l\", \"L\") are supported; use input()")
 	return 0
 }
 
@@ -196,15 +142,6 @@ func (rt *Runtime) stdinObject() *lua.LTable {
 	return obj
 }
 
-// checkStream raises "bad self", as checkFile does for makefile objects,
-// unless argument 1 is obj: the method was called with a dot.
-func checkStream(L *lua.LState, obj *lua.LTable, fname string) {
-	if L.Get(1) != obj {
-		L.RaiseError("bad self to '%s' (file expected, got %s; use a colon: f:%s(...))",
-			fname, typeName(L.Get(1)), fname[len("file:"):])
-	}
-}
-
 // writerObject is io.stdout / io.stderr: an object with write and flush
 // that goes to the runtime's writers.
 func (rt *Runtime) writerObject(w io.Writer) *lua.LTable {
@@ -226,26 +163,4 @@ func (rt *Runtime) writerObject(w io.Writer) *lua.LTable {
 	}))
 	L.SetMetatable(obj, mt)
 	return obj
-}
-
-// os.exit(code?)   (ends the run with that status; never the host process)
-func (rt *Runtime) osExit(L *lua.LState) int {
-	code := 0
-	switch v := L.Get(1).(type) {
-	case lua.LNumber:
-		code = int(v)
-	case lua.LBool:
-		if !bool(v) {
-			code = 1
-		}
-	}
-	t := rt.currentTask(L)
-	rt.exitCode = code
-	rt.exiting = true
-	if t.runCancel != nil {
-		t.runCancel()
-	}
-	t.cancel()
-	L.Error(newError(L, "SystemExit", noErrno, "exit"), 0)
-	return 0
 }
