@@ -17,6 +17,7 @@ import (
 
 	"github.com/sockplay/sockplay/diagram"
 	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/trace"
 	"golang.org/x/sys/unix"
 )
 
@@ -173,7 +174,7 @@ func (fl traceFlags) hook(stderr io.Writer) (runHook, error) {
 				}
 			}
 			if jsonBuf != nil {
-				tr, err := diagram.Read(jsonBuf, "this run")
+				tr, err := trace.Read(jsonBuf, "this run")
 				if err == nil {
 					err = writeDiagram(fl.svgPath, diagram.Build(tr))
 				}
@@ -217,9 +218,9 @@ func diagramCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, diagramUsage)
 		return exitUsage
 	}
-	var traces []*diagram.Trace
+	var traces []*trace.Trace
 	for _, f := range files {
-		tr, err := diagram.ReadFile(f)
+		tr, err := trace.ReadFile(f)
 		if err != nil {
 			fmt.Fprintln(stderr, "sockplay:", err)
 			return exitError
