@@ -14,27 +14,32 @@ import (
 	"github.com/sockplay/sockplay/lualib"
 )
 
-// errnoClass maps an errno to its class, as Python's PyErr_SetFromErrno does.
+// Errors across the Go-Lua border: a Go error from the network stack
+// becomes a Lua error value (package lualib's, with the class its errno
+// says), and a run's failure becomes an *Error for the host.
+
+// errnoClasses are the classes of errnos, as Python's PyErr_SetFromErrno
+// chooses them; any other errno is an OSError.
+var errnoClasses = map[syscall.Errno]string{
+	syscall.EPIPE:        "BrokenPipeError",
+	syscall.ESHUTDOWN:    "BrokenPipeError",
+	syscall.ECONNABORTED: "ConnectionAbortedError",
+	syscall.ECONNREFUSED: "ConnectionRefusedError",
+	syscall.ECONNRESET:   "ConnectionResetError",
+	syscall.EAGAIN:       "BlockingIOError",
+	syscall.EALREADY:     "BlockingIOError",
+	syscall.EINPROGRESS:  "BlockingIOError",
+	syscall.ETIMEDOUT:    "TimeoutError",
+	syscall.ENOENT:       "FileNotFoundError",
+	syscall.EEXIST:       "FileExistsError",
+	syscall.EACCES:       "PermissionError",
+	syscall.EPERM:        "PermissionError",
+}
+
+// errnoClass is e's class.
 func errnoClass(e syscall.Errno) string {
-	switch e {
-	case syscall.EPIPE, syscall.ESHUTDOWN:
-		return "BrokenPipeError"
-	case syscall.ECONNABORTED:
-		return "ConnectionAbortedError"
-	case syscall.ECONNREFUSED:
-		return "ConnectionRefusedError"
-	case syscall.ECONNRESET:
-		return "ConnectionResetError"
-	case syscall.EAGAIN, syscall.EALREADY, syscall.EINPROGRESS:
-		return "BlockingIOError"
-	case syscall.ETIMEDOUT:
-		return "TimeoutError"
-	case syscall.ENOENT:
-		return "FileNotFoundError"
-	case syscall.EEXIST:
-		return "FileExistsError"
-	case syscall.EACCES, syscall.EPERM:
-		return "PermissionError"
+	if c, ok := errnoClasses[e]; ok {
+		return c
 	}
 	return "OSError"
 }

@@ -56,7 +56,7 @@ func (o *ioOp) attempt(fd uintptr) bool {
 			if buf == nil {
 				if o.pooled == nil {
 					if o.pooled = getReadBuf(); o.pooled == nil {
-						o.err = errNoReadBuffer // see readbufs.go
+						o.err = errNoReadBuffer // see readbuf.go
 						return true
 					}
 				}
@@ -125,8 +125,8 @@ func (o *ioOp) control(fd uintptr) { o.done = o.attempt(fd) }
 // and gives the buffer back. Socket.wait calls it before it takes the
 // runtime lock again: the copy then overlaps other tasks' Lua code, and a
 // buffer is held only for the system call and the copy, not while the
-// task queues for the lock (with hundreds of busy tasks, it was held by
-// as many of them, and the slots ran dry).
+// task queues for the lock (with hundreds of busy tasks queued, as many
+// buffers would be held, and the slots would run dry).
 //
 // A read that filled at least half the buffer is not copied: the buffer
 // becomes the string (it is never written again: no slot holds it any
@@ -154,7 +154,7 @@ func (o *ioOp) takeData() {
 
 // needsBuffer reports whether the call stopped for want of a free read
 // buffer (errNoReadBuffer), and if so gives it one, allocated here rather
-// than in the callback: see readbufs.go.
+// than in the callback: see readbuf.go.
 func (o *ioOp) needsBuffer() bool {
 	if o.err != errNoReadBuffer {
 		return false
@@ -411,7 +411,7 @@ func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (l
 		// under Linux's default buffer limits.
 		t.io.buf = make([]byte, min(bufsize, maxRecvBuf))
 	} else {
-		ensureReadBuf() // here, not deeper down: see readbufs.go
+		ensureReadBuf() // here, not deeper down: see readbuf.go
 	}
 	n, from, err := s.recv(L, t, flags, wantFrom)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"github.com/sockplay/sockplay/lualib"
 )
 
+// The io library on the runtime's streams (io.popen is popen.go's).
+
 // openIO points gopher-lua's io library at the runtime's streams. Its own
 // io.stdin, io.read, io.lines() and io.input() read the process's stdin
 // and hold the runtime lock while they wait; here they read the runtime's
@@ -120,47 +122,52 @@ func (rt *Runtime) readFormat(L *lua.LState, n int, fname string) int {
 // stdinObject is io.stdin: read, lines and close on the runtime's input,
 // the lines input() reads.
 func (rt *Runtime) stdinObject() *lua.LTable {
-	L := rt.L
-	obj := L.NewTable()
-	mt := L.NewTable()
-	mt.RawSetString("__index", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
-		// io.stdin:read(fmt?) -> line | nil   (as io.read)
-		"read": func(L *lua.LState) int {
-			checkStream(L, obj, "file:read")
-			return rt.readFormat(L, 2, "file:read")
-		},
-		// io.stdin:lines() -> iterator   (for line in io.stdin:lines() do ... end; lines without "\n")
-		"lines": func(L *lua.LState) int {
-			checkStream(L, obj, "file:lines")
-			L.Push(L.NewFunction(rt.readLine))
-			return 1
-		},
-		// io.stdin:close()   (the runtime's input stays open)
-		"close": func(L *lua.LState) int { return 0 },
-	}))
-	L.SetMetatable(obj, mt)
-	return obj
+	return rt.streamObject(func(obj *lua.LTable) map[string]lua.LGFunction {
+		return map[string]lua.LGFunction{
+			// io.stdin:read(fmt?) -> line | nil   (as io.read)
+			"read": func(L *lua.LState) int {
+				checkStream(L, obj, "file:read")
+				return rt.readFormat(L, 2, "file:read")
+			},
+			// io.stdin:lines() -> iterator   (for line in io.stdin:lines() do ... end; lines without "\n")
+			"lines": func(L *lua.LState) int {
+				checkStream(L, obj, "file:lines")
+				L.Push(L.NewFunction(rt.readLine))
+				return 1
+			},
+			// io.stdin:close()   (the runtime's input stays open)
+			"close": func(L *lua.LState) int { return 0 },
+		}
+	})
 }
 
 // writerObject is io.stdout / io.stderr: an object with write and flush
 // that goes to the runtime's writers.
 func (rt *Runtime) writerObject(w io.Writer) *lua.LTable {
+	return rt.streamObject(func(obj *lua.LTable) map[string]lua.LGFunction {
+		return map[string]lua.LGFunction{
+			// file:write(...) -> file
+			"write": func(L *lua.LState) int {
+				checkStream(L, obj, "file:write")
+				writeArgs(L, w, 2, "file:write")
+				L.Push(obj)
+				return 1
+			},
+			// file:flush()
+			"flush": func(L *lua.LState) int { return 0 },
+			// file:close()   (the runtime's streams stay open)
+			"close": func(L *lua.LState) int { return 0 },
+		}
+	})
+}
+
+// streamObject is one of the runtime's io streams: a table whose methods
+// are methods(the table itself), so that they can check their self.
+func (rt *Runtime) streamObject(methods func(obj *lua.LTable) map[string]lua.LGFunction) *lua.LTable {
 	L := rt.L
 	obj := L.NewTable()
 	mt := L.NewTable()
-	mt.RawSetString("__index", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
-		// file:write(...) -> file
-		"write": func(L *lua.LState) int {
-			checkStream(L, obj, "file:write")
-			writeArgs(L, w, 2, "file:write")
-			L.Push(obj)
-			return 1
-		},
-		// file:flush()
-		"flush": func(L *lua.LState) int { return 0 },
-		// file:close()   (the runtime's streams stay open)
-		"close": func(L *lua.LState) int { return 0 },
-	}))
+	mt.RawSetString("__index", L.SetFuncs(L.NewTable(), methods(obj)))
 	L.SetMetatable(obj, mt)
 	return obj
 }

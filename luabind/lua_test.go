@@ -13,7 +13,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,20 +27,7 @@ import (
 const luaTestTimeout = 30 * time.Second
 
 func TestLua(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.lua"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no testdata/*.lua files")
-	}
-	for _, file := range files {
-		name := strings.TrimSuffix(filepath.Base(file), ".lua")
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			runLuaTest(t, file)
-		})
-	}
+	luaassert.RunFiles(t, "testdata", runLuaTest)
 }
 
 func runLuaTest(t *testing.T, file string) {

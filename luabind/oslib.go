@@ -5,6 +5,9 @@ import (
 	"github.com/sockplay/sockplay/lualib"
 )
 
+// The os library's functions a runtime replaces: os.exit ends the run, not
+// the host (os.date is lualib's; the sandbox guards the rest).
+
 // openOS replaces os.exit, which would exit the host process.
 func (rt *Runtime) openOS() {
 	if oslib, ok := rt.L.GetGlobal("os").(*lua.LTable); ok {

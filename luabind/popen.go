@@ -17,8 +17,8 @@ import (
 
 // io.popen, replaced: gopher-lua's reads the command's output with the
 // runtime lock held, so a server task running a command (tcp/cmd_server)
-// stopped every other task until the command ended, and Ctrl-C could not
-// interrupt it. Here every wait — reading, writing, closing — releases the
+// would stop every other task until the command ended, and Ctrl-C could
+// not interrupt it. Here every wait — reading, writing, closing — releases the
 // lock, and interrupting the task kills the command.
 
 const popenMetaName = "sockplay.popen"

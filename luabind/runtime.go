@@ -32,7 +32,7 @@ type Options struct {
 	// is Scripts' file "tcp/echo_server.lua"). nil: none.
 	Scripts fs.FS
 
-	// Trace, if set, traces every socket event (see trace.go and
+	// Trace, if set, traces every socket event (see tracer.go and
 	// docs/TRACE.md). nil: no trace until socket.trace(true) or
 	// SetTracing(true), which then write text lines to Stderr.
 	Trace *TraceOptions
@@ -61,7 +61,7 @@ type Runtime struct {
 
 	mu    sync.Mutex // guards what follows, never held while waiting on gil
 	tasks map[*task]struct{}
-	// The socket metatables, one per kind (sockmethods.go); guarded by gil.
+	// The socket metatables, one per kind (socket.go); guarded by gil.
 	sockMethods    *lua.LTable
 	sockMetas      map[[3]int]*lua.LTable
 	sockToStringFn *lua.LFunction
@@ -92,7 +92,7 @@ type Runtime struct {
 
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
 
-	trace traceState // the socket trace (trace.go)
+	trace traceState // the socket trace (tracer.go)
 }
 
 // New creates a runtime with the socket library and the helpers of the
@@ -230,7 +230,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	if main.err == nil {
 		// As Python waits for non-daemon threads: the run goes on while
 		// spawned tasks do.
-		rt.waitTasks(ctx)
+		rt.tasksWG.WaitContext(ctx)
 	}
 	interrupted := ctx.Err() != nil || main.interrupted
 	cancel()
@@ -253,19 +253,6 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 		return &Error{Kind: Interrupted, Msg: "interrupted"}
 	}
 	return nil
-}
-
-// waitTasks returns when every task has ended or ctx is done.
-func (rt *Runtime) waitTasks(ctx context.Context) {
-	done := make(chan struct{})
-	go func() {
-		rt.tasksWG.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-ctx.Done():
-	}
 }
 
 func (rt *Runtime) setArgs(arg0 string, args []string) {
@@ -380,11 +367,21 @@ func (g *taskGroup) Add(delta int) {
 func (g *taskGroup) Done() { g.Add(-1) }
 
 // Wait returns once no task is live.
-func (g *taskGroup) Wait() {
+func (g *taskGroup) Wait() { g.WaitContext(context.Background()) }
+
+// WaitContext returns nil once no task is live, or ctx's error when ctx
+// is done first.
+func (g *taskGroup) WaitContext(ctx context.Context) error {
 	g.mu.Lock()
 	n, zero := g.n, g.zero
 	g.mu.Unlock()
-	if n > 0 {
-		<-zero
+	if n == 0 {
+		return nil
+	}
+	select {
+	case <-zero:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

@@ -8,6 +8,10 @@ import (
 	lua "github.com/sockplay/sockplay/lua"
 )
 
+// The sandbox's file policy: writes only inside its directory, reads of
+// regular files only (nothing under /dev, /proc, /sys), no reading of the
+// host's standard input. The guards wrap gopher-lua's os and io functions.
+
 // inside returns path made absolute (symlinks of its directory resolved)
 // and whether it lies inside the sandbox's directory.
 func (sb *sandboxState) inside(path string) (string, bool) {

@@ -12,6 +12,11 @@ import (
 	"github.com/sockplay/sockplay/lua/pm"
 )
 
+// The sandbox's limits: the size of the strings string.rep,
+// string.format, string.gsub and table.concat build, a run's wall-clock
+// time, and the growth of the heap during a run.
+
+// tooLong raises if a string of n bytes would pass the cap.
 func (sb *sandboxState) tooLong(L *lua.LState, fname string, n float64) {
 	if max := sb.cfg.MaxString; max > 0 && n > float64(max) {
 		L.RaiseError("sandbox: %s would build a string of %.0f bytes (at most %d)", fname, n, max)

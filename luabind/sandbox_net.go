@@ -9,6 +9,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// The sandbox's network policy: bind, connect and sendto only to
+// loopback addresses and to AF_UNIX socket files in the sandbox's
+// directory, no DNS queries, a cap on open sockets.
+
 // allowAddr raises PermissionError unless the sandbox lets the script
 // use sa for op ("bind", "connect", "sendto"). It is called before the
 // system call, so nothing leaves the machine. No sandbox: no check.

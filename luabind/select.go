@@ -24,15 +24,7 @@ func (rt *Runtime) openSelect() {
 	// Lua's own select("#", ...) is a global of the same name: calling the
 	// module still does what it did, so vararg code keeps working.
 	if builtin, ok := L.GetGlobal("select").(*lua.LFunction); ok {
-		mt := L.NewTable()
-		// select(n | "#", ...) -> ...   (Lua's own select)
-		mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-			L.Remove(1) // the module
-			L.Insert(builtin, 1)
-			L.Call(L.GetTop()-1, lua.MultRet)
-			return L.GetTop()
-		}))
-		L.SetMetatable(mod, mt)
+		lualib.SetCall(L, mod, builtin) // select(n | "#", ...) -> ...
 	}
 	lualib.SetModule(L, "select", mod)
 }

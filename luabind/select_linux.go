@@ -9,6 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// select's system calls: poll(2) for readiness now, an epoll descriptor
+// on Go's poller for the wait.
+
 // pollNow checks readiness without waiting.
 func pollNow(fds []unix.PollFd) (int, error) {
 	for {

@@ -379,15 +379,8 @@ func (rt *Runtime) collectNames(v lua.LValue, method bool, seen map[string]bool,
 func (s *Session) Reset(ctx context.Context) error {
 	rt := s.rt
 	s.StopBackground()
-	done := make(chan struct{})
-	go func() {
-		rt.tasksWG.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return fmt.Errorf("some tasks did not stop: %w", ctx.Err())
+	if err := rt.tasksWG.WaitContext(ctx); err != nil {
+		return fmt.Errorf("some tasks did not stop: %w", err)
 	}
 	rt.closeSockets()
 	rt.gil.Lock()

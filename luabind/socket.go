@@ -10,24 +10,8 @@ import (
 )
 
 // The socket object: what Lua holds (a userdata with a metatable per kind
-// of socket), its number in the runtime, and how it prints.
-//
-// The layers of a socket, by file:
-//
-//	socket_module.go    socket.socket, create_connection, getaddrinfo, ... (the module)
-//	socket_methods.go   sock:bind, listen, accept, recv, send, ... (the methods)
-//	socket_makefile.go  sock:makefile() objects
-//	socket_framing.go   sock:send_msg, recv_msg
-//	socket_replyaddr.go the UDP reply address (sendto to the last recvfrom's sender)
-//	addr.go             address tables: Lua's {host, port} <-> kernel addresses
-//	fd_linux.go         the descriptor layer: system calls that do not wait
-//	fd_io_linux.go      the descriptor layer: I/O and waiting on Go's poller
-//	sockaddr_linux.go   raw kernel addresses decoded
-//	readbuf.go          the read buffers recv reads into
-//
-// The Lua-facing files make no system call themselves: they call the
-// descriptor layer's methods (netFD's and Socket's in the fd_*_linux.go
-// files), the seam a backend for other systems would fill.
+// of socket), its number in the runtime, and how it prints. doc.go lists
+// the files of the socket's other layers.
 
 // Socket is a BSD socket as Lua sees it: a descriptor (netFD: created with
 // socket(2) and driven with raw system calls, so bind, setsockopt and
@@ -86,8 +70,8 @@ func (rt *Runtime) openSocketMeta() {
 // sockMeta is the metatable of sockets of one kind (family, type, proto).
 // sock.family, sock.type and sock.proto are fields of a table shared by
 // that kind, and the methods come from its own __index: a method call is
-// two table lookups, never a Go call (an __index function was 6 % of an
-// echo server's CPU).
+// two table lookups, never a Go call (an __index function costs an echo
+// server about 6 % of its CPU: docs/PERFORMANCE.md).
 func (rt *Runtime) sockMeta(family, typ, proto int) *lua.LTable {
 	key := [3]int{family, typ, proto}
 	if mt := rt.sockMetas[key]; mt != nil {

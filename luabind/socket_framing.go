@@ -14,7 +14,7 @@ import (
 // two sends may arrive in one recv, one send in several. send_msg puts a
 // 4-byte big-endian length before the data and recv_msg reads exactly one
 // such frame, however the bytes arrive. (Lines are the other usual frame:
-// sock:makefile():lines() and readline, in makefile.go.)
+// sock:makefile():lines() and readline, in socket_makefile.go.)
 
 // DefaultMsgLimit is the largest message send_msg and recv_msg accept
 // unless given a limit: a peer that does not speak the protocol (an HTTP

@@ -68,7 +68,7 @@ func (f *sockFile) fill(L *lua.LState) bool {
 		return false
 	}
 	// recvString holds a shared read buffer only for the system call, not
-	// for the wait (readbufs.go).
+	// for the wait (readbuf.go).
 	tc := f.s.rt.traceBegin()
 	data, _, err := f.s.recvString(L, pooledBufSize, 0, false)
 	if tc != nil {

@@ -34,7 +34,7 @@ func (rt *Runtime) socketMethods() map[string]lua.LGFunction {
 		"makefile":    rt.sockMakefile,
 		"shutdown":    rt.sockShutdown,
 		"close":       rt.sockClose,
-		"send_msg":    rt.sockSendMsg, // framing.go
+		"send_msg":    rt.sockSendMsg, // socket_framing.go
 		"recv_msg":    rt.sockRecvMsg,
 	}
 }
@@ -255,7 +255,7 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 		flags, at = intArg(L, 3, "sock:sendto", "flags"), 4
 	}
 	var spec addrSpec
-	sa := s.lastSenderSockaddr(L.Get(at)) // the echo pattern: see lastsender.go
+	sa := s.lastSenderSockaddr(L.Get(at)) // the echo pattern: see socket_replyaddr.go
 	if sa == nil {
 		if L.Get(at) == lua.LNil {
 			lualib.ArgError(L, at, "sock:sendto", "destination address expected ({host, port}); a connected socket uses send()")

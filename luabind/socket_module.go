@@ -96,13 +96,8 @@ func (rt *Runtime) openSocket() {
 		mod.RawSetString(o.name, lua.LNumber(o.opt))
 	}
 	lualib.AddErrorClasses(L, mod)
-	mt := L.NewTable()
 	// socket(family?, type?, proto?) -> sock   (the module called: socket.socket)
-	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-		L.Remove(1) // the module itself
-		return rt.socketNew(L)
-	}))
-	L.SetMetatable(mod, mt)
+	lualib.SetCall(L, mod, mod.RawGetString("socket"))
 	lualib.SetModule(L, "socket", mod)
 }
 

@@ -11,7 +11,10 @@ import (
 	"github.com/sockplay/sockplay/lualib"
 )
 
-// taskMeta builds the metatable of task handles.
+// The tasks library: spawn, sleep, and task objects (join, cancel,
+// status). task.go has what a task is.
+
+// openTasks installs spawn, sleep and the metatable of task objects.
 func (rt *Runtime) openTasks() {
 	L := rt.L
 	mt := L.NewTypeMetatable("sockplay.task")

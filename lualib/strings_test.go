@@ -339,7 +339,7 @@ func TestStringUnpack(t *testing.T) {
 			[]lua.LValue{pkNum(-1), pkNum(9)}},
 		{"9-byte signed minus one", `return string.unpack("<i9", "\255\255\255\255\255\255\255\255\255")`,
 			[]lua.LValue{pkNum(-1), pkNum(10)}},
-		// Beyond 2^53 the result is the nearest float64 (see strings.go).
+		// Beyond 2^53 the result is the nearest float64 (see pack.go).
 		{"int64 max rounds to 2^63", `return string.unpack("<I9", "\255\255\255\255\255\255\255\127\0")`,
 			[]lua.LValue{pkNum(1 << 63), pkNum(10)}},
 		{"2^53+1 rounds to even", `return string.unpack(">j", "\0\32\0\0\0\0\0\1")`,

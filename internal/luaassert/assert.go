@@ -46,16 +46,8 @@ func (a *luaAssert) open(L *lua.LState) int {
 	})
 	// The module takes the global name of Lua's assert(v, msg); calling it
 	// still does what Lua's does (raise), for code that uses it.
-	builtin := L.GetGlobal("assert")
-	mt := L.NewTable()
-	// assert(v, msg?) -> v, msg   (Lua's: raises msg if v is false or nil)
-	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-		L.Remove(1) // the module
-		L.Insert(builtin, 1)
-		L.Call(L.GetTop()-1, lua.MultRet)
-		return L.GetTop()
-	}))
-	L.SetMetatable(mod, mt)
+	lualib.SetCall(L, mod, L.GetGlobal("assert")) // assert(v, msg?) -> v, msg
+
 	L.Push(mod)
 	return 1
 }
