@@ -390,29 +390,8 @@ func (b *builder) step(it item, at float64) {
 	case "connect":
 		b.connect(st, s)
 		return
-	case "send":
-		if !s.stream() {
-			b.datagram(st, s, s.remote)
-			return
-		}
-		b.send(st, s)
-		return
-	case "sendto":
-		b.datagram(st, s, ev.Remote)
-		return
-	case "recv":
-		if !s.stream() {
-			b.dgramRecv(st, s, s.remote)
-			return
-		}
-		b.recv(st, s)
-		return
-	case "recvfrom":
-		if !s.stream() {
-			b.dgramRecv(st, s, ev.Remote)
-			return
-		}
-		b.recv(st, s)
+	case "send", "sendto", "recv", "recvfrom":
+		b.data(st, s)
 		return
 	case "shutdown":
 		st.Kind = KindNote
@@ -434,6 +413,29 @@ func (b *builder) step(it item, at float64) {
 		st.Label = ev.CallName()
 	}
 	b.add(st)
+}
+
+// data draws a data event: bytes into or out of a stream, or a datagram
+// (sendto is one on any socket; recvfrom and send on a datagram socket).
+// A datagram's other end is the event's address (sendto, recvfrom), else
+// the socket's peer.
+func (b *builder) data(st *Step, s *sock) {
+	ev := st.Ev
+	other := s.remote
+	if ev.Event == "sendto" || ev.Event == "recvfrom" {
+		other = ev.Remote
+	}
+	sending := ev.Event == "send" || ev.Event == "sendto"
+	switch {
+	case sending && (ev.Event == "sendto" || !s.stream()):
+		b.datagram(st, s, other)
+	case sending:
+		b.send(st, s)
+	case !s.stream():
+		b.dgramRecv(st, s, other)
+	default:
+		b.recv(st, s)
+	}
 }
 
 func (b *builder) connect(st *Step, s *sock) {

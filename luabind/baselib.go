@@ -48,6 +48,12 @@ func (rt *Runtime) readLine(L *lua.LState) int {
 	var ok bool
 	var err error
 	rt.unlocked(t, func() { line, ok, err = rt.stdin.readLine(t.ctx) })
+	return pushLine(L, line, ok, err)
+}
+
+// pushLine pushes a line read, or nil at the end of the input (ok
+// false), or raises err: the result of a Lua read.
+func pushLine(L *lua.LState, line string, ok bool, err error) int {
 	if err != nil {
 		return raise(L, err)
 	}

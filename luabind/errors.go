@@ -113,6 +113,16 @@ func raise(L *lua.LState, err error) int {
 	return 0
 }
 
+// pushResult pushes v and returns 1, or raises err if it is not nil: the
+// end of a Lua function that returns one value of a call that may fail.
+func pushResult(L *lua.LState, v lua.LValue, err error) int {
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(v)
+	return 1
+}
+
 // raiseErrno raises an OSError of errno's class.
 func raiseErrno(L *lua.LState, e syscall.Errno) int {
 	t := lualib.NewError(L, errnoClass(e), int(e), strerror(e))

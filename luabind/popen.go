@@ -133,15 +133,7 @@ func (rt *Runtime) popenRead(L *lua.LState) int {
 		out, ok, err = readFormat(f.r, format)
 		return err
 	})
-	if err != nil {
-		return raise(L, err)
-	}
-	if !ok {
-		L.Push(lua.LNil)
-	} else {
-		L.Push(lua.LString(out))
-	}
-	return 1
+	return pushLine(L, out, ok, err)
 }
 
 // readFormat reads as Lua's file:read(format) does; ok false at end.

@@ -1,13 +1,13 @@
 package luabind
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
 )
@@ -24,13 +24,20 @@ func evalShow(t *testing.T, ctx context.Context, s *Session, code string) (strin
 	return strings.Join(shown, "\t"), err
 }
 
-func TestSessionKeepsStateAndBackgroundTasks(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	rt := New(Options{Stdout: &out})
-	defer rt.Close()
+// newTestSession is a session of a new runtime that prints to the
+// returned buffer; both end with the test.
+func newTestSession(t *testing.T) (*Session, *syncbuf.Buffer) {
+	t.Helper()
+	rt, stdout, _ := newTestRuntime(t, Options{})
 	s := rt.NewSession()
+	t.Cleanup(s.Close)
+	return s, stdout
+}
+
+func TestSessionKeepsStateAndBackgroundTasks(t *testing.T) {
+	ctx := testContext(t)
+	s, _ := newTestSession(t)
+	rt := s.rt
 
 	if _, err := evalShow(t, ctx, s, "x = 41"); err != nil {
 		t.Fatal(err)
@@ -110,12 +117,8 @@ return srv:getsockname()`)
 }
 
 func TestSessionExitAndBackgroundScript(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	rt := New(Options{Stdout: &out})
-	defer rt.Close()
-	s := rt.NewSession()
+	ctx := testContext(t)
+	s, out := newTestSession(t)
 	id, err := s.StartCode("bg.lua", `print("bg", arg[1]); shared = arg[1]`, []string{"one"})
 	if err != nil || id == 0 {
 		t.Fatal(id, err)

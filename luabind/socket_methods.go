@@ -289,22 +289,14 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 func (rt *Runtime) sockGetpeername(L *lua.LState) int {
 	s := checkSocket(L, "sock:getpeername")
 	sa, err := s.peername()
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(newAddr(L, sa))
-	return 1
+	return pushResult(L, newAddr(L, sa), err)
 }
 
 // sock:getsockname() -> address   (the local end: after bind to port 0, the chosen port)
 func (rt *Runtime) sockGetsockname(L *lua.LState) int {
 	s := checkSocket(L, "sock:getsockname")
 	sa, err := s.sockname()
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(newAddr(L, sa))
-	return 1
+	return pushResult(L, newAddr(L, sa), err)
 }
 
 // sock:getsockopt(level, option, buflen?) -> integer | string (with buflen: raw bytes)
@@ -319,18 +311,10 @@ func (rt *Runtime) sockGetsockopt(L *lua.LState) int {
 			lualib.ArgError(L, 4, "sock:getsockopt", "buflen must be 1-1024")
 		}
 		v, err := s.getsockoptBytes(level, opt, buflen)
-		if err != nil {
-			return raise(L, err)
-		}
-		L.Push(lua.LString(v))
-		return 1
+		return pushResult(L, lua.LString(v), err)
 	}
 	v, err := s.getsockoptInt(level, opt)
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(lua.LNumber(v))
-	return 1
+	return pushResult(L, lua.LNumber(v), err)
 }
 
 // sock:setsockopt(level, option, value)   (value: integer, boolean, or raw bytes)

@@ -419,11 +419,7 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 // socket.gethostname() -> name
 func socketGethostname(L *lua.LState) int {
 	name, err := os.Hostname()
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(lua.LString(name))
-	return 1
+	return pushResult(L, lua.LString(name), err)
 }
 
 // socket.gethostbyname(name) -> "a.b.c.d"   (IPv4 only, as in Python)

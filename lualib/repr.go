@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sockplay/sockplay/internal/hexdump"
 	lua "github.com/sockplay/sockplay/lua"
 )
 
@@ -110,6 +111,12 @@ func IsIdentifier(s string) bool {
 	return true
 }
 
+// quoteEscapes are Lua's one-letter escapes, by the byte they stand for.
+var quoteEscapes = [256]string{
+	'"': `\"`, '\\': `\\`, '\n': `\n`, '\r': `\r`, '\t': `\t`,
+	'\a': `\a`, '\b': `\b`, '\f': `\f`, '\v': `\v`,
+}
+
 // Quote writes s as a Lua string literal that gopher-lua loads back to the
 // same bytes: printable text as is (UTF-8 included), the usual escapes, and
 // decimal escapes (\ddd; Lua 5.1 has no \x) for every other byte.
@@ -118,40 +125,24 @@ func Quote(s string) string {
 	b.WriteByte('"')
 	for i := 0; i < len(s); {
 		c := s[i]
-		switch c {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\a':
-			b.WriteString(`\a`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\v':
-			b.WriteString(`\v`)
-		default:
-			if c >= 0x80 {
-				r, size := utf8.DecodeRuneInString(s[i:])
-				if r != utf8.RuneError && unicode.IsPrint(r) {
-					b.WriteString(s[i : i+size])
-					i += size
-					continue
-				}
+		if esc := quoteEscapes[c]; esc != "" {
+			b.WriteString(esc)
+			i++
+			continue
+		}
+		if c >= 0x80 {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError && unicode.IsPrint(r) {
+				b.WriteString(s[i : i+size])
+				i += size
+				continue
 			}
-			if c < 0x20 || c >= 0x7f {
-				// Three digits always, so a following digit cannot join the escape.
-				fmt.Fprintf(&b, `\%03d`, c)
-			} else {
-				b.WriteByte(c)
-			}
+		}
+		if c < 0x20 || c >= 0x7f {
+			// Three digits always, so a following digit cannot join the escape.
+			fmt.Fprintf(&b, `\%03d`, c)
+		} else {
+			b.WriteByte(c)
 		}
 		i++
 	}
@@ -227,33 +218,4 @@ func BytesRepr(data string) string {
 // Hexdump formats data as `hexdump -C` does (without collapsing repeated
 // lines into "*"): offset, 16 bytes in hex in two groups of 8, the ASCII
 // between bars, and a last line with the length. "" for no data.
-func Hexdump(data []byte) string {
-	if len(data) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	for off := 0; off < len(data); off += 16 {
-		line := data[off:min(off+16, len(data))]
-		fmt.Fprintf(&b, "%08x  ", off)
-		for i := 0; i < 16; i++ {
-			if i < len(line) {
-				fmt.Fprintf(&b, "%02x ", line[i])
-			} else {
-				b.WriteString("   ")
-			}
-			if i == 7 {
-				b.WriteByte(' ')
-			}
-		}
-		b.WriteString(" |")
-		for _, c := range line {
-			if c < 0x20 || c >= 0x7f {
-				c = '.' // not printable ASCII
-			}
-			b.WriteByte(c)
-		}
-		b.WriteString("|\n")
-	}
-	fmt.Fprintf(&b, "%08x\n", len(data))
-	return b.String()
-}
+func Hexdump(data []byte) string { return hexdump.Dump(data) }

@@ -2,8 +2,9 @@ package trace
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
+
+	"github.com/sockplay/sockplay/internal/hexdump"
 )
 
 // ANSI colours of the text lines.
@@ -91,34 +92,9 @@ func (e *Event) TextLine(color bool) string {
 		case n == 0 && e.Event == "recv" && e.Error == "":
 			b.WriteString(": end of stream (the peer closed)")
 		case len(data) > 0:
-			b.WriteString(": " + paint(ansiDim, dumpLine(data, n)))
+			b.WriteString(": " + paint(ansiDim, hexdump.Line(data, n)))
 		}
 	}
 	b.WriteString("\n")
-	return b.String()
-}
-
-// dumpLine is data as hex bytes and ASCII on one line, with what is left
-// out of total: "68 65 6c 6c 6f |hello| …+100 B".
-func dumpLine(data []byte, total int) string {
-	var b strings.Builder
-	for i, c := range data {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(strconv.FormatUint(uint64(c)>>4, 16))
-		b.WriteString(strconv.FormatUint(uint64(c)&15, 16))
-	}
-	b.WriteString(" |")
-	for _, c := range data {
-		if c < 0x20 || c >= 0x7f {
-			c = '.' // not printable ASCII
-		}
-		b.WriteByte(c)
-	}
-	b.WriteByte('|')
-	if total > len(data) {
-		fmt.Fprintf(&b, " …+%d B", total-len(data))
-	}
 	return b.String()
 }

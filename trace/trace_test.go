@@ -132,9 +132,6 @@ func TestTextLine(t *testing.T) {
 	if got := refused.TextLine(false); got != "trace 0.000000 task 1 sock 3 (unnamed) → 127.0.0.1:1 connect failed: ConnectionRefusedError: [Errno 111] Connection refused\n" {
 		t.Errorf("refused: %q", got)
 	}
-	if got := dumpLine([]byte("ab\x00"), 11); got != "61 62 00 |ab.| …+8 B" {
-		t.Errorf("dumpLine: %q", got)
-	}
 }
 
 func TestEventHelpers(t *testing.T) {
