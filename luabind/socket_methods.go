@@ -210,11 +210,7 @@ func (rt *Runtime) sockSend(L *lua.LState) int {
 	if tc != nil {
 		tc.emit(L, s, &traceNote{event: "send", data: tc.head(data[:n]), bytes: n, isData: err == nil}, err)
 	}
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(lua.LNumber(n))
-	return 1
+	return pushResult(L, lua.LNumber(n), err)
 }
 
 // sock:sendall(data, flags?)   (sends every byte, waiting as needed)
@@ -278,11 +274,7 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 	if tc != nil {
 		tc.emit(L, s, &traceNote{event: "sendto", data: tc.head(data[:n]), bytes: n, remote: targetText(spec, sa), isData: err == nil}, err)
 	}
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(lua.LNumber(n))
-	return 1
+	return pushResult(L, lua.LNumber(n), err)
 }
 
 // sock:getpeername() -> address   (the remote end of a connected socket)
