@@ -83,13 +83,15 @@ func durationValue(d time.Duration) lua.LValue {
 	return lua.LNumber(d.Seconds())
 }
 
-// bufsizeArg reads recv's and recvfrom's bufsize (argument 2).
-func bufsizeArg(L *lua.LState, fname string) int {
-	n := intArg(L, 2, fname, "bufsize")
-	if n < 0 {
+// recvArgs checks the arguments of recv and recvfrom: the socket, bufsize
+// and flags.
+func recvArgs(L *lua.LState, fname string) (s *Socket, bufsize, flags int) {
+	s = checkSocket(L, fname)
+	bufsize = intArg(L, 2, fname, "bufsize")
+	if bufsize < 0 {
 		lualib.ArgError(L, 2, fname, "negative buffersize in recv")
 	}
-	return n
+	return s, bufsize, optIntArg(L, 3, fname, "flags", 0)
 }
 
 // msgLimitArg reads the optional limit argument of send_msg/recv_msg.

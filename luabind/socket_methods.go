@@ -148,9 +148,7 @@ func (rt *Runtime) sockConnectEx(L *lua.LState) int {
 
 // sock:recv(bufsize, flags?) -> data   ("" when the peer closed)
 func (rt *Runtime) sockRecv(L *lua.LState) int {
-	s := checkSocket(L, "sock:recv")
-	n := bufsizeArg(L, "sock:recv")
-	flags := optIntArg(L, 3, "sock:recv", "flags", 0)
+	s, n, flags := recvArgs(L, "sock:recv")
 	tc := rt.traceBegin()
 	data, _, err := s.recvString(L, n, flags, false)
 	if tc != nil {
@@ -176,9 +174,7 @@ func traceRecv(tc *traceCall, L *lua.LState, s *Socket, data lua.LString, bufsiz
 
 // sock:recvfrom(bufsize, flags?) -> data, address
 func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
-	s := checkSocket(L, "sock:recvfrom")
-	n := bufsizeArg(L, "sock:recvfrom")
-	flags := optIntArg(L, 3, "sock:recvfrom", "flags", 0)
+	s, n, flags := recvArgs(L, "sock:recvfrom")
 	tc := rt.traceBegin()
 	data, from, err := s.recvString(L, n, flags, true)
 	if tc != nil {

@@ -183,6 +183,10 @@ func luaBytesRepr(L *lua.LState) int {
 	return 1
 }
 
+// bytesEscapes are the escapes of Python's bytes repr besides \xhh and
+// the quote.
+var bytesEscapes = [256]string{'\\': `\\`, '\t': `\t`, '\n': `\n`, '\r': `\r`}
+
 // BytesRepr writes data as Python writes a bytes object: b'...' (b"..."
 // when the data has a ' and no "), with \\, \t, \n, \r and \xhh escapes
 // for the quote, the backslash and every byte outside printable ASCII.
@@ -195,16 +199,13 @@ func BytesRepr(data string) string {
 	b.WriteByte('b')
 	b.WriteByte(q)
 	for i := 0; i < len(data); i++ {
-		switch c := data[i]; {
-		case c == '\\' || c == q:
+		c := data[i]
+		switch {
+		case c == q:
 			b.WriteByte('\\')
 			b.WriteByte(c)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
+		case bytesEscapes[c] != "":
+			b.WriteString(bytesEscapes[c])
 		case c < 0x20 || c >= 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, c)
 		default:
