@@ -72,6 +72,7 @@ func waitBlocked(t *testing.T, rt *Runtime, w *signalWriter, runErr <-chan error
 	locked := make(chan struct{})
 	go func() {
 		rt.gil.Lock()
+		//lint:ignore SA2001 taking the lock is the observation: the task let go of it
 		rt.gil.Unlock()
 		close(locked)
 	}()
