@@ -161,7 +161,10 @@ func BenchmarkIdleConnectionMemory(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		clients := dialIdle(b, addr, conns)
+		clients, err := dialIdle(addr, make([]net.Conn, 0, conns))
+		if err != nil {
+			b.Fatal(err)
+		}
 		// Three times: garbage of the connections' start is freed; what
 		// remains is per connection.
 		for k := 0; k < 3; k++ {
@@ -175,38 +178,38 @@ func BenchmarkIdleConnectionMemory(b *testing.B) {
 		stack := float64(after.StackInuse) - float64(before.StackInuse)
 		b.ReportMetric(heap/conns/1024, "heap-KiB/conn")
 		b.ReportMetric(stack/conns/1024, "stack-KiB/conn")
-		for _, c := range clients {
-			c.Close()
-		}
+		closeAll(clients)
 		stop()
 	}
 }
 
-// dialIdle opens n connections to the echo server at addr and has each
-// echo one byte: each has been served once and its task now waits in
-// recv, idle, as in the bench's idle test. Every wait is bounded.
-func dialIdle(tb testing.TB, addr string, n int) []net.Conn {
-	tb.Helper()
-	clients := make([]net.Conn, 0, n)
-	tb.Cleanup(func() {
-		for _, c := range clients {
-			c.Close()
-		}
-	})
+// dialIdle fills clients, up to its capacity, with connections to the
+// echo server at addr that have each echoed one byte: each has been served
+// once and its task now waits in recv, idle, as in the bench's idle test.
+// Every wait is bounded; the caller closes the connections, which it has
+// also on an error. (The caller makes clients: the benchmark's slice
+// stays out of the heap it measures.)
+func dialIdle(addr string, clients []net.Conn) ([]net.Conn, error) {
 	buf := make([]byte, 1)
-	for range n {
+	for len(clients) < cap(clients) {
 		c, err := net.DialTimeout("tcp", addr, time.Minute)
 		if err != nil {
-			tb.Fatal(err)
+			return clients, err
 		}
 		clients = append(clients, c)
 		c.SetDeadline(time.Now().Add(time.Minute))
 		if _, err := c.Write([]byte{'x'}); err != nil {
-			tb.Fatal(err)
+			return clients, err
 		}
 		if _, err := io.ReadFull(c, buf); err != nil {
-			tb.Fatal(err)
+			return clients, err
 		}
 	}
-	return clients
+	return clients, nil
+}
+
+func closeAll(conns []net.Conn) {
+	for _, c := range conns {
+		c.Close()
+	}
 }
