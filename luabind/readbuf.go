@@ -7,10 +7,17 @@ import (
 	"unsafe"
 )
 
-// Read buffers. recv(n) reads into a 64 KiB buffer shared by all tasks and
-// copies what came into a Lua string; the buffer is taken only for the
-// read system call itself, never for the wait, so an idle connection holds
-// none.
+// Read buffers. recv(n) reads into a 64 KiB buffer and copies what came
+// into a Lua string; the buffer is taken only for the read system call
+// itself, never for the wait, so an idle connection holds none.
+//
+// The free buffers are the package's one piece of mutable state: every
+// runtime of the process shares them, as it shares Go's allocator. A
+// buffer holds nothing between two reads (a read exposes only what the
+// kernel wrote into it), so no runtime sees another's bytes, and sharing
+// bounds what a process keeps for reading to readBufSlots buffers, where
+// a cache per runtime would keep up to that many per runtime (the idle
+// benchmark showed its one buffer per runtime: +64 KiB each).
 //
 // The buffer is taken inside the callback that Go's poller runs on the
 // task's goroutine, at the deepest point of an idle task's stack, and
@@ -32,6 +39,7 @@ const pooledBufSize = 64 * 1024
 // returned when every slot is full is left to the collector.
 const readBufSlots = 8
 
+// readBufs are the free buffers; nil slots are empty.
 var readBufs [readBufSlots]atomic.Pointer[[]byte]
 
 // errNoReadBuffer: no free read buffer; the caller allocates one.
