@@ -70,8 +70,11 @@ func (rt *Runtime) openSocketPair(family, typ int) (*Socket, *Socket, error) {
 	return rt.newSocket(fds[0], family, typ, 0), rt.newSocket(fds[1], family, typ, 0), nil
 }
 
-// closeFD closes the descriptor once; safe from any goroutine.
-func (s *Socket) closeFD() error {
+// close closes the socket: its descriptor number becomes -1 (fileno, the
+// closed checks) and the descriptor is closed, once. Called with the
+// runtime lock held.
+func (s *Socket) close() error {
+	s.fd = -1
 	s.rt.mu.Lock()
 	if _, open := s.rt.sockets[s]; !open {
 		s.rt.mu.Unlock()

@@ -321,8 +321,7 @@ func (rt *Runtime) closeSockets() {
 	rt.gil.Lock()
 	defer rt.gil.Unlock()
 	for _, s := range socks {
-		s.fd = -1
-		s.closeFD()
+		s.close()
 	}
 }
 

@@ -406,8 +406,7 @@ func (rt *Runtime) sockClose(L *lua.LState) int {
 		return 0
 	}
 	rt.traceEvent(L, s, &traceNote{event: "close"}, nil) // while its addresses can be asked
-	s.fd = -1
-	if err := s.closeFD(); err != nil {
+	if err := s.close(); err != nil {
 		return raise(L, err)
 	}
 	return 0

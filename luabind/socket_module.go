@@ -186,8 +186,7 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 			return 1
 		}
 		rt.traceEvent(L, s, &traceNote{event: "close", call: "create_connection"}, nil)
-		s.fd = -1
-		s.closeFD()
+		s.close()
 		if rt.currentTask(L).ctx.Err() != nil {
 			break
 		}
@@ -284,8 +283,7 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 	rt.traceEvent(L, s, &traceNote{event: "created", call: "create_server"}, nil)
 	fail := func(err error) int {
 		rt.traceEvent(L, s, &traceNote{event: "close", call: "create_server"}, nil)
-		s.fd = -1
-		s.closeFD()
+		s.close()
 		return raiseFamily(L, err, family) // an AF_UNIX path in use has its own hint
 	}
 	if family != unix.AF_UNIX {
