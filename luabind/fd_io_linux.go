@@ -10,7 +10,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The I/O core of sockets: every system call that may have to wait goes
+// The descriptor layer, Linux: I/O and waiting (fd_linux.go has the calls
+// that do not wait). Every system call that may have to wait goes
 // through Socket.wait, which releases the runtime lock around it — so the
 // call itself (send on loopback costs microseconds) runs in parallel with
 // Lua code of other tasks, as Python releases its GIL — and waits through
@@ -24,7 +25,7 @@ type ioKind uint8
 const (
 	ioRead     ioKind = iota // read(2) into buf, or a shared read buffer of size
 	ioRecvfrom               // recvfrom(2) with flags
-	ioSend                   // sendmsg(2) of buf
+	ioSend                   // write(2) of buf; sendmsg(2) with flags
 	ioSendto                 // sendto(2) of buf to sa
 	ioAccept                 // accept4(2)
 	ioConnect                // connect(2) to sa, asked again until it is done
