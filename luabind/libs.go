@@ -18,7 +18,10 @@ var luaLibs = []func(rt *Runtime){
 	(*Runtime).openIO,          // io on the runtime's streams (iolib.go)
 	(*Runtime).openPopen,       // io.popen that waits without the lock (popen.go)
 	(*Runtime).openOS,          // os.exit that ends the run, not the host (oslib.go)
-	(*Runtime).openSocket,      // socket: the module, sockets, addresses, makefile, socket.trace (socket_module.go)
+	(*Runtime).openAddr,        // address tables: tostring, ==, .host, .port (addr.go)
+	(*Runtime).openSocketMeta,  // socket objects: their methods and fields (socket.go, socket_methods.go)
+	(*Runtime).openMakefile,    // sock:makefile() objects (socket_makefile.go)
+	(*Runtime).openSocket,      // the socket module, socket.trace included (socket_module.go)
 	vmLib(lualib.OpenEncoding), // encoding.decode/encode
 	vmLib(lualib.OpenRepr),     // repr, bytes_repr, hexdump: the wire helpers
 	(*Runtime).openTasks,       // spawn, sleep, task objects (tasklib.go)

@@ -64,11 +64,9 @@ var intConstants = map[string]int{
 	"AI_PASSIVE": 1, "AI_CANONNAME": 2, "AI_NUMERICHOST": 4,
 }
 
+// openSocket installs the socket module: a global, also require("socket").
 func (rt *Runtime) openSocket() {
 	L := rt.L
-	rt.openAddr()
-	rt.openSocketMeta()
-	rt.openMakefile()
 	mod := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"socket":            rt.socketNew,
 		"create_connection": rt.socketCreateConnection,
