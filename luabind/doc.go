@@ -9,10 +9,10 @@
 //
 // Everything a runtime has hangs off its Runtime, and output goes only to
 // the writers given in Options, so two runtimes in one process do not
-// touch each other. The package-level variables are fixed tables (the
-// libraries, constants, socket options), except one: the cache of read
-// buffers in readbuf.go, which all runtimes of a process share, as they
-// share Go's allocator. A buffer holds nothing between two reads, so no
+// touch each other. The package-level variables are fixed values (the
+// table of libraries, constants, socket options, sentinel errors), except
+// one: the cache of read buffers in readbuf.go, which all runtimes of a
+// process share, as they share Go's allocator. A buffer holds nothing between two reads, so no
 // runtime sees another's bytes; sharing bounds the memory a process with
 // many runtimes keeps for reading.
 //
