@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/sockplay/sockplay/diagram"
+	"github.com/sockplay/sockplay/trace"
 )
 
 func newDiagramCommand() *Command {
@@ -24,9 +25,9 @@ diagram (SVG); a server's and a client's traces are merged by time. Without
 		if len(files) == 0 {
 			return reportUsage(io.stderr, c.usageErrorf("no trace files given"))
 		}
-		var traces []*diagram.Trace
+		var traces []*trace.Trace
 		for _, f := range files {
-			tr, err := diagram.ReadFile(f)
+			tr, err := trace.ReadFile(f)
 			if err != nil {
 				fmt.Fprintf(io.stderr, "%s: %v\n", c.title(), err)
 				return exitError

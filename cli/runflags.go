@@ -12,6 +12,7 @@ import (
 
 	"github.com/sockplay/sockplay/diagram"
 	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/trace"
 )
 
 // runFlags are the flags of a run, the same wherever a run starts:
@@ -163,7 +164,7 @@ func (f *runFlags) prepareTrace(opts *luabind.Options, stderr io.Writer) (func(i
 			}
 		}
 		if jsonBuf != nil {
-			tr, err := diagram.Read(jsonBuf, "this run")
+			tr, err := trace.Read(jsonBuf, "this run")
 			if err == nil {
 				err = writeDiagram(f.diagram, diagram.Build(tr))
 			}

@@ -1,3 +1,13 @@
+// Package diagram draws socket traces (the JSON lines that sockplay's
+// --trace-json writes, read with package trace; see docs/TRACE.md) as
+// sequence diagrams in SVG: one lifeline per endpoint, the connect/accept
+// handshake, each send with its bytes and the recv calls that took them,
+// FIN and close, UDP datagrams, errors. Several traces (a server's and a
+// client's, from two processes) are merged by time and matched by their
+// address pairs.
+//
+// The package works on trace.Events alone: it does not need the runtime
+// that wrote them, nor the Lua VM.
 package diagram
 
 import (
@@ -8,6 +18,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/sockplay/sockplay/trace"
 )
 
 // MaxSteps bounds a diagram: a long trace draws its first MaxSteps steps
@@ -57,7 +69,7 @@ type Step struct {
 	Rows  int     // rows it takes (a handshake takes 2)
 	At    float64 // seconds since the first event of the diagram
 	Trace string
-	Ev    *Event
+	Ev    *trace.Event
 	From  *Lifeline // where it is drawn, or where the arrow starts
 	To    *Lifeline // the arrow's end (nil: a note)
 	Label string
@@ -96,7 +108,7 @@ type span struct {
 func (s *sock) stream() bool { return s.typ != "SOCK_DGRAM" }
 
 type item struct {
-	ev    *Event
+	ev    *trace.Event
 	trace int
 	at    float64
 }
@@ -104,7 +116,7 @@ type item struct {
 // Build merges traces in time and matches them: stream sockets by their
 // address pairs, bytes sent to bytes received by their offsets in the
 // stream, datagrams in order per sender and receiver.
-func Build(traces ...*Trace) *Diagram {
+func Build(traces ...*trace.Trace) *Diagram {
 	d := &Diagram{}
 	var items []item
 	for ti, tr := range traces {
@@ -114,7 +126,7 @@ func Build(traces ...*Trace) *Diagram {
 			// Sends and connects are timed when they began, the rest
 			// when they returned: a send comes before the recv that
 			// took its bytes, also across two processes.
-			items = append(items, item{ev, ti, ev.wall()})
+			items = append(items, item{ev, ti, ev.Wall()})
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].at < items[j].at })
@@ -150,7 +162,7 @@ func Build(traces ...*Trace) *Diagram {
 
 type builder struct {
 	d      *Diagram
-	traces []*Trace
+	traces []*trace.Trace
 	socks  map[sockKey]*sock
 	order  []*sock
 	lines  map[string]*Lifeline
@@ -346,7 +358,7 @@ func (b *builder) step(it item, at float64) {
 	st := &Step{At: at, Trace: b.traces[it.trace].Name, Ev: ev, From: s.lifeline, Title: title(b.traces[it.trace].Name, ev, at)}
 	if ev.Error != "" && ev.Event != "connect" {
 		st.Kind = KindError
-		st.Label = fmt.Sprintf("%s ✗ %s", ev.callName(), ev.Error)
+		st.Label = fmt.Sprintf("%s ✗ %s", ev.CallName(), ev.Error)
 		if p := s.peer; p != nil && ev.Errno == 104 && p.fin != nil && len(p.fin.Links) == 0 {
 			// The peer's close reset the connection (SO_LINGER 0, or
 			// unread data): what it sent was an RST, not a FIN.
@@ -368,39 +380,18 @@ func (b *builder) step(it item, at float64) {
 		}
 	case "bind":
 		st.Kind = KindNote
-		st.Label = "bind(" + showAddr(ev.Local) + ")"
+		st.Label = "bind(" + trace.ShowAddr(ev.Local) + ")"
 	case "listen":
 		st.Kind = KindNote
 		st.Label = "listen(" + backlog(ev) + ")"
 	case "accept":
 		st.Kind = KindNote
-		st.Label = fmt.Sprintf("accept() → sock %d for %s", ev.New, showAddr(ev.Remote))
+		st.Label = fmt.Sprintf("accept() → sock %d for %s", ev.New, trace.ShowAddr(ev.Remote))
 	case "connect":
 		b.connect(st, s)
 		return
-	case "send":
-		if !s.stream() {
-			b.datagram(st, s, s.remote)
-			return
-		}
-		b.send(st, s)
-		return
-	case "sendto":
-		b.datagram(st, s, ev.Remote)
-		return
-	case "recv":
-		if !s.stream() {
-			b.dgramRecv(st, s, s.remote)
-			return
-		}
-		b.recv(st, s)
-		return
-	case "recvfrom":
-		if !s.stream() {
-			b.dgramRecv(st, s, ev.Remote)
-			return
-		}
-		b.recv(st, s)
+	case "send", "sendto", "recv", "recvfrom":
+		b.data(st, s)
 		return
 	case "shutdown":
 		st.Kind = KindNote
@@ -419,9 +410,32 @@ func (b *builder) step(it item, at float64) {
 		}
 	default:
 		st.Kind = KindNote
-		st.Label = ev.callName()
+		st.Label = ev.CallName()
 	}
 	b.add(st)
+}
+
+// data draws a data event: bytes into or out of a stream, or a datagram
+// (sendto is one on any socket; recvfrom and send on a datagram socket).
+// A datagram's other end is the event's address (sendto, recvfrom), else
+// the socket's peer.
+func (b *builder) data(st *Step, s *sock) {
+	ev := st.Ev
+	other := s.remote
+	if ev.Event == "sendto" || ev.Event == "recvfrom" {
+		other = ev.Remote
+	}
+	sending := ev.Event == "send" || ev.Event == "sendto"
+	switch {
+	case sending && (ev.Event == "sendto" || !s.stream()):
+		b.datagram(st, s, other)
+	case sending:
+		b.send(st, s)
+	case !s.stream():
+		b.dgramRecv(st, s, other)
+	default:
+		b.recv(st, s)
+	}
 }
 
 func (b *builder) connect(st *Step, s *sock) {
@@ -440,13 +454,13 @@ func (b *builder) connect(st *Step, s *sock) {
 		// A datagram socket's connect only sets its default peer.
 		st.Kind = KindNote
 		st.To = nil
-		st.Label = "connect(" + showAddr(ev.Remote) + "): the default peer"
+		st.Label = "connect(" + trace.ShowAddr(ev.Remote) + "): the default peer"
 	default:
 		st.Kind = KindHandshake
 		st.Rows = 2
-		st.Label = "connect(" + showAddr(ev.Remote) + ")"
+		st.Label = "connect(" + trace.ShowAddr(ev.Remote) + ")"
 		if ev.Call != "" && ev.Call != "connect" {
-			st.Label = ev.Call + "(" + showAddr(ev.Remote) + ")"
+			st.Label = ev.Call + "(" + trace.ShowAddr(ev.Remote) + ")"
 		}
 	}
 	b.add(st)
@@ -454,10 +468,10 @@ func (b *builder) connect(st *Step, s *sock) {
 
 func (b *builder) send(st *Step, s *sock) {
 	ev := st.Ev
-	n := ev.bytesOf()
+	n := ev.ByteCount()
 	st.Kind = KindSend
-	st.Label = fmt.Sprintf("%s %s", ev.callName(), plural(n, "byte"))
-	st.preview = preview(ev.data(), n) // after "→ N recvs", once the recvs are known
+	st.Label = fmt.Sprintf("%s %s", ev.CallName(), plural(n, "byte"))
+	st.preview = preview(ev.DataBytes(), n) // after "→ N recvs", once the recvs are known
 	if s.peer != nil {
 		st.To = s.peer.lifeline
 	} else {
@@ -470,9 +484,9 @@ func (b *builder) send(st *Step, s *sock) {
 
 func (b *builder) recv(st *Step, s *sock) {
 	ev := st.Ev
-	n := ev.bytesOf()
+	n := ev.ByteCount()
 	st.Kind = KindRecv
-	call := ev.callName()
+	call := ev.CallName()
 	size := ""
 	if ev.Bufsize != 0 && ev.Call == "" {
 		size = strconv.Itoa(ev.Bufsize)
@@ -508,7 +522,7 @@ func (b *builder) recv(st *Step, s *sock) {
 			st.Label += fmt.Sprintf(" of %d sends", len(st.Links))
 		}
 	}
-	st.Label += " " + preview(ev.data(), n)
+	st.Label += " " + preview(ev.DataBytes(), n)
 	s.got += n
 	b.add(st)
 }
@@ -528,10 +542,10 @@ func (b *builder) fin(st *Step, s *sock) {
 
 func (b *builder) datagram(st *Step, s *sock, to string) {
 	ev := st.Ev
-	n := ev.bytesOf()
+	n := ev.ByteCount()
 	st.Kind = KindDatagram
 	st.To = b.lifelineFor(to, s.lifeline)
-	st.Label = fmt.Sprintf("%s %s %s", ev.callName(), plural(n, "byte"), preview(ev.data(), n))
+	st.Label = fmt.Sprintf("%s %s %s", ev.CallName(), plural(n, "byte"), preview(ev.DataBytes(), n))
 	b.dgrams = append(b.dgrams, st)
 	b.add(st)
 }
@@ -540,9 +554,9 @@ func (b *builder) datagram(st *Step, s *sock, to string) {
 // `from` to this socket's lifeline.
 func (b *builder) dgramRecv(st *Step, s *sock, from string) {
 	ev := st.Ev
-	n := ev.bytesOf()
+	n := ev.ByteCount()
 	st.Kind = KindDgramRecv
-	st.Label = fmt.Sprintf("%s(%d) → %s %s", ev.callName(), ev.Bufsize, plural(n, "byte"), preview(ev.data(), n))
+	st.Label = fmt.Sprintf("%s(%d) → %s %s", ev.CallName(), ev.Bufsize, plural(n, "byte"), preview(ev.DataBytes(), n))
 	for i, d := range b.dgrams {
 		src := d.Ev.Local
 		if d.To == s.lifeline && (sameEndpoint(src, from) || src == "" && from == "") {
@@ -560,18 +574,18 @@ func (b *builder) dgramRecv(st *Step, s *sock, from string) {
 	b.add(st)
 }
 
-func title(trace string, ev *Event, at float64) string {
+func title(traceName string, ev *trace.Event, at float64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "+%.6f s  %s  task %d  sock %d  %s", at, trace, ev.Task, ev.Sock, ev.Event)
+	fmt.Fprintf(&b, "+%.6f s  %s  task %d  sock %d  %s", at, traceName, ev.Task, ev.Sock, ev.Event)
 	if ev.Call != "" {
 		fmt.Fprintf(&b, " (%s)", ev.Call)
 	}
 	if ev.Local != "" || ev.Remote != "" {
-		fmt.Fprintf(&b, "\n%s → %s", showAddr(ev.Local), showAddr(ev.Remote))
+		fmt.Fprintf(&b, "\n%s → %s", trace.ShowAddr(ev.Local), trace.ShowAddr(ev.Remote))
 	}
 	if ev.Bytes != nil {
 		fmt.Fprintf(&b, "\n%d bytes", *ev.Bytes)
-		if data := ev.data(); len(data) > 0 {
+		if data := ev.DataBytes(); len(data) > 0 {
 			fmt.Fprintf(&b, ", first %d: % x", len(data), data)
 		}
 	}
@@ -581,7 +595,7 @@ func title(trace string, ev *Event, at float64) string {
 	return b.String()
 }
 
-func backlog(ev *Event) string {
+func backlog(ev *trace.Event) string {
 	if ev.Backlog == nil {
 		return ""
 	}
@@ -596,13 +610,6 @@ func shortType(t string) string {
 		return "(datagram)"
 	}
 	return ""
-}
-
-func showAddr(a string) string {
-	if a == "" {
-		return "(unnamed)"
-	}
-	return a
 }
 
 func plural(n int, word string) string {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/trace"
 )
 
 // The traces in testdata/ were recorded by sockplay's --trace-json from
@@ -25,11 +27,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
-func load(t *testing.T, names ...string) []*Trace {
+func load(t *testing.T, names ...string) []*trace.Trace {
 	t.Helper()
-	var traces []*Trace
+	var traces []*trace.Trace
 	for _, n := range names {
-		tr, err := ReadFile(filepath.Join("testdata", n+".jsonl"))
+		tr, err := trace.ReadFile(filepath.Join("testdata", n+".jsonl"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,12 +209,12 @@ func TestStickyMatching(t *testing.T) {
 	d := Build(load(t, "sticky_server", "sticky_client")...)
 	recvs := stepsOf(d, KindRecv)
 	first := recvs[0]
-	if len(first.Links) != 3 || first.Ev.bytesOf() != 11 || !strings.Contains(first.Label, "of 3 sends") {
+	if len(first.Links) != 3 || first.Ev.ByteCount() != 11 || !strings.Contains(first.Label, "of 3 sends") {
 		t.Errorf("first recv: %q with %d sends, want 11 bytes of 3 sends", first.Label, len(first.Links))
 	}
 	var big *Step
 	for _, s := range stepsOf(d, KindSend) {
-		if s.Ev.bytesOf() == 200000 {
+		if s.Ev.ByteCount() == 200000 {
 			big = s
 		}
 	}
@@ -221,7 +223,7 @@ func TestStickyMatching(t *testing.T) {
 	}
 	total := 0
 	for _, r := range big.Links {
-		total += r.Ev.bytesOf()
+		total += r.Ev.ByteCount()
 	}
 	if total != 200000 {
 		t.Errorf("the recvs of the big send took %d bytes, want 200000", total)
@@ -232,7 +234,7 @@ func TestStickyMatching(t *testing.T) {
 			shut = f
 		}
 	}
-	if shut == nil || len(shut.Links) != 1 || shut.Links[0].Ev.bytesOf() != 0 || !strings.HasSuffix(shut.Links[0].Label, `"" end of stream`) {
+	if shut == nil || len(shut.Links) != 1 || shut.Links[0].Ev.ByteCount() != 0 || !strings.HasSuffix(shut.Links[0].Label, `"" end of stream`) {
 		t.Errorf("shutdown's FIN is not matched to the recv that returned \"\": %+v", shut)
 	}
 }
@@ -270,24 +272,6 @@ func TestDatagramsAndErrors(t *testing.T) {
 	}
 }
 
-func TestRead(t *testing.T) {
-	tr, err := Read(strings.NewReader("\n{\"event\":\"created\",\"sock\":1}\n\n"), "x")
-	if err != nil || len(tr.Events) != 1 || tr.Name != "x" {
-		t.Errorf("blank lines: %v %+v", err, tr)
-	}
-	for in, want := range map[string]string{
-		"{\"event\":\"created\"}\nnot json\n": "x:2: not a trace event",
-		"{\"sock\":1}\n":                      `x:1: not a trace event: no "event" field`,
-	} {
-		if _, err := Read(strings.NewReader(in), "x"); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("Read(%q): %v, want %q", in, err, want)
-		}
-	}
-	if _, err := ReadFile("testdata/no-such-file.jsonl"); err == nil {
-		t.Error("no error for a missing file")
-	}
-}
-
 func TestPreview(t *testing.T) {
 	for _, tc := range []struct {
 		data  string
@@ -313,7 +297,7 @@ func TestLongTraceIsCut(t *testing.T) {
 	for i := 0; i < MaxSteps+50; i++ {
 		fmt.Fprintf(&b, `{"t":%d,"sock":1,"event":"created","family":"AF_INET","type":"SOCK_DGRAM"}`+"\n", i)
 	}
-	tr, err := Read(strings.NewReader(b.String()), "long")
+	tr, err := trace.Read(strings.NewReader(b.String()), "long")
 	if err != nil {
 		t.Fatal(err)
 	}

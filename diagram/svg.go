@@ -287,7 +287,7 @@ func (d *Diagram) step(b *bytes.Buffer, st *Step) {
 		if st.Kind == KindDgramRecv {
 			color = colors["datagram"]
 		}
-		if st.Ev.bytesOf() == 0 && st.Kind == KindRecv {
+		if st.Ev.ByteCount() == 0 && st.Kind == KindRecv {
 			color = colors["fin"]
 		}
 		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="8" height="16" fill="%s" fill-opacity="0.25" stroke="%s"/>`+"\n", xf-4, y-8, color, color)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 	"golang.org/x/sys/unix"
 )
 
@@ -74,7 +75,7 @@ func addrString(v lua.LValue) string {
 		// AF_UNIX: Python prints a path as is and an abstract name as bytes.
 		name := lua.LVAsString(v)
 		if strings.HasPrefix(name, "\x00") {
-			return BytesRepr(name)
+			return lualib.BytesRepr(name)
 		}
 		return name
 	}
@@ -136,18 +137,18 @@ type addrSpec struct {
 	zone uint32
 }
 
-func checkAddr(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
+func addrArg(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 	v := L.Get(n)
 	if family == unix.AF_UNIX {
 		s, ok := v.(lua.LString)
 		if !ok {
-			argError(L, n, fname, "a path (string) expected for an AF_UNIX address, got "+typeName(v))
+			lualib.ArgError(L, n, fname, "a path (string) expected for an AF_UNIX address, got "+lualib.TypeName(v))
 		}
 		if len(s) == 0 {
-			argError(L, n, fname, "empty AF_UNIX path")
+			lualib.ArgError(L, n, fname, "empty AF_UNIX path")
 		}
 		if len(s) > 107 {
-			argError(L, n, fname, fmt.Sprintf("AF_UNIX path too long (%d bytes, at most 107)", len(s)))
+			lualib.ArgError(L, n, fname, fmt.Sprintf("AF_UNIX path too long (%d bytes, at most 107)", len(s)))
 		}
 		return addrSpec{path: string(s)}, 1
 	}
@@ -160,39 +161,39 @@ func checkAddr(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 			host, port = a.RawGetString("host"), a.RawGetString("port")
 		}
 		if a.Len() > 4 {
-			argError(L, n, fname, "address table has too many elements (want {host, port})")
+			lualib.ArgError(L, n, fname, "address table has too many elements (want {host, port})")
 		}
 	case lua.LString:
 		host, port = a, L.Get(n+1)
 		used = 2
 		if port == lua.LNil {
 			if strings.Contains(string(a), ":") && !strings.Contains(string(a), "::") {
-				argError(L, n, fname, fmt.Sprintf("address must be {host, port} or host, port (got %q; write {%q, %s})",
+				lualib.ArgError(L, n, fname, fmt.Sprintf("address must be {host, port} or host, port (got %q; write {%q, %s})",
 					string(a), hostPart(string(a)), portPart(string(a))))
 			}
-			argError(L, n+1, fname, "port expected after the host")
+			lualib.ArgError(L, n+1, fname, "port expected after the host")
 		}
 	case *lua.LNilType:
-		argError(L, n, fname, "address expected ({host, port}), got no value")
+		lualib.ArgError(L, n, fname, "address expected ({host, port}), got no value")
 	default:
-		argError(L, n, fname, "address expected ({host, port}), got "+typeName(v))
+		lualib.ArgError(L, n, fname, "address expected ({host, port}), got "+lualib.TypeName(v))
 	}
 	hs, ok := host.(lua.LString)
 	if !ok {
-		argError(L, n, fname, "host must be a string, got "+typeName(host))
+		lualib.ArgError(L, n, fname, "host must be a string, got "+lualib.TypeName(host))
 	}
 	pn, ok := port.(lua.LNumber)
 	if !ok {
 		if ps, isStr := port.(lua.LString); isStr {
 			if _, err := strconv.Atoi(string(ps)); err == nil {
-				argError(L, n, fname, fmt.Sprintf("port must be a number, got the string %q", string(ps)))
+				lualib.ArgError(L, n, fname, fmt.Sprintf("port must be a number, got the string %q", string(ps)))
 			}
 		}
-		argError(L, n, fname, "port must be a number, got "+typeName(port))
+		lualib.ArgError(L, n, fname, "port must be a number, got "+lualib.TypeName(port))
 	}
 	p := float64(pn)
 	if p != float64(int(p)) || p < 0 || p > 65535 {
-		argError(L, n, fname, fmt.Sprintf("port must be 0-65535, got %s", pn.String()))
+		lualib.ArgError(L, n, fname, fmt.Sprintf("port must be 0-65535, got %s", pn.String()))
 	}
 	spec := addrSpec{host: string(hs), port: int(p)}
 	if t, isTable := v.(*lua.LTable); isTable && family == unix.AF_INET6 {
@@ -285,21 +286,4 @@ func (rt *Runtime) lookupHost(L *lua.LState, host string, family int) (netip.Add
 		return netip.Addr{}, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 	}
 	return ips[0], nil
-}
-
-func typeName(v lua.LValue) string {
-	if v == lua.LNil {
-		return "no value"
-	}
-	return v.Type().String()
-}
-
-// argError raises "bad argument #n to 'fname' (msg)". For methods, fname
-// is "sock:name" or "file:name" and n counts the arguments after self, as
-// the user wrote them.
-func argError(L *lua.LState, n int, fname, msg string) {
-	if strings.Contains(fname, ":") {
-		n--
-	}
-	L.RaiseError("bad argument #%d to '%s' (%s)", n, fname, msg)
 }

@@ -5,13 +5,13 @@ import (
 	"context"
 	"io"
 	"net"
-	"os"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/scripts"
 )
 
 // Benchmarks of the recv/send path. They measure, they assert nothing
@@ -20,33 +20,11 @@ import (
 //	go test -run '^$' -bench . -benchmem ./luabind/
 //	go test -run '^$' -bench EchoPingPong -cpuprofile cpu.prof ./luabind/
 
-// echoServerLua is bench/echo_server's loop: a task per client,
-// recv(65536) then sendall.
-const echoServerLua = `
-local server = socket.socket()
-server:bind({"127.0.0.1", 0})
-server:listen(1024)
-print(server:getsockname().port)
-local function serve(conn)
-  pcall(function()
-    while true do
-      local data = conn:recv(65536)
-      if data == "" then return end
-      conn:sendall(data)
-    end
-  end)
-  conn:close()
-end
-while true do
-  local conn = server:accept()
-  conn:setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-  spawn(serve, conn)
-end
-`
-
-// startEcho runs the Lua echo server and returns its address; it stops
-// when the benchmark ends.
-func startEcho(b *testing.B) string {
+// startEcho runs the Lua echo server (the bundled bench/echo_server, which
+// the project's benchmark runs too: a task per client, recv(65536) then
+// sendall, inside pcall) and returns its address; it stops when the
+// benchmark ends.
+func startEcho(b testing.TB) string {
 	addr, stop := runEcho(b)
 	b.Cleanup(stop)
 	return addr
@@ -54,13 +32,13 @@ func startEcho(b *testing.B) string {
 
 // runEcho runs the Lua echo server and returns its address and what stops
 // it (and waits until it has).
-func runEcho(b *testing.B) (string, func()) {
+func runEcho(b testing.TB) (string, func()) {
 	pr, pw := io.Pipe()
-	rt := New(Options{Stdout: pw})
+	rt := New(Options{Stdout: pw, Scripts: scripts.FS})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		rt.RunString(ctx, "echo.lua", echoServerLua, nil)
+		rt.RunScript(ctx, "bench/echo_server", []string{"0"})
 		close(done)
 	}()
 	stop := func() {
@@ -70,12 +48,13 @@ func runEcho(b *testing.B) (string, func()) {
 		pw.Close()
 	}
 	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "server is listening on ")
+	if err != nil || !ok {
 		stop()
-		b.Fatal(err)
+		b.Fatalf("bench/echo_server said %q, %v", line, err)
 	}
 	go io.Copy(io.Discard, pr)
-	return "127.0.0.1:" + strings.TrimSpace(line), stop
+	return addr, stop
 }
 
 // BenchmarkEchoPingPong: one op is a 64-byte round trip through the Lua
@@ -155,50 +134,24 @@ a:close(); b:close()
 // BenchmarkIdleConnectionMemory reports what an idle connection costs the
 // Lua echo server (a socket, a task, its goroutine, blocked in recv):
 // heap and goroutine stacks per connection, 1000 connections.
-//
-// With SOCKPLAY_MAXSTACK=4096 in the environment, any goroutine whose stack
-// must grow past 4 KiB while the connections are served crashes the
-// benchmark with the stack that needed it: the way to find what makes idle
-// tasks cost 8 KiB of stack instead of 4 (docs/PERFORMANCE.md).
+// TestIdleTasksFit4KiBStacks checks the stack part of it.
 func BenchmarkIdleConnectionMemory(b *testing.B) {
 	const conns = 1000
-	maxStack, _ := strconv.Atoi(os.Getenv("SOCKPLAY_MAXSTACK"))
 	for i := 0; i < b.N; i++ {
 		addr, stop := runEcho(b)
-		oldMax := -1
-		if maxStack > 0 {
-			oldMax = debug.SetMaxStack(maxStack)
-		}
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		clients := make([]net.Conn, 0, conns)
-		buf := make([]byte, 1)
-		for j := 0; j < conns; j++ {
-			c, err := net.Dial("tcp", addr)
-			if err != nil {
-				b.Fatal(err)
-			}
-			c.SetDeadline(time.Now().Add(time.Minute))
-			// One echo each: the connection has been served once and its
-			// task now waits in recv, as in the bench's idle test.
-			if _, err := c.Write([]byte{'x'}); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := io.ReadFull(c, buf); err != nil {
-				b.Fatal(err)
-			}
-			clients = append(clients, c)
+		clients, err := dialIdle(addr, make([]net.Conn, 0, conns))
+		if err != nil {
+			b.Fatal(err)
 		}
-		// Three times: the read-buffer pool moves to its victim cache, is
-		// dropped, then freed; what remains is per connection.
+		// Three times: garbage of the connections' start is freed; what
+		// remains is per connection.
 		for k := 0; k < 3; k++ {
 			runtime.GC()
 		}
 		runtime.ReadMemStats(&after)
-		if oldMax > 0 {
-			debug.SetMaxStack(oldMax) // closing may take deeper paths
-		}
 		// Live heap (HeapAlloc after the collections) and goroutine
 		// stacks. The Go clients are in the same process: their net.Conn
 		// values (about 0.3 KiB each) are included in heap.
@@ -206,9 +159,38 @@ func BenchmarkIdleConnectionMemory(b *testing.B) {
 		stack := float64(after.StackInuse) - float64(before.StackInuse)
 		b.ReportMetric(heap/conns/1024, "heap-KiB/conn")
 		b.ReportMetric(stack/conns/1024, "stack-KiB/conn")
-		for _, c := range clients {
-			c.Close()
-		}
+		closeAll(clients)
 		stop()
+	}
+}
+
+// dialIdle fills clients, up to its capacity, with connections to the
+// echo server at addr that have each echoed one byte: each has been served
+// once and its task now waits in recv, idle, as in the bench's idle test.
+// Every wait is bounded; the caller closes the connections, which it has
+// also on an error. (The caller makes clients: the benchmark's slice
+// stays out of the heap it measures.)
+func dialIdle(addr string, clients []net.Conn) ([]net.Conn, error) {
+	buf := make([]byte, 1)
+	for len(clients) < cap(clients) {
+		c, err := net.DialTimeout("tcp", addr, time.Minute)
+		if err != nil {
+			return clients, err
+		}
+		clients = append(clients, c)
+		c.SetDeadline(time.Now().Add(time.Minute))
+		if _, err := c.Write([]byte{'x'}); err != nil {
+			return clients, err
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			return clients, err
+		}
+	}
+	return clients, nil
+}
+
+func closeAll(conns []net.Conn) {
+	for _, c := range conns {
+		c.Close()
 	}
 }

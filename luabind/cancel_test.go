@@ -49,22 +49,30 @@ func (w *signalWriter) String() string {
 	return w.buf.String()
 }
 
+// waitReady returns once the script has printed "ready"; the run must not
+// end first.
+func waitReady(t *testing.T, w *signalWriter, runErr <-chan error) {
+	t.Helper()
+	select {
+	case <-w.ready:
+	case err := <-runErr:
+		t.Fatalf("the run ended before it was ready: %v", err)
+	case <-time.After(testTimeout):
+		t.Fatal("the script never printed ready")
+	}
+}
+
 // waitBlocked returns once the script has printed "ready" and then given
 // up the runtime lock, which a task does only to wait: after its print,
 // each script below makes exactly one blocking call, so then it is in it.
 // No sleeps: the lock itself is the observation.
 func waitBlocked(t *testing.T, rt *Runtime, w *signalWriter, runErr <-chan error) {
 	t.Helper()
-	select {
-	case <-w.ready:
-	case err := <-runErr:
-		t.Fatalf("the run ended before it blocked: %v", err)
-	case <-time.After(testTimeout):
-		t.Fatal("the script never printed ready")
-	}
+	waitReady(t, w, runErr)
 	locked := make(chan struct{})
 	go func() {
 		rt.gil.Lock()
+		//lint:ignore SA2001 taking the lock is the observation: the task let go of it
 		rt.gil.Unlock()
 		close(locked)
 	}()
@@ -229,13 +237,7 @@ func TestCancelBusyLoop(t *testing.T) {
 				defer cancel()
 				runErr := runAsync(ctx, rt, "busy.lua", code)
 				// "ready" is printed by a registered task, which Cancel reaches.
-				select {
-				case <-out.ready:
-				case err := <-runErr:
-					t.Fatalf("ended early: %v", err)
-				case <-time.After(testTimeout):
-					t.Fatal("never ready")
-				}
+				waitReady(t, out, runErr)
 				if how == "Cancel" {
 					rt.Cancel()
 				} else {

@@ -143,23 +143,19 @@ func TestConcurrentAPI(t *testing.T) {
 	ctx := testContext(t)
 	var wg sync.WaitGroup
 	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			code := `local a, b = socket.socketpair() a:send("x") b:recv(1) sleep(0.001)`
 			if i%2 == 0 {
 				code = `spawn(function() sleep(0.001) end) socket.socket()`
 			}
 			rt.RunString(ctx, fmt.Sprint("c", i, ".lua"), code, nil)
-		}()
+		})
 	}
 	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			rt.Cancel()
 			rt.OpenSockets()
-		}()
+		})
 	}
 	wg.Wait()
 	rt.Close()
@@ -177,11 +173,9 @@ func TestCloseWhileStarting(t *testing.T) {
 		ctx := testContext(t)
 		var wg sync.WaitGroup
 		for i := range 4 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				rt.RunString(ctx, "start.lua", fmt.Sprintf(`local s = socket.socket() sleep(0.0%d)`, i), nil)
-			}()
+			})
 		}
 		rt.Close()
 		done := make(chan struct{})

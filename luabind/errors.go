@@ -11,52 +11,35 @@ import (
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
+	"github.com/sockplay/sockplay/lualib"
 )
 
-// The error classes Lua scripts see, modelled on Python's OSError family.
-// Each class names its parent; is() walks up this chain.
-var errorParents = map[string]string{
-	"OSError":                "",
-	"ConnectionError":        "OSError",
-	"BrokenPipeError":        "ConnectionError",
-	"ConnectionAbortedError": "ConnectionError",
-	"ConnectionRefusedError": "ConnectionError",
-	"ConnectionResetError":   "ConnectionError",
-	"BlockingIOError":        "OSError",
-	"TimeoutError":           "OSError",
-	"FileNotFoundError":      "OSError",
-	"FileExistsError":        "OSError",
-	"PermissionError":        "OSError",
-	"gaierror":               "OSError",
-	"KeyboardInterrupt":      "",
-	// The encoding module's (encoding.go), as Python's.
-	"ValueError":         "",
-	"UnicodeError":       "ValueError",
-	"UnicodeDecodeError": "UnicodeError",
-	"UnicodeEncodeError": "UnicodeError",
+// Errors across the Go-Lua border: a Go error from the network stack
+// becomes a Lua error value (package lualib's, with the class its errno
+// says), and a run's failure becomes an *Error for the host.
+
+// errnoClasses are the classes of errnos, as Python's PyErr_SetFromErrno
+// chooses them; any other errno is an OSError.
+var errnoClasses = map[syscall.Errno]string{
+	syscall.EPIPE:        "BrokenPipeError",
+	syscall.ESHUTDOWN:    "BrokenPipeError",
+	syscall.ECONNABORTED: "ConnectionAbortedError",
+	syscall.ECONNREFUSED: "ConnectionRefusedError",
+	syscall.ECONNRESET:   "ConnectionResetError",
+	syscall.EAGAIN:       "BlockingIOError",
+	syscall.EALREADY:     "BlockingIOError",
+	syscall.EINPROGRESS:  "BlockingIOError",
+	syscall.ETIMEDOUT:    "TimeoutError",
+	syscall.ENOENT:       "FileNotFoundError",
+	syscall.EEXIST:       "FileExistsError",
+	syscall.EACCES:       "PermissionError",
+	syscall.EPERM:        "PermissionError",
 }
 
-// errnoClass maps an errno to its class, as Python's PyErr_SetFromErrno does.
+// errnoClass is e's class.
 func errnoClass(e syscall.Errno) string {
-	switch e {
-	case syscall.EPIPE, syscall.ESHUTDOWN:
-		return "BrokenPipeError"
-	case syscall.ECONNABORTED:
-		return "ConnectionAbortedError"
-	case syscall.ECONNREFUSED:
-		return "ConnectionRefusedError"
-	case syscall.ECONNRESET:
-		return "ConnectionResetError"
-	case syscall.EAGAIN, syscall.EALREADY, syscall.EINPROGRESS:
-		return "BlockingIOError"
-	case syscall.ETIMEDOUT:
-		return "TimeoutError"
-	case syscall.ENOENT:
-		return "FileNotFoundError"
-	case syscall.EEXIST:
-		return "FileExistsError"
-	case syscall.EACCES, syscall.EPERM:
-		return "PermissionError"
+	if c, ok := errnoClasses[e]; ok {
+		return c
 	}
 	return "OSError"
 }
@@ -70,58 +53,6 @@ func strerror(e syscall.Errno) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
-
-// isA reports whether class is want or one of its descendants.
-func isA(class, want string) bool {
-	for c := class; c != ""; c = errorParents[c] {
-		if c == want {
-			return true
-		}
-	}
-	return false
-}
-
-// errorMeta builds the metatable shared by all error values.
-func (rt *Runtime) errorMeta() *lua.LTable {
-	L := rt.L
-	mt := L.NewTypeMetatable("sockplay.error")
-	methods := L.NewTable()
-	methods.RawSetString("is", L.NewFunction(errorIs))
-	mt.RawSetString("__index", methods)
-	mt.RawSetString("__tostring", L.NewFunction(errorToString))
-	return mt
-}
-
-// newError makes an error value: a table {name=, errno=, strerror=,
-// where=} with the error metatable. errno noErrno means none (Python's None).
-func newError(L *lua.LState, class string, errno int, msg string) *lua.LTable {
-	t := L.CreateTable(0, 5)
-	t.RawSetString("name", lua.LString(class))
-	if errno != noErrno {
-		t.RawSetString("errno", lua.LNumber(errno))
-	}
-	t.RawSetString("strerror", lua.LString(msg))
-	if w := luaWhere(L); w != "" {
-		t.RawSetString("where", lua.LString(w))
-	}
-	L.SetMetatable(t, L.GetTypeMetatable("sockplay.error"))
-	return t
-}
-
-// luaWhere is "file:line:" of the innermost Lua function on the stack.
-// L.Where(1) alone names the caller, which is "[G]:" when a method is
-// called straight from Go, as in pcall(sock.recv, sock, 10).
-func luaWhere(L *lua.LState) string {
-	for level := 1; ; level++ {
-		w := L.Where(level)
-		if w == "" || !strings.HasPrefix(w, "[G]") {
-			return w
-		}
-	}
-}
-
-// noErrno marks an error without errno (Python's errno None).
-const noErrno = -1 << 31
 
 // errorValue converts a Go error from the network stack into a Lua error
 // value: class and errno from syscall.Errno, never from message text. A
@@ -141,24 +72,24 @@ func classifyError(L *lua.LState, err error) *lua.LTable {
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		// The run's context ended (Ctrl-C, Cancel, the host's deadline).
-		return newError(L, "KeyboardInterrupt", noErrno, "interrupted")
+		return lualib.NewError(L, "KeyboardInterrupt", lualib.NoErrno, "interrupted")
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return newError(L, "TimeoutError", noErrno, "timed out")
+		return lualib.NewError(L, "TimeoutError", lualib.NoErrno, "timed out")
 	case errors.As(err, &errno):
-		return newError(L, errnoClass(errno), int(errno), strerror(errno))
+		return lualib.NewError(L, errnoClass(errno), int(errno), strerror(errno))
 	case errors.As(err, &dnsErr):
 		if dnsErr.IsNotFound {
-			return newError(L, "gaierror", -2, "Name or service not known") // EAI_NONAME
+			return lualib.NewError(L, "gaierror", -2, "Name or service not known") // EAI_NONAME
 		}
-		return newError(L, "gaierror", -3, "Temporary failure in name resolution") // EAI_AGAIN
+		return lualib.NewError(L, "gaierror", -3, "Temporary failure in name resolution") // EAI_AGAIN
 	case errors.As(err, &gai):
-		return newError(L, "gaierror", gai.code, gai.msg)
+		return lualib.NewError(L, "gaierror", gai.code, gai.msg)
 	case errors.As(err, &addrErr):
-		return newError(L, "gaierror", -2, addrErr.Error())
+		return lualib.NewError(L, "gaierror", -2, addrErr.Error())
 	case errors.Is(err, os.ErrClosed):
-		return newError(L, "OSError", int(syscall.EBADF), strerror(syscall.EBADF))
+		return lualib.NewError(L, "OSError", int(syscall.EBADF), strerror(syscall.EBADF))
 	}
-	return newError(L, "OSError", noErrno, err.Error())
+	return lualib.NewError(L, "OSError", lualib.NoErrno, err.Error())
 }
 
 // gaiError is a getaddrinfo failure with its EAI_* code, as Python
@@ -170,15 +101,31 @@ type gaiError struct {
 
 func (e *gaiError) Error() string { return e.msg }
 
+// valueError is an error value made in Lua (newError), as a Go error, so
+// that emit can show it.
+type valueError struct{ t *lua.LTable }
+
+func (e valueError) Error() string { return lualib.ErrorText(e.t) }
+
 // raise raises err (a Go error) as a Lua error value.
 func raise(L *lua.LState, err error) int {
 	L.Error(errorValue(L, err), 0)
 	return 0
 }
 
+// pushResult pushes v and returns 1, or raises err if it is not nil: the
+// end of a Lua function that returns one value of a call that may fail.
+func pushResult(L *lua.LState, v lua.LValue, err error) int {
+	if err != nil {
+		return raise(L, err)
+	}
+	L.Push(v)
+	return 1
+}
+
 // raiseErrno raises an OSError of errno's class.
 func raiseErrno(L *lua.LState, e syscall.Errno) int {
-	t := newError(L, errnoClass(e), int(e), strerror(e))
+	t := lualib.NewError(L, errnoClass(e), int(e), strerror(e))
 	recordFamily(L, t)
 	L.Error(t, 0)
 	return 0
@@ -218,64 +165,34 @@ func errorFamily(t *lua.LTable) int {
 	return 0
 }
 
-// err:is(name | class) -> boolean   (true if err is that class or a subclass)
-func errorIs(L *lua.LState) int {
-	t, ok := L.Get(1).(*lua.LTable)
-	if !ok {
-		L.RaiseError("bad self to 'err:is' (error value expected, got %s; call it as err:is(...), with a colon)", typeName(L.Get(1)))
+// describe turns a task's error into an *Error for the host.
+func (rt *Runtime) describe(err error) *Error {
+	var apiErr *lua.ApiError
+	if !errors.As(err, &apiErr) {
+		return &Error{Kind: RuntimeError, Msg: err.Error()}
 	}
-	var want string
-	switch v := L.Get(2).(type) {
-	case lua.LString:
-		want = string(v)
-	case *lua.LTable:
-		want = lua.LVAsString(v.RawGetString("name"))
-	default:
-		argError(L, 2, "err:is", "class name or class expected, got "+typeName(v))
+	e := &Error{Kind: RuntimeError, Traceback: apiErr.StackTrace}
+	if t, ok := lualib.IsError(rt.L, apiErr.Object); ok {
+		e.Class = lua.LVAsString(t.RawGetString("name"))
+		if n, ok := t.RawGetString("errno").(lua.LNumber); ok {
+			e.Errno = int(n)
+		}
+		e.Family = errorFamily(t)
+		e.Msg = lualib.ErrorText(t)
+		if w := lua.LVAsString(t.RawGetString("where")); w != "" {
+			e.Msg = w + " " + e.Msg
+		}
+		if e.Class == "KeyboardInterrupt" {
+			e.Kind = Interrupted
+		}
+	} else {
+		e.Msg = lua.LVAsString(apiErr.Object)
+		if e.Msg == "" {
+			e.Msg = fmt.Sprintf("error object is a %s value", apiErr.Object.Type())
+		}
 	}
-	if _, known := errorParents[want]; !known {
-		argError(L, 2, "err:is", fmt.Sprintf("unknown error class %q", want))
-	}
-	L.Push(lua.LBool(isA(lua.LVAsString(t.RawGetString("name")), want)))
-	return 1
-}
-
-// tostring(err) -> "ConnectionRefusedError: [Errno 111] Connection refused"
-func errorToString(L *lua.LState) int {
-	L.Push(lua.LString(errorText(L.CheckTable(1))))
-	return 1
-}
-
-func errorText(t *lua.LTable) string {
-	name := lua.LVAsString(t.RawGetString("name"))
-	msg := lua.LVAsString(t.RawGetString("strerror"))
-	if n, ok := t.RawGetString("errno").(lua.LNumber); ok {
-		return fmt.Sprintf("%s: [Errno %d] %s", name, int(n), msg)
-	}
-	return name + ": " + msg
-}
-
-// isErrorValue reports whether v is one of our error tables.
-func isErrorValue(L *lua.LState, v lua.LValue) (*lua.LTable, bool) {
-	t, ok := v.(*lua.LTable)
-	if !ok || L.GetMetatable(t) != L.GetTypeMetatable("sockplay.error") {
-		return nil, false
-	}
-	return t, true
-}
-
-// openErrorClasses exposes the classes as socket.OSError etc. (tables with
-// a name), so err:is(socket.ConnectionError) reads like Python's except.
-func (rt *Runtime) openErrorClasses(mod *lua.LTable) {
-	L := rt.L
-	for name := range errorParents {
-		c := L.NewTable()
-		c.RawSetString("name", lua.LString(name))
-		mod.RawSetString(name, c)
-	}
-	// Python's aliases.
-	mod.RawSetString("error", mod.RawGetString("OSError"))
-	mod.RawSetString("timeout", mod.RawGetString("TimeoutError"))
+	e.Hint = hintFor(e)
+	return e
 }
 
 // ErrorKind says how a run ended with an error.

@@ -12,12 +12,13 @@ import (
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 )
 
 // io.popen, replaced: gopher-lua's reads the command's output with the
 // runtime lock held, so a server task running a command (tcp/cmd_server)
-// stopped every other task until the command ended, and Ctrl-C could not
-// interrupt it. Here every wait — reading, writing, closing — releases the
+// would stop every other task until the command ended, and Ctrl-C could
+// not interrupt it. Here every wait — reading, writing, closing — releases the
 // lock, and interrupting the task kills the command.
 
 const popenMetaName = "sockplay.popen"
@@ -34,8 +35,13 @@ type popenFile struct {
 	out, errOut bytes.Buffer
 }
 
-func (rt *Runtime) openPopen(iolib *lua.LTable) {
+// openPopen replaces io.popen.
+func (rt *Runtime) openPopen() {
 	L := rt.L
+	iolib, ok := L.GetGlobal("io").(*lua.LTable)
+	if !ok {
+		return
+	}
 	mt := L.NewTypeMetatable(popenMetaName)
 	mt.RawSetString("__index", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"read":  rt.popenRead,
@@ -53,10 +59,10 @@ func (rt *Runtime) openPopen(iolib *lua.LTable) {
 
 // io.popen(command, mode?) -> file | nil, message   (mode "r": read its output; "w": write its input)
 func (rt *Runtime) ioPopen(L *lua.LState) int {
-	command := stringArg(L, 1, "io.popen", "command")
+	command := lualib.CheckString(L, 1, "io.popen", "command")
 	mode := "r"
 	if L.Get(2) != lua.LNil {
-		mode = stringArg(L, 2, "io.popen", "mode")
+		mode = lualib.CheckString(L, 2, "io.popen", "mode")
 	}
 	cmd := exec.Command("/bin/sh", "-c", command)
 	// Its own process group, so killing it ends what the shell started
@@ -76,7 +82,7 @@ func (rt *Runtime) ioPopen(L *lua.LState) int {
 		cmd.Stdout = &f.out
 		f.w, err = cmd.StdinPipe()
 	default:
-		argError(L, 2, "io.popen", `mode must be "r" or "w", got `+mode)
+		lualib.ArgError(L, 2, "io.popen", `mode must be "r" or "w", got `+mode)
 	}
 	if err == nil {
 		err = cmd.Start()
@@ -94,19 +100,6 @@ func (rt *Runtime) ioPopen(L *lua.LState) int {
 	L.SetMetatable(ud, L.GetTypeMetatable(popenMetaName))
 	L.Push(ud)
 	return 1
-}
-
-func checkPopen(L *lua.LState, fname string) *popenFile {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if f, ok := ud.Value.(*popenFile); ok {
-			if f.closed {
-				L.RaiseError("%s: attempt to use a closed file", fname)
-			}
-			return f
-		}
-	}
-	L.RaiseError("bad self to '%s' (file from io.popen expected, got %s; use a colon)", fname, typeName(L.Get(1)))
-	return nil
 }
 
 // wait runs fn with the lock released; cancelling the task kills the
@@ -140,15 +133,7 @@ func (rt *Runtime) popenRead(L *lua.LState) int {
 		out, ok, err = readFormat(f.r, format)
 		return err
 	})
-	if err != nil {
-		return raise(L, err)
-	}
-	if !ok {
-		L.Push(lua.LNil)
-	} else {
-		L.Push(lua.LString(out))
-	}
-	return 1
+	return pushLine(L, out, ok, err)
 }
 
 // readFormat reads as Lua's file:read(format) does; ok false at end.
@@ -209,7 +194,7 @@ func (rt *Runtime) popenWrite(L *lua.LState) int {
 		case lua.LString, lua.LNumber:
 			data.WriteString(v.String())
 		default:
-			argError(L, i, "file:write", "string expected, got "+typeName(v))
+			lualib.ArgError(L, i, "file:write", "string expected, got "+lualib.TypeName(v))
 		}
 	}
 	if err := rt.popenWait(L, f, func() error {

@@ -1,17 +1,6 @@
-// Package luabind runs Lua scripts (gopher-lua) against Go's network stack.
-//
-// A Runtime owns one Lua state. Lua code runs only while holding the
-// runtime's lock; every blocking primitive (accept, recv, connect, sleep,
-// input, join, ...) releases the lock for its wait, so many tasks — the main
-// chunk, spawned tasks, REPL lines — share one state on their own goroutines
-// and any Lua construct (pcall, iterators, metamethods) may block safely.
-//
-// The package has no package-level mutable state: everything hangs off the
-// Runtime, and output goes only to the writers given in Options.
 package luabind
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -43,7 +32,7 @@ type Options struct {
 	// is Scripts' file "tcp/echo_server.lua"). nil: none.
 	Scripts fs.FS
 
-	// Trace, if set, traces every socket event (see trace.go and
+	// Trace, if set, traces every socket event (see tracer.go and
 	// docs/TRACE.md). nil: no trace until socket.trace(true) or
 	// SetTracing(true), which then write text lines to Stderr.
 	Trace *TraceOptions
@@ -72,7 +61,7 @@ type Runtime struct {
 
 	mu    sync.Mutex // guards what follows, never held while waiting on gil
 	tasks map[*task]struct{}
-	// The socket metatables, one per kind (sockmethods.go); guarded by gil.
+	// The socket metatables, one per kind (socket.go); guarded by gil.
 	sockMethods    *lua.LTable
 	sockMetas      map[[3]int]*lua.LTable
 	sockToStringFn *lua.LFunction
@@ -103,7 +92,7 @@ type Runtime struct {
 
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
 
-	trace traceState // the socket trace (trace.go)
+	trace traceState // the socket trace (tracer.go)
 }
 
 // New creates a runtime with the socket library and the helpers of the
@@ -137,45 +126,12 @@ func New(opts Options) *Runtime {
 		CallStackSize:       200,
 		MinimizeStackMemory: true,
 	}))
+	rt.initTrace()
 	rt.gil.Lock()
-	rt.openLibs()
+	rt.openLibs() // libs.go
 	rt.gil.Unlock()
 	return rt
 }
-
-func (rt *Runtime) openLibs() {
-	L := rt.L
-	openStrings(L)
-	rt.openBase()
-	rt.openSocket()
-	rt.openTasks()
-	rt.openSelect()
-	rt.openSandbox()
-	for name, loader := range rt.opts.Modules {
-		rt.registerModule(name, loader)
-	}
-}
-
-// registerModule runs loader and makes its result a global and a
-// require-able module.
-func (rt *Runtime) registerModule(name string, loader lua.LGFunction) {
-	L := rt.L
-	L.Push(L.NewFunction(loader))
-	L.Call(0, 1)
-	mod := L.Get(-1)
-	L.Pop(1)
-	L.SetGlobal(name, mod)
-	loaded := L.GetField(L.Get(lua.RegistryIndex), "_LOADED")
-	if t, ok := loaded.(*lua.LTable); ok {
-		t.RawSetString(name, mod)
-	}
-}
-
-// Stdout returns the writer print writes to.
-func (rt *Runtime) Stdout() io.Writer { return rt.stdout }
-
-// Stderr returns the writer for diagnostics.
-func (rt *Runtime) Stderr() io.Writer { return rt.stderr }
 
 // RunFile runs a Lua file with args in the global arg (arg[0] is the path).
 // It returns when the file and every task it spawned have finished, on an
@@ -274,7 +230,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	if main.err == nil {
 		// As Python waits for non-daemon threads: the run goes on while
 		// spawned tasks do.
-		rt.waitTasks(ctx)
+		rt.tasksWG.WaitContext(ctx)
 	}
 	interrupted := ctx.Err() != nil || main.interrupted
 	cancel()
@@ -297,19 +253,6 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 		return &Error{Kind: Interrupted, Msg: "interrupted"}
 	}
 	return nil
-}
-
-// waitTasks returns when every task has ended or ctx is done.
-func (rt *Runtime) waitTasks(ctx context.Context) {
-	done := make(chan struct{})
-	go func() {
-		rt.tasksWG.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-ctx.Done():
-	}
 }
 
 func (rt *Runtime) setArgs(arg0 string, args []string) {
@@ -378,8 +321,7 @@ func (rt *Runtime) closeSockets() {
 	rt.gil.Lock()
 	defer rt.gil.Unlock()
 	for _, s := range socks {
-		s.fd = -1
-		s.closeFD()
+		s.close()
 	}
 }
 
@@ -424,98 +366,21 @@ func (g *taskGroup) Add(delta int) {
 func (g *taskGroup) Done() { g.Add(-1) }
 
 // Wait returns once no task is live.
-func (g *taskGroup) Wait() {
+func (g *taskGroup) Wait() { g.WaitContext(context.Background()) }
+
+// WaitContext returns nil once no task is live, or ctx's error when ctx
+// is done first.
+func (g *taskGroup) WaitContext(ctx context.Context) error {
 	g.mu.Lock()
 	n, zero := g.n, g.zero
 	g.mu.Unlock()
-	if n > 0 {
-		<-zero
-	}
-}
-
-// lineReader hands out lines of the runtime's input. A goroutine does the
-// reading so a wait for input can be cancelled; a line read after its
-// caller gave up is kept for the next call.
-type lineReader struct {
-	r       *bufio.Reader
-	req     chan struct{}
-	lines   chan lineResult
-	turn    chan struct{} // one reader at a time; holds pending
-	pending bool          // a request is out
-	once    sync.Once
-	stop    chan struct{}
-	// host, if set, serves every read instead (Session.SetInput: a REPL
-	// reads input() lines with its own line editor).
-	host func(ctx context.Context) (line string, ok bool, err error)
-}
-
-type lineResult struct {
-	line string
-	ok   bool
-}
-
-func newLineReader(r io.Reader) *lineReader {
-	lr := &lineReader{stop: make(chan struct{}), turn: make(chan struct{}, 1)}
-	if r != nil {
-		lr.r = bufio.NewReader(r)
-	}
-	return lr
-}
-
-// readLine blocks until a line, end of input, or ctx. Called without the
-// runtime lock.
-func (lr *lineReader) readLine(ctx context.Context) (string, bool, error) {
-	if lr.host != nil {
-		return lr.host(ctx)
-	}
-	if lr.r == nil {
-		return "", false, nil
+	if n == 0 {
+		return nil
 	}
 	select {
-	case lr.turn <- struct{}{}:
+	case <-zero:
+		return nil
 	case <-ctx.Done():
-		return "", false, ctx.Err()
-	}
-	defer func() { <-lr.turn }()
-	lr.once.Do(func() {
-		lr.req = make(chan struct{}, 1)
-		lr.lines = make(chan lineResult, 1)
-		go lr.loop()
-	})
-	if !lr.pending {
-		lr.pending = true
-		lr.req <- struct{}{}
-	}
-	select {
-	case res := <-lr.lines:
-		lr.pending = false
-		return res.line, res.ok, nil
-	case <-ctx.Done():
-		return "", false, ctx.Err()
-	}
-}
-
-func (lr *lineReader) loop() {
-	for {
-		select {
-		case <-lr.req:
-		case <-lr.stop:
-			return
-		}
-		line, err := lr.r.ReadString('\n')
-		res := lineResult{line: strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), ok: err == nil || line != ""}
-		select {
-		case lr.lines <- res:
-		case <-lr.stop:
-			return
-		}
-	}
-}
-
-func (lr *lineReader) close() {
-	select {
-	case <-lr.stop:
-	default:
-		close(lr.stop)
+		return ctx.Err()
 	}
 }

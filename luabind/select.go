@@ -1,12 +1,11 @@
 package luabind
 
 import (
-	"errors"
 	"math"
-	"os"
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,20 +24,9 @@ func (rt *Runtime) openSelect() {
 	// Lua's own select("#", ...) is a global of the same name: calling the
 	// module still does what it did, so vararg code keeps working.
 	if builtin, ok := L.GetGlobal("select").(*lua.LFunction); ok {
-		mt := L.NewTable()
-		// select(n | "#", ...) -> ...   (Lua's own select)
-		mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-			L.Remove(1) // the module
-			L.Insert(builtin, 1)
-			L.Call(L.GetTop()-1, lua.MultRet)
-			return L.GetTop()
-		}))
-		L.SetMetatable(mod, mt)
+		lualib.SetCall(L, mod, builtin) // select(n | "#", ...) -> ...
 	}
-	L.SetGlobal("select", mod)
-	if loaded, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADED").(*lua.LTable); ok {
-		loaded.RawSetString("select", mod)
-	}
+	lualib.SetModule(L, "select", mod)
 }
 
 // selectEntry is one object of the three lists and its descriptor.
@@ -63,7 +51,7 @@ func (rt *Runtime) selectSelect(L *lua.LState) int {
 			if v == lua.LNil && list == 2 {
 				continue // xlist may be left out
 			}
-			argError(L, list+1, fname, "table of sockets expected, got "+typeName(v))
+			lualib.ArgError(L, list+1, fname, "table of sockets expected, got "+lualib.TypeName(v))
 		}
 		for i := 1; i <= t.Len(); i++ {
 			obj := t.RawGetInt(i)
@@ -74,10 +62,10 @@ func (rt *Runtime) selectSelect(L *lua.LState) int {
 	if L.Get(4) != lua.LNil {
 		f, ok := L.Get(4).(lua.LNumber)
 		if !ok {
-			argError(L, 4, fname, "timeout must be a number or nil, got "+typeName(L.Get(4)))
+			lualib.ArgError(L, 4, fname, "timeout must be a number or nil, got "+lualib.TypeName(L.Get(4)))
 		}
 		if f < 0 || math.IsNaN(float64(f)) {
-			argError(L, 4, fname, "timeout must be non-negative")
+			lualib.ArgError(L, 4, fname, "timeout must be non-negative")
 		}
 		timeout = time.Duration(float64(f) * float64(time.Second))
 	}
@@ -107,7 +95,7 @@ func (rt *Runtime) selectSelect(L *lua.LState) int {
 		if len(fds) == 0 {
 			// Nothing to watch: Python sleeps for the timeout.
 			if wait < 0 {
-				argError(L, 1, fname, "nothing to wait for: all lists are empty and there is no timeout")
+				lualib.ArgError(L, 1, fname, "nothing to wait for: all lists are empty and there is no timeout")
 			}
 			if err := rt.waitChanTimer(rt.currentTask(L), time.NewTimer(wait)); err != nil {
 				return raise(L, err)
@@ -158,10 +146,10 @@ func (rt *Runtime) filenoOf(L *lua.LState, obj lua.LValue, arg int, fname string
 	case *lua.LTable:
 		fd = callFileno(L, v, arg, fname)
 	default:
-		argError(L, arg, fname, "sockets or objects with fileno() expected, got "+typeName(obj))
+		lualib.ArgError(L, arg, fname, "sockets or objects with fileno() expected, got "+lualib.TypeName(obj))
 	}
 	if fd < 0 {
-		argError(L, arg, fname, "a closed socket (fileno() is -1) cannot be selected")
+		lualib.ArgError(L, arg, fname, "a closed socket (fileno() is -1) cannot be selected")
 	}
 	return fd
 }
@@ -169,7 +157,7 @@ func (rt *Runtime) filenoOf(L *lua.LState, obj lua.LValue, arg int, fname string
 func callFileno(L *lua.LState, obj lua.LValue, arg int, fname string) int {
 	method := L.GetField(obj, "fileno")
 	if _, ok := method.(*lua.LFunction); !ok {
-		argError(L, arg, fname, "object without a fileno() method in the list")
+		lualib.ArgError(L, arg, fname, "object without a fileno() method in the list")
 	}
 	L.Push(method)
 	L.Push(obj)
@@ -177,79 +165,7 @@ func callFileno(L *lua.LState, obj lua.LValue, arg int, fname string) int {
 	n, ok := L.Get(-1).(lua.LNumber)
 	L.Pop(1)
 	if !ok {
-		argError(L, arg, fname, "fileno() must return a number")
+		lualib.ArgError(L, arg, fname, "fileno() must return a number")
 	}
 	return int(n)
-}
-
-// pollNow checks readiness without waiting.
-func pollNow(fds []unix.PollFd) (int, error) {
-	for {
-		n, err := unix.Poll(fds, 0)
-		if err != unix.EINTR {
-			return n, err
-		}
-	}
-}
-
-// waitAny waits until one of fds is ready, timeout passes (< 0: no limit)
-// or the task is cancelled, with the runtime lock released. The wait is on
-// a fresh epoll descriptor, level-triggered, which Go's netpoller watches.
-func (rt *Runtime) waitAny(L *lua.LState, fds []unix.PollFd, timeout time.Duration) error {
-	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
-	if err != nil {
-		return err
-	}
-	if err := unix.SetNonblock(epfd, true); err != nil {
-		unix.Close(epfd)
-		return err
-	}
-	ep := os.NewFile(uintptr(epfd), "epoll")
-	defer ep.Close()
-	// One registration per descriptor, for the union of what it is
-	// watched for (it may be in several lists).
-	want := make(map[int32]uint32, len(fds))
-	for _, p := range fds {
-		if p.Events&unix.POLLIN != 0 {
-			want[p.Fd] |= unix.EPOLLIN
-		}
-		if p.Events&unix.POLLOUT != 0 {
-			want[p.Fd] |= unix.EPOLLOUT
-		}
-		if p.Events&unix.POLLPRI != 0 {
-			want[p.Fd] |= unix.EPOLLPRI
-		}
-	}
-	for fd, events := range want {
-		ev := unix.EpollEvent{Fd: fd, Events: events}
-		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, int(fd), &ev); err != nil {
-			return err
-		}
-	}
-	rc, err := ep.SyscallConn()
-	if err != nil {
-		return err
-	}
-	if timeout > 0 {
-		ep.SetReadDeadline(time.Now().Add(timeout))
-	}
-	t := rt.currentTask(L)
-	if !t.setWake(func() { ep.SetReadDeadline(time.Unix(1, 0)) }) {
-		return t.ctx.Err()
-	}
-	events := make([]unix.EpollEvent, 1)
-	rt.unlocked(t, func() {
-		err = rc.Read(func(uintptr) bool {
-			n, e := unix.EpollWait(epfd, events, 0)
-			return e == nil && n > 0 || e != nil && e != unix.EINTR
-		})
-	})
-	t.clearWake()
-	if t.ctx.Err() != nil {
-		return t.ctx.Err()
-	}
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return nil // the timeout passed: the caller polls once more
-	}
-	return err
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 )
 
 // Session is a long run of many evaluations in one runtime, as a REPL
@@ -37,17 +38,6 @@ func (rt *Runtime) NewSession() *Session {
 	s.saved = saveGlobals(rt.L)
 	rt.gil.Unlock()
 	return s
-}
-
-// Compile checks that code is a complete chunk. A *Error with Incomplete
-// set means more lines could complete it.
-func (s *Session) Compile(name, code string) error {
-	s.rt.gil.Lock()
-	defer s.rt.gil.Unlock()
-	if _, err := s.rt.L.Load(strings.NewReader(code), name); err != nil {
-		return syntaxError(name, err)
-	}
-	return nil
 }
 
 // Eval runs code as a task and waits for it. ctx interrupts this evaluation
@@ -339,7 +329,7 @@ func (rt *Runtime) collectNames(v lua.LValue, method bool, seen map[string]bool,
 	}
 	L := rt.L
 	add := func(name string, val lua.LValue) {
-		if method && val.Type() != lua.LTFunction || !isIdentifier(name) {
+		if method && val.Type() != lua.LTFunction || !lualib.IsIdentifier(name) {
 			return
 		}
 		seen[name] = true
@@ -389,15 +379,8 @@ func (rt *Runtime) collectNames(v lua.LValue, method bool, seen map[string]bool,
 func (s *Session) Reset(ctx context.Context) error {
 	rt := s.rt
 	s.StopBackground()
-	done := make(chan struct{})
-	go func() {
-		rt.tasksWG.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return fmt.Errorf("some tasks did not stop: %w", ctx.Err())
+	if err := rt.tasksWG.WaitContext(ctx); err != nil {
+		return fmt.Errorf("some tasks did not stop: %w", err)
 	}
 	rt.closeSockets()
 	rt.gil.Lock()
@@ -427,7 +410,7 @@ func saveGlobals(L *lua.LState) []savedTable {
 			tables = append(tables, t)
 		}
 	})
-	if loaded, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADED").(*lua.LTable); ok {
+	if loaded := lualib.Loaded(L); loaded != nil {
 		tables = append(tables, loaded)
 	}
 	saved := make([]savedTable, 0, len(tables))

@@ -12,20 +12,17 @@ import (
 	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
+	"github.com/sockplay/sockplay/lualib"
 )
 
 // What a REPL needs from a Session beyond Eval: its own output and input,
 // chunks it compiled itself, completion, jobs, reset, and os.exit.
 
 func TestSessionOutputInputAndCompiledChunks(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var first, out bytes.Buffer
+	ctx := testContext(t)
+	s, first := newTestSession(t)
+	var out bytes.Buffer
 	var errOut syncbuf.Buffer // a background task writes to it
-	rt := New(Options{Stdout: &first})
-	defer rt.Close()
-	s := rt.NewSession()
-	defer s.Close()
 	s.SetOutput(&out, &errOut)
 	var asked []string
 	s.SetInput(func(ctx context.Context) (string, bool, error) {
@@ -48,7 +45,7 @@ func TestSessionOutputInputAndCompiledChunks(t *testing.T) {
 	var shown []string
 	err = s.EvalFunc(ctx, proto, func(L *lua.LState, vals []lua.LValue) {
 		for _, v := range vals {
-			shown = append(shown, Repr(L, v))
+			shown = append(shown, lualib.Repr(L, v))
 		}
 	})
 	if err != nil {
@@ -57,7 +54,7 @@ func TestSessionOutputInputAndCompiledChunks(t *testing.T) {
 	if got := strings.Join(shown, " "); got != `"typed" nil` {
 		t.Errorf("results %s", got)
 	}
-	if out.String() != "p\nw\ns\nprompt: " || errOut.String() != "e\n" || first.Len() != 0 {
+	if out.String() != "p\nw\ns\nprompt: " || errOut.String() != "e\n" || first.String() != "" {
 		t.Errorf("stdout %q, stderr %q, the runtime's own stdout %q", out.String(), errOut.String(), first.String())
 	}
 	// An error of a background task goes to the new stderr too.
@@ -85,12 +82,8 @@ func TestSessionOutputInputAndCompiledChunks(t *testing.T) {
 }
 
 func TestSessionNames(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	rt := New(Options{})
-	defer rt.Close()
-	s := rt.NewSession()
-	defer s.Close()
+	ctx := testContext(t)
+	s, _ := newTestSession(t)
 	if err := s.Eval(ctx, "stdin", `s = socket.socket(); s:bind({"127.0.0.1", 0}); a = s:getsockname()
 		obj = setmetatable({field = 1}, {__index = {method = function() end, value = 2}})
 		busy = setmetatable({}, {__index = function() error("must not run") end})`, nil); err != nil {
@@ -127,12 +120,9 @@ func TestSessionNames(t *testing.T) {
 }
 
 func TestSessionJobsResetAndExit(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	rt := New(Options{})
-	defer rt.Close()
-	s := rt.NewSession()
-	defer s.Close()
+	ctx := testContext(t)
+	s, _ := newTestSession(t)
+	rt := s.rt
 
 	// A background script that calls os.exit ends alone.
 	id, err := s.StartCode("quit.lua", `os.exit(3)`, nil)

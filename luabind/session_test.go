@@ -1,14 +1,15 @@
 package luabind
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 )
 
 // evalShow evaluates code in s and returns its results as Repr shows them.
@@ -17,19 +18,26 @@ func evalShow(t *testing.T, ctx context.Context, s *Session, code string) (strin
 	var shown []string
 	err := s.Eval(ctx, "stdin", code, func(L *lua.LState, vals []lua.LValue) {
 		for _, v := range vals {
-			shown = append(shown, Repr(L, v))
+			shown = append(shown, lualib.Repr(L, v))
 		}
 	})
 	return strings.Join(shown, "\t"), err
 }
 
-func TestSessionKeepsStateAndBackgroundTasks(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	rt := New(Options{Stdout: &out})
-	defer rt.Close()
+// newTestSession is a session of a new runtime that prints to the
+// returned buffer; both end with the test.
+func newTestSession(t *testing.T) (*Session, *syncbuf.Buffer) {
+	t.Helper()
+	rt, stdout, _ := newTestRuntime(t, Options{})
 	s := rt.NewSession()
+	t.Cleanup(s.Close)
+	return s, stdout
+}
+
+func TestSessionKeepsStateAndBackgroundTasks(t *testing.T) {
+	ctx := testContext(t)
+	s, _ := newTestSession(t)
+	rt := s.rt
 
 	if _, err := evalShow(t, ctx, s, "x = 41"); err != nil {
 		t.Fatal(err)
@@ -91,10 +99,10 @@ return srv:getsockname()`)
 		t.Fatalf("error: %v", err)
 	}
 	var se *Error
-	if err := s.Compile("stdin", "for i = 1, 2 do"); !errors.As(err, &se) || !se.Incomplete {
+	if _, err := evalShow(t, ctx, s, "for i = 1, 2 do"); !errors.As(err, &se) || !se.Incomplete {
 		t.Fatalf("incomplete chunk: %v", err)
 	}
-	if err := s.Compile("stdin", "x = = 1"); !errors.As(err, &se) || se.Incomplete || se.Msg != "stdin:1: unexpected symbol near '='" {
+	if _, err := evalShow(t, ctx, s, "x = = 1"); !errors.As(err, &se) || se.Incomplete || se.Msg != "stdin:1: unexpected symbol near '='" {
 		t.Fatalf("syntax error: %#v", err)
 	}
 
@@ -109,12 +117,8 @@ return srv:getsockname()`)
 }
 
 func TestSessionExitAndBackgroundScript(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	rt := New(Options{Stdout: &out})
-	defer rt.Close()
-	s := rt.NewSession()
+	ctx := testContext(t)
+	s, out := newTestSession(t)
 	id, err := s.StartCode("bg.lua", `print("bg", arg[1]); shared = arg[1]`, []string{"one"})
 	if err != nil || id == 0 {
 		t.Fatal(id, err)

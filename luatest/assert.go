@@ -8,6 +8,7 @@ import (
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/pm"
+	"github.com/sockplay/sockplay/lualib"
 )
 
 // The assert module. A failed check records "file:line: message" (the
@@ -29,16 +30,7 @@ func (a *asserter) open(L *lua.LState) int {
 		"near":     a.near,
 		"fail":     a.fail,
 	})
-	builtin := L.GetGlobal("assert")
-	mt := L.NewTable()
-	// assert(v, msg?) -> v, msg   (Lua's: raises msg if v is false or nil)
-	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-		L.Remove(1) // the module
-		L.Insert(builtin, 1)
-		L.Call(L.GetTop()-1, lua.MultRet)
-		return L.GetTop()
-	}))
-	L.SetMetatable(mod, mt)
+	lualib.SetCall(L, mod, L.GetGlobal("assert")) // assert(v, msg?) -> v, msg   (Lua's)
 	L.Push(mod)
 	return 1
 }

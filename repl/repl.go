@@ -33,6 +33,7 @@ import (
 	"github.com/peterh/liner"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/lualib"
 	"golang.org/x/sys/unix"
 )
 
@@ -228,9 +229,9 @@ func (r *repl) init() *leaveError {
 		// arg as `lua -e CODE args` and `lua FILE args` have it: set from
 		// Lua, like any line.
 		var b strings.Builder
-		b.WriteString("arg = {[0] = " + luabind.Quote(arg0))
+		b.WriteString("arg = {[0] = " + lualib.Quote(arg0))
 		for _, a := range r.opts.InitArgs {
-			b.WriteString(", " + luabind.Quote(a))
+			b.WriteString(", " + lualib.Quote(a))
 		}
 		b.WriteString("}")
 		if leave := r.evalSource(b.String(), "(command line)", true); leave != nil {
@@ -330,7 +331,7 @@ func (r *repl) eval(proto *lua.FunctionProto) *leaveError {
 	go func() {
 		done <- r.sess.EvalFunc(lineCtx, proto, func(L *lua.LState, vals []lua.LValue) {
 			for _, v := range vals {
-				shown = append(shown, luabind.Repr(L, v))
+				shown = append(shown, lualib.Repr(L, v))
 			}
 		})
 	}()

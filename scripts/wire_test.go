@@ -20,6 +20,7 @@ import (
 	"github.com/sockplay/sockplay/internal/syncbuf"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
+	"github.com/sockplay/sockplay/trace"
 )
 
 // tracedServer is startServer with a trace and an input the test feeds.
@@ -77,9 +78,9 @@ func tracedClient(t *testing.T, name, stdin string, args ...string) (string, []b
 }
 
 // jsonEvents parses a JSON trace.
-func jsonEvents(t *testing.T, js []byte) []diagram.Event {
+func jsonEvents(t *testing.T, js []byte) []trace.Event {
 	t.Helper()
-	tr, err := diagram.Read(bytes.NewReader(js), "trace")
+	tr, err := trace.Read(bytes.NewReader(js), "trace")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestSticky(t *testing.T) {
 	if strings.Join(sends, ",") != "68656c6c6f,776f726c64,21" {
 		t.Errorf("client's sends in its trace: %v", sends)
 	}
-	var first *diagram.Event
+	var first *trace.Event
 	dataRecvs := 0
 	for _, ev := range jsonEvents(t, []byte(serverTrace.String())) {
 		if ev.Event == "recv" && ev.Bytes != nil && *ev.Bytes > 0 {
@@ -178,8 +179,8 @@ func TestSticky(t *testing.T) {
 	}
 
 	// And the diagram of both traces draws three sends into that recv.
-	server, _ := diagram.Read(strings.NewReader(serverTrace.String()), "server")
-	client, _ := diagram.Read(strings.NewReader(clientTrace.String()), "client")
+	server, _ := trace.Read(strings.NewReader(serverTrace.String()), "server")
+	client, _ := trace.Read(strings.NewReader(clientTrace.String()), "client")
 	d := diagram.Build(server, client)
 	for _, st := range d.Steps {
 		if st.Kind == diagram.KindRecv && st.Ev.Data == "68656c6c6f776f726c6421" && len(st.Links) != 3 {
@@ -253,11 +254,11 @@ func TestEchoTracesMakeOneDiagram(t *testing.T) {
 	if err := srv.wait(t); err != nil {
 		t.Fatal(err)
 	}
-	server, err := diagram.Read(strings.NewReader(serverTrace.String()), "server.jsonl")
+	server, err := trace.Read(strings.NewReader(serverTrace.String()), "server.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := diagram.Read(bytes.NewReader(clientJSON), "client.jsonl")
+	client, err := trace.Read(bytes.NewReader(clientJSON), "client.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ do -- misuse names the function
   assert.fails(function() io.read(5) end, "bad argument #1 to 'io.read'")
   assert.fails(function() io.stdin:read({}) end, "bad argument #1 to 'file:read'")
   assert.fails(function() io.stdin:read("a") end, "bad argument #1 to 'file:read'", "only line formats")
-  assert.fails(function() io.stdin.read() end, "bad self to 'file:read'", "use a colon")
+  assert.fails(function() io.stdin.read() end, "bad self to 'file:read'", "with a colon")
   assert.fails(function() io.stdin.lines() end, "bad self to 'file:lines'")
   assert.fails(function() io.stdout:write("x", {}) end, "bad argument #2 to 'file:write' (string expected, got table)")
   assert.fails(function() io.stdout.write("x") end, "bad self to 'file:write'")

@@ -136,7 +136,7 @@ do
   assert.fails(function() f:write({}) end, "bad argument #1 to 'file:write'")
   assert.fails(function() f:read({}) end, "bad argument #1 to 'file:read'")
   assert.fails(function() f:read("x") end, "bad argument #1 to 'file:read'")
-  assert.fails(function() f.readline() end, "use a colon")
+  assert.fails(function() f.readline() end, "with a colon")
   assert.fails(function() c:makefile("x") end, "bad argument #1 to 'sock:makefile'")
   c:close()
   assert.raises(function() f:readline() end, "Bad file descriptor")

@@ -1,6 +1,12 @@
 -- io.popen: a command's output read, or its input written, with the
 -- runtime lock released while it waits (other tasks run meanwhile), and
 -- close() reporting how the command ended, as Lua 5.2+.
+--
+-- option: serial
+-- (A command's process holds a copy of every descriptor of the test
+-- process from its fork to its exec: a socket another file closes
+-- meanwhile lives on, and unix.lua's "refused after close" would see a
+-- listener that is still there.)
 
 local dir = arg[1]
 

@@ -208,8 +208,8 @@ do
   assert.true_(tostring(t):find("done>$") ~= nil, tostring(t))
   assert.fails(function() spawn(42) end, "bad argument #1 to", "spawn")
   assert.fails(function() spawn() end, "bad argument #1 to", "spawn")
-  assert.fails(function() t.join() end, "bad argument #1")
-  assert.fails(function() t.join(42) end, "bad argument #1")
+  assert.fails(function() t.join() end, "bad self to 'task:join'", "with a colon")
+  assert.fails(function() t.join(42) end, "bad self to 'task:join'", "got number")
 end
 
 -- a spawned task outlives the block that made it; the run waits for it

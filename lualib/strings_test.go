@@ -1,4 +1,4 @@
-package luabind
+package lualib
 
 import (
 	"encoding/binary"
@@ -21,7 +21,7 @@ func newStringsState(t testing.TB) *lua.LState {
 	t.Helper()
 	L := lua.NewState()
 	t.Cleanup(L.Close)
-	openStrings(L)
+	OpenStrings(L)
 	return L
 }
 
@@ -74,47 +74,53 @@ type strValueCase struct {
 	want []lua.LValue
 }
 
-func strRunValueCases(t *testing.T, cases []strValueCase) {
-	t.Helper()
-	L := newStringsState(t)
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := strRun(L, tc.code)
-			if err != nil {
-				t.Fatalf("%s\nunexpected error: %v", tc.code, err)
-			}
-			if !strSame(got, tc.want) {
-				t.Errorf("%s\n got %s\nwant %s", tc.code, strShow(got), strShow(tc.want))
-			}
-		})
-	}
-}
-
 type strErrorCase struct {
 	name string
 	code string
 	want string // the message after the "<string>:1: " position prefix
 }
 
-func strRunErrorCases(t *testing.T, cases []strErrorCase) {
+func (tc strValueCase) caseName() string { return tc.name }
+func (tc strErrorCase) caseName() string { return tc.name }
+
+// strRunCases runs check on each case, as a subtest, in one state.
+func strRunCases[C interface{ caseName() string }](t *testing.T, cases []C, check func(t *testing.T, L *lua.LState, tc C)) {
 	t.Helper()
 	L := newStringsState(t)
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := strRun(L, tc.code)
-			if err == nil {
-				t.Fatalf("%s\nno error, want %q", tc.code, tc.want)
-			}
-			var apiErr *lua.ApiError
-			if !errors.As(err, &apiErr) || apiErr.Type != lua.ApiErrorRun {
-				t.Fatalf("%s\nwant a Lua runtime error, got %#v", tc.code, err)
-			}
-			msg := apiErr.Object.String()
-			if want := "<string>:1: " + tc.want; msg != want {
-				t.Errorf("%s\n got %q\nwant %q", tc.code, msg, want)
-			}
-		})
+		t.Run(tc.caseName(), func(t *testing.T) { check(t, L, tc) })
 	}
+}
+
+func strRunValueCases(t *testing.T, cases []strValueCase) {
+	t.Helper()
+	strRunCases(t, cases, func(t *testing.T, L *lua.LState, tc strValueCase) {
+		got, err := strRun(L, tc.code)
+		if err != nil {
+			t.Fatalf("%s\nunexpected error: %v", tc.code, err)
+		}
+		if !strSame(got, tc.want) {
+			t.Errorf("%s\n got %s\nwant %s", tc.code, strShow(got), strShow(tc.want))
+		}
+	})
+}
+
+func strRunErrorCases(t *testing.T, cases []strErrorCase) {
+	t.Helper()
+	strRunCases(t, cases, func(t *testing.T, L *lua.LState, tc strErrorCase) {
+		_, err := strRun(L, tc.code)
+		if err == nil {
+			t.Fatalf("%s\nno error, want %q", tc.code, tc.want)
+		}
+		var apiErr *lua.ApiError
+		if !errors.As(err, &apiErr) || apiErr.Type != lua.ApiErrorRun {
+			t.Fatalf("%s\nwant a Lua runtime error, got %#v", tc.code, err)
+		}
+		msg := apiErr.Object.String()
+		if want := "<string>:1: " + tc.want; msg != want {
+			t.Errorf("%s\n got %q\nwant %q", tc.code, msg, want)
+		}
+	})
 }
 
 func TestStringCaseMapping(t *testing.T) {
@@ -339,7 +345,7 @@ func TestStringUnpack(t *testing.T) {
 			[]lua.LValue{pkNum(-1), pkNum(9)}},
 		{"9-byte signed minus one", `return string.unpack("<i9", "\255\255\255\255\255\255\255\255\255")`,
 			[]lua.LValue{pkNum(-1), pkNum(10)}},
-		// Beyond 2^53 the result is the nearest float64 (see strings.go).
+		// Beyond 2^53 the result is the nearest float64 (see pack.go).
 		{"int64 max rounds to 2^63", `return string.unpack("<I9", "\255\255\255\255\255\255\255\127\0")`,
 			[]lua.LValue{pkNum(1 << 63), pkNum(10)}},
 		{"2^53+1 rounds to even", `return string.unpack(">j", "\0\32\0\0\0\0\0\1")`,
@@ -490,7 +496,7 @@ func TestStringUnpackTooManyResults(t *testing.T) {
 func TestOpenStringsWithoutStdlib(t *testing.T) {
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
 	defer L.Close()
-	openStrings(L)
+	OpenStrings(L)
 	got, err := strRun(L, `return ("\255a"):upper(), string.pack(">I2", 258)`)
 	if err != nil {
 		t.Fatal(err)

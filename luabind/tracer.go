@@ -2,27 +2,27 @@ package luabind
 
 import (
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"net"
 	"net/netip"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
+	"github.com/sockplay/sockplay/trace"
 	"golang.org/x/sys/unix"
 )
 
-// The socket trace: every socket event of a runtime (created, bind,
-// listen, connect, accept, send, recv, sendto, recvfrom, shutdown, close,
-// and their errors) as one text line and/or one JSON object. docs/TRACE.md
-// describes both formats; the JSON fields are a stable interface (the
-// diagram package reads them).
+// The runtime's socket tracer: every socket event of a runtime (created,
+// bind, listen, connect, accept, send, recv, sendto, recvfrom, shutdown,
+// close, and their errors) as a trace.Event, written as one text line
+// and/or one JSON line (package trace has the formats, docs/TRACE.md
+// describes them). This file decides what an event holds and in which
+// order events are written.
 //
 // Tracing off costs one atomic load per socket call: the call sites do
 // `tc := rt.traceBegin()` (traceSend for calls that put bytes on the
@@ -142,7 +142,7 @@ func (rt *Runtime) traceSend() *traceCall {
 }
 
 // emit writes the call's event (err: its failure, nil if none).
-func (c *traceCall) emit(L *lua.LState, s *Socket, ev *traceEvent, err error) {
+func (c *traceCall) emit(L *lua.LState, s *Socket, ev *traceNote, err error) {
 	c.tr.emit(L, s, c.t0, c.slot, ev, err)
 }
 
@@ -206,9 +206,9 @@ func (tr *tracer) out(text string, js []byte) {
 	}
 }
 
-// traceEvent is one event as the call sites describe it; emit adds the
-// time, task, socket and addresses.
-type traceEvent struct {
+// traceNote is what a call site knows of its event; emit completes it
+// into a trace.Event with the time, task, socket, addresses and error.
+type traceNote struct {
 	event   string // created bind listen connect accept send recv sendto recvfrom shutdown close
 	call    string // the Lua call, when it is not the event's name (sendall, recv_msg, makefile, ...)
 	data    []byte // the data sent or received (only its first bytes are kept)
@@ -222,36 +222,11 @@ type traceEvent struct {
 	isData  bool   // bytes is meaningful (also when 0: a recv at end of stream)
 }
 
-// jsonEvent is the JSON form of an event; docs/TRACE.md documents every
-// field. The order of the fields is the order they are written in.
-type jsonEvent struct {
-	T       float64 `json:"t"`
-	Time    string  `json:"time"`
-	Task    int     `json:"task"`
-	Sock    int     `json:"sock"`
-	Event   string  `json:"event"`
-	Call    string  `json:"call,omitempty"`
-	Family  string  `json:"family"`
-	Type    string  `json:"type"`
-	Local   string  `json:"local,omitempty"`
-	Remote  string  `json:"remote,omitempty"`
-	Bytes   *int    `json:"bytes,omitempty"`
-	Bufsize int     `json:"bufsize,omitempty"`
-	Data    string  `json:"data,omitempty"`
-	New     int     `json:"new,omitempty"`
-	Peer    int     `json:"peer,omitempty"`
-	Backlog *int    `json:"backlog,omitempty"`
-	How     string  `json:"how,omitempty"`
-	Dur     float64 `json:"dur,omitempty"`
-	Error   string  `json:"error,omitempty"`
-	Errno   int     `json:"errno,omitempty"`
-}
-
 // emit writes one event of socket s; t0 is when the call began (zero: it
 // did not wait), sl its reserved place (nil: none), err its failure (nil:
 // it succeeded). An event with a place is timed when its call began, the
 // others when they returned. Called with the runtime lock held.
-func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev *traceEvent, err error) {
+func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev *traceNote, err error) {
 	now := time.Now()
 	at := now
 	if sl != nil {
@@ -268,7 +243,7 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev
 		if !made {
 			v = valueError{errorValue(L, err)}
 		}
-		errText = errorText(v.t)
+		errText = lualib.ErrorText(v.t)
 		if n, ok := v.t.RawGetString("errno").(lua.LNumber); ok {
 			errno = int(n)
 		}
@@ -284,7 +259,7 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev
 	if ev.remote != "" {
 		remote = ev.remote
 	}
-	j := jsonEvent{
+	j := trace.Event{
 		T:       roundMicro(at.Sub(tr.start).Seconds()),
 		Time:    at.UTC().Format(time.RFC3339Nano),
 		Task:    task,
@@ -316,21 +291,14 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev
 	}
 	var line []byte
 	if tr.opts.JSON != nil {
-		line, _ = json.Marshal(&j)
-		line = append(line, '\n')
+		line, _ = j.JSONLine() // nil (no line) only for a NaN time
 	}
 	text := ""
 	if tr.opts.Text != nil {
-		text = tr.textLine(&j, data)
+		text = j.TextLine(tr.opts.Color)
 	}
 	tr.write(sl, text, line)
 }
-
-// valueError is an error value made in Lua (newError), as a Go error, so
-// that emit can show it.
-type valueError struct{ t *lua.LTable }
-
-func (e valueError) Error() string { return errorText(e.t) }
 
 func (tr *tracer) head(data string) []byte {
 	return []byte(data[:min(len(data), tr.bytes)])
@@ -350,10 +318,10 @@ func (tr *tracer) endpoints(s *Socket) (local, remote string) {
 	// events still name the peer it had.
 	seen := tr.addrs[s.id]
 	local, remote = seen[0], seen[1]
-	if sa, err := unix.Getsockname(s.fd); err == nil {
+	if sa, err := s.sockname(); err == nil {
 		local = sockaddrText(sa)
 	}
-	if sa, err := unix.Getpeername(s.fd); err == nil {
+	if sa, err := s.peername(); err == nil {
 		remote = sockaddrText(sa)
 	}
 	tr.addrs[s.id] = [2]string{local, remote}
@@ -390,211 +358,6 @@ func sockaddrText(sa unix.Sockaddr) string {
 	return ""
 }
 
-// ANSI colours of the text trace.
-const (
-	ansiReset  = "\x1b[0m"
-	ansiDim    = "\x1b[2m"
-	ansiRed    = "\x1b[31m"
-	ansiGreen  = "\x1b[32m"
-	ansiYellow = "\x1b[33m"
-	ansiBlue   = "\x1b[34m"
-	ansiPurple = "\x1b[35m"
-	ansiCyan   = "\x1b[36m"
-)
-
-// textLine is the event as one line:
-//
-//	trace 0.001234 task 1 sock 2 127.0.0.1:8081 → 127.0.0.1:50312 recv 5 B (bufsize 1024): 68 65 6c 6c 6f |hello|
-func (tr *tracer) textLine(j *jsonEvent, data []byte) string {
-	color := func(code, s string) string {
-		if !tr.opts.Color || s == "" {
-			return s
-		}
-		return code + s + ansiReset
-	}
-	var b strings.Builder
-	b.WriteString(color(ansiDim, fmt.Sprintf("trace %.6f task %d", j.T, j.Task)))
-	fmt.Fprintf(&b, " sock %d", j.Sock)
-	if j.Local != "" || j.Remote != "" {
-		b.WriteString(" " + showAddr(j.Local))
-		if j.Remote != "" {
-			b.WriteString(" → " + showAddr(j.Remote))
-		}
-	}
-	name := j.Event
-	if j.Call != "" {
-		name += " (" + j.Call + ")"
-	}
-	code := ansiBlue
-	switch j.Event {
-	case "send", "sendto":
-		code = ansiGreen
-	case "recv", "recvfrom":
-		code = ansiCyan
-	case "shutdown", "close":
-		code = ansiPurple
-	case "created":
-		code = ansiYellow
-	}
-	if j.Error != "" {
-		code = ansiRed
-	}
-	b.WriteString(" " + color(code, name))
-	switch j.Event {
-	case "created":
-		fmt.Fprintf(&b, " %s %s", j.Family, j.Type)
-		if j.Peer != 0 {
-			fmt.Fprintf(&b, " (pair of sock %d)", j.Peer)
-		}
-	case "listen":
-		fmt.Fprintf(&b, " backlog %d", *j.Backlog)
-	case "accept":
-		if j.New != 0 {
-			fmt.Fprintf(&b, " → sock %d", j.New)
-		}
-	case "shutdown":
-		b.WriteString(" " + j.How)
-	}
-	if j.Error != "" {
-		b.WriteString(" " + color(ansiRed, "failed: "+j.Error))
-		if j.Bytes == nil || *j.Bytes == 0 {
-			b.WriteString("\n")
-			return b.String()
-		}
-	}
-	if j.Bytes != nil {
-		n := *j.Bytes
-		fmt.Fprintf(&b, " %d B", n)
-		if j.Bufsize != 0 {
-			fmt.Fprintf(&b, " (bufsize %d)", j.Bufsize)
-		}
-		switch {
-		case n == 0 && (j.Event == "recv") && j.Error == "":
-			b.WriteString(": end of stream (the peer closed)")
-		case len(data) > 0:
-			b.WriteString(": " + color(ansiDim, dumpLine(data, n)))
-		}
-	}
-	b.WriteString("\n")
-	return b.String()
-}
-
-// showAddr is an address in a text line; the unnamed AF_UNIX address
-// shows as (unnamed).
-func showAddr(a string) string {
-	if a == "" {
-		return "(unnamed)"
-	}
-	return a
-}
-
-// dumpLine is data as hex bytes and ASCII on one line, with what is left
-// out of total: "68 65 6c 6c 6f |hello| …+100 B".
-func dumpLine(data []byte, total int) string {
-	var b strings.Builder
-	for i, c := range data {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(strconv.FormatUint(uint64(c)>>4, 16))
-		b.WriteString(strconv.FormatUint(uint64(c)&15, 16))
-	}
-	b.WriteString(" |")
-	for _, c := range data {
-		b.WriteByte(printableASCII(c))
-	}
-	b.WriteByte('|')
-	if total > len(data) {
-		fmt.Fprintf(&b, " …+%d B", total-len(data))
-	}
-	return b.String()
-}
-
-func printableASCII(c byte) byte {
-	if c < 0x20 || c >= 0x7f {
-		return '.'
-	}
-	return c
-}
-
-// Hexdump formats data as `hexdump -C` does (without collapsing repeated
-// lines into "*"): offset, 16 bytes in hex in two groups of 8, the ASCII
-// between bars, and a last line with the length. "" for no data.
-func Hexdump(data []byte) string {
-	if len(data) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	for off := 0; off < len(data); off += 16 {
-		line := data[off:min(off+16, len(data))]
-		fmt.Fprintf(&b, "%08x  ", off)
-		for i := 0; i < 16; i++ {
-			if i < len(line) {
-				fmt.Fprintf(&b, "%02x ", line[i])
-			} else {
-				b.WriteString("   ")
-			}
-			if i == 7 {
-				b.WriteByte(' ')
-			}
-		}
-		b.WriteString(" |")
-		for _, c := range line {
-			b.WriteByte(printableASCII(c))
-		}
-		b.WriteString("|\n")
-	}
-	fmt.Fprintf(&b, "%08x\n", len(data))
-	return b.String()
-}
-
-// openWire installs what shows the wire and frames messages on it:
-// socket.trace, the hexdump and repr globals, and the encoding module.
-// (Called by openSocket; send_msg/recv_msg are socket methods.)
-func (rt *Runtime) openWire(mod *lua.LTable) {
-	L := rt.L
-	rt.initTrace()
-	mod.RawSetString("trace", L.NewFunction(rt.socketTrace))
-	L.SetGlobal("hexdump", L.NewFunction(luaHexdump))
-	L.SetGlobal("repr", L.NewFunction(luaRepr))
-	L.SetGlobal("bytes_repr", L.NewFunction(luaBytesRepr))
-	rt.openEncoding()
-}
-
-// socket.trace(on?) -> was   (true: show every socket event on stderr; false: stop; returns whether it was on)
-func (rt *Runtime) socketTrace(L *lua.LState) int {
-	was := rt.Tracing()
-	switch v := L.Get(1).(type) {
-	case *lua.LNilType:
-		if L.GetTop() >= 1 {
-			argError(L, 1, "socket.trace", "true or false expected, got nil")
-		}
-	case lua.LBool:
-		rt.SetTracing(bool(v))
-	default:
-		argError(L, 1, "socket.trace", "true or false expected, got "+typeName(v))
-	}
-	L.Push(lua.LBool(was))
-	return 1
-}
-
-// hexdump(data) -> text   (as hexdump -C: offset, hex bytes, ASCII)
-func luaHexdump(L *lua.LState) int {
-	L.Push(lua.LString(Hexdump([]byte(stringArg(L, 1, "hexdump", "data")))))
-	return 1
-}
-
-// repr(value) -> text   (strings quoted with decimal escapes, so the text loads back as Lua; other values as the REPL shows them)
-func luaRepr(L *lua.LState) int {
-	if L.GetTop() < 1 {
-		argError(L, 1, "repr", "value expected")
-	}
-	L.Push(lua.LString(Repr(L, L.Get(1))))
-	return 1
-}
-
-var shutdownNames = map[int]string{unix.SHUT_RD: "SHUT_RD", unix.SHUT_WR: "SHUT_WR", unix.SHUT_RDWR: "SHUT_RDWR"}
-
 // targetText is the address a connect or sendto went to: the resolved
 // address, or as written when it could not be resolved.
 func targetText(spec addrSpec, sa unix.Sockaddr) string {
@@ -611,7 +374,7 @@ func targetText(spec addrSpec, sa unix.Sockaddr) string {
 
 // traceEvent emits an event of a call that does not wait, if tracing is
 // on (for the calls that are not hot paths; those check traceBegin inline).
-func (rt *Runtime) traceEvent(L *lua.LState, s *Socket, ev *traceEvent, err error) {
+func (rt *Runtime) traceEvent(L *lua.LState, s *Socket, ev *traceNote, err error) {
 	if tr := rt.trace.on.Load(); tr != nil {
 		tr.emit(L, s, time.Time{}, nil, ev, err)
 	}

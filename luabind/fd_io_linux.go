@@ -10,7 +10,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The I/O core of sockets: every system call that may have to wait goes
+// The descriptor layer, Linux: I/O and waiting (fd_linux.go has the calls
+// that do not wait). Every system call that may have to wait goes
 // through Socket.wait, which releases the runtime lock around it — so the
 // call itself (send on loopback costs microseconds) runs in parallel with
 // Lua code of other tasks, as Python releases its GIL — and waits through
@@ -24,7 +25,7 @@ type ioKind uint8
 const (
 	ioRead     ioKind = iota // read(2) into buf, or a shared read buffer of size
 	ioRecvfrom               // recvfrom(2) with flags
-	ioSend                   // sendmsg(2) of buf
+	ioSend                   // write(2) of buf; sendmsg(2) with flags
 	ioSendto                 // sendto(2) of buf to sa
 	ioAccept                 // accept4(2)
 	ioConnect                // connect(2) to sa, asked again until it is done
@@ -56,7 +57,7 @@ func (o *ioOp) attempt(fd uintptr) bool {
 			if buf == nil {
 				if o.pooled == nil {
 					if o.pooled = getReadBuf(); o.pooled == nil {
-						o.err = errNoReadBuffer // see readbufs.go
+						o.err = errNoReadBuffer // see readbuf.go
 						return true
 					}
 				}
@@ -125,8 +126,8 @@ func (o *ioOp) control(fd uintptr) { o.done = o.attempt(fd) }
 // and gives the buffer back. Socket.wait calls it before it takes the
 // runtime lock again: the copy then overlaps other tasks' Lua code, and a
 // buffer is held only for the system call and the copy, not while the
-// task queues for the lock (with hundreds of busy tasks, it was held by
-// as many of them, and the slots ran dry).
+// task queues for the lock (with hundreds of busy tasks queued, as many
+// buffers would be held, and the slots would run dry).
 //
 // A read that filled at least half the buffer is not copied: the buffer
 // becomes the string (it is never written again: no slot holds it any
@@ -154,7 +155,7 @@ func (o *ioOp) takeData() {
 
 // needsBuffer reports whether the call stopped for want of a free read
 // buffer (errNoReadBuffer), and if so gives it one, allocated here rather
-// than in the callback: see readbufs.go.
+// than in the callback: see readbuf.go.
 func (o *ioOp) needsBuffer() bool {
 	if o.err != errNoReadBuffer {
 		return false
@@ -263,51 +264,116 @@ func (s *Socket) waitError(err error) error {
 
 // prepareDeadline waits until no interrupt is in flight, then sets the
 // deadline of one direction if it differs from the last one set.
-func (s *Socket) prepareDeadline(write bool, deadline time.Time) {
-	s.kmu.Lock()
-	defer s.kmu.Unlock()
-	for s.kicks > 0 {
-		s.kdone.Wait()
+func (fd *netFD) prepareDeadline(write bool, deadline time.Time) {
+	fd.kmu.Lock()
+	defer fd.kmu.Unlock()
+	for fd.kicks > 0 {
+		fd.kdone.Wait()
 	}
 	if write {
-		if !s.wdl.Equal(deadline) {
-			s.file.SetWriteDeadline(deadline)
-			s.wdl = deadline
+		if !fd.wdl.Equal(deadline) {
+			fd.file.SetWriteDeadline(deadline)
+			fd.wdl = deadline
 		}
-	} else if !s.rdl.Equal(deadline) {
-		s.file.SetReadDeadline(deadline)
-		s.rdl = deadline
+	} else if !fd.rdl.Equal(deadline) {
+		fd.file.SetReadDeadline(deadline)
+		fd.rdl = deadline
 	}
 }
-
-// Deadlines belong to the descriptor, not to one waiter: interrupting a
-// task by setting its deadline in the past wakes every task waiting in that
-// direction. kicks counts such interrupts in flight; no wait sets a
-// deadline until they are over, or the interrupted task would sleep on.
-// The other tasks simply wait again.
 
 var pastDeadline = time.Unix(1, 0)
 
 // kick interrupts the waits of one direction (a task's interrupt).
-func (s *Socket) kick(write bool) {
-	s.kmu.Lock()
-	defer s.kmu.Unlock()
-	s.kicks++
+func (fd *netFD) kick(write bool) {
+	fd.kmu.Lock()
+	defer fd.kmu.Unlock()
+	fd.kicks++
 	if write {
-		s.file.SetWriteDeadline(pastDeadline)
-		s.wdl = pastDeadline
+		fd.file.SetWriteDeadline(pastDeadline)
+		fd.wdl = pastDeadline
 	} else {
-		s.file.SetReadDeadline(pastDeadline)
-		s.rdl = pastDeadline
+		fd.file.SetReadDeadline(pastDeadline)
+		fd.rdl = pastDeadline
 	}
 }
 
-func (s *Socket) unkick() {
-	s.kmu.Lock()
-	defer s.kmu.Unlock()
-	if s.kicks--; s.kicks == 0 {
-		s.kdone.Broadcast()
+func (fd *netFD) unkick() {
+	fd.kmu.Lock()
+	defer fd.kmu.Unlock()
+	if fd.kicks--; fd.kicks == 0 {
+		fd.kdone.Broadcast()
 	}
+}
+
+// connect starts a connection and waits for it as the timeout says.
+func (s *Socket) connect(L *lua.LState, sa unix.Sockaddr) error {
+	err := ignoringEINTR(func() error { return unix.Connect(s.fd, sa) })
+	switch err {
+	case nil:
+		return nil
+	case unix.EINPROGRESS, unix.EALREADY:
+	case unix.EAGAIN:
+		if s.family != unix.AF_UNIX {
+			return err
+		}
+		// An AF_UNIX listener with a full backlog: Linux says EAGAIN, and a
+		// blocking connect would wait. Python on a blocking socket waits too.
+		if s.timeout == 0 {
+			return err
+		}
+		return s.retryUnixConnect(L, sa)
+	default:
+		return err
+	}
+	if s.timeout == 0 {
+		return unix.EINPROGRESS
+	}
+	// Asking connect(2) again, rather than reading SO_ERROR, is what moves
+	// the kernel's socket state on as a blocking connect would: after a
+	// refusal the socket can connect again (ECONNABORTED otherwise), and a
+	// connected socket answers a later connect with EISCONN.
+	t := s.rt.currentTask(L)
+	t.io.start(ioConnect, nil, 0, 0, sa)
+	if err := s.wait(L, t, true); err != nil {
+		return err
+	}
+	return t.io.err
+}
+
+func (s *Socket) retryUnixConnect(L *lua.LState, sa unix.Sockaddr) error {
+	var deadline time.Time
+	if s.timeout > 0 {
+		deadline = time.Now().Add(s.timeout)
+	}
+	t := s.rt.currentTask(L)
+	for delay := time.Millisecond; ; delay = min(2*delay, 100*time.Millisecond) {
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			return os.ErrDeadlineExceeded
+		}
+		timer := time.NewTimer(delay)
+		err := s.rt.waitChanTimer(t, timer)
+		if err != nil {
+			return err
+		}
+		err = ignoringEINTR(func() error { return unix.Connect(s.fd, sa) })
+		if err != unix.EAGAIN {
+			return err
+		}
+	}
+}
+
+// accept waits for a connection and wraps it as a new socket.
+func (s *Socket) accept(L *lua.LState) (*Socket, unix.Sockaddr, error) {
+	t := s.rt.currentTask(L)
+	t.io.start(ioAccept, nil, 0, 0, nil)
+	if err := s.wait(L, t, false); err != nil {
+		return nil, nil, err
+	}
+	if t.io.err != nil {
+		return nil, nil, t.io.err
+	}
+	c := s.rt.newSocket(t.io.nfd, s.family, s.typ, s.proto)
+	return c, t.io.from, nil
 }
 
 // recvInto reads up to len(buf) bytes into buf. from is the sender for
@@ -346,7 +412,7 @@ func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (l
 		// under Linux's default buffer limits.
 		t.io.buf = make([]byte, min(bufsize, maxRecvBuf))
 	} else {
-		ensureReadBuf() // here, not deeper down: see readbufs.go
+		ensureReadBuf() // here, not deeper down: see readbuf.go
 	}
 	n, from, err := s.recv(L, t, flags, wantFrom)
 	if err != nil {
@@ -432,14 +498,4 @@ func (s *Socket) sendAllWithin(L *lua.LState, data []byte, flags int, deadline t
 		data = data[n:]
 	}
 	return nil
-}
-
-// ignoringEINTR retries a system call that a signal interrupted; Go's
-// runtime sends signals (preemption) that a raw syscall can see.
-func ignoringEINTR(fn func() error) error {
-	for {
-		if err := fn(); err != unix.EINTR {
-			return err
-		}
-	}
 }

@@ -1,4 +1,4 @@
-package luabind
+package lualib
 
 import (
 	"fmt"
@@ -9,14 +9,16 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sockplay/sockplay/internal/hexdump"
 	lua "github.com/sockplay/sockplay/lua"
 )
 
 // Repr shows a value as a REPL does: strings quoted with escapes (so "\r\n"
 // and binary bytes are visible, and the text loads back as Lua), numbers as
 // Lua writes them, tables one level deep, and anything with a __tostring
-// (sockets, addresses, errors) through it. Call it with the runtime lock
-// held (from Lua, or through Session.Eval's show callback).
+// (sockets, addresses, errors) through it. It may run __tostring
+// metamethods, so call it where L may run Lua code (in package luabind,
+// with the runtime lock held: from Lua, or in Session.Eval's show).
 func Repr(L *lua.LState, v lua.LValue) string {
 	return repr(L, v, 1)
 }
@@ -73,7 +75,7 @@ func tableRepr(L *lua.LState, t *lua.LTable, depth int) string {
 			return // shown in the array part
 		}
 		key := "[" + repr(L, k, 0) + "]"
-		if s, ok := k.(lua.LString); ok && isIdentifier(string(s)) {
+		if s, ok := k.(lua.LString); ok && IsIdentifier(string(s)) {
 			key = string(s)
 		}
 		rest = append(rest, kv{key, repr(L, v, depth-1)})
@@ -95,7 +97,9 @@ var luaKeywords = map[string]bool{
 	"true": true, "until": true, "while": true,
 }
 
-func isIdentifier(s string) bool {
+// IsIdentifier reports whether s is a Lua name (not a keyword): a table
+// key Repr writes as k = v, a completion candidate.
+func IsIdentifier(s string) bool {
 	if s == "" || luaKeywords[s] {
 		return false
 	}
@@ -107,6 +111,12 @@ func isIdentifier(s string) bool {
 	return true
 }
 
+// quoteEscapes are Lua's one-letter escapes, by the byte they stand for.
+var quoteEscapes = [256]string{
+	'"': `\"`, '\\': `\\`, '\n': `\n`, '\r': `\r`, '\t': `\t`,
+	'\a': `\a`, '\b': `\b`, '\f': `\f`, '\v': `\v`,
+}
+
 // Quote writes s as a Lua string literal that gopher-lua loads back to the
 // same bytes: printable text as is (UTF-8 included), the usual escapes, and
 // decimal escapes (\ddd; Lua 5.1 has no \x) for every other byte.
@@ -115,40 +125,24 @@ func Quote(s string) string {
 	b.WriteByte('"')
 	for i := 0; i < len(s); {
 		c := s[i]
-		switch c {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\a':
-			b.WriteString(`\a`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\v':
-			b.WriteString(`\v`)
-		default:
-			if c >= 0x80 {
-				r, size := utf8.DecodeRuneInString(s[i:])
-				if r != utf8.RuneError && unicode.IsPrint(r) {
-					b.WriteString(s[i : i+size])
-					i += size
-					continue
-				}
+		if esc := quoteEscapes[c]; esc != "" {
+			b.WriteString(esc)
+			i++
+			continue
+		}
+		if c >= 0x80 {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError && unicode.IsPrint(r) {
+				b.WriteString(s[i : i+size])
+				i += size
+				continue
 			}
-			if c < 0x20 || c >= 0x7f {
-				// Three digits always, so a following digit cannot join the escape.
-				fmt.Fprintf(&b, `\%03d`, c)
-			} else {
-				b.WriteByte(c)
-			}
+		}
+		if c < 0x20 || c >= 0x7f {
+			// Three digits always, so a following digit cannot join the escape.
+			fmt.Fprintf(&b, `\%03d`, c)
+		} else {
+			b.WriteByte(c)
 		}
 		i++
 	}
@@ -156,15 +150,42 @@ func Quote(s string) string {
 	return b.String()
 }
 
+// OpenRepr installs the globals that show bytes and values: repr,
+// bytes_repr and hexdump.
+func OpenRepr(L *lua.LState) {
+	L.SetGlobal("repr", L.NewFunction(luaRepr))
+	L.SetGlobal("bytes_repr", L.NewFunction(luaBytesRepr))
+	L.SetGlobal("hexdump", L.NewFunction(luaHexdump))
+}
+
+// repr(value) -> text   (strings quoted with decimal escapes, so the text loads back as Lua; other values as the REPL shows them)
+func luaRepr(L *lua.LState) int {
+	if L.GetTop() < 1 {
+		ArgError(L, 1, "repr", "value expected")
+	}
+	L.Push(lua.LString(Repr(L, L.Get(1))))
+	return 1
+}
+
+// hexdump(data) -> text   (as hexdump -C: offset, hex bytes, ASCII)
+func luaHexdump(L *lua.LState) int {
+	L.Push(lua.LString(Hexdump([]byte(CheckString(L, 1, "hexdump", "data")))))
+	return 1
+}
+
 // bytes_repr(data) -> "b'...'"   (Python's repr of bytes, as the tutorial prints received data)
 func luaBytesRepr(L *lua.LState) int {
 	v, ok := L.Get(1).(lua.LString)
 	if !ok {
-		argError(L, 1, "bytes_repr", "string expected, got "+typeName(L.Get(1)))
+		ArgError(L, 1, "bytes_repr", "string expected, got "+TypeName(L.Get(1)))
 	}
 	L.Push(lua.LString(BytesRepr(string(v))))
 	return 1
 }
+
+// bytesEscapes are the escapes of Python's bytes repr besides \xhh and
+// the quote.
+var bytesEscapes = [256]string{'\\': `\\`, '\t': `\t`, '\n': `\n`, '\r': `\r`}
 
 // BytesRepr writes data as Python writes a bytes object: b'...' (b"..."
 // when the data has a ' and no "), with \\, \t, \n, \r and \xhh escapes
@@ -178,16 +199,13 @@ func BytesRepr(data string) string {
 	b.WriteByte('b')
 	b.WriteByte(q)
 	for i := 0; i < len(data); i++ {
-		switch c := data[i]; {
-		case c == '\\' || c == q:
+		c := data[i]
+		switch {
+		case c == q:
 			b.WriteByte('\\')
 			b.WriteByte(c)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
+		case bytesEscapes[c] != "":
+			b.WriteString(bytesEscapes[c])
 		case c < 0x20 || c >= 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, c)
 		default:
@@ -197,3 +215,8 @@ func BytesRepr(data string) string {
 	b.WriteByte(q)
 	return b.String()
 }
+
+// Hexdump formats data as `hexdump -C` does (without collapsing repeated
+// lines into "*"): offset, 16 bytes in hex in two groups of 8, the ASCII
+// between bars, and a last line with the length. "" for no data.
+func Hexdump(data []byte) string { return hexdump.Dump(data) }

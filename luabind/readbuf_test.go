@@ -1,6 +1,6 @@
 package luabind
 
-// The shared read buffers (readbufs.go): bounded, and a recv that finds
+// The shared read buffers (readbuf.go): bounded, and a recv that finds
 // none free allocates one and still returns its data, blocking or not.
 
 import (

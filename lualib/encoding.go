@@ -1,4 +1,4 @@
-package luabind
+package lualib
 
 import (
 	"bytes"
@@ -83,24 +83,25 @@ func codecNames() []string {
 	return names
 }
 
-func (rt *Runtime) openEncoding() {
-	rt.registerModule("encoding", func(L *lua.LState) int {
-		L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
-			"decode": encodingDecode,
-			"encode": encodingEncode,
-			"names":  encodingNames,
-		}))
-		return 1
-	})
+// OpenEncoding installs the encoding module: a global, also
+// require("encoding"). Its errors are error values (OpenErrors):
+// UnicodeDecodeError and UnicodeEncodeError, ValueErrors as in Python.
+func OpenEncoding(L *lua.LState) {
+	OpenErrors(L)
+	SetModule(L, "encoding", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+		"decode": encodingDecode,
+		"encode": encodingEncode,
+		"names":  encodingNames,
+	}))
 }
 
 // codecArgs reads (data, name, errors?) of encoding.decode/encode.
 func codecArgs(L *lua.LState, fname string) (string, *codec, bool) {
-	data := stringArg(L, 1, fname, "data")
-	name := stringArg(L, 2, fname, "encoding name")
+	data := CheckString(L, 1, fname, "data")
+	name := CheckString(L, 2, fname, "encoding name")
 	c, ok := findCodec(name)
 	if !ok {
-		argError(L, 2, fname, fmt.Sprintf("unknown encoding %q (known: %s)", name, strings.Join(codecNames(), ", ")))
+		ArgError(L, 2, fname, fmt.Sprintf("unknown encoding %q (known: %s)", name, strings.Join(codecNames(), ", ")))
 	}
 	replace := false
 	switch v := L.Get(3).(type) {
@@ -111,10 +112,10 @@ func codecArgs(L *lua.LState, fname string) (string, *codec, bool) {
 		case "replace":
 			replace = true
 		default:
-			argError(L, 3, fname, fmt.Sprintf("errors must be \"strict\" or \"replace\", got %q", string(v)))
+			ArgError(L, 3, fname, fmt.Sprintf("errors must be \"strict\" or \"replace\", got %q", string(v)))
 		}
 	default:
-		argError(L, 3, fname, "errors must be \"strict\" or \"replace\", got "+typeName(v))
+		ArgError(L, 3, fname, "errors must be \"strict\" or \"replace\", got "+TypeName(v))
 	}
 	return data, c, replace
 }
@@ -124,7 +125,7 @@ func encodingDecode(L *lua.LState) int {
 	data, c, replace := codecArgs(L, "encoding.decode")
 	out, bad, badLen := decodeText(c.enc, []byte(data))
 	if bad >= 0 && !replace {
-		e := newError(L, "UnicodeDecodeError", noErrno, fmt.Sprintf(
+		e := NewError(L, "UnicodeDecodeError", NoErrno, fmt.Sprintf(
 			"'%s' codec can't decode %s at position %d: invalid or incomplete sequence (errors=\"replace\" puts U+FFFD instead)",
 			c.name, byteList([]byte(data[bad:bad+badLen])), bad+1))
 		e.RawSetString("position", lua.LNumber(bad+1))
@@ -140,7 +141,7 @@ func encodingEncode(L *lua.LState) int {
 	text, c, replace := codecArgs(L, "encoding.encode")
 	out, bad, why := encodeText(c.enc, text, replace)
 	if bad >= 0 {
-		e := newError(L, "UnicodeEncodeError", noErrno, fmt.Sprintf(
+		e := NewError(L, "UnicodeEncodeError", NoErrno, fmt.Sprintf(
 			"'%s' codec can't encode %s at position %d: %s", c.name, why, bad+1, encodeAdvice(why)))
 		e.RawSetString("position", lua.LNumber(bad+1))
 		e.RawSetString("encoding", lua.LString(c.name))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 )
 
 // sockFile is what sock:makefile() returns: buffered reading (read,
@@ -47,12 +48,12 @@ func (rt *Runtime) sockMakefile(L *lua.LState) int {
 	s := checkSocket(L, "sock:makefile")
 	mode := "r"
 	if L.Get(2) != lua.LNil {
-		mode = stringArg(L, 2, "sock:makefile", "mode")
+		mode = lualib.CheckString(L, 2, "sock:makefile", "mode")
 	}
 	switch mode {
 	case "r", "w", "rw", "wr", "rb", "wb", "rwb":
 	default:
-		argError(L, 2, "sock:makefile", "mode must be \"r\", \"w\" or \"rw\", got "+mode)
+		lualib.ArgError(L, 2, "sock:makefile", "mode must be \"r\", \"w\" or \"rw\", got "+mode)
 	}
 	ud := L.NewUserData()
 	ud.Value = &sockFile{s: s, readable: strings.Contains(mode, "r"), writable: strings.Contains(mode, "w")}
@@ -61,58 +62,17 @@ func (rt *Runtime) sockMakefile(L *lua.LState) int {
 	return 1
 }
 
-func checkFile(L *lua.LState, fname string) *sockFile {
-	ud, ok := L.Get(1).(*lua.LUserData)
-	if ok {
-		if f, ok := ud.Value.(*sockFile); ok {
-			return f
-		}
-	}
-	L.RaiseError("bad self to '%s' (socket file expected, got %s; use a colon: f:%s(...))",
-		fname, typeName(L.Get(1)), fname[len("file:"):])
-	return nil
-}
-
-func checkOpenFile(L *lua.LState, fname string) *sockFile {
-	f := checkFile(L, fname)
-	if f.closed {
-		L.RaiseError("%s: I/O operation on closed file", fname)
-	}
-	if f.s.closed() {
-		raiseErrno(L, 9) // EBADF
-	}
-	return f
-}
-
-// checkReadable and checkWritable are checkOpenFile for the methods that
-// read or write: the file's mode must allow it.
-func checkReadable(L *lua.LState, fname string) *sockFile {
-	f := checkOpenFile(L, fname)
-	if !f.readable {
-		L.RaiseError("%s: file not open for reading (sock:makefile(\"rw\") makes a file that reads and writes)", fname)
-	}
-	return f
-}
-
-func checkWritable(L *lua.LState, fname string) *sockFile {
-	f := checkOpenFile(L, fname)
-	if !f.writable {
-		L.RaiseError("%s: file not open for writing (sock:makefile(\"rw\") makes a file that reads and writes)", fname)
-	}
-	return f
-}
-
 // fill receives more data into rbuf; false at end of stream.
 func (f *sockFile) fill(L *lua.LState) bool {
 	if f.eof {
 		return false
 	}
 	// recvString holds a shared read buffer only for the system call, not
-	// for the wait (readbufs.go).
+	// for the wait (readbuf.go).
 	tc := f.s.rt.traceBegin()
 	data, _, err := f.s.recvString(L, pooledBufSize, 0, false)
 	if tc != nil {
-		tc.emit(L, f.s, &traceEvent{event: "recv", call: "makefile", data: tc.head(string(data)), bytes: len(data),
+		tc.emit(L, f.s, &traceNote{event: "recv", call: "makefile", data: tc.head(string(data)), bytes: len(data),
 			bufsize: pooledBufSize, isData: err == nil}, err)
 	}
 	if err != nil {
@@ -154,11 +114,11 @@ func fileRead(L *lua.LState) int {
 		n = intArg(L, 2, "file:read", "size")
 	case lua.LString:
 		if v != "a" && v != "*a" {
-			argError(L, 2, "file:read", "size must be a number, \"a\" or nil")
+			lualib.ArgError(L, 2, "file:read", "size must be a number, \"a\" or nil")
 		}
 	case *lua.LNilType:
 	default:
-		argError(L, 2, "file:read", "size must be a number, got "+typeName(v))
+		lualib.ArgError(L, 2, "file:read", "size must be a number, got "+lualib.TypeName(v))
 	}
 	for n < 0 || len(f.rbuf) < n {
 		if !f.fill(L) {
@@ -220,7 +180,7 @@ func fileWrite(L *lua.LState) int {
 		case lua.LNumber:
 			f.wbuf.WriteString(v.String())
 		default:
-			argError(L, i, "file:write", "string expected, got "+typeName(v))
+			lualib.ArgError(L, i, "file:write", "string expected, got "+lualib.TypeName(v))
 		}
 	}
 	// Keep memory bounded for long writers without a flush.
@@ -244,7 +204,7 @@ func (f *sockFile) flush(L *lua.LState) {
 	}
 	err := f.s.sendAll(L, data, 0)
 	if tc != nil {
-		tc.emit(L, f.s, &traceEvent{event: "send", call: "makefile", data: data, bytes: len(data), isData: err == nil}, err)
+		tc.emit(L, f.s, &traceNote{event: "send", call: "makefile", data: data, bytes: len(data), isData: err == nil}, err)
 	}
 	if err != nil {
 		raise(L, err)

@@ -12,12 +12,12 @@ import (
 //	local data, addr = sock:recvfrom(n)
 //	sock:sendto(reply, addr)
 //
-// and each datagram used to turn the sender's kernel address into a Lua
-// table (formatting the host) and the table back into a kernel address
-// (parsing the host again): about 6 % of a UDP echo server's CPU. A socket
-// now remembers the table its last recvfrom returned and the kernel
-// address behind it; sendto given that very table, unchanged, sends to
-// that address as is. The host string of the last IPv4 sender is reused
+// and turning each sender's kernel address into a Lua table (formatting
+// the host) and the table back into a kernel address (parsing the host
+// again) costs a UDP echo server about 6 % of its CPU. So a socket
+// remembers the table its last recvfrom returned and the kernel address
+// behind it; sendto given that very table, unchanged, sends to that
+// address as is. The host string of the last IPv4 sender is reused
 // too, as a server's clients often share one host. Guarded by the runtime
 // lock, as every Lua-visible call is.
 type lastSender struct {

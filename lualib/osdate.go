@@ -1,4 +1,4 @@
-package luabind
+package lualib
 
 import (
 	"strconv"
@@ -15,6 +15,13 @@ import (
 // tutorial's time server pass formats straight through, as Python's
 // strftime does to C, so this is C's strftime in the C locale (with glibc's
 // "-", "_" and "0" padding flags), computed from Go's time.
+
+// OpenOSDate replaces os.date with C's strftime in the C locale.
+func OpenOSDate(L *lua.LState) {
+	if oslib, ok := L.GetGlobal("os").(*lua.LTable); ok {
+		oslib.RawSetString("date", L.NewFunction(osDate))
+	}
+}
 
 // os.date(format?, time?) -> string | table   (C's strftime, C locale; "*t": a table; a leading "!": UTC)
 func osDate(L *lua.LState) int {
@@ -73,23 +80,52 @@ func strftime(t time.Time, format string) string {
 	return b.String()
 }
 
-func conversion(t time.Time, c, flag byte) (string, bool) {
-	// num pads n to width with zeros (or spaces: def ' '), as flag says.
-	num := func(n, width int, def byte) string {
-		switch flag {
-		case '-':
-			return strconv.Itoa(n)
-		case '_':
-			def = ' '
-		case '0':
-			def = '0'
-		}
-		s := strconv.Itoa(n)
-		for len(s) < width {
-			s = string(def) + s
-		}
-		return s
+// Conversions that are a layout of Go's time package (a newline, a tab
+// and "%" are layouts of themselves), and those that are other
+// conversions put together.
+var (
+	strftimeLayouts = map[byte]string{
+		'a': "Mon", 'A': "Monday", 'b': "Jan", 'h': "Jan", 'B': "January",
+		'p': "PM", 'P': "pm", 'z': "-0700", 'Z': "MST",
+		'n': "\n", 't': "\t", '%': "%",
 	}
+	strftimeFormats = map[byte]string{
+		'c': "%a %b %e %H:%M:%S %Y", 'D': "%m/%d/%y", 'x': "%m/%d/%y", 'F': "%Y-%m-%d",
+		'r': "%I:%M:%S %p", 'R': "%H:%M", 'T': "%H:%M:%S", 'X': "%H:%M:%S",
+	}
+)
+
+// conversion is %c of t with its padding flag (0 for none); ok false for
+// a conversion C does not know.
+func conversion(t time.Time, c, flag byte) (string, bool) {
+	if layout, ok := strftimeLayouts[c]; ok {
+		return t.Format(layout), true
+	}
+	if format, ok := strftimeFormats[c]; ok {
+		return strftime(t, format), true
+	}
+	n, width, pad, ok := numericConversion(t, c)
+	if !ok {
+		return "", false
+	}
+	switch flag {
+	case '-':
+		width = 0
+	case '_':
+		pad = ' '
+	case '0':
+		pad = '0'
+	}
+	text := strconv.Itoa(n)
+	for len(text) < width {
+		text = string(pad) + text
+	}
+	return text, true
+}
+
+// numericConversion is the number %c shows, its width and how it is
+// padded by default.
+func numericConversion(t time.Time, c byte) (n, width int, pad byte, ok bool) {
 	hour12 := t.Hour() % 12
 	if hour12 == 0 {
 		hour12 = 12
@@ -98,82 +134,48 @@ func conversion(t time.Time, c, flag byte) (string, bool) {
 	wday := int(t.Weekday())
 	isoYear, isoWeek := t.ISOWeek()
 	switch c {
-	case 'a':
-		return t.Format("Mon"), true
-	case 'A':
-		return t.Format("Monday"), true
-	case 'b', 'h':
-		return t.Format("Jan"), true
-	case 'B':
-		return t.Format("January"), true
-	case 'c':
-		return strftime(t, "%a %b %e %H:%M:%S %Y"), true
 	case 'C':
-		return num(t.Year()/100, 2, '0'), true
+		return t.Year() / 100, 2, '0', true
 	case 'd':
-		return num(t.Day(), 2, '0'), true
-	case 'D', 'x':
-		return strftime(t, "%m/%d/%y"), true
+		return t.Day(), 2, '0', true
 	case 'e':
-		return num(t.Day(), 2, ' '), true
-	case 'F':
-		return strftime(t, "%Y-%m-%d"), true
+		return t.Day(), 2, ' ', true
 	case 'g':
-		return num(isoYear%100, 2, '0'), true
+		return isoYear % 100, 2, '0', true
 	case 'G':
-		return num(isoYear, 1, '0'), true
+		return isoYear, 1, '0', true
 	case 'H':
-		return num(t.Hour(), 2, '0'), true
+		return t.Hour(), 2, '0', true
 	case 'I':
-		return num(hour12, 2, '0'), true
+		return hour12, 2, '0', true
 	case 'j':
-		return num(yday+1, 3, '0'), true
+		return yday + 1, 3, '0', true
 	case 'k':
-		return num(t.Hour(), 2, ' '), true
+		return t.Hour(), 2, ' ', true
 	case 'l':
-		return num(hour12, 2, ' '), true
+		return hour12, 2, ' ', true
 	case 'm':
-		return num(int(t.Month()), 2, '0'), true
+		return int(t.Month()), 2, '0', true
 	case 'M':
-		return num(t.Minute(), 2, '0'), true
-	case 'n':
-		return "\n", true
-	case 'p':
-		return t.Format("PM"), true
-	case 'P':
-		return t.Format("pm"), true
-	case 'r':
-		return strftime(t, "%I:%M:%S %p"), true
-	case 'R':
-		return strftime(t, "%H:%M"), true
+		return t.Minute(), 2, '0', true
 	case 's':
-		return strconv.FormatInt(t.Unix(), 10), true
+		return int(t.Unix()), 1, '0', true
 	case 'S':
-		return num(t.Second(), 2, '0'), true
-	case 't':
-		return "\t", true
-	case 'T', 'X':
-		return strftime(t, "%H:%M:%S"), true
+		return t.Second(), 2, '0', true
 	case 'u':
-		return strconv.Itoa((wday+6)%7 + 1), true
+		return (wday+6)%7 + 1, 1, '0', true
 	case 'U':
-		return num((yday+7-wday)/7, 2, '0'), true
+		return (yday + 7 - wday) / 7, 2, '0', true
 	case 'V':
-		return num(isoWeek, 2, '0'), true
+		return isoWeek, 2, '0', true
 	case 'w':
-		return strconv.Itoa(wday), true
+		return wday, 1, '0', true
 	case 'W':
-		return num((yday+7-(wday+6)%7)/7, 2, '0'), true
+		return (yday + 7 - (wday+6)%7) / 7, 2, '0', true
 	case 'y':
-		return num(t.Year()%100, 2, '0'), true
+		return t.Year() % 100, 2, '0', true
 	case 'Y':
-		return num(t.Year(), 1, '0'), true
-	case 'z':
-		return t.Format("-0700"), true
-	case 'Z':
-		return t.Format("MST"), true
-	case '%':
-		return "%", true
+		return t.Year(), 1, '0', true
 	}
-	return "", false
+	return 0, 0, 0, false
 }

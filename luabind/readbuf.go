@@ -7,10 +7,17 @@ import (
 	"unsafe"
 )
 
-// Read buffers. recv(n) reads into a 64 KiB buffer shared by all tasks and
-// copies what came into a Lua string; the buffer is taken only for the
-// read system call itself, never for the wait, so an idle connection holds
-// none.
+// Read buffers. recv(n) reads into a 64 KiB buffer and copies what came
+// into a Lua string; the buffer is taken only for the read system call
+// itself, never for the wait, so an idle connection holds none.
+//
+// The free buffers are the package's one piece of mutable state: every
+// runtime of the process shares them, as it shares Go's allocator. A
+// buffer holds nothing between two reads (a read exposes only what the
+// kernel wrote into it), so no runtime sees another's bytes, and sharing
+// bounds what a process keeps for reading to readBufSlots buffers, where
+// a cache per runtime would keep up to that many per runtime (the idle
+// benchmark showed its one buffer per runtime: +64 KiB each).
 //
 // The buffer is taken inside the callback that Go's poller runs on the
 // task's goroutine, at the deepest point of an idle task's stack, and
@@ -32,6 +39,7 @@ const pooledBufSize = 64 * 1024
 // returned when every slot is full is left to the collector.
 const readBufSlots = 8
 
+// readBufs are the free buffers; nil slots are empty.
 var readBufs [readBufSlots]atomic.Pointer[[]byte]
 
 // errNoReadBuffer: no free read buffer; the caller allocates one.
@@ -71,13 +79,14 @@ func ensureReadBuf() {
 
 // newReadBuf allocates a read buffer without clearing it: a full read
 // turns the buffer into the Lua string (ioOp.takeData), so bulk echo
-// allocates one per recv, and make's clearing was 8 % of its CPU. The
-// stale bytes are never seen: a read exposes only what the kernel wrote.
+// allocates one per recv, and clearing 64 KiB each time costs it a tenth
+// of its CPU (docs/PERFORMANCE.md). The stale bytes are never seen: a
+// read exposes only what the kernel wrote.
 // strings.Builder.Grow is the standard library's way to get such memory.
 func newReadBuf() *[]byte {
 	var sb strings.Builder
 	sb.Grow(pooledBufSize)
-	sb.WriteByte(0) // now String() has a first byte to point at
+	sb.WriteByte(0) // so that String() has a first byte to point at
 	b := unsafe.Slice(unsafe.StringData(sb.String()), pooledBufSize)
 	return &b
 }

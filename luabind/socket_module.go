@@ -6,9 +6,9 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 	"golang.org/x/sys/unix"
 )
 
@@ -64,11 +64,9 @@ var intConstants = map[string]int{
 	"AI_PASSIVE": 1, "AI_CANONNAME": 2, "AI_NUMERICHOST": 4,
 }
 
+// openSocket installs the socket module: a global, also require("socket").
 func (rt *Runtime) openSocket() {
 	L := rt.L
-	rt.openAddr()
-	rt.openSocketMeta()
-	rt.openMakefile()
 	mod := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"socket":            rt.socketNew,
 		"create_connection": rt.socketCreateConnection,
@@ -79,6 +77,7 @@ func (rt *Runtime) openSocket() {
 		"gethostbyname":     rt.socketGethostbyname,
 		"getdefaulttimeout": rt.socketGetdefaulttimeout,
 		"setdefaulttimeout": rt.socketSetdefaulttimeout,
+		"trace":             rt.socketTrace,
 		"htons":             socketHtons,
 		"ntohs":             socketHtons,
 		"htonl":             socketHtonl,
@@ -94,19 +93,10 @@ func (rt *Runtime) openSocket() {
 	for _, o := range knownOptions {
 		mod.RawSetString(o.name, lua.LNumber(o.opt))
 	}
-	rt.openErrorClasses(mod)
-	rt.openWire(mod) // trace.go: socket.trace, hexdump, repr, the encoding module
-	mt := L.NewTable()
+	lualib.AddErrorClasses(L, mod)
 	// socket(family?, type?, proto?) -> sock   (the module called: socket.socket)
-	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-		L.Remove(1) // the module itself
-		return rt.socketNew(L)
-	}))
-	L.SetMetatable(mod, mt)
-	L.SetGlobal("socket", mod)
-	if loaded, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADED").(*lua.LTable); ok {
-		loaded.RawSetString("socket", mod)
-	}
+	lualib.SetCall(L, mod, mod.RawGetString("socket"))
+	lualib.SetModule(L, "socket", mod)
 }
 
 // socket.socket(family?, type?, proto?) -> sock   (defaults AF_INET, SOCK_STREAM, 0; also socket.socket{family=, type=})
@@ -119,13 +109,13 @@ func (rt *Runtime) socketNew(L *lua.LState) int {
 			switch v := opts.RawGetString(key).(type) {
 			case lua.LNumber:
 				if float64(v) != float64(int32(v)) { // socket{family=1.5} is not AF_UNIX
-					argError(L, 1, fname, key+" must be an integer, got "+v.String())
+					lualib.ArgError(L, 1, fname, key+" must be an integer, got "+v.String())
 				}
 				return int(v)
 			case *lua.LNilType:
 				return def
 			default:
-				argError(L, 1, fname, key+" must be a number, got "+typeName(v))
+				lualib.ArgError(L, 1, fname, key+" must be a number, got "+lualib.TypeName(v))
 			}
 			return def
 		}
@@ -136,42 +126,31 @@ func (rt *Runtime) socketNew(L *lua.LState) int {
 		proto = optIntArg(L, 3, fname, "proto", proto)
 	}
 	if _, ok := familyNames[family]; !ok {
-		argError(L, 1, fname, fmt.Sprintf("unsupported family %d (use AF_INET, AF_INET6 or AF_UNIX)", family))
+		lualib.ArgError(L, 1, fname, fmt.Sprintf("unsupported family %d (use AF_INET, AF_INET6 or AF_UNIX)", family))
 	}
 	if typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM {
-		argError(L, 2, fname, fmt.Sprintf("unsupported type %d (use SOCK_STREAM or SOCK_DGRAM)", typ))
+		lualib.ArgError(L, 2, fname, fmt.Sprintf("unsupported type %d (use SOCK_STREAM or SOCK_DGRAM)", typ))
 	}
 	s, err := rt.openSocketFD(family, typ, proto)
 	if err != nil {
 		return raise(L, err)
 	}
-	rt.traceEvent(L, s, &traceEvent{event: "created"}, nil)
+	rt.traceEvent(L, s, &traceNote{event: "created"}, nil)
 	rt.pushSocket(L, s)
 	return 1
-}
-
-func (rt *Runtime) openSocketFD(family, typ, proto int) (*Socket, error) {
-	if err := rt.socketQuota(1); err != nil { // the sandbox's socket cap
-		return nil, err
-	}
-	fd, err := unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
-	if err != nil {
-		return nil, os.NewSyscallError("socket", err)
-	}
-	return rt.newSocket(fd, family, typ, proto), nil
 }
 
 // socket.create_connection(address, timeout?, source_address?) -> sock   (a connected TCP socket; tries each address of the host; binds to source_address first)
 func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 	const fname = "socket.create_connection"
-	spec, used := checkAddr(L, 1, unix.AF_INET, fname)
+	spec, used := addrArg(L, 1, unix.AF_INET, fname)
 	timeout := rt.defaultTimeout
 	if L.GetTop() > used {
 		timeout = durationArg(L, used+1, fname)
 	}
 	var source *addrSpec
 	if srcAt := used + 2; L.Get(srcAt) != lua.LNil {
-		src, _ := checkAddr(L, srcAt, unix.AF_INET, fname)
+		src, _ := addrArg(L, srcAt, unix.AF_INET, fname)
 		source = &src
 	}
 	ips, err := rt.lookupAll(L, spec.host)
@@ -187,7 +166,7 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 			return raise(L, err)
 		}
 		s.timeout = timeout
-		rt.traceEvent(L, s, &traceEvent{event: "created", call: "create_connection"}, nil)
+		rt.traceEvent(L, s, &traceNote{event: "created", call: "create_connection"}, nil)
 		if source != nil {
 			// As Python: bind to the source in this address's family; a
 			// failure moves on to the next address like a failed connect.
@@ -197,16 +176,15 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 			tc := rt.traceSend()
 			err = s.connect(L, sa)
 			if tc != nil {
-				tc.emit(L, s, &traceEvent{event: "connect", call: "create_connection", remote: sockaddrText(sa)}, err)
+				tc.emit(L, s, &traceNote{event: "connect", call: "create_connection", remote: sockaddrText(sa)}, err)
 			}
 		}
 		if lastErr = err; err == nil {
 			rt.pushSocket(L, s)
 			return 1
 		}
-		rt.traceEvent(L, s, &traceEvent{event: "close", call: "create_connection"}, nil)
-		s.fd = -1
-		s.closeFD()
+		rt.traceEvent(L, s, &traceNote{event: "close", call: "create_connection"}, nil)
+		s.close()
 		if rt.currentTask(L).ctx.Err() != nil {
 			break
 		}
@@ -221,8 +199,8 @@ func (rt *Runtime) bindSource(L *lua.LState, s *Socket, source addrSpec, family 
 		return err
 	}
 	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
-	err = unix.Bind(s.fd, sa)
-	rt.traceEvent(L, s, &traceEvent{event: "bind", call: "create_connection"}, err)
+	err = s.bind(sa)
+	rt.traceEvent(L, s, &traceNote{event: "bind", call: "create_connection"}, err)
 	return err
 }
 
@@ -273,7 +251,7 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 	}
 	opts, _ := L.Get(optsAt).(*lua.LTable)
 	if opts == nil && L.Get(optsAt) != lua.LNil {
-		argError(L, optsAt, fname, "options table expected ({family=, backlog=, reuse_port=}), got "+typeName(L.Get(optsAt)))
+		lualib.ArgError(L, optsAt, fname, "options table expected ({family=, backlog=, reuse_port=}), got "+lualib.TypeName(L.Get(optsAt)))
 	}
 	if opts != nil {
 		if v, ok := opts.RawGetString("family").(lua.LNumber); ok {
@@ -285,11 +263,11 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 		reusePort = lua.LVAsBool(opts.RawGetString("reuse_port"))
 	}
 	if _, ok := familyNames[family]; !ok {
-		argError(L, optsAt, fname, fmt.Sprintf("unsupported family %d", family))
+		lualib.ArgError(L, optsAt, fname, fmt.Sprintf("unsupported family %d", family))
 	}
-	spec, used := checkAddr(L, 1, family, fname)
+	spec, used := addrArg(L, 1, family, fname)
 	if used+1 != optsAt { // an AF_UNIX path followed by a number
-		argError(L, used+1, fname, "options table expected ({family=, backlog=, reuse_port=}), got "+typeName(L.Get(used+1)))
+		lualib.ArgError(L, used+1, fname, "options table expected ({family=, backlog=, reuse_port=}), got "+lualib.TypeName(L.Get(used+1)))
 	}
 	sa, err := rt.resolve(L, spec, family)
 	if err != nil {
@@ -300,32 +278,31 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
-	rt.traceEvent(L, s, &traceEvent{event: "created", call: "create_server"}, nil)
+	rt.traceEvent(L, s, &traceNote{event: "created", call: "create_server"}, nil)
 	fail := func(err error) int {
-		rt.traceEvent(L, s, &traceEvent{event: "close", call: "create_server"}, nil)
-		s.fd = -1
-		s.closeFD()
+		rt.traceEvent(L, s, &traceNote{event: "close", call: "create_server"}, nil)
+		s.close()
 		return raiseFamily(L, err, family) // an AF_UNIX path in use has its own hint
 	}
 	if family != unix.AF_UNIX {
 		// Python sets SO_REUSEADDR on POSIX so a restarted server can bind
 		// while old connections sit in TIME_WAIT.
-		if err := unix.SetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		if err := s.setsockoptInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
 			return fail(err)
 		}
 	}
 	if reusePort {
-		if err := unix.SetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+		if err := s.setsockoptInt(unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
 			return fail(err)
 		}
 	}
-	err = unix.Bind(s.fd, sa)
-	rt.traceEvent(L, s, &traceEvent{event: "bind", call: "create_server"}, err)
+	err = s.bind(sa)
+	rt.traceEvent(L, s, &traceNote{event: "bind", call: "create_server"}, err)
 	if err != nil {
 		return fail(err)
 	}
-	err = unix.Listen(s.fd, backlog)
-	rt.traceEvent(L, s, &traceEvent{event: "listen", call: "create_server", backlog: backlog}, err)
+	err = s.listen(backlog)
+	rt.traceEvent(L, s, &traceNote{event: "listen", call: "create_server", backlog: backlog}, err)
 	if err != nil {
 		return fail(err)
 	}
@@ -338,21 +315,17 @@ func (rt *Runtime) socketSocketpair(L *lua.LState) int {
 	family := optIntArg(L, 1, "socket.socketpair", "family", unix.AF_UNIX)
 	typ := optIntArg(L, 2, "socket.socketpair", "type", unix.SOCK_STREAM)
 	if family != unix.AF_UNIX {
-		argError(L, 1, "socket.socketpair", "only AF_UNIX is supported")
+		lualib.ArgError(L, 1, "socket.socketpair", "only AF_UNIX is supported")
 	}
 	if typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM {
-		argError(L, 2, "socket.socketpair", "type must be SOCK_STREAM or SOCK_DGRAM")
+		lualib.ArgError(L, 2, "socket.socketpair", "type must be SOCK_STREAM or SOCK_DGRAM")
 	}
-	if err := rt.socketQuota(2); err != nil { // the sandbox's socket cap
-		return raise(L, err)
-	}
-	fds, err := unix.Socketpair(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	a, b, err := rt.openSocketPair(family, typ)
 	if err != nil {
 		return raise(L, err)
 	}
-	a, b := rt.newSocket(fds[0], family, typ, 0), rt.newSocket(fds[1], family, typ, 0)
-	rt.traceEvent(L, a, &traceEvent{event: "created", call: "socketpair", peer: b.id}, nil)
-	rt.traceEvent(L, b, &traceEvent{event: "created", call: "socketpair", peer: a.id}, nil)
+	rt.traceEvent(L, a, &traceNote{event: "created", call: "socketpair", peer: b.id}, nil)
+	rt.traceEvent(L, b, &traceNote{event: "created", call: "socketpair", peer: a.id}, nil)
 	rt.pushSocket(L, a)
 	rt.pushSocket(L, b)
 	return 2
@@ -368,7 +341,7 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 	case *lua.LNilType:
 		host = "" // nil: loopback, or the wildcard with AI_PASSIVE
 	default:
-		argError(L, 1, fname, "host must be a string or nil, got "+typeName(v))
+		lualib.ArgError(L, 1, fname, "host must be a string or nil, got "+lualib.TypeName(v))
 	}
 	port := 0
 	switch v := L.Get(2).(type) {
@@ -382,10 +355,10 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 		port = p
 	case *lua.LNilType:
 	default:
-		argError(L, 2, fname, "port must be a number, string or nil, got "+typeName(v))
+		lualib.ArgError(L, 2, fname, "port must be a number, string or nil, got "+lualib.TypeName(v))
 	}
 	if port < 0 || port > 65535 {
-		argError(L, 2, fname, "port must be 0-65535")
+		lualib.ArgError(L, 2, fname, "port must be 0-65535")
 	}
 	family := optIntArg(L, 3, fname, "family", unix.AF_UNSPEC)
 	typ := optIntArg(L, 4, fname, "type", 0)
@@ -433,7 +406,7 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 		}
 	}
 	if out.Len() == 0 {
-		L.Error(newError(L, "gaierror", -9, "Address family for hostname not supported"), 0)
+		L.Error(lualib.NewError(L, "gaierror", -9, "Address family for hostname not supported"), 0)
 	}
 	L.Push(out)
 	return 1
@@ -442,22 +415,18 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 // socket.gethostname() -> name
 func socketGethostname(L *lua.LState) int {
 	name, err := os.Hostname()
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(lua.LString(name))
-	return 1
+	return pushResult(L, lua.LString(name), err)
 }
 
 // socket.gethostbyname(name) -> "a.b.c.d"   (IPv4 only, as in Python)
 func (rt *Runtime) socketGethostbyname(L *lua.LState) int {
-	name := stringArg(L, 1, "socket.gethostbyname", "name")
+	name := lualib.CheckString(L, 1, "socket.gethostbyname", "name")
 	ip, err := rt.lookupHost(L, name, unix.AF_INET)
 	if err != nil {
 		return raise(L, err)
 	}
 	if !ip.Unmap().Is4() {
-		L.Error(newError(L, "gaierror", -9, "Address family for hostname not supported"), 0)
+		L.Error(lualib.NewError(L, "gaierror", -9, "Address family for hostname not supported"), 0)
 	}
 	L.Push(lua.LString(ip.Unmap().String()))
 	return 1
@@ -475,20 +444,21 @@ func (rt *Runtime) socketSetdefaulttimeout(L *lua.LState) int {
 	return 0
 }
 
-func uintArg(L *lua.LState, n int, fname string, max uint64) uint64 {
-	v := intArgWide(L, n, fname)
-	if v < 0 || uint64(v) > max {
-		argError(L, n, fname, fmt.Sprintf("value must be 0-%d", max))
+// socket.trace(on?) -> was   (true: show every socket event on stderr; false: stop; returns whether it was on)
+func (rt *Runtime) socketTrace(L *lua.LState) int {
+	was := rt.Tracing()
+	switch v := L.Get(1).(type) {
+	case *lua.LNilType:
+		if L.GetTop() >= 1 {
+			lualib.ArgError(L, 1, "socket.trace", "true or false expected, got nil")
+		}
+	case lua.LBool:
+		rt.SetTracing(bool(v))
+	default:
+		lualib.ArgError(L, 1, "socket.trace", "true or false expected, got "+lualib.TypeName(v))
 	}
-	return uint64(v)
-}
-
-func intArgWide(L *lua.LState, n int, fname string) int64 {
-	f, ok := L.Get(n).(lua.LNumber)
-	if !ok || float64(f) != float64(int64(f)) {
-		argError(L, n, fname, "integer expected, got "+typeName(L.Get(n)))
-	}
-	return int64(f)
+	L.Push(lua.LBool(was))
+	return 1
 }
 
 // socket.htons(x) -> x in network byte order   (also ntohs: the same swap)
@@ -509,10 +479,10 @@ func socketHtonl(L *lua.LState) int {
 
 // socket.inet_aton("a.b.c.d") -> 4-byte string
 func socketInetAton(L *lua.LState) int {
-	s := stringArg(L, 1, "socket.inet_aton", "address")
+	s := lualib.CheckString(L, 1, "socket.inet_aton", "address")
 	ip, err := netip.ParseAddr(s)
 	if err != nil || !ip.Is4() {
-		L.Error(newError(L, "OSError", noErrno, "illegal IP address string passed to inet_aton"), 0)
+		L.Error(lualib.NewError(L, "OSError", lualib.NoErrno, "illegal IP address string passed to inet_aton"), 0)
 	}
 	b := ip.As4()
 	L.Push(lua.LString(b[:]))
@@ -521,9 +491,9 @@ func socketInetAton(L *lua.LState) int {
 
 // socket.inet_ntoa(4-byte string) -> "a.b.c.d"
 func socketInetNtoa(L *lua.LState) int {
-	s := stringArg(L, 1, "socket.inet_ntoa", "packed address")
+	s := lualib.CheckString(L, 1, "socket.inet_ntoa", "packed address")
 	if len(s) != 4 {
-		L.Error(newError(L, "OSError", noErrno, "packed IP wrong length for inet_ntoa"), 0)
+		L.Error(lualib.NewError(L, "OSError", lualib.NoErrno, "packed IP wrong length for inet_ntoa"), 0)
 	}
 	L.Push(lua.LString(netip.AddrFrom4([4]byte([]byte(s))).String()))
 	return 1
@@ -532,7 +502,7 @@ func socketInetNtoa(L *lua.LState) int {
 // socket.inet_pton(family, text) -> packed bytes (4 or 16)
 func socketInetPton(L *lua.LState) int {
 	family := intArg(L, 1, "socket.inet_pton", "family")
-	s := stringArg(L, 2, "socket.inet_pton", "address")
+	s := lualib.CheckString(L, 2, "socket.inet_pton", "address")
 	ip, err := netip.ParseAddr(s)
 	switch {
 	case family == unix.AF_INET && err == nil && ip.Is4():
@@ -544,7 +514,7 @@ func socketInetPton(L *lua.LState) int {
 	case family != unix.AF_INET && family != unix.AF_INET6:
 		return raiseErrno(L, unix.EAFNOSUPPORT)
 	default:
-		L.Error(newError(L, "OSError", noErrno, "illegal IP address string passed to inet_pton"), 0)
+		L.Error(lualib.NewError(L, "OSError", lualib.NoErrno, "illegal IP address string passed to inet_pton"), 0)
 	}
 	return 1
 }
@@ -552,7 +522,7 @@ func socketInetPton(L *lua.LState) int {
 // socket.inet_ntop(family, packed) -> text
 func socketInetNtop(L *lua.LState) int {
 	family := intArg(L, 1, "socket.inet_ntop", "family")
-	s := stringArg(L, 2, "socket.inet_ntop", "packed address")
+	s := lualib.CheckString(L, 2, "socket.inet_ntop", "packed address")
 	switch {
 	case family == unix.AF_INET && len(s) == 4:
 		L.Push(lua.LString(netip.AddrFrom4([4]byte([]byte(s))).String()))
@@ -561,9 +531,7 @@ func socketInetNtop(L *lua.LState) int {
 	case family != unix.AF_INET && family != unix.AF_INET6:
 		return raiseErrno(L, unix.EAFNOSUPPORT)
 	default:
-		argError(L, 2, "socket.inet_ntop", "invalid length of packed IP address string")
+		lualib.ArgError(L, 2, "socket.inet_ntop", "invalid length of packed IP address string")
 	}
 	return 1
 }
-
-var _ = time.Second

@@ -1,11 +1,8 @@
 package luabind
 
 import (
-	"fmt"
-	"strings"
-	"unsafe"
-
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 	"golang.org/x/sys/unix"
 )
 
@@ -37,48 +34,9 @@ func (rt *Runtime) socketMethods() map[string]lua.LGFunction {
 		"makefile":    rt.sockMakefile,
 		"shutdown":    rt.sockShutdown,
 		"close":       rt.sockClose,
-		"send_msg":    rt.sockSendMsg, // framing.go
+		"send_msg":    rt.sockSendMsg, // socket_framing.go
 		"recv_msg":    rt.sockRecvMsg,
 	}
-}
-
-func (rt *Runtime) openSocketMeta() {
-	L := rt.L
-	methods := L.NewTable()
-	for name, fn := range rt.socketMethods() {
-		methods.RawSetString(name, L.NewFunction(fn))
-	}
-	rt.sockMethods = methods
-	rt.sockMetas = map[[3]int]*lua.LTable{}
-	rt.sockToStringFn = L.NewFunction(rt.sockToString)
-	// The metatable of the first kind is the registry's "sockplay.socket",
-	// for hosts that look it up by name.
-	L.SetField(L.Get(lua.RegistryIndex), sockMetaName, rt.sockMeta(unix.AF_INET, unix.SOCK_STREAM, 0))
-}
-
-// sockMeta is the metatable of sockets of one kind (family, type, proto).
-// sock.family, sock.type and sock.proto are fields of a table shared by
-// that kind, and the methods come from its own __index: a method call is
-// two table lookups, never a Go call (an __index function was 6 % of an
-// echo server's CPU).
-func (rt *Runtime) sockMeta(family, typ, proto int) *lua.LTable {
-	key := [3]int{family, typ, proto}
-	if mt := rt.sockMetas[key]; mt != nil {
-		return mt
-	}
-	L := rt.L
-	fields := L.CreateTable(0, 3)
-	fields.RawSetString("family", lua.LNumber(family))
-	fields.RawSetString("type", lua.LNumber(typ))
-	fields.RawSetString("proto", lua.LNumber(proto))
-	fieldsMeta := L.CreateTable(0, 1)
-	fieldsMeta.RawSetString("__index", rt.sockMethods)
-	L.SetMetatable(fields, fieldsMeta)
-	mt := L.CreateTable(0, 3)
-	mt.RawSetString("__index", fields)
-	mt.RawSetString("__tostring", rt.sockToStringFn)
-	rt.sockMetas[key] = mt
-	return mt
 }
 
 // sock:accept() -> conn, address   (waits for a client; conn is a new socket)
@@ -90,7 +48,7 @@ func (rt *Runtime) sockAccept(L *lua.LState) int {
 	tc := rt.traceBegin()
 	c, from, err := s.accept(L)
 	if tc != nil {
-		ev := &traceEvent{event: "accept"}
+		ev := &traceNote{event: "accept"}
 		if err == nil {
 			ev.newSock, ev.remote = c.id, sockaddrText(from)
 			tc.tr.remember(c) // its peer, for its events after the peer has gone
@@ -108,14 +66,14 @@ func (rt *Runtime) sockAccept(L *lua.LState) int {
 // sock:bind(address)   (address: {host, port}, host, port, or a path for AF_UNIX)
 func (rt *Runtime) sockBind(L *lua.LState) int {
 	s := checkSocket(L, "sock:bind")
-	spec, _ := checkAddr(L, 2, s.family, "sock:bind")
+	spec, _ := addrArg(L, 2, s.family, "sock:bind")
 	sa, err := rt.resolve(L, spec, s.family)
 	if err != nil {
 		return raise(L, err)
 	}
 	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
-	err = unix.Bind(s.fd, sa)
-	rt.traceEvent(L, s, &traceEvent{event: "bind"}, err)
+	err = s.bind(sa)
+	rt.traceEvent(L, s, &traceNote{event: "bind"}, err)
 	if err != nil {
 		return raise(L, err)
 	}
@@ -132,8 +90,8 @@ func (rt *Runtime) sockListen(L *lua.LState) int {
 	if s.typ != unix.SOCK_STREAM {
 		return raiseErrno(L, unix.EOPNOTSUPP)
 	}
-	err := unix.Listen(s.fd, backlog)
-	rt.traceEvent(L, s, &traceEvent{event: "listen", backlog: backlog}, err)
+	err := s.listen(backlog)
+	rt.traceEvent(L, s, &traceNote{event: "listen", backlog: backlog}, err)
 	if err != nil {
 		return raise(L, err)
 	}
@@ -141,7 +99,7 @@ func (rt *Runtime) sockListen(L *lua.LState) int {
 }
 
 func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) error {
-	spec, _ := checkAddr(L, 2, s.family, fname)
+	spec, _ := addrArg(L, 2, s.family, fname)
 	tc := rt.traceSend()
 	if tc != nil {
 		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
@@ -156,7 +114,7 @@ func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) error {
 		if fname != "sock:connect" {
 			call = "connect_ex"
 		}
-		tc.emit(L, s, &traceEvent{event: "connect", call: call, remote: targetText(spec, sa)}, err)
+		tc.emit(L, s, &traceNote{event: "connect", call: call, remote: targetText(spec, sa)}, err)
 	}
 	return err
 }
@@ -188,19 +146,9 @@ func (rt *Runtime) sockConnectEx(L *lua.LState) int {
 	return 1
 }
 
-func bufsizeArg(L *lua.LState, fname string) int {
-	n := intArg(L, 2, fname, "bufsize")
-	if n < 0 {
-		argError(L, 2, fname, "negative buffersize in recv")
-	}
-	return n
-}
-
 // sock:recv(bufsize, flags?) -> data   ("" when the peer closed)
 func (rt *Runtime) sockRecv(L *lua.LState) int {
-	s := checkSocket(L, "sock:recv")
-	n := bufsizeArg(L, "sock:recv")
-	flags := optIntArg(L, 3, "sock:recv", "flags", 0)
+	s, n, flags := recvArgs(L, "sock:recv")
 	tc := rt.traceBegin()
 	data, _, err := s.recvString(L, n, flags, false)
 	if tc != nil {
@@ -221,18 +169,16 @@ func (rt *Runtime) sockRecv(L *lua.LState) int {
 //
 //go:noinline
 func traceRecv(tc *traceCall, L *lua.LState, s *Socket, data lua.LString, bufsize int, err error) {
-	tc.emit(L, s, &traceEvent{event: "recv", data: tc.head(string(data)), bytes: len(data), bufsize: bufsize, isData: err == nil}, err)
+	tc.emit(L, s, &traceNote{event: "recv", data: tc.head(string(data)), bytes: len(data), bufsize: bufsize, isData: err == nil}, err)
 }
 
 // sock:recvfrom(bufsize, flags?) -> data, address
 func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
-	s := checkSocket(L, "sock:recvfrom")
-	n := bufsizeArg(L, "sock:recvfrom")
-	flags := optIntArg(L, 3, "sock:recvfrom", "flags", 0)
+	s, n, flags := recvArgs(L, "sock:recvfrom")
 	tc := rt.traceBegin()
 	data, from, err := s.recvString(L, n, flags, true)
 	if tc != nil {
-		tc.emit(L, s, &traceEvent{event: "recvfrom", data: tc.head(string(data)), bytes: len(data), bufsize: n,
+		tc.emit(L, s, &traceNote{event: "recvfrom", data: tc.head(string(data)), bytes: len(data), bufsize: n,
 			remote: sockaddrText(from), isData: err == nil}, err)
 	}
 	if err != nil {
@@ -250,7 +196,7 @@ func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
 // sock:send(data, flags?) -> sent   (may send only part: use sendall to send everything)
 func (rt *Runtime) sockSend(L *lua.LState) int {
 	s := checkSocket(L, "sock:send")
-	data := stringArg(L, 2, "sock:send", "data")
+	data := lualib.CheckString(L, 2, "sock:send", "data")
 	flags := optIntArg(L, 3, "sock:send", "flags", 0)
 	tc := rt.traceSend()
 	if tc != nil {
@@ -258,19 +204,15 @@ func (rt *Runtime) sockSend(L *lua.LState) int {
 	}
 	n, err := s.sendOnce(L, stringBytes(data), flags, nil)
 	if tc != nil {
-		tc.emit(L, s, &traceEvent{event: "send", data: tc.head(data[:n]), bytes: n, isData: err == nil}, err)
+		tc.emit(L, s, &traceNote{event: "send", data: tc.head(data[:n]), bytes: n, isData: err == nil}, err)
 	}
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(lua.LNumber(n))
-	return 1
+	return pushResult(L, lua.LNumber(n), err)
 }
 
 // sock:sendall(data, flags?)   (sends every byte, waiting as needed)
 func (rt *Runtime) sockSendall(L *lua.LState) int {
 	s := checkSocket(L, "sock:sendall")
-	data := stringArg(L, 2, "sock:sendall", "data")
+	data := lualib.CheckString(L, 2, "sock:sendall", "data")
 	flags := optIntArg(L, 3, "sock:sendall", "flags", 0)
 	if tc := rt.traceSend(); tc != nil {
 		return sendallTraced(L, tc, s, data, flags)
@@ -289,7 +231,7 @@ func (rt *Runtime) sockSendall(L *lua.LState) int {
 func sendallTraced(L *lua.LState, tc *traceCall, s *Socket, data string, flags int) int {
 	defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	err := s.sendAll(L, stringBytes(data), flags)
-	tc.emit(L, s, &traceEvent{event: "send", call: "sendall", data: tc.head(data), bytes: len(data), isData: err == nil}, err)
+	tc.emit(L, s, &traceNote{event: "send", call: "sendall", data: tc.head(data), bytes: len(data), isData: err == nil}, err)
 	if err != nil {
 		return raise(L, err)
 	}
@@ -299,18 +241,18 @@ func sendallTraced(L *lua.LState, tc *traceCall, s *Socket, data string, flags i
 // sock:sendto(data, [flags,] address) -> sent
 func (rt *Runtime) sockSendto(L *lua.LState) int {
 	s := checkSocket(L, "sock:sendto")
-	data := stringArg(L, 2, "sock:sendto", "data")
+	data := lualib.CheckString(L, 2, "sock:sendto", "data")
 	flags, at := 0, 3
 	if _, isNum := L.Get(3).(lua.LNumber); isNum && L.GetTop() >= 4 {
 		flags, at = intArg(L, 3, "sock:sendto", "flags"), 4
 	}
 	var spec addrSpec
-	sa := s.lastSenderSockaddr(L.Get(at)) // the echo pattern: see lastsender.go
+	sa := s.lastSenderSockaddr(L.Get(at)) // the echo pattern: see socket_replyaddr.go
 	if sa == nil {
 		if L.Get(at) == lua.LNil {
-			argError(L, at, "sock:sendto", "destination address expected ({host, port}); a connected socket uses send()")
+			lualib.ArgError(L, at, "sock:sendto", "destination address expected ({host, port}); a connected socket uses send()")
 		}
-		spec, _ = checkAddr(L, at, s.family, "sock:sendto")
+		spec, _ = addrArg(L, at, s.family, "sock:sendto")
 	}
 	tc := rt.traceSend()
 	if tc != nil {
@@ -326,35 +268,23 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 		n, err = s.sendOnce(L, stringBytes(data), flags, sa)
 	}
 	if tc != nil {
-		tc.emit(L, s, &traceEvent{event: "sendto", data: tc.head(data[:n]), bytes: n, remote: targetText(spec, sa), isData: err == nil}, err)
+		tc.emit(L, s, &traceNote{event: "sendto", data: tc.head(data[:n]), bytes: n, remote: targetText(spec, sa), isData: err == nil}, err)
 	}
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(lua.LNumber(n))
-	return 1
+	return pushResult(L, lua.LNumber(n), err)
 }
 
 // sock:getpeername() -> address   (the remote end of a connected socket)
 func (rt *Runtime) sockGetpeername(L *lua.LState) int {
 	s := checkSocket(L, "sock:getpeername")
-	sa, err := unix.Getpeername(s.fd)
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(newAddr(L, sa))
-	return 1
+	sa, err := s.peername()
+	return pushResult(L, newAddr(L, sa), err)
 }
 
 // sock:getsockname() -> address   (the local end: after bind to port 0, the chosen port)
 func (rt *Runtime) sockGetsockname(L *lua.LState) int {
 	s := checkSocket(L, "sock:getsockname")
-	sa, err := unix.Getsockname(s.fd)
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(newAddr(L, sa))
-	return 1
+	sa, err := s.sockname()
+	return pushResult(L, newAddr(L, sa), err)
 }
 
 // sock:getsockopt(level, option, buflen?) -> integer | string (with buflen: raw bytes)
@@ -366,21 +296,13 @@ func (rt *Runtime) sockGetsockopt(L *lua.LState) int {
 	if L.Get(4) != lua.LNil {
 		buflen := intArg(L, 4, "sock:getsockopt", "buflen")
 		if buflen <= 0 || buflen > 1024 {
-			argError(L, 4, "sock:getsockopt", "buflen must be 1-1024")
+			lualib.ArgError(L, 4, "sock:getsockopt", "buflen must be 1-1024")
 		}
-		v, err := getsockoptBytes(s.fd, level, opt, buflen)
-		if err != nil {
-			return raise(L, err)
-		}
-		L.Push(lua.LString(v))
-		return 1
+		v, err := s.getsockoptBytes(level, opt, buflen)
+		return pushResult(L, lua.LString(v), err)
 	}
-	v, err := unix.GetsockoptInt(s.fd, level, opt)
-	if err != nil {
-		return raise(L, err)
-	}
-	L.Push(lua.LNumber(v))
-	return 1
+	v, err := s.getsockoptInt(level, opt)
+	return pushResult(L, lua.LNumber(v), err)
 }
 
 // sock:setsockopt(level, option, value)   (value: integer, boolean, or raw bytes)
@@ -396,13 +318,13 @@ func (rt *Runtime) sockSetsockopt(L *lua.LState) int {
 		if v {
 			n = 1
 		}
-		err = unix.SetsockoptInt(s.fd, level, opt, n)
+		err = s.setsockoptInt(level, opt, n)
 	case lua.LNumber:
-		err = unix.SetsockoptInt(s.fd, level, opt, intArg(L, 4, "sock:setsockopt", "value"))
+		err = s.setsockoptInt(level, opt, intArg(L, 4, "sock:setsockopt", "value"))
 	case lua.LString:
-		err = unix.SetsockoptString(s.fd, level, opt, string(v))
+		err = s.setsockoptBytes(level, opt, string(v))
 	default:
-		argError(L, 4, "sock:setsockopt", "value must be an integer, boolean or string, got "+typeName(v))
+		lualib.ArgError(L, 4, "sock:setsockopt", "value must be an integer, boolean or string, got "+lualib.TypeName(v))
 	}
 	if err != nil {
 		return raise(L, err)
@@ -414,7 +336,7 @@ func (rt *Runtime) sockSetsockopt(L *lua.LState) int {
 func (rt *Runtime) sockSettimeout(L *lua.LState) int {
 	s := checkSocket(L, "sock:settimeout")
 	if L.GetTop() < 2 {
-		argError(L, 2, "sock:settimeout", "timeout expected (seconds, or nil to block)")
+		lualib.ArgError(L, 2, "sock:settimeout", "timeout expected (seconds, or nil to block)")
 	}
 	s.timeout = durationArg(L, 2, "sock:settimeout")
 	return 0
@@ -438,7 +360,7 @@ func (rt *Runtime) sockSetblocking(L *lua.LState) int {
 		// Python's setblocking(0) is common in tutorials; 0 is true in Lua.
 		block = v != 0
 	default:
-		argError(L, 2, "sock:setblocking", "flag expected (true: blocking, false: non-blocking), got "+typeName(v))
+		lualib.ArgError(L, 2, "sock:setblocking", "flag expected (true: blocking, false: non-blocking), got "+lualib.TypeName(v))
 	}
 	if block {
 		s.timeout = -1
@@ -467,10 +389,10 @@ func (rt *Runtime) sockShutdown(L *lua.LState) int {
 	s := checkSocket(L, "sock:shutdown")
 	how := intArg(L, 2, "sock:shutdown", "how")
 	if how < unix.SHUT_RD || how > unix.SHUT_RDWR {
-		argError(L, 2, "sock:shutdown", "how must be SHUT_RD, SHUT_WR or SHUT_RDWR")
+		lualib.ArgError(L, 2, "sock:shutdown", "how must be SHUT_RD, SHUT_WR or SHUT_RDWR")
 	}
-	err := unix.Shutdown(s.fd, how)
-	rt.traceEvent(L, s, &traceEvent{event: "shutdown", how: shutdownNames[how]}, err)
+	err := s.shutdown(how)
+	rt.traceEvent(L, s, &traceNote{event: "shutdown", how: shutdownNames[how]}, err)
 	if err != nil {
 		return raise(L, err)
 	}
@@ -483,76 +405,9 @@ func (rt *Runtime) sockClose(L *lua.LState) int {
 	if s.closed() {
 		return 0
 	}
-	rt.traceEvent(L, s, &traceEvent{event: "close"}, nil) // while its addresses can be asked
-	s.fd = -1
-	if err := s.closeFD(); err != nil {
+	rt.traceEvent(L, s, &traceNote{event: "close"}, nil) // while its addresses can be asked
+	if err := s.close(); err != nil {
 		return raise(L, err)
 	}
 	return 0
-}
-
-var familyNames = map[int]string{unix.AF_INET: "AF_INET", unix.AF_INET6: "AF_INET6", unix.AF_UNIX: "AF_UNIX"}
-var typeNames = map[int]string{unix.SOCK_STREAM: "SOCK_STREAM", unix.SOCK_DGRAM: "SOCK_DGRAM", unix.SOCK_RAW: "SOCK_RAW"}
-
-func constName(names map[int]string, v int) string {
-	if n, ok := names[v]; ok {
-		return n
-	}
-	return fmt.Sprint(v)
-}
-
-// tostring(sock) -> "<socket fd=5, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('127.0.0.1', 8081), raddr=(...)>"
-func (rt *Runtime) sockToString(L *lua.LState) int {
-	L.Push(lua.LString(checkAnySocket(L, "sock:__tostring").repr(L)))
-	return 1
-}
-
-// repr is the socket as Python's repr shows it.
-func (s *Socket) repr(L *lua.LState) string {
-	var b strings.Builder
-	b.WriteString("<socket ")
-	if s.closed() {
-		b.WriteString("[closed] ")
-	}
-	fmt.Fprintf(&b, "fd=%d, family=%s, type=%s, proto=%d", s.fd,
-		constName(familyNames, s.family), constName(typeNames, s.typ), s.proto)
-	if !s.closed() {
-		if sa, err := unix.Getsockname(s.fd); err == nil {
-			if la := newAddr(L, sa); la != lua.LString("") {
-				fmt.Fprintf(&b, ", laddr=%s", addrString(la))
-			}
-		}
-		if sa, err := unix.Getpeername(s.fd); err == nil {
-			if ra := newAddr(L, sa); ra != lua.LString("") {
-				fmt.Fprintf(&b, ", raddr=%s", addrString(ra))
-			}
-		}
-	}
-	b.WriteString(">")
-	return b.String()
-}
-
-// getsockoptBytes reads a raw option value, as Python's getsockopt with buflen.
-// (x/sys's GetsockoptString stops at the first zero byte, which binary
-// values such as SO_LINGER's struct contain.)
-func getsockoptBytes(fd, level, opt, buflen int) (string, error) {
-	buf := make([]byte, buflen)
-	n := uint32(buflen)
-	_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt),
-		uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&n)), 0)
-	if e != 0 {
-		return "", e
-	}
-	return string(buf[:n]), nil
-}
-
-// checkOption rejects options the library does not know, before the kernel
-// gives a less helpful ENOPROTOOPT.
-func checkOption(L *lua.LState, level, opt int, fname string) {
-	for _, o := range knownOptions {
-		if o.level == level && o.opt == opt {
-			return
-		}
-	}
-	argError(L, 3, fname, fmt.Sprintf("unknown option %d for level %d (use the socket.SO_*, TCP_*, IP_* constants)", opt, level))
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 	"golang.org/x/sys/unix"
 )
 
@@ -13,40 +14,22 @@ import (
 // two sends may arrive in one recv, one send in several. send_msg puts a
 // 4-byte big-endian length before the data and recv_msg reads exactly one
 // such frame, however the bytes arrive. (Lines are the other usual frame:
-// sock:makefile():lines() and readline, in makefile.go.)
+// sock:makefile():lines() and readline, in socket_makefile.go.)
 
 // DefaultMsgLimit is the largest message send_msg and recv_msg accept
 // unless given a limit: a peer that does not speak the protocol (an HTTP
 // client, say) would otherwise make recv_msg wait for gigabytes.
 const DefaultMsgLimit = 16 << 20
 
-// msgLimitArg reads the optional limit argument of send_msg/recv_msg.
-func msgLimitArg(L *lua.LState, n int, fname string) int {
-	if L.Get(n) == lua.LNil {
-		return DefaultMsgLimit
-	}
-	v := intArgWide(L, n, fname)
-	if v < 0 || v > 1<<32-1 {
-		argError(L, n, fname, "limit must be 0-4294967295 bytes (a 4-byte length)")
-	}
-	return int(v)
-}
-
-func checkStreamSocket(L *lua.LState, s *Socket, fname string) {
-	if s.typ != unix.SOCK_STREAM {
-		argError(L, 1, fname, "message framing is for stream sockets (SOCK_STREAM); a datagram keeps its boundaries by itself")
-	}
-}
-
 // sock:send_msg(data, limit?)   (sends a 4-byte big-endian length, then data, as sendall; raises if #data > limit, default 16 MiB)
 func (rt *Runtime) sockSendMsg(L *lua.LState) int {
 	const fname = "sock:send_msg"
 	s := checkSocket(L, fname)
-	data := stringArg(L, 2, fname, "data")
+	data := lualib.CheckString(L, 2, fname, "data")
 	limit := msgLimitArg(L, 3, fname)
 	checkStreamSocket(L, s, fname)
 	if len(data) > limit {
-		argError(L, 2, fname, fmt.Sprintf(
+		lualib.ArgError(L, 2, fname, fmt.Sprintf(
 			"message of %d bytes is over the limit of %d bytes (pass a larger limit, sock:send_msg(data, limit), and the same to the receiver's recv_msg)",
 			len(data), limit))
 	}
@@ -59,7 +42,7 @@ func (rt *Runtime) sockSendMsg(L *lua.LState) int {
 	}
 	err := s.sendAll(L, frame, 0)
 	if tc != nil {
-		tc.emit(L, s, &traceEvent{event: "send", call: "send_msg", data: frame, bytes: len(frame), isData: err == nil}, err)
+		tc.emit(L, s, &traceNote{event: "send", call: "send_msg", data: frame, bytes: len(frame), isData: err == nil}, err)
 	}
 	if err != nil {
 		return raise(L, err)
@@ -83,7 +66,7 @@ func (rt *Runtime) sockRecvMsg(L *lua.LState) int {
 	case got == 0:
 		// The peer closed between messages: the end, not an error.
 		if tc != nil {
-			tc.emit(L, s, &traceEvent{event: "recv", call: "recv_msg", isData: true}, nil)
+			tc.emit(L, s, &traceNote{event: "recv", call: "recv_msg", isData: true}, nil)
 		}
 		L.Push(lua.LNil)
 		return 1
@@ -93,7 +76,7 @@ func (rt *Runtime) sockRecvMsg(L *lua.LState) int {
 		n := binary.BigEndian.Uint32(hdr[:])
 		if int64(n) > int64(limit) {
 			// The bytes stay unread: the stream is out of step now.
-			err = valueError{newError(L, "OSError", int(unix.EMSGSIZE), fmt.Sprintf(
+			err = valueError{lualib.NewError(L, "OSError", int(unix.EMSGSIZE), fmt.Sprintf(
 				"Message too long: the peer announced %d bytes, over the limit of %d (raise it with recv_msg(limit); or the peer does not send 4-byte length prefixes)",
 				n, limit))}
 			break
@@ -115,7 +98,7 @@ func (rt *Runtime) sockRecvMsg(L *lua.LState) int {
 	if tc != nil {
 		got := got + len(body)
 		head := append(append([]byte{}, hdr[:min(got, 4)]...), body[:min(len(body), tc.tr.bytes)]...)
-		tc.emit(L, s, &traceEvent{event: "recv", call: "recv_msg", data: head, bytes: got, isData: true}, err)
+		tc.emit(L, s, &traceNote{event: "recv", call: "recv_msg", data: head, bytes: got, isData: true}, err)
 	}
 	if err != nil {
 		if v, ok := err.(valueError); ok {
@@ -131,7 +114,7 @@ func (rt *Runtime) sockRecvMsg(L *lua.LState) int {
 // ConnectionError with the counts as fields (received, expected, and
 // in_length when it ended inside the 4-byte length).
 func cutShort(L *lua.LState, what string, received, expected int, inLength bool) error {
-	e := newError(L, "ConnectionError", noErrno, "the peer closed the connection in the middle of a message: "+what)
+	e := lualib.NewError(L, "ConnectionError", lualib.NoErrno, "the peer closed the connection in the middle of a message: "+what)
 	e.RawSetString("received", lua.LNumber(received))
 	e.RawSetString("expected", lua.LNumber(expected))
 	if inLength {

@@ -4,7 +4,23 @@ import (
 	"context"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
 )
+
+// The host's Go modules (Options.Modules), and what their functions may
+// call: Blocking to wait without stopping the other tasks, Raise and
+// RaiseClass to raise errors as the socket functions do.
+
+// registerModule runs loader and makes its result a global and a
+// require-able module.
+func (rt *Runtime) registerModule(name string, loader lua.LGFunction) {
+	L := rt.L
+	L.Push(L.NewFunction(loader))
+	L.Call(0, 1)
+	mod := L.Get(-1)
+	L.Pop(1)
+	lualib.SetModule(L, name, mod)
+}
 
 // Blocking runs wait with the runtime lock released, so that a Go
 // function of Options.Modules may wait — for another runtime, a process,
@@ -32,5 +48,5 @@ func Raise(L *lua.LState, err error) {
 // classes, "OSError", "TimeoutError", ...) without errno, whose text is
 // msg. It does not return.
 func RaiseClass(L *lua.LState, class, msg string) {
-	L.Error(newError(L, class, noErrno, msg), 0)
+	L.Error(lualib.NewError(L, class, lualib.NoErrno, msg), 0)
 }

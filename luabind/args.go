@@ -1,0 +1,212 @@
+package luabind
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lualib"
+	"golang.org/x/sys/unix"
+)
+
+// Argument checks of the runtime's Lua functions: numbers, timeouts, and
+// self of the methods of sockets, makefile and io.popen files, tasks and
+// the io streams. Their errors name the function and the argument
+// (lualib.ArgError, lualib.SelfError, which lualib's libraries use too).
+
+// intArg reads an integer argument (a 32-bit one: counts, sizes,
+// constants).
+func intArg(L *lua.LState, n int, fname, what string) int {
+	v := L.Get(n)
+	f, ok := v.(lua.LNumber)
+	if !ok {
+		lualib.ArgError(L, n, fname, what+" must be an integer, got "+lualib.TypeName(v))
+	}
+	if float64(f) != math.Trunc(float64(f)) || math.Abs(float64(f)) > math.MaxInt32 {
+		lualib.ArgError(L, n, fname, fmt.Sprintf("%s must be an integer, got %s", what, f.String()))
+	}
+	return int(f)
+}
+
+// optIntArg is intArg with def for a nil or missing argument.
+func optIntArg(L *lua.LState, n int, fname, what string, def int) int {
+	if L.Get(n) == lua.LNil {
+		return def
+	}
+	return intArg(L, n, fname, what)
+}
+
+// uintArg reads an integer from 0 to max (up to 2^53: byte orders).
+func uintArg(L *lua.LState, n int, fname string, max uint64) uint64 {
+	v := intArgWide(L, n, fname)
+	if v < 0 || uint64(v) > max {
+		lualib.ArgError(L, n, fname, fmt.Sprintf("value must be 0-%d", max))
+	}
+	return uint64(v)
+}
+
+// intArgWide reads an integer of any size a Lua number holds exactly.
+func intArgWide(L *lua.LState, n int, fname string) int64 {
+	f, ok := L.Get(n).(lua.LNumber)
+	if !ok || float64(f) != float64(int64(f)) {
+		lualib.ArgError(L, n, fname, "integer expected, got "+lualib.TypeName(L.Get(n)))
+	}
+	return int64(f)
+}
+
+// durationArg reads a timeout in seconds: nil means none (-1).
+func durationArg(L *lua.LState, n int, fname string) time.Duration {
+	v := L.Get(n)
+	if v == lua.LNil {
+		return -1
+	}
+	f, ok := v.(lua.LNumber)
+	if !ok {
+		lualib.ArgError(L, n, fname, "timeout must be a number or nil, got "+lualib.TypeName(v))
+	}
+	secs := float64(f)
+	if secs < 0 || math.IsNaN(secs) {
+		lualib.ArgError(L, n, fname, "timeout value out of range (must be >= 0 or nil)")
+	}
+	if secs > 1e9 {
+		secs = 1e9
+	}
+	return time.Duration(secs * float64(time.Second))
+}
+
+// durationValue is a timeout for Lua: nil for none (< 0), else seconds.
+func durationValue(d time.Duration) lua.LValue {
+	if d < 0 {
+		return lua.LNil
+	}
+	return lua.LNumber(d.Seconds())
+}
+
+// recvArgs checks the arguments of recv and recvfrom: the socket, bufsize
+// and flags.
+func recvArgs(L *lua.LState, fname string) (s *Socket, bufsize, flags int) {
+	s = checkSocket(L, fname)
+	bufsize = intArg(L, 2, fname, "bufsize")
+	if bufsize < 0 {
+		lualib.ArgError(L, 2, fname, "negative buffersize in recv")
+	}
+	return s, bufsize, optIntArg(L, 3, fname, "flags", 0)
+}
+
+// msgLimitArg reads the optional limit argument of send_msg/recv_msg.
+func msgLimitArg(L *lua.LState, n int, fname string) int {
+	if L.Get(n) == lua.LNil {
+		return DefaultMsgLimit
+	}
+	v := intArgWide(L, n, fname)
+	if v < 0 || v > 1<<32-1 {
+		lualib.ArgError(L, n, fname, "limit must be 0-4294967295 bytes (a 4-byte length)")
+	}
+	return int(v)
+}
+
+// selfArg returns argument 1 (self) of method fname if it is a userdata
+// holding a T; otherwise it raises "bad self", naming what was expected:
+// a method called with a dot instead of a colon.
+func selfArg[T any](L *lua.LState, fname, expected string) T {
+	if ud, ok := L.Get(1).(*lua.LUserData); ok {
+		if v, ok := ud.Value.(T); ok {
+			return v
+		}
+	}
+	lualib.SelfError(L, fname, expected)
+	var zero T
+	return zero
+}
+
+// checkSocket returns the open socket that is self of method fname; a
+// closed socket raises EBADF as Python does.
+func checkSocket(L *lua.LState, fname string) *Socket {
+	s := checkAnySocket(L, fname)
+	if s.closed() {
+		raiseErrno(L, unix.EBADF)
+	}
+	return s
+}
+
+// checkAnySocket is checkSocket for methods that a closed socket has too
+// (close, fileno, gettimeout, tostring).
+func checkAnySocket(L *lua.LState, fname string) *Socket {
+	return selfArg[*Socket](L, fname, "socket")
+}
+
+// checkFile returns the makefile object that is self of method fname.
+func checkFile(L *lua.LState, fname string) *sockFile {
+	return selfArg[*sockFile](L, fname, "socket file")
+}
+
+// checkOpenFile is checkFile for a file whose socket is still open.
+func checkOpenFile(L *lua.LState, fname string) *sockFile {
+	f := checkFile(L, fname)
+	if f.closed {
+		L.RaiseError("%s: I/O operation on closed file", fname)
+	}
+	if f.s.closed() {
+		raiseErrno(L, unix.EBADF)
+	}
+	return f
+}
+
+// checkReadable and checkWritable are checkOpenFile for the methods that
+// read or write: the file's mode must allow it.
+func checkReadable(L *lua.LState, fname string) *sockFile {
+	f := checkOpenFile(L, fname)
+	if !f.readable {
+		L.RaiseError("%s: file not open for reading (sock:makefile(\"rw\") makes a file that reads and writes)", fname)
+	}
+	return f
+}
+
+func checkWritable(L *lua.LState, fname string) *sockFile {
+	f := checkOpenFile(L, fname)
+	if !f.writable {
+		L.RaiseError("%s: file not open for writing (sock:makefile(\"rw\") makes a file that reads and writes)", fname)
+	}
+	return f
+}
+
+// checkPopen returns the open io.popen file that is self of method fname.
+func checkPopen(L *lua.LState, fname string) *popenFile {
+	f := selfArg[*popenFile](L, fname, "file from io.popen")
+	if f.closed {
+		L.RaiseError("%s: attempt to use a closed file", fname)
+	}
+	return f
+}
+
+// checkTask returns the task object that is self of method fname.
+func checkTask(L *lua.LState, fname string) *task {
+	return selfArg[*task](L, fname, "task")
+}
+
+// checkStream raises "bad self" unless argument 1 is obj, one of the
+// runtime's io.stdin, io.stdout, io.stderr (tables, not userdata).
+func checkStream(L *lua.LState, obj *lua.LTable, fname string) {
+	if L.Get(1) != obj {
+		lualib.SelfError(L, fname, "file")
+	}
+}
+
+// checkStreamSocket refuses message framing on a datagram socket.
+func checkStreamSocket(L *lua.LState, s *Socket, fname string) {
+	if s.typ != unix.SOCK_STREAM {
+		lualib.ArgError(L, 1, fname, "message framing is for stream sockets (SOCK_STREAM); a datagram keeps its boundaries by itself")
+	}
+}
+
+// checkOption rejects options the library does not know, before the kernel
+// gives a less helpful ENOPROTOOPT.
+func checkOption(L *lua.LState, level, opt int, fname string) {
+	for _, o := range knownOptions {
+		if o.level == level && o.opt == opt {
+			return
+		}
+	}
+	lualib.ArgError(L, 3, fname, fmt.Sprintf("unknown option %d for level %d (use the socket.SO_*, TCP_*, IP_* constants)", opt, level))
+}

@@ -1,0 +1,66 @@
+package luabind
+
+import (
+	"bytes"
+	"io"
+
+	lua "github.com/sockplay/sockplay/lua"
+)
+
+// The base library's globals that a runtime replaces or adds: print
+// writes to the runtime's Stdout, not the process's, and input() reads a
+// line of the runtime's input (stdin.go) with the runtime lock released.
+
+// openBase installs print and input.
+func (rt *Runtime) openBase() {
+	L := rt.L
+	L.SetGlobal("print", L.NewFunction(rt.print))
+	L.SetGlobal("input", L.NewFunction(rt.input))
+}
+
+// print(...)   (tostring of each value, tab-separated, to the runtime's stdout)
+func (rt *Runtime) print(L *lua.LState) int {
+	var buf bytes.Buffer
+	for i := 1; i <= L.GetTop(); i++ {
+		if i > 1 {
+			buf.WriteByte('\t')
+		}
+		buf.WriteString(L.ToStringMeta(L.Get(i)).String())
+	}
+	buf.WriteByte('\n')
+	rt.stdout.Write(buf.Bytes())
+	return 0
+}
+
+// input(prompt?) -> line | nil   (a line without its newline; nil at end of input)
+func (rt *Runtime) input(L *lua.LState) int {
+	if L.GetTop() >= 1 && L.Get(1) != lua.LNil {
+		io.WriteString(rt.stdout, L.ToStringMeta(L.Get(1)).String())
+	}
+	return rt.readLine(L)
+}
+
+// readLine pushes the next line of the runtime's input (nil at the end),
+// waiting for it without the runtime lock.
+func (rt *Runtime) readLine(L *lua.LState) int {
+	t := rt.currentTask(L)
+	var line string
+	var ok bool
+	var err error
+	rt.unlocked(t, func() { line, ok, err = rt.stdin.readLine(t.ctx) })
+	return pushLine(L, line, ok, err)
+}
+
+// pushLine pushes a line read, or nil at the end of the input (ok
+// false), or raises err: the result of a Lua read.
+func pushLine(L *lua.LState, line string, ok bool, err error) int {
+	if err != nil {
+		return raise(L, err)
+	}
+	if !ok {
+		L.Push(lua.LNil)
+	} else {
+		L.Push(lua.LString(line))
+	}
+	return 1
+}

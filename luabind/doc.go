@@ -1,0 +1,60 @@
+// Package luabind runs Lua scripts (sockplay's gopher-lua, package lua)
+// against the operating system's network stack.
+//
+// A Runtime owns one Lua state. Lua code runs only while holding the
+// runtime's lock; every blocking primitive (accept, recv, connect, sleep,
+// input, join, ...) releases the lock for its wait, so many tasks — the main
+// chunk, spawned tasks, REPL lines — share one state on their own goroutines
+// and any Lua construct (pcall, iterators, metamethods) may block safely.
+//
+// Everything a runtime has hangs off its Runtime, and output goes only to
+// the writers given in Options, so two runtimes in one process do not
+// touch each other. The package-level variables are fixed values (the
+// table of libraries, constants, socket options, sentinel errors), except
+// one: the cache of read buffers in readbuf.go, which all runtimes of a
+// process share, as they share Go's allocator. A buffer holds nothing between two reads, so no
+// runtime sees another's bytes; sharing bounds the memory a process with
+// many runtimes keeps for reading.
+//
+// The Lua libraries that need no Runtime (byte-safe strings, string.pack,
+// os.date, encodings, repr, error values) are package lualib; the trace
+// events are package trace.
+//
+// The files, by layer:
+//
+//	runtime.go          the Runtime: options, runs, Cancel, Close
+//	task.go             tasks: a Lua thread on a goroutine each; the lock; waiting
+//	stdin.go            the runtime's input, read by input() and io.read
+//	session.go          Session: many evaluations in one runtime, for a REPL
+//	modules.go          the host's Go modules (Options.Modules); Blocking, Raise
+//	libs.go             every Lua library a runtime installs, in one table
+//	baselib.go          print, input
+//	iolib.go            io on the runtime's streams
+//	oslib.go            os.exit
+//	popen.go            io.popen
+//	tasklib.go          spawn, sleep, task objects
+//	select.go           the select module (select_linux.go: its wait on epoll)
+//	socket_module.go    socket.socket, create_connection, getaddrinfo, ... and the constants
+//	socket_methods.go   sock:bind, listen, accept, connect, recv, send, ... (what Lua calls)
+//	socket.go           the socket object: its kinds' metatables, tostring
+//	socket_makefile.go  sock:makefile() objects
+//	socket_framing.go   sock:send_msg, sock:recv_msg
+//	socket_replyaddr.go the UDP reply address (sendto to the last recvfrom's sender)
+//	addr.go             address tables: Lua's {host, port} and kernel addresses
+//	fd_linux.go         the descriptor layer: socket(2), bind, listen, options, close
+//	fd_io_linux.go      the descriptor layer: I/O and waiting (connect, accept, recv, send)
+//	sockaddr_linux.go   kernel addresses decoded (recvfrom, accept4)
+//	readbuf.go          the read buffers recv reads into
+//	tracer.go           the socket trace: which events, in which order
+//	errors.go           Go errors as Lua error values; the host's *Error
+//	hints.go            one-line hints for beginners' errors
+//	args.go             argument checks of every Lua function here
+//	sandbox.go          Sandbox: options, and the guards it installs
+//	sandbox_net.go      the sandbox's network check (loopback only, no DNS, socket cap)
+//	sandbox_files.go    the sandbox's file checks
+//	sandbox_limits.go   the sandbox's limits: string sizes, time, memory
+//
+// The Lua-facing files make no system call on a socket themselves: they
+// call the descriptor layer (the *_linux.go files), the seam where a
+// backend for other systems goes.
+package luabind

@@ -1,0 +1,96 @@
+package luabind
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	lua "github.com/sockplay/sockplay/lua"
+	"golang.org/x/sys/unix"
+)
+
+// The sandbox's network policy: bind, connect and sendto only to
+// loopback addresses and to AF_UNIX socket files in the sandbox's
+// directory, no DNS queries, a cap on open sockets.
+
+// allowAddr raises PermissionError unless the sandbox lets the script
+// use sa for op ("bind", "connect", "sendto"). It is called before the
+// system call, so nothing leaves the machine. No sandbox: no check.
+func (rt *Runtime) allowAddr(L *lua.LState, op string, sa unix.Sockaddr) {
+	if rt.sandbox == nil {
+		return
+	}
+	if msg := rt.sandbox.addrRefusal(op, sa); msg != "" {
+		refuse(L, "%s", msg)
+	}
+}
+
+// addrRefusal says why the sandbox refuses sa, or "".
+func (sb *sandboxState) addrRefusal(op string, sa unix.Sockaddr) string {
+	const only = "only loopback addresses (127.0.0.0/8, ::1) may be used"
+	var ap netip.AddrPort
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		ap = netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port))
+	case *unix.SockaddrInet6:
+		ap = netip.AddrPortFrom(netip.AddrFrom16(a.Addr).Unmap(), uint16(a.Port))
+	case *unix.SockaddrUnix:
+		if strings.HasPrefix(a.Name, "@") {
+			return fmt.Sprintf("%s to the abstract AF_UNIX name %q refused: use a socket file inside %s", op, a.Name[1:], sb.tempDirText())
+		}
+		if _, ok := sb.inside(a.Name); !ok {
+			return fmt.Sprintf("%s to %s refused: AF_UNIX socket files must be inside %s", op, a.Name, sb.tempDirText())
+		}
+		return ""
+	default:
+		return fmt.Sprintf("%s refused: unsupported address", op)
+	}
+	ip := ap.Addr()
+	if ip.IsLoopback() {
+		return ""
+	}
+	if ip.IsUnspecified() && op == "bind" {
+		return fmt.Sprintf("bind to %s refused: %s; bind to \"127.0.0.1\", not \"\" or \"0.0.0.0\"", ap, only)
+	}
+	return fmt.Sprintf("%s to %s refused: %s (nothing was sent)", op, ap, only)
+}
+
+// sandboxLookup answers a host-name lookup in the sandbox without asking
+// any resolver: "localhost" is loopback, any other name raises
+// PermissionError (a DNS query would leave the machine). network is
+// "ip4", "ip6" or "ip". ok false: no sandbox, look it up as usual.
+func (rt *Runtime) sandboxLookup(L *lua.LState, host, network string) (ips []netip.Addr, ok bool) {
+	if rt.sandbox == nil {
+		return nil, false
+	}
+	name := strings.TrimSuffix(strings.ToLower(host), ".")
+	if name != "localhost" && !strings.HasSuffix(name, ".localhost") {
+		refuse(L, "looking up %q refused: only \"localhost\" and loopback addresses may be used (no DNS queries)", host)
+	}
+	v4, v6 := netip.AddrFrom4([4]byte{127, 0, 0, 1}), netip.IPv6Loopback()
+	switch network {
+	case "ip4":
+		return []netip.Addr{v4}, true
+	case "ip6":
+		return []netip.Addr{v6}, true
+	}
+	return []netip.Addr{v4, v6}, true
+}
+
+// socketQuota reports an error if opening n more sockets would pass the
+// sandbox's cap.
+func (rt *Runtime) socketQuota(n int) error {
+	if rt.sandbox == nil || rt.sandbox.cfg.MaxSockets < 0 {
+		return nil
+	}
+	if max := rt.sandbox.cfg.MaxSockets; rt.OpenSockets()+n > max {
+		return limitError(fmt.Sprintf("sandbox: too many open sockets: at most %d at once (close the sockets you are done with)", max))
+	}
+	return nil
+}
+
+// limitError is a limit the sandbox enforces; as a Lua error value it is
+// an OSError without errno.
+type limitError string
+
+func (e limitError) Error() string { return string(e) }
