@@ -10,8 +10,7 @@ import (
 )
 
 // The byte-safe string functions and string.pack as a Go program sees
-// them; what Lua sees of them is testdata/strings.lua and
-// testdata/pack.lua.
+// them; what Lua sees of them is testdata/strings.lua.
 
 // strRun executes code and returns its first result.
 func strRun(t *testing.T, L *lua.LState, code string) lua.LValue {

@@ -5,44 +5,47 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/leakcheck"
+	"github.com/sockplay/sockplay/luabind"
 )
 
 // The soak tests: many clients against the bundled benchmark servers,
 // leaving in every way a client can. Sized for CI: bounded in count, each
 // client's work bounded by a deadline, loopback only.
 
-// openFDs counts this process's open descriptors.
-func openFDs(t *testing.T) int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip("no /proc/self/fd:", err)
+// binaryPayload is every byte value, then n pseudo-random bytes.
+func binaryPayload(seed, n int) []byte {
+	p := make([]byte, 0, 256+n)
+	for i := 0; i < 256; i++ {
+		p = append(p, byte(i))
 	}
-	return len(entries)
+	x := uint32(seed)*2654435761 + 1
+	for i := 0; i < n; i++ {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		p = append(p, byte(x))
+	}
+	return p
 }
 
-// settle polls until count() is at most want or the deadline passes, and
-// returns the last count. Polling a count has no event to wait for.
-func settle(want int, count func() int) int {
-	deadline := time.Now().Add(stopTimeout)
-	n := count()
-	for n > want && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-		n = count()
-	}
-	return n
+// descriptors counts the process's descriptors once they have settled at
+// want or below (a closed socket's descriptor goes when its run's
+// cleanup has run).
+func descriptors(t *testing.T, want int) int {
+	return leakcheck.Settle(stopTimeout, want, func() int { return leakcheck.Descriptors(t) })
 }
 
 func TestSoakTCP(t *testing.T) {
-	checkGoroutines(t)
-	srv := startServer(t, "bench/echo_server", "", "0")
+	leakcheck.CheckGoroutines(t, stopTimeout)
+	srv := startServer(t, "bench/echo_server", luabind.Options{}, "0")
 	// The server is up with its listener: this is the baseline to return to.
-	fdsBefore := openFDs(t)
+	fdsBefore := leakcheck.Descriptors(t)
 	goBefore := runtime.NumGoroutine()
 
 	const clients = 300
@@ -95,10 +98,10 @@ func TestSoakTCP(t *testing.T) {
 	}
 
 	// Every client has gone: the server is back to its listener alone.
-	if n := settle(fdsBefore, func() int { return openFDs(t) }); n > fdsBefore {
+	if n := descriptors(t, fdsBefore); n > fdsBefore {
 		t.Errorf("descriptors: %d with the server idle before, %d after the clients left", fdsBefore, n)
 	}
-	if n := settle(goBefore, runtime.NumGoroutine); n > goBefore {
+	if n := leakcheck.Settle(stopTimeout, goBefore, runtime.NumGoroutine); n > goBefore {
 		t.Errorf("goroutines: %d with the server idle before, %d after the clients left", goBefore, n)
 	}
 	// Still serving.
@@ -121,9 +124,9 @@ func TestSoakTCP(t *testing.T) {
 }
 
 func TestSoakUDP(t *testing.T) {
-	checkGoroutines(t)
-	srv := startServer(t, "bench/udp_echo_server", "", "0")
-	fdsBefore := openFDs(t)
+	leakcheck.CheckGoroutines(t, stopTimeout)
+	srv := startServer(t, "bench/udp_echo_server", luabind.Options{}, "0")
+	fdsBefore := leakcheck.Descriptors(t)
 
 	const senders, rounds = 100, 20
 	var wg sync.WaitGroup
@@ -166,7 +169,7 @@ func TestSoakUDP(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := settle(fdsBefore, func() int { return openFDs(t) }); n > fdsBefore {
+	if n := descriptors(t, fdsBefore); n > fdsBefore {
 		t.Errorf("descriptors: %d before, %d after", fdsBefore, n)
 	}
 	srv.stop(t)

@@ -134,37 +134,43 @@ func ReadOptions(file string) (Options, error) {
 	return opts, nil
 }
 
-func (o *Options) set(name, value string) error {
-	needsValue := name == "stdin" || name == "timeout" || name == "memory" || name == "error"
-	if needsValue != (value != "") {
-		if needsValue {
-			return fmt.Errorf("a value expected")
-		}
-		return fmt.Errorf("takes no value, got %q", value)
-	}
-	switch name {
-	case "serial":
-		o.Serial = true
-	case "sandbox":
-		o.Sandbox = true
-	case "stdin":
-		o.Stdin = value
-	case "timeout":
+// options are the header options: whether each takes a value, and what
+// it sets.
+var options = map[string]struct {
+	value bool
+	set   func(o *Options, value string) error
+}{
+	"serial":  {false, func(o *Options, _ string) error { o.Serial = true; return nil }},
+	"sandbox": {false, func(o *Options, _ string) error { o.Sandbox = true; return nil }},
+	"stdin":   {true, func(o *Options, file string) error { o.Stdin = file; return nil }},
+	"timeout": {true, func(o *Options, value string) error {
 		d, err := time.ParseDuration(value)
 		if err != nil || d <= 0 {
 			return fmt.Errorf("%q is not a duration such as 2s", value)
 		}
 		o.Timeout = d
-	case "memory":
+		return nil
+	}},
+	"memory": {true, func(o *Options, value string) error {
 		n, err := strconv.ParseInt(strings.TrimSuffix(value, "MiB"), 10, 64)
 		if err != nil || n <= 0 || !strings.HasSuffix(value, "MiB") {
 			return fmt.Errorf("%q is not a size such as 64MiB", value)
 		}
 		o.MaxMemory = n << 20
-	case "error":
-		o.Error = strings.Split(value, " ... ")
-	default:
+		return nil
+	}},
+	"error": {true, func(o *Options, value string) error { o.Error = strings.Split(value, " ... "); return nil }},
+}
+
+func (o *Options) set(name, value string) error {
+	opt, ok := options[name]
+	switch {
+	case !ok:
 		return fmt.Errorf("unknown (known: serial, sandbox, stdin FILE, timeout D, memory NMiB, error PART ... PART)")
+	case opt.value && value == "":
+		return fmt.Errorf("a value expected")
+	case !opt.value && value != "":
+		return fmt.Errorf("takes no value, got %q", value)
 	}
-	return nil
+	return opt.set(o, value)
 }
