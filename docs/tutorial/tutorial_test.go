@@ -17,15 +17,12 @@ import (
 var update = flag.Bool("update", false, "re-record the traces in testdata/ and re-draw the diagrams in img/")
 
 // The test binary doubles as the sockplay the pages run, as the root
-// package's CLI tests do it: testscript.Main puts a copy of it named
+// package's CLI tests and repl's do it: testscript.Main puts a copy of it named
 // sockplay on the PATH, which runs the command line. Its results depend
 // on the code as go test sees it, so a cached pass is never stale.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"sockplay": func() { cli.Main(version) }})
+	testscript.Main(m, map[string]func(){"sockplay": func() { cli.Main("test") }})
 }
-
-// version is the one the pages' sockplay reports.
-const version = "0.1.0-tutorial"
 
 // pages lists the walk-through's pages: name → path, both languages.
 func pages(t *testing.T) []string {
