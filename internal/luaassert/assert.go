@@ -38,20 +38,26 @@ type module struct {
 	r Reporter
 }
 
+// checks are the module's functions, by name.
+var checks = map[string]func(*module, *lua.LState) int{
+	"eq":       (*module).eq,
+	"ne":       (*module).ne,
+	"true_":    (*module).true_,
+	"contains": (*module).contains,
+	"matches":  (*module).matches,
+	"near":     (*module).near,
+	"raises":   (*module).raises,
+	"fails":    (*module).fails,
+	"fail":     (*module).fail,
+	"skip":     (*module).skip,
+	"log":      (*module).log,
+}
+
 func (m *module) open(L *lua.LState) int {
-	mod := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
-		"eq":       m.eq,
-		"ne":       m.ne,
-		"true_":    m.true_,
-		"contains": m.contains,
-		"matches":  m.matches,
-		"near":     m.near,
-		"raises":   m.raises,
-		"fails":    m.fails,
-		"fail":     m.fail,
-		"skip":     m.skip,
-		"log":      m.log,
-	})
+	mod := L.NewTable()
+	for name, check := range checks {
+		mod.RawSetString(name, L.NewFunction(func(L *lua.LState) int { return check(m, L) }))
+	}
 	// The module takes the global name of Lua's assert(v, msg); calling it
 	// still does what Lua's does (raise), for code that uses it.
 	lualib.SetCall(L, mod, L.GetGlobal("assert")) // assert(v, msg?) -> v, msg
@@ -181,20 +187,22 @@ func (m *module) near(L *lua.LState) int {
 	return 0
 }
 
-// pcall calls fn (argument 1) with no arguments and returns what it
-// raised, if it raised. A Go panic inside fn is a failure of its own:
-// misuse must never panic.
-func (m *module) pcall(L *lua.LState) (errv lua.LValue, raised bool) {
+// raised calls fn (argument 1) with no arguments and returns what it
+// raised; if it raised nothing, that is a failure ("no error raised,
+// want " + want, after the message argument msgArg). A Go panic inside fn
+// is a failure of its own: misuse must never panic.
+func (m *module) raised(L *lua.LState, msgArg int, want string) (errv lua.LValue, ok bool) {
 	fn := L.CheckFunction(1)
 	top := L.GetTop()
 	L.Push(fn)
 	err := L.PCall(0, 0, nil)
 	L.SetTop(top)
 	if err == nil {
+		m.report(L, msgArg, "no error raised, want %s", want)
 		return lua.LNil, false
 	}
-	apiErr, ok := err.(*lua.ApiError)
-	if !ok {
+	apiErr, isAPI := err.(*lua.ApiError)
+	if !isAPI {
 		m.report(L, 0, "error is not a Lua error: %v", err)
 		return lua.LString(err.Error()), true
 	}
@@ -223,9 +231,8 @@ func (m *module) raises(L *lua.LState) int {
 	if want == "" || (!class && what.Type() != lua.LTString) {
 		L.ArgError(2, "an error class, its name or a part of the message expected, got "+show(L, what))
 	}
-	errv, raised := m.pcall(L)
-	if !raised {
-		m.report(L, 3, "no error raised, want %s", want)
+	errv, ok := m.raised(L, 3, want)
+	if !ok {
 		L.Push(lua.LNil)
 		return 1
 	}
@@ -288,9 +295,8 @@ func (m *module) fails(L *lua.LState) int {
 	if len(wants) == 0 {
 		L.ArgError(2, "a part of the message expected")
 	}
-	errv, raised := m.pcall(L)
-	if !raised {
-		m.report(L, 0, "no error raised, want one containing %q", wants)
+	errv, ok := m.raised(L, 0, fmt.Sprintf("one containing %q", wants))
+	if !ok {
 		L.Push(lua.LNil)
 		return 1
 	}
