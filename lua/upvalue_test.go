@@ -1,7 +1,6 @@
 package lua
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,16 +15,9 @@ func TestCaughtErrorKeepsUpvaluesOpen(t *testing.T) {
 	// variable changes after one: the first programs of the differential
 	// test's closures.lua, checked here without lua5.1 too.
 	file := filepath.Join("testdata", "diff", "closures.lua")
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
 	bothOptions(t, func(t *testing.T, opts Options) {
-		got, err := runLuaFile(t, opts, file, string(src))
-		if err != nil {
-			t.Fatalf("error: %v\noutput so far:\n%s", err, got)
-		}
-		if want := "count\t2\nloop\t10\t20\t30\n"; !strings.HasPrefix(got, want) {
+		got, want := runLuaFile(t, opts, file), "count\t2\nloop\t10\t20\t30\n"
+		if !strings.HasPrefix(got, want) {
 			t.Errorf("%s printed\n%s\nwant it to start with\n%s", file, got, want)
 		}
 	})
