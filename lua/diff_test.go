@@ -52,15 +52,8 @@ func TestDifferentialAgainstLua51(t *testing.T) {
 			if err != nil {
 				t.Fatalf("lua5.1 %s: %v\n%s", file, err, ref)
 			}
-			src, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
 			bothOptions(t, func(t *testing.T, opts Options) {
-				got, err := runLuaFile(t, opts, file, string(src))
-				if err != nil {
-					t.Fatalf("error: %v\noutput so far:\n%s", err, got)
-				}
+				got := runLuaFile(t, opts, file)
 				want := strings.Split(strings.TrimSuffix(string(ref), "\n"), "\n")
 				lines := strings.Split(got, "\n")
 				if len(lines) != len(want) {
@@ -95,18 +88,25 @@ func deliberate(file, lua51, sockplay string) int {
 	return -1
 }
 
-// runLuaFile runs src as the file name (so that messages name it as
-// lua5.1 names it) and returns what it printed.
-func runLuaFile(t *testing.T, opts Options, name, src string) (string, error) {
+// runLuaFile runs a Lua file (its name in messages as lua5.1 gives it)
+// in a new state with opts and returns what it printed; an error fails
+// the test.
+func runLuaFile(t *testing.T, opts Options, file string) string {
 	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
 	L := NewState(opts)
 	defer L.Close()
 	out := capturePrint(L)
-	fn, err := L.Load(strings.NewReader(src), name)
-	if err != nil {
-		return "", err
+	fn, err := L.Load(strings.NewReader(string(src)), file)
+	if err == nil {
+		L.Push(fn)
+		err = L.PCall(0, MultRet, nil)
 	}
-	L.Push(fn)
-	err = L.PCall(0, MultRet, nil)
-	return strings.TrimSuffix(out.String(), "\n"), err
+	if err != nil {
+		t.Fatalf("%s: %v\noutput so far:\n%s", file, err, out.String())
+	}
+	return strings.TrimSuffix(out.String(), "\n")
 }

@@ -1,6 +1,10 @@
 package lua
 
-import "math"
+import (
+	"math"
+
+	"github.com/sockplay/sockplay/lua/parse"
+)
 
 // The utf8 library of Lua 5.4 (5.3's, with 5.4's optional lax argument),
 // for a Lua 5.1 VM: strings stay bytes, these functions read them as
@@ -94,28 +98,6 @@ func utf8Decode(s string, i int64, strict bool) (code uint32, next int64) {
 	return code, i + 1
 }
 
-// utf8Encode appends x (at most 0x7FFFFFFF) in UTF-8, up to six bytes as
-// Lua 5.4 writes it.
-func utf8Encode(buf []byte, x uint32) []byte {
-	if x < 0x80 {
-		return append(buf, byte(x))
-	}
-	var tmp [6]byte
-	n := 0
-	mfb := uint32(0x3f) // what still fits in the first byte
-	for {
-		tmp[5-n] = byte(0x80 | x&0x3f)
-		n++
-		x >>= 6
-		mfb >>= 1
-		if x <= mfb {
-			break
-		}
-	}
-	tmp[5-n] = byte(^mfb<<1 | x)
-	return append(buf, tmp[5-n:]...)
-}
-
 // utf8.char(...) -> string
 func utf8Char(L *LState) int {
 	n := L.GetTop()
@@ -125,7 +107,7 @@ func utf8Char(L *LState) int {
 		if code < 0 || code > utf8MaxUTF {
 			L.ArgError(i, "value out of range")
 		}
-		buf = utf8Encode(buf, uint32(code))
+		buf = parse.AppendUTF8(buf, uint32(code)) // at most 0x7FFFFFFF
 	}
 	L.Push(LString(buf))
 	return 1

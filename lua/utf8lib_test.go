@@ -1,6 +1,10 @@
 package lua
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/sockplay/sockplay/lua/parse"
+)
 
 // Expected values are what lua5.4 (5.4.4) prints for the same code; the
 // argument errors are checked only for their reason (the name of the
@@ -39,7 +43,7 @@ p(function() for pos, c in utf8.codes("a\228\189") do io.write(pos, ":", c, " ")
 
 func TestUtf8EncodeDecodeRoundTrip(t *testing.T) {
 	for _, code := range []uint32{0, 0x7F, 0x80, 0x7FF, 0x800, 0xFFFF, 0x10000, 0x10FFFF, 0x110000, 0x1FFFFF, 0x200000, 0x3FFFFFF, 0x4000000, 0x7FFFFFFF} {
-		s := string(utf8Encode(nil, code))
+		s := string(parse.AppendUTF8(nil, code))
 		got, next := utf8Decode(s, 0, false)
 		if next != int64(len(s)) || got != code {
 			t.Errorf("U+%X: encoded % x, decoded U+%X ending at %d", code, s, got, next)

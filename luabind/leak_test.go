@@ -8,41 +8,12 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/sockplay/sockplay/internal/leakcheck"
 	lua "github.com/sockplay/sockplay/lua"
 )
-
-// openSockets lists the socket inodes among the process's descriptors
-// ("socket:[12345]"), as the kernel sees them.
-func openSocketInodes(t *testing.T) []string {
-	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("no /proc/self/fd: %v", err)
-	}
-	var socks []string
-	for _, e := range entries {
-		target, err := os.Readlink("/proc/self/fd/" + e.Name())
-		if err == nil && strings.HasPrefix(target, "socket:") {
-			socks = append(socks, target)
-		}
-	}
-	sort.Strings(socks)
-	return socks
-}
-
-func fdCount(t *testing.T) int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("no /proc/self/fd: %v", err)
-	}
-	return len(entries)
-}
 
 // A script that leaves sockets open, by ending, failing, exiting or being
 // cancelled, has them closed by the time the run returns.
@@ -76,7 +47,7 @@ spawn(function() local p, q = socket.socketpair() p:send("x") end) -- ends, leav
 
 	for name, code := range endings {
 		t.Run(name, func(t *testing.T) {
-			beforeFDs, beforeSocks := fdCount(t), openSocketInodes(t)
+			beforeFDs, beforeSocks := leakcheck.Descriptors(t), leakcheck.Sockets(t)
 			out := newSignalWriter()
 			rt := New(Options{Stdout: out})
 			defer rt.Close()
@@ -92,10 +63,10 @@ spawn(function() local p, q = socket.socketpair() p:send("x") end) -- ends, leav
 				t.Errorf("OpenSockets() = %d after the run", n)
 			}
 			// The descriptors are really closed, not just forgotten.
-			if after := openSocketInodes(t); strings.Join(after, " ") != strings.Join(beforeSocks, " ") {
+			if after := leakcheck.Sockets(t); strings.Join(after, " ") != strings.Join(beforeSocks, " ") {
 				t.Errorf("sockets before the run: %v, after: %v", beforeSocks, after)
 			}
-			if after := fdCount(t); after != beforeFDs {
+			if after := leakcheck.Descriptors(t); after != beforeFDs {
 				t.Errorf("%d descriptors before the run, %d after", beforeFDs, after)
 			}
 			os.Remove(dir + "/leak.sock")
@@ -129,25 +100,6 @@ print(_OPEN())
 	}
 	if n := rt.OpenSockets(); n != 0 {
 		t.Errorf("OpenSockets() = %d after the run", n)
-	}
-}
-
-// waitGoroutines polls until the goroutine count is at most want, or
-// fails after the deadline with a dump of what is left.
-func waitGoroutines(t *testing.T, want int) {
-	t.Helper()
-	deadline := time.Now().Add(testTimeout)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= want {
-			return
-		}
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			t.Fatalf("%d goroutines, want at most %d:\n%s", n, want, buf)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -194,7 +146,9 @@ sleep(3600)`, true},
 		// A Read in progress cannot be interrupted in Go: the reader of a
 		// stdin that never ends stays until the host closes its end.
 		pw.Close()
-		waitGoroutines(t, baseline)
+		if !leakcheck.Goroutines(t, baseline, testTimeout) {
+			t.FailNow()
+		}
 	}
 
 	// Close during a run: the run ends and nothing is left either.
@@ -208,5 +162,5 @@ print("ready") socket.socketpair():recv(1)`)
 	if e := asError(t, result(t, runErr)); e.Kind != Interrupted {
 		t.Errorf("run ended by Close: Kind = %v", e.Kind)
 	}
-	waitGoroutines(t, baseline)
+	leakcheck.Goroutines(t, baseline, testTimeout)
 }

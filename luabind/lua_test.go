@@ -3,16 +3,17 @@ package luabind
 // The Lua test harness, as starlark-go's starlarktest does it: every
 // testdata/*.lua runs in a fresh Runtime as a subtest, with the assert
 // module of internal/luaassert, whose failures are reported to testing.T
-// with the Lua file:line and do not stop the script. An uncaught error
-// fails the test. The
-// runtime's input (input(), io.read, io.stdin) is testdata/NAME.stdin if
-// that file exists, else empty.
+// with the Lua file:line and do not stop the script. arg[1] is a
+// temporary directory of the test's own. The options in the file's
+// header comment (luaassert.Options) say how it runs: serial, in the
+// sandbox, with an input file, a time limit, the error it must end with.
 
 import (
 	"bytes"
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,39 +23,54 @@ import (
 	lua "github.com/sockplay/sockplay/lua"
 )
 
-// luaTestTimeout bounds each Lua test file; a hang is a failure, not a
-// stuck test binary.
-const luaTestTimeout = 30 * time.Second
+// luaTestTimeout bounds a Lua test's run where no option says otherwise.
+const luaTestTimeout = luaassert.DefaultTimeout
+
+// sandboxStopGrace is how long the sandbox has, past its own time limit,
+// to stop a run before the harness calls it a hang.
+const sandboxStopGrace = 15 * time.Second
 
 func TestLua(t *testing.T) {
 	luaassert.RunFiles(t, "testdata", runLuaTest)
 }
 
-func runLuaTest(t *testing.T, file string) {
+func runLuaTest(t *testing.T, file string, opts luaassert.Options) {
 	var stdout, stderr syncbuf.Buffer
 	var stdin io.Reader
-	if data, err := os.ReadFile(strings.TrimSuffix(file, ".lua") + ".stdin"); err == nil {
+	if opts.Stdin != "" {
+		data, err := os.ReadFile(filepath.Join(filepath.Dir(file), opts.Stdin))
+		if err != nil {
+			t.Fatal(err)
+		}
 		stdin = bytes.NewReader(data)
+	}
+	dir := t.TempDir()
+	limit := opts.Limit()
+	var sandbox *Sandbox
+	if opts.Sandbox {
+		sandbox = &Sandbox{TempDir: dir, Timeout: limit, MaxMemory: opts.MaxMemory}
+		limit += sandboxStopGrace
 	}
 	rt := New(Options{
 		Stdin:   stdin,
 		Stdout:  &stdout,
 		Stderr:  &stderr,
 		Modules: map[string]lua.LGFunction{"assert": luaassert.Loader(t)},
+		Sandbox: sandbox,
 	})
 	defer rt.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), luaTestTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	err := rt.RunFile(ctx, file, []string{t.TempDir()})
-	if err != nil {
-		if e, ok := err.(*Error); ok && e.Kind == Interrupted && ctx.Err() != nil {
-			t.Errorf("%s did not finish within %v (a hang?)", file, luaTestTimeout)
-		} else if ok && e.Traceback != "" {
-			t.Errorf("%s\n%s", e.Msg, e.Traceback)
-		} else {
-			t.Errorf("uncaught: %v", err)
-		}
+	err := rt.RunFile(ctx, file, []string{dir})
+	msg := ""
+	if e, ok := err.(*Error); ok && e.Kind == Interrupted && ctx.Err() != nil {
+		t.Fatalf("%s did not finish within %v (a hang?)", file, limit)
+	} else if ok {
+		msg = strings.TrimSpace(e.Msg + "\n" + e.Traceback)
+	} else if err != nil {
+		msg = err.Error()
 	}
+	opts.CheckEnd(t, msg)
 	if out := stdout.String(); out != "" {
 		t.Logf("stdout:\n%s", out)
 	}
@@ -65,5 +81,15 @@ func runLuaTest(t *testing.T, file string) {
 	}
 	if n := rt.OpenSockets(); n != 0 {
 		t.Errorf("%d sockets open after the run", n)
+	}
+	if err != nil {
+		// Whatever ended the run, the host goes on: the runtime runs the
+		// next chunk.
+		before := len(stdout.String())
+		ctx, cancel := context.WithTimeout(context.Background(), luaTestTimeout)
+		defer cancel()
+		if err := rt.RunString(ctx, "next.lua", `print("still here")`, nil); err != nil || stdout.String()[before:] != "still here\n" {
+			t.Errorf("the run after the error: %v, output %q", err, stdout.String()[before:])
+		}
 	}
 }

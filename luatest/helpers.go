@@ -349,10 +349,17 @@ func (s *server) report(endedEarly bool) string {
 
 var listeningRE = regexp.MustCompile(`^server is listening on (.+)$`)
 
-// test.start_server(script, args...) -> server   (runs script in the background, with args (default "0": a free port), and waits for its first line, "server is listening on HOST:PORT")
+// test.start_server(script, args... | {args=, stdin=}) -> server   (runs script in the background, with args (default "0": a free port) and stdin as its input, and waits for its first line, "server is listening on HOST:PORT")
 func (tr *testRun) startServer(L *lua.LState) int {
 	script := L.CheckString(1)
-	args := stringArgs(L, 2, "test.start_server")
+	var args []string
+	stdin := ""
+	if opts, ok := L.Get(2).(*lua.LTable); ok {
+		args = listArg(L, opts.RawGetString("args"), "test.start_server")
+		stdin = lua.LVAsString(opts.RawGetString("stdin"))
+	} else {
+		args = stringArgs(L, 2, "test.start_server")
+	}
 	if len(args) == 0 {
 		args = []string{"0"}
 	}
@@ -361,7 +368,7 @@ func (tr *testRun) startServer(L *lua.LState) int {
 		L.RaiseError("test.start_server: %v", err)
 	}
 	s := &server{tr: tr, name: name, out: newLineBuffer(), errOut: &syncbuf.Buffer{}, done: make(chan struct{})}
-	s.rt = tr.newRuntime("", nil, s.errOut, false, s.out)
+	s.rt = tr.newRuntime(stdin, nil, s.errOut, false, s.out)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	go func() {

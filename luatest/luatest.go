@@ -32,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/luaassert"
 	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/ast"
@@ -321,7 +322,6 @@ func runTest(ctx context.Context, file, src string, res *TestResult, opts Option
 		tr.sandbox = &luabind.Sandbox{TempDir: tmp, Timeout: opts.timeout()}
 	}
 	var stderr syncbuf.Buffer
-	a := &asserter{tr: tr}
 	testSandbox := tr.sandbox
 	if opts.TrustTests {
 		testSandbox = nil
@@ -330,7 +330,7 @@ func runTest(ctx context.Context, file, src string, res *TestResult, opts Option
 		Stdout:  tr,
 		Stderr:  &stderr,
 		Scripts: opts.Scripts,
-		Modules: map[string]lua.LGFunction{"assert": a.open, "test": tr.open},
+		Modules: map[string]lua.LGFunction{"assert": luaassert.Loader(tr), "test": tr.open},
 		Sandbox: testSandbox,
 	})
 

@@ -1,8 +1,9 @@
 package scripts_test
 
-// The scripts of "see the wire": the sticky-packet demo, framed
-// messages, the command client's encodings, and the traces of the
-// tutorial's echo exchange drawn as one diagram.
+// The scripts of "see the wire" as their traces show them: the
+// sticky-packet demo (its input is pressed when the client has sent,
+// which a Lua test's fixed input cannot do) and the tutorial's echo
+// exchange, traced on both ends and drawn as one diagram.
 
 import (
 	"bufio"
@@ -10,72 +11,18 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sockplay/sockplay/diagram"
+	"github.com/sockplay/sockplay/internal/leakcheck"
 	"github.com/sockplay/sockplay/internal/syncbuf"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
 	"github.com/sockplay/sockplay/trace"
 )
-
-// tracedServer is startServer with a trace and an input the test feeds.
-func tracedServer(t *testing.T, name string, stdin io.Reader, trace *luabind.TraceOptions, args ...string) *server {
-	t.Helper()
-	pr, pw := io.Pipe()
-	s := &server{name: name, lines: make(chan string, 10000), stderr: &syncbuf.Buffer{}, done: make(chan struct{})}
-	s.rt = luabind.New(luabind.Options{Stdin: stdin, Stdout: pw, Stderr: s.stderr, Scripts: scripts.FS, Trace: trace})
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
-	s.cancel = cancel
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			s.lines <- sc.Text()
-		}
-		close(s.lines)
-		io.Copy(io.Discard, pr)
-	}()
-	go func() {
-		s.err = s.rt.RunScript(ctx, name, args)
-		pw.Close()
-		close(s.done)
-	}()
-	t.Cleanup(func() {
-		s.stop(t)
-		s.rt.Close()
-	})
-	m := listeningRE.FindStringSubmatch(s.next(t))
-	if m == nil {
-		t.Fatalf("%s did not say where it listens", name)
-	}
-	s.Addr = m[1]
-	_, p, _ := net.SplitHostPort(s.Addr)
-	s.Port, _ = strconv.Atoi(p)
-	return s
-}
-
-// tracedClient runs a client script with a JSON trace; it returns the
-// output and the trace.
-func tracedClient(t *testing.T, name, stdin string, args ...string) (string, []byte) {
-	t.Helper()
-	var js, out, errOut syncbuf.Buffer
-	rt := luabind.New(luabind.Options{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
-		Scripts: scripts.FS, Trace: &luabind.TraceOptions{JSON: &js}})
-	defer rt.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
-	defer cancel()
-	if err := rt.RunScript(ctx, name, args); err != nil {
-		t.Fatalf("%s: %v\noutput: %s%s", name, err, out.String(), errOut.String())
-	}
-	if n := rt.OpenSockets(); n != 0 {
-		t.Errorf("%d sockets still open after the run", n)
-	}
-	return out.String(), []byte(js.String())
-}
 
 // jsonEvents parses a JSON trace.
 func jsonEvents(t *testing.T, js []byte) []trace.Event {
@@ -92,11 +39,11 @@ func jsonEvents(t *testing.T, js []byte) []trace.Event {
 // its trace shows them arriving as one recv; one 200000-byte sendall
 // arrives in several.
 func TestSticky(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.CheckGoroutines(t, stopTimeout)
 	enterR, enterW := io.Pipe()
 	defer enterW.Close()
 	var serverTrace syncbuf.Buffer
-	srv := tracedServer(t, "tcp/sticky_server", enterR, &luabind.TraceOptions{JSON: &serverTrace}, "0")
+	srv := startServer(t, "tcp/sticky_server", luabind.Options{Stdin: enterR, Trace: &luabind.TraceOptions{JSON: &serverTrace}}, "0")
 
 	// The client runs on; the test reads its output as it comes.
 	outR, outW := io.Pipe()
@@ -189,66 +136,15 @@ func TestSticky(t *testing.T) {
 	}
 }
 
-// Framed messages arrive one by one, sent back to back; the empty line
-// is an empty message.
-func TestFramed(t *testing.T) {
-	checkGoroutines(t)
-	srv := startServer(t, "tcp/framed_server", "", "0")
-	out := mustRun(t, "tcp/framed_client", "hello\n\nworld, with spaces\n", srv.port())
-	checkOutput(t, "framed_client", out, "type messages, one per line; end of input (Ctrl-D) sends them all at once\n"+
-		"server: message 1: 5 bytes\n"+
-		"server: message 2: 0 bytes\n"+
-		"server: message 3: 18 bytes\n"+
-		"server: message 4: 200000 bytes\n")
-	srv.expect(t,
-		`~^client \('127\.0\.0\.1', \d+\) connected$`,
-		`message 1: 5 bytes "hello"`,
-		`message 2: 0 bytes ""`,
-		`message 3: 18 bytes "world, with spaces"`,
-		`message 4: 200000 bytes "0123456789012345678901234567890123456789"...`,
-		"the client has closed the connection after 4 messages")
-	if err := srv.wait(t); err != nil {
-		t.Fatal(err)
-	}
-
-	// No input: the sticky demo's messages, framed.
-	srv = startServer(t, "tcp/framed_server", "", "0")
-	out = mustRun(t, "tcp/framed_client", "", srv.port())
-	if !strings.Contains(out, "server: message 3: 1 bytes\nserver: message 4: 200000 bytes\n") {
-		t.Errorf("framed_client without input printed %q", out)
-	}
-	srv.expect(t, "~connected", `message 1: 5 bytes "hello"`, `message 2: 5 bytes "world"`, `message 3: 1 bytes "!"`,
-		"~^message 4: 200000 bytes ", "the client has closed the connection after 4 messages")
-	// The server serves one client and ends by itself.
-	if err := srv.wait(t); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// The command client decodes the output as the original did (GBK), when
-// asked; an unknown encoding fails before any command.
-func TestCmdClientEncoding(t *testing.T) {
-	checkGoroutines(t)
-	srv := startServer(t, "tcp/cmd_server", "", "0")
-	srv.expect(t, "~^WARNING")
-	// 你好 in GBK, as a Chinese Windows' cmd.exe would write it.
-	out := mustRun(t, "tcp/cmd_client", `printf '\304\343\272\303\n'`+"\n", srv.port(), "127.0.0.1", "gbk")
-	checkOutput(t, "cmd_client gbk", out, ">>>你好\n>>>")
-	out, err := runClient(t, "tcp/cmd_client", "echo hi\n", srv.port(), "127.0.0.1", "klingon")
-	if err == nil || !strings.Contains(err.Error(), `unknown encoding "klingon"`) || out != "" {
-		t.Errorf("unknown encoding: %v, output %q", err, out)
-	}
-	srv.stop(t)
-}
-
 // The issue's "done when": the tutorial's echo server and client, each
 // traced as JSON, make one diagram with the handshake, the bytes both
 // ways and the close.
 func TestEchoTracesMakeOneDiagram(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.CheckGoroutines(t, stopTimeout)
 	var serverTrace syncbuf.Buffer
-	srv := tracedServer(t, "tcp/echo_server", nil, &luabind.TraceOptions{JSON: &serverTrace}, "0")
-	out, clientJSON := tracedClient(t, "tcp/echo_client", "hello\n", srv.port())
+	srv := startServer(t, "tcp/echo_server", luabind.Options{Trace: &luabind.TraceOptions{JSON: &serverTrace}}, "0")
+	var clientTrace syncbuf.Buffer
+	out := runClient(t, "tcp/echo_client", luabind.Options{Stdin: strings.NewReader("hello\n"), Trace: &luabind.TraceOptions{JSON: &clientTrace}}, srv.port())
 	checkOutput(t, "echo_client", out, "send (Enter: hello)> b'HELLO'\n")
 	srv.expect(t, "~^<socket", "b'hello'")
 	if err := srv.wait(t); err != nil {
@@ -258,7 +154,7 @@ func TestEchoTracesMakeOneDiagram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := trace.Read(bytes.NewReader(clientJSON), "client.jsonl")
+	client, err := trace.Read(strings.NewReader(clientTrace.String()), "client.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}

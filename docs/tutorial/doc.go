@@ -2,7 +2,8 @@
 // pages in this folder, in English, and in zh-CN/, in Simplified Chinese)
 // and the test that keeps it true.
 //
-// go test ./docs/tutorial builds sockplay and checks every page:
+// go test ./docs/tutorial checks every page against sockplay (the test
+// binary, run as sockplay: see TestMain):
 //
 //   - A ```console block holds `$ command` lines, each followed by the
 //     output it prints. The command runs with sh in a temporary folder of

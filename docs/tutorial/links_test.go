@@ -75,3 +75,45 @@ func TestLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsStandAlone checks that the project's README.md and every page
+// of docs/ link only to files of the repository: a clone has nothing
+// beside it.
+func TestDocsStandAlone(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{filepath.Join(root, "README.md")}
+	err = filepath.WalkDir(filepath.Join(root, "docs"), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".md") {
+			pages = append(pages, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range pages {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(root, page)
+		for _, m := range linkRE.FindAllStringSubmatch(string(b), -1) {
+			target, _, _ := strings.Cut(m[1], "#")
+			if strings.Contains(target, "://") || target == "" {
+				continue
+			}
+			path := filepath.Clean(filepath.Join(filepath.Dir(page), filepath.FromSlash(target)))
+			if inside, _ := filepath.Rel(root, path); strings.HasPrefix(inside, "..") {
+				t.Errorf("%s links to %s, outside the repository", rel, m[1])
+			} else if _, err := os.Stat(path); err != nil {
+				t.Errorf("%s links to %s, which does not exist", rel, m[1])
+			}
+		}
+		if strings.Contains(string(b), "../shared") {
+			t.Errorf("%s names ../shared, which a clone does not have", rel)
+		}
+	}
+}

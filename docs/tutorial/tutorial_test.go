@@ -4,41 +4,24 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/sockplay/sockplay/cli"
 )
 
 var update = flag.Bool("update", false, "re-record the traces in testdata/ and re-draw the diagrams in img/")
 
-// binDir holds the sockplay built for the tests.
-var binDir string
-
+// The test binary doubles as the sockplay the pages run, as the root
+// package's CLI tests and repl's do it: testscript.Main puts a copy of it named
+// sockplay on the PATH, which runs the command line. Its results depend
+// on the code as go test sees it, so a cached pass is never stale.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	dir, err := os.MkdirTemp("", "sockplay-tutorial-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binDir = dir
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	build := exec.Command(goTool, "build", "-o", filepath.Join(dir, "sockplay"), "github.com/sockplay/sockplay")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	testscript.Main(m, map[string]func(){"sockplay": func() { cli.Main("test") }})
 }
 
 // pages lists the walk-through's pages: name → path, both languages.
@@ -65,7 +48,7 @@ func env(dir, page string) []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch {
-		case k == "PATH", k == "LANG", k == "LANGUAGE", k == "TERM", k == "NO_COLOR",
+		case k == "PATH", k == "GORACE", k == "LANG", k == "LANGUAGE", k == "TERM", k == "NO_COLOR",
 			strings.HasPrefix(k, "LC_"), strings.HasPrefix(k, "SOCKPLAY_"), k == "XDG_STATE_HOME":
 			continue
 		}
@@ -75,7 +58,9 @@ func env(dir, page string) []string {
 	if strings.HasPrefix(filepath.ToSlash(page), "zh-CN/") {
 		lang = "zh_CN.UTF-8"
 	}
-	return append(e, "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"), "LANG="+lang,
+	// PATH has the sockplay of TestMain first; a sockplay built with -race
+	// would sleep a second at exit by default.
+	return append(e, "PATH="+os.Getenv("PATH"), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"), "LANG="+lang,
 		"TERM=dumb", "NO_COLOR=1", "SOCKPLAY_HISTORY=off", "XDG_STATE_HOME="+filepath.Join(dir, ".state"))
 }
 

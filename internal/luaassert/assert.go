@@ -1,58 +1,71 @@
-// Package luaassert is the assert module of the project's Lua tests
-// (luabind/testdata/*.lua, lualib/testdata/*.lua), as starlark-go's
-// starlarktest is: a failed check reports the Lua file:line to a
-// Reporter, which *testing.T satisfies, and the script goes on; an
-// uncaught error is the harness's to report.
+// Package luaassert is the assert module of sockplay's Lua tests: the
+// teachers' *_test.lua files that package luatest runs (`sockplay test`,
+// `sockplay exercise check`), and the project's own Lua tests
+// (luabind/testdata/*.lua, lualib/testdata/*.lua, run by RunFiles). As
+// starlark-go's starlarktest does, a failed check reports "file:line:
+// message" to a Reporter, which *testing.T satisfies, and returns: the
+// script goes on, as after t.Errorf. An uncaught error is the runner's to
+// report. docs/EXERCISES.md documents the module for Lua.
 package luaassert
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lua/pm"
 	"github.com/sockplay/sockplay/lualib"
 )
 
-// Reporter is the part of testing.T the module reports to. Its methods
-// are called from whatever goroutine runs the script (testing.T's are
-// safe for that).
+// Reporter is what the module reports to: a failed check to Errorf,
+// assert.log and assert.skip to Logf. Its methods are called from
+// whatever goroutine runs the script (testing.T's are safe for that).
 type Reporter interface {
 	Errorf(format string, args ...any)
 	Logf(format string, args ...any)
 }
 
 // Loader returns the loader of the assert module for r, for
-// luabind.Options.Modules or L.PreloadModule: every check reports a
-// failure to r.Errorf and returns normally.
+// luabind.Options.Modules or L.PreloadModule.
 func Loader(r Reporter) lua.LGFunction {
-	a := &luaAssert{t: r}
-	return a.open
+	m := &module{r: r}
+	return m.open
 }
 
-type luaAssert struct {
-	t Reporter
+type module struct {
+	r Reporter
 }
 
-func (a *luaAssert) open(L *lua.LState) int {
-	mod := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
-		"eq":       a.eq,
-		"ne":       a.ne,
-		"true_":    a.true_,
-		"contains": a.contains,
-		"raises":   a.raises,
-		"fails":    a.fails,
-		"skip":     a.skip,
-		"log":      a.log,
-	})
+// checks are the module's functions, by name.
+var checks = map[string]func(*module, *lua.LState) int{
+	"eq":       (*module).eq,
+	"ne":       (*module).ne,
+	"true_":    (*module).true_,
+	"contains": (*module).contains,
+	"matches":  (*module).matches,
+	"near":     (*module).near,
+	"raises":   (*module).raises,
+	"fails":    (*module).fails,
+	"fail":     (*module).fail,
+	"skip":     (*module).skip,
+	"log":      (*module).log,
+}
+
+func (m *module) open(L *lua.LState) int {
+	mod := L.NewTable()
+	for name, check := range checks {
+		mod.RawSetString(name, L.NewFunction(func(L *lua.LState) int { return check(m, L) }))
+	}
 	// The module takes the global name of Lua's assert(v, msg); calling it
 	// still does what Lua's does (raise), for code that uses it.
 	lualib.SetCall(L, mod, L.GetGlobal("assert")) // assert(v, msg?) -> v, msg
-
 	L.Push(mod)
 	return 1
 }
 
-// where is the Lua position of the assert call, "file:line:".
+// where is the Lua position of the check, "file:line:".
 func where(L *lua.LState) string {
 	if w := lualib.Where(L); w != "" {
 		return w
@@ -60,16 +73,18 @@ func where(L *lua.LState) string {
 	return "?:"
 }
 
-func (a *luaAssert) fail(L *lua.LState, msgArg int, format string, args ...any) {
+// report records a failure at the check's line; msgArg is the position
+// of the check's optional message argument (0: none), which prefixes it.
+func (m *module) report(L *lua.LState, msgArg int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if msgArg > 0 && L.GetTop() >= msgArg && L.Get(msgArg) != lua.LNil {
 		msg = L.ToStringMeta(L.Get(msgArg)).String() + ": " + msg
 	}
-	a.t.Errorf("%s %s", where(L), msg)
+	m.r.Errorf("%s %s", where(L), msg)
 }
 
-// show formats a Lua value for a failure message: strings quoted (binary
-// data stays readable), everything else as tostring shows it.
+// show formats a value for a failure message: strings quoted (binary data
+// stays readable, long ones cut), the rest as tostring shows it.
 func show(L *lua.LState, v lua.LValue) string {
 	if s, ok := v.(lua.LString); ok {
 		if len(s) > 200 {
@@ -81,127 +96,217 @@ func show(L *lua.LState, v lua.LValue) string {
 }
 
 // assert.eq(got, want, msg?)   (Lua ==, so addresses compare by value)
-func (a *luaAssert) eq(L *lua.LState) int {
+func (m *module) eq(L *lua.LState) int {
 	got, want := L.Get(1), L.Get(2)
 	if !L.Equal(got, want) {
-		a.fail(L, 3, "got %s, want %s", show(L, got), show(L, want))
+		m.report(L, 3, "got %s, want %s", show(L, got), show(L, want))
 	}
 	return 0
 }
 
 // assert.ne(got, unwanted, msg?)
-func (a *luaAssert) ne(L *lua.LState) int {
+func (m *module) ne(L *lua.LState) int {
 	got, bad := L.Get(1), L.Get(2)
 	if L.Equal(got, bad) {
-		a.fail(L, 3, "got %s, want anything else", show(L, got))
+		m.report(L, 3, "got %s, want anything else", show(L, got))
 	}
 	return 0
 }
 
-// assert.true_(cond, msg?)
-func (a *luaAssert) true_(L *lua.LState) int {
+// assert.true_(v, msg?)   (v must be neither false nor nil)
+func (m *module) true_(L *lua.LState) int {
 	if !lua.LVAsBool(L.Get(1)) {
-		a.fail(L, 2, "got %s, want a true value", show(L, L.Get(1)))
+		m.report(L, 2, "got %s, want a true value", show(L, L.Get(1)))
 	}
 	return 0
 }
 
-// assert.contains(s, sub, msg?)   (s a string: plain substring; s a table: one of its values)
-func (a *luaAssert) contains(L *lua.LState) int {
+// assert.contains(s, part, msg?)   (s a string: part is a plain substring; s a table: part is one of its values)
+func (m *module) contains(L *lua.LState) int {
 	switch c := L.Get(1).(type) {
 	case lua.LString:
-		sub := L.ToStringMeta(L.Get(2)).String()
-		if !strings.Contains(string(c), sub) {
-			a.fail(L, 3, "%s does not contain %q", show(L, c), sub)
+		part := L.ToStringMeta(L.Get(2)).String()
+		if !strings.Contains(string(c), part) {
+			m.report(L, 3, "%s does not contain %q", show(L, c), part)
 		}
 	case *lua.LTable:
 		found := false
-		c.ForEach(func(_, v lua.LValue) {
-			found = found || L.Equal(v, L.Get(2))
-		})
+		c.ForEach(func(_, v lua.LValue) { found = found || L.Equal(v, L.Get(2)) })
 		if !found {
-			a.fail(L, 3, "table has no value %s", show(L, L.Get(2)))
+			m.report(L, 3, "the table has no value %s", show(L, L.Get(2)))
 		}
 	default:
-		a.fail(L, 3, "assert.contains: string or table expected, got %s", L.Get(1).Type())
+		m.report(L, 3, "got %s, want a string containing %s", show(L, L.Get(1)), show(L, L.Get(2)))
 	}
 	return 0
 }
 
-// pcall calls fn (argument 1) with no arguments and returns its error, or
-// nil. A Go panic inside fn is reported: misuse must never panic.
-func (a *luaAssert) pcall(L *lua.LState) (lua.LValue, bool) {
+// assert.matches(s, pattern, msg?)   (a Lua pattern, as string.find: anchor it with ^ and $ to match all of s)
+func (m *module) matches(L *lua.LState) int {
+	pattern := L.CheckString(2)
+	s, ok := L.Get(1).(lua.LString)
+	if !ok {
+		m.report(L, 3, "got %s, want a string matching %q", show(L, L.Get(1)), pattern)
+		return 0
+	}
+	found, err := pm.Find(pattern, []byte(s), 0, 1)
+	if err != nil {
+		L.RaiseError("assert.matches: bad pattern %q: %v", pattern, err)
+	}
+	if len(found) == 0 {
+		m.report(L, 3, "%s does not match %q", show(L, s), pattern)
+	}
+	return 0
+}
+
+// assert.near(got, want, tolerance?, msg?)   (numbers within tolerance, default 1e-6; a numeric string counts as its number)
+func (m *module) near(L *lua.LState) int {
+	want := float64(L.CheckNumber(2))
+	tol := 1e-6
+	if L.Get(3) != lua.LNil {
+		tol = float64(L.CheckNumber(3))
+	}
+	var got float64
+	switch v := L.Get(1).(type) {
+	case lua.LNumber:
+		got = float64(v)
+	case lua.LString:
+		n, err := strconv.ParseFloat(strings.TrimSpace(string(v)), 64)
+		if err != nil {
+			m.report(L, 4, "got %s, want a number near %v", show(L, v), want)
+			return 0
+		}
+		got = n
+	default:
+		m.report(L, 4, "got %s, want a number near %v", show(L, v), want)
+		return 0
+	}
+	if math.IsNaN(got) || math.Abs(got-want) > tol {
+		m.report(L, 4, "got %v, want %v ± %v", got, want, tol)
+	}
+	return 0
+}
+
+// raised calls fn (argument 1) with no arguments and returns what it
+// raised; if it raised nothing, that is a failure ("no error raised,
+// want " + want, after the message argument msgArg). A Go panic inside fn
+// is a failure of its own: misuse must never panic.
+func (m *module) raised(L *lua.LState, msgArg int, want string) (errv lua.LValue, ok bool) {
 	fn := L.CheckFunction(1)
 	top := L.GetTop()
 	L.Push(fn)
 	err := L.PCall(0, 0, nil)
 	L.SetTop(top)
 	if err == nil {
+		m.report(L, msgArg, "no error raised, want %s", want)
 		return lua.LNil, false
 	}
-	apiErr, ok := err.(*lua.ApiError)
-	if !ok {
-		a.fail(L, 0, "error is not a Lua error: %v", err)
+	apiErr, isAPI := err.(*lua.ApiError)
+	if !isAPI {
+		m.report(L, 0, "error is not a Lua error: %v", err)
 		return lua.LString(err.Error()), true
 	}
 	if apiErr.Type == lua.ApiErrorPanic {
-		a.fail(L, 0, "Go panic: %v", apiErr.Object)
+		m.report(L, 0, "Go panic: %v", apiErr.Object)
 	}
 	return apiErr.Object, true
 }
 
-// assert.raises(fn, class_or_substring) -> err
-// fn() must raise; if the second argument names an error class
-// ("ConnectionError") the error must be an error value of that class or a
-// subclass, otherwise tostring(err) must contain it. Returns the error (nil
-// if none was raised).
-func (a *luaAssert) raises(L *lua.LState) int {
-	want := L.CheckString(2)
-	errv, raised := a.pcall(L)
-	if !raised {
-		a.fail(L, 0, "no error raised, want %s", want)
+// assert.raises(fn, what, msg?) -> err
+// fn() must raise. If what is an error class — its name, as
+// "ConnectionError", or the class, as socket.ConnectionError — the error
+// must be an error value whose own err:is(what) is true (the class or a
+// subclass); otherwise tostring(err) must contain what. Returns the error
+// (nil if none was raised).
+func (m *module) raises(L *lua.LState) int {
+	what := L.Get(2)
+	var want string
+	switch w := what.(type) {
+	case lua.LString:
+		want = string(w)
+	case *lua.LTable:
+		want = lua.LVAsString(w.RawGetString("name"))
+	}
+	class := lualib.IsErrorClass(want)
+	if want == "" || (!class && what.Type() != lua.LTString) {
+		L.ArgError(2, "an error class, its name or a part of the message expected, got "+show(L, what))
+	}
+	errv, ok := m.raised(L, 3, want)
+	if !ok {
 		L.Push(lua.LNil)
 		return 1
 	}
-	if lualib.IsErrorClass(want) {
-		t, ok := lualib.IsError(L, errv)
-		if !ok {
-			a.fail(L, 0, "raised %s, want an error value of class %s", show(L, errv), want)
-		} else if class := lua.LVAsString(t.RawGetString("name")); !lualib.IsA(class, want) {
-			a.fail(L, 0, "raised %s, want %s", lualib.ErrorText(t), want)
+	text := L.ToStringMeta(errv).String()
+	switch {
+	case !class:
+		if !strings.Contains(text, want) {
+			m.report(L, 3, "raised %q, want an error containing %q", text, want)
 		}
-	} else if msg := L.ToStringMeta(errv).String(); !strings.Contains(msg, want) {
-		a.fail(L, 0, "raised %q, want an error containing %q", msg, want)
+	case !isA(L, errv, what):
+		if _, isValue := errv.(*lua.LTable); isValue {
+			m.report(L, 3, "raised %s, want %s", text, want)
+		} else {
+			m.report(L, 3, "raised %q, want %s %s", text, article(want), want)
+		}
 	}
 	L.Push(errv)
 	return 1
 }
 
-// assert.fails(fn, substring, ...) -> message
-// fn() must raise an error whose message contains every substring. Meant
-// for misuse: the message must be a string (an argument error), not an
-// error value. Returns the message.
-func (a *luaAssert) fails(L *lua.LState) int {
+// article is the indefinite article of word: "a TimeoutError", "an OSError".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// isA reports whether errv is a table with an is method (an error value)
+// and errv:is(class) returns true.
+func isA(L *lua.LState, errv, class lua.LValue) bool {
+	t, ok := errv.(*lua.LTable)
+	if !ok {
+		return false
+	}
+	is, ok := L.GetField(t, "is").(*lua.LFunction)
+	if !ok {
+		return false
+	}
+	top := L.GetTop()
+	defer L.SetTop(top)
+	L.Push(is)
+	L.Push(t)
+	L.Push(class)
+	if L.PCall(2, 1, nil) != nil {
+		return false
+	}
+	return lua.LVAsBool(L.Get(-1))
+}
+
+// assert.fails(fn, part, ...) -> message
+// fn() must raise an error message — a string, as argument errors are,
+// not an error value — that contains every part. Meant for misuse.
+// Returns the message.
+func (m *module) fails(L *lua.LState) int {
 	var wants []string
 	for i := 2; i <= L.GetTop(); i++ {
 		wants = append(wants, L.CheckString(i))
 	}
 	if len(wants) == 0 {
-		L.ArgError(2, "substring expected")
+		L.ArgError(2, "a part of the message expected")
 	}
-	errv, raised := a.pcall(L)
-	if !raised {
-		a.fail(L, 0, "no error raised, want one containing %q", wants)
+	errv, ok := m.raised(L, 0, fmt.Sprintf("one containing %q", wants))
+	if !ok {
 		L.Push(lua.LNil)
 		return 1
 	}
 	msg := L.ToStringMeta(errv).String()
 	if _, isStr := errv.(lua.LString); !isStr {
-		a.fail(L, 0, "raised a %s (%s), want an error message containing %q", errv.Type(), msg, wants)
+		m.report(L, 0, "raised a %s (%s), want an error message containing %q", errv.Type(), msg, wants)
 	} else {
 		for _, want := range wants {
 			if !strings.Contains(msg, want) {
-				a.fail(L, 0, "raised %q, want an error containing %q", msg, want)
+				m.report(L, 0, "raised %q, want an error containing %q", msg, want)
 			}
 		}
 	}
@@ -209,18 +314,24 @@ func (a *luaAssert) fails(L *lua.LState) int {
 	return 1
 }
 
-// assert.skip(reason)   (logs that a part of the file was skipped; the caller returns)
-func (a *luaAssert) skip(L *lua.LState) int {
-	a.t.Logf("%s skipped: %s", where(L), L.ToStringMeta(L.Get(1)).String())
+// assert.fail(msg)   (records a failure)
+func (m *module) fail(L *lua.LState) int {
+	m.r.Errorf("%s %s", where(L), L.ToStringMeta(L.Get(1)).String())
 	return 0
 }
 
-// assert.log(...)   (to the test log)
-func (a *luaAssert) log(L *lua.LState) int {
+// assert.skip(reason)   (logs that the rest of a part is skipped; the caller returns)
+func (m *module) skip(L *lua.LState) int {
+	m.r.Logf("%s skipped: %s", where(L), L.ToStringMeta(L.Get(1)).String())
+	return 0
+}
+
+// assert.log(...)   (a line in the test's log)
+func (m *module) log(L *lua.LState) int {
 	parts := make([]string, 0, L.GetTop())
 	for i := 1; i <= L.GetTop(); i++ {
 		parts = append(parts, L.ToStringMeta(L.Get(i)).String())
 	}
-	a.t.Logf("%s %s", where(L), strings.Join(parts, "\t"))
+	m.r.Logf("%s %s", where(L), strings.Join(parts, "\t"))
 	return 0
 }

@@ -53,6 +53,22 @@ assert.fails(function() string.rep() end, "bad argument #1", "rep")
 assert.skip("for a reason")
 assert(true, "Lua's assert still works")
 assert.contains(select(2, pcall(assert, false, "raised")), "raised")
+assert.matches("port 80", "^port %d+$")
+assert.matches("port x", "^port %d+$")                  -- line 23
+assert.near("0.5", 0.5) assert.near(1, 1.05, 0.1)
+assert.near(1, 2)                                        -- line 25
+assert.fail("by hand")                                   -- line 26
+-- a class by name or as a class table; err:is decides, so subclasses count
+assert.raises(ebadf, {name = "OSError"})
+assert.raises(function() raise_refused() end, "ConnectionError")
+assert.raises(function() raise_refused() end, {name = "TimeoutError"}, "why")  -- line 30
+assert.raises(function() error("plain") end, "OSError")                        -- line 31: a message, not a value
+-- an error value whose is says no, or that has no is, is not of the class
+assert.raises(function() error(setmetatable({}, {__index = {is = function() return false end}})) end, "OSError") -- line 33
+assert.raises(function() error({name = "OSError"}) end, "OSError")            -- line 34
+assert.log("logged", 42)
+local ok, err = pcall(assert.raises, ebadf, 42)
+assert.true_(not ok and err:find("an error class, its name or a part of the message expected", 1, true), err)
 reached = true
 `
 	rec := &recorder{}
@@ -61,6 +77,10 @@ reached = true
 	lualib.OpenErrors(L)
 	L.SetGlobal("raise_ebadf", L.NewFunction(func(L *lua.LState) int {
 		L.Error(lualib.NewError(L, "OSError", 9, "Bad file descriptor"), 0)
+		return 0
+	}))
+	L.SetGlobal("raise_refused", L.NewFunction(func(L *lua.LState) int {
+		L.Error(lualib.NewError(L, "ConnectionRefusedError", 111, "Connection refused"), 0)
 		return 0
 	}))
 	L.PreloadModule("assert", Loader(rec))
@@ -76,7 +96,8 @@ reached = true
 		t.Fatalf("run: %v", err)
 	}
 	wantLines := []string{"self.lua:3:", "self.lua:4:", "self.lua:5:", "self.lua:8:", "self.lua:9:",
-		"self.lua:10:", "self.lua:14:", "self.lua:16:", "self.lua:17:"}
+		"self.lua:10:", "self.lua:14:", "self.lua:16:", "self.lua:17:", "self.lua:23:", "self.lua:25:",
+		"self.lua:26:", "self.lua:30:", "self.lua:31:", "self.lua:33:", "self.lua:34:"}
 	if len(rec.errors) != len(wantLines) {
 		t.Fatalf("got %d failures, want %d:\n%s", len(rec.errors), len(wantLines), strings.Join(rec.errors, "\n"))
 	}
@@ -88,7 +109,18 @@ reached = true
 	if !strings.Contains(rec.errors[0], `context: got "a", want "b"`) {
 		t.Errorf("eq failure lacks the message and values: %q", rec.errors[0])
 	}
-	if len(rec.logs) != 1 || !strings.Contains(rec.logs[0], "skipped: for a reason") {
+	for i, want := range map[int]string{
+		9:  `self.lua:23: "port x" does not match "^port %d+$"`,
+		10: "self.lua:25: got 1, want 2 ± 1e-06",
+		11: "self.lua:26: by hand",
+		12: "self.lua:30: why: raised ConnectionRefusedError: [Errno 111] Connection refused, want TimeoutError",
+		13: `self.lua:31: raised "self.lua:31: plain", want an OSError`,
+	} {
+		if rec.errors[i] != want {
+			t.Errorf("failure %d = %q, want %q", i, rec.errors[i], want)
+		}
+	}
+	if len(rec.logs) != 2 || !strings.Contains(rec.logs[0], "skipped: for a reason") || rec.logs[1] != "self.lua:35: logged\t42" {
 		t.Errorf("logs = %q", rec.logs)
 	}
 }

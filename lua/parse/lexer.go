@@ -558,7 +558,7 @@ func (lx *lexer) readString() {
 				if lx.cur() != '}' {
 					escError(escStart, "missing '}'")
 				}
-				buf = appendUTF8(buf, uint32(r))
+				buf = AppendUTF8(buf, uint32(r))
 			case 'z':
 				lx.pos++
 				for isSpace(lx.cur()) {
@@ -592,10 +592,10 @@ func (lx *lexer) readString() {
 	}
 }
 
-// appendUTF8 encodes x as Lua's \u{XXX} does: values up to 2^31 in the
-// original UTF-8 of up to six bytes, surrogates included, so the bytes are
-// those of lua5.4.
-func appendUTF8(buf []byte, x uint32) []byte {
+// AppendUTF8 appends x in UTF-8 as Lua 5.4 writes it, for a \u{XXX}
+// escape and utf8.char alike: values up to 2^31 in the original UTF-8 of
+// up to six bytes, surrogates included, so the bytes are those of lua5.4.
+func AppendUTF8(buf []byte, x uint32) []byte {
 	if x < 0x80 {
 		return append(buf, byte(x))
 	}

@@ -1,6 +1,8 @@
 -- io on the runtime's streams: io.stdin, io.read, io.lines() and input()
--- read the runtime's input (testdata/io.stdin here), one line reader for
--- all; io.write returns io.stdout; files stay gopher-lua's.
+-- read the runtime's input (io.stdin here), one line reader for all;
+-- io.write returns io.stdout; files stay gopher-lua's.
+--
+-- option: stdin io.stdin
 
 local dir = arg[1]
 

@@ -1,15 +1,17 @@
 -- Benchmark TCP echo server: bytes back unchanged, many clients at once.
 --
--- The TCP peer of the benchmark (../shared/bench, "The project as a
--- peer"): one spawned task per client, each a recv(65536)/sendall loop,
--- so many clients are served concurrently; the echo runs in Lua on
--- purpose, to measure the playground's Lua path. TCP_NODELAY on each
+-- The project's TCP peer in the benchmark of docs/PERFORMANCE.md, which
+-- measures it against native Go, Python and LuaSocket servers: one
+-- spawned task per client, each a recv(65536)/sendall loop, so many
+-- clients are served concurrently; the echo runs in Lua on purpose, to
+-- measure the playground's Lua path. TCP_NODELAY on each
 -- accepted socket and a listen backlog of 1024, as the other peers.
 -- It runs until killed (Ctrl-C).
 -- Not in the tutorial: its 第三版 server serves one client at a time.
 --
 -- Run:  sockplay run bench/echo_server [port] [host]   (default 9000 127.0.0.1; 0: a free port)
--- then, for example:  loadgen -addr 127.0.0.1:9000 -mode pingpong -c 50
+-- then point an echo load generator at it (docs/PERFORMANCE.md describes
+-- the benchmark's).
 
 local port = tonumber(arg[1] or 9000)
 local host = arg[2] or "127.0.0.1"

@@ -1,13 +1,15 @@
 -- Benchmark UDP echo server: each datagram back to its sender, unchanged.
 --
--- The UDP peer of the benchmark (../shared/bench, "The project as a
--- peer"): one recvfrom/sendto loop serves every client. The echo runs in
--- Lua on purpose, to measure the playground's Lua path. It runs until
--- killed (Ctrl-C).
+-- The project's UDP peer in the benchmark of docs/PERFORMANCE.md, which
+-- measures it against native Go, Python and LuaSocket servers: one
+-- recvfrom/sendto loop serves every client. The echo runs in Lua on
+-- purpose, to measure the playground's Lua path. It runs until killed
+-- (Ctrl-C).
 -- Not in the tutorial: its §3.5 server answers one datagram.
 --
 -- Run:  sockplay run bench/udp_echo_server [port] [host]   (default 9001 127.0.0.1; 0: a free port)
--- then, for example:  loadgen -proto udp -addr 127.0.0.1:9001 -mode pingpong -c 50
+-- then point an echo load generator at it (docs/PERFORMANCE.md describes
+-- the benchmark's).
 
 local port = tonumber(arg[1] or 9001)
 local host = arg[2] or "127.0.0.1"
