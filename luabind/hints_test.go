@@ -43,14 +43,14 @@ func TestHintFor(t *testing.T) {
 	}
 }
 
-// A spawned task's error is reported like the main chunk's: the message,
-// then the hint line.
+// A spawned task's error is reported like the main chunk's, under a line
+// naming the task.
 func TestTaskErrorReport(t *testing.T) {
-	e := &Error{Msg: "srv.lua:3: OSError: [Errno 98] Address already in use", Hint: "pick another port"}
-	if got, want := taskErrorReport(4, e), "error in task 4: srv.lua:3: OSError: [Errno 98] Address already in use\nhint: pick another port\n"; got != want {
+	e := &Error{Task: "task 4 (spawned at srv.lua:9)", Msg: "srv.lua:3: OSError: [Errno 98] Address already in use", Hint: "pick another port"}
+	if got, want := taskErrorReport(e), "error in task 4 (spawned at srv.lua:9):\nsrv.lua:3: OSError: [Errno 98] Address already in use\nhint: pick another port\n"; got != want {
 		t.Errorf("report = %q, want %q", got, want)
 	}
-	if got, want := taskErrorReport(2, &Error{Msg: "x.lua:1: boom"}), "error in task 2: x.lua:1: boom\n"; got != want {
+	if got, want := taskErrorReport(&Error{Task: "task 2", Msg: "x.lua:1: boom"}), "error in task 2:\nx.lua:1: boom\n"; got != want {
 		t.Errorf("report without hint = %q, want %q", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
@@ -43,6 +44,7 @@ func (rt *Runtime) spawn(L *lua.LState) int {
 	} else {
 		t.name = "Go function"
 	}
+	t.spawnedAt = strings.TrimSuffix(lualib.Where(L), ":")
 	t.start()
 	ud := L.NewUserData()
 	ud.Value = t

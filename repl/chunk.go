@@ -1,35 +1,31 @@
 package repl
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/ast"
 	"github.com/sockplay/sockplay/lua/parse"
+	"github.com/sockplay/sockplay/luabind"
 )
-
-// syntaxError is a chunk that does not compile. incomplete: it ends in the
-// middle of something (an open block, call, table or long string) that
-// more lines could finish.
-type syntaxError struct {
-	msg        string // "stdin:1: syntax error near '='"
-	line, col  int    // where, 1-based; col 0 if unknown
-	incomplete bool
-}
 
 // compileTyped compiles what the user typed. It is tried as `return
 // <code>` first, so an expression shows its values, then as statements;
 // "=expr" means "return expr". As statements, top-level locals become
 // globals (keepLocals) and a call that ends the chunk shows its values
-// (showLastCall).
-func compileTyped(code, name string) (*lua.FunctionProto, *syntaxError) {
+// (showLastCall). A chunk that does not compile gives luabind's syntax
+// error (Incomplete: more lines could finish it).
+func compileTyped(code, name string) (*lua.FunctionProto, *luabind.Error) {
 	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t"), "="); ok {
 		proto, err := compile("return "+rest, name, false)
-		if err != nil && err.line == 1 && err.col > 0 {
-			// Columns of the code typed, not of the code compiled.
-			err.col -= len("return ") - (len(code) - len(rest))
+		if err != nil && err.Line == 1 {
+			// The line and columns of the code typed, not of the code compiled.
+			typed, _, _ := strings.Cut(code, "\n")
+			shift := len([]rune("return ")) - len([]rune(code[:len(code)-len(rest)]))
+			err.SourceLine = typed
+			if err.Column > 0 {
+				err.Column -= shift
+			}
 		}
 		return noTailCalls(proto), err
 	}
@@ -57,17 +53,17 @@ func noTailCalls(proto *lua.FunctionProto) *lua.FunctionProto {
 }
 
 // compileFile compiles a file's code as Lua does (:load).
-func compileFile(code, name string) (*lua.FunctionProto, *syntaxError) {
+func compileFile(code, name string) (*lua.FunctionProto, *luabind.Error) {
 	return compile(code, name, false)
 }
 
-func compile(code, name string, locals bool) (*lua.FunctionProto, *syntaxError) {
+func compile(code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
 	// A typed line ends with a newline: an unfinished short string is then
 	// reported near its text, at once, and not taken for input that more
 	// lines could complete (unless the line ends with a backslash).
 	chunk, err := parse.Parse(strings.NewReader(code+"\n"), name)
 	if err != nil {
-		return nil, parseError(err, code, name)
+		return nil, luabind.NewSyntaxError(name, code, err)
 	}
 	if locals {
 		keepLocals(chunk)
@@ -75,31 +71,9 @@ func compile(code, name string, locals bool) (*lua.FunctionProto, *syntaxError) 
 	}
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {
-		return nil, &syntaxError{msg: fmt.Sprintf("%s: %v", name, err)}
+		return nil, luabind.NewSyntaxError(name, code, err)
 	}
 	return proto, nil
-}
-
-// parseError describes a parse error as Lua does ("name:line: message
-// near 'token'", parse.Error's own text), with the column where the token
-// starts for the caret. An error at the end of the input means more lines
-// could complete the chunk.
-func parseError(err error, code, name string) *syntaxError {
-	var pe *parse.Error
-	if !errors.As(err, &pe) {
-		return &syntaxError{msg: fmt.Sprintf("%s: %v", name, err)}
-	}
-	lines := strings.Split(code, "\n")
-	if pe.Near == "<eof>" {
-		return &syntaxError{incomplete: true, msg: pe.Error()}
-	}
-	e := &syntaxError{line: pe.Line, msg: pe.Error()}
-	if pe.Column > 0 && pe.Line >= 1 && pe.Line <= len(lines) {
-		line := lines[pe.Line-1]
-		col := min(pe.Column-1, len(line))
-		e.col = len([]rune(line[:col])) + 1
-	}
-	return e
 }
 
 // keepLocals turns the chunk's top-level `local` statements into global

@@ -27,7 +27,7 @@ func init() {
 		{"run", "NAME [args]", "start a bundled script (or a .lua file) in the background", (*repl).cmdRun},
 		{"jobs", "", "the background tasks and their state", (*repl).cmdJobs},
 		{"kill", "N", "stop background task N", (*repl).cmdKill},
-		{"trace", "", "the full traceback of the last error", (*repl).cmdTrace},
+		{"trace", "", "the full traceback of the last error (of any task)", (*repl).cmdTrace},
 		{"reset", "", "close every socket, stop every task, fresh globals", (*repl).cmdReset},
 	}
 }
@@ -224,19 +224,22 @@ func (r *repl) cmdKill(args []string) *leaveError {
 	return nil
 }
 
-// :trace
+// :trace: the last error of any task (a line, a spawned task, a :run
+// script), with every frame of its traceback.
 func (r *repl) cmdTrace([]string) *leaveError {
-	e := r.lastErr
+	e := r.sess.LastError()
 	if e == nil {
 		fmt.Fprintln(r.stdout, "no error yet")
 		return nil
 	}
-	fmt.Fprintln(r.stdout, e.Msg)
+	if e.Task != "" {
+		fmt.Fprintf(r.stdout, "error in %s:\n", e.Task)
+	}
 	if e.Traceback == "" {
 		fmt.Fprintln(r.stdout, "(no traceback)")
-		return nil
 	}
-	fmt.Fprintln(r.stdout, strings.TrimRight(e.Traceback, "\n"))
+	fmt.Fprint(r.stdout, e.Traceback)
+	fmt.Fprintln(r.stdout, e.Msg)
 	return nil
 }
 
@@ -249,7 +252,6 @@ func (r *repl) cmdReset([]string) *leaveError {
 		fmt.Fprintln(r.stderr, "reset:", err)
 		return nil
 	}
-	r.lastErr = nil
 	fmt.Fprintf(r.stdout, "reset: %s stopped, %s closed, globals as at the start\n",
 		plural(tasks, "task"), plural(sockets, "socket"))
 	return nil

@@ -111,8 +111,6 @@ type repl struct {
 	sigs    <-chan os.Signal
 	inputs  chan inputRequest // input() calls from Lua tasks
 	quit    chan struct{}     // closed when Run returns
-
-	lastErr *luabind.Error // for :trace
 }
 
 // leaveError ends the loop: nil error inside means a normal end.
@@ -244,9 +242,13 @@ func (r *repl) init() *leaveError {
 	return r.evalSource(r.opts.Init, name, typed)
 }
 
-// loop reads chunks and evaluates them until the session ends.
+// loop reads chunks and evaluates them until the session ends. At the
+// >> prompt, a second empty line in a row gives up on the chunk and shows
+// why it is unfinished: `while True:` is never finished in Lua, and
+// Python's prompt gives up at an empty line too.
 func (r *repl) loop() *leaveError {
 	var chunk []string
+	blanks := 0 // empty lines in a row at the >> prompt
 	for {
 		if leave := r.serveWaitingInput(); leave != nil {
 			return leave
@@ -287,15 +289,26 @@ func (r *repl) loop() *leaveError {
 				continue
 			}
 		}
+		if len(chunk) > 0 && strings.TrimSpace(line) == "" {
+			if blanks++; blanks == 2 {
+				_, serr := compileTyped(strings.TrimRight(strings.Join(chunk, "\n"), " \t\n"), chunkName)
+				chunk, blanks = nil, 0
+				if serr != nil {
+					r.showError(serr)
+				}
+				continue
+			}
+		} else {
+			blanks = 0
+		}
 		chunk = append(chunk, line)
 		proto, serr := compileTyped(strings.Join(chunk, "\n"), chunkName)
-		if serr != nil && serr.incomplete {
+		if serr != nil && serr.Incomplete {
 			continue
 		}
-		src := strings.Join(chunk, "\n")
-		chunk = nil
+		chunk, blanks = nil, 0
 		if serr != nil {
-			r.showSyntaxError(serr, src)
+			r.showError(serr)
 			continue
 		}
 		if leave := r.eval(proto); leave != nil {
@@ -308,14 +321,15 @@ func (r *repl) loop() *leaveError {
 // typed: as a typed chunk (return first, locals kept).
 func (r *repl) evalSource(code, name string, typed bool) *leaveError {
 	var proto *lua.FunctionProto
-	var serr *syntaxError
+	var serr *luabind.Error
 	if typed {
 		proto, serr = compileTyped(code, name)
 	} else {
+		r.rt.AddSource(name, code)
 		proto, serr = compileFile(code, name)
 	}
 	if serr != nil {
-		r.showSyntaxError(serr, code)
+		r.showError(serr)
 		return nil
 	}
 	return r.eval(proto)
