@@ -88,6 +88,10 @@ func (f *runFlags) source(c *Command, p runPlan, io *stdio) (*source, int) {
 		return &source{}, 0
 	}
 	t := p.target
+	if msg := luabind.PythonFile(t); msg != "" {
+		fmt.Fprintln(io.stderr, "sockplay: "+msg)
+		return nil, exitUsage
+	}
 	if st, err := os.Stat(t); err == nil && !st.IsDir() {
 		return &source{name: t, file: t}, 0
 	}

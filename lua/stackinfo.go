@@ -7,9 +7,10 @@ package lua
 
 // A StackFrame is one call on a thread's stack.
 type StackFrame struct {
-	Source      string // the chunk name of a Lua function; "" for a Go function
-	Line        int    // the line it is running; 0 if unknown
-	LineDefined int    // where a Lua function begins; 0 for a chunk's main function
+	Proto       *FunctionProto // a Lua function's; nil for a Go function
+	Source      string         // the chunk name of a Lua function; "" for a Go function
+	Line        int            // the line it is running; 0 if unknown
+	LineDefined int            // where a Lua function begins; 0 for a chunk's main function
 	// Name is what the caller called it by ("handle", "sock:recv"), ""
 	// when unknown (the bottom frame of a thread, an expression).
 	Name string
@@ -28,7 +29,7 @@ func (ls *LState) StackFrames() []StackFrame {
 		var f StackFrame
 		if !cf.Fn.IsG {
 			p := cf.Fn.Proto
-			f.Source, f.LineDefined, f.TailCalls = p.SourceName, p.LineDefined, cf.TailCall
+			f.Proto, f.Source, f.LineDefined, f.TailCalls = p, p.SourceName, p.LineDefined, cf.TailCall
 			if cf.Pc > 0 && cf.Pc <= len(p.DbgSourcePositions) {
 				f.Line = p.DbgSourcePositions[cf.Pc-1]
 			}

@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -141,6 +142,9 @@ func runtimeHint(e *Error, te *lua.TypeError, line string) string {
 		if te != nil && te.Op == "call" {
 			return pythonMethods[name]
 		}
+	}
+	if te != nil && te.Op == "get length of" && strings.HasPrefix(strings.TrimSpace(line), "#") {
+		return "Lua comments start with --, not #"
 	}
 	if te != nil && te.Op == "perform arithmetic on" && te.Type == "string" {
 		switch {
@@ -493,4 +497,17 @@ func startsWithWord(s string, words ...string) bool {
 		}
 	}
 	return false
+}
+
+// PythonFile is what to say when asked to run path, a Python file (its
+// name ends in .py), and "" for any other file: sockplay runs Lua, and
+// the walk-through has a page on Python to Lua.
+func PythonFile(path string) string {
+	if !strings.EqualFold(filepath.Ext(path), ".py") {
+		return ""
+	}
+	return path + " is a Python file; sockplay runs Lua scripts (.lua).\n" +
+		"The socket calls keep their names in Lua; for the language around them, see\n" +
+		"\"Python to Lua\" in sockplay's walk-through: docs/tutorial/lua-for-python.md\n" +
+		"in the sockplay repository (github.com/sockplay/sockplay)."
 }

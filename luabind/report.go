@@ -15,40 +15,59 @@ import (
 // hint. The command line, the REPL, the report of a spawned task's error
 // and the test runner all print Error.Report.
 
-// maxSources bounds the chunk sources a runtime keeps for error lines: a
-// REPL session may :run and :load many files.
+// maxSources bounds the chunks whose sources a runtime keeps for error
+// lines: a REPL session compiles a chunk for every line typed.
 const maxSources = 64
 
+// A chunkSource is the source of a compiled chunk, and its functions.
+type chunkSource struct {
+	code   string
+	protos []*lua.FunctionProto
+}
+
 // AddSource gives the runtime the source of a chunk the host compiled
-// itself (lua.Compile), as a REPL does for a file it loads, so that its
-// runtime errors show their source line. name is the chunk name.
-func (rt *Runtime) AddSource(name, code string) {
+// itself (lua.Compile), as a REPL does for each line, so that a runtime
+// error in one of its functions shows its source line and gets its hint.
+func (rt *Runtime) AddSource(chunk *lua.FunctionProto, code string) {
 	rt.gil.Lock()
 	defer rt.gil.Unlock()
-	rt.addSource(name, code)
+	rt.addSource(chunk, code)
 }
 
-// addSource is AddSource with the lock held.
-func (rt *Runtime) addSource(name, code string) {
+// addSource is AddSource with the lock held. Sources are keyed by the
+// functions themselves, not the chunk name: every line typed at a REPL
+// is "stdin".
+func (rt *Runtime) addSource(chunk *lua.FunctionProto, code string) {
 	if rt.sources == nil {
-		rt.sources = map[string]string{}
+		rt.sources = map[*lua.FunctionProto]*chunkSource{}
 	}
-	if _, ok := rt.sources[name]; !ok && len(rt.sources) >= maxSources {
-		for k := range rt.sources {
-			delete(rt.sources, k)
-			break
+	if len(rt.sourceOrder) >= maxSources {
+		for _, p := range rt.sourceOrder[0].protos {
+			delete(rt.sources, p)
+		}
+		rt.sourceOrder = rt.sourceOrder[1:]
+	}
+	cs := &chunkSource{code: code}
+	var add func(p *lua.FunctionProto)
+	add = func(p *lua.FunctionProto) {
+		cs.protos = append(cs.protos, p)
+		rt.sources[p] = cs
+		for _, nested := range p.FunctionPrototypes {
+			add(nested)
 		}
 	}
-	rt.sources[name] = code
+	add(chunk)
+	rt.sourceOrder = append(rt.sourceOrder, cs)
 }
 
-// sourceLine is line n of the chunk named name, if the runtime has its
-// source. Called with the lock held.
-func (rt *Runtime) sourceLine(name string, n int) (string, bool) {
-	code, ok := rt.sources[name]
+// sourceLine is line n of the chunk function p belongs to, if the
+// runtime has its source. Called with the lock held.
+func (rt *Runtime) sourceLine(p *lua.FunctionProto, n int) (string, bool) {
+	cs, ok := rt.sources[p]
 	if !ok || n < 1 {
 		return "", false
 	}
+	code := cs.code
 	for i := 1; i < n; i++ {
 		_, rest, found := strings.Cut(code, "\n")
 		if !found {
@@ -107,12 +126,12 @@ func (t *task) label() string {
 func (rt *Runtime) explain(e *Error, frames []lua.StackFrame) {
 	e.Frames = frames
 	e.Traceback = fullTraceback(frames)
-	src, line := messagePosition(e.Msg, frames)
-	if src == "" {
+	f := messageFrame(e.Msg, frames)
+	if f == nil {
 		return
 	}
-	e.Line = line
-	text, ok := rt.sourceLine(src, line)
+	e.Line = f.Line
+	text, ok := rt.sourceLine(f.Proto, f.Line)
 	if !ok || strings.TrimSpace(text) == "" {
 		return
 	}
@@ -126,24 +145,21 @@ func (rt *Runtime) explain(e *Error, frames []lua.StackFrame) {
 	}
 }
 
-// messagePosition is the chunk and line a runtime message starts with
-// ("echo.lua:3: ..."), checked against the chunks of the stack's Lua
-// frames, so a message that merely contains a colon is not misread.
-func messagePosition(msg string, frames []lua.StackFrame) (string, int) {
-	for _, f := range frames {
+// messageFrame is the frame of the stack at the position a runtime
+// message starts with ("echo.lua:3: ..."): the innermost Lua frame at
+// that line of that chunk (error(msg, 2) names its caller's), nil if
+// none is.
+func messageFrame(msg string, frames []lua.StackFrame) *lua.StackFrame {
+	for i := range frames {
+		f := &frames[i]
 		if f.Go() {
 			continue
 		}
-		rest, ok := strings.CutPrefix(msg, f.Source+":")
-		if !ok {
-			continue
-		}
-		digits, _, ok := strings.Cut(rest, ":")
-		if n, err := strconv.Atoi(digits); ok && err == nil {
-			return f.Source, n
+		if strings.HasPrefix(msg, f.Source+":"+strconv.Itoa(f.Line)+":") {
+			return f
 		}
 	}
-	return "", 0
+	return nil
 }
 
 // culpritColumn is the byte offset in line of what the message is

@@ -98,10 +98,11 @@ type Runtime struct {
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
 
 	// guarded by gil: what errors are explained with (report.go, globals.go)
-	errHandler *lua.LFunction    // captureFrames, every task's PCall handler
-	sources    map[string]string // chunk name -> source, for error lines
-	lastError  *Error            // the last error that ended a task
-	globals    globalsState      // undefined globals: warnings, strict
+	errHandler  *lua.LFunction                      // captureFrames, every task's PCall handler
+	sources     map[*lua.FunctionProto]*chunkSource // for error lines (report.go)
+	sourceOrder []*chunkSource                      // oldest first
+	lastError   *Error                              // the last error that ended a task
+	globals     globalsState                        // undefined globals: warnings, strict
 
 	trace traceState // the socket trace (tracer.go)
 }
@@ -221,12 +222,12 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	}()
 
 	rt.gil.Lock()
-	rt.addSource(chunkName, code)
 	fn, err := rt.L.Load(strings.NewReader(code), chunkName)
 	if err != nil {
 		rt.gil.Unlock()
 		return NewSyntaxError(chunkName, code, err)
 	}
+	rt.addSource(fn.Proto, code)
 	rt.setArgs(arg0, args)
 	rt.exitCode = 0
 	rt.exiting = false

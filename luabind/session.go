@@ -47,8 +47,10 @@ func (rt *Runtime) NewSession() *Session {
 func (s *Session) Eval(ctx context.Context, name, code string, show func(L *lua.LState, results []lua.LValue)) error {
 	rt := s.rt
 	rt.gil.Lock()
-	rt.addSource(name, code)
 	fn, err := rt.L.Load(strings.NewReader(code), name)
+	if err == nil {
+		rt.addSource(fn.Proto, code)
+	}
 	rt.gil.Unlock()
 	if err != nil {
 		return NewSyntaxError(name, code, err)
@@ -116,11 +118,11 @@ func (s *Session) StartCode(name, code string, args []string) (int, error) {
 	rt := s.rt
 	rt.gil.Lock()
 	defer rt.gil.Unlock()
-	rt.addSource(name, code)
 	fn, err := rt.L.Load(strings.NewReader(code), name)
 	if err != nil {
 		return 0, NewSyntaxError(name, code, err)
 	}
+	rt.addSource(fn.Proto, code)
 	argv := rt.L.NewTable()
 	argv.RawSetInt(0, lua.LString(name))
 	for i, a := range args {

@@ -52,16 +52,22 @@ func noTailCalls(proto *lua.FunctionProto) *lua.FunctionProto {
 	return proto
 }
 
-// compileFile compiles a file's code as Lua does (:load).
+// compileFile compiles a file's code as Lua does (:load, -i FILE): as
+// it is, so a syntax error has the line lua gives it.
 func compileFile(code, name string) (*lua.FunctionProto, *luabind.Error) {
-	return compile(code, name, false)
+	return parseAndCompile(code, code, name, false)
 }
 
+// compile compiles typed code. A typed line ends with a newline: an
+// unfinished short string is then reported near its text, at once, and
+// not taken for input that more lines could complete (unless the line
+// ends with a backslash).
 func compile(code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
-	// A typed line ends with a newline: an unfinished short string is then
-	// reported near its text, at once, and not taken for input that more
-	// lines could complete (unless the line ends with a backslash).
-	chunk, err := parse.Parse(strings.NewReader(code+"\n"), name)
+	return parseAndCompile(code+"\n", code, name, locals)
+}
+
+func parseAndCompile(src, code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
+	chunk, err := parse.Parse(strings.NewReader(src), name)
 	if err != nil {
 		return nil, luabind.NewSyntaxError(name, code, err)
 	}

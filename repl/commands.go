@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sockplay/sockplay/luabind"
 )
 
 // A :command. Its name starts with a colon, which no Lua chunk can, so
@@ -107,6 +109,10 @@ func (r *repl) cmdLoad(args []string) *leaveError {
 		r.usage("load")
 		return nil
 	}
+	if msg := luabind.PythonFile(args[0]); msg != "" {
+		fmt.Fprintln(r.stderr, msg)
+		return nil
+	}
 	src, err := os.ReadFile(args[0])
 	if err != nil {
 		fmt.Fprintln(r.stderr, "cannot load:", err)
@@ -125,6 +131,10 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		return nil
 	}
 	name := args[0]
+	if msg := luabind.PythonFile(name); msg != "" {
+		fmt.Fprintln(r.stderr, msg)
+		return nil
+	}
 	lines := r.con.newlines()
 	var id int
 	var err error

@@ -3,6 +3,8 @@ package repl
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/sockplay/sockplay/luabind"
 )
@@ -18,6 +20,13 @@ func (r *repl) showError(err error) {
 	if e.Kind == luabind.Interrupted {
 		fmt.Fprintln(r.stderr, "interrupted")
 		return
+	}
+	if e.Column == 0 && e.SourceLine != "" && slices.Contains(strings.Split(r.typed, "\n"), e.SourceLine) {
+		// A line just typed is on the screen: shown again only to put a
+		// caret under it.
+		shown := *e
+		shown.SourceLine = ""
+		e = &shown
 	}
 	fmt.Fprint(r.stderr, e.Report())
 }

@@ -111,6 +111,7 @@ type repl struct {
 	sigs    <-chan os.Signal
 	inputs  chan inputRequest // input() calls from Lua tasks
 	quit    chan struct{}     // closed when Run returns
+	typed   string            // the chunk typed last: on the screen already
 }
 
 // leaveError ends the loop: nil error inside means a normal end.
@@ -306,11 +307,15 @@ func (r *repl) loop() *leaveError {
 		if serr != nil && serr.Incomplete {
 			continue
 		}
+		code := strings.Join(chunk, "\n")
 		chunk, blanks = nil, 0
 		if serr != nil {
+			r.typed = code
 			r.showError(serr)
 			continue
 		}
+		r.rt.AddSource(proto, code)
+		r.typed = code
 		if leave := r.eval(proto); leave != nil {
 			return leave
 		}
@@ -325,13 +330,13 @@ func (r *repl) evalSource(code, name string, typed bool) *leaveError {
 	if typed {
 		proto, serr = compileTyped(code, name)
 	} else {
-		r.rt.AddSource(name, code)
 		proto, serr = compileFile(code, name)
 	}
 	if serr != nil {
 		r.showError(serr)
 		return nil
 	}
+	r.rt.AddSource(proto, code)
 	return r.eval(proto)
 }
 

@@ -52,12 +52,15 @@ func checkGoroutines(t *testing.T) {
 	})
 }
 
+// newRuntime makes a script's runtime, in strict mode: a bundled script
+// reads no global it never assigned (sockplay --strict runs them all).
 func newRuntime(stdin string, stdout, stderr io.Writer) *luabind.Runtime {
 	return luabind.New(luabind.Options{
 		Stdin:   strings.NewReader(stdin),
 		Stdout:  stdout,
 		Stderr:  stderr,
 		Scripts: scripts.FS,
+		Strict:  true,
 	})
 }
 
