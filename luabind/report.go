@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	lua "github.com/sockplay/sockplay/lua"
+	"golang.org/x/text/width"
 )
 
 // How an error is shown: a traceback innermost last, as Python prints one
@@ -258,7 +259,8 @@ func (e *Error) Report() string {
 // caretLines shows line, without its own indentation, indented by two,
 // and a caret under column col (counted in characters from 1; 0: no
 // caret). Tabs inside the line stay tabs, so the caret lines up however
-// wide they are shown.
+// wide they are shown; a wide character (你) takes two columns of a
+// terminal, so two spaces.
 func caretLines(line string, col int) string {
 	trimmed := strings.TrimLeft(line, " \t")
 	if trimmed == "" {
@@ -273,10 +275,15 @@ func caretLines(line string, col int) string {
 	}
 	var pad strings.Builder
 	for _, c := range runes[:col-1] {
-		if c == '\t' {
-			pad.WriteByte('\t')
-		} else {
-			pad.WriteByte(' ')
+		switch width.LookupRune(c).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			pad.WriteString("  ")
+		default:
+			if c == '\t' {
+				pad.WriteByte('\t')
+			} else {
+				pad.WriteByte(' ')
+			}
 		}
 	}
 	return s + "  " + pad.String() + "^\n"

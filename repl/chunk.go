@@ -2,6 +2,7 @@ package repl
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/ast"
@@ -15,25 +16,43 @@ import (
 // globals (keepLocals) and a call that ends the chunk shows its values
 // (showLastCall). A chunk that does not compile gives luabind's syntax
 // error (Incomplete: more lines could finish it).
+//
+// When neither compiles and the statement's error is at the very first
+// token, nothing there can start a statement (1 != 2): it was meant as an
+// expression, and the expression's error says what is wrong with it.
 func compileTyped(code, name string) (*lua.FunctionProto, *luabind.Error) {
 	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t"), "="); ok {
-		proto, err := compile("return "+rest, name, false)
-		if err != nil && err.Line == 1 {
-			// The line and columns of the code typed, not of the code compiled.
-			typed, _, _ := strings.Cut(code, "\n")
-			shift := len([]rune("return ")) - len([]rune(code[:len(code)-len(rest)]))
-			err.SourceLine = typed
-			if err.Column > 0 {
-				err.Column -= shift
-			}
-		}
+		proto, err := compileReturn(rest, code, name)
 		return noTailCalls(proto), err
 	}
-	if proto, err := compile("return "+code, name, false); err == nil {
+	proto, exprErr := compileReturn(code, code, name)
+	if exprErr == nil {
 		return noTailCalls(proto), nil
 	}
 	proto, err := compile(code, name, true)
+	if err != nil && !err.Incomplete && !exprErr.Incomplete && err.Line == 1 {
+		first := utf8.RuneCountInString(code[:len(code)-len(strings.TrimLeft(code, " \t"))]) + 1
+		if err.Column == first && (exprErr.Line > 1 || exprErr.Column > first) {
+			err = exprErr
+		}
+	}
 	return noTailCalls(proto), err
+}
+
+// compileReturn compiles "return " + expr, where expr ends typed (the
+// code as typed, maybe with a leading "="); an error on its first line
+// shows that line as typed, its column counted there.
+func compileReturn(expr, typed, name string) (*lua.FunctionProto, *luabind.Error) {
+	proto, err := compile("return "+expr, name, false)
+	if err != nil && err.Line == 1 {
+		first, _, _ := strings.Cut(typed, "\n")
+		shift := utf8.RuneCountInString("return ") - utf8.RuneCountInString(typed[:len(typed)-len(expr)])
+		err.SourceLine = first
+		if err.Column > 0 {
+			err.Column -= shift
+		}
+	}
+	return proto, err
 }
 
 // noTailCalls turns the chunk's own tail calls (the `return f()` it was
