@@ -155,9 +155,48 @@ func runtimeHint(e *Error, te *lua.TypeError, line string) string {
 		}
 	}
 	if fn, ok := badArgFunction(e.Msg); ok {
+		if fn == "spawn" {
+			return spawnHint(code, line)
+		}
 		return colonHint(code, line, fn)
 	}
 	return ""
+}
+
+// spawnHint: spawn(serve(conn)) calls serve at once and passes spawn what
+// it returns, as threading.Thread(target=serve(conn)) does in Python.
+func spawnHint(code, line string) string {
+	// Offsets are the same in code and line: masking keeps lengths.
+	skip := func(i int) int {
+		for i < len(code) && (code[i] == ' ' || code[i] == '\t') {
+			i++
+		}
+		return i
+	}
+	i := findWord(code, "spawn")
+	if i < 0 {
+		return ""
+	}
+	i = skip(i + len("spawn"))
+	if i == len(code) || code[i] != '(' {
+		return ""
+	}
+	start := skip(i + 1)
+	j := start
+	for j < len(code) && (isIdentByte(code[j]) || code[j] == '.' || code[j] == ':') {
+		j++
+	}
+	if j == start || j == len(code) || code[j] != '(' {
+		return ""
+	}
+	fn := line[start:j]
+	args := ""
+	if end := matchingParen(code, j); end > j {
+		if args = strings.TrimSpace(line[j+1 : end]); args != "" {
+			args = ", " + args
+		}
+	}
+	return fmt.Sprintf("spawn takes the function and its arguments: spawn(%s%s); spawn(%s(...)) calls %s now and passes what it returns", fn, args, fn, fn)
 }
 
 // stringPrefixHint: b'hello', f"x = {x}", r'\d' call the global b, f or
@@ -186,14 +225,19 @@ func stringPrefixHint(code, line, name string) string {
 }
 
 // badArgFunction is the function an argument error is about ("upper" in
-// "f.lua:1: bad argument #1 to 'upper' (string expected, got no value)").
+// "f.lua:1: bad argument #1 to 'upper' (string expected, got no value)";
+// gopher-lua's own checks leave out the quotes: "to spawn (").
 func badArgFunction(msg string) (string, bool) {
-	_, rest, ok := strings.Cut(msg, "bad argument #1 to '")
+	_, rest, ok := strings.Cut(msg, "bad argument #1 to ")
 	if !ok {
 		return "", false
 	}
-	fn, _, ok := strings.Cut(rest, "'")
-	return fn, ok
+	if quoted, ok := strings.CutPrefix(rest, "'"); ok {
+		fn, _, ok := strings.Cut(quoted, "'")
+		return fn, ok
+	}
+	fn, _, ok := strings.Cut(rest, " (")
+	return fn, ok && fn != "" && !strings.ContainsAny(fn, " '")
 }
 
 // colonHint: s.upper() calls upper with no s; the line has ".upper(".
@@ -345,11 +389,11 @@ func lineHint(line string) string {
 			return "Lua has no import: socket, string, table and the others are there already; require(\"name\") loads a module"
 		}
 	case "def":
-		name, _, _ := strings.Cut(rest, "(")
-		if name == "" {
-			name = "name"
+		sig := "name(...)"
+		if i := strings.IndexByte(rest, ')'); i > 0 && strings.IndexByte(rest[:i], '(') > 0 {
+			sig = rest[:i+1]
 		}
-		return fmt.Sprintf("Lua writes function %s(...) ... end for def %s(...):", name, name)
+		return fmt.Sprintf("Lua writes function %s ... end for def %s:", sig, sig)
 	case "elif":
 		return "Lua writes elseif cond then for elif cond:"
 	case "try", "except", "finally":

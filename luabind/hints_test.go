@@ -76,7 +76,7 @@ func TestPythonHints(t *testing.T) {
 		// Syntax errors: by the token, then by the line of the error or of its statement.
 		{"import socket\n", `Lua has no import: socket, string, table and the others are there already; require("name") loads a module`},
 		{"from socket import *\n", `Lua has no import: socket, string, table and the others are there already; require("name") loads a module`},
-		{"def handle(conn):\n    return 1\n", "Lua writes function handle(...) ... end for def handle(...):"},
+		{"def handle(conn):\n    return 1\n", "Lua writes function handle(conn) ... end for def handle(conn):"},
 		{"while True:\n    print(1)\n", "Lua writes while cond do ... end: do, not a colon"},
 		{"if x == 1:\n    print(1)\n", "Lua writes if cond then ... end: then, not a colon"},
 		{"for i in range(3):\n    print(i)\n", "Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon"},
@@ -117,6 +117,9 @@ func TestPythonHints(t *testing.T) {
 		{"local msg = \"%d items\" % 5\n", `Lua formats with string.format("%d", n), not with %`},
 		{"local s = \"hi\"\nprint(s.upper())\n", "call a method with a colon: s:upper(...) passes s itself, s.upper(...) does not"},
 		{"x = 1\n#comment\n", "Lua comments start with --, not #"},
+		// Not Python, as common: what spawn is given.
+		{"local function serve(c) end\nspawn(serve(\"c\"))\n", `spawn takes the function and its arguments: spawn(serve, "c"); spawn(serve(...)) calls serve now and passes what it returns`},
+		{"spawn(print)\nspawn(nil)\n", ""},
 
 		// Lua's own mistakes: no Python hint.
 		{"x = = 1\n", ""},

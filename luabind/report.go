@@ -188,7 +188,10 @@ func culpritColumn(e *Error, te *lua.TypeError, line string) int {
 		if i := findAfter(code, ":"+fn+"("); i >= 0 {
 			return i
 		}
-		return findAfter(code, "."+fn+"(")
+		if i := findAfter(code, "."+fn+"("); i >= 0 {
+			return i
+		}
+		return findUse(code, fn, "call")
 	}
 	return -1
 }
