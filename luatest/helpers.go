@@ -328,11 +328,15 @@ func (s *server) report(endedEarly bool) string {
 		return fmt.Sprintf("server %s did not stop within %v (a call that cannot be interrupted); abandoned", s.name, stopGrace)
 	}
 	if !s.ended() {
+		if e := s.stderrText(); e != "" {
+			// Its warnings (a global never assigned: while True do) say why.
+			return fmt.Sprintf("server %s is running%s", s.name, e)
+		}
 		return ""
 	}
 	if s.err == nil {
 		if endedEarly {
-			return fmt.Sprintf("server %s had already ended, without an error", s.name)
+			return fmt.Sprintf("server %s had already ended, without an error%s", s.name, s.stderrText())
 		}
 		return ""
 	}
