@@ -300,6 +300,10 @@ top-level local: at the prompt, local x = 1 sets the global x (:help locals).
 Servers you spawn or :run keep running while you type; what they print while
 you type is held and shown when you press Enter (:help tasks). Ctrl-C stops
 the running line only; twice within a second, the background tasks too.
+
+A global never assigned is nil, with a warning (True is not Lua's true);
+strict(true) makes it an error. At >>, a second empty line drops an
+unfinished chunk and says what it lacks.
 `)
 	return b.String()
 }
