@@ -324,21 +324,7 @@ func tokenHint(pe *parse.Error, line string, col int) string {
 // comma of a parenthesized list, which is a tuple in Python.
 func tupleHint(line string, col int) string {
 	code := maskCode(line)
-	open := -1
-	depth := 0
-	for i := col - 1; i >= 0; i-- {
-		switch code[i] {
-		case ')', ']', '}':
-			depth++
-		case '(', '[', '{':
-			if depth == 0 {
-				open = i
-				i = -1
-				break
-			}
-			depth--
-		}
-	}
+	open := unclosedBefore(code, col)
 	if open < 0 {
 		return ""
 	}
@@ -351,6 +337,24 @@ func tupleHint(line string, col int) string {
 		tuple = "{" + line[open+1:end] + "}"
 	}
 	return fmt.Sprintf("Lua has no tuples: write %s, a table", tuple)
+}
+
+// unclosedBefore is the index of the innermost bracket still open at col
+// of code, -1 if none is.
+func unclosedBefore(code string, col int) int {
+	depth := 0
+	for i := col - 1; i >= 0; i-- {
+		switch code[i] {
+		case ')', ']', '}':
+			depth++
+		case '(', '[', '{':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		}
+	}
+	return -1
 }
 
 // matchingParen is the index of the ')' closing the '(' at open in code,

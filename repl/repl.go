@@ -246,10 +246,12 @@ func (r *repl) init() *leaveError {
 // loop reads chunks and evaluates them until the session ends. At the
 // >> prompt, a second empty line in a row gives up on the chunk and shows
 // why it is unfinished: `while True:` is never finished in Lua, and
-// Python's prompt gives up at an empty line too.
+// Python's prompt gives up at an empty line too. (Not inside a long
+// string or comment, where empty lines are text.)
 func (r *repl) loop() *leaveError {
 	var chunk []string
-	blanks := 0 // empty lines in a row at the >> prompt
+	var unfinished *luabind.Error // why chunk is not finished
+	blanks := 0                   // empty lines in a row at the >> prompt
 	for {
 		if leave := r.serveWaitingInput(); leave != nil {
 			return leave
@@ -290,7 +292,7 @@ func (r *repl) loop() *leaveError {
 				continue
 			}
 		}
-		if len(chunk) > 0 && strings.TrimSpace(line) == "" {
+		if len(chunk) > 0 && strings.TrimSpace(line) == "" && !inLongText(unfinished) {
 			if blanks++; blanks == 2 {
 				_, serr := compileTyped(strings.TrimRight(strings.Join(chunk, "\n"), " \t\n"), chunkName)
 				chunk, blanks = nil, 0
@@ -305,6 +307,7 @@ func (r *repl) loop() *leaveError {
 		chunk = append(chunk, line)
 		proto, serr := compileTyped(strings.Join(chunk, "\n"), chunkName)
 		if serr != nil && serr.Incomplete {
+			unfinished = serr
 			continue
 		}
 		code := strings.Join(chunk, "\n")
@@ -320,6 +323,12 @@ func (r *repl) loop() *leaveError {
 			return leave
 		}
 	}
+}
+
+// inLongText reports whether a chunk is unfinished because a long string
+// or comment ([[ ... ]]) is open: the parser's message says which.
+func inLongText(e *luabind.Error) bool {
+	return e != nil && (strings.Contains(e.Msg, "unfinished long string") || strings.Contains(e.Msg, "unfinished long comment"))
 }
 
 // evalSource compiles and runs code (Init, :load) in the foreground.
