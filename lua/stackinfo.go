@@ -44,6 +44,23 @@ func (ls *LState) StackFrames() []StackFrame {
 	return frames
 }
 
+// Caller is the innermost Lua function on the stack and the line it is
+// running: where the running Go function was called from, skipping Go
+// callers (pcall). nil if no Lua function is on the stack.
+func (ls *LState) Caller() (*FunctionProto, int) {
+	for cf := ls.currentFrame; cf != nil; cf = cf.Parent {
+		if cf.Fn.IsG {
+			continue
+		}
+		p := cf.Fn.Proto
+		if cf.Pc > 0 && cf.Pc <= len(p.DbgSourcePositions) {
+			return p, p.DbgSourcePositions[cf.Pc-1]
+		}
+		return p, 0
+	}
+	return nil, 0
+}
+
 // A GlobalRead is a read of a global that has no value, by its name, in a
 // Lua function.
 type GlobalRead struct {

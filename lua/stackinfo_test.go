@@ -116,3 +116,24 @@ tail()
 		t.Errorf("frames:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Caller skips Go frames (pcall) to the Lua line that called.
+func TestCaller(t *testing.T) {
+	L := NewState()
+	defer L.Close()
+	var got []string
+	L.SetGlobal("where", L.NewFunction(func(L *LState) int {
+		p, line := L.Caller()
+		got = append(got, fmt.Sprintf("%s:%d", p.SourceName, line))
+		return 0
+	}))
+	if err := L.DoString("where()\nlocal function f()\n  pcall(where)\nend\nf()"); err != nil {
+		t.Fatal(err)
+	}
+	if want := "<string>:1 <string>:3"; strings.Join(got, " ") != want {
+		t.Errorf("Caller: %q, want %q", got, want)
+	}
+	if p, _ := NewState().Caller(); p != nil {
+		t.Errorf("Caller outside any call: %v", p)
+	}
+}

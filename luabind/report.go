@@ -99,6 +99,9 @@ func (rt *Runtime) captureFrames(L *lua.LState) int {
 // traceback, its source line and, for a spawned task or a background
 // script, which task it was. Called with the lock held.
 func (rt *Runtime) taskError(t *task) *Error {
+	if t.failure != nil {
+		return t.failure
+	}
 	e := rt.describe(t.err)
 	if e.Kind != RuntimeError {
 		return e
@@ -112,8 +115,8 @@ func (rt *Runtime) taskError(t *task) *Error {
 
 // label names a spawned task or a background script for its error.
 func (t *task) label() string {
-	if t.spawnedAt != "" {
-		return fmt.Sprintf("task %d (spawned at %s)", t.id, t.spawnedAt)
+	if t.spawnedIn != nil {
+		return fmt.Sprintf("task %d (spawned at %s:%d)", t.id, t.spawnedIn.SourceName, t.spawnedAt)
 	}
 	if t.name != "" {
 		return fmt.Sprintf("task %d (%s)", t.id, t.name)

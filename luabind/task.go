@@ -26,12 +26,17 @@ type task struct {
 	runCancel context.CancelFunc // ends the whole run (os.exit)
 	isMain    bool
 	name      string // what runs: a script name or where fn was defined
-	spawnedAt string // "file:line" of the spawn call, for a spawned task
+	// spawnedIn, spawnedAt: the function and line of the spawn call, for
+	// a spawned task's error (formatted only then: a server spawns a task
+	// per client).
+	spawnedIn *lua.FunctionProto
+	spawnedAt int
 
 	done    chan struct{}    // closed when the task has ended
 	results []lua.LValue     // fn's results; set before done is closed
 	err     error            // fn's error (*lua.ApiError) or nil
 	frames  []lua.StackFrame // the stack where err was raised (captureFrames)
+	failure *Error           // err explained (taskError), once the task has ended
 	// interrupted: the task ended with an error because it was cancelled.
 	interrupted bool
 	// joined: someone asked for the result, so an error is theirs to report.
@@ -118,11 +123,11 @@ func (t *task) end() {
 	L.SetTop(t.base)
 	t.interrupted = t.err != nil && t.ctx.Err() != nil
 	if t.err != nil && !t.interrupted && !rt.exiting {
-		e := rt.taskError(t)
-		rt.lastError = e
+		t.failure = rt.taskError(t)
+		rt.lastError = t.failure
 		if !t.isMain && !t.joined {
 			// As Python prints an exception that ends a thread: nobody else may.
-			fmt.Fprint(rt.stderr, taskErrorReport(e))
+			fmt.Fprint(rt.stderr, taskErrorReport(t.failure))
 		}
 	}
 	rt.release(t)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
@@ -44,7 +43,7 @@ func (rt *Runtime) spawn(L *lua.LState) int {
 	} else {
 		t.name = "Go function"
 	}
-	t.spawnedAt = strings.TrimSuffix(lualib.Where(L), ":")
+	t.spawnedIn, t.spawnedAt = L.Caller()
 	t.start()
 	ud := L.NewUserData()
 	ud.Value = t
