@@ -224,11 +224,18 @@ func stringPrefixHint(code, line, name string) string {
 	return ""
 }
 
-// badArgFunction is the function an argument error is about ("upper" in
-// "f.lua:1: bad argument #1 to 'upper' (string expected, got no value)";
-// gopher-lua's own checks leave out the quotes: "to spawn (").
+// badArgFunction is the function an error about its first argument is
+// about ("upper" in "f.lua:1: bad argument #1 to 'upper' (string
+// expected, got no value)"; gopher-lua's own checks leave out the quotes:
+// "to spawn (").
 func badArgFunction(msg string) (string, bool) {
-	_, rest, ok := strings.Cut(msg, "bad argument #1 to ")
+	return argErrorFunction(msg, "bad argument #1 to ")
+}
+
+// argErrorFunction is the function named after prefix in an argument
+// error.
+func argErrorFunction(msg, prefix string) (string, bool) {
+	_, rest, ok := strings.Cut(msg, prefix)
 	if !ok {
 		return "", false
 	}
@@ -329,6 +336,9 @@ func tupleHint(line string, col int) string {
 		return ""
 	}
 	before := strings.TrimRight(code[:open], " \t")
+	if strings.HasSuffix(before, "%") {
+		return "Lua formats with string.format(\"%s:%d\", host, port), not with % and a tuple"
+	}
 	if before != "" && (isIdentByte(before[len(before)-1]) || strings.ContainsRune(")]}'\"", rune(before[len(before)-1]))) {
 		return "" // a call's argument list, not a tuple
 	}

@@ -86,6 +86,7 @@ func TestPythonHints(t *testing.T) {
 		{"class Server:\n    pass\n", "Lua has no class statement: an object is a table, its methods functions in it (setmetatable shares them)"},
 		{"s = socket.socket()\ns.bind((\"127.0.0.1\", 8080))\n", `Lua has no tuples: write {"127.0.0.1", 8080}, a table`},
 		{"addr = (\"127.0.0.1\", 8080)\n", `Lua has no tuples: write {"127.0.0.1", 8080}, a table`},
+		{"print('local:%s, peer:%s'%(localname, peername))\n", `Lua formats with string.format("%s:%d", host, port), not with % and a tuple`},
 		{"if a != b then end\n", "Lua writes ~= for !="},
 		{"count = 0\ncount += 1\n", "Lua has no +=: write count = count + 1"},
 		{"n = 2 ** 8\n", "Lua writes ^ for **: 2^10"},

@@ -184,7 +184,11 @@ func culpritColumn(e *Error, te *lua.TypeError, line string) int {
 			return findAfter(code, ":"+te.Name)
 		}
 	}
-	if fn, ok := badArgFunction(e.Msg); ok {
+	fn, ok := badArgFunction(e.Msg)
+	if !ok {
+		fn, ok = argErrorFunction(e.Msg, "bad self to ")
+	}
+	if ok {
 		if i := strings.LastIndexAny(fn, ".:"); i >= 0 {
 			fn = fn[i+1:]
 		}
