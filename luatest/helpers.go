@@ -328,10 +328,6 @@ func (s *server) report(endedEarly bool) string {
 		return fmt.Sprintf("server %s did not stop within %v (a call that cannot be interrupted); abandoned", s.name, stopGrace)
 	}
 	if !s.ended() {
-		if e := s.stderrText(); e != "" {
-			// Its warnings (a global never assigned: while True do) say why.
-			return fmt.Sprintf("server %s is running%s", s.name, e)
-		}
 		return ""
 	}
 	if s.err == nil {
@@ -342,6 +338,10 @@ func (s *server) report(endedEarly bool) string {
 	}
 	var e *luabind.Error
 	if errors.As(s.err, &e) && e.Kind == luabind.Interrupted {
+		if stderr := s.stderrText(); stderr != "" {
+			// Its warnings (a global never assigned: if data ~= None) may say why.
+			return fmt.Sprintf("server %s was still running%s", s.name, stderr)
+		}
 		return ""
 	}
 	msg := fmt.Sprintf("server %s ended with: %s", s.name, describeRunError(s.err, context.Background(), 0, true))
