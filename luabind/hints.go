@@ -120,6 +120,10 @@ var pythonMethods = map[string]string{
 	"get":        "Lua writes t[k] for d.get(k): nil when absent",
 }
 
+// stackOverflowHint is the hint of the VM's "stack overflow": Python's
+// RecursionError.
+const stackOverflowHint = "too many calls inside each other: a function that calls itself needs a case where it stops"
+
 // runtimeHint is the hint for a runtime error e whose message names the
 // culprit (te, nil if it does not), with line the source line the
 // message is about ("" if unknown).

@@ -128,8 +128,14 @@ func (t *task) label() string {
 // line the message names and the column of its culprit, and the hint for
 // a Python habit if no other hint applies.
 func (rt *Runtime) explain(e *Error, frames []lua.StackFrame) {
-	e.Frames = frames
-	e.Traceback = fullTraceback(frames)
+	if frames != nil {
+		// Else the VM's own text stays: after a stack overflow the handler
+		// that keeps the frames has no room to run.
+		e.Frames = frames
+		e.Traceback = fullTraceback(frames)
+	} else if strings.HasSuffix(e.Msg, ": stack overflow") && e.Hint == "" {
+		e.Hint = stackOverflowHint
+	}
 	f := messageFrame(e.Msg, frames)
 	if f == nil {
 		return

@@ -83,6 +83,15 @@ r.lua:3: attempt to index a number value (local 'a')
 	}
 }
 
+// A stack overflow leaves no room for the handler that keeps the frames:
+// the VM's traceback stays, and a hint says what overflowed.
+func TestStackOverflowReport(t *testing.T) {
+	e := runFails(t, Options{}, "local function f(n) return 1 + f(n) end\nf(1)")
+	if e.Msg != "py.lua:1: stack overflow" || e.Hint != stackOverflowHint || !strings.HasPrefix(e.Traceback, "stack traceback:") {
+		t.Errorf("%q, hint %q, traceback %q", e.Msg, e.Hint, e.Traceback)
+	}
+}
+
 // The full traceback (Error.Traceback, the REPL's :trace) has every
 // frame, Go functions too.
 func TestFullTraceback(t *testing.T) {
