@@ -166,3 +166,46 @@ func TestPythonFile(t *testing.T) {
 		t.Errorf("PythonFile(.lua) = %q, want none", msg)
 	}
 }
+
+// Every Python name and method has its hint, reached as a learner reaches
+// it: calling the name, calling the method on a string.
+func TestPythonNamesAndMethods(t *testing.T) {
+	for name, hint := range pythonGlobals {
+		code := name + "(1)"
+		if name == "True" || name == "False" || name == "None" {
+			code = "local x = " + name + ".x"
+		}
+		e := runFails(t, Options{}, code)
+		if e.Hint != hint {
+			t.Errorf("%s: %s\nhint %q, want %q", name, e.Msg, e.Hint, hint)
+		}
+	}
+	for name, hint := range pythonMethods {
+		e := runFails(t, Options{}, "local s = 'text'\nlocal r = s."+name+"(',')")
+		if e.Hint != hint {
+			t.Errorf("s.%s: %s\nhint %q, want %q", name, e.Msg, e.Hint, hint)
+		}
+	}
+}
+
+// The statements of Python that Lua has not, each with its hint.
+func TestPythonStatementHints(t *testing.T) {
+	for _, c := range []struct{ code, hint string }{
+		{"with open(path) as f:\n  data = f.read()\n", "Lua has no with: open, use, then close it yourself (f:close())"},
+		{"function f()\n  global count\nend\n", "a Lua variable is global unless declared local: leave out global"},
+		{"t = {}\ndel t[1]\n", "Lua deletes with t[k] = nil"},
+		{"assert x == 1, 'x'\n", "assert is a function in Lua: assert(x == 1, 'x')"},
+		{"path = r'C:\\temp'\n", `Lua has no r-strings: a long string [[C:\temp]] keeps its backslashes`},
+		{"s = u'text'\n", "write 'text', without the u: a Lua string holds bytes"},
+		{"x = {}\nx += [1]\n", "Lua has no +=: write x = x + 1"},
+		{"n = 1\nn -= 1\n", "Lua has no -=: write n = n - 1"},
+		{"try:\n  x = 1\nfinally:\n  y = 2\n", "Lua has no try: local ok, err = pcall(function() ... end) catches an error"},
+		{"x = 1\nif x:\n  y = 2\n", "Lua writes if cond then ... end: then, not a colon"},
+		{"match x:\n  case 1:\n    pass\n", "Lua's blocks have no colon: if ... then, while ... do, for ... do, function f() ... end"},
+	} {
+		e := runFails(t, Options{}, c.code)
+		if e.Hint != c.hint {
+			t.Errorf("%q:\n%s\nhint %q\nwant %q", c.code, e.Report(), e.Hint, c.hint)
+		}
+	}
+}

@@ -2,8 +2,11 @@ package luabind
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // An uncaught error prints as Python prints one: the traceback innermost
@@ -171,5 +174,48 @@ hint: Lua writes ~= for !=
 		if e.Kind != SyntaxError || e.Report() != c.want {
 			t.Errorf("%q: kind %v\n%s\nwant:\n%s", c.code, e.Kind, e.Report(), c.want)
 		}
+	}
+}
+
+// A deep stack that does not repeat one line is cut to its first and
+// last lines; a line twice says "1 more time".
+func TestCompactTracebackBounds(t *testing.T) {
+	var frames []lua.StackFrame
+	for i := 30; i >= 1; i-- { // innermost first
+		frames = append(frames, lua.StackFrame{Source: "t.lua", Line: i, LineDefined: i, Name: fmt.Sprintf("f%d", i)})
+	}
+	frames = append(frames, lua.StackFrame{Source: "t.lua", Line: 40})
+	got := compactTraceback(frames)
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) != 1+tracebackHead+1+tracebackTail || lines[0] != "traceback (most recent call last):" ||
+		lines[1] != "  t.lua:40: in main chunk" || lines[1+tracebackHead] != "  ... (11 more lines)" ||
+		lines[len(lines)-1] != "  t.lua:30: in function 'f30'" {
+		t.Errorf("cut traceback:\n%s", got)
+	}
+	twice := []lua.StackFrame{
+		{Source: "t.lua", Line: 2, LineDefined: 1, Name: "f"},
+		{Source: "t.lua", Line: 2, LineDefined: 1, Name: "f"},
+		{Source: "t.lua", Line: 5},
+	}
+	want := "traceback (most recent call last):\n  t.lua:5: in main chunk\n  t.lua:2: in function 'f'\n  [previous line repeated 1 more time]\n"
+	if got := compactTraceback(twice); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A background script of a session is named by its file in its error.
+func TestBackgroundScriptReport(t *testing.T) {
+	rt, _, stderr := newTestRuntime(t, Options{})
+	s := rt.NewSession()
+	defer s.Close()
+	if _, err := s.StartCode("bg.lua", "local t = {}\nprint(len(t))", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.tasksWG.WaitContext(testContext(t)); err != nil {
+		t.Fatal(err)
+	}
+	want := "error in task 1 (bg.lua):\nbg.lua:2: attempt to call a nil value (global 'len')\n  print(len(t))\n        ^\nhint: Lua writes #x for len(x)\n"
+	if stderr.String() != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), want)
 	}
 }
