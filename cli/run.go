@@ -88,6 +88,10 @@ func (f *runFlags) source(c *Command, p runPlan, io *stdio) (*source, int) {
 		return &source{}, 0
 	}
 	t := p.target
+	if msg := luabind.PythonFile(t); msg != "" {
+		fmt.Fprintln(io.stderr, "sockplay: "+msg)
+		return nil, exitUsage
+	}
 	if st, err := os.Stat(t); err == nil && !st.IsDir() {
 		return &source{name: t, file: t}, 0
 	}
@@ -205,8 +209,9 @@ func scriptNames() []string {
 	return names
 }
 
-// report prints a run's error as file:line: message plus a hint, and
-// returns the exit status.
+// report prints a run's error as luabind words it (the traceback, the
+// message, the source line with a caret, a hint), and returns the exit
+// status.
 func report(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
@@ -223,9 +228,6 @@ func report(err error, stderr io.Writer) int {
 	case luabind.Exit:
 		return e.Code
 	}
-	fmt.Fprintln(stderr, e.Msg)
-	if e.Hint != "" {
-		fmt.Fprintln(stderr, "hint:", e.Hint)
-	}
+	fmt.Fprint(stderr, e.Report())
 	return exitError
 }

@@ -28,6 +28,7 @@ type runFlags struct {
 	diagram     string
 	sandbox     bool
 	timeout     time.Duration // 0: none (with --sandbox: the sandbox's default)
+	strict      bool
 
 	fs *flag.FlagSet
 }
@@ -49,6 +50,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.Var(fileValue{&f.diagram}, "diagram", "draw the run as a sequence diagram in `FILE.svg` when it ends")
 	fs.BoolVar(&f.sandbox, "sandbox", false, "confine the run: loopback only, no programs, file writes only\nin a temporary directory (os.getenv(\"TMPDIR\")), caps on\nmemory, sockets and tasks")
 	fs.Var(durationValue{p: &f.timeout, zeroIsNone: true}, "timeout", "end the run after `D` (e.g. 30s, 2m) with an error; with\n--sandbox the default is 30s, 0 means none")
+	fs.BoolVar(&f.strict, "strict", false, "reading a global never assigned is an error (NameError),\nnot a warning (also strict(true) in a script)")
 }
 
 func (f *runFlags) given(name string) bool { return isSet(f.fs, name) }
@@ -114,6 +116,7 @@ func (f *runFlags) prepare(opts *luabind.Options, stderr io.Writer) (finish func
 	if f.sandbox {
 		finishers = append(finishers, f.prepareSandbox(opts))
 	}
+	opts.Strict = f.strict
 	return finish, nil
 }
 

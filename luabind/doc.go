@@ -46,8 +46,10 @@
 //	sockaddr_linux.go   kernel addresses decoded (recvfrom, accept4)
 //	readbuf.go          the read buffers recv reads into
 //	tracer.go           the socket trace: which events, in which order
-//	errors.go           Go errors as Lua error values; the host's *Error
-//	hints.go            one-line hints for beginners' errors
+//	errors.go           Go errors as Lua error values; the host's *Error; the syntax-error translator
+//	report.go           how an error is shown: traceback, source line and caret (Error.Report)
+//	hints.go            one-line hints for beginners' errors: network errors, Python habits
+//	globals.go          globals never assigned: the warning, strict mode
 //	args.go             argument checks of every Lua function here
 //	sandbox.go          Sandbox: options, and the guards it installs
 //	sandbox_net.go      the sandbox's network check (loopback only, no DNS, socket cap)

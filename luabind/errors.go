@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
@@ -165,7 +166,9 @@ func errorFamily(t *lua.LTable) int {
 	return 0
 }
 
-// describe turns a task's error into an *Error for the host.
+// describe turns a task's error into an *Error for the host: the
+// message, the class and errno of an error value, and a hint. explain
+// adds the traceback and the source line.
 func (rt *Runtime) describe(err error) *Error {
 	var apiErr *lua.ApiError
 	if !errors.As(err, &apiErr) {
@@ -185,6 +188,7 @@ func (rt *Runtime) describe(err error) *Error {
 		if e.Class == "KeyboardInterrupt" {
 			e.Kind = Interrupted
 		}
+		e.global = lua.LVAsString(t.RawGetString("variable")) // a NameError's
 	} else {
 		e.Msg = lua.LVAsString(apiErr.Object)
 		if e.Msg == "" {
@@ -205,43 +209,76 @@ const (
 	Exit                          // os.exit(code) with a non-zero code
 )
 
-// Error is how a run reports failure to Go.
+// Error is how a run reports failure to Go. Report gives the text the
+// command line prints.
 type Error struct {
-	Kind      ErrorKind
-	Msg       string // "file:line: message", as the runner prints it
-	Class     string // for Lua error values: "ConnectionRefusedError", ...
-	Errno     int    // 0 if none
-	Family    int    // the address family (syscall.AF_UNIX, ...) of the socket whose call raised it; 0 if none
-	Hint      string // a one-line hint for common beginner errors, or ""
-	Traceback string // Lua stack traceback, if known
-	Code      int    // for Exit
+	Kind   ErrorKind
+	Msg    string // "file:line: message", as the runner prints it
+	Class  string // for Lua error values: "ConnectionRefusedError", ...
+	Errno  int    // 0 if none
+	Family int    // the address family (syscall.AF_UNIX, ...) of the socket whose call raised it; 0 if none
+	Hint   string // a one-line hint for common beginner errors, or ""
+	Code   int    // for Exit
 	// Incomplete: a syntax error at the end of the input (an open block,
 	// string or call), which more lines could complete.
 	Incomplete bool
+
+	// Where it is: the line of the chunk the message names, the text of
+	// that line, and the column (in characters, from 1) of what the
+	// message is about; 0 and "" when unknown. A syntax error has them
+	// whenever the parser names a token; a runtime error when the
+	// runtime has the chunk's source (RunFile, RunString, RunScript,
+	// Session.StartCode, Runtime.AddSource) and the message names a
+	// variable, field or method of that line.
+	Line       int
+	Column     int
+	SourceLine string
+
+	// Frames are the calls on the task's stack when the error was
+	// raised, innermost first (Go functions too); nil if not known.
+	Frames []lua.StackFrame
+	// Traceback is the traceback of every frame, innermost last, as
+	// Python prints one; "" if not known.
+	Traceback string
+	// Task names the task an error ended, for a spawned task or a
+	// background script: "task 3 (spawned at echo.lua:12)"; "" for a
+	// run's main chunk or an evaluation.
+	Task string
+
+	global string // the variable a NameError is about
 }
 
 func (e *Error) Error() string { return e.Msg }
 
-func syntaxError(chunk string, err error) *Error {
-	var apiErr *lua.ApiError
+// NewSyntaxError describes err, the error of compiling code (named name)
+// with parse.Parse, lua.Compile or LState.Load, as sockplay shows a
+// syntax error wherever it meets one (a script, the REPL, a test file):
+// Lua's message with its line, the source line and the column of the
+// token for a caret, a hint when the line looks like Python, and whether
+// more lines could complete the chunk (an error at its end).
+func NewSyntaxError(name, code string, err error) *Error {
 	var pe *parse.Error
-	if errors.As(err, &apiErr) && apiErr.Cause != nil && errors.As(apiErr.Cause, &pe) {
-		// gopher-lua's own text ("x line:3(column:5) near 'y':   syntax
-		// error") becomes the usual "x:3: syntax error near 'y'".
-		if pe.Pos.Line == parse.EOF {
-			return &Error{Kind: SyntaxError, Incomplete: true,
-				Msg: fmt.Sprintf("%s: %s at end of input", chunk, pe.Message)}
+	if !errors.As(err, &pe) {
+		msg := err.Error()
+		var apiErr *lua.ApiError
+		if errors.As(err, &apiErr) {
+			msg = lua.LVAsString(apiErr.Object)
 		}
-		return &Error{Kind: SyntaxError,
-			Msg: fmt.Sprintf("%s:%d: %s near '%s'", chunk, pe.Pos.Line, pe.Message, pe.Token)}
+		msg = strings.TrimSpace(msg)
+		if !strings.HasPrefix(msg, name+":") {
+			msg = name + ": " + msg
+		}
+		return &Error{Kind: SyntaxError, Msg: msg}
 	}
-	msg := err.Error()
-	if apiErr != nil {
-		msg = lua.LVAsString(apiErr.Object)
+	e := &Error{Kind: SyntaxError, Msg: pe.Error(), Line: pe.Line, Incomplete: pe.Near == "<eof>"}
+	lines := strings.Split(code, "\n")
+	if !e.Incomplete && pe.Line >= 1 && pe.Line <= len(lines) {
+		line := strings.TrimSuffix(lines[pe.Line-1], "\r")
+		e.SourceLine = line
+		if pe.Column > 0 {
+			e.Column = utf8.RuneCountInString(line[:min(pe.Column-1, len(line))]) + 1
+		}
 	}
-	msg = strings.TrimSpace(msg)
-	if !strings.HasPrefix(msg, chunk) {
-		msg = chunk + ": " + msg
-	}
-	return &Error{Kind: SyntaxError, Msg: msg}
+	e.Hint = syntaxHint(pe, lines)
+	return e
 }

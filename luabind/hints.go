@@ -2,12 +2,27 @@ package luabind
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 	"syscall"
+
+	lua "github.com/sockplay/sockplay/lua"
+	"github.com/sockplay/sockplay/lua/parse"
 )
 
-// The hints for the mistakes beginners make most, keyed by errno and
-// class, never by message text. AF_UNIX addresses are socket files, not
-// ports: their errors have hints of their own.
+// Hints: one line under an error for the mistakes beginners make most.
+//
+// Network errors are keyed by errno and class, never by message text.
+// AF_UNIX addresses are socket files, not ports: their errors have hints
+// of their own.
+//
+// Python habits are recognised from the error and the source line it is
+// about, never from the message alone: a syntax error gives its line,
+// column, token and the line its statement began (parse.Error); a runtime
+// error names the kind and name of the culprit (lua.ParseTypeError), and
+// the hint looks at how the line uses it (b'..' is a call of the global b
+// followed by a quote). The page for all of them is
+// docs/tutorial/lua-for-python.md.
 var (
 	unixHints = map[syscall.Errno]string{
 		syscall.EADDRINUSE:   "the socket file already exists: remove it with os.remove(path) before bind, or pick another path",
@@ -36,7 +51,7 @@ var (
 	}
 )
 
-// hintFor returns the one-line hint for e, or "".
+// hintFor returns the one-line hint for a network error e, or "".
 func hintFor(e *Error) string {
 	errno := syscall.Errno(e.Errno)
 	if h, ok := unixHints[errno]; ok && e.Family == syscall.AF_UNIX {
@@ -48,13 +63,513 @@ func hintFor(e *Error) string {
 	return classHints[e.Class]
 }
 
-// taskErrorReport is what the runtime prints to stderr when an error ends
-// a spawned task that nobody joined: "error in task N: ", the message, and
-// the hint line, as the runner prints an uncaught error of the main chunk.
-func taskErrorReport(id int, e *Error) string {
-	s := fmt.Sprintf("error in task %d: %s\n", id, e.Msg)
-	if e.Hint != "" {
-		s += "hint: " + e.Hint + "\n"
+// pythonGlobals are the names a Python hand reads as globals that Lua
+// does not have, with the Lua way. The undefined-global warning ends with
+// it, and it is the hint of an error about the global.
+var pythonGlobals = map[string]string{
+	"True":       "Lua writes true",
+	"False":      "Lua writes false",
+	"None":       "Lua writes nil",
+	"len":        "Lua writes #x for len(x)",
+	"exit":       "Lua writes os.exit() for exit(), os.exit(1) for a failure",
+	"quit":       "Lua writes os.exit() for quit(), os.exit(1) for a failure",
+	"str":        "Lua writes tostring(x) for str(x)",
+	"int":        "Lua writes tonumber(x) for int(x), and math.floor(x) to drop a fraction",
+	"float":      "Lua writes tonumber(x) for float(x)",
+	"range":      "Lua counts with a loop: for i = 0, n - 1 do ... end for range(n)",
+	"open":       "Lua writes io.open(path, mode) for open(path, mode)",
+	"abs":        "Lua writes math.abs(x) for abs(x)",
+	"min":        "Lua writes math.min(a, b) for min(a, b)",
+	"max":        "Lua writes math.max(a, b) for max(a, b)",
+	"round":      "Lua writes math.floor(x + 0.5) for round(x)",
+	"ord":        "Lua writes s:byte() for ord(s)",
+	"chr":        "Lua writes string.char(n) for chr(n)",
+	"sorted":     "Lua writes table.sort(t) for sorted(t); it sorts t itself",
+	"enumerate":  "Lua writes for i, v in ipairs(t) do ... end for enumerate(t)",
+	"isinstance": "Lua writes type(x) == \"string\" for isinstance(x, str)",
+	"bytes":      "a Lua string holds any bytes: use a string for bytes",
+	"bytearray":  "a Lua string holds any bytes: use a string, or a table of numbers",
+	"list":       "Lua has tables for lists: {1, 2, 3}",
+	"dict":       "Lua has tables for dicts: {key = value}",
+	"tuple":      "Lua has tables for tuples: {\"127.0.0.1\", 8080}",
+	"set":        "Lua has tables for sets: {[x] = true}",
+	"sys":        "Lua writes arg for sys.argv, and os.exit() for sys.exit()",
+	"time":       "sockplay writes sleep(s) for time.sleep(s); os.time() is time.time()",
+	"threading":  "sockplay runs a function alongside with spawn(f, ...), as threading.Thread(target=f).start()",
+	"struct":     "Lua writes string.pack and string.unpack for struct.pack and struct.unpack",
+	"raise":      "Lua raises with error(value)",
+}
+
+// pythonMethods are methods of Python's str, bytes, list and dict that
+// Lua values lack, with the Lua way.
+var pythonMethods = map[string]string{
+	"decode":     "a Lua string is bytes already: use it as it is (encoding.decode(data, \"gbk\") converts text from another encoding)",
+	"encode":     "a Lua string is bytes already: use it as it is (encoding.encode(text, \"gbk\") converts text to another encoding)",
+	"append":     "Lua writes table.insert(t, x) for t.append(x)",
+	"extend":     "Lua has no extend: table.insert(t, x) each value",
+	"pop":        "Lua writes table.remove(t) for t.pop()",
+	"split":      "Lua splits with a loop: for part in s:gmatch(\"[^,]+\") do ... end",
+	"strip":      "Lua writes s:match(\"^%s*(.-)%s*$\") for s.strip()",
+	"join":       "Lua writes table.concat(t, sep) for sep.join(t)",
+	"startswith": "Lua writes s:sub(1, #prefix) == prefix for s.startswith(prefix)",
+	"endswith":   "Lua writes s:sub(-#suffix) == suffix for s.endswith(suffix)",
+	"replace":    "Lua writes s:gsub(old, new) for s.replace(old, new); old is a pattern",
+	"items":      "Lua writes for k, v in pairs(t) do ... end for t.items()",
+	"keys":       "Lua writes for k in pairs(t) do ... end for t.keys()",
+	"values":     "Lua writes for _, v in pairs(t) do ... end for t.values()",
+	"get":        "Lua writes t[k] for d.get(k): nil when absent",
+}
+
+// stackOverflowHint is the hint of the VM's "stack overflow": Python's
+// RecursionError.
+const stackOverflowHint = "too many calls inside each other: a function that calls itself needs a case where it stops"
+
+// runtimeHint is the hint for a runtime error e whose message names the
+// culprit (te, nil if it does not), with line the source line the
+// message is about ("" if unknown).
+func runtimeHint(e *Error, te *lua.TypeError, line string) string {
+	code := maskCode(line)
+	var kind, name string
+	switch {
+	case e.global != "":
+		kind, name = "global", e.global
+	case te != nil:
+		kind, name = te.Kind, te.Name
 	}
-	return s
+	switch kind {
+	case "global":
+		if h := stringPrefixHint(code, line, name); h != "" {
+			return h
+		}
+		return pythonGlobals[name]
+	case "field", "method":
+		if te != nil && te.Op == "call" {
+			return pythonMethods[name]
+		}
+	}
+	if te != nil && te.Op == "get length of" && strings.HasPrefix(strings.TrimSpace(line), "#") {
+		return "Lua comments start with --, not #"
+	}
+	if te != nil && te.Op == "perform arithmetic on" && te.Type == "string" {
+		switch {
+		case strings.Contains(code, "%"):
+			return "Lua formats with string.format(\"%d\", n), not with %"
+		case strings.Contains(code, "+"):
+			return "Lua joins strings with .., not +: \"port \" .. 8080"
+		}
+	}
+	if fn, ok := badArgFunction(e.Msg); ok {
+		if fn == "spawn" {
+			return spawnHint(code, line)
+		}
+		return colonHint(code, line, fn)
+	}
+	return ""
+}
+
+// spawnHint: spawn(serve(conn)) calls serve at once and passes spawn what
+// it returns, as threading.Thread(target=serve(conn)) does in Python.
+func spawnHint(code, line string) string {
+	// Offsets are the same in code and line: masking keeps lengths.
+	skip := func(i int) int {
+		for i < len(code) && (code[i] == ' ' || code[i] == '\t') {
+			i++
+		}
+		return i
+	}
+	i := findWord(code, "spawn")
+	if i < 0 {
+		return ""
+	}
+	i = skip(i + len("spawn"))
+	if i == len(code) || code[i] != '(' {
+		return ""
+	}
+	start := skip(i + 1)
+	j := start
+	for j < len(code) && (isIdentByte(code[j]) || code[j] == '.' || code[j] == ':') {
+		j++
+	}
+	if j == start || j == len(code) || code[j] != '(' {
+		return ""
+	}
+	fn := line[start:j]
+	args := ""
+	if end := matchingParen(code, j); end > j {
+		if args = strings.TrimSpace(line[j+1 : end]); args != "" {
+			args = ", " + args
+		}
+	}
+	return fmt.Sprintf("spawn takes the function and its arguments: spawn(%s%s); spawn(%s(...)) calls %s now and passes what it returns", fn, args, fn, fn)
+}
+
+// stringPrefixHint: b'hello', f"x = {x}", r'\d' call the global b, f or
+// r with a string in Lua.
+func stringPrefixHint(code, line, name string) string {
+	i := findWord(code, name)
+	for i >= 0 {
+		if j := i + len(name); j < len(line) && (line[j] == '\'' || line[j] == '"') {
+			break
+		}
+		i = findWordFrom(code, name, i+len(name))
+	}
+	if i < 0 {
+		return ""
+	}
+	lit := stringLiteralAt(line, i+len(name))
+	switch strings.ToLower(name) {
+	case "b", "rb", "br", "u":
+		return fmt.Sprintf("write %s, without the %s: a Lua string holds bytes", lit, name)
+	case "f":
+		return "Lua has no f-strings: \"x = \" .. x, or string.format(\"x = %s\", x)"
+	case "r":
+		return "Lua has no r-strings: a long string [[C:\\temp]] keeps its backslashes"
+	}
+	return ""
+}
+
+// badArgFunction is the function an error about its first argument is
+// about ("upper" in "f.lua:1: bad argument #1 to 'upper' (string
+// expected, got no value)"; gopher-lua's own checks leave out the quotes:
+// "to spawn (").
+func badArgFunction(msg string) (string, bool) {
+	return argErrorFunction(msg, "bad argument #1 to ")
+}
+
+// argErrorFunction is the function named after prefix in an argument
+// error.
+func argErrorFunction(msg, prefix string) (string, bool) {
+	_, rest, ok := strings.Cut(msg, prefix)
+	if !ok {
+		return "", false
+	}
+	if quoted, ok := strings.CutPrefix(rest, "'"); ok {
+		fn, _, ok := strings.Cut(quoted, "'")
+		return fn, ok
+	}
+	fn, _, ok := strings.Cut(rest, " (")
+	return fn, ok && fn != "" && !strings.ContainsAny(fn, " '")
+}
+
+// colonHint: s.upper() calls upper with no s; the line has ".upper(".
+func colonHint(code, line, fn string) string {
+	if i := strings.LastIndexAny(fn, ".:"); i >= 0 {
+		fn = fn[i+1:]
+	}
+	i := strings.Index(code, "."+fn+"(")
+	if i <= 0 {
+		return ""
+	}
+	start := i
+	for start > 0 && (isIdentByte(line[start-1]) || line[start-1] == '.') {
+		start--
+	}
+	obj := line[start:i]
+	if obj == "" || obj == "string" || obj == "table" || obj == "math" || obj == "os" || obj == "io" {
+		return ""
+	}
+	return fmt.Sprintf("call a method with a colon: %s:%s(...) passes %s itself, %s.%s(...) does not", obj, fn, obj, obj, fn)
+}
+
+// syntaxHint is the hint for a syntax error pe in the chunk whose lines
+// are lines: by the token where it was found, then by the line of the
+// error and the line where its statement began.
+func syntaxHint(pe *parse.Error, lines []string) string {
+	lineAt := func(n int) string {
+		if n < 1 || n > len(lines) {
+			return ""
+		}
+		return strings.TrimSuffix(lines[n-1], "\r")
+	}
+	errLine := lineAt(pe.Line)
+	if pe.Column > 0 {
+		if h := tokenHint(pe, errLine, pe.Column-1); h != "" {
+			return h
+		}
+	}
+	if h := lineHint(errLine); h != "" {
+		return h
+	}
+	if pe.StmtLine != pe.Line {
+		return lineHint(lineAt(pe.StmtLine))
+	}
+	return ""
+}
+
+// tokenHint looks at the token the parser stopped at, which starts at
+// byte col of line.
+func tokenHint(pe *parse.Error, line string, col int) string {
+	if col >= len(line) {
+		return ""
+	}
+	rest := line[col:]
+	before := strings.TrimRight(line[:col], " \t")
+	switch {
+	case strings.HasPrefix(rest, "!="):
+		return "Lua writes ~= for !="
+	case len(rest) > 1 && rest[1] == '=' && strings.ContainsRune("+-*/%", rune(rest[0])):
+		target := strings.TrimSpace(before)
+		if target == "" || !isSimpleTarget(target) {
+			target = "x"
+		}
+		return fmt.Sprintf("Lua has no %s: write %s = %s %c 1", rest[:2], target, target, rest[0])
+	case pe.Near == "*" && strings.HasSuffix(before, "*"):
+		return "Lua writes ^ for **: 2^10"
+	case pe.Near == "//":
+		return "Lua 5.1 has no //: math.floor(a / b) divides without the fraction (and comments start with --)"
+	case pe.Near == "[" && (before == "" || strings.ContainsRune("=(,{", rune(before[len(before)-1])) || strings.HasSuffix(before, "return")):
+		return "Lua writes a list as a table: {1, 2, 3}"
+	case pe.Near == ":" && strings.HasPrefix(pe.Message, "'}' expected") && (strings.HasSuffix(before, "\"") || strings.HasSuffix(before, "'")):
+		return "Lua writes a dict as a table: {name = value}, or {[\"name\"] = value}"
+	case pe.Near == "," && strings.HasPrefix(pe.Message, "')' expected"):
+		return tupleHint(line, col)
+	case pe.Near == "is":
+		return "Lua compares with == and ~=: x == nil for x is None"
+	case pe.Near == "in" && startsWithWord(strings.TrimSpace(line), "if", "elif", "while"):
+		return "Lua has no in operator: t[x] ~= nil tests a key; a loop finds a value"
+	}
+	return ""
+}
+
+// tupleHint: in s.bind(("127.0.0.1", 8080)) the parser stops at the
+// comma of a parenthesized list, which is a tuple in Python.
+func tupleHint(line string, col int) string {
+	code := maskCode(line)
+	open := unclosedBefore(code, col)
+	if open < 0 {
+		return ""
+	}
+	before := strings.TrimRight(code[:open], " \t")
+	if strings.HasSuffix(before, "%") {
+		return "Lua formats with string.format(\"%s:%d\", host, port), not with % and a tuple"
+	}
+	if before != "" && (isIdentByte(before[len(before)-1]) || strings.ContainsRune(")]}'\"", rune(before[len(before)-1]))) {
+		return "" // a call's argument list, not a tuple
+	}
+	tuple := "{\"127.0.0.1\", 8080}"
+	if end := matchingParen(code, open); end > open {
+		tuple = "{" + line[open+1:end] + "}"
+	}
+	return fmt.Sprintf("Lua has no tuples: write %s, a table", tuple)
+}
+
+// unclosedBefore is the index of the innermost bracket still open at col
+// of code, -1 if none is.
+func unclosedBefore(code string, col int) int {
+	depth := 0
+	for i := col - 1; i >= 0; i-- {
+		switch code[i] {
+		case ')', ']', '}':
+			depth++
+		case '(', '[', '{':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		}
+	}
+	return -1
+}
+
+// matchingParen is the index of the ')' closing the '(' at open in code,
+// -1 if the line does not close it.
+func matchingParen(code string, open int) int {
+	depth := 0
+	for i := open; i < len(code); i++ {
+		switch code[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// lineHint recognises a Python statement in line.
+func lineHint(line string) string {
+	s := strings.TrimSpace(line)
+	if s == "" {
+		return ""
+	}
+	word, rest, _ := strings.Cut(s, " ")
+	word = strings.TrimSuffix(word, ":")
+	rest = strings.TrimSpace(rest)
+	colon := strings.HasSuffix(s, ":") && !strings.HasSuffix(s, "::")
+	switch word {
+	case "import":
+		return "Lua has no import: socket, string, table and the others are there already; require(\"name\") loads a module"
+	case "from":
+		if strings.Contains(rest, " import ") {
+			return "Lua has no import: socket, string, table and the others are there already; require(\"name\") loads a module"
+		}
+	case "def":
+		sig := "name(...)"
+		if i := strings.IndexByte(rest, ')'); i > 0 && strings.IndexByte(rest[:i], '(') > 0 {
+			sig = rest[:i+1]
+		}
+		return fmt.Sprintf("Lua writes function %s ... end for def %s:", sig, sig)
+	case "elif":
+		return "Lua writes elseif cond then for elif cond:"
+	case "try", "except", "finally":
+		return "Lua has no try: local ok, err = pcall(function() ... end) catches an error"
+	case "class":
+		return "Lua has no class statement: an object is a table, its methods functions in it (setmetatable shares them)"
+	case "with":
+		return "Lua has no with: open, use, then close it yourself (f:close())"
+	case "pass":
+		if rest == "" {
+			return "Lua has no pass: a block may be empty"
+		}
+	case "continue":
+		if rest == "" {
+			return "Lua 5.1 has no continue: put the rest of the loop in an if (or goto continue, with ::continue:: before the loop's end)"
+		}
+	case "raise":
+		return "Lua raises with error(value)"
+	case "global", "nonlocal":
+		return "a Lua variable is global unless declared local: leave out " + word
+	case "del":
+		return "Lua deletes with t[k] = nil"
+	case "lambda":
+		return "Lua writes function(x) return x + 1 end for lambda x: x + 1"
+	case "print", "assert":
+		if rest != "" && !strings.ContainsRune("(\"'[{", rune(rest[0])) {
+			return fmt.Sprintf("%s is a function in Lua: %s(%s)", word, word, strings.TrimSuffix(rest, ";"))
+		}
+	}
+	if strings.HasPrefix(s, "#") {
+		return "Lua comments start with --, not #"
+	}
+	if strings.Contains(maskCode(s), "lambda ") {
+		return "Lua writes function(x) return x + 1 end for lambda x: x + 1"
+	}
+	if !colon {
+		return ""
+	}
+	switch word {
+	case "if":
+		return "Lua writes if cond then ... end: then, not a colon"
+	case "else":
+		return "Lua writes else without a colon, and ends the if with end"
+	case "while":
+		return "Lua writes while cond do ... end: do, not a colon"
+	case "for":
+		return "Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon"
+	}
+	return "Lua's blocks have no colon: if ... then, while ... do, for ... do, function f() ... end"
+}
+
+// pythonGlobalHint is what the warning about an undefined global adds,
+// and the hint of a NameError: the Lua for a Python name, or "".
+func pythonGlobalHint(name string) string { return pythonGlobals[name] }
+
+// The source-line helpers: Lua code scanned roughly, one line at a time.
+
+// maskCode is line with the insides of its string literals and its
+// comment blanked, so that a search finds only code.
+func maskCode(line string) string {
+	b := []byte(line)
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '-' && i+1 < len(b) && b[i+1] == '-':
+			for j := i; j < len(b); j++ {
+				b[j] = ' '
+			}
+			return string(b)
+		case c == '"' || c == '\'':
+			j := i + 1
+			for ; j < len(b) && b[j] != c; j++ {
+				if b[j] == '\\' && j+1 < len(b) {
+					b[j] = ' '
+					j++
+				}
+				b[j] = ' '
+			}
+			i = j
+		case c == '[' && i+1 < len(b) && b[i+1] == '[':
+			end := strings.Index(line[i+2:], "]]")
+			if end < 0 {
+				end = len(b) - i - 2
+			}
+			for j := i + 2; j < i+2+end; j++ {
+				b[j] = ' '
+			}
+			i += 2 + end
+		}
+	}
+	return string(b)
+}
+
+// stringLiteralAt is the string literal starting at i of line, with its
+// quotes ("'hello'"), or what is left of the line if it is not closed.
+func stringLiteralAt(line string, i int) string {
+	q := line[i]
+	for j := i + 1; j < len(line); j++ {
+		switch line[j] {
+		case '\\':
+			j++
+		case q:
+			return line[i : j+1]
+		}
+	}
+	return line[i:]
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// findWord is the index of name as a whole word in code, -1 if absent.
+func findWord(code, name string) int { return findWordFrom(code, name, 0) }
+
+func findWordFrom(code, name string, from int) int {
+	for from <= len(code) {
+		i := strings.Index(code[from:], name)
+		if i < 0 || name == "" {
+			return -1
+		}
+		i += from
+		end := i + len(name)
+		if (i == 0 || !isIdentByte(code[i-1])) && (end == len(code) || !isIdentByte(code[end])) {
+			return i
+		}
+		from = i + 1
+	}
+	return -1
+}
+
+// isSimpleTarget: a name or a chain of fields, as x or conn.count.
+func isSimpleTarget(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isIdentByte(s[i]) && s[i] != '.' {
+			return false
+		}
+	}
+	return s[0] != '.' && !(s[0] >= '0' && s[0] <= '9')
+}
+
+func startsWithWord(s string, words ...string) bool {
+	for _, w := range words {
+		if r, ok := strings.CutPrefix(s, w); ok && (r == "" || !isIdentByte(r[0])) {
+			return true
+		}
+	}
+	return false
+}
+
+// PythonFile is what to say when asked to run path, a Python file (its
+// name ends in .py), and "" for any other file: sockplay runs Lua, and
+// the walk-through has a page on Python to Lua.
+func PythonFile(path string) string {
+	if !strings.EqualFold(filepath.Ext(path), ".py") {
+		return ""
+	}
+	return path + " is a Python file; sockplay runs Lua scripts (.lua).\n" +
+		"The socket calls keep their names in Lua; for the language around them, see\n" +
+		"\"Python to Lua\" in sockplay's walk-through: docs/tutorial/lua-for-python.md\n" +
+		"in the sockplay repository (github.com/sockplay/sockplay)."
 }

@@ -43,14 +43,169 @@ func TestHintFor(t *testing.T) {
 	}
 }
 
-// A spawned task's error is reported like the main chunk's: the message,
-// then the hint line.
+// A spawned task's error is reported like the main chunk's, under a line
+// naming the task.
 func TestTaskErrorReport(t *testing.T) {
-	e := &Error{Msg: "srv.lua:3: OSError: [Errno 98] Address already in use", Hint: "pick another port"}
-	if got, want := taskErrorReport(4, e), "error in task 4: srv.lua:3: OSError: [Errno 98] Address already in use\nhint: pick another port\n"; got != want {
+	e := &Error{Task: "task 4 (spawned at srv.lua:9)", Msg: "srv.lua:3: OSError: [Errno 98] Address already in use", Hint: "pick another port"}
+	if got, want := taskErrorReport(e), "error in task 4 (spawned at srv.lua:9):\nsrv.lua:3: OSError: [Errno 98] Address already in use\nhint: pick another port\n"; got != want {
 		t.Errorf("report = %q, want %q", got, want)
 	}
-	if got, want := taskErrorReport(2, &Error{Msg: "x.lua:1: boom"}), "error in task 2: x.lua:1: boom\n"; got != want {
+	if got, want := taskErrorReport(&Error{Task: "task 2", Msg: "x.lua:1: boom"}), "error in task 2:\nx.lua:1: boom\n"; got != want {
 		t.Errorf("report without hint = %q, want %q", got, want)
+	}
+}
+
+// runFails runs code as py.lua and returns the error it ends with.
+func runFails(t *testing.T, opts Options, code string) *Error {
+	t.Helper()
+	rt, _, _ := newTestRuntime(t, opts)
+	err := result(t, runAsync(testContext(t), rt, "py.lua", code))
+	if err == nil {
+		t.Fatalf("%q ran without an error", code)
+	}
+	return asError(t, err)
+}
+
+// Each Python habit gets its hint, from the error and its source line;
+// Lua's own mistakes get none (the second group).
+func TestPythonHints(t *testing.T) {
+	for _, c := range []struct {
+		code string
+		hint string // the whole hint; "" for none
+	}{
+		// Syntax errors: by the token, then by the line of the error or of its statement.
+		{"import socket\n", `Lua has no import: socket, string, table and the others are there already; require("name") loads a module`},
+		{"from socket import *\n", `Lua has no import: socket, string, table and the others are there already; require("name") loads a module`},
+		{"def handle(conn):\n    return 1\n", "Lua writes function handle(conn) ... end for def handle(conn):"},
+		{"while True:\n    print(1)\n", "Lua writes while cond do ... end: do, not a colon"},
+		{"if x == 1:\n    print(1)\n", "Lua writes if cond then ... end: then, not a colon"},
+		{"for i in range(3):\n    print(i)\n", "Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon"},
+		{"if x then\n  y = 1\nelse:\n  y = 2\nend\n", "Lua writes else without a colon, and ends the if with end"},
+		{"x = 1\nif x then\n  y = 1\nelif x == 2 then\n  y = 2\nend\n", "Lua writes elseif cond then for elif cond:"},
+		{"try:\n    s.connect(addr)\nexcept OSError as e:\n    print(e)\n", "Lua has no try: local ok, err = pcall(function() ... end) catches an error"},
+		{"class Server:\n    pass\n", "Lua has no class statement: an object is a table, its methods functions in it (setmetatable shares them)"},
+		{"s = socket.socket()\ns.bind((\"127.0.0.1\", 8080))\n", `Lua has no tuples: write {"127.0.0.1", 8080}, a table`},
+		{"addr = (\"127.0.0.1\", 8080)\n", `Lua has no tuples: write {"127.0.0.1", 8080}, a table`},
+		{"print('local:%s, peer:%s'%(localname, peername))\n", `Lua formats with string.format("%s:%d", host, port), not with % and a tuple`},
+		{"if a != b then end\n", "Lua writes ~= for !="},
+		{"count = 0\ncount += 1\n", "Lua has no +=: write count = count + 1"},
+		{"n = 2 ** 8\n", "Lua writes ^ for **: 2^10"},
+		{"n = 7 // 2\n", "Lua 5.1 has no //: math.floor(a / b) divides without the fraction (and comments start with --)"},
+		{"t = [1, 2, 3]\n", "Lua writes a list as a table: {1, 2, 3}"},
+		{"d = {\"a\": 1}\n", `Lua writes a dict as a table: {name = value}, or {["name"] = value}`},
+		{"if x is None then end\n", "Lua compares with == and ~=: x == nil for x is None"},
+		{"if x in t then end\n", "Lua has no in operator: t[x] ~= nil tests a key; a loop finds a value"},
+		{"print \"hi\"\nprint x\n", "print is a function in Lua: print(x)"},
+		{"while true do\n  pass\nend\n", "Lua has no pass: a block may be empty"},
+		{"for i = 1, 3 do\n  continue\nend\n", "Lua 5.1 has no continue: put the rest of the loop in an if (or goto continue, with ::continue:: before the loop's end)"},
+		{"raise ValueError\n", "Lua raises with error(value)"},
+		{"x = 1\n# a comment\ny = 2\n", "Lua comments start with --, not #"},
+		{"f = lambda x: x + 1\n", "Lua writes function(x) return x + 1 end for lambda x: x + 1"},
+		// Runtime errors: by the kind and name of the culprit, and the line.
+		{"print(b'hello')\n", "write 'hello', without the b: a Lua string holds bytes"},
+		{"local s = socket.socket()\ns:send(b\"GET / HTTP/1.0\\r\\n\")\n", `write "GET / HTTP/1.0\r\n", without the b: a Lua string holds bytes`},
+		{"print(f\"x = {x}\")\n", `Lua has no f-strings: "x = " .. x, or string.format("x = %s", x)`},
+		{"local x = {1, 2}\nprint(len(x))\n", "Lua writes #x for len(x)"},
+		{"exit()\n", "Lua writes os.exit() for exit(), os.exit(1) for a failure"},
+		{"sys.exit(1)\n", "Lua writes arg for sys.argv, and os.exit() for sys.exit()"},
+		{"time.sleep(1)\n", "sockplay writes sleep(s) for time.sleep(s); os.time() is time.time()"},
+		{"local n = int(\"5\")\n", "Lua writes tonumber(x) for int(x), and math.floor(x) to drop a fraction"},
+		{"local data = \"hi\"\nlocal s = data.decode(\"utf-8\")\n", `a Lua string is bytes already: use it as it is (encoding.decode(data, "gbk") converts text from another encoding)`},
+		{"local data = \"hi\"\nlocal s = data:encode(\"utf-8\")\n", `a Lua string is bytes already: use it as it is (encoding.encode(text, "gbk") converts text to another encoding)`},
+		{"local t = {}\nt.append(1)\n", "Lua writes table.insert(t, x) for t.append(x)"},
+		{"local line = \" a \"\nline = line:strip()\n", `Lua writes s:match("^%s*(.-)%s*$") for s.strip()`},
+		{"local msg = \"port \" + 8080\n", `Lua joins strings with .., not +: "port " .. 8080`},
+		{"local msg = \"%d items\" % 5\n", `Lua formats with string.format("%d", n), not with %`},
+		{"local s = \"hi\"\nprint(s.upper())\n", "call a method with a colon: s:upper(...) passes s itself, s.upper(...) does not"},
+		{"x = 1\n#comment\n", "Lua comments start with --, not #"},
+		// Not Python, as common: what spawn is given.
+		{"local function serve(c) end\nspawn(serve(\"c\"))\n", `spawn takes the function and its arguments: spawn(serve, "c"); spawn(serve(...)) calls serve now and passes what it returns`},
+		{"spawn(print)\nspawn(nil)\n", ""},
+
+		// Lua's own mistakes: no Python hint.
+		{"x = = 1\n", ""},
+		{"if x then\n  y()\n", ""},
+		{"local t = {}\nt.x.y = 1\n", ""},
+		{"undefined_function()\n", ""},
+		{"local s = \"a\" .. nil\n", ""},
+		{"f(1,)\n", ""},
+		{"print(\"a\" + 1)\n", `Lua joins strings with .., not +: "port " .. 8080`},
+		{"error(\"boom\")\n", ""},
+		{"local s = socket.socket()\ns.close()\n", ""}, // its message says it: call it as sock:close(...), with a colon
+	} {
+		e := runFails(t, Options{}, c.code)
+		if e.Hint != c.hint {
+			t.Errorf("%q:\n%s\nhint %q\nwant %q", c.code, e.Report(), e.Hint, c.hint)
+		}
+	}
+}
+
+// An undefined global's NameError (strict mode) has the hint of the
+// Python name.
+func TestPythonHintsStrict(t *testing.T) {
+	for _, c := range []struct{ code, msg, hint string }{
+		{"while True do end", "py.lua:1: NameError: 'True' is not defined", "Lua writes true"},
+		{"print(b'hi')", "py.lua:1: NameError: 'b' is not defined", "write 'hi', without the b: a Lua string holds bytes"},
+		{"x = len(arg)", "py.lua:1: NameError: 'len' is not defined", "Lua writes #x for len(x)"},
+		{"x = nope", "py.lua:1: NameError: 'nope' is not defined", ""},
+	} {
+		e := runFails(t, Options{Strict: true}, c.code)
+		if e.Msg != c.msg || e.Hint != c.hint || e.Class != "NameError" {
+			t.Errorf("%q: %q (class %q), hint %q; want %q, hint %q", c.code, e.Msg, e.Class, e.Hint, c.msg, c.hint)
+		}
+	}
+}
+
+// A .py file is refused with a pointer to the Python-to-Lua page; a .lua
+// file is not.
+func TestPythonFile(t *testing.T) {
+	if msg := PythonFile("dir/echo_server.PY"); !strings.Contains(msg, "dir/echo_server.PY is a Python file") || !strings.Contains(msg, "docs/tutorial/lua-for-python.md") {
+		t.Errorf("PythonFile: %q", msg)
+	}
+	if msg := PythonFile("echo_server.lua"); msg != "" {
+		t.Errorf("PythonFile(.lua) = %q, want none", msg)
+	}
+}
+
+// Every Python name and method has its hint, reached as a learner reaches
+// it: calling the name, calling the method on a string.
+func TestPythonNamesAndMethods(t *testing.T) {
+	for name, hint := range pythonGlobals {
+		code := name + "(1)"
+		if name == "True" || name == "False" || name == "None" {
+			code = "local x = " + name + ".x"
+		}
+		e := runFails(t, Options{}, code)
+		if e.Hint != hint {
+			t.Errorf("%s: %s\nhint %q, want %q", name, e.Msg, e.Hint, hint)
+		}
+	}
+	for name, hint := range pythonMethods {
+		e := runFails(t, Options{}, "local s = 'text'\nlocal r = s."+name+"(',')")
+		if e.Hint != hint {
+			t.Errorf("s.%s: %s\nhint %q, want %q", name, e.Msg, e.Hint, hint)
+		}
+	}
+}
+
+// The statements of Python that Lua has not, each with its hint.
+func TestPythonStatementHints(t *testing.T) {
+	for _, c := range []struct{ code, hint string }{
+		{"with open(path) as f:\n  data = f.read()\n", "Lua has no with: open, use, then close it yourself (f:close())"},
+		{"function f()\n  global count\nend\n", "a Lua variable is global unless declared local: leave out global"},
+		{"t = {}\ndel t[1]\n", "Lua deletes with t[k] = nil"},
+		{"assert x == 1, 'x'\n", "assert is a function in Lua: assert(x == 1, 'x')"},
+		{"path = r'C:\\temp'\n", `Lua has no r-strings: a long string [[C:\temp]] keeps its backslashes`},
+		{"s = u'text'\n", "write 'text', without the u: a Lua string holds bytes"},
+		{"x = {}\nx += [1]\n", "Lua has no +=: write x = x + 1"},
+		{"n = 1\nn -= 1\n", "Lua has no -=: write n = n - 1"},
+		{"try:\n  x = 1\nfinally:\n  y = 2\n", "Lua has no try: local ok, err = pcall(function() ... end) catches an error"},
+		{"x = 1\nif x:\n  y = 2\n", "Lua writes if cond then ... end: then, not a colon"},
+		{"match x:\n  case 1:\n    pass\n", "Lua's blocks have no colon: if ... then, while ... do, for ... do, function f() ... end"},
+	} {
+		e := runFails(t, Options{}, c.code)
+		if e.Hint != c.hint {
+			t.Errorf("%q:\n%s\nhint %q\nwant %q", c.code, e.Report(), e.Hint, c.hint)
+		}
 	}
 }

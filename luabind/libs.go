@@ -26,6 +26,7 @@ var luaLibs = []func(rt *Runtime){
 	vmLib(lualib.OpenRepr),     // repr, bytes_repr, hexdump: the wire helpers
 	(*Runtime).openTasks,       // spawn, sleep, task objects (tasklib.go)
 	(*Runtime).openSelect,      // select.select (select.go)
+	(*Runtime).openGlobals,     // undefined globals: the warning, strict() (globals.go)
 	(*Runtime).openSandbox,     // the sandbox's guards, if Options.Sandbox (sandbox.go)
 }
 

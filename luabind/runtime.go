@@ -40,6 +40,11 @@ type Options struct {
 	// Sandbox, if set, confines the scripts: loopback only, no programs,
 	// file writes only in its directory, limits (see sandbox.go).
 	Sandbox *Sandbox
+
+	// Strict makes reading a global that was never assigned an error
+	// (NameError), as in Python; without it, a warning on Stderr, once
+	// per name and place. A script turns it on with strict(true).
+	Strict bool
 }
 
 // Runtime is one Lua state with the socket library, its tasks and sockets.
@@ -92,6 +97,13 @@ type Runtime struct {
 
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
 
+	// guarded by gil: what errors are explained with (report.go, globals.go)
+	errHandler  *lua.LFunction                      // captureFrames, every task's PCall handler
+	sources     map[*lua.FunctionProto]*chunkSource // for error lines (report.go)
+	sourceOrder []*chunkSource                      // oldest first
+	lastError   *Error                              // the last error that ended a task
+	globals     globalsState                        // undefined globals: warnings, strict
+
 	trace traceState // the socket trace (tracer.go)
 }
 
@@ -127,6 +139,8 @@ func New(opts Options) *Runtime {
 		MinimizeStackMemory: true,
 	}))
 	rt.initTrace()
+	rt.errHandler = rt.L.NewFunction(rt.captureFrames)
+	rt.globals.strict = opts.Strict
 	rt.gil.Lock()
 	rt.openLibs() // libs.go
 	rt.gil.Unlock()
@@ -211,8 +225,9 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	fn, err := rt.L.Load(strings.NewReader(code), chunkName)
 	if err != nil {
 		rt.gil.Unlock()
-		return syntaxError(chunkName, err)
+		return NewSyntaxError(chunkName, code, err)
 	}
+	rt.addSource(fn.Proto, code)
 	rt.setArgs(arg0, args)
 	rt.exitCode = 0
 	rt.exiting = false
@@ -246,7 +261,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 		}
 		return &Error{Kind: Exit, Code: rt.exitCode, Msg: fmt.Sprintf("exit status %d", rt.exitCode)}
 	case main.err != nil && !main.interrupted:
-		return rt.describe(main.err)
+		return rt.taskError(main)
 	case interrupted && rt.sandboxHit():
 		return rt.sandboxStopError(main.err)
 	case interrupted:

@@ -295,8 +295,9 @@ print("main", bad:status(), refused:status(), good:status())
 		t.Errorf("stdout = %q, want %q", got, want)
 	}
 	for _, want := range []string{
-		"error in task 2: tasks.lua:3: boom\n",
-		"error in task 3: tasks.lua:8: ConnectionRefusedError: [Errno 111] Connection refused\nhint: nothing listens at that address",
+		"error in task 2 (spawned at tasks.lua:2):\ntasks.lua:3: boom\n  error(\"boom\")",
+		"error in task 3 (spawned at tasks.lua:5):\ntasks.lua:8: ConnectionRefusedError: [Errno 111] Connection refused\n" +
+			"  socket.socket():connect(holder:getsockname()) -- line 8\nhint: nothing listens at that address",
 	} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr = %q, want it to contain %q", stderr.String(), want)
@@ -428,7 +429,7 @@ spawn(function() error("task error") end)
 	if got, want := stdout.String(), "print\nio.write\nio.stdout\n"; got != want {
 		t.Errorf("stdout = %q, want %q", got, want)
 	}
-	if got := stderr.String(); !strings.HasPrefix(got, "io.stderr\nerror in task 2: out.lua:6: task error") {
+	if got := stderr.String(); !strings.HasPrefix(got, "io.stderr\nerror in task 2 (spawned at out.lua:6):\nout.lua:6: task error") {
 		t.Errorf("stderr = %q", got)
 	}
 }

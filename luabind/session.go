@@ -48,9 +48,12 @@ func (s *Session) Eval(ctx context.Context, name, code string, show func(L *lua.
 	rt := s.rt
 	rt.gil.Lock()
 	fn, err := rt.L.Load(strings.NewReader(code), name)
+	if err == nil {
+		rt.addSource(fn.Proto, code)
+	}
 	rt.gil.Unlock()
 	if err != nil {
-		return syntaxError(name, err)
+		return NewSyntaxError(name, code, err)
 	}
 	return s.runTask(ctx, fn, nil, show)
 }
@@ -91,7 +94,7 @@ func (s *Session) runTask(ctx context.Context, fn *lua.LFunction, args []lua.LVa
 	case t.interrupted:
 		return &Error{Kind: Interrupted, Msg: "interrupted"}
 	case t.err != nil:
-		return rt.describe(t.err)
+		return rt.taskError(t)
 	}
 	if show != nil {
 		show(rt.L, t.results)
@@ -117,8 +120,9 @@ func (s *Session) StartCode(name, code string, args []string) (int, error) {
 	defer rt.gil.Unlock()
 	fn, err := rt.L.Load(strings.NewReader(code), name)
 	if err != nil {
-		return 0, syntaxError(name, err)
+		return 0, NewSyntaxError(name, code, err)
 	}
+	rt.addSource(fn.Proto, code)
 	argv := rt.L.NewTable()
 	argv.RawSetInt(0, lua.LString(name))
 	for i, a := range args {
@@ -224,6 +228,15 @@ func (s *Session) Jobs() []TaskInfo {
 	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// LastError is the error that last ended a task of the runtime: an
+// evaluation, a spawned task, a background script (interruptions and
+// os.exit aside); nil if none since the session began or was Reset.
+func (s *Session) LastError() *Error {
+	s.rt.gil.Lock()
+	defer s.rt.gil.Unlock()
+	return s.rt.lastError
 }
 
 // Done is closed when the session ends: Close, the runtime's Close, or
@@ -386,6 +399,8 @@ func (s *Session) Reset(ctx context.Context) error {
 	rt.gil.Lock()
 	defer rt.gil.Unlock()
 	restoreGlobals(s.saved)
+	rt.resetGlobals()
+	rt.lastError = nil
 	rt.exiting = false
 	rt.exitCode = 0
 	rt.defaultTimeout = -1

@@ -26,10 +26,17 @@ type task struct {
 	runCancel context.CancelFunc // ends the whole run (os.exit)
 	isMain    bool
 	name      string // what runs: a script name or where fn was defined
+	// spawnedIn, spawnedAt: the function and line of the spawn call, for
+	// a spawned task's error (formatted only then: a server spawns a task
+	// per client).
+	spawnedIn *lua.FunctionProto
+	spawnedAt int
 
-	done    chan struct{} // closed when the task has ended
-	results []lua.LValue  // fn's results; set before done is closed
-	err     error         // fn's error (*lua.ApiError) or nil
+	done    chan struct{}    // closed when the task has ended
+	results []lua.LValue     // fn's results; set before done is closed
+	err     error            // fn's error (*lua.ApiError) or nil
+	frames  []lua.StackFrame // the stack where err was raised (captureFrames)
+	failure *Error           // err explained (taskError), once the task has ended
 	// interrupted: the task ended with an error because it was cancelled.
 	interrupted bool
 	// joined: someone asked for the result, so an error is theirs to report.
@@ -84,7 +91,7 @@ func (t *task) start() {
 func (t *task) run() {
 	defer t.finish(context.AfterFunc(t.ctx, t.interrupt))
 	nargs := t.begin()
-	t.err = t.L.PCall(nargs, lua.MultRet, nil)
+	t.err = t.L.PCall(nargs, lua.MultRet, t.rt.errHandler)
 	t.end()
 }
 
@@ -115,9 +122,13 @@ func (t *task) end() {
 	}
 	L.SetTop(t.base)
 	t.interrupted = t.err != nil && t.ctx.Err() != nil
-	if t.err != nil && !t.isMain && !t.joined && !t.interrupted && !rt.exiting {
-		// As Python prints an exception that ends a thread: nobody else may.
-		fmt.Fprint(rt.stderr, taskErrorReport(t.id, rt.describe(t.err)))
+	if t.err != nil && !t.interrupted && !rt.exiting {
+		t.failure = rt.taskError(t)
+		rt.lastError = t.failure
+		if !t.isMain && !t.joined {
+			// As Python prints an exception that ends a thread: nobody else may.
+			fmt.Fprint(rt.stderr, taskErrorReport(t.failure))
+		}
 	}
 	rt.release(t)
 	rt.reuseThread(L)

@@ -43,6 +43,7 @@ func (rt *Runtime) spawn(L *lua.LState) int {
 	} else {
 		t.name = "Go function"
 	}
+	t.spawnedIn, t.spawnedAt = L.Caller()
 	t.start()
 	ud := L.NewUserData()
 	ud.Value = t

@@ -30,6 +30,7 @@ var errorParents = map[string]string{
 	"PermissionError":        "OSError",
 	"gaierror":               "OSError",
 	"KeyboardInterrupt":      "",
+	"NameError":              "",
 	"ValueError":             "",
 	"UnicodeError":           "ValueError",
 	"UnicodeDecodeError":     "UnicodeError",

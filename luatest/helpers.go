@@ -221,7 +221,7 @@ func (tr *testRun) newRuntime(stdin string, stdout, stderr *syncbuf.Buffer, forc
 	if sb == nil && force {
 		sb = &luabind.Sandbox{TempDir: tr.tmp, Timeout: tr.opts.timeout()}
 	}
-	opts := luabind.Options{Stdin: strings.NewReader(stdin), Stderr: stderr, Scripts: tr.opts.Scripts, Sandbox: sb}
+	opts := luabind.Options{Stdin: strings.NewReader(stdin), Stderr: stderr, Scripts: tr.opts.Scripts, Sandbox: sb, Strict: tr.opts.Strict}
 	if lines != nil {
 		opts.Stdout = lines
 	} else {
@@ -332,12 +332,16 @@ func (s *server) report(endedEarly bool) string {
 	}
 	if s.err == nil {
 		if endedEarly {
-			return fmt.Sprintf("server %s had already ended, without an error", s.name)
+			return fmt.Sprintf("server %s had already ended, without an error%s", s.name, s.stderrText())
 		}
 		return ""
 	}
 	var e *luabind.Error
 	if errors.As(s.err, &e) && e.Kind == luabind.Interrupted {
+		if stderr := s.stderrText(); stderr != "" {
+			// Its warnings (a global never assigned: if data ~= None) may say why.
+			return fmt.Sprintf("server %s was still running%s", s.name, stderr)
+		}
 		return ""
 	}
 	msg := fmt.Sprintf("server %s ended with: %s", s.name, describeRunError(s.err, context.Background(), 0, true))

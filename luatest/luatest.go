@@ -77,6 +77,9 @@ type Options struct {
 	Scripts fs.FS
 	// Report, if set, is called after each test, in order.
 	Report func(*TestResult)
+	// Strict runs the scripts a test starts (start_server, run) as
+	// --strict does: reading a global never assigned is an error.
+	Strict bool
 }
 
 func (o Options) timeout() time.Duration {
@@ -203,14 +206,8 @@ func Run(ctx context.Context, files []string, opts Options) *Result {
 func discover(file string, src []byte) ([]*TestResult, error) {
 	chunk, err := parse.Parse(bytes.NewReader(src), file)
 	if err != nil {
-		var pe *parse.Error
-		if errors.As(err, &pe) {
-			if pe.Pos.Line == parse.EOF {
-				return nil, fmt.Errorf("%s: %s at end of file", file, pe.Message)
-			}
-			return nil, fmt.Errorf("%s:%d: %s near '%s'", file, pe.Pos.Line, pe.Message, pe.Token)
-		}
-		return nil, fmt.Errorf("%s: %v", file, err)
+		// As the runner and the REPL show it: the line, a caret, a hint.
+		return nil, errors.New(strings.TrimSuffix(luabind.NewSyntaxError(file, string(src), err).Report(), "\n"))
 	}
 	lines := strings.Split(string(src), "\n")
 	var tests []*TestResult

@@ -89,7 +89,7 @@ func TestFailures(t *testing.T) {
 		},
 		"test_too_slow": {"did not finish within 3s"},
 		"test_stderr": {
-			"the test wrote to stderr (an error in a spawned task?):\nerror in task 2: " + f + "57: in a task",
+			"the test wrote to stderr (an error in a spawned task?):\nerror in task 2 (spawned at " + f + "57):\n" + f + "57: in a task",
 		},
 		"test_with_doc": {f + "65: fails"},
 	}

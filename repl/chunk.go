@@ -1,43 +1,58 @@
 package repl
 
 import (
-	"errors"
-	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/ast"
 	"github.com/sockplay/sockplay/lua/parse"
+	"github.com/sockplay/sockplay/luabind"
 )
-
-// syntaxError is a chunk that does not compile. incomplete: it ends in the
-// middle of something (an open block, call, table or long string) that
-// more lines could finish.
-type syntaxError struct {
-	msg        string // "stdin:1: syntax error near '='"
-	line, col  int    // where, 1-based; col 0 if unknown
-	incomplete bool
-}
 
 // compileTyped compiles what the user typed. It is tried as `return
 // <code>` first, so an expression shows its values, then as statements;
 // "=expr" means "return expr". As statements, top-level locals become
 // globals (keepLocals) and a call that ends the chunk shows its values
-// (showLastCall).
-func compileTyped(code, name string) (*lua.FunctionProto, *syntaxError) {
+// (showLastCall). A chunk that does not compile gives luabind's syntax
+// error (Incomplete: more lines could finish it).
+//
+// When neither compiles and the statement's error is at the very first
+// token, nothing there can start a statement (1 != 2): it was meant as an
+// expression, and the expression's error says what is wrong with it.
+func compileTyped(code, name string) (*lua.FunctionProto, *luabind.Error) {
 	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t"), "="); ok {
-		proto, err := compile("return "+rest, name, false)
-		if err != nil && err.line == 1 && err.col > 0 {
-			// Columns of the code typed, not of the code compiled.
-			err.col -= len("return ") - (len(code) - len(rest))
-		}
+		proto, err := compileReturn(rest, code, name)
 		return noTailCalls(proto), err
 	}
-	if proto, err := compile("return "+code, name, false); err == nil {
+	proto, exprErr := compileReturn(code, code, name)
+	if exprErr == nil {
 		return noTailCalls(proto), nil
 	}
 	proto, err := compile(code, name, true)
+	if err != nil && !err.Incomplete && !exprErr.Incomplete && err.Line == 1 {
+		first := utf8.RuneCountInString(code[:len(code)-len(strings.TrimLeft(code, " \t"))]) + 1
+		if err.Column == first && (exprErr.Line > 1 || exprErr.Column > first) {
+			err = exprErr
+		}
+	}
 	return noTailCalls(proto), err
+}
+
+// compileReturn compiles "return " + expr, where expr ends typed (the
+// code as typed, maybe with a leading "="); an error on its first line
+// shows that line as typed, its column counted there.
+func compileReturn(expr, typed, name string) (*lua.FunctionProto, *luabind.Error) {
+	proto, err := compile("return "+expr, name, false)
+	if err != nil && err.Line == 1 {
+		first, _, _ := strings.Cut(typed, "\n")
+		shift := utf8.RuneCountInString("return ") - utf8.RuneCountInString(typed[:len(typed)-len(expr)])
+		err.SourceLine = first
+		if err.Column > 0 {
+			err.Column -= shift
+		}
+	}
+	return proto, err
 }
 
 // noTailCalls turns the chunk's own tail calls (the `return f()` it was
@@ -56,18 +71,24 @@ func noTailCalls(proto *lua.FunctionProto) *lua.FunctionProto {
 	return proto
 }
 
-// compileFile compiles a file's code as Lua does (:load).
-func compileFile(code, name string) (*lua.FunctionProto, *syntaxError) {
-	return compile(code, name, false)
+// compileFile compiles a file's code as Lua does (:load, -i FILE): as
+// it is, so a syntax error has the line lua gives it.
+func compileFile(code, name string) (*lua.FunctionProto, *luabind.Error) {
+	return parseAndCompile(code, code, name, false)
 }
 
-func compile(code, name string, locals bool) (*lua.FunctionProto, *syntaxError) {
-	// A typed line ends with a newline: an unfinished short string is then
-	// reported near its text, at once, and not taken for input that more
-	// lines could complete (unless the line ends with a backslash).
-	chunk, err := parse.Parse(strings.NewReader(code+"\n"), name)
+// compile compiles typed code. A typed line ends with a newline: an
+// unfinished short string is then reported near its text, at once, and
+// not taken for input that more lines could complete (unless the line
+// ends with a backslash).
+func compile(code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
+	return parseAndCompile(code+"\n", code, name, locals)
+}
+
+func parseAndCompile(src, code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
+	chunk, err := parse.Parse(strings.NewReader(src), name)
 	if err != nil {
-		return nil, parseError(err, code, name)
+		return nil, luabind.NewSyntaxError(name, code, err)
 	}
 	if locals {
 		keepLocals(chunk)
@@ -75,31 +96,9 @@ func compile(code, name string, locals bool) (*lua.FunctionProto, *syntaxError) 
 	}
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {
-		return nil, &syntaxError{msg: fmt.Sprintf("%s: %v", name, err)}
+		return nil, luabind.NewSyntaxError(name, code, err)
 	}
 	return proto, nil
-}
-
-// parseError describes a parse error as Lua does ("name:line: message
-// near 'token'", parse.Error's own text), with the column where the token
-// starts for the caret. An error at the end of the input means more lines
-// could complete the chunk.
-func parseError(err error, code, name string) *syntaxError {
-	var pe *parse.Error
-	if !errors.As(err, &pe) {
-		return &syntaxError{msg: fmt.Sprintf("%s: %v", name, err)}
-	}
-	lines := strings.Split(code, "\n")
-	if pe.Near == "<eof>" {
-		return &syntaxError{incomplete: true, msg: pe.Error()}
-	}
-	e := &syntaxError{line: pe.Line, msg: pe.Error()}
-	if pe.Column > 0 && pe.Line >= 1 && pe.Line <= len(lines) {
-		line := lines[pe.Line-1]
-		col := min(pe.Column-1, len(line))
-		e.col = len([]rune(line[:col])) + 1
-	}
-	return e
 }
 
 // keepLocals turns the chunk's top-level `local` statements into global

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sockplay/sockplay/luabind"
 )
 
 // A :command. Its name starts with a colon, which no Lua chunk can, so
@@ -27,7 +29,7 @@ func init() {
 		{"run", "NAME [args]", "start a bundled script (or a .lua file) in the background", (*repl).cmdRun},
 		{"jobs", "", "the background tasks and their state", (*repl).cmdJobs},
 		{"kill", "N", "stop background task N", (*repl).cmdKill},
-		{"trace", "", "the full traceback of the last error", (*repl).cmdTrace},
+		{"trace", "", "the full traceback of the last error (of any task)", (*repl).cmdTrace},
 		{"reset", "", "close every socket, stop every task, fresh globals", (*repl).cmdReset},
 	}
 }
@@ -107,6 +109,10 @@ func (r *repl) cmdLoad(args []string) *leaveError {
 		r.usage("load")
 		return nil
 	}
+	if msg := luabind.PythonFile(args[0]); msg != "" {
+		fmt.Fprintln(r.stderr, msg)
+		return nil
+	}
 	src, err := os.ReadFile(args[0])
 	if err != nil {
 		fmt.Fprintln(r.stderr, "cannot load:", err)
@@ -125,6 +131,10 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		return nil
 	}
 	name := args[0]
+	if msg := luabind.PythonFile(name); msg != "" {
+		fmt.Fprintln(r.stderr, msg)
+		return nil
+	}
 	lines := r.con.newlines()
 	var id int
 	var err error
@@ -224,19 +234,22 @@ func (r *repl) cmdKill(args []string) *leaveError {
 	return nil
 }
 
-// :trace
+// :trace: the last error of any task (a line, a spawned task, a :run
+// script), with every frame of its traceback.
 func (r *repl) cmdTrace([]string) *leaveError {
-	e := r.lastErr
+	e := r.sess.LastError()
 	if e == nil {
 		fmt.Fprintln(r.stdout, "no error yet")
 		return nil
 	}
-	fmt.Fprintln(r.stdout, e.Msg)
+	if e.Task != "" {
+		fmt.Fprintf(r.stdout, "error in %s:\n", e.Task)
+	}
 	if e.Traceback == "" {
 		fmt.Fprintln(r.stdout, "(no traceback)")
-		return nil
 	}
-	fmt.Fprintln(r.stdout, strings.TrimRight(e.Traceback, "\n"))
+	fmt.Fprint(r.stdout, e.Traceback)
+	fmt.Fprintln(r.stdout, e.Msg)
 	return nil
 }
 
@@ -249,7 +262,6 @@ func (r *repl) cmdReset([]string) *leaveError {
 		fmt.Fprintln(r.stderr, "reset:", err)
 		return nil
 	}
-	r.lastErr = nil
 	fmt.Fprintf(r.stdout, "reset: %s stopped, %s closed, globals as at the start\n",
 		plural(tasks, "task"), plural(sockets, "socket"))
 	return nil
@@ -288,6 +300,10 @@ top-level local: at the prompt, local x = 1 sets the global x (:help locals).
 Servers you spawn or :run keep running while you type; what they print while
 you type is held and shown when you press Enter (:help tasks). Ctrl-C stops
 the running line only; twice within a second, the background tasks too.
+
+A global never assigned is nil, with a warning (True is not Lua's true);
+strict(true) makes it an error. At >>, a second empty line drops an
+unfinished chunk and says what it lacks.
 `)
 	return b.String()
 }

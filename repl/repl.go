@@ -111,8 +111,7 @@ type repl struct {
 	sigs    <-chan os.Signal
 	inputs  chan inputRequest // input() calls from Lua tasks
 	quit    chan struct{}     // closed when Run returns
-
-	lastErr *luabind.Error // for :trace
+	typed   string            // the chunk typed last: on the screen already
 }
 
 // leaveError ends the loop: nil error inside means a normal end.
@@ -244,9 +243,15 @@ func (r *repl) init() *leaveError {
 	return r.evalSource(r.opts.Init, name, typed)
 }
 
-// loop reads chunks and evaluates them until the session ends.
+// loop reads chunks and evaluates them until the session ends. At the
+// >> prompt, a second empty line in a row gives up on the chunk and shows
+// why it is unfinished: `while True:` is never finished in Lua, and
+// Python's prompt gives up at an empty line too. (Not inside a long
+// string or comment, where empty lines are text.)
 func (r *repl) loop() *leaveError {
 	var chunk []string
+	var unfinished *luabind.Error // why chunk is not finished
+	blanks := 0                   // empty lines in a row at the >> prompt
 	for {
 		if leave := r.serveWaitingInput(); leave != nil {
 			return leave
@@ -287,37 +292,60 @@ func (r *repl) loop() *leaveError {
 				continue
 			}
 		}
+		if len(chunk) > 0 && strings.TrimSpace(line) == "" && !inLongText(unfinished) {
+			if blanks++; blanks == 2 {
+				_, serr := compileTyped(strings.TrimRight(strings.Join(chunk, "\n"), " \t\n"), chunkName)
+				chunk, blanks = nil, 0
+				if serr != nil {
+					r.showError(serr)
+				}
+				continue
+			}
+		} else {
+			blanks = 0
+		}
 		chunk = append(chunk, line)
 		proto, serr := compileTyped(strings.Join(chunk, "\n"), chunkName)
-		if serr != nil && serr.incomplete {
+		if serr != nil && serr.Incomplete {
+			unfinished = serr
 			continue
 		}
-		src := strings.Join(chunk, "\n")
-		chunk = nil
+		code := strings.Join(chunk, "\n")
+		chunk, blanks = nil, 0
 		if serr != nil {
-			r.showSyntaxError(serr, src)
+			r.typed = code
+			r.showError(serr)
 			continue
 		}
+		r.rt.AddSource(proto, code)
+		r.typed = code
 		if leave := r.eval(proto); leave != nil {
 			return leave
 		}
 	}
 }
 
+// inLongText reports whether a chunk is unfinished because a long string
+// or comment ([[ ... ]]) is open: the parser's message says which.
+func inLongText(e *luabind.Error) bool {
+	return e != nil && (strings.Contains(e.Msg, "unfinished long string") || strings.Contains(e.Msg, "unfinished long comment"))
+}
+
 // evalSource compiles and runs code (Init, :load) in the foreground.
 // typed: as a typed chunk (return first, locals kept).
 func (r *repl) evalSource(code, name string, typed bool) *leaveError {
 	var proto *lua.FunctionProto
-	var serr *syntaxError
+	var serr *luabind.Error
 	if typed {
 		proto, serr = compileTyped(code, name)
 	} else {
 		proto, serr = compileFile(code, name)
 	}
 	if serr != nil {
-		r.showSyntaxError(serr, code)
+		r.showError(serr)
 		return nil
 	}
+	r.rt.AddSource(proto, code)
 	return r.eval(proto)
 }
 

@@ -47,6 +47,7 @@ func TestLua(t *testing.T) {
 			luatest.Run(ctx, []string{file}, luatest.Options{
 				Scripts:   scripts.FS,
 				IOTimeout: lineTimeout,
+				Strict:    true, // a bundled script reads no global it never assigned
 				Report: func(r *luatest.TestResult) {
 					t.Run(r.Name, func(t *testing.T) {
 						if r.Output != "" {

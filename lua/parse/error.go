@@ -24,6 +24,12 @@ type Error struct {
 	Column  int    // 1-based byte offset in Line where Near starts; 0 when Near starts on an earlier line or is ""
 	Message string // without position and near part: "'=' expected"
 	Near    string
+	// StmtLine is the line where the innermost statement being read
+	// began (0: none had begun): the line of `while True:` when the
+	// error is found at the end of the input. A block's first line once
+	// its inner statements are read, so "'end' expected" names the
+	// block's line.
+	StmtLine int
 
 	// Pos and Token are gopher-lua's fields, kept as they were for its
 	// callers: Pos.Line is EOF when Near is "<eof>" (an input more lines

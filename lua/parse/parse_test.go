@@ -335,3 +335,31 @@ func TestShebangAndBOMMatchLua(t *testing.T) {
 		}
 	}
 }
+
+// StmtLine is where the statement being read began: the Python line a
+// hint is about is often not the line of the error.
+func TestErrorStmtLine(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want int
+	}{
+		{"while True:\n  print(1)\n", 1},
+		{"x = 1\nfor i in range(3):\n  print(i)\n", 2},
+		{"try:\n  s.connect(addr)\nexcept:\n", 1},
+		{"if x then\n  y()\n", 1},          // the block's line once its statements are read
+		{"if x then\n  y = = 1\nend\n", 2}, // the inner statement's
+		{"function f()\n  while x:\n    g()\n  end\nend\n", 2},
+		{"x = 'abc\n", 1},
+		{"= 1\n", 1},
+	} {
+		_, err := Parse(strings.NewReader(c.src), "f.lua")
+		var pe *Error
+		if !errors.As(err, &pe) {
+			t.Errorf("%q: %v, want a syntax error", c.src, err)
+			continue
+		}
+		if pe.StmtLine != c.want {
+			t.Errorf("%q: StmtLine %d, want %d (%v)", c.src, pe.StmtLine, c.want, pe)
+		}
+	}
+}

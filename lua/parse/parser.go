@@ -39,6 +39,7 @@ type parser struct {
 	ahead    token
 	hasAhead bool
 	lastLine int // line where the lexer was when the previous token was taken
+	stmtLine int // line where the innermost statement being read began
 	levels   int
 	fs       *funcState
 }
@@ -56,6 +57,7 @@ func Parse(reader io.Reader, name string) (chunk []ast.Stmt, err error) {
 			if !ok {
 				panic(r)
 			}
+			e.StmtLine = p.stmtLine
 			chunk, err = nil, e
 		}
 	}()
@@ -207,8 +209,18 @@ func (p *parser) breakstat() ast.Stmt {
 	return st
 }
 
+// statement reads one statement, noting where it began for the error
+// (Error.StmtLine): a block's statements restore their parent's line when
+// they end, so an error closing the block names the block's first line.
 func (p *parser) statement() ast.Stmt {
-	line := p.t.line
+	outer := p.stmtLine
+	p.stmtLine = p.t.line
+	st := p.statement1(p.t.line)
+	p.stmtLine = outer
+	return st
+}
+
+func (p *parser) statement1(line int) ast.Stmt {
 	switch p.t.typ {
 	case TIf:
 		return p.ifstat(line)
