@@ -299,6 +299,9 @@ func (rt *Runtime) Close() error {
 	rt.gil.Lock()
 	rt.L.Close()
 	rt.gil.Unlock()
+	if rt.sandbox != nil {
+		rt.sandbox.closeRules()
+	}
 	return nil
 }
 
