@@ -3,6 +3,7 @@ package luabind
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -144,6 +145,22 @@ func writes(flag int) bool {
 // path and the rule. Errors of the file system itself (no such file) are
 // returned as usual.
 func (sb *sandboxState) openFile(L *lua.LState, name string, flag int, perm os.FileMode) (*os.File, error) {
+	f, err := sb.open(name, flag, perm)
+	var r *refusal
+	if errors.As(err, &r) {
+		refuse(L, "%s", r.why)
+	}
+	return f, err
+}
+
+// A refusal is the sandbox's: the path is not one the script may use.
+type refusal struct{ why string }
+
+func (r *refusal) Error() string { return "sandbox: " + r.why }
+
+// open opens name through the allowlist: a *refusal if the path is not
+// in it, else what the file system says.
+func (sb *sandboxState) open(name string, flag int, perm os.FileMode) (*os.File, error) {
 	verb := "reading"
 	if writes(flag) {
 		verb = "writing"
@@ -153,20 +170,36 @@ func (sb *sandboxState) openFile(L *lua.LState, name string, flag int, perm os.F
 		ok = false
 	}
 	if !ok {
-		sb.refuseOutside(L, verb, name, writes(flag))
+		return nil, &refusal{sb.outside(verb, name, writes(flag))}
 	}
 	f, err := rule.root.OpenFile(rel, flag, perm)
 	if err != nil {
 		if escaped(err) {
-			refuse(L, "%s %q refused: the path leads out of %s (through \"..\" or a symbolic link)", verb, name, rule.shown)
+			return nil, &refusal{fmt.Sprintf("%s %q refused: the path leads out of %s (through \"..\" or a symbolic link)", verb, name, rule.shown)}
 		}
 		return nil, err
 	}
 	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
 		f.Close()
-		refuse(L, "%s %q refused: not a regular file", verb, name)
+		return nil, &refusal{fmt.Sprintf("%s %q refused: not a regular file", verb, name)}
 	}
 	return f, nil
+}
+
+// ReadFile reads a file as the runtime's scripts may: with a sandbox,
+// through its allowlist (an error naming the rule for a file outside
+// it). A host's helper that reads files for a script (a test runner's
+// test.source) reads them this way.
+func (rt *Runtime) ReadFile(name string) ([]byte, error) {
+	if rt.sandbox == nil {
+		return os.ReadFile(name)
+	}
+	f, err := rt.sandbox.open(name, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }
 
 // escaped reports whether an os.Root call failed because the path leads
@@ -176,18 +209,18 @@ func escaped(err error) bool {
 	return err != nil && !errors.As(err, &errno) && !errors.Is(err, fs.ErrNotExist)
 }
 
-// refuseOutside raises PermissionError for a path outside the allowlist,
-// naming what the script may use.
-func (sb *sandboxState) refuseOutside(L *lua.LState, verb, name string, write bool) {
+// outside says why a path outside the allowlist is refused, naming what
+// the script may use.
+func (sb *sandboxState) outside(verb, name string, write bool) string {
 	if write {
-		refuse(L, "%s %q refused: files may be written only inside %s", verb, name, sb.tempDirText())
+		return fmt.Sprintf("%s %q refused: files may be written only inside %s", verb, name, sb.tempDirText())
 	}
 	allowed := []string{sb.tempDirText()}
 	allowed = append(allowed, sb.cfg.Read...)
 	if len(allowed) > 4 {
 		allowed = append(allowed[:4], fmt.Sprintf("%d more", len(allowed)-4))
 	}
-	refuse(L, "%s %q refused: scripts may read only their own files: %s", verb, name, strings.Join(allowed, ", "))
+	return fmt.Sprintf("%s %q refused: scripts may read only their own files: %s", verb, name, strings.Join(allowed, ", "))
 }
 
 // inTemp resolves a path for os.remove, os.rename and AF_UNIX socket

@@ -1,15 +1,16 @@
 package child
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 
-	"github.com/landlock-lsm/go-landlock/landlock"
 	llsys "github.com/landlock-lsm/go-landlock/landlock/syscall"
 	"golang.org/x/sys/unix"
 )
@@ -114,7 +115,8 @@ func loopbackUp() error {
 
 // setLimits sets the child's own resource limits, soft and hard: it
 // cannot raise them again (unless it runs as root: run graders as a user).
-func setLimits(l Limits) error {
+func setLimits(su *setup) error {
+	l := su.Limits
 	set := func(what int, n uint64, max uint64) error {
 		return syscall.Setrlimit(what, &syscall.Rlimit{Cur: n, Max: max})
 	}
@@ -123,9 +125,13 @@ func setLimits(l Limits) error {
 		// gigabyte or so for its heap's indexes): the limit is on what
 		// comes beyond that.
 		base, err := addressSpace()
+		if err != nil && su.BaseAS > 0 {
+			base, err = su.BaseAS, nil
+		}
 		if err != nil {
 			return err
 		}
+		su.BaseAS = base
 		if err := set(syscall.RLIMIT_AS, base+uint64(l.Memory), base+uint64(l.Memory)); err != nil {
 			return fmt.Errorf("address space: %v", err)
 		}
@@ -176,48 +182,152 @@ func LandlockABI() int {
 }
 
 // systemLibraries are what the dynamic loader reads to start this
-// program again: a child that starts children needs them.
+// program.
 var systemLibraries = []string{"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/etc/ld.so.cache"}
 
-// restrictFiles applies the Landlock allowlist to the whole process (all
-// its threads), best effort: the strongest the kernel offers, nothing on
-// a kernel without Landlock. The network is left alone (loopback is the
-// namespace's and the in-process policy's), abstract Unix sockets and
-// signals are scoped to the child's own domain.
-func restrictFiles(a Access) error {
+// handledFS are the file-system access rights Landlock ABI abi knows:
+// all of them are restricted, what is allowed is what the rules grant.
+func handledFS(abi int) uint64 {
+	switch {
+	case abi >= 9:
+		return 1<<17 - 1 // + connecting to pathname Unix sockets
+	case abi >= 5:
+		return 1<<16 - 1 // + ioctl on devices
+	case abi >= 3:
+		return 1<<15 - 1 // + truncate
+	case abi == 2:
+		return 1<<14 - 1 // + refer (rename and link across folders)
+	case abi == 1:
+		return 1<<13 - 1
+	}
+	return 0
+}
+
+// fileRights are the rights that apply to a file (the others are a
+// folder's: listing it, creating and removing in it).
+const fileRights = llsys.AccessFSExecute | llsys.AccessFSWriteFile | llsys.AccessFSReadFile |
+	llsys.AccessFSTruncate | llsys.AccessFSIoctlDev
+
+// restrictThread restricts the calling OS thread (and what it executes)
+// to the allowlist a, as far as Landlock ABI abi allows: files by a's
+// rules, abstract Unix sockets and signals scoped to its own domain
+// (ABI 6). The network is left alone: loopback is the namespace's and
+// the in-process policy's.
+//
+// One thread, then execve: the new program's every thread descends from
+// this one. (Restricting a running Go program's every thread needs libpsx,
+// which reads /proc/PID/task, and a child's child cannot: its parent's
+// domain hides /proc.)
+func restrictThread(a Access, abi int, exe string) error {
 	const (
-		readFile = llsys.AccessFSReadFile
-		readDir  = llsys.AccessFSReadDir
-		execute  = llsys.AccessFSExecute
+		read    = llsys.AccessFSReadFile | llsys.AccessFSReadDir
+		execute = llsys.AccessFSExecute
 	)
-	var rules []landlock.Rule
-	for _, p := range a.Read {
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			rules = append(rules, landlock.PathAccess(readFile|readDir, p))
-		} else if err == nil {
-			rules = append(rules, landlock.PathAccess(readFile, p))
-		}
+	handled := handledFS(abi)
+	attr := llsys.RulesetAttr{HandledAccessFS: handled}
+	if abi >= 6 {
+		attr.Scoped = llsys.ScopeAbstractUnixSocket | llsys.ScopeSignal
 	}
-	for _, p := range a.Write {
-		rules = append(rules, landlock.RWDirs(p).WithRefer().WithResolveUnix())
+	ruleset, err := llsys.LandlockCreateRuleset(&attr, 0)
+	if err != nil {
+		return fmt.Errorf("creating a ruleset: %v", err)
 	}
-	for _, p := range a.Exec {
-		rules = append(rules, landlock.PathAccess(execute|readFile, p))
-	}
-	if len(a.Exec) > 0 {
-		for _, p := range systemLibraries {
-			if st, err := os.Stat(p); err == nil && st.IsDir() {
-				rules = append(rules, landlock.RODirs(p))
-			} else if err == nil {
-				rules = append(rules, landlock.ROFiles(p))
+	defer unix.Close(ruleset)
+	allow := func(path string, rights uint64) error {
+		fd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			if errors.Is(err, unix.ENOENT) {
+				return nil // nothing there to allow
 			}
+			return fmt.Errorf("%s: %v", path, err)
+		}
+		defer unix.Close(fd)
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return fmt.Errorf("%s: %v", path, err)
+		}
+		if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+			rights &= fileRights
+		}
+		rights &= handled
+		if rights == 0 {
+			return nil
+		}
+		if err := llsys.LandlockAddPathBeneathRule(ruleset, &llsys.PathBeneathAttr{AllowedAccess: rights, ParentFd: fd}, 0); err != nil {
+			return fmt.Errorf("allowing %s: %v", path, err)
+		}
+		return nil
+	}
+	var rules []func() error
+	add := func(paths []string, rights uint64) {
+		for _, p := range paths {
+			rules = append(rules, func() error { return allow(p, rights) })
 		}
 	}
-	// Standard streams may be /dev/null.
-	rules = append(rules, landlock.PathAccess(readFile|llsys.AccessFSWriteFile, "/dev/null").IgnoreIfMissing())
-	cfg := landlock.Config{
-		HandledAccessFS: landlock.V11.HandledAccessFS,
-		Scoped:          landlock.V11.Scoped,
+	add(a.Read, read)
+	// Its folder: everything but running programs and device ioctls.
+	add(a.Write, handled&^(execute|llsys.AccessFSIoctlDev))
+	// This program, to start again confined (and start children), and
+	// what the dynamic loader reads for it. (execve opens the file for
+	// reading too: it stays readable. It holds nothing secret: no
+	// solutions are embedded in it.)
+	add(append([]string{exe}, a.Exec...), execute|llsys.AccessFSReadFile)
+	add(systemLibraries, read|execute)
+	// Standard streams may be /dev/null; the local time zone is no secret.
+	add([]string{"/dev/null"}, llsys.AccessFSReadFile|llsys.AccessFSWriteFile)
+	add([]string{"/etc/localtime"}, llsys.AccessFSReadFile)
+	for _, r := range rules {
+		if err := r(); err != nil {
+			return err
+		}
 	}
-	return cfg.BestEffort().DisableLoggingForOriginatingProcess().Restrict(rules...)
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("no_new_privs: %v", err)
+	}
+	if err := llsys.LandlockRestrictSelf(ruleset, 0); err != nil {
+		return fmt.Errorf("restrict_self: %v", err)
+	}
+	return nil
+}
+
+// reexecConfined restricts this thread to su.Access and starts this
+// program again on it, with su (marked Landlocked) as its setup: the
+// new program runs confined from its first instruction. It returns only
+// on failure; without Landlock in the kernel it returns nil at once.
+func reexecConfined(su *setup) error {
+	abi := LandlockABI()
+	if abi == 0 {
+		return nil
+	}
+	// The new program could not read /proc to measure itself.
+	if su.Limits.Memory > 0 && su.BaseAS == 0 {
+		if base, err := addressSpace(); err == nil {
+			su.BaseAS = base
+		}
+	}
+	runtime.LockOSThread() // for good: this thread becomes the new program
+	if err := restrictThread(*su.Access, abi, su.Exe); err != nil {
+		return err
+	}
+	su.Landlocked, su.LandlockABI = true, abi
+	data, err := json.Marshal(su)
+	if err != nil {
+		return err
+	}
+	fd, err := unix.MemfdCreate("sockplay-setup", 0)
+	if err != nil {
+		return err
+	}
+	if _, err := unix.Pwrite(fd, data, 0); err != nil {
+		return err
+	}
+	if fd != 3 { // fd 3 is free: the setup read from it is closed
+		if err := unix.Dup3(fd, 3, 0); err != nil {
+			return err
+		}
+	}
+	if _, err := unix.FcntlInt(4, unix.F_SETFD, 0); err != nil {
+		return err
+	}
+	return syscall.Exec(su.Exe, os.Args, os.Environ())
 }

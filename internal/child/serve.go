@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
-	"time"
 )
 
 // childArg is the hidden first argument that makes a program a child.
@@ -39,15 +38,19 @@ func Serve(roles map[string]Role) {
 		fmt.Fprintln(os.Stderr, "sockplay: __child is for sockplay's own use")
 		os.Exit(2)
 	}
-	// Not inherited by this child's own children.
-	closeOnExec(3)
-	closeOnExec(4)
 	var su setup
 	err := json.NewDecoder(setupFile).Decode(&su)
 	setupFile.Close()
 	if err != nil {
 		fail("reading its setup: %v", err)
 	}
+	if su.Access != nil && !su.Landlocked {
+		if err := reexecConfined(&su); err != nil {
+			fail("restricting its files (Landlock): %v", err)
+		}
+	}
+	// Not inherited by this child's own children.
+	closeOnExec(4)
 	role, ok := roles[su.Role]
 	if su.Role == "probe" {
 		role, ok = probeRole, true
@@ -55,16 +58,16 @@ func Serve(roles map[string]Role) {
 	if !ok {
 		fail("no role %q in this program", su.Role)
 	}
-	inChild = su
-	if err := confine(su); err != nil {
+	if err := confine(&su); err != nil {
 		fail("%v", err)
 	}
+	inChild = su
 	result, status := role(su.Payload)
 	if result != nil {
 		json.NewEncoder(report).Encode(result)
 	}
 	report.Close()
-	os.Exit(status)
+	exit(status)
 }
 
 func fail(format string, args ...any) {
@@ -72,27 +75,21 @@ func fail(format string, args ...any) {
 	os.Exit(3)
 }
 
-// confine applies a child's layers to itself, before any untrusted code
-// runs: loopback up in its network namespace, the time zone loaded (the
-// allowlist will not include /etc/localtime), the Go runtime's memory
-// target, the resource limits, then Landlock.
-func confine(su setup) error {
+// confine applies a child's other layers to itself (Landlock is on
+// already: reexecConfined), before any untrusted code runs: loopback up in
+// its network namespace, the Go runtime's memory target, the resource
+// limits.
+func confine(su *setup) error {
 	if su.NetNS {
 		if err := loopbackUp(); err != nil {
 			return fmt.Errorf("bringing up loopback in its network namespace: %v", err)
 		}
 	}
-	time.Now().Zone()
 	if m := su.Limits.Memory; m > 0 {
 		debug.SetMemoryLimit(m * 3 / 4)
 	}
-	if err := setLimits(su.Limits); err != nil {
+	if err := setLimits(su); err != nil {
 		return fmt.Errorf("setting its limits: %v", err)
-	}
-	if su.Access != nil {
-		if err := restrictFiles(*su.Access); err != nil {
-			return fmt.Errorf("restricting its files (Landlock): %v", err)
-		}
 	}
 	return nil
 }

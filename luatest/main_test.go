@@ -1,0 +1,15 @@
+package luatest
+
+import (
+	"os"
+	"testing"
+
+	"github.com/sockplay/sockplay/internal/child"
+	"github.com/sockplay/sockplay/scripts"
+)
+
+// The test binary is also the program of the isolated tests' children.
+func TestMain(m *testing.M) {
+	child.Serve(ChildRoles(scripts.FS))
+	os.Exit(m.Run())
+}
