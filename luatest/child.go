@@ -26,30 +26,30 @@ import (
 // runner reports it and goes on.
 
 // Isolation are the limits of each child; zero fields take the defaults
-// documented in docs/EXERCISES.md.
+// documented in docs/EXERCISES.md, negative ones mean none.
 type Isolation struct {
 	Memory   int64         // address space per child (default 512 MiB)
 	CPU      time.Duration // CPU time per child (default: its time limit)
 	Files    int           // open files per child (default 256)
 	FileSize int64         // largest file a child may write (default 64 MiB)
-	// NoNetNS runs the tests in this process's network namespace even
-	// where a private one could be made.
-	NoNetNS bool
 }
 
 func (iso Isolation) limits(wall time.Duration) child.Limits {
-	l := child.Limits{Memory: iso.Memory, CPU: iso.CPU, Files: iso.Files, FileSize: iso.FileSize, Wall: wall}
-	if l.Memory == 0 {
-		l.Memory = child.DefaultMemory
+	or := func(n, def int64) int64 {
+		switch {
+		case n < 0:
+			return 0 // none
+		case n == 0:
+			return def
+		}
+		return n
 	}
-	if l.CPU == 0 {
-		l.CPU = wall
-	}
-	if l.Files == 0 {
-		l.Files = child.DefaultFiles
-	}
-	if l.FileSize == 0 {
-		l.FileSize = child.DefaultFileSize
+	l := child.Limits{
+		Memory:   or(iso.Memory, child.DefaultMemory),
+		CPU:      time.Duration(or(int64(iso.CPU), int64(wall))),
+		Files:    int(or(int64(iso.Files), child.DefaultFiles)),
+		FileSize: or(iso.FileSize, child.DefaultFileSize),
+		Wall:     wall,
 	}
 	return l
 }
@@ -57,16 +57,10 @@ func (iso Isolation) limits(wall time.Duration) child.Limits {
 // Layers says what confines the tests' children on this machine (for
 // sockplay test -v), by starting one.
 func (iso Isolation) Layers(timeout time.Duration) (string, error) {
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	l := iso.limits(timeout)
+	l := iso.limits(testWall(Options{Timeout: timeout}))
 	ls, err := child.Probe(l)
 	if err != nil {
 		return "", err
-	}
-	if iso.NoNetNS {
-		ls.NetNS, ls.NetNSError = false, "--no-netns"
 	}
 	return ls.String(), nil
 }
@@ -135,16 +129,12 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 		return res
 	}
 	stderr := &syncbuf.Buffer{Limit: opts.outputLimit()}
-	// Its own limit fires first (the sandbox's, then the runner's
-	// backstop, then stopGrace for a stuck call): the kill is for a
-	// child that cannot report any more.
-	wall := opts.timeout() + time.Second + stopGrace
 	proc, err := child.Start(child.Spec{
 		Role: "test", Label: file + " " + res.Name, Payload: job,
 		Stderr: stderr,
-		Limits: iso.limits(wall),
+		Limits: iso.limits(testWall(opts)),
 		Access: &child.Access{Read: read, Write: []string{tmp}, Exec: []string{exe}},
-		NetNS:  !iso.NoNetNS,
+		NetNS:  true,
 	})
 	if err != nil {
 		res.Failures = []string{"cannot start the test's process: " + err.Error()}
@@ -164,6 +154,13 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	}
 	res.Failures = []string{msg}
 	return res
+}
+
+// testWall is the wall-clock limit of a test's process. Its own limits
+// come first (the sandbox's, then the runner's backstop, then stopGrace
+// for a stuck call): the kill is for a child that cannot report any more.
+func testWall(opts Options) time.Duration {
+	return opts.timeout() + time.Second + stopGrace
 }
 
 // testChild is the "test" role: it runs one test as runTest does and
@@ -324,9 +321,23 @@ func (tr *testRun) scriptSandbox(name string, force bool) *luabind.Sandbox {
 	if tr.sandbox == nil && !force {
 		return nil
 	}
-	sb := &luabind.Sandbox{TempDir: tr.tmp, Timeout: tr.opts.timeout(), Read: tr.opts.AllowRead}
+	read := tr.opts.AllowRead
 	if tr.isFile(name) {
-		sb.Read = append(append([]string(nil), sb.Read...), name)
+		read = append(append([]string(nil), read...), name)
+	}
+	return newSandbox(tr.opts, tr.tmp, read)
+}
+
+// newSandbox is the sandbox of a test or a script it starts: tmp its
+// folder, read what it may read besides. Isolated, its heap watchdog
+// fires before its process's memory limit: a clear error rather than a
+// killed process, for a script whose memory grows step by step.
+func newSandbox(opts Options, tmp string, read []string) *luabind.Sandbox {
+	sb := &luabind.Sandbox{TempDir: tmp, Timeout: opts.timeout(), Read: read}
+	if opts.Isolate != nil {
+		if m := opts.Isolate.limits(0).Memory; m > 0 {
+			sb.MaxMemory = min(luabind.DefaultMaxMemory, m/2)
+		}
 	}
 	return sb
 }

@@ -345,8 +345,7 @@ func runTestIn(ctx context.Context, file, src string, res *TestResult, opts Opti
 		output: &syncbuf.Buffer{Limit: opts.outputLimit()}}
 	if opts.Sandbox {
 		// The test reads the files beside it, and what the teacher allows.
-		tr.sandbox = &luabind.Sandbox{TempDir: tmp, Timeout: opts.timeout(),
-			Read: append([]string{tr.dir}, opts.AllowRead...)}
+		tr.sandbox = newSandbox(opts, tmp, append([]string{tr.dir}, opts.AllowRead...))
 	}
 	stderr := syncbuf.Buffer{Limit: opts.outputLimit()}
 	a := &asserter{tr: tr}

@@ -201,7 +201,7 @@ func start(spec Spec, su setup) (*Proc, error) {
 	cmd.SysProcAttr = sysProcAttr(su)
 	p := &Proc{spec: spec, cmd: cmd, report: reportR, done: make(chan struct{}), tail: &tailBuffer{max: 4096}}
 	cmd.Stdout = spec.Stdout
-	cmd.Stderr = io.MultiWriter(orDiscard(spec.Stderr), p.tail)
+	cmd.Stderr = &crashFilter{w: orDiscard(spec.Stderr), tail: p.tail, lineStart: true}
 	var stdinW *os.File
 	switch {
 	case spec.StdinPipe:
@@ -429,6 +429,48 @@ func Size(n int64) string {
 // cpuSeconds is d rounded up to whole seconds, as RLIMIT_CPU counts.
 func cpuSeconds(d time.Duration) time.Duration {
 	return (d + time.Second - 1).Truncate(time.Second)
+}
+
+// crashFilter passes a child's stderr on, until the Go runtime's report
+// of a fatal error (the goroutines' stacks, hundreds of lines) begins:
+// that goes only to tail, and the parent says what happened in a line.
+type crashFilter struct {
+	mu        sync.Mutex
+	w         io.Writer
+	tail      *tailBuffer
+	lineStart bool
+	muted     bool
+}
+
+// crashHeaders begin the runtime's own report, at the start of a line.
+var crashHeaders = []string{"fatal error: ", "runtime: out of memory", "runtime: cannot allocate", "runtime/cgo: pthread_create failed"}
+
+func (f *crashFilter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tail.Write(p)
+	if f.muted {
+		return len(p), nil
+	}
+	for i := 0; i < len(p); i++ {
+		if (i == 0 && f.lineStart || i > 0 && p[i-1] == '\n') && isCrashHeader(p[i:]) {
+			f.muted = true
+			f.w.Write(p[:i])
+			return len(p), nil
+		}
+	}
+	f.lineStart = len(p) > 0 && p[len(p)-1] == '\n' || len(p) == 0 && f.lineStart
+	f.w.Write(p)
+	return len(p), nil
+}
+
+func isCrashHeader(p []byte) bool {
+	for _, h := range crashHeaders {
+		if len(p) >= len(h) && string(p[:len(h)]) == h {
+			return true
+		}
+	}
+	return false
 }
 
 // tailBuffer keeps the first and the last max bytes written to it: a
