@@ -318,11 +318,7 @@ func (s *server) report(endedEarly bool) string {
 	if errors.As(s.err(), &e) && e.Kind == luabind.Interrupted {
 		return ""
 	}
-	msg := fmt.Sprintf("server %s ended with: %s", s.name, describeRunError(s.err(), context.Background(), 0, true))
-	if stderr := strings.TrimSpace(s.errOut.String()); stderr != "" {
-		msg += "\nits stderr: " + stderr
-	}
-	return msg
+	return fmt.Sprintf("server %s ended with: %s", s.name, describeRunError(s.err(), context.Background(), 0, true)) + s.stderrText()
 }
 
 var listeningRE = regexp.MustCompile(`^server is listening on (.+)$`)
@@ -469,12 +465,17 @@ func (s *server) endText() string {
 	return describeRunError(s.err(), context.Background(), 0, true)
 }
 
+// stderrText is the start of what the server wrote to stderr, for a
+// failure (the test's output has the rest of its room).
 func (s *server) stderrText() string {
-	if e := strings.TrimSpace(s.errOut.String()); e != "" {
+	if e := strings.TrimSpace(s.errOut.Head(stderrShown)); e != "" {
 		return "\nits stderr: " + e
 	}
 	return ""
 }
+
+// stderrShown is how much of a server's stderr a failure shows.
+const stderrShown = 4 << 10
 
 // waitLine waits, with the runtime lock released, for line i of the
 // server's output; ok false if the server ended first or timeout passed.

@@ -362,9 +362,10 @@ func runTestIn(ctx context.Context, file, src string, res *TestResult, opts Opti
 	})
 
 	limit := opts.timeout()
-	if testSandbox != nil {
-		// The sandbox's own limit names the line the test was on; the
-		// runner's deadline is the backstop and must not win the race.
+	if tr.sandbox != nil {
+		// The sandbox's own limit names the line the test (or the script
+		// it waits for) was on; the runner's deadline is the backstop and
+		// must not win the race.
 		limit += time.Second
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)

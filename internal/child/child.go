@@ -69,7 +69,7 @@ type Limits struct {
 // where Landlock is available (best effort: on an older kernel the child
 // runs without it, and Layers says so).
 type Access struct {
-	Read  []string // files and folders it may read
+	Read  []string // files and folders it may read (a file's folder may be listed)
 	Write []string // folders it may read, write and create files in
 	Exec  []string // files it may execute, besides this program
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -265,6 +266,14 @@ func restrictThread(a Access, abi int, exe string) error {
 		}
 	}
 	add(a.Read, read)
+	// The folder of a file it may read may be listed, not read: the
+	// in-process allowlist opens the file through an os.Root of its
+	// folder.
+	for _, p := range a.Read {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			add([]string{filepath.Dir(p)}, llsys.AccessFSReadDir)
+		}
+	}
 	// Its folder: everything but running programs and device ioctls.
 	add(a.Write, handled&^(execute|llsys.AccessFSIoctlDev))
 	// This program, to start again confined (and start children), and

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"fmt"
 	"sync"
+	"unicode/utf8"
 )
 
 // Buffer is a bytes.Buffer behind a mutex. The zero value is ready to use.
@@ -44,6 +45,25 @@ func (b *Buffer) String() string {
 		return b.buf.String() + Dropped(b.dropped)
 	}
 	return b.buf.String()
+}
+
+// Head is String for at most n bytes of what was written (never
+// splitting a UTF-8 sequence), with the note counting all the rest.
+func (b *Buffer) Head(n int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	kept := b.buf.Bytes()
+	if len(kept) <= n {
+		if b.dropped > 0 {
+			return string(kept) + Dropped(b.dropped)
+		}
+		return string(kept)
+	}
+	end := n
+	for end > 0 && !utf8.RuneStart(kept[end]) {
+		end--
+	}
+	return string(kept[:end]) + Dropped(b.dropped+int64(len(kept)-end))
 }
 
 // Dropped is the note that ends a text cut at its limit.
