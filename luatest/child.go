@@ -1,6 +1,7 @@
 package luatest
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -205,12 +206,18 @@ func scriptChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	if err := json.Unmarshal(payload, &job); err != nil {
 		return scriptReport{Err: &luabind.Error{Kind: luabind.RuntimeError, Msg: "bad job: " + err.Error()}}, 1
 	}
-	rt := luabind.New(luabind.Options{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Scripts: scripts, Sandbox: job.Sandbox})
+	// What the script prints goes out when it waits or ends (luabind
+	// flushes Stdout then), as it did to a test in the same process: a
+	// server that prints its address and ends at once has ended before
+	// the test reads the address, whatever the scheduler does.
+	stdout := bufio.NewWriter(os.Stdout)
+	rt := luabind.New(luabind.Options{Stdin: os.Stdin, Stdout: stdout, Stderr: os.Stderr, Scripts: scripts, Sandbox: job.Sandbox})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	// The runtime is not closed: the process ends with the run, and a
 	// call stuck in Go would keep Close waiting.
 	err := rt.RunString(ctx, job.Name, job.Code, job.Args)
+	stdout.Flush()
 	var e *luabind.Error
 	switch {
 	case err == nil:
