@@ -119,6 +119,12 @@ func loopbackUp() error {
 func setLimits(su *setup) error {
 	l := su.Limits
 	set := func(what int, n uint64, max uint64) error {
+		// Never above the hard limit this process got: only root may
+		// raise it.
+		var old syscall.Rlimit
+		if err := syscall.Getrlimit(what, &old); err == nil {
+			n, max = min(n, old.Max), min(max, old.Max)
+		}
 		return syscall.Setrlimit(what, &syscall.Rlimit{Cur: n, Max: max})
 	}
 	if l.Memory > 0 && !raceDetector {
