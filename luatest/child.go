@@ -124,17 +124,12 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	if opts.Target != "" {
 		read = append(read, opts.Target)
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		res.Failures = []string{err.Error()}
-		return res
-	}
 	stderr := &syncbuf.Buffer{Limit: opts.outputLimit()}
 	proc, err := child.Start(child.Spec{
 		Role: "test", Label: file + " " + res.Name, Payload: job,
 		Stderr: stderr,
 		Limits: iso.limits(testWall(opts)),
-		Access: &child.Access{Read: read, Write: []string{tmp}, Exec: []string{exe}},
+		Access: &child.Access{Read: read, Write: []string{tmp}},
 		NetNS:  true,
 	})
 	if err != nil {

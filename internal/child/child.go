@@ -31,7 +31,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -67,11 +66,11 @@ type Limits struct {
 
 // Access is a child's file-system allowlist, enforced by the kernel
 // where Landlock is available (best effort: on an older kernel the child
-// runs without it, and Layers says so).
+// runs without it, and Layers says so). The child may also execute this
+// program (to start children of its own).
 type Access struct {
 	Read  []string // files and folders it may read (a file's folder may be listed)
 	Write []string // folders it may read, write and create files in
-	Exec  []string // files it may execute, besides this program
 }
 
 // Spec describes a child to start.
@@ -182,6 +181,9 @@ func Start(spec Spec) (*Proc, error) {
 }
 
 func start(spec Spec, su setup) (*Proc, error) {
+	if !Supported {
+		return nil, errors.New("child processes under limits need Linux")
+	}
 	setupR, setupW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -368,24 +370,17 @@ func (p *Proc) reason(err error) string {
 	tail := p.tail.String()
 	var exit *exec.ExitError
 	errors.As(err, &exit)
-	sig := syscall.Signal(-1)
-	if exit != nil {
-		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			sig = ws.Signal()
-		}
-	}
+	sig, signaled := exitSignal(exit)
 	switch {
 	case p.killed:
 		return fmt.Sprintf("did not stop within %v (killed)", l.Wall)
 	case p.stopped:
 		return "stopped"
-	case sig == syscall.SIGXCPU || sig == syscall.SIGKILL && l.CPU > 0 && exit != nil && exit.SystemTime()+exit.UserTime() >= l.CPU:
+	case signaled && l.CPU > 0 && cpuKilled(sig, exit.SystemTime()+exit.UserTime(), l.CPU):
 		return fmt.Sprintf("used more than %v of CPU time (killed)", cpuSeconds(l.CPU))
 	case l.Memory > 0 && outOfMemory(tail):
 		return fmt.Sprintf("used more than %s of memory (killed)", Size(l.Memory))
-	case sig == syscall.SIGXFSZ:
-		return fmt.Sprintf("wrote a file larger than %s (killed)", Size(l.FileSize))
-	case sig != -1:
+	case signaled:
 		return fmt.Sprintf("crashed (%v)%s", sig, lastLine(tail))
 	case err != nil && exit == nil:
 		return fmt.Sprintf("crashed: %v", err)

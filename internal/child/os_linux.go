@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	llsys "github.com/landlock-lsm/go-landlock/landlock/syscall"
 	"golang.org/x/sys/unix"
@@ -41,6 +43,22 @@ func sysProcAttr(su setup) *syscall.SysProcAttr {
 		}
 	}
 	return attr
+}
+
+// exitSignal is the signal that ended a child, if one did.
+func exitSignal(exit *exec.ExitError) (syscall.Signal, bool) {
+	if exit != nil {
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return ws.Signal(), true
+		}
+	}
+	return 0, false
+}
+
+// cpuKilled reports whether sig is RLIMIT_CPU's: SIGXCPU at the soft
+// limit, SIGKILL at the hard one (Go ignores SIGXCPU).
+func cpuKilled(sig syscall.Signal, used, limit time.Duration) bool {
+	return sig == syscall.SIGXCPU || sig == syscall.SIGKILL && used >= limit
 }
 
 func killTree(pid int, group bool) {
@@ -286,7 +304,7 @@ func restrictThread(a Access, abi int, exe string) error {
 	// what the dynamic loader reads for it. (execve opens the file for
 	// reading too: it stays readable. It holds nothing secret: no
 	// solutions are embedded in it.)
-	add(append([]string{exe}, a.Exec...), execute|llsys.AccessFSReadFile)
+	add([]string{exe}, execute|llsys.AccessFSReadFile)
 	add(systemLibraries, read|execute)
 	// Standard streams may be /dev/null; the local time zone is no secret.
 	add([]string{"/dev/null"}, llsys.AccessFSReadFile|llsys.AccessFSWriteFile)
