@@ -5,7 +5,8 @@
 // function in the file named after it: run.go (runs, the REPL), list.go
 // (list, show), test.go, exercise.go, diagram.go. newCommands lists them;
 // `sockplay help` and every usage error are made from that table. The
-// flags every run shares are runFlags (runflags.go).
+// flags every run shares are runFlags (runflags.go); a sandboxed run's
+// child process and its limits are sandbox.go's.
 package cli
 
 import (

@@ -10,14 +10,13 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/exercises"
-	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
 )
 
 // The test binary is the program of the checks' child processes too.
 func TestMain(m *testing.M) {
-	child.Serve(luatest.ChildRoles(scripts.FS))
+	luatest.ServeChild(scripts.FS)
 	os.Exit(m.Run())
 }
 

@@ -66,9 +66,17 @@ func (iso Isolation) Layers(timeout time.Duration) (string, error) {
 	return ls.String(), nil
 }
 
-// ChildRoles are the roles of the test runner's children, for
-// child.Serve: a program whose tests run isolated serves them first
-// thing (sockplay's main does, and the tests of this package).
+// ServeChild makes this process one of the runner's children if it was
+// started as one (it then runs its part and exits), and returns at once
+// otherwise: a program that runs tests with Options.Isolate calls it
+// first thing in main (and a test binary in TestMain). scripts are the
+// bundled scripts, as Options.Scripts.
+func ServeChild(scripts fs.FS) {
+	child.Serve(ChildRoles(scripts))
+}
+
+// ChildRoles are the roles of the runner's children, for a program that
+// serves roles of its own besides (sockplay's main).
 func ChildRoles(scripts fs.FS) map[string]child.Role {
 	return map[string]child.Role{
 		"test":   func(p json.RawMessage) (any, int) { return testChild(p, scripts) },

@@ -79,7 +79,7 @@ type Options struct {
 	AllowRead []string
 	// Isolate, if set, runs each test in a child process of its own, and
 	// every script it starts in a child of that (child.go). The program
-	// must serve ChildRoles.
+	// must call ServeChild first thing.
 	Isolate *Isolation
 	// OutputLimit is how much of a test's output, and of each failure,
 	// is kept (the rest is dropped, with a note). Default 64 KiB.

@@ -4,12 +4,11 @@ import (
 	"os"
 	"testing"
 
-	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/scripts"
 )
 
 // The test binary is also the program of the isolated tests' children.
 func TestMain(m *testing.M) {
-	child.Serve(ChildRoles(scripts.FS))
+	ServeChild(scripts.FS)
 	os.Exit(m.Run())
 }
