@@ -5,7 +5,8 @@
 // function in the file named after it: run.go (runs, the REPL), list.go
 // (list, show), test.go, exercise.go, diagram.go. newCommands lists them;
 // `sockplay help` and every usage error are made from that table. The
-// flags every run shares are runFlags (runflags.go).
+// flags every run shares are runFlags (runflags.go); a sandboxed run's
+// child process and its limits are sandbox.go's.
 package cli
 
 import (
@@ -14,6 +15,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/sockplay/sockplay/internal/child"
 )
 
 // Exit statuses.
@@ -27,15 +30,19 @@ const (
 // version is what --version prints and the REPL's banner shows; Main sets it.
 var version = "dev"
 
-// stdio are a command's standard streams.
+// stdio are a command's standard streams, and the command line it came
+// from (for a sandboxed run's child process, which runs it again).
 type stdio struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	args           []string
 }
 
 // Main runs the process's command line as sockplay and exits with its
 // status. version is the program's version (main.version).
 func Main(v string) {
+	// A child process of a sandboxed run runs its role and exits here.
+	child.Serve(childRoles())
 	version = v
 	tuneGC()
 	stopProfile := startProfile()
@@ -47,7 +54,7 @@ func Main(v string) {
 
 // Run runs a sockplay command line and returns its exit status.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return newCommands().execute(&stdio{stdin, stdout, stderr}, args)
+	return newCommands().execute(&stdio{stdin, stdout, stderr, args}, args)
 }
 
 // newCommands returns the command table: the root command (a bare

@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/sockplay/sockplay/exercises"
+	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -62,20 +64,26 @@ func newExerciseStartCommand() *Command {
 
 func newExerciseCheckCommand() *Command {
 	c := &Command{
-		UsageLine: "exercise check NAME FILE",
-		Short:     "run the exercise's checks against your FILE, in the sandbox",
+		UsageLine:    "exercise check [flags] NAME FILE",
+		Short:        "run the exercise's checks against your FILE, in the sandbox",
+		Interspersed: true,
 		Long: `
 Check runs every check of exercise NAME against the script FILE, in the
-sandbox, and says for each what went wrong and a hint.
+sandbox, and says for each what went wrong and a hint. Each check runs in
+a process of its own, and your script in one more, under the limits.
 
 Exit status: 0 every check passes, 1 one failed, 2 usage, 130 interrupted.
 `,
 	}
+	var fl checkFlags
+	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", "the time limit of each check: `D` (default 30s)")
+	c.Flag.Var(sizeValue{&fl.output}, "output", "what is kept of each check's output and failures: `SIZE`\n(default 64KiB)")
+	fl.limits.register(&c.Flag, "the checks always run sandboxed")
 	c.Run = func(io *stdio, args []string) int {
 		if len(args) != 2 {
 			return reportUsage(io.stderr, c.usageErrorf("want an exercise name and your script, got %d arguments", len(args)))
 		}
-		return exerciseCheck(c, args[0], args[1], io)
+		return exerciseCheck(c, args[0], args[1], &fl, io)
 	}
 	return c
 }
@@ -94,7 +102,13 @@ func exerciseStart(c *Command, name, dir string, io *stdio) int {
 	return exitOK
 }
 
-func exerciseCheck(c *Command, name, file string, io *stdio) int {
+type checkFlags struct {
+	timeout time.Duration
+	output  int64
+	limits  sandboxFlags
+}
+
+func exerciseCheck(c *Command, name, file string, fl *checkFlags, io *stdio) int {
 	stdout, stderr := io.stdout, io.stderr
 	if !exercises.Exists(name) {
 		return reportUsage(stderr, c.usageErrorf("no exercise named %q (see 'sockplay exercise list')", name))
@@ -108,7 +122,8 @@ func exerciseCheck(c *Command, name, file string, io *stdio) int {
 		fmt.Fprintf(stderr, "%s: %v\n", c.title(), err)
 		return exitError
 	}
-	defer os.RemoveAll(tmp)
+	child.OwnDir(tmp)
+	defer child.RemoveDir(tmp)
 	checks, err := exercises.Extract(name, tmp)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", c.title(), err)
@@ -125,15 +140,19 @@ func exerciseCheck(c *Command, name, file string, io *stdio) int {
 	checksDir := filepath.Join(tmp, name) + string(filepath.Separator)
 	ctx, stop := interruptible(stderr)
 	defer stop()
-	res := luatest.Run(ctx, checks, luatest.Options{
-		Target:     file,
-		Sandbox:    true, // always: the checks run code nobody has reviewed
-		TrustTests: true, // the exercise's checks are ours
-		Scripts:    scripts.FS,
+	opts := luatest.Options{
+		Target:      file,
+		Sandbox:     true, // always: the checks run code nobody has reviewed
+		TrustTests:  true, // the exercise's checks are ours
+		Timeout:     fl.timeout,
+		OutputLimit: int(fl.output),
+		Scripts:     scripts.FS,
 		Report: func(r *luatest.TestResult) {
 			printCheck(stdout, r, checksDir)
 		},
-	})
+	}
+	isolate(&opts, &fl.limits)
+	res := luatest.Run(ctx, checks, opts)
 	passed, failed := res.Counts()
 	fmt.Fprintf(stdout, "\n%d passed, %d failed\n", passed, failed)
 	switch {

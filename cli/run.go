@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/repl"
 	"github.com/sockplay/sockplay/scripts"
@@ -45,6 +46,9 @@ func runCommandLine(c *Command, f *runFlags, io *stdio, args []string, needScrip
 	if src == nil {
 		return status
 	}
+	if f.sandboxed() && !p.repl && !child.InChild() && child.Supported {
+		return runSandboxed(f, io, p, src) // sandbox.go
+	}
 	opts := luabind.Options{Stdin: io.stdin, Stdout: io.stdout, Stderr: io.stderr, Scripts: scripts.FS}
 	if p.stdin {
 		opts.Stdin = nil // the script itself came from stdin: input() sees end of input
@@ -53,6 +57,9 @@ func runCommandLine(c *Command, f *runFlags, io *stdio, args []string, needScrip
 	if err != nil {
 		fmt.Fprintf(io.stderr, "%s: %v\n", c.title(), err)
 		return exitUsage
+	}
+	if opts.Sandbox != nil && src.file != "" {
+		opts.Sandbox.Read = append(opts.Sandbox.Read, src.file) // its own file
 	}
 	if p.repl {
 		return finish(runREPL(io, opts, src, p.args))

@@ -29,6 +29,7 @@ type runFlags struct {
 	sandbox     bool
 	timeout     time.Duration // 0: none (with --sandbox: the sandbox's default)
 	strict      bool
+	limits      sandboxFlags // the sandbox's child process (sandbox.go)
 
 	fs *flag.FlagSet
 }
@@ -45,12 +46,13 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.Var(&onceValue{p: &f.code}, "e", "run `CODE`, a chunk of Lua, instead of a script file")
 	fs.BoolVar(&f.interactive, "i", false, "the REPL, after the script or -e CODE, in the same runtime;\nwith piped stdin it reads lines and prints results")
 	fs.BoolVar(&f.trace, "trace", false, "every socket event on stderr, one line each (docs/TRACE.md)")
-	fs.Var(countValue{&f.traceBytes}, "trace-bytes", "`N` bytes of data shown per event (default 64; 0: none);\nalone, it implies --trace")
+	fs.Var(countValue{p: &f.traceBytes}, "trace-bytes", "`N` bytes of data shown per event (default 64; 0: none);\nalone, it implies --trace")
 	fs.Var(fileValue{&f.traceJSON}, "trace-json", "write the events to `FILE` as JSON lines")
 	fs.Var(fileValue{&f.diagram}, "diagram", "draw the run as a sequence diagram in `FILE.svg` when it ends")
 	fs.BoolVar(&f.sandbox, "sandbox", false, "confine the run: loopback only, no programs, file writes only\nin a temporary directory (os.getenv(\"TMPDIR\")), caps on\nmemory, sockets and tasks")
 	fs.Var(durationValue{p: &f.timeout, zeroIsNone: true}, "timeout", "end the run after `D` (e.g. 30s, 2m) with an error; with\n--sandbox the default is 30s, 0 means none")
 	fs.BoolVar(&f.strict, "strict", false, "reading a global never assigned is an error (NameError),\nnot a warning (also strict(true) in a script)")
+	f.limits.register(fs, "alone, each implies --sandbox")
 }
 
 func (f *runFlags) given(name string) bool { return isSet(f.fs, name) }
@@ -87,6 +89,13 @@ func (f *runFlags) check(p runPlan) error {
 	if p.repl && p.target == "-" {
 		return errors.New("-i and - conflict: standard input cannot be both the script and the REPL's input")
 	}
+	if p.repl {
+		for _, name := range f.limits.processFlags() {
+			if f.given(name) {
+				return fmt.Errorf("%s limits a sandboxed script's own process, and the REPL runs in this one (--sandbox -i confines it in this process)", dashed(name))
+			}
+		}
+	}
 	if p.repl && f.given("timeout") {
 		if f.interactive {
 			return errors.New("--timeout and -i conflict: --timeout limits a run, and the REPL runs until you leave it (Ctrl-C stops a line)")
@@ -113,7 +122,7 @@ func (f *runFlags) prepare(opts *luabind.Options, stderr io.Writer) (finish func
 	} else if fin != nil {
 		finishers = append(finishers, fin)
 	}
-	if f.sandbox {
+	if f.sandboxed() {
 		finishers = append(finishers, f.prepareSandbox(opts))
 	}
 	opts.Strict = f.strict
@@ -182,30 +191,42 @@ func (f *runFlags) prepareTrace(opts *luabind.Options, stderr io.Writer) (func(i
 }
 
 // prepareSandbox confines the run to luabind's Sandbox with a temporary
-// directory of its own, removed when the run ends.
+// directory of its own, removed when the run ends (in a sandboxed run's
+// child process, the directory its parent made and removes).
 func (f *runFlags) prepareSandbox(opts *luabind.Options) func(int) int {
 	sandboxGC()
-	dir, err := os.MkdirTemp("", "sockplay-sandbox-")
-	if err != nil {
-		dir = "" // no writes at all
+	dir := ""
+	if childRun != nil {
+		dir = childRun.TempDir
+	} else if d, err := os.MkdirTemp("", "sockplay-sandbox-"); err == nil {
+		dir = d // else: no writes at all
 	}
 	timeout := f.timeout
 	if f.given("timeout") && timeout == 0 {
 		timeout = -1 // none
 	}
-	opts.Sandbox = &luabind.Sandbox{TempDir: dir, Timeout: timeout}
+	opts.Sandbox = &luabind.Sandbox{TempDir: dir, Timeout: timeout, Read: append([]string(nil), f.limits.allowRead...)}
+	if m := f.limits.memory; m > 0 && childRun != nil {
+		// The heap watchdog first: a clear error rather than a killed
+		// process, for a script whose memory grows step by step.
+		opts.Sandbox.MaxMemory = min(luabind.DefaultMaxMemory, m/2)
+	}
 	return func(status int) int {
-		if dir != "" {
+		if dir != "" && childRun == nil {
 			os.RemoveAll(dir)
 		}
 		return status
 	}
 }
 
+// sandboxed reports whether the run is sandboxed: --sandbox, or one of
+// the sandbox's limits given alone.
+func (f *runFlags) sandboxed() bool { return f.sandbox || f.limits.anyGiven(f.fs) }
+
 // runDeadline is the time limit the CLI itself puts on a run: --timeout
 // without --sandbox (the sandbox keeps its own, with its own message).
 func (f *runFlags) runDeadline() time.Duration {
-	if f.sandbox {
+	if f.sandboxed() {
 		return 0
 	}
 	return f.timeout

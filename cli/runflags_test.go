@@ -15,7 +15,9 @@ func TestRunFlagPairs(t *testing.T) {
 	values := map[string]string{
 		"e": "print(1)", "trace-bytes": "8", "trace-json": "t.jsonl",
 		"diagram": "d.svg", "timeout": "5s",
+		"memory": "64MiB", "cpu": "5s", "files": "64", "file-size": "1MiB", "allow-read": "data",
 	}
+	limits := map[string]bool{"--memory": true, "--cpu": true, "--files": true, "--file-size": true}
 	flags := map[string][]string{}
 	var probe runFlags
 	probe.register(flag.NewFlagSet("probe", flag.ContinueOnError))
@@ -53,6 +55,12 @@ func TestRunFlagPairs(t *testing.T) {
 					switch {
 					case repl && script == "-" && a != "-e" && b != "-e":
 						want = []string{"-i", "-"}
+					case repl && limits[a] && limits[b]:
+						want = []string{"limits a sandboxed script's own process", "REPL"}
+					case repl && limits[a]:
+						want = []string{a, "REPL"}
+					case repl && limits[b]:
+						want = []string{b, "REPL"}
 					case repl && (a == "--timeout" || b == "--timeout"):
 						want = []string{"--timeout", "REPL"}
 					}

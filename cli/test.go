@@ -8,20 +8,24 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
 )
 
 func newTestCommand() *Command {
 	c := &Command{
-		UsageLine:    "test [-v] [-run PATTERN] [--junit FILE] [--sandbox] [--timeout D] [--target FILE] [PATH...]",
+		UsageLine:    "test [-v] [-run PATTERN] [--junit FILE] [--sandbox] [--timeout D] [--target FILE] [limits] [PATH...]",
 		Short:        "run Lua test files (*_test.lua), as go test does",
 		Interspersed: true,
 		Long: `
 Test runs the test_* functions of *_test.lua files and prints a line per
 test, as go test does. PATH is a test file or a folder: every *_test.lua
 below it (default: the current folder). Flags and paths may come in any
-order. See docs/EXERCISES.md.
+order. With --sandbox, each test runs in a process of its own, and
+each script it starts in one more, under the limits (--memory, --cpu,
+--files, --file-size, --allow-read; each implies --sandbox). See
+docs/EXERCISES.md.
 
 Exit status: 0 all passed, 1 a test failed (or none was found), 2 usage,
 130 interrupted.
@@ -34,6 +38,8 @@ Exit status: 0 all passed, 1 a test failed (or none was found), 2 usage,
 	c.Flag.BoolVar(&fl.sandbox, "sandbox", false, "confine the tests and the scripts they start (as sockplay run --sandbox)")
 	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", "the time limit of each test: `D` (default 30s)")
 	c.Flag.Var(fileValue{&fl.target}, "target", "the script under test, what test.target() returns: `FILE`")
+	c.Flag.Var(sizeValue{&fl.output}, "output", "what is kept of each test's output and failures: `SIZE`\n(default 64KiB)")
+	fl.limits.register(&c.Flag, "each implies --sandbox")
 	c.Run = func(io *stdio, paths []string) int {
 		fl.paths = paths
 		if len(fl.paths) == 0 {
@@ -51,6 +57,8 @@ type testFlags struct {
 	sandbox bool
 	timeout time.Duration
 	target  string
+	output  int64
+	limits  sandboxFlags
 	paths   []string
 }
 
@@ -71,19 +79,25 @@ func runTests(c *Command, fl *testFlags, io *stdio) int {
 		return exitError
 	}
 
-	if fl.sandbox {
+	opts := luatest.Options{
+		Run:         fl.run,
+		Target:      fl.target,
+		Sandbox:     fl.sandbox || fl.limits.anyGiven(&c.Flag),
+		Timeout:     fl.timeout,
+		Scripts:     scripts.FS,
+		OutputLimit: int(fl.output),
+		Report:      func(r *luatest.TestResult) { printTestResult(stdout, r, fl.verbose) },
+	}
+	if opts.Sandbox {
 		sandboxGC()
+		isolate(&opts, &fl.limits)
+	}
+	if fl.verbose {
+		printLayers(stdout, opts)
 	}
 	ctx, stop := interruptible(stderr)
 	defer stop()
-	res := luatest.Run(ctx, files, luatest.Options{
-		Run:     fl.run,
-		Target:  fl.target,
-		Sandbox: fl.sandbox,
-		Timeout: fl.timeout,
-		Scripts: scripts.FS,
-		Report:  func(r *luatest.TestResult) { printTestResult(stdout, r, fl.verbose) },
-	})
+	res := luatest.Run(ctx, files, opts)
 	passed, failed := res.Counts()
 	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
 	if fl.junit != "" {
@@ -129,6 +143,31 @@ func printTestResult(w io.Writer, r *luatest.TestResult, verbose bool) {
 	}
 	if verbose && r.Output != "" {
 		fmt.Fprintln(w, indent(strings.TrimRight(r.Output, "\n"), "     | "))
+	}
+}
+
+// isolate runs each test, and each script it starts, in a process of
+// its own under the limits of l (where this system offers them).
+func isolate(opts *luatest.Options, l *sandboxFlags) {
+	opts.AllowRead = l.allowRead
+	if child.Supported {
+		opts.Isolate = l.isolation()
+	}
+}
+
+// printLayers says what confines the tests here (sockplay test -v).
+func printLayers(w io.Writer, opts luatest.Options) {
+	switch {
+	case !opts.Sandbox:
+		fmt.Fprintln(w, "sandbox: none (the tests run in this process; --sandbox confines them)")
+	case opts.Isolate == nil:
+		fmt.Fprintln(w, "sandbox layers: in-process policy (no child processes on this system)")
+	default:
+		layers, err := opts.Isolate.Layers(opts.Timeout)
+		if err != nil {
+			layers = "child process (" + err.Error() + "), in-process policy"
+		}
+		fmt.Fprintln(w, "sandbox layers: "+layers)
 	}
 }
 

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Flag values whose errors say what a good value looks like.
@@ -28,8 +30,11 @@ func (v fileValue) Set(s string) error {
 	return nil
 }
 
-// countValue is a whole number, 0 or more.
-type countValue struct{ p *int }
+// countValue is a whole number, 0 or more, of what (default "bytes").
+type countValue struct {
+	p    *int
+	what string
+}
 
 func (v countValue) String() string {
 	if v.p == nil {
@@ -41,7 +46,11 @@ func (v countValue) String() string {
 func (v countValue) Set(s string) error {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 {
-		return errors.New("not a number of bytes (0 or more)")
+		what := v.what
+		if what == "" {
+			what = "bytes"
+		}
+		return fmt.Errorf("not a number of %s (0 or more)", what)
 	}
 	*v.p = n
 	return nil
@@ -111,5 +120,47 @@ func (v regexpValue) Set(s string) error {
 		return fmt.Errorf("not a regular expression: %v", err)
 	}
 	*v.p = re
+	return nil
+}
+
+// sizeValue is a number of bytes, with a unit or not: 65536, 64KiB,
+// 512MiB, 1GiB (K, M, G and KB, MB, GB are the same powers of 1024).
+type sizeValue struct{ p *int64 }
+
+func (v sizeValue) String() string {
+	if v.p == nil || *v.p == 0 {
+		return ""
+	}
+	return strconv.FormatInt(*v.p, 10)
+}
+
+func (v sizeValue) Set(s string) error {
+	num := strings.TrimRightFunc(s, unicode.IsLetter)
+	unit := strings.ToUpper(strings.TrimSpace(s[len(num):]))
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	shift, ok := map[string]uint{"": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20, "G": 30, "GB": 30, "GIB": 30}[unit]
+	if err != nil || n < 0 || !ok || n > 1<<(62-shift) {
+		return errors.New("not a size (e.g. 512MiB, 64KiB, 0 for none)")
+	}
+	*v.p = n << shift
+	return nil
+}
+
+// listValue is a flag that may be given again and again, each time one
+// more value.
+type listValue struct{ p *[]string }
+
+func (v listValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strings.Join(*v.p, " ")
+}
+
+func (v listValue) Set(s string) error {
+	if s == "" {
+		return errors.New("needs a value")
+	}
+	*v.p = append(*v.p, s)
 	return nil
 }

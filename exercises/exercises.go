@@ -8,8 +8,11 @@
 //	NAME/NAME_test.lua      the checks (Lua tests, see package luatest)
 //	NAME/solution/NAME.lua  a reference solution
 //
-// The checks call test.target("solution/NAME.lua"): `sockplay test
-// exercises/` runs them against the solutions, `sockplay exercise check
+// The solutions stay in the repository, out of the binary: students hold
+// the binary, and a script of theirs could read it and cut a solution out
+// (a test builds the binary and looks for them). The checks call
+// test.target("solution/NAME.lua"): `sockplay test exercises/` in the
+// repository runs them against the solutions, `sockplay exercise check
 // NAME FILE` against FILE. A Go test proves that every check passes on
 // the solution and fails on the starter.
 package exercises
@@ -25,9 +28,9 @@ import (
 	"strings"
 )
 
-// FS holds every exercise folder.
+// FS holds every exercise folder, without its solution.
 //
-//go:embed */README.md */*.lua */solution/*.lua
+//go:embed */README.md */*.lua
 var FS embed.FS
 
 // order is the tutorial's order, then beyond it. A test checks that it
@@ -120,8 +123,9 @@ func Start(name, dir string) ([]string, error) {
 	return written, nil
 }
 
-// Extract writes the whole folder of exercise name (checks and solution
-// included) into dir and returns the paths of its check files.
+// Extract writes the folder of exercise name (its task, starter and
+// checks: the binary holds no solution) into dir and returns the paths
+// of its check files.
 func Extract(name, dir string) (checks []string, err error) {
 	if err := check(name); err != nil {
 		return nil, err

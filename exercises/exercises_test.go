@@ -14,6 +14,12 @@ import (
 	"github.com/sockplay/sockplay/scripts"
 )
 
+// The test binary is the program of the checks' child processes too.
+func TestMain(m *testing.M) {
+	luatest.ServeChild(scripts.FS)
+	os.Exit(m.Run())
+}
+
 func TestListMatchesFolders(t *testing.T) {
 	dirs := map[string]bool{}
 	entries, err := fs.ReadDir(exercises.FS, ".")
@@ -60,7 +66,12 @@ func TestLayout(t *testing.T) {
 		if starter := read(t, name+"/"+name+".lua"); !strings.Contains(starter, "TODO") {
 			t.Errorf("%s: the starter has no TODO", name)
 		}
-		read(t, name+"/solution/"+name+".lua")
+		if _, err := os.Stat(filepath.Join(name, "solution", name+".lua")); err != nil {
+			t.Errorf("%s: no solution in the repository: %v", name, err)
+		}
+		if _, err := fs.Stat(exercises.FS, name+"/solution"); err == nil {
+			t.Errorf("%s: the solution is embedded in the binary", name)
+		}
 		checks := read(t, name+"/"+name+"_test.lua")
 		if !strings.Contains(checks, `test.target("solution/`+name+`.lua")`) {
 			t.Errorf("%s: the checks do not default to the solution", name)
@@ -79,7 +90,7 @@ func read(t *testing.T, path string) string {
 
 // Every check passes on the solution and fails on the starter, run as
 // `sockplay exercise check` runs them: from an extracted copy, in the
-// sandbox.
+// sandbox. (The solution is the repository's: the binary has none.)
 func TestChecksPassOnSolutionFailOnStarter(t *testing.T) {
 	for _, info := range exercises.List() {
 		name := info.Name
@@ -93,10 +104,10 @@ func TestChecksPassOnSolutionFailOnStarter(t *testing.T) {
 			run := func(target string) *luatest.Result {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 				defer cancel()
-				return luatest.Run(ctx, checks, luatest.Options{Target: target, Sandbox: true, TrustTests: true, Scripts: scripts.FS})
+				return luatest.Run(ctx, checks, luatest.Options{Target: target, Sandbox: true, TrustTests: true, Scripts: scripts.FS, Isolate: &luatest.Isolation{}})
 			}
 
-			solution := run("")
+			solution := run(filepath.Join(name, "solution", name+".lua"))
 			if len(solution.Tests) < 3 {
 				t.Errorf("%d checks, want at least 3", len(solution.Tests))
 			}

@@ -355,11 +355,11 @@ func (ls *LState) LoadFile(path string) (*LFunction, error) {
 	if len(path) == 0 {
 		file = os.Stdin
 	} else {
-		file, err = os.Open(path)
-		defer file.Close()
+		file, err = ls.openFile(path, os.O_RDONLY, 0)
 		if err != nil {
 			return nil, newApiErrorE(ApiErrorFile, err)
 		}
+		defer file.Close()
 	}
 
 	reader := bufio.NewReader(file)

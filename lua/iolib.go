@@ -66,7 +66,7 @@ func newFile(L *LState, file *os.File, path string, flag int, perm os.FileMode, 
 	ud := L.NewUserData()
 	var err error
 	if file == nil {
-		file, err = os.OpenFile(path, flag, perm)
+		file, err = L.openFile(path, flag, perm)
 		if err != nil {
 			return nil, err
 		}

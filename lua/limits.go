@@ -3,6 +3,7 @@ package lua
 import (
 	"fmt"
 	"math"
+	"os"
 
 	"github.com/sockplay/sockplay/lua/ast"
 )
@@ -60,6 +61,13 @@ func (ls *LState) checkStringSize(fname string, size float64) {
 	if max := ls.Options.maxStringSize(); size > float64(max) || math.IsNaN(size) {
 		ls.RaiseError("%s", stringTooLarge(fname, size, max))
 	}
+}
+
+// CheckStringSize is checkStringSize for the host's libraries (string.pack
+// is lualib's): it raises when fname would build a string of size bytes,
+// more than Options.MaxStringSize.
+func (ls *LState) CheckStringSize(fname string, size float64) {
+	ls.checkStringSize(fname, size)
 }
 
 func stringTooLarge(fname string, size float64, max int) string {
@@ -211,4 +219,13 @@ func (w *depthWalker) expr(e ast.Expr, level int) {
 			return
 		}
 	}
+}
+
+// openFile opens a file for the libraries, through Options.OpenFile when
+// the host set it.
+func (ls *LState) openFile(name string, flag int, perm os.FileMode) (*os.File, error) {
+	if open := ls.Options.OpenFile; open != nil {
+		return open(ls, name, flag, perm)
+	}
+	return os.OpenFile(name, flag, perm)
 }

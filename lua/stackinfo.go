@@ -7,7 +7,7 @@ package lua
 
 // A StackFrame is one call on a thread's stack.
 type StackFrame struct {
-	Proto       *FunctionProto // a Lua function's; nil for a Go function
+	Proto       *FunctionProto `json:"-"` // a Lua function's; nil for a Go function (not serialised: an error crosses processes as JSON)
 	Source      string         // the chunk name of a Lua function; "" for a Go function
 	Line        int            // the line it is running; 0 if unknown
 	LineDefined int            // where a Lua function begins; 0 for a chunk's main function

@@ -133,6 +133,13 @@ type Options struct {
 	// MaxCoroutineDepth is how many coroutines may be resumed one inside
 	// the other. Default DefaultMaxCoroutineDepth.
 	MaxCoroutineDepth int
+
+	// OpenFile, if set, opens every file the libraries open by name:
+	// io.open, io.lines, io.input, io.output, loadfile, dofile, require
+	// (through LoadFile). A host that confines scripts to some folders
+	// opens them its own way here (os.Root), or raises a Lua error with L.
+	// nil: os.OpenFile.
+	OpenFile func(L *LState, name string, flag int, perm os.FileMode) (*os.File, error)
 }
 
 /* }}} */

@@ -48,7 +48,8 @@ func runLuaTest(t *testing.T, file string, opts luaassert.Options) {
 	limit := opts.Limit()
 	var sandbox *Sandbox
 	if opts.Sandbox {
-		sandbox = &Sandbox{TempDir: dir, Timeout: limit, MaxMemory: opts.MaxMemory}
+		// A sandboxed script may read itself, as the CLI lets it.
+		sandbox = &Sandbox{TempDir: dir, Timeout: limit, MaxMemory: opts.MaxMemory, Read: []string{file}}
 		limit += sandboxStopGrace
 	}
 	rt := New(Options{

@@ -20,7 +20,7 @@ import (
 // discarded.
 type Options struct {
 	Stdin  io.Reader // what input() and io.read read; nil: always end of input
-	Stdout io.Writer // print, io.write; nil: discarded
+	Stdout io.Writer // print, io.write; nil: discarded. If it has a Flush() error method, it is called whenever a task waits or ends
 	Stderr io.Writer // warnings and errors of spawned tasks; nil: discarded
 
 	// Modules are extra Lua modules written in Go: each loader is run once
@@ -314,6 +314,9 @@ func (rt *Runtime) Close() error {
 	rt.gil.Lock()
 	rt.L.Close()
 	rt.gil.Unlock()
+	if rt.sandbox != nil {
+		rt.sandbox.closeRules()
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package luabind
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -23,13 +24,17 @@ import (
 //   - Host: os.execute, io.popen, os.setenv and the host's standard input
 //     are refused (PermissionError); os.exit ends the run, as always.
 //   - Files: writing (io.open for writing, io.output, os.remove,
-//     os.rename, os.tmpname, io.tmpfile) only inside TempDir; reading only
-//     regular files, nothing under /dev, /proc or /sys.
+//     os.rename, os.tmpname, io.tmpfile) only inside TempDir; reading
+//     only regular files inside TempDir and the paths of Read. Files are
+//     opened through os.Root handles of those folders (sandbox_files.go):
+//     ".." and symbolic links cannot lead out of them.
 //   - Limits: a wall-clock limit per run, caps on open sockets and live
-//     tasks, on the Lua call stack and value stack, on the strings that
-//     string.rep, string.format, string.gsub and table.concat build, and
-//     on how much the Go heap may grow during a run. Hitting one ends the
-//     script with a clear error; the host goes on.
+//     tasks, on the Lua call stack and value stack, on the size of any
+//     one string the VM builds (lua.Options.MaxStringSize: "..",
+//     string.rep, string.format, string.gsub, table.concat, file:read)
+//     and of a chunk it compiles, and on how much the Go heap may grow
+//     during a run. Hitting one ends the script with a clear error; the
+//     host goes on.
 //
 // The memory cap is a watchdog over the process's heap, sampled every few
 // milliseconds: it stops a script that builds memory step by step (a
@@ -44,6 +49,10 @@ type Sandbox struct {
 	// socket files may be; os.getenv("TMPDIR") and os.tmpname() point
 	// there. "": no file writes at all.
 	TempDir string
+	// Read lists the files and folders scripts may read besides TempDir:
+	// the script being run (the runner adds it), data a teacher allows.
+	// Reading anything else raises PermissionError.
+	Read []string
 	// Timeout is the wall-clock limit of one run (RunFile, RunString,
 	// RunScript). Default 30s.
 	Timeout time.Duration
@@ -55,9 +64,13 @@ type Sandbox struct {
 	// MaxMemory is how many bytes the Go heap may grow by during a run.
 	// Default 256 MiB.
 	MaxMemory int64
-	// MaxString is the longest string string.rep, string.format,
-	// string.gsub and table.concat may build, in bytes. Default 16 MiB.
+	// MaxString is the longest string the VM may build in one operation
+	// (lua.Options.MaxStringSize), in bytes. Default 16 MiB.
 	MaxString int
+	// MaxSource is the longest chunk load, loadstring, loadfile, dofile
+	// and require may compile (lua.Options.MaxSourceSize), in bytes.
+	// Default 1 MiB: compiling costs a few hundred bytes per byte at worst.
+	MaxSource int
 	// CallStackSize is the deepest Lua call nesting (deeper: "stack
 	// overflow"). Default 200.
 	CallStackSize int
@@ -73,6 +86,7 @@ const (
 	DefaultMaxTasks         = 64
 	DefaultMaxMemory        = 256 << 20
 	DefaultMaxString        = 16 << 20
+	DefaultMaxSource        = 1 << 20
 	DefaultCallStackSize    = 200
 	DefaultRegistryMaxSize  = 256 * 1024
 	sandboxMemorySampleTime = 5 * time.Millisecond
@@ -95,6 +109,9 @@ func (sb Sandbox) withDefaults() Sandbox {
 	if sb.MaxString == 0 {
 		sb.MaxString = DefaultMaxString
 	}
+	if sb.MaxSource <= 0 {
+		sb.MaxSource = DefaultMaxSource
+	}
 	if sb.CallStackSize <= 0 {
 		sb.CallStackSize = DefaultCallStackSize
 	}
@@ -104,8 +121,9 @@ func (sb Sandbox) withDefaults() Sandbox {
 	return sb
 }
 
-// sandboxLuaOptions applies sb's stack limits to the options of the Lua
-// state (New calls it; nil sb changes nothing).
+// sandboxLuaOptions applies sb's limits to the options of the Lua state
+// (New calls it; nil sb changes nothing): the VM enforces them in every
+// operation that builds a string or compiles a chunk.
 func sandboxLuaOptions(sb *Sandbox, o lua.Options) lua.Options {
 	if sb == nil {
 		return o
@@ -113,6 +131,10 @@ func sandboxLuaOptions(sb *Sandbox, o lua.Options) lua.Options {
 	c := sb.withDefaults()
 	o.CallStackSize = c.CallStackSize
 	o.RegistryMaxSize = c.RegistryMaxSize
+	if c.MaxString > 0 {
+		o.MaxStringSize = c.MaxString
+	}
+	o.MaxSourceSize = c.MaxSource
 	// gopher-lua's growing call stack panics when full ("lua callstack
 	// overflow", without a line); the fixed one raises "stack overflow"
 	// where the recursion is. It costs CallStackSize frames per task.
@@ -128,6 +150,10 @@ func sandboxLuaOptions(sb *Sandbox, o lua.Options) lua.Options {
 type sandboxState struct {
 	cfg      Sandbox
 	tempReal string // TempDir with symlinks resolved; "" if none
+	// rules is the file allowlist (sandbox_files.go), longest path
+	// first; roots are its os.Root handles, closed with the runtime.
+	rules []fileRule
+	roots []*os.Root
 	// hit is why the sandbox stopped the current run (nil if it did not).
 	hit atomic.Pointer[string]
 	// cancel ends the current run (nil between runs).
@@ -158,8 +184,12 @@ func (rt *Runtime) openSandbox() {
 			sb.tempReal = dir
 		}
 	}
+	sb.openRules()
 	rt.sandbox = sb
 	L := rt.L
+	// Every file the libraries open by name goes through the allowlist.
+	// Threads copy the state's options: this is set before any exists.
+	L.Options.OpenFile = sb.openFile
 	if oslib, ok := L.GetGlobal("os").(*lua.LTable); ok {
 		oslib.RawSetString("execute", L.NewFunction(sbOsExecute))
 		oslib.RawSetString("setenv", L.NewFunction(sbRefused("os.setenv", "scripts cannot change the host's environment")))
@@ -171,7 +201,6 @@ func (rt *Runtime) openSandbox() {
 	if iolib, ok := L.GetGlobal("io").(*lua.LTable); ok {
 		open, _ := iolib.RawGetString("open").(*lua.LFunction)
 		iolib.RawSetString("popen", L.NewFunction(sbRefused("io.popen", "scripts cannot run programs")))
-		iolib.RawSetString("open", L.NewFunction(sb.ioOpen(open)))
 		iolib.RawSetString("tmpfile", L.NewFunction(sb.ioTmpfile(open)))
 		iolib.RawSetString("lines", L.NewFunction(sb.ioLines(iolib.RawGetString("lines"))))
 		iolib.RawSetString("input", L.NewFunction(sb.ioInput(iolib.RawGetString("input"))))
@@ -188,16 +217,8 @@ func (rt *Runtime) openSandbox() {
 	L.SetGlobal("dofile", L.NewFunction(sb.guardPathArg("dofile", L.GetGlobal("dofile"))))
 	L.SetGlobal("loadfile", L.NewFunction(sb.guardPathArg("loadfile", L.GetGlobal("loadfile"))))
 	if loaders, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADERS").(*lua.LTable); ok {
-		// require's file searcher: the same search, with the read check.
+		// require's file searcher: the same search, in the allowlist.
 		loaders.RawSetInt(2, L.NewFunction(sb.luaSearcher))
-	}
-	for _, t := range lualib.StringTables(L) {
-		wrapG(L, t, "rep", sb.checkRep)
-		wrapG(L, t, "format", sb.checkFormat)
-		wrapG(L, t, "gsub", sb.checkGsub)
-	}
-	if tablib, ok := L.GetGlobal("table").(*lua.LTable); ok {
-		wrapG(L, tablib, "concat", sb.checkConcat)
 	}
 	if spawn, ok := L.GetGlobal("spawn").(*lua.LFunction); ok && spawn.IsG {
 		L.SetGlobal("spawn", L.NewFunction(func(L *lua.LState) int {
@@ -236,20 +257,6 @@ func sbOsExecute(L *lua.LState) int {
 	}
 	refuse(L, "os.execute is not allowed (scripts cannot run programs)")
 	return 0
-}
-
-// wrapG replaces t[name], a Go function without upvalues, with one that
-// runs check on the arguments first.
-func wrapG(L *lua.LState, t *lua.LTable, name string, check func(L *lua.LState)) {
-	fn, ok := t.RawGetString(name).(*lua.LFunction)
-	if !ok || !fn.IsG || len(fn.Upvalues) > 0 {
-		return
-	}
-	orig := fn.GFunction
-	t.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
-		check(L)
-		return orig(L)
-	}))
 }
 
 func (sb *sandboxState) tempDirText() string {

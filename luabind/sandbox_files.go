@@ -1,71 +1,259 @@
 package luabind
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"syscall"
 
 	lua "github.com/sockplay/sockplay/lua"
 )
 
-// The sandbox's file policy: writes only inside its directory, reads of
-// regular files only (nothing under /dev, /proc, /sys), no reading of the
-// host's standard input. The guards wrap gopher-lua's os and io functions.
+// The sandbox's file policy: a script reads only the files and folders of
+// an allowlist (its TempDir, Sandbox.Read) and writes only in TempDir;
+// the host's standard input is not its own. Every file the Lua libraries
+// open by name goes through openFile (lua.Options.OpenFile), which opens
+// it through an os.Root of the allowed folder: the kernel resolves ".."
+// and symbolic links inside that folder, and a path that leads out of it
+// fails. No path is judged by its text beforehand: "/var/run/../proc" is
+// /proc to the kernel (it follows the /var/run link before ".."), /var/proc
+// to a textual clean-up.
 
-// inside returns path made absolute (symlinks of its directory resolved)
-// and whether it lies inside the sandbox's directory.
-func (sb *sandboxState) inside(path string) (string, bool) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return path, false
-	}
-	dir, base := filepath.Split(abs)
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		abs = filepath.Join(real, base)
-	}
-	if sb.tempReal == "" {
-		return abs, false
-	}
-	rel, err := filepath.Rel(sb.tempReal, abs)
-	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return abs, false
-	}
-	return abs, true
+// A fileRule is one entry of the allowlist.
+type fileRule struct {
+	path  []string // its absolute path, by components (pathComponents)
+	root  *os.Root // the folder; for a single file, the file's folder
+	file  string   // a single file: its name in root; "" for a whole folder
+	write bool     // files may be created and written here (TempDir)
+	shown string   // how messages name it
 }
 
-// checkWrite raises PermissionError unless path may be written.
-func (sb *sandboxState) checkWrite(L *lua.LState, what, path string) {
-	if _, ok := sb.inside(path); !ok {
-		refuse(L, "%s(%q) refused: files may be written only inside %s", what, path, sb.tempDirText())
-	}
-}
-
-// checkRead raises PermissionError unless path may be read: a regular
-// file (or one that does not exist: the original call reports that),
-// not under /dev, /proc or /sys, not larger than the memory cap.
-func (sb *sandboxState) checkRead(L *lua.LState, what, path string) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return
-	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
-	}
-	for _, dir := range []string{"/dev", "/proc", "/sys"} {
-		if abs == dir || strings.HasPrefix(abs, dir+"/") {
-			refuse(L, "%s(%q) refused: scripts may not read %s", what, path, dir)
+// pathComponents splits name, made absolute against the working
+// directory, into its components, without resolving anything: "." and
+// empty components go (they never change what a path names), ".." stays
+// for the kernel to resolve.
+func pathComponents(name string) []string {
+	if !filepath.IsAbs(name) {
+		if wd, err := os.Getwd(); err == nil {
+			name = wd + string(filepath.Separator) + name
 		}
 	}
-	st, err := os.Stat(abs)
+	var comps []string
+	for _, c := range strings.Split(name, string(filepath.Separator)) {
+		if c != "" && c != "." {
+			comps = append(comps, c)
+		}
+	}
+	return comps
+}
+
+// openRules opens the allowlist: TempDir (writable) and every path of
+// Sandbox.Read. A path that cannot be opened is left out (nothing there
+// can be read either). Each is known by its path as given and, if
+// different, by its real path (symbolic links resolved).
+func (sb *sandboxState) openRules() {
+	add := func(path string, write bool, shown string) {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return
+		}
+		real, err := filepath.EvalSymlinks(abs)
+		if err != nil {
+			return
+		}
+		st, err := os.Stat(real)
+		if err != nil {
+			return
+		}
+		dir, file := real, ""
+		if !st.IsDir() {
+			dir, file = filepath.Dir(real), filepath.Base(real)
+		}
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			return
+		}
+		sb.roots = append(sb.roots, root)
+		for _, p := range []string{abs, real} {
+			sb.rules = append(sb.rules, fileRule{path: pathComponents(p), root: root, file: file, write: write, shown: shown})
+			if real == abs {
+				break
+			}
+		}
+	}
+	if sb.tempReal != "" {
+		add(sb.tempReal, true, sb.tempDirText())
+	}
+	for _, p := range sb.cfg.Read {
+		add(p, false, p)
+	}
+	// The longest path first: a file allowed inside TempDir is TempDir's.
+	sort.SliceStable(sb.rules, func(i, j int) bool { return len(sb.rules[i].path) > len(sb.rules[j].path) })
+}
+
+func (sb *sandboxState) closeRules() {
+	for _, r := range sb.roots {
+		r.Close()
+	}
+}
+
+// match finds the rule name falls under: the rule and name's path inside
+// its folder ("." for the folder itself). ok false: none.
+func (sb *sandboxState) match(name string) (rule *fileRule, rel string, ok bool) {
+	comps := pathComponents(name)
+	for i := range sb.rules {
+		r := &sb.rules[i]
+		if len(comps) < len(r.path) || !sameComponents(comps[:len(r.path)], r.path) {
+			continue
+		}
+		rest := comps[len(r.path):]
+		if r.file != "" {
+			if len(rest) > 0 {
+				continue
+			}
+			return r, r.file, true
+		}
+		if len(rest) == 0 {
+			return r, ".", true
+		}
+		return r, filepath.Join(rest...), true
+	}
+	return nil, "", false
+}
+
+func sameComponents(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// writes reports whether an open flag writes, creates or truncates.
+func writes(flag int) bool {
+	return flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) != 0
+}
+
+// openFile is lua.Options.OpenFile in a sandbox: name is opened through
+// the allowlist's os.Root, or the script gets PermissionError naming the
+// path and the rule. Errors of the file system itself (no such file) are
+// returned as usual.
+func (sb *sandboxState) openFile(L *lua.LState, name string, flag int, perm os.FileMode) (*os.File, error) {
+	f, err := sb.open(name, flag, perm)
+	var r *refusal
+	if errors.As(err, &r) {
+		refuse(L, "%s", r.why)
+	}
+	return f, err
+}
+
+// A refusal is the sandbox's: the path is not one the script may use.
+type refusal struct{ why string }
+
+func (r *refusal) Error() string { return "sandbox: " + r.why }
+
+// open opens name through the allowlist: a *refusal if the path is not
+// in it, else what the file system says.
+func (sb *sandboxState) open(name string, flag int, perm os.FileMode) (*os.File, error) {
+	verb := "reading"
+	if writes(flag) {
+		verb = "writing"
+	}
+	rule, rel, ok := sb.match(name)
+	if ok && writes(flag) && !rule.write {
+		ok = false
+	}
+	if !ok {
+		return nil, &refusal{sb.outside(verb, name, writes(flag))}
+	}
+	f, err := rule.root.OpenFile(rel, flag, perm)
 	if err != nil {
-		return
+		if escaped(err) {
+			return nil, &refusal{fmt.Sprintf("%s %q refused: the path leads out of %s (through \"..\" or a symbolic link)", verb, name, rule.shown)}
+		}
+		return nil, err
 	}
-	if !st.Mode().IsRegular() {
-		refuse(L, "%s(%q) refused: not a regular file", what, path)
+	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		f.Close()
+		return nil, &refusal{fmt.Sprintf("%s %q refused: not a regular file", verb, name)}
 	}
-	if max := sb.cfg.MaxMemory; max > 0 && st.Size() > max {
-		refuse(L, "%s(%q) refused: the file is larger than the sandbox's memory limit", what, path)
+	return f, nil
+}
+
+// ReadFile reads a file as the runtime's scripts may: with a sandbox,
+// through its allowlist (an error naming the rule for a file outside
+// it). A host's helper that reads files for a script (a test runner's
+// test.source) reads them this way.
+func (rt *Runtime) ReadFile(name string) ([]byte, error) {
+	if rt.sandbox == nil {
+		return os.ReadFile(name)
 	}
+	f, err := rt.sandbox.open(name, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// escaped reports whether an os.Root call failed because the path leads
+// out of the root: every other failure is the system call's, an Errno.
+func escaped(err error) bool {
+	var errno syscall.Errno
+	return err != nil && !errors.As(err, &errno) && !errors.Is(err, fs.ErrNotExist)
+}
+
+// outside says why a path outside the allowlist is refused, naming what
+// the script may use.
+func (sb *sandboxState) outside(verb, name string, write bool) string {
+	if write {
+		return fmt.Sprintf("%s %q refused: files may be written only inside %s", verb, name, sb.tempDirText())
+	}
+	allowed := []string{sb.tempDirText()}
+	allowed = append(allowed, sb.cfg.Read...)
+	if len(allowed) > 4 {
+		allowed = append(allowed[:4], fmt.Sprintf("%d more", len(allowed)-4))
+	}
+	return fmt.Sprintf("%s %q refused: scripts may read only their own files: %s", verb, name, strings.Join(allowed, ", "))
+}
+
+// inTemp resolves a path for os.remove, os.rename and AF_UNIX socket
+// files: TempDir's root and the path inside it, or PermissionError.
+func (sb *sandboxState) inTemp(L *lua.LState, what, name string) (*os.Root, string) {
+	rule, rel, ok := sb.match(name)
+	if !ok || !rule.write || rel == "." {
+		refuse(L, "%s(%q) refused: files may be written only inside %s", what, name, sb.tempDirText())
+	}
+	return rule.root, rel
+}
+
+// unixPathRefusal says why an AF_UNIX socket file may not be used, or "":
+// it must be inside TempDir. The kernel resolves the path itself when it
+// binds or connects, so here ".." is refused outright, and the folder's
+// real path must still be inside TempDir.
+func (sb *sandboxState) unixPathRefusal(name string) string {
+	rule, rel, ok := sb.match(name)
+	if ok && rule.write && rel != "." {
+		clean := true
+		for _, c := range strings.Split(rel, string(filepath.Separator)) {
+			if c == ".." {
+				clean = false
+			}
+		}
+		if clean {
+			if dir, err := filepath.EvalSymlinks(filepath.Dir(filepath.Join(sb.tempReal, rel))); err == nil &&
+				(dir == sb.tempReal || strings.HasPrefix(dir, sb.tempReal+string(filepath.Separator))) {
+				return ""
+			}
+		}
+	}
+	return "AF_UNIX socket files must be inside " + sb.tempDirText()
 }
 
 // os.getenv(name) -> value | nil   (sandbox: only TMPDIR, TMP and TEMP, the sandbox's directory)
@@ -84,16 +272,25 @@ func (sb *sandboxState) osGetenv(L *lua.LState) int {
 // os.remove(path) -> true | nil, message   (sandbox: only inside the sandbox's directory)
 func (sb *sandboxState) osRemove(L *lua.LState) int {
 	path := L.CheckString(1)
-	sb.checkWrite(L, "os.remove", path)
-	return osResult(L, os.Remove(path))
+	root, rel := sb.inTemp(L, "os.remove", path)
+	return osResult(L, sb.rootCall(L, "os.remove", path, root.Remove(rel)))
 }
 
 // os.rename(from, to) -> true | nil, message   (sandbox: both inside the sandbox's directory)
 func (sb *sandboxState) osRename(L *lua.LState) int {
 	from, to := L.CheckString(1), L.CheckString(2)
-	sb.checkWrite(L, "os.rename", from)
-	sb.checkWrite(L, "os.rename", to)
-	return osResult(L, os.Rename(from, to))
+	root, relFrom := sb.inTemp(L, "os.rename", from)
+	_, relTo := sb.inTemp(L, "os.rename", to)
+	return osResult(L, sb.rootCall(L, "os.rename", from, root.Rename(relFrom, relTo)))
+}
+
+// rootCall raises PermissionError if err says the path led out of
+// TempDir, and returns err otherwise.
+func (sb *sandboxState) rootCall(L *lua.LState, what, name string, err error) error {
+	if escaped(err) {
+		refuse(L, "%s(%q) refused: the path leads out of %s (through \"..\" or a symbolic link)", what, name, sb.tempDirText())
+	}
+	return err
 }
 
 func osResult(L *lua.LState, err error) int {
@@ -120,20 +317,6 @@ func (sb *sandboxState) osTmpname(L *lua.LState) int {
 	return 1
 }
 
-// io.open(path, mode?) -> file | nil, message   (sandbox: writing only inside the sandbox's directory; reading regular files)
-func (sb *sandboxState) ioOpen(open *lua.LFunction) lua.LGFunction {
-	return func(L *lua.LState) int {
-		path := L.CheckString(1)
-		mode := L.OptString(2, "r")
-		if strings.ContainsAny(mode, "wa+") {
-			sb.checkWrite(L, "io.open", path)
-		} else {
-			sb.checkRead(L, "io.open", path)
-		}
-		return callOriginal(L, open)
-	}
-}
-
 // io.tmpfile() -> file   (sandbox: in the sandbox's directory)
 func (sb *sandboxState) ioTmpfile(open *lua.LFunction) lua.LGFunction {
 	return func(L *lua.LState) int {
@@ -152,7 +335,7 @@ func (sb *sandboxState) ioLines(lines lua.LValue) lua.LGFunction {
 		if L.GetTop() == 0 {
 			refuse(L, "io.lines() reads the host's standard input: use input() or io.read() to read the script's input")
 		}
-		sb.checkRead(L, "io.lines", L.CheckString(1))
+		L.CheckString(1)
 		return callOriginal(L, lines)
 	}
 }
@@ -160,11 +343,8 @@ func (sb *sandboxState) ioLines(lines lua.LValue) lua.LGFunction {
 // io.input(path | file) -> file   (sandbox: not the host's standard input)
 func (sb *sandboxState) ioInput(input lua.LValue) lua.LGFunction {
 	return func(L *lua.LState) int {
-		switch v := L.Get(1).(type) {
-		case *lua.LNilType:
+		if L.Get(1) == lua.LNil {
 			refuse(L, "io.input() is the host's standard input: use input() or io.read() to read the script's input")
-		case lua.LString:
-			sb.checkRead(L, "io.input", string(v))
 		}
 		return callOriginal(L, input)
 	}
@@ -173,14 +353,11 @@ func (sb *sandboxState) ioInput(input lua.LValue) lua.LGFunction {
 // io.output(path | file) -> file   (sandbox: a path only inside the sandbox's directory; no argument: io.stdout)
 func (sb *sandboxState) ioOutput(output lua.LValue) lua.LGFunction {
 	return func(L *lua.LState) int {
-		switch v := L.Get(1).(type) {
-		case *lua.LNilType:
+		if L.Get(1) == lua.LNil {
 			// gopher-lua's default output is the host's stdout, which
 			// io.close() would close.
 			L.Push(L.GetField(L.GetGlobal("io"), "stdout"))
 			return 1
-		case lua.LString:
-			sb.checkWrite(L, "io.output", string(v))
 		}
 		return callOriginal(L, output)
 	}
@@ -198,20 +375,19 @@ func (sb *sandboxState) ioClose(closeFn lua.LValue) lua.LGFunction {
 }
 
 // guardPathArg wraps dofile or loadfile: a path is required (not the
-// host's standard input) and must be readable.
+// host's standard input); the file itself is opened through openFile.
 func (sb *sandboxState) guardPathArg(name string, fn lua.LValue) lua.LGFunction {
 	return func(L *lua.LState) int {
-		path, ok := L.Get(1).(lua.LString)
-		if !ok {
+		if _, ok := L.Get(1).(lua.LString); !ok {
 			refuse(L, "%s without a file name reads the host's standard input", name)
 		}
-		sb.checkRead(L, name, string(path))
 		return callOriginal(L, fn)
 	}
 }
 
 // luaSearcher is require's searcher for Lua files (package.loaders[2]),
-// as gopher-lua's, with the sandbox's read check on what it opens.
+// as gopher-lua's, but it looks only where the script may read: a
+// candidate outside the allowlist counts as no file.
 func (sb *sandboxState) luaSearcher(L *lua.LState) int {
 	name := L.CheckString(1)
 	path := lua.LVAsString(L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "path"))
@@ -221,13 +397,16 @@ func (sb *sandboxState) luaSearcher(L *lua.LState) int {
 			continue
 		}
 		file := strings.ReplaceAll(pat, "?", strings.ReplaceAll(name, ".", string(filepath.Separator)))
-		st, err := os.Stat(file)
-		if err != nil || st.IsDir() {
+		rule, rel, ok := sb.match(file)
+		if !ok {
+			tried = append(tried, "\n\tno file '"+file+"' (the sandbox reads only the script's own files)")
+			continue
+		}
+		if st, err := rule.root.Stat(rel); err != nil || st.IsDir() {
 			tried = append(tried, "\n\tno file '"+file+"'")
 			continue
 		}
-		sb.checkRead(L, "require", file)
-		fn, err := L.LoadFile(file)
+		fn, err := L.LoadFile(file) // through openFile
 		if err != nil {
 			L.RaiseError("%s", err.Error())
 		}

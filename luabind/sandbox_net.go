@@ -38,8 +38,8 @@ func (sb *sandboxState) addrRefusal(op string, sa unix.Sockaddr) string {
 		if strings.HasPrefix(a.Name, "@") {
 			return fmt.Sprintf("%s to the abstract AF_UNIX name %q refused: use a socket file inside %s", op, a.Name[1:], sb.tempDirText())
 		}
-		if _, ok := sb.inside(a.Name); !ok {
-			return fmt.Sprintf("%s to %s refused: AF_UNIX socket files must be inside %s", op, a.Name, sb.tempDirText())
+		if why := sb.unixPathRefusal(a.Name); why != "" {
+			return fmt.Sprintf("%s to %s refused: %s", op, a.Name, why)
 		}
 		return ""
 	default:

@@ -18,6 +18,19 @@ import (
 // much smaller.
 const sandboxRunTimeout = 30 * time.Second
 
+// sandboxed makes a runtime confined by sb (with a temporary folder of
+// the test's unless sb names one), its output in the buffer returned.
+func sandboxed(t *testing.T, sb Sandbox) (*Runtime, *syncbuf.Buffer) {
+	t.Helper()
+	if sb.TempDir == "" {
+		sb.TempDir = t.TempDir()
+	}
+	var out syncbuf.Buffer
+	rt := New(Options{Stdout: &out, Stderr: &out, Sandbox: &sb})
+	t.Cleanup(func() { rt.Close() })
+	return rt, &out
+}
+
 // runIn runs code in rt, which must end it (with its sockets closed)
 // within sandboxRunTimeout.
 func runIn(t *testing.T, rt *Runtime, code string) error {
@@ -67,7 +80,7 @@ print(ok, e, depth <= 50)
 local t = spawn(function() end)
 print(pcall(spawn, function() end))
 `)
-	want := "false\ttrue\tnil\nfalse\tsandbox: string.rep would build a string of 11 bytes (at most 10)\n10\n"
+	want := "false\ttrue\tnil\nfalse\tstring.rep: resulting string too large (11 bytes, the limit is 10)\n10\n"
 	if !strings.HasPrefix(out.String(), want) {
 		t.Errorf("output:\n%s\nwant it to start with\n%s", out, want)
 	}

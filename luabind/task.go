@@ -193,6 +193,11 @@ func (rt *Runtime) acquire(t *task) {
 }
 
 func (rt *Runtime) release(t *task) {
+	// A host that buffers the output (Options.Stdout) gets it when a
+	// task waits or ends: what a script printed is out once it waits.
+	if f, ok := rt.stdout.(interface{ Flush() error }); ok {
+		f.Flush()
+	}
 	t.savedThread = rt.L.G.CurrentThread
 	rt.current = nil
 	rt.gil.Unlock()

@@ -267,6 +267,9 @@ func strPack(L *lua.LState) int {
 	for h.more() {
 		kind, size, ntoalign := h.details(total)
 		total += ntoalign + size
+		// Within the VM's string limit before anything is allocated:
+		// "c2000000000" alone would ask for 2 GB of padding.
+		L.CheckStringSize("string.pack", float64(total))
 		buf = append(buf, make([]byte, ntoalign)...)
 		arg++
 		switch kind {
@@ -307,17 +310,19 @@ func strPack(L *lua.LState) int {
 			if size < packSizeofSizeT && uint64(len(s)) >= uint64(1)<<(size*8) {
 				strArgError(L, arg, "string length does not fit in given size")
 			}
+			total += len(s)
+			L.CheckStringSize("string.pack", float64(total))
 			buf = packAppendInt(buf, uint64(len(s)), h.little, size, false)
 			buf = append(buf, s...)
-			total += len(s)
 		case pkZstr:
 			s := strCheckString(L, arg)
 			if strings.IndexByte(s, 0) >= 0 {
 				strArgError(L, arg, "string contains zeros")
 			}
+			total += len(s) + 1
+			L.CheckStringSize("string.pack", float64(total))
 			buf = append(buf, s...)
 			buf = append(buf, 0)
-			total += len(s) + 1
 		case pkPadding:
 			buf = append(buf, 0)
 			arg-- // consumes no value

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -41,6 +42,7 @@ func (tr *testRun) open(L *lua.LState) int {
 		"log":          tr.log,
 		"__run":        tr.runTestFunction,
 		"__rethrow":    rethrow,
+		"__address":    tr.address,
 	})
 	mod.RawSetString("timeout", lua.LNumber(tr.opts.ioTimeout().Seconds()))
 	mt := L.NewTypeMetatable(serverMeta)
@@ -199,7 +201,10 @@ func (tr *testRun) resolve(script string) (name, code string, err error) {
 	}
 	for _, c := range candidates {
 		if st, err := os.Stat(c); err == nil && st.Mode().IsRegular() {
-			src, err := os.ReadFile(c)
+			// As the test's own scripts may read: a sandboxed test reads
+			// only its folder, the script under test and what the teacher
+			// allows.
+			src, err := tr.rt.ReadFile(c)
 			if err != nil {
 				return "", "", err
 			}
@@ -212,22 +217,6 @@ func (tr *testRun) resolve(script string) (name, code string, err error) {
 		}
 	}
 	return "", "", fmt.Errorf("no script %q: neither a file (next to the test file or here) nor a bundled script", script)
-}
-
-// newRuntime makes a runtime for a script the test starts: sandboxed as
-// the test is (or when force), sharing its temporary directory.
-func (tr *testRun) newRuntime(stdin string, stdout, stderr *syncbuf.Buffer, force bool, lines *lineBuffer) *luabind.Runtime {
-	sb := tr.sandbox
-	if sb == nil && force {
-		sb = &luabind.Sandbox{TempDir: tr.tmp, Timeout: tr.opts.timeout()}
-	}
-	opts := luabind.Options{Stdin: strings.NewReader(stdin), Stderr: stderr, Scripts: tr.opts.Scripts, Sandbox: sb, Strict: tr.opts.Strict}
-	if lines != nil {
-		opts.Stdout = lines
-	} else {
-		opts.Stdout = stdout
-	}
-	return luabind.New(opts)
 }
 
 // stringArgs converts the arguments from n on (strings or numbers) to
@@ -265,16 +254,14 @@ func listArg(L *lua.LState, v lua.LValue, fname string) []string {
 	return args
 }
 
-// A server is a script running in the background, in its own runtime.
+// A server is a script running in the background: in a runtime of its
+// own, or in a child process of its own (Options.Isolate).
 type server struct {
 	tr     *testRun
 	name   string
-	rt     *luabind.Runtime
-	cancel context.CancelFunc
+	run    *scriptRun
 	out    *lineBuffer
 	errOut *syncbuf.Buffer
-	done   chan struct{}
-	err    error // the run's result, once done is closed
 
 	host string
 	port int
@@ -293,28 +280,17 @@ func (s *server) where() string {
 	return net.JoinHostPort(s.host, strconv.Itoa(s.port))
 }
 
-func (s *server) ended() bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
-}
+func (s *server) ended() bool { return s.run.ended() }
 
-// stop cancels the server and waits for it (abandoning it after
-// stopGrace). Called by the runner at the test's end, and by srv:stop().
+// err is how the server ended, once it has.
+func (s *server) err() error { return s.run.err }
+
+// stop interrupts the server and waits for it (a child is killed, an
+// in-process run abandoned, after stopGrace). Called by the runner at the
+// test's end, and by srv:stop().
 func (s *server) stop() {
 	s.stopOnce.Do(func() {
-		s.cancel()
-		timer := time.NewTimer(stopGrace)
-		defer timer.Stop()
-		select {
-		case <-s.done:
-			s.rt.Close()
-		case <-timer.C:
-			s.abandoned = true
-		}
+		s.abandoned = !s.run.stop(stopGrace)
 	})
 }
 
@@ -324,31 +300,29 @@ func (s *server) report(endedEarly bool) string {
 	if s.told {
 		return ""
 	}
-	if s.abandoned {
+	switch {
+	case s.abandoned:
 		return fmt.Sprintf("server %s did not stop within %v (a call that cannot be interrupted); abandoned", s.name, stopGrace)
-	}
-	if !s.ended() {
+	case s.run.killed:
+		return fmt.Sprintf("server %s did not stop within %v (a call that cannot be interrupted); killed", s.name, stopGrace)
+	case !s.ended():
 		return ""
 	}
-	if s.err == nil {
+	if s.err() == nil {
 		if endedEarly {
 			return fmt.Sprintf("server %s had already ended, without an error%s", s.name, s.stderrText())
 		}
 		return ""
 	}
 	var e *luabind.Error
-	if errors.As(s.err, &e) && e.Kind == luabind.Interrupted {
+	if errors.As(s.err(), &e) && e.Kind == luabind.Interrupted {
 		if stderr := s.stderrText(); stderr != "" {
 			// Its warnings (a global never assigned: if data ~= None) may say why.
 			return fmt.Sprintf("server %s was still running%s", s.name, stderr)
 		}
 		return ""
 	}
-	msg := fmt.Sprintf("server %s ended with: %s", s.name, describeRunError(s.err, context.Background(), 0, true))
-	if stderr := strings.TrimSpace(s.errOut.String()); stderr != "" {
-		msg += "\nits stderr: " + stderr
-	}
-	return msg
+	return fmt.Sprintf("server %s ended with: %s", s.name, describeRunError(s.err(), context.Background(), 0, true)) + s.stderrText()
 }
 
 var listeningRE = regexp.MustCompile(`^server is listening on (.+)$`)
@@ -371,14 +345,12 @@ func (tr *testRun) startServer(L *lua.LState) int {
 	if err != nil {
 		L.RaiseError("test.start_server: %v", err)
 	}
-	s := &server{tr: tr, name: name, out: newLineBuffer(), errOut: &syncbuf.Buffer{}, done: make(chan struct{})}
-	s.rt = tr.newRuntime(stdin, nil, s.errOut, false, s.out)
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	go func() {
-		s.err = s.rt.RunString(ctx, name, code, args)
-		close(s.done)
-	}()
+	s := &server{tr: tr, name: name, out: newLineBuffer(tr.opts.outputLimit()), errOut: &syncbuf.Buffer{Limit: tr.opts.outputLimit()}}
+	// A server runs until the test ends: the test's time limit is its own.
+	s.run, err = tr.startScript(name, code, args, stdin, s.out, s.errOut, false, tr.opts.timeout())
+	if err != nil {
+		L.RaiseError("test.start_server: %v", err)
+	}
 	tr.mu.Lock()
 	tr.servers = append(tr.servers, s)
 	tr.mu.Unlock()
@@ -396,14 +368,23 @@ func (tr *testRun) startServer(L *lua.LState) int {
 	if m == nil {
 		L.RaiseError("server %s printed %q first; a server must first print \"server is listening on HOST:PORT\"", name, first)
 	}
+	// What a server announces is the tested script's to choose: the
+	// checks connect only to a loopback address or to a socket file in
+	// the test's folder, whatever it prints.
 	if host, port, err := net.SplitHostPort(m[1]); err == nil {
 		s.host = host
 		s.port, _ = strconv.Atoi(port)
-		if s.port == 0 {
-			L.RaiseError("server %s says it listens on port 0: print the port bind chose (sock:getsockname())", name)
+		if why := tr.notLoopback(host); why != "" {
+			L.RaiseError("server %s announced %s: %s", name, m[1], why)
+		}
+		if s.port <= 0 || s.port > 65535 {
+			L.RaiseError("server %s says it listens on port %s: print the port bind chose (sock:getsockname())", name, port)
 		}
 	} else {
 		s.path = m[1]
+		if why := tr.notInFolder(s.path); why != "" {
+			L.RaiseError("server %s announced %s: %s", name, m[1], why)
+		}
 	}
 	ud := L.NewUserData()
 	ud.Value = s
@@ -412,19 +393,100 @@ func (tr *testRun) startServer(L *lua.LState) int {
 	return 1
 }
 
-func (s *server) endText() string {
-	if s.err == nil {
-		return "it ended without an error"
+// notLoopback says why host is not an address a check may connect to,
+// or "": only loopback, and only as an address (a name would be looked
+// up, and the lookup leave the machine).
+func (tr *testRun) notLoopback(host string) string {
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return fmt.Sprintf("%q is not an IP address: the checks look up no names (use 127.0.0.1)", host)
 	}
-	return describeRunError(s.err, context.Background(), 0, true)
+	if !ip.Unmap().IsLoopback() {
+		return "not a loopback address: the checks connect only to 127.0.0.0/8 and ::1"
+	}
+	return ""
 }
 
+// notInFolder says why a socket file's path is not one a check may
+// connect to, or "": it must be in the test's folder. The kernel resolves
+// the path when it connects, so ".." is refused outright, and the
+// folder's real path must still be inside the test's.
+func (tr *testRun) notInFolder(path string) string {
+	const why = "a socket file must be in the test's folder (test.tempdir())"
+	if !filepath.IsAbs(path) {
+		return why + "; give its full path"
+	}
+	for _, c := range strings.Split(path, string(filepath.Separator)) {
+		if c == ".." {
+			return why
+		}
+	}
+	dir, err1 := filepath.EvalSymlinks(filepath.Dir(path))
+	tmp, err2 := filepath.EvalSymlinks(tr.tmp)
+	if err1 != nil || err2 != nil || dir != tmp && !strings.HasPrefix(dir, tmp+string(filepath.Separator)) {
+		return why
+	}
+	return ""
+}
+
+// test.__address(target) -> {host, port} | path   (a target for test.connect and the helpers: {host, port}, "host:port" or a socket file's path; only loopback addresses and socket files in the test's folder, whoever printed them)
+func (tr *testRun) address(L *lua.LState) int {
+	var host, where string
+	var port int
+	switch v := L.Get(1).(type) {
+	case *lua.LTable:
+		h, ok1 := L.GetTable(v, lua.LNumber(1)).(lua.LString)
+		p, ok2 := L.GetTable(v, lua.LNumber(2)).(lua.LNumber)
+		if !ok1 || !ok2 {
+			L.RaiseError("an address is {host, port}, with host a string and port a number")
+		}
+		host, port = string(h), int(p)
+		where = net.JoinHostPort(host, strconv.Itoa(port))
+	case lua.LString:
+		h, p, err := net.SplitHostPort(string(v))
+		n, perr := strconv.Atoi(p)
+		if strings.HasPrefix(string(v), "/") || err != nil || perr != nil {
+			if why := tr.notInFolder(string(v)); why != "" {
+				L.RaiseError("%s: %s", string(v), why)
+			}
+			L.Push(v)
+			return 1
+		}
+		host, port, where = h, n, string(v)
+	default:
+		L.RaiseError("a server, {host, port}, \"host:port\" or a socket file's path expected, got %s", L.Get(1).Type())
+	}
+	if why := tr.notLoopback(host); why != "" {
+		L.RaiseError("%s: %s", where, why)
+	}
+	if port <= 0 || port > 65535 {
+		L.RaiseError("%s: port out of range", where)
+	}
+	a := L.CreateTable(2, 0)
+	a.RawSetInt(1, lua.LString(host))
+	a.RawSetInt(2, lua.LNumber(port))
+	L.Push(a)
+	return 1
+}
+
+func (s *server) endText() string {
+	if s.err() == nil {
+		return "it ended without an error"
+	}
+	return describeRunError(s.err(), context.Background(), 0, true)
+}
+
+// stderrText is the start of what the server wrote to stderr, for a
+// failure (the test's output has the rest of its room).
 func (s *server) stderrText() string {
-	if e := strings.TrimSpace(s.errOut.String()); e != "" {
+	if e := strings.TrimSpace(s.errOut.Head(stderrShown)); e != "" {
 		return "\nits stderr: " + e
 	}
 	return ""
 }
+
+// stderrShown is how much of a server's stderr a failure shows.
+const stderrShown = 4 << 10
 
 // waitLine waits, with the runtime lock released, for line i of the
 // server's output; ok false if the server ended first or timeout passed.
@@ -440,7 +502,7 @@ func (tr *testRun) waitLine(L *lua.LState, s *server, i int, timeout time.Durati
 			}
 			select {
 			case <-changed:
-			case <-s.done:
+			case <-s.run.done:
 				line, ok, _ = s.out.line(i) // what it printed last
 				return nil
 			case <-timer.C:
@@ -521,7 +583,7 @@ func (tr *testRun) serverWait(L *lua.LState) int {
 		timer := time.NewTimer(timeout)
 		defer timer.Stop()
 		select {
-		case <-s.done:
+		case <-s.run.done:
 		case <-timer.C:
 		case <-ctx.Done():
 			return ctx.Err()
@@ -534,7 +596,7 @@ func (tr *testRun) serverWait(L *lua.LState) int {
 	if !s.ended() {
 		luabind.RaiseClass(L, "TimeoutError", fmt.Sprintf("server %s still running after %v", s.name, timeout))
 	}
-	if s.err == nil {
+	if s.err() == nil {
 		L.Push(lua.LTrue)
 		return 1
 	}
@@ -580,23 +642,26 @@ func (tr *testRun) runClient(L *lua.LState) int {
 	if err != nil {
 		L.RaiseError("test.run: %v", err)
 	}
-	var stdout, stderr syncbuf.Buffer
-	rt := tr.newRuntime(stdin, &stdout, &stderr, force, nil)
-	var runErr error
-	var finished bool
+	stdout := &syncbuf.Buffer{Limit: tr.opts.outputLimit()}
+	stderr := &syncbuf.Buffer{Limit: tr.opts.outputLimit()}
+	run, err := tr.startScript(name, code, args, stdin, stdout, stderr, force, timeout)
+	if err != nil {
+		L.RaiseError("test.run: %v", err)
+	}
+	finished := true
 	var runCtx context.Context
 	werr := tr.rt.Blocking(L, func(ctx context.Context) error {
 		var cancel context.CancelFunc
 		runCtx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
-		runErr, finished = runBounded(runCtx, rt, func(ctx context.Context) error {
-			return rt.RunString(ctx, name, code, args)
-		})
+		select {
+		case <-run.done:
+			run.release()
+		case <-runCtx.Done():
+			finished = run.stop(stopGrace)
+		}
 		return ctx.Err()
 	})
-	if finished {
-		rt.Close()
-	}
 	if werr != nil {
 		luabind.Raise(L, werr)
 	}
@@ -604,8 +669,10 @@ func (tr *testRun) runClient(L *lua.LState) int {
 	switch {
 	case !finished:
 		L.Push(lua.LString(fmt.Sprintf("%s did not stop within %v of its time limit; abandoned", name, stopGrace)))
-	case runErr != nil:
-		L.Push(lua.LString(describeRunError(runErr, runCtx, timeout, false)))
+	case run.killed:
+		L.Push(lua.LString(fmt.Sprintf("%s did not stop within %v of its time limit; killed", name, stopGrace)))
+	case run.err != nil:
+		L.Push(lua.LString(describeRunError(run.err, runCtx, timeout, false)))
 	default:
 		L.Push(lua.LNil)
 	}
@@ -650,21 +717,32 @@ func where(L *lua.LState) string {
 	}
 }
 
-// lineBuffer collects a server's output and splits it into lines.
+// lineBuffer collects a server's output and splits it into lines, up to
+// limit bytes (the rest is counted and dropped).
 type lineBuffer struct {
 	mu      sync.Mutex
-	all     strings.Builder
+	all     syncbuf.Buffer
 	lines   []string
 	partial string
 	changed chan struct{} // closed (and replaced) when a line is complete
+	room    int           // how many more bytes are split into lines
 }
 
-func newLineBuffer() *lineBuffer { return &lineBuffer{changed: make(chan struct{})} }
+func newLineBuffer(limit int) *lineBuffer {
+	b := &lineBuffer{changed: make(chan struct{}), room: limit}
+	b.all.Limit = limit
+	return b
+}
 
 func (b *lineBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.all.Write(p)
+	n := len(p)
+	if len(p) > b.room {
+		p = p[:b.room]
+	}
+	b.room -= len(p)
 	text := b.partial + string(p)
 	parts := strings.Split(text, "\n")
 	b.partial = parts[len(parts)-1]
@@ -675,7 +753,7 @@ func (b *lineBuffer) Write(p []byte) (int, error) {
 		close(b.changed)
 		b.changed = make(chan struct{})
 	}
-	return len(p), nil
+	return n, nil
 }
 
 // line returns line i if it is complete, else a channel closed when
@@ -690,7 +768,5 @@ func (b *lineBuffer) line(i int) (string, bool, <-chan struct{}) {
 }
 
 func (b *lineBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	return b.all.String()
 }

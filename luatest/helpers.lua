@@ -12,14 +12,12 @@ local function guard(fn)
   end
 end
 
--- address(target) -> {host, port} | path: a server, an address, or "host:port"
+-- address(target) -> {host, port} | path: a server, an address, or
+-- "host:port". Whatever printed it, only a loopback address or a socket
+-- file in the test's folder comes out (test.__address raises otherwise).
 local function address(target)
   if type(target) == "userdata" then return target.addr end
-  if type(target) == "string" and target:find("^[^/].*:%d+$") then
-    local host, port = target:match("^(.*):(%d+)$")
-    return {host, tonumber(port)}
-  end
-  return target
+  return test.__address(target)
 end
 
 -- test.connect(target, timeout?) -> sock

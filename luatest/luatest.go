@@ -32,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/internal/luaassert"
 	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/sockplay/sockplay/lua"
@@ -42,8 +43,9 @@ import (
 
 // Defaults for the zero fields of Options.
 const (
-	DefaultTimeout   = 30 * time.Second
-	DefaultIOTimeout = 5 * time.Second
+	DefaultTimeout     = 30 * time.Second
+	DefaultIOTimeout   = 5 * time.Second
+	DefaultOutputLimit = 64 << 10
 )
 
 // stopGrace is how long a run may take to end once cancelled before it is
@@ -72,6 +74,17 @@ type Options struct {
 	// IOTimeout is test.timeout, how long the helpers wait for a line,
 	// a connection or a reply. Default 5s.
 	IOTimeout time.Duration
+	// AllowRead are files and folders the sandboxed scripts may read
+	// besides their own file and the test's folder (data a teacher hands
+	// out).
+	AllowRead []string
+	// Isolate, if set, runs each test in a child process of its own, and
+	// every script it starts in a child of that (child.go). The program
+	// must call ServeChild first thing.
+	Isolate *Isolation
+	// OutputLimit is how much of a test's output, and of each failure,
+	// is kept (the rest is dropped, with a note). Default 64 KiB.
+	OutputLimit int
 	// Scripts holds the bundled scripts that start_server and run accept
 	// by name ("tcp/echo_server"); nil: files only.
 	Scripts fs.FS
@@ -87,6 +100,13 @@ func (o Options) timeout() time.Duration {
 		return o.Timeout
 	}
 	return DefaultTimeout
+}
+
+func (o Options) outputLimit() int {
+	if o.OutputLimit > 0 {
+		return o.OutputLimit
+	}
+	return DefaultOutputLimit
 }
 
 func (o Options) ioTimeout() time.Duration {
@@ -168,6 +188,7 @@ func Files(paths []string) ([]string, error) {
 func Run(ctx context.Context, files []string, opts Options) *Result {
 	res := &Result{}
 	report := func(r *TestResult) {
+		sanitize(r, opts.outputLimit())
 		res.Tests = append(res.Tests, r)
 		if opts.Report != nil {
 			opts.Report(r)
@@ -194,6 +215,10 @@ func Run(ctx context.Context, files []string, opts Options) *Result {
 			}
 			if ctx.Err() != nil {
 				return res
+			}
+			if opts.Isolate != nil && child.Supported {
+				report(runTestInChild(ctx, file, t, opts))
+				continue
 			}
 			report(runTest(ctx, file, string(src), t, opts))
 		}
@@ -279,7 +304,7 @@ type testRun struct {
 
 	mu       sync.Mutex
 	failures []string
-	output   bytes.Buffer
+	output   *syncbuf.Buffer
 	servers  []*server
 }
 
@@ -290,15 +315,11 @@ func (tr *testRun) fail(msg string) {
 }
 
 func (tr *testRun) logf(format string, args ...any) {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	fmt.Fprintf(&tr.output, format, args...)
+	fmt.Fprintf(tr.output, format, args...)
 }
 
 // Write is the test runtime's stdout: the test's output.
 func (tr *testRun) Write(p []byte) (int, error) {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
 	return tr.output.Write(p)
 }
 
@@ -306,7 +327,6 @@ const driver = `test.__run(arg[1])`
 
 func runTest(ctx context.Context, file, src string, res *TestResult, opts Options) *TestResult {
 	start := time.Now()
-	tr := &testRun{opts: opts, file: file, dir: filepath.Dir(file), src: src}
 	defer func() { res.Duration = time.Since(start) }()
 	tmp, err := os.MkdirTemp("", "sockplay-test-")
 	if err != nil {
@@ -314,11 +334,22 @@ func runTest(ctx context.Context, file, src string, res *TestResult, opts Option
 		return res
 	}
 	defer os.RemoveAll(tmp)
-	tr.tmp = tmp
+	return runTestIn(ctx, file, src, res, opts, tmp)
+}
+
+// endSeenWithin is how long a failed test waits for a server's end to be
+// seen before reporting how the server ended.
+const endSeenWithin = 500 * time.Millisecond
+
+// runTestIn runs a test with tmp as its folder.
+func runTestIn(ctx context.Context, file, src string, res *TestResult, opts Options, tmp string) *TestResult {
+	tr := &testRun{opts: opts, file: file, dir: filepath.Dir(file), src: src, tmp: tmp,
+		output: &syncbuf.Buffer{Limit: opts.outputLimit()}}
 	if opts.Sandbox {
-		tr.sandbox = &luabind.Sandbox{TempDir: tmp, Timeout: opts.timeout()}
+		// The test reads the files beside it, and what the teacher allows.
+		tr.sandbox = newSandbox(opts, tmp, append([]string{tr.dir}, opts.AllowRead...))
 	}
-	var stderr syncbuf.Buffer
+	stderr := syncbuf.Buffer{Limit: opts.outputLimit()}
 	testSandbox := tr.sandbox
 	if opts.TrustTests {
 		testSandbox = nil
@@ -332,9 +363,10 @@ func runTest(ctx context.Context, file, src string, res *TestResult, opts Option
 	})
 
 	limit := opts.timeout()
-	if testSandbox != nil {
-		// The sandbox's own limit names the line the test was on; the
-		// runner's deadline is the backstop and must not win the race.
+	if tr.sandbox != nil {
+		// The sandbox's own limit names the line the test (or the script
+		// it waits for) was on; the runner's deadline is the backstop and
+		// must not win the race.
 		limit += time.Second
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
@@ -353,6 +385,17 @@ func runTest(ctx context.Context, file, src string, res *TestResult, opts Option
 	}
 	failed := len(tr.failures) > 0
 	for _, s := range tr.servers {
+		if failed && !s.ended() {
+			// A server in a child process that ended (and so failed the
+			// check) may not have been seen to end yet: its end, and
+			// its stderr, are why the check failed.
+			timer := time.NewTimer(endSeenWithin)
+			select {
+			case <-s.run.done:
+			case <-timer.C:
+			}
+			timer.Stop()
+		}
 		endedEarly := s.ended()
 		s.stop()
 		if msg := s.report(endedEarly); msg != "" && failed {

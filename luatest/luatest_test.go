@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,15 +33,28 @@ func run(t *testing.T, file string, opts Options) map[string]*TestResult {
 	return byName
 }
 
+// modes are the ways tests run: in this process, with and without the
+// sandbox, and each test in a child process (as sockplay test --sandbox
+// and exercise check run them).
+var modes = []struct {
+	name string
+	opts Options
+}{
+	{"in-process", Options{}},
+	{"sandbox", Options{Sandbox: true}},
+	{"isolated", Options{Sandbox: true, Isolate: &Isolation{}}},
+}
+
 func TestPassing(t *testing.T) {
-	for _, sandbox := range []bool{false, true} {
-		res := run(t, filepath.Join("testdata", "pass_test.lua"), Options{Sandbox: sandbox})
+	for _, mode := range modes {
+		sandbox := mode.name
+		res := run(t, filepath.Join("testdata", "pass_test.lua"), mode.opts)
 		if len(res) != 14 {
-			t.Errorf("sandbox %v: %d tests, want 14", sandbox, len(res))
+			t.Errorf("%s: %d tests, want 14", sandbox, len(res))
 		}
 		for name, r := range res {
 			if !r.Passed() {
-				t.Errorf("sandbox %v: %s failed:\n%s", sandbox, name, strings.Join(r.Failures, "\n"))
+				t.Errorf("%s: %s failed:\n%s", sandbox, name, strings.Join(r.Failures, "\n"))
 			}
 		}
 		if _, ok := res["test_local_is_not_a_test"]; ok {
@@ -93,7 +107,14 @@ func TestFailures(t *testing.T) {
 		},
 		"test_with_doc": {f + "65: fails"},
 	}
-	res := run(t, filepath.Join("testdata", "fail_test.lua"), Options{Timeout: 3 * time.Second, IOTimeout: time.Second})
+	for _, mode := range []Options{{}, {Isolate: &Isolation{}}} {
+		mode.Timeout, mode.IOTimeout = 3*time.Second, time.Second
+		t.Run(fmt.Sprintf("isolated=%v", mode.Isolate != nil), func(t *testing.T) { checkFailures(t, want, mode) })
+	}
+}
+
+func checkFailures(t *testing.T, want map[string][]string, opts Options) {
+	res := run(t, filepath.Join("testdata", "fail_test.lua"), opts)
 	if len(res) != len(want) {
 		t.Errorf("%d tests ran, want %d", len(res), len(want))
 	}

@@ -48,6 +48,8 @@ func TestLua(t *testing.T) {
 				Scripts:   scripts.FS,
 				IOTimeout: lineTimeout,
 				Strict:    true, // a bundled script reads no global it never assigned
+				// The command client's test reads a 100 KB reply whole.
+				OutputLimit: 1 << 20,
 				Report: func(r *luatest.TestResult) {
 					t.Run(r.Name, func(t *testing.T) {
 						if r.Output != "" {

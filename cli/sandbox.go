@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sockplay/sockplay/internal/child"
+	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/luatest"
+	"github.com/sockplay/sockplay/scripts"
+)
+
+// Sandboxed runs in a child process: sockplay run --sandbox (a script,
+// not the REPL), sockplay test --sandbox and sockplay exercise check run
+// every untrusted script in a process of its own (package internal/child)
+// under the limits below, and survive whatever it does.
+
+// sandboxFlags are the limits of a sandboxed script's own process, the
+// same for run, test and exercise check.
+type sandboxFlags struct {
+	memory    int64
+	cpu       time.Duration
+	files     int
+	fileSize  int64
+	allowRead []string
+}
+
+// register adds the flags; note ends the --allow-read line (how the
+// flags relate to --sandbox there).
+func (f *sandboxFlags) register(fs *flag.FlagSet, note string) {
+	f.memory, f.files, f.fileSize = child.DefaultMemory, child.DefaultFiles, child.DefaultFileSize
+	fs.Var(sizeValue{&f.memory}, "memory", "each sandboxed script's memory (its address space): `SIZE`\n(default 512MiB; 0: none)")
+	fs.Var(durationValue{p: &f.cpu, zeroIsNone: true}, "cpu", "each sandboxed script's CPU time: `D` (default: its time limit)")
+	fs.Var(countValue{p: &f.files, what: "files"}, "files", "how many files a sandboxed script may have open: `N` (default 256)")
+	fs.Var(sizeValue{&f.fileSize}, "file-size", "the largest file a sandboxed script may write: `SIZE` (default 64MiB)")
+	fs.Var(listValue{&f.allowRead}, "allow-read", "a file or folder sandboxed scripts may read besides their own\nscript: `PATH` (again for more; "+note+")")
+}
+
+// processFlags are the flags that limit a child process.
+func (f *sandboxFlags) processFlags() []string {
+	return []string{"memory", "cpu", "files", "file-size"}
+}
+
+func (f *sandboxFlags) anyGiven(fs *flag.FlagSet) bool {
+	for _, name := range append(f.processFlags(), "allow-read") {
+		if isSet(fs, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// childLimits are the limits of a run's process whose own time limit is
+// timeout (0: none): it is killed a second after, its CPU time is the
+// same by default.
+func (f *sandboxFlags) childLimits(timeout time.Duration) child.Limits {
+	l := child.Limits{Memory: f.memory, CPU: f.cpu, Files: f.files, FileSize: f.fileSize}
+	if timeout > 0 {
+		l.Wall = timeout + time.Second
+		if l.CPU == 0 {
+			l.CPU = l.Wall
+		}
+	}
+	return l
+}
+
+// isolation is the same for luatest, whose zero fields mean the defaults.
+func (f *sandboxFlags) isolation() *luatest.Isolation {
+	none := func(n int64) int64 {
+		if n == 0 {
+			return -1
+		}
+		return n
+	}
+	return &luatest.Isolation{Memory: none(f.memory), CPU: f.cpu, Files: int(none(int64(f.files))), FileSize: none(f.fileSize)}
+}
+
+// childRoles are what this program runs as a child (child.Serve).
+func childRoles() map[string]child.Role {
+	roles := luatest.ChildRoles(scripts.FS)
+	roles["run"] = runChild
+	return roles
+}
+
+// runJob is a sandboxed run's command line, for its child process.
+type runJob struct {
+	Args    []string // sockplay's arguments, as given
+	TempDir string   // the run's folder, which the parent removes
+	Script  *string  // the script, when it came from standard input
+}
+
+type runReport struct{ Status int }
+
+// childRun is the job of this process when it is a sandboxed run's
+// child: prepareSandbox uses its folder.
+var childRun *runJob
+
+// runChild is the "run" role: the command line again, in this process.
+func runChild(payload json.RawMessage) (any, int) {
+	var job runJob
+	if err := json.Unmarshal(payload, &job); err != nil {
+		fmt.Fprintln(os.Stderr, "sockplay: bad run job:", err)
+		return nil, exitError
+	}
+	childRun = &job
+	var stdin io.Reader = os.Stdin
+	if job.Script != nil {
+		stdin = strings.NewReader(*job.Script)
+	}
+	status := Run(job.Args, stdin, os.Stdout, os.Stderr)
+	return runReport{Status: status}, status
+}
+
+// runSandboxed runs a sandboxed script in a child process: this program
+// again, under f's limits, runs the same command line, with a folder
+// this process makes and removes whatever happens. It returns the run's
+// exit status, or says why the child ended without one.
+func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
+	dir, err := os.MkdirTemp("", "sockplay-sandbox-")
+	if err != nil {
+		fmt.Fprintln(io.stderr, "sockplay:", err)
+		return exitError
+	}
+	child.OwnDir(dir)
+	defer child.RemoveDir(dir)
+	job := runJob{Args: io.args, TempDir: dir}
+	access := &child.Access{Read: f.limits.allowRead, Write: []string{dir}}
+	if src.file != "" {
+		access.Read = append(access.Read, src.file)
+	}
+	if p.stdin {
+		job.Script = &src.code
+	}
+	// The files the run writes outside its folder: made here, so that
+	// the child may write them and nothing else.
+	for _, out := range []string{f.traceJSON, f.diagram} {
+		if out == "" {
+			continue
+		}
+		fh, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			fmt.Fprintf(io.stderr, "sockplay: %v\n", err)
+			return exitUsage
+		}
+		fh.Close()
+		access.Write = append(access.Write, out)
+	}
+	timeout := f.timeout
+	if !f.given("timeout") {
+		timeout = luabind.DefaultSandboxTimeout
+	}
+	spec := child.Spec{
+		Role: "run", Label: src.name, Payload: job,
+		Stdout: io.stdout, Stderr: io.stderr,
+		Limits: f.limits.childLimits(timeout),
+		Access: access,
+	}
+	if !p.stdin && io.stdin != nil {
+		// A pipe, even from a terminal: the child is not in the
+		// terminal's foreground group.
+		spec.Stdin, spec.StdinPipe = io.stdin, true
+	}
+	proc, err := child.Start(spec)
+	if err != nil {
+		fmt.Fprintln(io.stderr, "sockplay: cannot start the sandbox's process:", err)
+		return exitError
+	}
+	ctx, stop := interruptible(io.stderr)
+	defer stop()
+	// Ctrl-C is the terminal's to send to this process: the child gets
+	// it from here, and reports "interrupted" itself.
+	defer context.AfterFunc(ctx, proc.Interrupt)()
+	out := proc.Wait()
+	var rep runReport
+	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
+		return rep.Status
+	}
+	fmt.Fprintf(io.stderr, "sockplay: sandbox: the run %s\n", out.Reason)
+	if ctx.Err() != nil {
+		return exitInterrupted
+	}
+	return exitError
+}
