@@ -93,6 +93,8 @@ type Runtime struct {
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
 
 	trace traceState // the socket trace (tracer.go)
+
+	ls *lsState // the LuaSocket dialect (luasocket.go)
 }
 
 // New creates a runtime with the socket library and the helpers of the
