@@ -17,14 +17,14 @@ import (
 type lsOptKind uint8
 
 const (
-	lsOptBool   lsOptKind = iota // true/false
-	lsOptInt                     // a number
-	lsOptLinger                  // {on = boolean, timeout = seconds}
-	lsOptMember                  // {multiaddr = "224.0.0.1", interface = "*"}
-	lsOptMember6                 // {multiaddr = "ff02::1", interface = index}
-	lsOptIf                      // an IPv4 address or "*"
-	lsOptError                   // SO_ERROR, as a message
-	lsOptDevice                  // an interface name
+	lsOptBool    lsOptKind = iota // true/false
+	lsOptInt                      // a number
+	lsOptLinger                   // {on = boolean, timeout = seconds}
+	lsOptMember                   // {multiaddr = "224.0.0.1", interface = "*"}
+	lsOptMember6                  // {multiaddr = "ff02::1", interface = index}
+	lsOptIf                       // an IPv4 address or "*"
+	lsOptError                    // SO_ERROR, as a message
+	lsOptDevice                   // an interface name
 )
 
 type lsOption struct {
