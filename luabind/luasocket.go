@@ -318,6 +318,10 @@ func lsSelf(L *lua.LState, fname string, allowed lsClasses) *lsObject {
 			}
 			L.RaiseError("bad self to '%s' (%s expected, got %s)", fname, lsClassesText(allowed), lsClassNames[o.class])
 		}
+		if _, ok := ud.Value.(*Socket); ok {
+			L.RaiseError("bad self to '%s' (%s expected, got a socket.socket() object: LuaSocket's methods are for objects of socket.tcp(), socket.udp(), socket.connect(), socket.bind())",
+				fname, lsClassesText(allowed))
+		}
 	}
 	lualib.SelfError(L, fname, lsClassesText(allowed))
 	return nil

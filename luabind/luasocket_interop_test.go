@@ -394,3 +394,32 @@ func (c *lineConn) line(t *testing.T) string {
 	}
 	return strings.TrimRight(s, "\r\n")
 }
+
+// TestLuaSocketFilters compares what ltn12, mime and socket.url make of
+// LuaSocket's test inputs on sockplay and on LuaSocket.
+func TestLuaSocketFilters(t *testing.T) {
+	sp := startLua(t, onSockplay, "testdata/luasocket/filters.lua", nil).wait(t)
+	if !strings.Contains(sp, "b64 round trip: true\n") || !strings.Contains(sp, "qp binary round trip: true\n") {
+		t.Errorf("sockplay's round trips failed:\n%.2000s", sp)
+	}
+	if !haveLuaSocket() {
+		t.Skip("lua5.4 with LuaSocket is not installed: nothing to compare with")
+	}
+	ls := startLua(t, onLuaSocket, "testdata/luasocket/filters.lua", nil).wait(t)
+	if sp == ls {
+		return
+	}
+	spLines, lsLines := strings.Split(sp, "\n"), strings.Split(ls, "\n")
+	for i := 0; i < max(len(spLines), len(lsLines)); i++ {
+		var a, b string
+		if i < len(spLines) {
+			a = spLines[i]
+		}
+		if i < len(lsLines) {
+			b = lsLines[i]
+		}
+		if a != b {
+			t.Errorf("line %d differs:\nsockplay:  %.300q\nLuaSocket: %.300q", i+1, a, b)
+		}
+	}
+}
