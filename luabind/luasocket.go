@@ -94,6 +94,17 @@ type lsObject struct {
 	// pending is what was read and not yet returned by receive (the
 	// buffer that makes the object dirty()).
 	pending string
+	// eof: a read returned the end of the stream, which stays so;
+	// readErr: an error a read met that receive has not reported yet.
+	eof     bool
+	readErr error
+	// readAhead: socket.select read pending for this object and the read
+	// came back short, so the kernel had nothing more just then: a
+	// non-blocking receive right after takes pending without another
+	// read (luasocket_select.go).
+	readAhead bool
+	// noRead is set during a receive that must not read (see readAhead).
+	noRead bool
 	// received, sent and birthday are getstats's numbers.
 	received, sent int64
 	birthday       time.Time

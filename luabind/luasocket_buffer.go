@@ -6,6 +6,7 @@ import (
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
+	"golang.org/x/sys/unix"
 )
 
 // The LuaSocket dialect's stream I/O (LuaSocket's buffer.c): receive with
@@ -25,8 +26,15 @@ const (
 // which is empty: LuaSocket's buffer_get. errLSClosed: end of stream, or
 // no descriptor.
 func (o *lsObject) fill(L *lua.LState, size int) error {
-	if !o.open() {
+	switch {
+	case !o.open() || o.eof:
 		return errLSClosed
+	case o.readErr != nil:
+		err := o.readErr
+		o.readErr = nil
+		return err
+	case o.noRead:
+		return unix.EAGAIN // "timeout": see readAhead
 	}
 	o.arm()
 	data, _, err := o.s.recvString(L, size, 0, false)
@@ -34,6 +42,7 @@ func (o *lsObject) fill(L *lua.LState, size int) error {
 		return err
 	}
 	if len(data) == 0 {
+		o.eof = true
 		return errLSClosed
 	}
 	o.pending = string(data)
@@ -146,6 +155,8 @@ func (rt *Runtime) lsReceive(L *lua.LState) int {
 	fname := lsMethodName(o.class, "receive")
 	prefix := lsOptString(L, 3, fname, "prefix", "")
 	o.markStart(rt.ls)
+	o.noRead = o.readAhead && o.timeoutZero()
+	o.readAhead = false
 	acc := lsAcc{s: prefix}
 	var err error
 	switch p := L.Get(2).(type) {
@@ -169,6 +180,7 @@ func (rt *Runtime) lsReceive(L *lua.LState) int {
 	default:
 		lualib.ArgError(L, 2, fname, "invalid receive pattern (\"*l\", \"*a\" or a number), got "+lualib.TypeName(p))
 	}
+	o.noRead = false
 	data := acc.String()
 	if tc := rt.traceBegin(); tc != nil && o.s != nil {
 		traceLSReceive(tc, L, o.s, data, err)

@@ -31,6 +31,9 @@ type lsSelectEntry struct {
 func (rt *Runtime) lsSelect(L *lua.LState) int {
 	const fname = "socket.select"
 	timeout := lsOptNumber(L, 3, fname, "timeout", -1)
+	if o := lsLoneReader(L); o != nil {
+		return rt.lsSelectReadAhead(L, o, timeout)
+	}
 	recv := rt.lsSelectList(L, 1, fname)
 	send := rt.lsSelectList(L, 2, fname)
 	objs := map[int]lua.LValue{} // the last object of each descriptor, as LuaSocket maps them back
@@ -140,7 +143,9 @@ func (rt *Runtime) lsSelectEntry(L *lua.LState, obj lua.LValue) lsSelectEntry {
 			if v.open() {
 				e.fd, e.sock = v.s.fd, v.s
 			}
-			e.dirty = v.pending != ""
+			// Buffered data, or an end or error a read found and receive
+			// has yet to report: readable now, whatever the kernel says.
+			e.dirty = v.pending != "" || v.eof || v.readErr != nil
 			return e
 		case *Socket:
 			if !v.closed() {
@@ -270,4 +275,70 @@ func (rt *Runtime) lsWaitOne(L *lua.LState, t *task, s *Socket, p *unix.PollFd, 
 		return 0, nil
 	}
 	return 0, err
+}
+
+// lsLoneReader is the object of socket.select({obj}, nil | {}) when obj
+// is an open LuaSocket stream connection with nothing buffered: the
+// commonest select of a task that serves one connection.
+func lsLoneReader(L *lua.LState) *lsObject {
+	recv, ok := L.Get(1).(*lua.LTable)
+	if !ok || recv.Metatable != lua.LNil || recv.RawGetInt(2) != lua.LNil {
+		return nil
+	}
+	switch send := L.Get(2).(type) {
+	case *lua.LNilType:
+	case *lua.LTable:
+		if send.Metatable != lua.LNil || send.RawGetInt(1) != lua.LNil {
+			return nil
+		}
+	default:
+		return nil
+	}
+	ud, ok := recv.RawGetInt(1).(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	o, ok := ud.Value.(*lsObject)
+	if !ok || lsStreamClients&(1<<o.class) == 0 || !o.open() || o.pending != "" || o.eof || o.readErr != nil {
+		return nil
+	}
+	return o
+}
+
+// lsSelectReadAhead is socket.select for a lone reader (lsLoneReader):
+// instead of asking the kernel whether the socket is readable and then,
+// in the receive that follows, reading, it reads now into the object's
+// buffer, which makes the object dirty(), that is readable; a read that
+// finds the end of the stream or an error makes it readable too, and
+// receive reports them. So a task's select-and-receive costs the system
+// calls of one read. A read that came back short tells a non-blocking
+// receive right after that there is nothing more to read (readAhead).
+func (rt *Runtime) lsSelectReadAhead(L *lua.LState, o *lsObject, timeout float64) int {
+	wait := time.Duration(-1)
+	if timeout >= 0 {
+		wait = time.Duration(min(timeout, 1e9) * float64(time.Second))
+	}
+	o.s.timeout = wait
+	data, _, err := o.s.recvString(L, lsChunk, 0, false)
+	switch {
+	case err == nil && len(data) > 0:
+		o.pending = string(data)
+		o.readAhead = len(data) < lsChunk
+	case err == nil:
+		o.eof = true
+	case errors.Is(err, os.ErrDeadlineExceeded), err == unix.EAGAIN:
+		L.Push(L.NewTable())
+		L.Push(L.NewTable())
+		L.Push(lua.LString("timeout"))
+		return 3
+	default:
+		raiseInterrupt(L, err)
+		o.readErr = err
+	}
+	readable := L.CreateTable(1, 1)
+	readable.RawSetInt(1, o.ud)
+	readable.RawSet(o.ud, lua.LNumber(1))
+	L.Push(readable)
+	L.Push(L.NewTable())
+	return 2
 }
