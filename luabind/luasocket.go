@@ -388,7 +388,9 @@ func (rt *Runtime) lsToString(L *lua.LState) int {
 
 // markStart begins an operation: the timeouts count from here.
 func (o *lsObject) markStart(ls *lsState) {
-	if o.block >= 0 || o.total >= 0 || ls.debug {
+	// Only a positive timeout counts time: no limit and timeout 0 need no
+	// clock (a clock read is a system call on some systems).
+	if o.block > 0 || o.total > 0 || ls.debug {
 		o.start = time.Now()
 	}
 }
@@ -400,6 +402,9 @@ func (o *lsObject) markStart(ls *lsState) {
 func (o *lsObject) retry() time.Duration {
 	if o.block < 0 && o.total < 0 {
 		return -1
+	}
+	if o.block == 0 || o.total == 0 {
+		return 0
 	}
 	left := func(limit float64) float64 {
 		return max(limit-time.Since(o.start).Seconds(), 0)

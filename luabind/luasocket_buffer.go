@@ -227,8 +227,14 @@ func (o *lsObject) sendAll(L *lua.LState, data string) (int, error) {
 		if !o.open() {
 			return sent, errLSClosed
 		}
-		o.arm()
-		n, err := o.s.sendOnce(L, stringBytes(data[sent:]), 0, nil)
+		var n int
+		var err error
+		if o.timeoutZero() {
+			n, err = o.s.sendNow(L, stringBytes(data[sent:]))
+		} else {
+			o.arm()
+			n, err = o.s.sendOnce(L, stringBytes(data[sent:]), 0, nil)
+		}
 		sent += n
 		if err != nil {
 			o.sent += int64(sent)

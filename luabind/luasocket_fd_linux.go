@@ -3,6 +3,7 @@ package luabind
 import (
 	"unsafe"
 
+	lua "github.com/sockplay/sockplay/lua"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,4 +19,30 @@ func (fd *netFD) disconnect() error {
 		return e
 	}
 	return nil
+}
+
+// sendNow makes one non-blocking send of data on s: a call with timeout 0,
+// which must not wait. When other tasks wait for the runtime lock it
+// lets go of it for the system call, as the waiting calls do (a server
+// of many non-blocking connections would otherwise send one connection
+// at a time). EAGAIN: nothing could be sent now.
+func (s *Socket) sendNow(L *lua.LState, data []byte) (int, error) {
+	rt := s.rt
+	t := rt.currentTask(L)
+	t.io.start(ioSend, data, 0, 0, nil)
+	var err error
+	if rt.queued.Load() > 0 {
+		rt.release(t)
+		err = s.rc.Control(t.ctlFn)
+		rt.acquire(t)
+	} else {
+		err = s.rc.Control(t.ctlFn)
+	}
+	if err != nil {
+		return 0, s.waitError(err)
+	}
+	if !t.io.done {
+		return 0, unix.EAGAIN
+	}
+	return t.io.n, t.io.err
 }
