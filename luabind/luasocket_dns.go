@@ -78,7 +78,7 @@ func (rt *Runtime) lsReverse(L *lua.LState, ip netip.Addr) (string, bool) {
 func (h *lsHost) push(L *lua.LState) {
 	t := L.CreateTable(0, 3)
 	t.RawSetString("name", lua.LString(h.name))
-	t.RawSetString("alias", L.NewTable())
+	t.RawSetString("alias", L.CreateTable(0, 0))
 	ips := L.CreateTable(len(h.ips), 0)
 	for _, ip := range h.ips {
 		ips.Append(lua.LString(ip))
@@ -158,7 +158,7 @@ func (rt *Runtime) lsDNSGetnameinfo(L *lua.LState) int {
 	if hasServ {
 		port = serv
 	}
-	names := L.NewTable()
+	names := L.CreateTable(0, 0)
 	if hasHost {
 		addrs, err := rt.lsResolve(L, host, port, unix.AF_UNSPEC, unix.SOCK_STREAM, false)
 		if err != nil {

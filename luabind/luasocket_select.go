@@ -69,7 +69,7 @@ func (rt *Runtime) lsSelect(L *lua.LState) int {
 		raiseInterrupt(L, err)
 		L.RaiseError("select failed: %s", lsErrorString(err))
 	}
-	readable, writable := L.NewTable(), L.NewTable()
+	readable, writable := L.CreateTable(len(dirty)+len(fds), 0), L.CreateTable(len(fds), 0)
 	if n == 0 && len(dirty) == 0 {
 		L.Push(readable)
 		L.Push(writable)
@@ -327,18 +327,18 @@ func (rt *Runtime) lsSelectReadAhead(L *lua.LState, o *lsObject, timeout float64
 	case err == nil:
 		o.eof = true
 	case errors.Is(err, os.ErrDeadlineExceeded), err == unix.EAGAIN:
-		L.Push(L.NewTable())
-		L.Push(L.NewTable())
+		L.Push(L.CreateTable(0, 0))
+		L.Push(L.CreateTable(0, 0))
 		L.Push(lua.LString("timeout"))
 		return 3
 	default:
 		raiseInterrupt(L, err)
 		o.readErr = err
 	}
-	readable := L.CreateTable(1, 1)
+	readable := L.CreateTable(1, 0)
 	readable.RawSetInt(1, o.ud)
 	readable.RawSet(o.ud, lua.LNumber(1))
 	L.Push(readable)
-	L.Push(L.NewTable())
+	L.Push(L.CreateTable(0, 0))
 	return 2
 }

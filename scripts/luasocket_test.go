@@ -59,7 +59,7 @@ func TestLuaSocketTimeClient(t *testing.T) {
 	if !want.MatchString(out) {
 		t.Errorf("time_client printed %q", out)
 	}
-	srv.expect(t, "===>\tb'%Y'", "===>\tb'%H:%M'")
+	srv.expect(t, "===>\tb'%Y'", `~^\d{4}\tstring$`, "===>\tb'%H:%M'", `~^\d\d:\d\d\tstring$`)
 	srv.stop(t)
 
 	// No server: the connected socket hears the refusal.

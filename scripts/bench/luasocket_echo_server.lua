@@ -22,23 +22,22 @@ local server = assert(socket.bind(host, port, 1024))
 local ip, bound = server:getsockname()
 print("server is listening on " .. ip .. ":" .. bound)
 
+local select = socket.select
+
 local function serve(client)
   client:setoption("tcp-nodelay", true)
   client:settimeout(0)
   local watch = { client }
   while true do
-    socket.select(watch, nil)
+    select(watch, nil)
     local data, err, partial = client:receive(65536)
     data = data or partial
-    local last = 0
-    while last < #data do
-      local sent, serr, partial_last = client:send(data, last + 1)
-      last = sent or partial_last
-      if serr == "timeout" then
-        socket.select(nil, watch)
-      elseif serr then
-        err = serr
-        break
+    if #data > 0 then
+      local last, serr, sent = client:send(data)
+      while not last do -- the client reads slowly: wait for room
+        if serr ~= "timeout" then err = serr break end
+        select(nil, watch)
+        last, serr, sent = client:send(data, sent + 1)
       end
     end
     if err and err ~= "timeout" then break end -- "closed": the client left
