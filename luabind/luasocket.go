@@ -266,26 +266,37 @@ func (rt *Runtime) openLuaSocket() {
 		"skip":    lsSkip,
 		"choose":  lsChoose,
 	} {
-		mod.RawSetString(name, L.NewFunction(fn))
+		lsAdd(mod, name, L.NewFunction(fn))
 	}
-	mod.RawSetString("try", rt.lsMakeTry(L, lua.LNil))
-	mod.RawSetString("dns", rt.lsDNSModule(L))
-	mod.RawSetString("_VERSION", lua.LString(LuaSocketVersion))
-	mod.RawSetString("_SETSIZE", lua.LNumber(lsSetSize))
-	mod.RawSetString("_DATAGRAMSIZE", lua.LNumber(lsDatagramSize))
-	mod.RawSetString("_SOCKETINVALID", lua.LNumber(-1))
-	mod.RawSetString("BLOCKSIZE", lua.LNumber(lsBlockSize))
+	lsAdd(mod, "try", rt.lsMakeTry(L, lua.LNil))
+	lsAdd(mod, "dns", rt.lsDNSModule(L))
+	lsAdd(mod, "_VERSION", lua.LString(LuaSocketVersion))
+	lsAdd(mod, "_SETSIZE", lua.LNumber(lsSetSize))
+	lsAdd(mod, "_DATAGRAMSIZE", lua.LNumber(lsDatagramSize))
+	lsAdd(mod, "_SOCKETINVALID", lua.LNumber(-1))
+	lsAdd(mod, "BLOCKSIZE", lua.LNumber(lsBlockSize))
 	if ls.debug {
-		mod.RawSetString("_DEBUG", lua.LTrue)
+		lsAdd(mod, "_DEBUG", lua.LTrue)
 	}
-	rt.lsOpenSourcesSinks(L, mod) // luasocket_ltn12.go
+	rt.lsOpenSourcesSinks(L, mod) // luasocket_sources.go
 	unixMod := rt.lsUnixModule(L)
-	mod.RawSetString("unix", unixMod)
+	lsAdd(mod, "unix", unixMod)
 	if loaded := lualib.Loaded(L); loaded != nil {
 		loaded.RawSetString("socket.core", mod)
 		loaded.RawSetString("socket.unix", unixMod)
 	}
 	rt.lsPreloadModules(L) // socket.url, socket.http, socket.headers, ltn12, mime
+}
+
+// lsAdd puts a LuaSocket name in the socket module, which must not have
+// it yet: the two dialects share the table, and a name of one must never
+// replace a name of the other (a change that made them clash fails every
+// runtime's start, so every test).
+func lsAdd(mod *lua.LTable, name string, v lua.LValue) {
+	if mod.RawGetString(name) != lua.LNil {
+		panic("luabind: LuaSocket's socket." + name + " would replace a name of the socket module")
+	}
+	mod.RawSetString(name, v)
 }
 
 // LuaSocketVersion is socket._VERSION: the LuaSocket whose API the

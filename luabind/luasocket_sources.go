@@ -19,13 +19,13 @@ func (rt *Runtime) lsOpenSourcesSinks(L *lua.LState, mod *lua.LTable) {
 	sourcet.RawSetString("by-length", L.NewFunction(rt.lsSourceByLength))
 	sourcet.RawSetString("until-closed", untilClosed)
 	sourcet.RawSetString("default", untilClosed)
-	mod.RawSetString("sinkt", sinkt)
-	mod.RawSetString("sourcet", sourcet)
+	lsAdd(mod, "sinkt", sinkt)
+	lsAdd(mod, "sourcet", sourcet)
 	for name, t := range map[string]*lua.LTable{"sink": sinkt, "source": sourcet} {
 		L.Push(L.NewFunction(lsChoose))
 		L.Push(t)
 		L.Call(1, 1)
-		mod.RawSetString(name, L.Get(-1))
+		lsAdd(mod, name, L.Get(-1))
 		L.Pop(1)
 	}
 }
