@@ -40,6 +40,19 @@
 //	socket_makefile.go  sock:makefile() objects
 //	socket_framing.go   sock:send_msg, sock:recv_msg
 //	socket_replyaddr.go the UDP reply address (sendto to the last recvfrom's sender)
+//	luasocket.go        the LuaSocket dialect: its objects and classes, timeouts, error strings
+//	luasocket_tcp.go    socket.tcp, connect, bind; the methods of TCP objects and of every class
+//	luasocket_udp.go    socket.udp; sendto, receivefrom, setpeername of datagram objects
+//	luasocket_unix.go   socket.unix: stream and datagram objects on socket files
+//	luasocket_inet.go   LuaSocket's addresses: host and port strings resolved, descriptors made
+//	luasocket_buffer.go receive's patterns and partial results, send(data, i, j)
+//	luasocket_options.go setoption/getoption by name
+//	luasocket_select.go socket.select: lists that are sets, dirty objects
+//	luasocket_except.go try, newtry, protect, skip, choose, gettime, sleep
+//	luasocket_sources.go socket.source, socket.sink over sockets (LTN12)
+//	luasocket_dns.go    socket.dns
+//	luasocket_modules.go ltn12, mime, socket.url, socket.http, socket.headers (luasocket/*.lua)
+//	luasocket_fd_linux.go the descriptor layer's calls only the LuaSocket dialect makes
 //	addr.go             address tables: Lua's {host, port} and kernel addresses
 //	fd_linux.go         the descriptor layer: socket(2), bind, listen, options, close
 //	fd_io_linux.go      the descriptor layer: I/O and waiting (connect, accept, recv, send)

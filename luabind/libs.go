@@ -22,6 +22,7 @@ var luaLibs = []func(rt *Runtime){
 	(*Runtime).openSocketMeta,  // socket objects: their methods and fields (socket.go, socket_methods.go)
 	(*Runtime).openMakefile,    // sock:makefile() objects (socket_makefile.go)
 	(*Runtime).openSocket,      // the socket module, socket.trace included (socket_module.go)
+	(*Runtime).openLuaSocket,   // LuaSocket's API in the same module, socket.core, socket.unix (luasocket.go)
 	vmLib(lualib.OpenEncoding), // encoding.decode/encode
 	vmLib(lualib.OpenRepr),     // repr, bytes_repr, hexdump: the wire helpers
 	(*Runtime).openTasks,       // spawn, sleep, task objects (tasklib.go)

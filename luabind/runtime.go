@@ -105,6 +105,8 @@ type Runtime struct {
 	globals     globalsState                        // undefined globals: warnings, strict
 
 	trace traceState // the socket trace (tracer.go)
+
+	ls *lsState // the LuaSocket dialect (luasocket.go)
 }
 
 // New creates a runtime with the socket library and the helpers of the

@@ -2,7 +2,8 @@
 // runtime: byte-safe string functions, Lua 5.3's string.pack family and a
 // string.format whose %q loads back (OpenStrings), C's strftime as os.date
 // (OpenOSDate), text encodings (OpenEncoding), the repr, bytes_repr and
-// hexdump globals (OpenRepr) and Python-style error values (OpenErrors).
+// hexdump globals (OpenRepr), Python-style error values (OpenErrors)
+// and the core of LuaSocket's mime module (OpenMIMECore, for require).
 // Any program on sockplay's Lua VM (github.com/sockplay/sockplay/lua) can
 // open them in its own state:
 //

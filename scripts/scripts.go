@@ -1,5 +1,6 @@
 // Package scripts holds the bundled Lua programs: the tutorial's servers
-// and clients translated to Lua, the benchmark echo servers and the demo.
+// and clients translated to Lua, a few of them in the LuaSocket dialect,
+// the benchmark echo servers and the demo.
 //
 // FS is what luabind.Options.Scripts takes; a script's name is its path
 // without ".lua" ("tcp/echo_server"). List gives them in the tutorial's
@@ -14,7 +15,7 @@ import (
 
 // FS holds every bundled script, as NAME.lua.
 //
-//go:embed tcp/*.lua udp/*.lua unix/*.lua bench/*.lua demo.lua
+//go:embed tcp/*.lua udp/*.lua unix/*.lua luasocket/*.lua bench/*.lua demo.lua
 var FS embed.FS
 
 // Info describes one bundled script.
@@ -25,8 +26,9 @@ type Info struct {
 
 // order is the tutorial's order: the demo first, then the AF_INET
 // programs of §3.3 (TCP) and §3.5–3.7 (UDP), then AF_UNIX (named in §二,
-// with no program there; it mirrors tcp/loop_*), then the benchmark
-// servers. A test checks that it names every embedded file and no other.
+// with no program there; it mirrors tcp/loop_*), then the same jobs in
+// the LuaSocket dialect, then the benchmark servers. A test checks that
+// it names every embedded file and no other.
 var order = []string{
 	"demo",
 	"tcp/addr_server",
@@ -52,8 +54,12 @@ var order = []string{
 	"udp/time_client",
 	"unix/echo_server",
 	"unix/echo_client",
+	"luasocket/echo_server",
+	"luasocket/echo_client",
+	"luasocket/time_client",
 	"bench/echo_server",
 	"bench/udp_echo_server",
+	"bench/luasocket_echo_server",
 }
 
 // List returns every bundled script with its summary, in the tutorial's
