@@ -2212,16 +2212,27 @@ func (ls *LState) SetMetatable(obj LValue, mt LValue) {
 
 /* coroutine operations {{{ */
 
+// Status is coroutine.status(th) asked by ls: "running" for ls itself,
+// "normal" for a coroutine that resumed ls (directly or not), "suspended"
+// for one that may be resumed, "dead". A coroutine resumed by another
+// thread the host runs (another luabind task, where it waits in a
+// blocking call) is "running" too: it runs, elsewhere, and may not be
+// resumed.
 func (ls *LState) Status(th *LState) string {
-	status := "suspended"
-	if th.Dead {
-		status = "dead"
-	} else if ls.G.CurrentThread == th {
-		status = "running"
-	} else if ls.Parent == th {
-		status = "normal"
+	switch {
+	case th.Dead:
+		return "dead"
+	case th == ls || ls.G.CurrentThread == th:
+		return "running"
+	case th.Parent == nil:
+		return "suspended"
 	}
-	return status
+	for p := ls.Parent; p != nil; p = p.Parent {
+		if p == th {
+			return "normal"
+		}
+	}
+	return "running"
 }
 
 func (ls *LState) Resume(th *LState, fn *LFunction, args ...LValue) (ResumeState, error, []LValue) {
@@ -2246,6 +2257,11 @@ func (ls *LState) Resume(th *LState, fn *LFunction, args ...LValue) (ResumeState
 	}
 	th.Parent = ls
 	th.coDepth = ls.coDepth + 1
+	if th.ctx == nil {
+		// A coroutine of coroutine.create (the host's NewThread keeps
+		// the context it was given).
+		th.adoptContext(ls)
+	}
 	ls.G.CurrentThread = th
 	if !isstarted {
 		cf := th.stack.Last()

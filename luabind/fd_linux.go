@@ -75,6 +75,9 @@ func (rt *Runtime) openSocketPair(family, typ int) (*Socket, *Socket, error) {
 // runtime lock held.
 func (s *Socket) close() error {
 	s.fd = -1
+	if s.selects > 0 {
+		s.rt.wakeSelects(s) // the kernel does not wake them: select.go
+	}
 	s.rt.mu.Lock()
 	if _, open := s.rt.sockets[s]; !open {
 		s.rt.mu.Unlock()

@@ -89,6 +89,7 @@ type Runtime struct {
 	stdin          *lineReader
 	exitCode       int  // set by os.exit
 	exiting        bool // os.exit was called: the run ends
+	selects        map[*selectWait]struct{} // selects waiting (select.go)
 
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
@@ -120,11 +119,8 @@ func (rt *Runtime) sleep(L *lua.LState) int {
 	if secs < 0 || secs != secs {
 		L.ArgError(1, "sleep length must be non-negative")
 	}
-	// Beyond ~292 years a Duration overflows and would not wait at all;
-	// sleep(math.huge) means for ever.
-	secs = math.Min(secs, 1e9)
 	t := rt.currentTask(L)
-	if err := rt.waitChanTimer(t, time.NewTimer(time.Duration(secs*float64(time.Second)))); err != nil {
+	if err := rt.waitChanTimer(t, time.NewTimer(secondsDuration(secs))); err != nil { // sleep(math.huge): for ever
 		return raise(L, err)
 	}
 	return 0
