@@ -87,8 +87,8 @@ type Runtime struct {
 	// guarded by gil
 	defaultTimeout time.Duration // < 0: none (blocking)
 	stdin          *lineReader
-	exitCode       int  // set by os.exit
-	exiting        bool // os.exit was called: the run ends
+	exitCode       int                      // set by os.exit
+	exiting        bool                     // os.exit was called: the run ends
 	selects        map[*selectWait]struct{} // selects waiting (select.go)
 
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
