@@ -87,9 +87,10 @@ type Runtime struct {
 	// guarded by gil
 	defaultTimeout time.Duration // < 0: none (blocking)
 	stdin          *lineReader
-	exitCode       int                      // set by os.exit
-	exiting        bool                     // os.exit was called: the run ends
-	selects        map[*selectWait]struct{} // selects waiting (select.go)
+	exitCode       int  // set by os.exit
+	exiting        bool // os.exit was called: the run ends
+	// selects are the selects waiting (select.go)
+	selects map[*selectWait]struct{}
 
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
 
