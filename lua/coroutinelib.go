@@ -75,8 +75,9 @@ func coResume(L *LState) int {
 }
 
 // resumeRefusal says why ls may not resume th ("" if it may), in Lua
-// 5.1's words. A coroutine that resumed the running one (status
-// "normal") is not suspended: resuming it would run one Lua thread twice.
+// 5.1's words ("cannot resume normal coroutine"). A coroutine that resumed
+// the running one (status "normal") is not suspended: resuming it would
+// run one Lua thread twice.
 // Each coroutine resumed inside another costs Go stack (the resume is a
 // Go call), so nesting is capped as C Lua caps it (LUAI_MAXCCALLS):
 // without a cap, a coroutine that resumes a new one of itself ends in
@@ -93,7 +94,7 @@ func (ls *LState) resumeRefusal(th *LState) string {
 		return "cannot resume dead coroutine"
 	}
 	if th.Parent != nil || th == ls || ls.G.CurrentThread == th {
-		return "cannot resume non-suspended coroutine"
+		return "cannot resume " + ls.Status(th) + " coroutine" // running or normal
 	}
 	if max := ls.Options.maxCoroutineDepth(); ls.coDepth >= max {
 		return fmt.Sprintf("stack overflow (more than %d nested coroutines)", max)

@@ -115,9 +115,14 @@ func (rt *Runtime) taskToString(L *lua.LState) int {
 
 // sleep(seconds)   (other tasks run meanwhile; interruptible)
 func (rt *Runtime) sleep(L *lua.LState) int {
-	secs := float64(L.CheckNumber(1))
+	// Named explicitly: spawn(sleep) runs it with no caller to name it.
+	n, ok := L.Get(1).(lua.LNumber)
+	if !ok {
+		lualib.ArgError(L, 1, "sleep", "seconds expected (a number), got "+lualib.TypeName(L.Get(1)))
+	}
+	secs := float64(n)
 	if secs < 0 || secs != secs {
-		L.ArgError(1, "sleep length must be non-negative")
+		lualib.ArgError(L, 1, "sleep", "sleep length must be non-negative")
 	}
 	t := rt.currentTask(L)
 	if err := rt.waitChanTimer(t, time.NewTimer(secondsDuration(secs))); err != nil { // sleep(math.huge): for ever
