@@ -59,7 +59,7 @@ func (rt *Runtime) sockMakefile(L *lua.LState) int {
 	switch mode {
 	case "r", "w", "rw", "wr", "rb", "wb", "rwb":
 	default:
-		lualib.ArgError(L, 2, "sock:makefile", "mode must be \"r\", \"w\" or \"rw\", got "+mode)
+		lualib.ArgError(L, 2, "sock:makefile", "mode must be \"r\", \"w\" or \"rw\", got "+lualib.ShowArg(lua.LString(mode)))
 	}
 	ud := L.NewUserData()
 	ud.Value = &sockFile{s: s, readable: strings.Contains(mode, "r"), writable: strings.Contains(mode, "w"),
