@@ -869,7 +869,7 @@ func (ls *LState) findLocal(frame *callFrame, no int) string {
 	} else {
 		return ""
 	}
-	if top-frame.LocalBase >= no {
+	if no > 0 && top-frame.LocalBase >= no { // no <= 0 is no local (Lua 5.1's findlocal)
 		return "(*temporary)"
 	}
 	return ""
@@ -1593,6 +1593,7 @@ func (ls *LState) IsClosed() bool {
 
 func (ls *LState) Close() {
 	atomic.AddInt32(&ls.stop, 1)
+	ls.CloseFiles()
 	for _, file := range ls.G.tempFiles {
 		// ignore errors in these operations
 		file.Close()

@@ -325,6 +325,7 @@ func (rt *Runtime) closeSockets() {
 	for _, s := range socks {
 		s.close()
 	}
+	rt.L.CloseFiles() // io.open's, for the same reason
 }
 
 // OpenSockets reports how many sockets the runtime holds open.
