@@ -32,6 +32,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,8 +53,8 @@ var (
 // The calls go test makes by default: about 20-40 s under -race on a
 // small CI machine, a few seconds without.
 const (
-	defaultFuzzCalls     = 15000
-	defaultFuzzCallsRace = 4000
+	defaultFuzzCalls     = 20000
+	defaultFuzzCallsRace = 6000
 )
 
 func fuzzCallCount(t *testing.T) int {
@@ -94,6 +95,10 @@ type fuzzTarget struct {
 	// was found in: io.stdin's read), "" for a plain function.
 	self  string
 	table lua.LValue // for self "table"
+	// params are the names of its arguments, from its signature comment
+	// (// sock:recv(bufsize, flags?) -> data): each name has arguments
+	// of its own (typed). nil: not known.
+	params []string
 }
 
 // fuzzFindings collects what the fuzzer found, by kind and target.
@@ -167,7 +172,7 @@ type fuzzer struct {
 	soft, hard time.Duration
 	calls      map[string]int
 	cancelled  map[string]int // calls still running at the soft deadline
-	succeeded  map[string]int // calls that returned without an error
+	passed     map[string]int // calls that got past the argument checks
 	good       map[string][][]argChoice
 	stopped    bool
 }
@@ -178,7 +183,7 @@ type fuzzer struct {
 const fuzzLua = `
 local dir = ...
 local seq = 0
-local T = 0.02
+local T = 0.002
 local function where(family)
   if family == socket.AF_UNIX then seq = seq + 1 return dir .. "/s" .. seq end
   if family == socket.AF_INET6 then return {"::1", 0} end
@@ -195,7 +200,16 @@ local function sock(family, typ, state)
   if state == "closed" then s:close() return s end
   s:bind(where(family))
   if state == "bound" then return s end
-  if state == "listening" then s:listen(4) return s end
+  if state == "listening" then
+    s:listen(4)
+    seq = seq + 1
+    if seq % 2 == 0 then -- a connection waits to be accepted
+      local c = new(family, typ)
+      c:connect(s:getsockname())
+      return s, c
+    end
+    return s
+  end
   local peer
   if typ == socket.SOCK_STREAM then
     local l = new(family, typ)
@@ -383,7 +397,7 @@ func TestLuaArgumentFuzz(t *testing.T) {
 		sort.Strings(names)
 		var b strings.Builder
 		for _, n := range names {
-			fmt.Fprintf(&b, "%s %d (%d without error)\n", n, f.calls[n], f.succeeded[n])
+			fmt.Fprintf(&b, "%s %d (%d past the argument checks)\n", n, f.calls[n], f.passed[n])
 		}
 		t.Logf("calls per function:\n%s", b.String())
 	}
@@ -420,11 +434,11 @@ func runFuzzer(t *testing.T, calls int, seed int64, findings *fuzzFindings) *fuz
 		large: lua.LString(strings.Repeat("L", 1<<20)),
 		huge:  lua.LString(strings.Repeat("\xff", 10<<20)),
 		soft:  100 * time.Millisecond, hard: 10 * time.Second,
-		calls: map[string]int{}, cancelled: map[string]int{}, succeeded: map[string]int{},
+		calls: map[string]int{}, cancelled: map[string]int{}, passed: map[string]int{},
 		good: map[string][][]argChoice{},
 	}
 	if raceEnabled {
-		f.soft, f.hard = 300*time.Millisecond, 30*time.Second
+		f.soft, f.hard = 200*time.Millisecond, 30*time.Second
 	}
 	rt := New(Options{
 		Stdout: &scanWriter{"stdout", findings},
@@ -480,6 +494,7 @@ func (f *fuzzer) run(L *lua.LState, calls int) {
 	f.fixture, f.call = L.Get(-2).(*lua.LFunction), L.Get(-1).(*lua.LFunction)
 	L.Pop(2)
 	f.targets = apiTargets(L)
+	withSignatures(f.targets, apiSignatures())
 	if len(f.targets) < 100 {
 		f.t.Errorf("only %d functions found to fuzz", len(f.targets))
 		return
@@ -541,9 +556,11 @@ func (f *fuzzer) one(L *lua.LState, self *task, i int) {
 	case tg.self != "" && tg.self != "table" && f.rng.Intn(8) != 0:
 		args = append(args, obj)
 	}
-	choices := f.choose(tg.name)
+	choices := f.choose(tg.name, tg.params)
 	for _, c := range choices {
-		if c.plausible {
+		if c.param != "" {
+			args = append(args, f.typed(L, c.param, family, sock, peer, obj))
+		} else if c.plausible {
 			args = append(args, f.plausible(L, c.n, family, sock, peer, obj))
 		} else {
 			args = append(args, f.hostile(L, c.n, sock))
@@ -582,13 +599,21 @@ func (f *fuzzer) one(L *lua.LState, self *task, i int) {
 	if t.err != nil {
 		f.check(L, tg, desc, lua.LString(t.err.Error()), true)
 	}
+	if os.Getenv("FUZZDEBUG") == tg.name {
+		var r []string
+		for _, v := range t.results {
+			r = append(r, clipText(L.ToStringMeta(v).String(), 100))
+		}
+		f.t.Logf("%s\n  -> %s", desc, strings.Join(r, ", "))
+	}
 	if len(t.results) > 0 && t.results[0] == lua.LFalse && len(t.results) > 1 {
 		f.check(L, tg, desc, t.results[1], true)
 		if msg, isText := t.results[1].(lua.LString); !isText || !strings.HasPrefix(string(msg), "bad argument") && !strings.HasPrefix(string(msg), "bad self") {
+			f.passed[tg.name]++
 			f.remember(tg.name, choices) // past the argument checks
 		}
 	} else if t.err == nil {
-		f.succeeded[tg.name]++
+		f.passed[tg.name]++
 		f.remember(tg.name, choices)
 	}
 	for _, v := range t.results {
@@ -605,6 +630,7 @@ func (f *fuzzer) one(L *lua.LState, self *task, i int) {
 type argChoice struct {
 	plausible bool
 	n         int
+	param     string // an argument for a parameter of this name (typed)
 }
 
 const (
@@ -614,16 +640,16 @@ const (
 
 func (f *fuzzer) randomChoice() argChoice {
 	if f.rng.Intn(100) < 55 {
-		return argChoice{true, f.rng.Intn(plausibleCases)}
+		return argChoice{plausible: true, n: f.rng.Intn(plausibleCases)}
 	}
-	return argChoice{false, f.rng.Intn(hostileCases)}
+	return argChoice{n: f.rng.Intn(hostileCases)}
 }
 
 // choose picks the arguments of a call of name: most often a change of
 // one argument of a call that got past the argument checks before (so
 // the calls reach what lies behind them: a bind with a good address, a
 // recv with a good size, then one bad value), else new ones.
-func (f *fuzzer) choose(name string) []argChoice {
+func (f *fuzzer) choose(name string, params []string) []argChoice {
 	if good := f.good[name]; len(good) > 0 && f.rng.Intn(10) < 6 {
 		c := append([]argChoice(nil), good[f.rng.Intn(len(good))]...)
 		switch i := f.rng.Intn(max(len(c), 1)); f.rng.Intn(4) {
@@ -636,6 +662,19 @@ func (f *fuzzer) choose(name string) []argChoice {
 		case 3:
 			if len(c) > 0 {
 				c = append(c[:i], c[i+1:]...)
+			}
+		}
+		return c
+	}
+	if len(params) > 0 && f.rng.Intn(10) < 7 {
+		// As the signature says, with a bad value here and there, and the
+		// last arguments sometimes left out.
+		c := make([]argChoice, 0, len(params))
+		for _, p := range params[:len(params)-f.rng.Intn(len(params)+1)/2] {
+			if f.rng.Intn(10) < 8 {
+				c = append(c, argChoice{param: p})
+			} else {
+				c = append(c, f.randomChoice())
 			}
 		}
 		return c
@@ -944,6 +983,151 @@ func (f *fuzzer) plausible(L *lua.LState, n int, family int, sock, peer, obj lua
 		return L.GetGlobal("string")
 	}
 	return lua.LString("stream")
+}
+
+// signatureLine is the first comment line of a Lua-visible function:
+// its Lua signature (STYLE.md), "// sock:recv(bufsize, flags?) -> data".
+var signatureLine = regexp.MustCompile(`^// ([a-z_]+)([.:])([a-z_]+)\(([^)]*)\)`)
+
+// apiSignatures reads the parameter names of the Lua functions of this
+// package and of lualib from their signature comments, by "obj:name".
+func apiSignatures() map[string][]string {
+	sigs := map[string][]string{}
+	for _, pattern := range []string{"*.go", "../lualib/*.go"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			if strings.HasSuffix(file, "_test.go") {
+				continue
+			}
+			data, err := os.ReadFile(file)
+			if err != nil {
+				continue
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				m := signatureLine.FindStringSubmatch(line)
+				if m == nil {
+					continue
+				}
+				var params []string
+				for _, p := range strings.Split(m[4], ",") {
+					p = strings.Trim(strings.TrimSpace(p), "[]?. ")
+					if i := strings.IndexAny(p, " |?"); i >= 0 {
+						p = p[:i]
+					}
+					if p != "" {
+						params = append(params, p)
+					}
+				}
+				// The first signature line of a name is its function's;
+				// later ones are prose quoting a call ("sock:recv(...)").
+				if _, seen := sigs[m[1]+m[2]+m[3]]; !seen {
+					sigs[m[1]+m[2]+m[3]] = params
+				}
+			}
+		}
+	}
+	return sigs
+}
+
+// withSignatures gives each target the parameters of its signature: a
+// method of an object type ("sock:recv" is the socket metatable's recv),
+// or a module's function ("socket.socket").
+func withSignatures(targets []fuzzTarget, sigs map[string][]string) {
+	objects := map[string][]string{
+		"sock": {sockMetaName}, "file": {fileMetaName, "sockplay.popen"},
+		"task": {"sockplay.task"}, "err": {"sockplay.error"},
+	}
+	for i, tg := range targets {
+		cut := strings.LastIndexAny(tg.name, ".:")
+		if cut < 0 {
+			continue
+		}
+		prefix, name := tg.name[:cut], tg.name[cut+1:]
+		for sig, params := range sigs {
+			obj, fn, _ := strings.Cut(strings.Replace(sig, ":", ".", 1), ".")
+			if fn != name {
+				continue
+			}
+			if slices.Contains(objects[obj], prefix) || strings.HasPrefix(prefix, obj) {
+				targets[i].params = params
+			}
+		}
+	}
+}
+
+// typed is an argument for a parameter named param: mostly what it
+// wants, in every form it takes.
+func (f *fuzzer) typed(L *lua.LState, param string, family int, sock, peer, obj lua.LValue) lua.LValue {
+	pick := func(vs ...lua.LValue) lua.LValue { return vs[f.rng.Intn(len(vs))] }
+	constant := func(names ...string) lua.LValue {
+		return L.GetField(L.GetGlobal("socket"), names[f.rng.Intn(len(names))])
+	}
+	num := func(xs ...float64) lua.LValue { return lua.LNumber(xs[f.rng.Intn(len(xs))]) }
+	switch param {
+	case "address", "source_address":
+		return f.plausible(L, f.rng.Intn(6), family, sock, peer, obj)
+	case "bufsize", "n", "size", "limit", "buflen":
+		return num(0, 1, 2, 5, 16, 1024, 65536, 70000, 1<<22, 1<<31-1)
+	case "x":
+		return num(0, 1, 80, 0xffff, 0x10000, 1<<31)
+	case "pos":
+		return num(1, 2, -1, 0, 100)
+	case "flags":
+		switch f.rng.Intn(3) {
+		case 0:
+			return lua.LNumber(0)
+		case 1:
+			return constant("MSG_PEEK", "MSG_DONTWAIT", "MSG_TRUNC", "MSG_WAITALL", "MSG_OOB", "AI_PASSIVE")
+		}
+		return lua.LNumber(unix.MSG_PEEK | unix.MSG_DONTWAIT)
+	case "level":
+		return constant("SOL_SOCKET", "IPPROTO_TCP", "IPPROTO_IP", "IPPROTO_IPV6")
+	case "option":
+		return lua.LNumber(knownOptions[f.rng.Intn(len(knownOptions))].opt)
+	case "value":
+		return pick(lua.LNumber(1), lua.LNumber(0), lua.LTrue, lua.LFalse, lua.LNumber(4096), lua.LString("\x01\x00\x00\x00\x05\x00\x00\x00"))
+	case "seconds", "timeout":
+		return pick(lua.LNil, lua.LNumber(0), lua.LNumber(0.01), lua.LNumber(1e-10))
+	case "how":
+		return constant("SHUT_RD", "SHUT_WR", "SHUT_RDWR")
+	case "backlog":
+		return num(0, 1, 5, 128)
+	case "data", "text", "s":
+		return pick(lua.LString(""), lua.LString("x"), lua.LString("hello\n"), f.large[:5000], lua.LString("\x00\x00\x00\x05hello"))
+	case "mode":
+		return lua.LString([]string{"r", "w", "rw", "rb", "wb"}[f.rng.Intn(5)])
+	case "family":
+		return constant("AF_INET", "AF_INET6", "AF_UNIX", "AF_UNSPEC")
+	case "type":
+		return constant("SOCK_STREAM", "SOCK_DGRAM")
+	case "proto":
+		return pick(lua.LNumber(0), lua.LNumber(unix.IPPROTO_TCP), lua.LNumber(unix.IPPROTO_UDP))
+	case "host", "name":
+		return lua.LString([]string{"127.0.0.1", "::1", "localhost", "", "gbk", "utf-8"}[f.rng.Intn(6)])
+	case "port":
+		return pick(lua.LNumber(0), lua.LNumber(80), lua.LString("http"), lua.LNil)
+	case "fmt":
+		return lua.LString([]string{"i4", ">I2 s1", "z", "<d", "!4 i3 x", "c3", "j", "bBhH", ">s4"}[f.rng.Intn(9)])
+	case "format":
+		return lua.LString([]string{"%Y-%m-%d", "*t", "!%c", "%H:%M:%S", "%q%"}[f.rng.Intn(5)])
+	case "opts":
+		return f.plausible(L, 15, family, sock, peer, obj)
+	case "rlist", "wlist", "xlist":
+		return f.plausible(L, 16, family, sock, peer, obj)
+	case "on", "flag":
+		return pick(lua.LTrue, lua.LFalse)
+	case "errors":
+		return lua.LString([]string{"strict", "replace"}[f.rng.Intn(2)])
+	case "fn":
+		return f.plausible(L, 22, family, sock, peer, obj)
+	case "path", "from", "to":
+		return lua.LString(filepath.Join(f.dir, fmt.Sprintf("p%d", f.rng.Intn(4))))
+	case "code":
+		return num(0, 1, 2)
+	case "time":
+		return num(0, 1e9, -1, 1e12)
+	}
+	return f.plausible(L, f.rng.Intn(plausibleCases), family, sock, peer, obj)
 }
 
 // describe is a call as a line of Lua-ish text, for a report.
