@@ -13,8 +13,8 @@ package luabind
 // go test runs a bounded number of calls with a fixed seed; more on
 // demand:
 //
-//	go test -run TestLuaArgumentFuzz -fuzzcalls 500000 -fuzzseed 7 ./luabind/
-//	SOCKPLAY_FUZZCALLS=500000 go test -run TestLuaArgumentFuzz ./luabind/
+//	go test -run TestFuzzArguments -fuzzcalls 500000 -fuzzseed 7 ./luabind/
+//	SOCKPLAY_FUZZCALLS=500000 go test -run TestFuzzArguments ./luabind/
 //
 // The runtime runs with the sandbox (limits off), which keeps hostile
 // arguments from writing files outside a temporary directory, running
@@ -375,7 +375,7 @@ func apiTargets(L *lua.LState) []fuzzTarget {
 	return targets
 }
 
-func TestLuaArgumentFuzz(t *testing.T) {
+func TestFuzzArguments(t *testing.T) {
 	calls := fuzzCallCount(t)
 	// Warm up what the process keeps for good (the netpoller's
 	// descriptors, the read buffers), then take the baseline.

@@ -304,3 +304,17 @@ do
   end
   s:close()
 end
+
+-- Waits that held the runtime lock and could not be interrupted:
+-- os.execute, and dofile/loadfile of the process's stdin.
+do
+  local t = spawn(os.execute, "sleep 100")
+  local other = spawn(function() return "ran meanwhile" end)
+  assert.eq(other:join(), "ran meanwhile")
+  t:cancel()
+  assert.raises(function() t:join() end, "KeyboardInterrupt")
+  assert.eq(os.execute("exit 0"), 0)
+  assert.eq(os.execute("exit 3"), 1)
+  assert.fails(function() dofile() end, "bad argument #1 to 'dofile'", "file name expected")
+  assert.fails(function() loadfile(nil) end, "bad argument #1 to 'loadfile'")
+end
