@@ -495,12 +495,13 @@ func (f *fuzzer) run(L *lua.LState, calls int) {
 	L.Pop(2)
 	f.targets = apiTargets(L)
 	withSignatures(f.targets, apiSignatures())
+	f.checkTargets()
 	if len(f.targets) < 100 {
 		f.t.Errorf("only %d functions found to fuzz", len(f.targets))
 		return
 	}
 	self := rt.currentTask(L)
-	baseFDs := fdCount(f.t)
+	baseFDs, baseGoroutines := fdCount(f.t), runtime.NumGoroutine()
 	defer func() {
 		if !f.stopped {
 			f.cleanup(L, self)
@@ -512,7 +513,40 @@ func (f *fuzzer) run(L *lua.LState, calls int) {
 			// Mid-run: every socket and task of a call is gone after it,
 			// so the process's descriptors stay near where they began.
 			if n := fdCount(f.t); n > baseFDs+16 {
-				f.findings.add("descriptor leak", fmt.Sprintf("%d descriptors after %d calls, %d at the start", n, i+1, baseFDs))
+				f.findings.add("descriptor leak", fmt.Sprintf("%d descriptors after %d calls, %d at the start: %s", n, i+1, baseFDs, strings.Join(openFiles(), ", ")))
+			}
+			if n := runtime.NumGoroutine(); n > baseGoroutines+64 {
+				f.findings.add("goroutine leak", fmt.Sprintf("%d goroutines after %d calls, %d at the start", n, i+1, baseGoroutines))
+			}
+		}
+	}
+}
+
+// checkTargets makes sure the walk of apiTargets finds what the
+// libraries install: every socket method, the module functions and
+// methods of each library of libs.go.
+func (f *fuzzer) checkTargets() {
+	names := map[string]bool{}
+	for _, tg := range f.targets {
+		names[tg.name] = true
+	}
+	want := []string{"spawn", "sleep", "input", "print", "select.select", "socket.socket", "socket.create_server",
+		"encoding.decode", "repr", "hexdump", "sockplay.sockfile:readline", "sockplay.task:join", "sockplay.addr.__eq",
+		"sockplay.error:is", "io.popen", "os.date", "utf8.char", "bit32.band"}
+	for name := range f.rt.socketMethods() {
+		want = append(want, sockMetaName+":"+name)
+	}
+	for _, name := range want {
+		if !names[name] {
+			f.t.Errorf("the fuzzer does not find %s", name)
+		}
+	}
+	for _, tg := range f.targets {
+		if strings.HasPrefix(tg.name, sockMetaName+":") && tg.params == nil && tg.name != sockMetaName+":close" {
+			// Every socket method has a signature comment; a new one
+			// without is fuzzed, but without arguments of its own.
+			if _, ok := apiSignatures()["sock:"+strings.TrimPrefix(tg.name, sockMetaName+":")]; !ok {
+				f.t.Logf("no signature comment for %s", tg.name)
 			}
 		}
 	}
@@ -860,7 +894,16 @@ func (f *fuzzer) hostile(L *lua.LState, n int, sock lua.LValue) lua.LValue {
 		L.Pop(1)
 		return co
 	case 26:
-		return sock
+		// A closed socket (the fixture may be open).
+		s, err := f.rt.openSocketFD(unix.AF_INET, unix.SOCK_STREAM, 0)
+		if err != nil {
+			return sock
+		}
+		s.close()
+		ud := L.NewUserData()
+		ud.Value = s
+		L.SetMetatable(ud, f.rt.sockMeta(s.family, s.typ, s.proto))
+		return ud
 	case 27:
 		t := L.NewTable()
 		t.RawSetInt(1, lua.LNumber(math.NaN()))
