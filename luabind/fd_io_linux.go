@@ -214,6 +214,7 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool, timeout time.Duration)
 	for {
 		s.prepareDeadline(write, deadline)
 		if !t.waitOn(s, write) {
+			s.endWait(write)
 			return t.ctx.Err()
 		}
 		rt.release(t)
@@ -227,6 +228,7 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool, timeout time.Duration)
 			}
 		}
 		t.io.takeData()
+		s.endWait(write)
 		// Before the lock is taken again: a task holding it may be
 		// waiting in prepareDeadline for this interrupt to be over.
 		if t.doneWaiting() {
@@ -272,22 +274,45 @@ func (s *Socket) waitError(err error) error {
 }
 
 // prepareDeadline waits until no interrupt is in flight, then sets the
-// deadline of one direction if it differs from the last one set.
+// deadline of one direction for a task about to wait (endWait ends it),
+// if it differs from the last one set. Tasks waiting in one direction
+// share its deadline: while another waits, a later deadline (or none)
+// must not replace its earlier one, or its timeout would come late (or
+// never); the earliest is set, and a task woken by another's deadline
+// waits again (wait).
 func (fd *netFD) prepareDeadline(write bool, deadline time.Time) {
 	fd.kmu.Lock()
 	defer fd.kmu.Unlock()
 	for fd.kicks > 0 {
 		fd.kdone.Wait()
 	}
+	set, waiting := &fd.rdl, &fd.rwaiting
 	if write {
-		if !fd.wdl.Equal(deadline) {
-			fd.file.SetWriteDeadline(deadline)
-			fd.wdl = deadline
-		}
-	} else if !fd.rdl.Equal(deadline) {
-		fd.file.SetReadDeadline(deadline)
-		fd.rdl = deadline
+		set, waiting = &fd.wdl, &fd.wwaiting
 	}
+	*waiting++
+	if *waiting > 1 && !set.IsZero() && (deadline.IsZero() || set.Before(deadline)) && time.Now().Before(*set) {
+		return // another task's, earlier, still to come
+	}
+	if !set.Equal(deadline) {
+		if write {
+			fd.file.SetWriteDeadline(deadline)
+		} else {
+			fd.file.SetReadDeadline(deadline)
+		}
+		*set = deadline
+	}
+}
+
+// endWait ends a wait begun with prepareDeadline.
+func (fd *netFD) endWait(write bool) {
+	fd.kmu.Lock()
+	if write {
+		fd.wwaiting--
+	} else {
+		fd.rwaiting--
+	}
+	fd.kmu.Unlock()
 }
 
 var pastDeadline = time.Unix(1, 0)

@@ -30,8 +30,10 @@ type netFD struct {
 	kdone *sync.Cond // signalled when kicks drops to 0
 	kicks int
 	// The deadlines last set on the descriptor, so a wait sets one only
-	// when it changes (guarded by kmu).
-	rdl, wdl time.Time
+	// when it changes, and how many tasks wait in each direction
+	// (prepareDeadline). Guarded by kmu.
+	rdl, wdl           time.Time
+	rwaiting, wwaiting int
 }
 
 // init wraps descriptor sysfd, fresh from socket(2), socketpair(2) or

@@ -318,3 +318,25 @@ do
   assert.fails(function() dofile() end, "bad argument #1 to 'dofile'", "file name expected")
   assert.fails(function() loadfile(nil) end, "bad argument #1 to 'loadfile'")
 end
+
+-- Tasks waiting on one socket each wait as long as their own call's
+-- timeout says: a later call's longer timeout (or none) does not make an
+-- earlier one wait longer.
+do
+  local u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  u:bind({LOCAL, 0})
+  u:settimeout(0.05)
+  local waiting = false
+  local a = spawn(function() waiting = true return pcall(u.recv, u, 10) end)
+  while not waiting do sleep(0) end -- a waits in recv: it set waiting, then held the lock until it waited
+  u:settimeout(nil)
+  local b = spawn(function() return u:recv(10) end)
+  local ok, err = a:join()
+  assert.eq(ok, false)
+  assert.true_(type(err) == "table" and err:is("TimeoutError"), tostring(err))
+  local c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  c:sendto("for b", u:getsockname())
+  assert.eq(b:join(), "for b")
+  c:close()
+  u:close()
+end
