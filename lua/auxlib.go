@@ -242,7 +242,21 @@ func (ls *LState) OptUserData(n int, d *LUserData) *LUserData {
 /* error operations {{{ */
 
 func (ls *LState) ArgError(n int, message string) {
-	ls.RaiseError("bad argument #%v to %v (%v)", n, ls.rawFrameFuncName(ls.currentFrame), message)
+	ls.RaiseError("bad argument #%v to %v (%v)", n, ls.rawFrameFuncName(ls.currentFrame), clipText(message, maxMessage))
+}
+
+// maxMessage bounds the text a library error shows of what it was
+// given: io.open(name, mode) with a 10 MB mode, require of a 10 MB name,
+// must not make 10 MB messages. (C Lua prints them whole; Python's
+// messages print arguments with %.200s.)
+const maxMessage = 2000
+
+// clipText cuts s to at most n bytes, marking the cut.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return fmt.Sprintf("%s... (%d bytes)", s[:n], len(s))
 }
 
 func (ls *LState) TypeError(n int, typ LValueType) {
@@ -349,6 +363,17 @@ func (ls *LState) CallMeta(obj LValue, event string) LValue {
 
 /* load and function call operations {{{ */
 
+// clipPathError shortens the path an *os.PathError quotes: no file has a
+// path of more than PATH_MAX (4096) bytes, and a script's 10 MB "path"
+// must not make a 10 MB message.
+func clipPathError(err error) error {
+	const max = 200
+	if pe, ok := err.(*os.PathError); ok && len(pe.Path) > max {
+		return &os.PathError{Op: pe.Op, Path: fmt.Sprintf("%s... (%d bytes)", pe.Path[:max], len(pe.Path)), Err: pe.Err}
+	}
+	return err
+}
+
 func (ls *LState) LoadFile(path string) (*LFunction, error) {
 	var file *os.File
 	var err error
@@ -357,7 +382,7 @@ func (ls *LState) LoadFile(path string) (*LFunction, error) {
 	} else {
 		file, err = ls.openFile(path, os.O_RDONLY, 0)
 		if err != nil {
-			return nil, newApiErrorE(ApiErrorFile, err)
+			return nil, newApiErrorE(ApiErrorFile, clipPathError(err))
 		}
 		defer file.Close()
 	}

@@ -171,9 +171,17 @@ func baseLoad(L *LState) int {
 	fn := L.CheckFunction(1)
 	chunkname := L.OptString(2, "?")
 	top := L.GetTop()
-	buf := []string{}
-	size, max := 0, L.Options.maxSourceSize()
-	for {
+	// One builder, not a slice of pieces: a reader that returns one byte
+	// at a time would otherwise keep a string header per byte, gigabytes
+	// before the size limit.
+	var buf strings.Builder
+	max := L.Options.maxSourceSize()
+	for n := 0; ; n++ {
+		if n%1024 == 1023 {
+			// A Go reader function runs no Lua instruction, which is
+			// where a cancelled context is noticed: the loop checks.
+			L.checkContext()
+		}
 		L.SetTop(top)
 		L.Push(fn)
 		L.Call(0, 1)
@@ -183,13 +191,12 @@ func baseLoad(L *LState) int {
 		} else if LVCanConvToString(ret) {
 			str := ret.String()
 			if len(str) > 0 {
-				size += len(str)
-				if size > max {
+				if buf.Len()+len(str) > max {
 					L.Push(LNil)
-					L.Push(LString(fmt.Sprintf("%s: chunk too large (more than %d bytes)", chunkname, max)))
+					L.Push(LString(fmt.Sprintf("%s: chunk too large (more than %d bytes)", clipText(chunkname, 200), max)))
 					return 2
 				}
-				buf = append(buf, string(str))
+				buf.WriteString(str)
 			} else {
 				break
 			}
@@ -199,7 +206,19 @@ func baseLoad(L *LState) int {
 			return 2
 		}
 	}
-	return loadaux(L, strings.NewReader(strings.Join(buf, "")), chunkname)
+	return loadaux(L, strings.NewReader(buf.String()), chunkname)
+}
+
+// checkContext raises the context's error if ls's context is done.
+func (ls *LState) checkContext() {
+	if ls.ctx == nil {
+		return
+	}
+	select {
+	case <-ls.ctx.Done():
+		ls.RaiseError("%s", ls.ctx.Err().Error())
+	default:
+	}
 }
 
 func baseLoadFile(L *LState) int {
@@ -535,7 +554,7 @@ func loRequire(L *LState) int {
 	for i := 1; ; i++ {
 		loader := L.RawGetInt(loaders, i)
 		if loader == LNil {
-			L.RaiseError("module %s not found:\n\t%s, ", name, strings.Join(messages, "\n\t"))
+			L.RaiseError("%s", clipText(fmt.Sprintf("module %s not found:\n\t%s, ", clipText(name, 200), strings.Join(messages, "\n\t")), maxMessage))
 		}
 		L.Push(loader)
 		L.Push(LString(name))

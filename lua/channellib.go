@@ -1,6 +1,7 @@
 package lua
 
 import (
+	"fmt"
 	"reflect"
 )
 
@@ -36,8 +37,13 @@ var channelFuncs = map[string]LGFunction{
 }
 
 func channelMake(L *LState) int {
-	buffer := L.OptInt(1, 0)
-	L.Push(LChannel(make(chan LValue, buffer)))
+	// make(chan, n) panics for n < 0 and dies of memory for a huge n.
+	const maxBuffer = 1 << 20
+	buffer := L.OptNumber(1, 0)
+	if !(buffer >= 0 && buffer <= maxBuffer) {
+		L.ArgError(1, fmt.Sprintf("buffer size must be 0-%d", maxBuffer))
+	}
+	L.Push(LChannel(make(chan LValue, int(buffer))))
 	return 1
 }
 

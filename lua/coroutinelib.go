@@ -20,7 +20,7 @@ var coFuncs = map[string]LGFunction{
 
 func coCreate(L *LState) int {
 	fn := L.CheckFunction(1)
-	newthread, _ := L.NewThread()
+	newthread := L.newCoroutine()
 	base := 0
 	newthread.stack.Push(callFrame{
 		Fn:         fn,
@@ -54,6 +54,7 @@ func coResume(L *LState) int {
 	}
 	th.Parent = L
 	th.coDepth = L.coDepth + 1
+	th.adoptContext(L)
 	L.G.CurrentThread = th
 	if !th.isStarted() {
 		cf := th.stack.Last()
@@ -74,23 +75,26 @@ func coResume(L *LState) int {
 }
 
 // resumeRefusal says why ls may not resume th ("" if it may), in Lua
-// 5.1's words. A coroutine that resumed the running one (status
-// "normal") is not suspended: resuming it would run one Lua thread twice.
+// 5.1's words ("cannot resume normal coroutine"). A coroutine that resumed
+// the running one (status "normal") is not suspended: resuming it would
+// run one Lua thread twice.
 // Each coroutine resumed inside another costs Go stack (the resume is a
 // Go call), so nesting is capped as C Lua caps it (LUAI_MAXCCALLS):
 // without a cap, a coroutine that resumes a new one of itself ends in
 // Go's fatal "stack overflow", which no pcall catches.
+//
+// A coroutine is resumed from the moment a resume starts it until it
+// yields or ends (Parent is set meanwhile). It may be resumed by a thread
+// other than the current one's ancestors: the host may run several Lua
+// threads of one state in turn (luabind runs a task per goroutine, taking
+// turns around blocking calls), and a coroutine waiting inside one of
+// them, in a blocking call, must not be started again by another.
 func (ls *LState) resumeRefusal(th *LState) string {
 	if th.Dead {
 		return "cannot resume dead coroutine"
 	}
-	for p := ls; p != nil; p = p.Parent {
-		if p == th {
-			return "cannot resume non-suspended coroutine"
-		}
-	}
-	if ls.G.CurrentThread == th {
-		return "cannot resume non-suspended coroutine"
+	if th.Parent != nil || th == ls || ls.G.CurrentThread == th {
+		return "cannot resume " + ls.Status(th) + " coroutine" // running or normal
 	}
 	if max := ls.Options.maxCoroutineDepth(); ls.coDepth >= max {
 		return fmt.Sprintf("stack overflow (more than %d nested coroutines)", max)
@@ -98,13 +102,40 @@ func (ls *LState) resumeRefusal(th *LState) string {
 	return ""
 }
 
+// coRunning returns the running coroutine, or nil in a thread that no
+// resume started: the main thread, as in Lua 5.1, and any thread the host
+// runs on its own (a luabind task). Such a thread is not a coroutine: a
+// resume of it would run it twice.
 func coRunning(L *LState) int {
-	if L.G.MainThread == L {
+	if L.Parent == nil {
 		L.Push(LNil)
 		return 1
 	}
-	L.Push(L.G.CurrentThread)
+	L.Push(L)
 	return 1
+}
+
+// newCoroutine is the thread of coroutine.create: NewThread without a
+// context of its own, since the coroutine runs under the context of
+// whoever resumes it (adoptContext).
+func (ls *LState) newCoroutine() *LState {
+	th := newLStateG(ls.Options, ls.G)
+	th.Env = ls.Env
+	return th
+}
+
+// adoptContext makes th, about to be resumed by ls, run under ls's
+// context: cancelling the resumer stops the coroutine, and a coroutine
+// outlives the thread that created it (a generator made by one task or
+// REPL line and used by another). A coroutine belongs to whoever resumes
+// it, as in C Lua, where it has no context at all.
+func (th *LState) adoptContext(ls *LState) {
+	th.ctx = ls.ctx
+	if th.ctx != nil {
+		th.mainLoop = mainLoopWithContext
+	} else {
+		th.mainLoop = mainLoop
+	}
 }
 
 func coStatus(L *LState) int {

@@ -68,11 +68,14 @@ func newFile(L *LState, file *os.File, path string, flag int, perm os.FileMode, 
 	if file == nil {
 		file, err = L.openFile(path, flag, perm)
 		if err != nil {
-			return nil, err
+			return nil, clipPathError(err)
 		}
 	}
 	lfile := &lFile{fp: file, pp: nil, writer: nil, reader: nil, stdout: nil, closed: false}
 	ud.Value = lfile
+	if file != os.Stdin && file != os.Stdout && file != os.Stderr {
+		L.trackFile(lfile)
+	}
 	if writable {
 		lfile.writer = file
 	}
@@ -89,6 +92,7 @@ func newProcess(L *LState, cmd string, writable, readable bool) (*LUserData, err
 	pp := exec.Command(c, args...)
 	lfile := &lFile{fp: nil, pp: pp, writer: nil, reader: nil, stdout: nil, closed: false}
 	ud.Value = lfile
+	L.trackFile(lfile)
 
 	var err error
 	if writable {
@@ -257,8 +261,54 @@ errreturn:
 	return 3
 }
 
+// trackFile records a file the io library opened, for CloseFiles.
+func (ls *LState) trackFile(file *lFile) {
+	if ls.G.files == nil {
+		ls.G.files = map[*lFile]struct{}{}
+	}
+	ls.G.files[file] = struct{}{}
+}
+
+// CloseFiles closes every file and process the io library opened that
+// is still open (io.open, io.lines(name), io.tmpfile, io.popen), and
+// returns how many. No __gc runs here: a script that does not close its
+// files would keep their descriptors as long as the process lives. A
+// host that runs scripts one after the other in one state calls it
+// between them; Close calls it.
+func (ls *LState) CloseFiles() int {
+	n := 0
+	for file := range ls.G.files {
+		delete(ls.G.files, file)
+		if file.closed {
+			continue
+		}
+		file.closed = true
+		n++
+		if w, ok := file.writer.(*bufio.Writer); ok {
+			w.Flush()
+		}
+		switch file.Type() {
+		case lFileFile:
+			file.fp.Close()
+		case lFileProcess:
+			if file.stdout != nil {
+				file.stdout.Close()
+			}
+			if c, ok := file.writer.(io.Closer); ok {
+				c.Close()
+			}
+			if file.pp.Process != nil {
+				file.pp.Process.Kill()
+			}
+			file.pp.Wait()
+		}
+	}
+	return n
+}
+
 func fileCloseAux(L *LState, file *lFile) int {
 	file.closed = true
+	delete(L.G.files, file)
 	var err error
 	if file.writer != nil {
 		if bwriter, ok := file.writer.(*bufio.Writer); ok {

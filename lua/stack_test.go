@@ -91,9 +91,9 @@ co1 = coroutine.create(function()
   local co2 = coroutine.create(function() print(coroutine.resume(co1)) print(coroutine.status(co1)) end)
   coroutine.resume(co2)
 end)
-print(coroutine.resume(co1))`, "false\tcannot resume non-suspended coroutine\nnormal\ntrue"},
+print(coroutine.resume(co1))`, "false\tcannot resume normal coroutine\nnormal\ntrue"},
 		{"running", `print(coroutine.resume(coroutine.create(function() return coroutine.resume(coroutine.running()) end)))`,
-			"true\tfalse\tcannot resume non-suspended coroutine"},
+			"true\tfalse\tcannot resume running coroutine"},
 		{"dead", `local co = coroutine.create(function() end) coroutine.resume(co) print(coroutine.resume(co))`,
 			"false\tcannot resume dead coroutine"},
 		{"dead after error", `local co = coroutine.wrap(function() error("x") end) pcall(co) print(pcall(co))`,

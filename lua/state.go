@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,7 +57,47 @@ func (e *ApiError) Error() string {
 
 // Unwrap gives the cause of a syntax or file error: errors.As(err, &pe)
 // finds the *parse.Error with the line, column and token of a syntax error.
+// The cause of an ApiErrorPanic is a *GoPanic.
 func (e *ApiError) Unwrap() error { return e.Cause }
+
+// GoPanic is what a Go panic inside a call from Lua becomes when PCall or
+// a coroutine recovers it: a Lua error (the script goes on, and may catch
+// it) whose text says that Go code failed, and where. A Go panic is a bug
+// of the Go function, never the script's: its text (Go's "runtime error:
+// index out of range [3] with length 3") is not Lua's and must not reach
+// a script as if it were. The text keeps what Go said, for the bug
+// report, without that prefix.
+type GoPanic struct {
+	Value    any    // what the function panicked with
+	Function string // the function as Lua named it ("recv", "(anonymous)"), "" if unknown
+}
+
+// GoPanicText starts the message of every recovered Go panic; tests look
+// for it.
+const GoPanicText = "internal error (a Go panic)"
+
+func (p *GoPanic) Error() string {
+	detail := strings.TrimPrefix(fmt.Sprint(p.Value), "runtime error: ")
+	where := ""
+	if p.Function != "" {
+		where = " in " + p.Function
+	}
+	return fmt.Sprintf("%s%s: %s; this is a bug in the Go code, not in the script: please report it", GoPanicText, where, detail)
+}
+
+// goPanicError is the ApiErrorPanic for rcv, recovered while ls ran.
+func (ls *LState) goPanicError(rcv any) *ApiError {
+	p := &GoPanic{Value: rcv}
+	if cf := ls.currentFrame; cf != nil && cf.Fn != nil && cf.Fn.IsG {
+		p.Function = ls.rawFrameFuncName(cf)
+		if p.Function == "(anonymous)" { // called from Go (pcall): where is it?
+			if name := ls.loadedFuncName(cf.Fn); name != "" {
+				p.Function = name
+			}
+		}
+	}
+	return &ApiError{Type: ApiErrorPanic, Object: LString(p.Error()), Cause: p}
+}
 
 type ApiErrorType int
 
@@ -835,7 +876,7 @@ func (ls *LState) findLocal(frame *callFrame, no int) string {
 	} else {
 		return ""
 	}
-	if top-frame.LocalBase >= no {
+	if no > 0 && top-frame.LocalBase >= no { // no <= 0 is no local (Lua 5.1's findlocal)
 		return "(*temporary)"
 	}
 	return ""
@@ -901,6 +942,46 @@ func (ls *LState) formattedFrameFuncName(fr *callFrame) string {
 	return fmt.Sprintf("function %s", name)
 }
 
+// loadedFuncName is the name of fn in the loaded modules, as Lua 5.4's
+// pushglobalfuncname finds it: "sleep" for a global, "string.rep" for a
+// module's function; "" if none has it. Globals come first, then the
+// modules by name, so the answer does not depend on map order.
+func (ls *LState) loadedFuncName(fn *LFunction) string {
+	loaded, ok := ls.GetField(ls.Get(RegistryIndex), "_LOADED").(*LTable)
+	if !ok {
+		return ""
+	}
+	find := func(mod LValue) string {
+		t, ok := mod.(*LTable)
+		if !ok {
+			return ""
+		}
+		name := ""
+		t.ForEach(func(k, v LValue) {
+			if ks, isStr := k.(LString); isStr && v == LValue(fn) && (name == "" || string(ks) < name) {
+				name = string(ks)
+			}
+		})
+		return name
+	}
+	if name := find(ls.G.Global); name != "" {
+		return name
+	}
+	var mods []string
+	loaded.ForEach(func(k, _ LValue) {
+		if ks, isStr := k.(LString); isStr && ks != "_G" {
+			mods = append(mods, string(ks))
+		}
+	})
+	sort.Strings(mods)
+	for _, m := range mods {
+		if name := find(loaded.RawGetString(m)); name != "" {
+			return m + "." + name
+		}
+	}
+	return ""
+}
+
 func (ls *LState) rawFrameFuncName(fr *callFrame) string {
 	name, _ := ls.frameFuncName(fr)
 	return name
@@ -909,6 +990,16 @@ func (ls *LState) rawFrameFuncName(fr *callFrame) string {
 func (ls *LState) frameFuncName(fr *callFrame) (string, bool) {
 	frame := fr.Parent
 	if frame == nil {
+		if fr.Fn != nil && fr.Fn.IsG {
+			// A Go function at the base of a thread, which the host ran
+			// (luabind's spawn(sleep)) or a coroutine was made of: no
+			// caller names it, and it is no main chunk. Lua 5.4 names
+			// such a function by where package.loaded holds it.
+			if name := ls.loadedFuncName(fr.Fn); name != "" {
+				return name, false
+			}
+			return "?", false
+		}
 		if ls.Parent == nil {
 			return "main chunk", true
 		} else {
@@ -1509,6 +1600,7 @@ func (ls *LState) IsClosed() bool {
 
 func (ls *LState) Close() {
 	atomic.AddInt32(&ls.stop, 1)
+	ls.CloseFiles()
 	for _, file := range ls.G.tempFiles {
 		// ignore errors in these operations
 		file.Close()
@@ -2118,7 +2210,7 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 			// Open upvalues of the frames below stay open.
 			ls.closeUpvalues(base)
 			if _, ok := rcv.(*ApiError); !ok {
-				err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
+				err = ls.goPanicError(rcv)
 				if ls.Options.IncludeGoStackTrace {
 					buf := make([]byte, 4096)
 					runtime.Stack(buf, false)
@@ -2136,7 +2228,7 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 					rcv := recover()
 					if rcv != nil {
 						if _, ok := rcv.(*ApiError); !ok {
-							err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
+							err = ls.goPanicError(rcv)
 							if ls.Options.IncludeGoStackTrace {
 								buf := make([]byte, 4096)
 								runtime.Stack(buf, false)
@@ -2219,16 +2311,27 @@ func (ls *LState) SetMetatable(obj LValue, mt LValue) {
 
 /* coroutine operations {{{ */
 
+// Status is coroutine.status(th) asked by ls: "running" for ls itself,
+// "normal" for a coroutine that resumed ls (directly or not), "suspended"
+// for one that may be resumed, "dead". A coroutine resumed by another
+// thread the host runs (another luabind task, where it waits in a
+// blocking call) is "running" too: it runs, elsewhere, and may not be
+// resumed.
 func (ls *LState) Status(th *LState) string {
-	status := "suspended"
-	if th.Dead {
-		status = "dead"
-	} else if ls.G.CurrentThread == th {
-		status = "running"
-	} else if ls.Parent == th {
-		status = "normal"
+	switch {
+	case th.Dead:
+		return "dead"
+	case th == ls || ls.G.CurrentThread == th:
+		return "running"
+	case th.Parent == nil:
+		return "suspended"
 	}
-	return status
+	for p := ls.Parent; p != nil; p = p.Parent {
+		if p == th {
+			return "normal"
+		}
+	}
+	return "running"
 }
 
 func (ls *LState) Resume(th *LState, fn *LFunction, args ...LValue) (ResumeState, error, []LValue) {
@@ -2253,6 +2356,11 @@ func (ls *LState) Resume(th *LState, fn *LFunction, args ...LValue) (ResumeState
 	}
 	th.Parent = ls
 	th.coDepth = ls.coDepth + 1
+	if th.ctx == nil {
+		// A coroutine of coroutine.create (the host's NewThread keeps
+		// the context it was given).
+		th.adoptContext(ls)
+	}
 	ls.G.CurrentThread = th
 	if !isstarted {
 		cf := th.stack.Last()

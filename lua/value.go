@@ -169,6 +169,9 @@ type Global struct {
 	builtinMts map[int]LValue
 	tempFiles  []*os.File
 	gccount    int32
+	// files are the files and processes the io library opened and the
+	// script has not closed (CloseFiles).
+	files map[*lFile]struct{}
 }
 
 type LState struct {

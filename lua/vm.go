@@ -5,7 +5,6 @@ package lua
 ////////////////////////////////////////////////////////
 
 import (
-	"fmt"
 	"math"
 	"strings"
 )
@@ -275,7 +274,7 @@ func threadRun(L *LState) {
 			if v, ok := rcv.(*ApiError); ok {
 				lv = v.Object
 			} else {
-				lv = LString(fmt.Sprint(rcv))
+				lv = L.goPanicError(rcv).Object
 			}
 			if parent := L.Parent; parent != nil {
 				// The coroutine is dead: its variables move into the

@@ -3,6 +3,7 @@ package luabind
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"strconv"
@@ -126,17 +127,22 @@ func addrIndex(L *lua.LState) int {
 	return 1
 }
 
-// addrArg reads an address argument at position n for a socket of family:
-// a table {host, port} (or {host=, port=}), or host and port as two
-// arguments, or a path for AF_UNIX. It returns the host part unresolved
-// and how many arguments it used.
+// addrSpec is an address argument as addrArg read it: the host part
+// unresolved.
 type addrSpec struct {
 	host string
 	port int
 	path string // AF_UNIX
-	zone uint32
+	zone uint32 // AF_INET6: the scope id, from the table or a "%zone" suffix
 }
 
+// addrArg reads an address argument at position n for a socket of family:
+// a table {host, port} (or {host=, port=}; AF_INET6 adds flowinfo and
+// scope_id), or host and port as two arguments, or a path for AF_UNIX. It
+// returns the address and how many arguments it used. What it does not
+// take is an argument error, as Python raises one: a third element of an
+// AF_INET address, a flowinfo or scope id out of range, an IPv4-mapped
+// IPv6 literal on an AF_INET socket.
 func addrArg(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 	v := L.Get(n)
 	if family == unix.AF_UNIX {
@@ -153,21 +159,21 @@ func addrArg(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 		return addrSpec{path: string(s)}, 1
 	}
 	var host, port lua.LValue
+	var table *lua.LTable
 	used := 1
 	switch a := v.(type) {
 	case *lua.LTable:
+		table = a
 		host, port = a.RawGetInt(1), a.RawGetInt(2)
 		if host == lua.LNil && port == lua.LNil {
 			host, port = a.RawGetString("host"), a.RawGetString("port")
 		}
-		if a.Len() > 4 {
-			lualib.ArgError(L, n, fname, "address table has too many elements (want {host, port})")
-		}
+		checkAddrKeys(L, n, fname, family, a)
 	case lua.LString:
 		host, port = a, L.Get(n+1)
 		used = 2
 		if port == lua.LNil {
-			if strings.Contains(string(a), ":") && !strings.Contains(string(a), "::") {
+			if strings.Contains(string(a), ":") && !strings.Contains(string(a), "::") && len(a) <= 100 {
 				lualib.ArgError(L, n, fname, fmt.Sprintf("address must be {host, port} or host, port (got %q; write {%q, %s})",
 					string(a), hostPart(string(a)), portPart(string(a))))
 			}
@@ -196,12 +202,93 @@ func addrArg(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 		lualib.ArgError(L, n, fname, fmt.Sprintf("port must be 0-65535, got %s", pn.String()))
 	}
 	spec := addrSpec{host: string(hs), port: int(p)}
-	if t, isTable := v.(*lua.LTable); isTable && family == unix.AF_INET6 {
-		if z, ok := t.RawGetInt(4).(lua.LNumber); ok {
-			spec.zone = uint32(z)
+	if table != nil && family == unix.AF_INET6 {
+		field := func(i int, key string) lua.LValue {
+			if v := table.RawGetInt(i); v != lua.LNil {
+				return v
+			}
+			return table.RawGetString(key)
 		}
+		addrInt(L, n, fname, "flowinfo", field(3, "flowinfo"), 1<<20-1)
+		spec.zone = uint32(addrInt(L, n, fname, "scope_id", field(4, "scope_id"), math.MaxUint32))
 	}
+	hostZone(L, n, fname, family, &spec)
 	return spec, used
+}
+
+// checkAddrKeys refuses an address table with keys the family's address
+// does not have: {host, port} for AF_INET, up to {host, port, flowinfo,
+// scope_id} for AF_INET6, or the same names as keys.
+func checkAddrKeys(L *lua.LState, n int, fname string, family int, t *lua.LTable) {
+	shape, max := "an AF_INET address is {host, port}", 2
+	if family == unix.AF_INET6 {
+		shape, max = "an AF_INET6 address is {host, port, flowinfo?, scope_id?}", 4
+	}
+	names := map[string]int{"host": 1, "port": 2, "flowinfo": 3, "scope_id": 4}
+	t.ForEach(func(k, _ lua.LValue) {
+		switch k := k.(type) {
+		case lua.LNumber:
+			if i := float64(k); i == math.Trunc(i) && i >= 1 && i <= float64(max) {
+				return
+			}
+			if i := float64(k); i == math.Trunc(i) && i > float64(max) && i <= 1e6 {
+				lualib.ArgError(L, n, fname, fmt.Sprintf("address table has too many elements: [%s] (%s)", k.String(), shape))
+			}
+		case lua.LString:
+			if i, ok := names[string(k)]; ok && i <= max {
+				return
+			}
+		}
+		lualib.ArgError(L, n, fname, fmt.Sprintf("address table has the key %s, which an address has not (%s)", lualib.ShowArg(k), shape))
+	})
+}
+
+// addrInt reads an optional integer field of an IPv6 address (flowinfo,
+// scope_id): nil is 0; anything else must be an integer from 0 to max.
+func addrInt(L *lua.LState, n int, fname, what string, v lua.LValue, max float64) float64 {
+	if v == lua.LNil {
+		return 0
+	}
+	f, ok := v.(lua.LNumber)
+	if !ok {
+		lualib.ArgError(L, n, fname, what+" must be an integer, got "+lualib.TypeName(v))
+	}
+	if x := float64(f); x != math.Trunc(x) || x < 0 || x > max {
+		lualib.ArgError(L, n, fname, fmt.Sprintf("%s must be 0-%.0f, got %s", what, max, f.String()))
+	}
+	return float64(f)
+}
+
+// hostZone checks the host literal of spec against family and takes the
+// zone of an IPv6 literal ("fe80::1%eth0", "::1%1") as its scope id, as
+// getaddrinfo does: an interface name or a number.
+func hostZone(L *lua.LState, n int, fname string, family int, spec *addrSpec) {
+	ip, err := netip.ParseAddr(spec.host)
+	if err != nil {
+		return // a name, or not an address: resolve says
+	}
+	if family == unix.AF_INET && ip.Is4In6() {
+		lualib.ArgError(L, n, fname, fmt.Sprintf("%s is an IPv6 address (IPv4-mapped): an AF_INET socket takes %q", spec.host, ip.Unmap().String()))
+	}
+	zone := ip.Zone()
+	if zone == "" {
+		return
+	}
+	if family != unix.AF_INET6 {
+		lualib.ArgError(L, n, fname, fmt.Sprintf("a zone (%%%s) is for AF_INET6 addresses", lualib.ShowArg(lua.LString(zone))))
+	}
+	var id uint32
+	if z, err := strconv.ParseUint(zone, 10, 32); err == nil {
+		id = uint32(z)
+	} else if ifi, err := net.InterfaceByName(zone); err == nil {
+		id = uint32(ifi.Index)
+	} else {
+		raise(L, &gaiError{code: -2, msg: "Name or service not known"}) // EAI_NONAME, as getaddrinfo says
+	}
+	if spec.zone != 0 && spec.zone != id {
+		lualib.ArgError(L, n, fname, fmt.Sprintf("the scope id is %d, but the host's zone %%%s is %d", spec.zone, zone, id))
+	}
+	spec.zone = id
 }
 
 func hostPart(s string) string { return s[:strings.LastIndex(s, ":")] }

@@ -3,6 +3,8 @@ package luabind
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
@@ -23,10 +25,19 @@ func intArg(L *lua.LState, n int, fname, what string) int {
 	if !ok {
 		lualib.ArgError(L, n, fname, what+" must be an integer, got "+lualib.TypeName(v))
 	}
-	if float64(f) != math.Trunc(float64(f)) || math.Abs(float64(f)) > math.MaxInt32 {
-		lualib.ArgError(L, n, fname, fmt.Sprintf("%s must be an integer, got %s", what, f.String()))
-	}
+	checkInt32(L, n, fname, what, f)
 	return int(f)
+}
+
+// checkInt32 raises the argument error of a number that is not a 32-bit
+// integer (what names it).
+func checkInt32(L *lua.LState, n int, fname, what string, f lua.LNumber) {
+	switch x := float64(f); {
+	case x != math.Trunc(x):
+		lualib.ArgError(L, n, fname, fmt.Sprintf("%s must be an integer, got %s", what, f.String()))
+	case math.Abs(x) > math.MaxInt32:
+		lualib.ArgError(L, n, fname, fmt.Sprintf("%s out of range (-2147483647 to 2147483647), got %s", what, f.String()))
+	}
 }
 
 // optIntArg is intArg with def for a nil or missing argument.
@@ -69,10 +80,16 @@ func durationArg(L *lua.LState, n int, fname string) time.Duration {
 	if secs < 0 || math.IsNaN(secs) {
 		lualib.ArgError(L, n, fname, "timeout value out of range (must be >= 0 or nil)")
 	}
-	if secs > 1e9 {
-		secs = 1e9
-	}
-	return time.Duration(secs * float64(time.Second))
+	return secondsDuration(secs)
+}
+
+// secondsDuration is a non-negative number of seconds as a Duration,
+// rounded up to the nanosecond as Python rounds timeouts: a tiny positive
+// timeout stays a timeout (1e-10 is 1 ns, not 0, which would mean
+// non-blocking). Beyond ~292 years a Duration overflows: more than 1e9
+// seconds is 1e9 seconds, which is for ever here.
+func secondsDuration(secs float64) time.Duration {
+	return time.Duration(math.Ceil(math.Min(secs, 1e9) * float64(time.Second)))
 }
 
 // durationValue is a timeout for Lua: nil for none (< 0), else seconds.
@@ -83,6 +100,46 @@ func durationValue(d time.Duration) lua.LValue {
 	return lua.LNumber(d.Seconds())
 }
 
+// checkOptionKeys refuses keys of the options table t (argument n, as
+// Python's keyword arguments) other than names: socket.socket{famly=...}
+// must not quietly make an AF_INET socket.
+func checkOptionKeys(L *lua.LState, n int, fname string, t *lua.LTable, names ...string) {
+	t.ForEach(func(k, _ lua.LValue) {
+		if ks, ok := k.(lua.LString); ok && slices.Contains(names, string(ks)) {
+			return
+		}
+		lualib.ArgError(L, n, fname, fmt.Sprintf("unknown option %s (the options are %s)", lualib.ShowArg(k), strings.Join(names, ", ")))
+	})
+}
+
+// intField reads the integer option key of the options table t (argument
+// n); nil is def.
+func intField(L *lua.LState, n int, fname string, t *lua.LTable, key string, def int) int {
+	switch v := t.RawGetString(key).(type) {
+	case *lua.LNilType:
+		return def
+	case lua.LNumber:
+		checkInt32(L, n, fname, key, v)
+		return int(v)
+	default:
+		lualib.ArgError(L, n, fname, key+" must be an integer, got "+lualib.TypeName(v))
+	}
+	return def
+}
+
+// boolField reads the boolean option key of t (argument n); nil is false.
+func boolField(L *lua.LState, n int, fname string, t *lua.LTable, key string) bool {
+	switch v := t.RawGetString(key).(type) {
+	case *lua.LNilType:
+		return false
+	case lua.LBool:
+		return bool(v)
+	default:
+		lualib.ArgError(L, n, fname, key+" must be true or false, got "+lualib.TypeName(v))
+	}
+	return false
+}
+
 // recvArgs checks the arguments of recv and recvfrom: the socket, bufsize
 // and flags.
 func recvArgs(L *lua.LState, fname string) (s *Socket, bufsize, flags int) {
@@ -91,7 +148,13 @@ func recvArgs(L *lua.LState, fname string) (s *Socket, bufsize, flags int) {
 	if bufsize < 0 {
 		lualib.ArgError(L, 2, fname, "negative buffersize in recv")
 	}
-	return s, bufsize, optIntArg(L, 3, fname, "flags", 0)
+	flags = optIntArg(L, 3, fname, "flags", 0)
+	if flags&unix.MSG_TRUNC != 0 && s.typ == unix.SOCK_STREAM {
+		// The kernel then discards the bytes without writing them: there
+		// would be nothing to return but the count.
+		lualib.ArgError(L, 3, fname, "MSG_TRUNC on a stream socket discards the bytes instead of returning them (it is for datagram sockets)")
+	}
+	return s, bufsize, flags
 }
 
 // msgLimitArg reads the optional limit argument of send_msg/recv_msg.

@@ -16,6 +16,9 @@ func (rt *Runtime) openBase() {
 	L := rt.L
 	L.SetGlobal("print", L.NewFunction(rt.print))
 	L.SetGlobal("input", L.NewFunction(rt.input))
+	// gopher-lua's debugging aid prints the VM's registers to the
+	// process's stdout, which a runtime never writes to.
+	L.SetGlobal("_printregs", lua.LNil)
 }
 
 // print(...)   (tostring of each value, tab-separated, to the runtime's stdout)

@@ -68,9 +68,10 @@ func (o *ioOp) attempt(fd uintptr) bool {
 			} else {
 				o.n, o.from, o.err = recvfrom(int(fd), buf, o.flags)
 			}
-			if o.n < 0 {
-				o.n = 0
-			}
+			// With MSG_TRUNC the kernel returns the datagram's whole
+			// length, which may be more than it wrote into buf: what
+			// the call received is what buf holds.
+			o.n = min(max(o.n, 0), len(buf))
 			if o.err != nil {
 				o.release()
 			}
@@ -85,9 +86,14 @@ func (o *ioOp) attempt(fd uintptr) bool {
 			} else {
 				o.n, o.err = unix.SendmsgN(int(fd), o.buf, nil, nil, o.flags|unix.MSG_NOSIGNAL)
 			}
+			if o.err != nil {
+				o.n = 0 // write(2) says -1: nothing was sent
+			}
 		case ioSendto:
 			o.err = unix.Sendto(int(fd), o.buf, o.flags|unix.MSG_NOSIGNAL, o.sa)
-			o.n = len(o.buf)
+			if o.n = len(o.buf); o.err != nil {
+				o.n = 0
+			}
 		case ioAccept:
 			o.nfd, o.from, o.err = accept4(int(fd), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 			// A connection reset while in the queue is not the listener's
@@ -173,11 +179,14 @@ func (o *ioOp) release() {
 }
 
 // wait makes t.io's system call on s, waiting for readiness (write: for
-// writing) as the socket's timeout says: non-blocking fails at once with
-// EAGAIN, a timeout fails with TimeoutError, and the task's cancellation
-// interrupts the wait. The result of the call itself is in t.io.err.
-func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
-	if s.timeout == 0 {
+// writing) as timeout says (the socket's, or what is left of a sendall's):
+// 0 fails at once with EAGAIN, > 0 fails with TimeoutError after that long,
+// < 0 waits without limit; the task's cancellation interrupts the wait.
+// The result of the call itself is in t.io.err. The timeout is an
+// argument, never written to the socket: other tasks, which run while
+// this one waits, see the socket's own (gettimeout) and use it.
+func (s *Socket) wait(L *lua.LState, t *task, write bool, timeout time.Duration) error {
+	if timeout == 0 {
 		done, err := s.tryNow(t)
 		if err == nil && !done {
 			err = unix.EAGAIN
@@ -199,12 +208,13 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 		}
 	}
 	var deadline time.Time // zero: no limit
-	if s.timeout > 0 {
-		deadline = time.Now().Add(s.timeout)
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
 	}
 	for {
 		s.prepareDeadline(write, deadline)
 		if !t.waitOn(s, write) {
+			s.endWait(write)
 			return t.ctx.Err()
 		}
 		rt.release(t)
@@ -218,6 +228,7 @@ func (s *Socket) wait(L *lua.LState, t *task, write bool) error {
 			}
 		}
 		t.io.takeData()
+		s.endWait(write)
 		// Before the lock is taken again: a task holding it may be
 		// waiting in prepareDeadline for this interrupt to be over.
 		if t.doneWaiting() {
@@ -263,22 +274,45 @@ func (s *Socket) waitError(err error) error {
 }
 
 // prepareDeadline waits until no interrupt is in flight, then sets the
-// deadline of one direction if it differs from the last one set.
+// deadline of one direction for a task about to wait (endWait ends it),
+// if it differs from the last one set. Tasks waiting in one direction
+// share its deadline: while another waits, a later deadline (or none)
+// must not replace its earlier one, or its timeout would come late (or
+// never); the earliest is set, and a task woken by another's deadline
+// waits again (wait).
 func (fd *netFD) prepareDeadline(write bool, deadline time.Time) {
 	fd.kmu.Lock()
 	defer fd.kmu.Unlock()
 	for fd.kicks > 0 {
 		fd.kdone.Wait()
 	}
+	set, waiting := &fd.rdl, &fd.rwaiting
 	if write {
-		if !fd.wdl.Equal(deadline) {
-			fd.file.SetWriteDeadline(deadline)
-			fd.wdl = deadline
-		}
-	} else if !fd.rdl.Equal(deadline) {
-		fd.file.SetReadDeadline(deadline)
-		fd.rdl = deadline
+		set, waiting = &fd.wdl, &fd.wwaiting
 	}
+	*waiting++
+	if *waiting > 1 && !set.IsZero() && (deadline.IsZero() || set.Before(deadline)) && time.Now().Before(*set) {
+		return // another task's, earlier, still to come
+	}
+	if !set.Equal(deadline) {
+		if write {
+			fd.file.SetWriteDeadline(deadline)
+		} else {
+			fd.file.SetReadDeadline(deadline)
+		}
+		*set = deadline
+	}
+}
+
+// endWait ends a wait begun with prepareDeadline.
+func (fd *netFD) endWait(write bool) {
+	fd.kmu.Lock()
+	if write {
+		fd.wwaiting--
+	} else {
+		fd.rwaiting--
+	}
+	fd.kmu.Unlock()
 }
 
 var pastDeadline = time.Unix(1, 0)
@@ -334,7 +368,7 @@ func (s *Socket) connect(L *lua.LState, sa unix.Sockaddr) error {
 	// connected socket answers a later connect with EISCONN.
 	t := s.rt.currentTask(L)
 	t.io.start(ioConnect, nil, 0, 0, sa)
-	if err := s.wait(L, t, true); err != nil {
+	if err := s.wait(L, t, true, s.timeout); err != nil {
 		return err
 	}
 	return t.io.err
@@ -366,7 +400,7 @@ func (s *Socket) retryUnixConnect(L *lua.LState, sa unix.Sockaddr) error {
 func (s *Socket) accept(L *lua.LState) (*Socket, unix.Sockaddr, error) {
 	t := s.rt.currentTask(L)
 	t.io.start(ioAccept, nil, 0, 0, nil)
-	if err := s.wait(L, t, false); err != nil {
+	if err := s.wait(L, t, false, s.timeout); err != nil {
 		return nil, nil, err
 	}
 	if t.io.err != nil {
@@ -388,7 +422,7 @@ func (s *Socket) recv(L *lua.LState, t *task, flags int, wantFrom bool) (int, un
 	if flags != 0 || wantFrom {
 		t.io.kind = ioRecvfrom
 	}
-	if err := s.waitFlags(L, t, false, flags); err != nil {
+	if err := s.wait(L, t, false, s.timeoutFor(flags)); err != nil {
 		t.io.release()
 		return 0, nil, err
 	}
@@ -426,19 +460,14 @@ func (s *Socket) recvString(L *lua.LState, bufsize, flags int, wantFrom bool) (l
 	return lua.LString(t.io.buf[:n]), from, nil
 }
 
-// waitFlags is wait for a call with flags: MSG_DONTWAIT makes this one call
-// non-blocking (otherwise it only makes the system call fail with EAGAIN,
-// and wait would wait for readiness). The lock is not released with
-// timeout 0, so no other task sees the change. No defer: see ioOp.start.
-func (s *Socket) waitFlags(L *lua.LState, t *task, write bool, flags int) error {
-	if flags&unix.MSG_DONTWAIT == 0 {
-		return s.wait(L, t, write)
+// timeoutFor is the timeout of one call with flags: MSG_DONTWAIT makes
+// it non-blocking (otherwise it only makes the system call fail with
+// EAGAIN, and wait would wait for readiness).
+func (s *Socket) timeoutFor(flags int) time.Duration {
+	if flags&unix.MSG_DONTWAIT != 0 {
+		return 0
 	}
-	saved := s.timeout
-	s.timeout = 0
-	err := s.wait(L, t, write)
-	s.timeout = saved
-	return err
+	return s.timeout
 }
 
 // stringBytes is the bytes of a Lua string without a copy: the system
@@ -447,51 +476,44 @@ func stringBytes(s string) []byte {
 	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
-// sendOnce sends as much of data as one send(2) takes (to: sendto).
+// sendOnce sends as much of data as one send(2) takes (to: sendto),
+// waiting as the socket's timeout says.
 func (s *Socket) sendOnce(L *lua.LState, data []byte, flags int, to unix.Sockaddr) (int, error) {
+	return s.sendWithin(L, data, flags, to, s.timeoutFor(flags))
+}
+
+// sendWithin is sendOnce waiting at most timeout (< 0: without limit).
+func (s *Socket) sendWithin(L *lua.LState, data []byte, flags int, to unix.Sockaddr, timeout time.Duration) (int, error) {
 	t := s.rt.currentTask(L)
 	kind := ioSend
 	if to != nil {
 		kind = ioSendto
 	}
 	t.io.start(kind, data, 0, flags, to)
-	if err := s.waitFlags(L, t, true, flags); err != nil {
+	if err := s.wait(L, t, true, timeout); err != nil {
 		return 0, err
 	}
 	return t.io.n, t.io.err
 }
 
 // sendAll sends every byte of data; with a timeout, the whole call must
-// finish within it (as Python's sendall since 3.5).
+// finish within it (as Python's sendall since 3.5). The timeout is the
+// socket's when the call began: a settimeout made meanwhile by another
+// task applies to the calls after this one.
 func (s *Socket) sendAll(L *lua.LState, data []byte, flags int) error {
-	if s.timeout < 0 {
-		for len(data) > 0 {
-			n, err := s.sendOnce(L, data, flags, nil)
-			if err != nil {
-				return err
-			}
-			data = data[n:]
-		}
-		return nil
+	timeout := s.timeoutFor(flags)
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
 	}
-	saved := s.timeout
-	err := s.sendAllWithin(L, data, flags, time.Now().Add(saved))
-	s.timeout = saved
-	return err
-}
-
-// sendAllWithin is sendAll with a timeout: each send waits for what is
-// left of it. It changes s.timeout, which sendAll restores.
-func (s *Socket) sendAllWithin(L *lua.LState, data []byte, flags int, deadline time.Time) error {
-	zero := s.timeout == 0
 	for len(data) > 0 {
-		if !zero {
-			s.timeout = time.Until(deadline)
-			if s.timeout <= 0 {
+		left := timeout
+		if timeout > 0 {
+			if left = time.Until(deadline); left <= 0 {
 				return os.ErrDeadlineExceeded
 			}
 		}
-		n, err := s.sendOnce(L, data, flags, nil)
+		n, err := s.sendWithin(L, data, flags, nil, left)
 		if err != nil {
 			return err
 		}

@@ -30,8 +30,10 @@ type netFD struct {
 	kdone *sync.Cond // signalled when kicks drops to 0
 	kicks int
 	// The deadlines last set on the descriptor, so a wait sets one only
-	// when it changes (guarded by kmu).
-	rdl, wdl time.Time
+	// when it changes, and how many tasks wait in each direction
+	// (prepareDeadline). Guarded by kmu.
+	rdl, wdl           time.Time
+	rwaiting, wwaiting int
 }
 
 // init wraps descriptor sysfd, fresh from socket(2), socketpair(2) or
@@ -75,6 +77,9 @@ func (rt *Runtime) openSocketPair(family, typ int) (*Socket, *Socket, error) {
 // runtime lock held.
 func (s *Socket) close() error {
 	s.fd = -1
+	if s.selects > 0 {
+		s.rt.wakeSelects(s) // the kernel does not wake them: select.go
+	}
 	s.rt.mu.Lock()
 	if _, open := s.rt.sockets[s]; !open {
 		s.rt.mu.Unlock()

@@ -76,6 +76,21 @@ func (rt *Runtime) openIO() {
 	iolib.RawSetString("stdin", stdin)
 	iolib.RawSetString("stdout", rt.writerObject(rt.stdout))
 	iolib.RawSetString("stderr", rt.writerObject(rt.stderr))
+	// loadfile() and dofile() without a name read the process's stdin
+	// to its end, with the runtime lock held (a terminal: until Ctrl-D,
+	// every task stopped, Ctrl-C unheard). A script's input is input().
+	for _, name := range []string{"loadfile", "dofile"} {
+		orig := L.GetGlobal(name)
+		if _, ok := orig.(*lua.LFunction); !ok {
+			continue
+		}
+		L.SetGlobal(name, L.NewFunction(func(L *lua.LState) int {
+			if L.Get(1) == lua.LNil {
+				lualib.ArgError(L, 1, name, "file name expected (the script's input is read with input() or io.read())")
+			}
+			return callOriginal(L, orig)
+		}))
+	}
 }
 
 // writeArgs writes arguments first.. (strings and numbers) to w; fname

@@ -105,7 +105,7 @@ func lsChoose(L *lua.LState) int {
 		}
 		f := L.GetTable(tbl, key)
 		if f == lua.LNil {
-			L.RaiseError("unknown key (%s)", L.ToStringMeta(name).String())
+			L.RaiseError("unknown key (%s)", lualib.Echo(L.ToStringMeta(name).String()))
 		}
 		top := L.GetTop()
 		L.Push(f)

@@ -212,6 +212,18 @@ func (rt *Runtime) lsPoll(L *lua.LState, fds []unix.PollFd, recv, send []lsSelec
 			return rt.lsWaitOne(L, t, s, &fds[0], wait)
 		}
 	}
+	// Closing one of the sockets (another task's close) wakes the wait,
+	// as it wakes select.select.
+	sw := &selectWait{}
+	for _, list := range [2][]lsSelectEntry{recv, send} {
+		for _, e := range list {
+			if e.sock != nil {
+				sw.entries = append(sw.entries, selectEntry{obj: e.obj, sock: e.sock, fd: e.fd})
+			}
+		}
+	}
+	rt.watchCloses(sw)
+	defer rt.unwatchCloses(sw)
 	var deadline time.Time
 	if wait > 0 {
 		deadline = time.Now().Add(wait)
@@ -223,11 +235,11 @@ func (rt *Runtime) lsPoll(L *lua.LState, fds []unix.PollFd, recv, send []lsSelec
 				return 0, nil
 			}
 		}
-		if err := rt.waitAny(L, fds, left); err != nil {
+		if err := rt.waitAny(L, fds, left, sw); err != nil {
 			return 0, err
 		}
 		// Woken by readiness, poll again: another task may have taken it.
-		if n, err := pollNow(fds); err != nil || n > 0 {
+		if n, err := pollNow(fds); err != nil || n > 0 || sw.closed {
 			return n, err
 		}
 	}
@@ -260,13 +272,11 @@ func (rt *Runtime) lsWaitOne(L *lua.LState, t *task, s *Socket, p *unix.PollFd, 
 		}
 		return false
 	}
-	savedIO, savedCtl, savedTimeout := t.ioFn, t.ctlFn, s.timeout
+	savedIO, savedCtl := t.ioFn, t.ctlFn
 	t.io.start(ioRead, nil, 0, 0, nil) // no buffer: wait's read-buffer steps do nothing
 	t.ioFn = probe
 	t.ctlFn = func(fd uintptr) { t.io.done = probe(fd) }
-	s.timeout = wait
-	err := s.wait(L, t, p.Events == unix.POLLOUT)
-	s.timeout = savedTimeout
+	err := s.wait(L, t, p.Events == unix.POLLOUT, wait)
 	t.ioFn, t.ctlFn = savedIO, savedCtl
 	switch {
 	case err == nil:

@@ -6,12 +6,15 @@ import (
 )
 
 // The os library's functions a runtime replaces: os.exit ends the run, not
-// the host (os.date is lualib's; the sandbox guards the rest).
+// the host; os.execute waits without the lock (os.date is lualib's; the
+// sandbox guards the rest).
 
-// openOS replaces os.exit, which would exit the host process.
+// openOS replaces os.exit, which would exit the host process, and
+// os.execute, which would wait with the runtime lock held (popen.go).
 func (rt *Runtime) openOS() {
 	if oslib, ok := rt.L.GetGlobal("os").(*lua.LTable); ok {
 		oslib.RawSetString("exit", rt.L.NewFunction(rt.osExit))
+		oslib.RawSetString("execute", rt.L.NewFunction(rt.osExecute))
 	}
 }
 

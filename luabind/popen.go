@@ -102,6 +102,38 @@ func (rt *Runtime) ioPopen(L *lua.LState) int {
 	return 1
 }
 
+// os.execute(command?) -> 0 | 1   (runs command with /bin/sh and waits for it; 0 if it succeeded. Its output goes to the runtime's writers when it ends)
+// gopher-lua's waited with the runtime lock held, which interrupting the
+// task could not end, and gave the command the host's own terminal.
+func (rt *Runtime) osExecute(L *lua.LState) int {
+	if L.GetTop() == 0 {
+		L.Push(lua.LNumber(1)) // a shell is there, as Lua 5.1's os.execute() says
+		return 1
+	}
+	command := lualib.CheckString(L, 1, "os.execute", "command")
+	cmd := exec.Command("/bin/sh", "-c", command)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = time.Second
+	f := &popenFile{cmd: cmd}
+	cmd.Stdout, cmd.Stderr = &f.out, &f.errOut
+	if err := cmd.Start(); err != nil {
+		L.Push(lua.LNumber(1))
+		return 1
+	}
+	err := rt.popenWait(L, f, cmd.Wait)
+	rt.stdout.Write(f.out.Bytes())
+	rt.stderr.Write(f.errOut.Bytes())
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return raise(L, err)
+	}
+	if err != nil {
+		L.Push(lua.LNumber(1))
+		return 1
+	}
+	L.Push(lua.LNumber(0))
+	return 1
+}
+
 // wait runs fn with the lock released; cancelling the task kills the
 // command, which ends fn.
 func (rt *Runtime) popenWait(L *lua.LState, f *popenFile, fn func() error) error {

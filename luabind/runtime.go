@@ -94,6 +94,8 @@ type Runtime struct {
 	stdin          *lineReader
 	exitCode       int  // set by os.exit
 	exiting        bool // os.exit was called: the run ends
+	// selects are the selects waiting (select.go)
+	selects map[*selectWait]struct{}
 
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
 
@@ -343,6 +345,7 @@ func (rt *Runtime) closeSockets() {
 	for _, s := range socks {
 		s.close()
 	}
+	rt.L.CloseFiles() // io.open's, for the same reason
 }
 
 // OpenSockets reports how many sockets the runtime holds open.

@@ -22,10 +22,12 @@ func pollNow(fds []unix.PollFd) (int, error) {
 	}
 }
 
-// waitAny waits until one of fds is ready, timeout passes (< 0: no limit)
-// or the task is cancelled, with the runtime lock released. The wait is on
-// a fresh epoll descriptor, level-triggered, which Go's netpoller watches.
-func (rt *Runtime) waitAny(L *lua.LState, fds []unix.PollFd, timeout time.Duration) error {
+// waitAny waits until one of fds is ready, timeout passes (< 0: no limit),
+// one of sw's sockets is closed, or the task is cancelled, with the
+// runtime lock released. The wait is on a fresh epoll descriptor,
+// level-triggered, which Go's netpoller watches. Descriptors below 0 are
+// left out (poll(2) skips them too).
+func (rt *Runtime) waitAny(L *lua.LState, fds []unix.PollFd, timeout time.Duration, sw *selectWait) error {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return err
@@ -40,6 +42,9 @@ func (rt *Runtime) waitAny(L *lua.LState, fds []unix.PollFd, timeout time.Durati
 	// watched for (it may be in several lists).
 	want := make(map[int32]uint32, len(fds))
 	for _, p := range fds {
+		if p.Fd < 0 {
+			continue
+		}
 		if p.Events&unix.POLLIN != 0 {
 			want[p.Fd] |= unix.EPOLLIN
 		}
@@ -64,9 +69,11 @@ func (rt *Runtime) waitAny(L *lua.LState, fds []unix.PollFd, timeout time.Durati
 		ep.SetReadDeadline(time.Now().Add(timeout))
 	}
 	t := rt.currentTask(L)
-	if !t.setWake(func() { ep.SetReadDeadline(time.Unix(1, 0)) }) {
+	wake := func() { ep.SetReadDeadline(pastDeadline) }
+	if !t.setWake(wake) {
 		return t.ctx.Err()
 	}
+	sw.wake = wake
 	events := make([]unix.EpollEvent, 1)
 	rt.unlocked(t, func() {
 		err = rc.Read(func(uintptr) bool {
@@ -74,12 +81,13 @@ func (rt *Runtime) waitAny(L *lua.LState, fds []unix.PollFd, timeout time.Durati
 			return e == nil && n > 0 || e != nil && e != unix.EINTR
 		})
 	})
+	sw.wake = nil
 	t.clearWake()
 	if t.ctx.Err() != nil {
 		return t.ctx.Err()
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return nil // the timeout passed: the caller polls once more
+		return nil // the timeout passed, or a close woke it: the caller polls once more
 	}
 	return err
 }

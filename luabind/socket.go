@@ -28,6 +28,8 @@ type Socket struct {
 
 	timeout time.Duration // < 0: blocking without limit; 0: non-blocking
 
+	selects int // how many selects wait on it (select.go); guarded by the runtime lock
+
 	last lastSender // for sendto to the last recvfrom's sender (socket_replyaddr.go)
 }
 

@@ -20,6 +20,12 @@ type sockFile struct {
 	// What makefile's mode allows, as Python's io.UnsupportedOperation
 	// enforces it.
 	readable, writable bool
+	// reading and writing are held (a token in a channel of one) by the
+	// task inside a read or a flush, as Python's BufferedReader and
+	// BufferedWriter hold a lock: a read waits for the socket without the
+	// runtime lock, and another task's read must not take the bytes it has
+	// buffered, nor its flush overtake an earlier one.
+	reading, writing chan struct{}
 }
 
 const fileMetaName = "sockplay.sockfile"
@@ -53,13 +59,44 @@ func (rt *Runtime) sockMakefile(L *lua.LState) int {
 	switch mode {
 	case "r", "w", "rw", "wr", "rb", "wb", "rwb":
 	default:
-		lualib.ArgError(L, 2, "sock:makefile", "mode must be \"r\", \"w\" or \"rw\", got "+mode)
+		lualib.ArgError(L, 2, "sock:makefile", "mode must be \"r\", \"w\" or \"rw\", got "+lualib.ShowArg(lua.LString(mode)))
 	}
 	ud := L.NewUserData()
-	ud.Value = &sockFile{s: s, readable: strings.Contains(mode, "r"), writable: strings.Contains(mode, "w")}
+	ud.Value = &sockFile{s: s, readable: strings.Contains(mode, "r"), writable: strings.Contains(mode, "w"),
+		reading: make(chan struct{}, 1), writing: make(chan struct{}, 1)}
 	L.SetMetatable(ud, L.GetTypeMetatable(fileMetaName))
 	L.Push(ud)
 	return 1
+}
+
+// hold takes lock (f.reading or f.writing) for the calling task, waiting
+// without the runtime lock while another task has it; the task's
+// cancellation ends the wait. Release it with a deferred <-lock, so that
+// a raise lets go of it too. fname names the call, should the file be
+// closed meanwhile.
+func (f *sockFile) hold(L *lua.LState, lock chan struct{}, fname string) {
+	select {
+	case lock <- struct{}{}:
+		return
+	default:
+	}
+	rt := f.s.rt
+	t := rt.currentTask(L)
+	var err error
+	rt.unlocked(t, func() {
+		select {
+		case lock <- struct{}{}:
+		case <-t.ctx.Done():
+			err = t.ctx.Err()
+		}
+	})
+	if err != nil {
+		raise(L, err)
+	}
+	if f.closed {
+		<-lock
+		L.RaiseError("%s: I/O operation on closed file", fname)
+	}
 }
 
 // fill receives more data into rbuf; false at end of stream.
@@ -120,6 +157,8 @@ func fileRead(L *lua.LState) int {
 	default:
 		lualib.ArgError(L, 2, "file:read", "size must be a number, got "+lualib.TypeName(v))
 	}
+	f.hold(L, f.reading, "file:read")
+	defer func() { <-f.reading }()
 	for n < 0 || len(f.rbuf) < n {
 		if !f.fill(L) {
 			break
@@ -136,6 +175,8 @@ func fileRead(L *lua.LState) int {
 // file:readline() -> line   (with its "\n"; "" at end of stream, as in Python)
 func fileReadline(L *lua.LState) int {
 	f := checkReadable(L, "file:readline")
+	f.hold(L, f.reading, "file:readline")
+	defer func() { <-f.reading }()
 	L.Push(lua.LString(f.line(L)))
 	return 1
 }
@@ -148,6 +189,8 @@ func fileLines(L *lua.LState) int {
 		if f.closed {
 			L.RaiseError("file:lines: I/O operation on closed file")
 		}
+		f.hold(L, f.reading, "file:lines")
+		defer func() { <-f.reading }()
 		line := f.line(L)
 		if line == "" {
 			L.Push(lua.LNil)
@@ -185,15 +228,20 @@ func fileWrite(L *lua.LState) int {
 	}
 	// Keep memory bounded for long writers without a flush.
 	if f.wbuf.Len() >= 64*1024 {
-		f.flush(L)
+		f.flush(L, "file:write")
 	}
 	L.Push(L.Get(1))
 	return 1
 }
 
-func (f *sockFile) flush(L *lua.LState) {
+func (f *sockFile) flush(L *lua.LState, fname string) {
 	if f.wbuf.Len() == 0 {
 		return
+	}
+	f.hold(L, f.writing, fname)
+	defer func() { <-f.writing }()
+	if f.wbuf.Len() == 0 {
+		return // sent by the flush this one waited for
 	}
 	// Copied: another task may write to f while this one waits to send.
 	data := bytes.Clone(f.wbuf.Bytes())
@@ -214,7 +262,7 @@ func (f *sockFile) flush(L *lua.LState) {
 // file:flush()   (sends what write buffered)
 func fileFlush(L *lua.LState) int {
 	f := checkOpenFile(L, "file:flush")
-	f.flush(L)
+	f.flush(L, "file:flush")
 	return 0
 }
 
@@ -225,7 +273,7 @@ func fileClose(L *lua.LState) int {
 		return 0
 	}
 	if !f.s.closed() {
-		f.flush(L)
+		f.flush(L, "file:close")
 	}
 	f.closed = true
 	return 0

@@ -105,21 +105,10 @@ func (rt *Runtime) socketNew(L *lua.LState) int {
 	const fname = "socket.socket"
 	if opts, ok := L.Get(1).(*lua.LTable); ok {
 		// Python's keyword form: socket(type=SOCK_DGRAM)
-		get := func(key string, def int) int {
-			switch v := opts.RawGetString(key).(type) {
-			case lua.LNumber:
-				if float64(v) != float64(int32(v)) { // socket{family=1.5} is not AF_UNIX
-					lualib.ArgError(L, 1, fname, key+" must be an integer, got "+v.String())
-				}
-				return int(v)
-			case *lua.LNilType:
-				return def
-			default:
-				lualib.ArgError(L, 1, fname, key+" must be a number, got "+lualib.TypeName(v))
-			}
-			return def
-		}
-		family, typ, proto = get("family", family), get("type", typ), get("proto", proto)
+		checkOptionKeys(L, 1, fname, opts, "family", "type", "proto")
+		family = intField(L, 1, fname, opts, "family", family)
+		typ = intField(L, 1, fname, opts, "type", typ)
+		proto = intField(L, 1, fname, opts, "proto", proto)
 	} else {
 		family = optIntArg(L, 1, fname, "family", family)
 		typ = optIntArg(L, 2, fname, "type", typ)
@@ -254,13 +243,10 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 		lualib.ArgError(L, optsAt, fname, "options table expected ({family=, backlog=, reuse_port=}), got "+lualib.TypeName(L.Get(optsAt)))
 	}
 	if opts != nil {
-		if v, ok := opts.RawGetString("family").(lua.LNumber); ok {
-			family = int(v)
-		}
-		if v, ok := opts.RawGetString("backlog").(lua.LNumber); ok {
-			backlog = int(v)
-		}
-		reusePort = lua.LVAsBool(opts.RawGetString("reuse_port"))
+		checkOptionKeys(L, optsAt, fname, opts, "family", "backlog", "reuse_port")
+		family = intField(L, optsAt, fname, opts, "family", family)
+		backlog = max(intField(L, optsAt, fname, opts, "backlog", backlog), 0) // as sock:listen
+		reusePort = boolField(L, optsAt, fname, opts, "reuse_port")
 	}
 	if _, ok := familyNames[family]; !ok {
 		lualib.ArgError(L, optsAt, fname, fmt.Sprintf("unsupported family %d", family))
@@ -364,6 +350,9 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 	typ := optIntArg(L, 4, fname, "type", 0)
 	proto := optIntArg(L, 5, fname, "proto", 0)
 	flags := optIntArg(L, 6, fname, "flags", 0)
+	if err := gaiCheck(family, typ, proto, flags); err != nil {
+		return raise(L, err)
+	}
 
 	var ips []netip.Addr
 	if host == "" && L.Get(1) == lua.LNil {
@@ -379,8 +368,13 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 		}
 	}
 	types := []int{unix.SOCK_STREAM, unix.SOCK_DGRAM}
-	if typ != 0 {
+	switch {
+	case typ != 0:
 		types = []int{typ}
+	case proto == unix.IPPROTO_TCP:
+		types = types[:1]
+	case proto == unix.IPPROTO_UDP:
+		types = types[1:]
 	}
 	out := L.NewTable()
 	for _, ip := range ips {
@@ -410,6 +404,30 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 	}
 	L.Push(out)
 	return 1
+}
+
+// gaiCheck refuses what getaddrinfo(3) refuses, with its EAI_* codes as
+// Python reports them: an unknown family, type, protocol for the type, or
+// flag.
+func gaiCheck(family, typ, proto, flags int) error {
+	const knownFlags = 0x4ff // AI_PASSIVE ... AI_NUMERICSERV, as glibc takes them
+	switch {
+	case flags&^knownFlags != 0:
+		return &gaiError{code: -1, msg: "Bad value for ai_flags"} // EAI_BADFLAGS
+	case family != unix.AF_UNSPEC && family != unix.AF_INET && family != unix.AF_INET6:
+		return &gaiError{code: -6, msg: "ai_family not supported"} // EAI_FAMILY
+	case typ != 0 && typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM:
+		if typ == unix.SOCK_RAW {
+			return &gaiError{code: -8, msg: "Servname not supported for ai_socktype"} // EAI_SERVICE: a port, no service
+		}
+		return &gaiError{code: -7, msg: "ai_socktype not supported"} // EAI_SOCKTYPE
+	case proto != 0 && proto != unix.IPPROTO_TCP && proto != unix.IPPROTO_UDP && typ == 0:
+		return &gaiError{code: -8, msg: "Servname not supported for ai_socktype"}
+	case proto != 0 && typ == unix.SOCK_STREAM && proto != unix.IPPROTO_TCP,
+		proto != 0 && typ == unix.SOCK_DGRAM && proto != unix.IPPROTO_UDP:
+		return &gaiError{code: -7, msg: "ai_socktype not supported"}
+	}
+	return nil
 }
 
 // socket.gethostname() -> name

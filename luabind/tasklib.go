@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	lua "github.com/sockplay/sockplay/lua"
@@ -117,15 +116,17 @@ func (rt *Runtime) taskToString(L *lua.LState) int {
 
 // sleep(seconds)   (other tasks run meanwhile; interruptible)
 func (rt *Runtime) sleep(L *lua.LState) int {
-	secs := float64(L.CheckNumber(1))
-	if secs < 0 || secs != secs {
-		L.ArgError(1, "sleep length must be non-negative")
+	// Named explicitly: spawn(sleep) runs it with no caller to name it.
+	n, ok := L.Get(1).(lua.LNumber)
+	if !ok {
+		lualib.ArgError(L, 1, "sleep", "seconds expected (a number), got "+lualib.TypeName(L.Get(1)))
 	}
-	// Beyond ~292 years a Duration overflows and would not wait at all;
-	// sleep(math.huge) means for ever.
-	secs = math.Min(secs, 1e9)
+	secs := float64(n)
+	if secs < 0 || secs != secs {
+		lualib.ArgError(L, 1, "sleep", "sleep length must be non-negative")
+	}
 	t := rt.currentTask(L)
-	if err := rt.waitChanTimer(t, time.NewTimer(time.Duration(secs*float64(time.Second)))); err != nil {
+	if err := rt.waitChanTimer(t, time.NewTimer(secondsDuration(secs))); err != nil { // sleep(math.huge): for ever
 		return raise(L, err)
 	}
 	return 0

@@ -1,6 +1,7 @@
 package lualib
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -22,7 +23,49 @@ func ArgError(L *lua.LState, n int, fname, msg string) {
 	if strings.Contains(fname, ":") {
 		n--
 	}
-	L.RaiseError("bad argument #%d to '%s' (%s)", n, fname, msg)
+	L.RaiseError("bad argument #%d to '%s' (%s)", n, fname, clip(msg, maxMessage))
+}
+
+// maxEcho is how many bytes of a bad argument a message shows (ShowArg),
+// as CPython's messages print arguments with %.200s: a 10 MB argument
+// must not make a 10 MB message. maxMessage bounds a whole argument
+// error, for the messages that show what they were given some other way.
+const (
+	maxEcho    = 200
+	maxMessage = 2000
+)
+
+// ShowArg is v as an error message shows a bad argument: a string quoted
+// (escapes for control and non-UTF-8 bytes), only its first 200 bytes;
+// a number as Lua writes it; anything else by its type.
+func ShowArg(v lua.LValue) string {
+	switch x := v.(type) {
+	case lua.LString:
+		if len(x) > maxEcho {
+			return Quote(string(x[:maxEcho])) + fmt.Sprintf("... (%d bytes)", len(x))
+		}
+		return Quote(string(x))
+	case lua.LNumber:
+		return x.String()
+	}
+	return TypeName(v)
+}
+
+// Echo is s as a message echoes text it was given: its first 200 bytes,
+// and how long it was when it was longer.
+func Echo(s string) string {
+	if len(s) > maxEcho {
+		return s[:maxEcho] + fmt.Sprintf("... (%d bytes)", len(s))
+	}
+	return s
+}
+
+// clip cuts s to at most n bytes, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }
 
 // SelfError raises the error of method fname ("sock:recv") called on

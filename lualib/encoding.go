@@ -101,7 +101,7 @@ func codecArgs(L *lua.LState, fname string) (string, *codec, bool) {
 	name := CheckString(L, 2, fname, "encoding name")
 	c, ok := findCodec(name)
 	if !ok {
-		ArgError(L, 2, fname, fmt.Sprintf("unknown encoding %q (known: %s)", name, strings.Join(codecNames(), ", ")))
+		ArgError(L, 2, fname, fmt.Sprintf("unknown encoding %s (known: %s)", ShowArg(lua.LString(name)), strings.Join(codecNames(), ", ")))
 	}
 	replace := false
 	switch v := L.Get(3).(type) {
@@ -112,7 +112,7 @@ func codecArgs(L *lua.LState, fname string) (string, *codec, bool) {
 		case "replace":
 			replace = true
 		default:
-			ArgError(L, 3, fname, fmt.Sprintf("errors must be \"strict\" or \"replace\", got %q", string(v)))
+			ArgError(L, 3, fname, "errors must be \"strict\" or \"replace\", got "+ShowArg(v))
 		}
 	default:
 		ArgError(L, 3, fname, "errors must be \"strict\" or \"replace\", got "+TypeName(v))

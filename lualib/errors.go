@@ -93,7 +93,7 @@ func NewError(L *lua.LState, class string, errno int, msg string) *lua.LTable {
 	if errno != NoErrno {
 		t.RawSetString("errno", lua.LNumber(errno))
 	}
-	t.RawSetString("strerror", lua.LString(msg))
+	t.RawSetString("strerror", lua.LString(clip(msg, maxMessage))) // it may quote a huge argument
 	if w := Where(L); w != "" {
 		t.RawSetString("where", lua.LString(w))
 	}

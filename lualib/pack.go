@@ -2,6 +2,7 @@ package lualib
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"strings"
 
@@ -76,20 +77,43 @@ const (
 // the rest of the format string.
 type packHeader struct {
 	L        *lua.LState
+	fname    string // "string.pack", "string.unpack", "string.packsize"
 	fmt      string
 	pos      int
 	little   bool
 	maxAlign int
 }
 
-func newPackHeader(L *lua.LState, fmt string) *packHeader {
+func newPackHeader(L *lua.LState, fname, fmt string) *packHeader {
 	// C Lua reads the format as a C string, so an embedded NUL ends it;
 	// matching that keeps formats that work in reference Lua meaning the
 	// same thing here.
 	if i := strings.IndexByte(fmt, 0); i >= 0 {
 		fmt = fmt[:i]
 	}
-	return &packHeader{L: L, fmt: fmt, little: packNativeLittle, maxAlign: 1}
+	return &packHeader{L: L, fname: fname, fmt: fmt, little: packNativeLittle, maxAlign: 1}
+}
+
+// argError raises an error about argument n (the format is 1) naming the
+// function as the caller called it ('pack'), or by its full name when the
+// call has none (through pcall). Lua 5.3 words format errors without a
+// name ("invalid format option 'y'"); a learner then cannot tell which
+// call of a line failed.
+func (h *packHeader) argError(n int, msg string) {
+	name := strCalledName(h.L)
+	if name == "?" {
+		name = h.fname
+	}
+	ArgError(h.L, n, name, msg)
+}
+
+// packOptionText is a format option's byte for a message: itself if
+// printable, else its decimal escape as Lua writes it ('\255').
+func packOptionText(c byte) string {
+	if c < 0x20 || c >= 0x7f {
+		return fmt.Sprintf("\\%d", c)
+	}
+	return string(rune(c))
 }
 
 func (h *packHeader) more() bool { return h.pos < len(h.fmt) }
@@ -116,7 +140,7 @@ func (h *packHeader) getnum(df int) int {
 func (h *packHeader) getnumlimit(df int) int {
 	sz := h.getnum(df)
 	if sz > packMaxIntSize || sz <= 0 {
-		h.L.RaiseError("integral size (%d) out of limits [1,%d]", sz, packMaxIntSize)
+		h.argError(1, fmt.Sprintf("integral size (%d) out of limits [1,%d]", sz, packMaxIntSize))
 	}
 	return sz
 }
@@ -158,7 +182,7 @@ func (h *packHeader) getoption() (packKind, int) {
 	case 'c':
 		size := h.getnum(-1)
 		if size == -1 {
-			h.L.RaiseError("missing size for format option 'c'")
+			h.argError(1, "missing size for format option 'c'")
 		}
 		return pkChar, size
 	case 'z':
@@ -177,9 +201,7 @@ func (h *packHeader) getoption() (packKind, int) {
 	case '!':
 		h.maxAlign = h.getnumlimit(packMaxAlign)
 	default:
-		// %s of a one-byte string, not %c: C prints the raw byte, while
-		// %c would UTF-8-encode bytes >= 0x80 into two.
-		h.L.RaiseError("invalid format option '%s'", string([]byte{opt}))
+		h.argError(1, "invalid format option '"+packOptionText(opt)+"'")
 	}
 	return pkNop, 0
 }
@@ -193,12 +215,12 @@ func (h *packHeader) details(total int) (kind packKind, size, ntoalign int) {
 		// X takes its alignment from the next option, which is consumed
 		// without being packed.
 		if !h.more() {
-			strArgError(h.L, 1, "invalid next option for option 'X'")
+			h.argError(1, "invalid next option for option 'X'")
 		}
 		var next packKind
 		next, align = h.getoption()
 		if next == pkChar || align == 0 {
-			strArgError(h.L, 1, "invalid next option for option 'X'")
+			h.argError(1, "invalid next option for option 'X'")
 		}
 	}
 	if align <= 1 || kind == pkChar {
@@ -208,7 +230,7 @@ func (h *packHeader) details(total int) (kind packKind, size, ntoalign int) {
 		align = h.maxAlign
 	}
 	if align&(align-1) != 0 {
-		strArgError(h.L, 1, "format asks for alignment not power of 2")
+		h.argError(1, "format asks for alignment not power of 2")
 	}
 	return kind, size, (align - total&(align-1)) & (align - 1)
 }
@@ -256,7 +278,7 @@ func packToFloat32(f float64) float32 {
 // Integer options take the int64 a 5.3 lua_Integer would hold; see the file
 // comment for what float64 numbers mean for 8-byte fields.
 func strPack(L *lua.LState) int {
-	h := newPackHeader(L, strCheckString(L, 1))
+	h := newPackHeader(L, "string.pack", strCheckString(L, 1))
 	// lstrlib pushes a nil marker before its buffer, so the first missing
 	// value is reported as "got nil" rather than "got no value"; pushing the
 	// same marker reproduces that message.
@@ -278,7 +300,7 @@ func strPack(L *lua.LState) int {
 			if size < packSizeofInteger {
 				lim := int64(1) << (size*8 - 1)
 				if n < -lim || n >= lim {
-					strArgError(L, arg, "integer overflow")
+					h.argError(arg, "integer overflow")
 				}
 			}
 			buf = packAppendInt(buf, uint64(n), h.little, size, n < 0)
@@ -288,7 +310,7 @@ func strPack(L *lua.LState) int {
 			// here exactly as in 5.3; 8-byte and wider fields take any
 			// int64 as its two's-complement bit pattern.
 			if size < packSizeofInteger && uint64(n) >= uint64(1)<<(size*8) {
-				strArgError(L, arg, "unsigned overflow")
+				h.argError(arg, "unsigned overflow")
 			}
 			buf = packAppendInt(buf, uint64(n), h.little, size, false)
 		case pkFloat:
@@ -301,14 +323,14 @@ func strPack(L *lua.LState) int {
 		case pkChar:
 			s := strCheckString(L, arg)
 			if len(s) > size {
-				strArgError(L, arg, "string longer than given size")
+				h.argError(arg, "string longer than given size")
 			}
 			buf = append(buf, s...)
 			buf = append(buf, make([]byte, size-len(s))...)
 		case pkString:
 			s := strCheckString(L, arg)
 			if size < packSizeofSizeT && uint64(len(s)) >= uint64(1)<<(size*8) {
-				strArgError(L, arg, "string length does not fit in given size")
+				h.argError(arg, "string length does not fit in given size")
 			}
 			total += len(s)
 			L.CheckStringSize("string.pack", float64(total))
@@ -317,7 +339,7 @@ func strPack(L *lua.LState) int {
 		case pkZstr:
 			s := strCheckString(L, arg)
 			if strings.IndexByte(s, 0) >= 0 {
-				strArgError(L, arg, "string contains zeros")
+				h.argError(arg, "string contains zeros")
 			}
 			total += len(s) + 1
 			L.CheckStringSize("string.pack", float64(total))
@@ -337,17 +359,17 @@ func strPack(L *lua.LState) int {
 // string.packsize(fmt) -> integer
 // Lets scripts size fixed records before reading them off a socket.
 func strPacksize(L *lua.LState) int {
-	h := newPackHeader(L, strCheckString(L, 1))
+	h := newPackHeader(L, "string.packsize", strCheckString(L, 1))
 	total := 0
 	for h.more() {
 		kind, size, ntoalign := h.details(total)
 		size += ntoalign
 		if total > packMaxSize-size {
-			strArgError(L, 1, "format result too large")
+			h.argError(1, "format result too large")
 		}
 		total += size
 		if kind == pkString || kind == pkZstr {
-			strArgError(L, 1, "variable-length format")
+			h.argError(1, "variable-length format")
 		}
 	}
 	L.Push(lua.LNumber(total))
@@ -372,7 +394,7 @@ func packReadRaw(field string, little bool, size int) uint64 {
 // packUnpackInt is lstrlib's unpackint: sign-extend narrow fields, and for
 // fields wider than 8 bytes insist the extra bytes are pure sign extension,
 // because anything else would not fit a lua_Integer.
-func packUnpackInt(L *lua.LState, field string, little bool, size int, signed bool) int64 {
+func packUnpackInt(h *packHeader, field string, little bool, size int, signed bool) int64 {
 	res := packReadRaw(field, little, size)
 	switch {
 	case size < packSizeofInteger:
@@ -391,7 +413,7 @@ func packUnpackInt(L *lua.LState, field string, little bool, size int, signed bo
 				idx = i
 			}
 			if field[idx] != fill {
-				L.RaiseError("%d-byte integer does not fit into Lua Integer", size)
+				h.argError(2, fmt.Sprintf("%d-byte integer does not fit into Lua Integer", size))
 			}
 		}
 	}
@@ -413,27 +435,27 @@ func packPosrelat(pos int64, length int) int64 {
 // string.unpack(fmt, s [, pos]) -> v1, v2, ..., next position
 // Integer fields beyond 2^53 come back as the nearest float64 (file comment).
 func strUnpack(L *lua.LState) int {
-	h := newPackHeader(L, strCheckString(L, 1))
+	h := newPackHeader(L, "string.unpack", strCheckString(L, 1))
 	data := strCheckString(L, 2)
 	ld := len(data)
 	// Unsigned arithmetic so that position 0 (and anything folded to it)
 	// wraps past the end and is rejected, as size_t does in C.
 	upos := uint64(packPosrelat(strOptInteger(L, 3, 1), ld)) - 1
 	if upos > uint64(ld) {
-		strArgError(L, 3, "initial position out of string")
+		h.argError(3, "initial position out of string")
 	}
 	pos := int(upos)
 	n := 0
 	for h.more() {
 		kind, size, ntoalign := h.details(pos)
 		if ntoalign+size > ld-pos {
-			strArgError(L, 2, "data string too short")
+			h.argError(2, "data string too short")
 		}
 		pos += ntoalign
 		n++
 		switch kind {
 		case pkInt, pkUint:
-			v := packUnpackInt(L, data[pos:pos+size], h.little, size, kind == pkInt)
+			v := packUnpackInt(h, data[pos:pos+size], h.little, size, kind == pkInt)
 			L.Push(lua.LNumber(v)) // nearest float64 beyond 2^53
 		case pkFloat:
 			raw := packReadRaw(data[pos:pos+size], h.little, size)
@@ -445,9 +467,9 @@ func strUnpack(L *lua.LState) int {
 		case pkChar:
 			L.Push(lua.LString(data[pos : pos+size]))
 		case pkString:
-			length := uint64(packUnpackInt(L, data[pos:pos+size], h.little, size, false))
+			length := uint64(packUnpackInt(h, data[pos:pos+size], h.little, size, false))
 			if length > uint64(ld-pos-size) {
-				strArgError(L, 2, "data string too short")
+				h.argError(2, "data string too short")
 			}
 			start := pos + size
 			L.Push(lua.LString(data[start : start+int(length)]))
@@ -455,7 +477,7 @@ func strUnpack(L *lua.LState) int {
 		case pkZstr:
 			length := strings.IndexByte(data[pos:], 0)
 			if length < 0 {
-				strArgError(L, 2, "unfinished string for format 'z'")
+				h.argError(2, "unfinished string for format 'z'")
 			}
 			L.Push(lua.LString(data[pos : pos+length]))
 			pos += length + 1

@@ -54,7 +54,9 @@ local function choose(t)
     end
     local make = t[name or "nil"]
     if not make then
-      error("unknown key (" .. tostring(name) .. ")", 3)
+      local shown = tostring(name)
+      if #shown > 200 then shown = shown:sub(1, 200) .. "... (" .. #shown .. " bytes)" end
+      error("unknown key (" .. shown .. ")", 3)
     end
     return make(opt1, opt2)
   end
