@@ -41,10 +41,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	"github.com/sockplay/sockplay/internal/leakcheck"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 var (
@@ -275,8 +275,8 @@ return fixture, call
 `
 
 var (
-	fuzzFamilies = []int{unix.AF_INET, unix.AF_INET6, unix.AF_UNIX}
-	fuzzTypes    = []int{unix.SOCK_STREAM, unix.SOCK_DGRAM}
+	fuzzFamilies = []int{bsd.AF_INET, bsd.AF_INET6, bsd.AF_UNIX}
+	fuzzTypes    = []int{bsd.SOCK_STREAM, bsd.SOCK_DGRAM}
 	fuzzStates   = []string{"fresh", "bound", "listening", "connected", "peer closed", "shut down", "closed"}
 )
 
@@ -582,7 +582,7 @@ func (f *fuzzer) one(L *lua.LState, self *task, i int) {
 	family := fuzzFamilies[f.rng.Intn(len(fuzzFamilies))]
 	typ := fuzzTypes[f.rng.Intn(len(fuzzTypes))]
 	state := fuzzStates[f.rng.Intn(len(fuzzStates))]
-	if typ == unix.SOCK_DGRAM && state == "listening" {
+	if typ == bsd.SOCK_DGRAM && state == "listening" {
 		state = "bound"
 	}
 	want := tg.self
@@ -913,7 +913,7 @@ func (f *fuzzer) hostile(L *lua.LState, n int, sock lua.LValue) lua.LValue {
 		return co
 	case 26:
 		// A closed socket (the fixture may be open).
-		s, err := f.rt.openSocketFD(unix.AF_INET, unix.SOCK_STREAM, 0)
+		s, err := f.rt.openSocketFD(bsd.AF_INET, bsd.SOCK_STREAM, 0)
 		if err != nil {
 			return sock
 		}
@@ -952,7 +952,7 @@ func (f *fuzzer) plausible(L *lua.LState, n int, family int, sock, peer, obj lua
 	addrOf := func(v lua.LValue) lua.LValue {
 		if ud, ok := v.(*lua.LUserData); ok {
 			if s, ok := ud.Value.(*Socket); ok && !s.closed() {
-				if sa, err := s.sockname(); err == nil {
+				if sa, err := s.sys.sockname(); err == nil {
 					return newAddr(L, sa)
 				}
 			}
@@ -1140,7 +1140,7 @@ func (f *fuzzer) typed(L *lua.LState, param string, family int, sock, peer, obj 
 		case 1:
 			return constant("MSG_PEEK", "MSG_DONTWAIT", "MSG_TRUNC", "MSG_WAITALL", "MSG_OOB", "AI_PASSIVE")
 		}
-		return lua.LNumber(unix.MSG_PEEK | unix.MSG_DONTWAIT)
+		return lua.LNumber(bsd.MSG_PEEK | bsd.MSG_DONTWAIT)
 	case "level":
 		return constant("SOL_SOCKET", "IPPROTO_TCP", "IPPROTO_IP", "IPPROTO_IPV6")
 	case "option":
@@ -1162,7 +1162,7 @@ func (f *fuzzer) typed(L *lua.LState, param string, family int, sock, peer, obj 
 	case "type":
 		return constant("SOCK_STREAM", "SOCK_DGRAM")
 	case "proto":
-		return pick(lua.LNumber(0), lua.LNumber(unix.IPPROTO_TCP), lua.LNumber(unix.IPPROTO_UDP))
+		return pick(lua.LNumber(0), lua.LNumber(bsd.IPPROTO_TCP), lua.LNumber(bsd.IPPROTO_UDP))
 	case "host", "name":
 		return lua.LString([]string{"127.0.0.1", "::1", "localhost", "", "gbk", "utf-8"}[f.rng.Intn(6)])
 	case "port":

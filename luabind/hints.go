@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"fmt"
+	"github.com/sockplay/sockplay/internal/bsd"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -54,7 +55,7 @@ var (
 // hintFor returns the one-line hint for a network error e, or "".
 func hintFor(e *Error) string {
 	errno := syscall.Errno(e.Errno)
-	if h, ok := unixHints[errno]; ok && e.Family == syscall.AF_UNIX {
+	if h, ok := unixHints[errno]; ok && e.Family == bsd.AF_UNIX {
 		return h
 	}
 	if h, ok := errnoHints[errno]; ok {

@@ -5,16 +5,16 @@ import (
 	"io"
 	"math"
 	"net"
-	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
 	"github.com/sockplay/sockplay/trace"
-	"golang.org/x/sys/unix"
 )
 
 // The runtime's socket tracer: every socket event of a runtime (created,
@@ -318,10 +318,10 @@ func (tr *tracer) endpoints(s *Socket) (local, remote string) {
 	// events still name the peer it had.
 	seen := tr.addrs[s.id]
 	local, remote = seen[0], seen[1]
-	if sa, err := s.sockname(); err == nil {
+	if sa, err := s.sys.sockname(); err == nil {
 		local = sockaddrText(sa)
 	}
-	if sa, err := s.peername(); err == nil {
+	if sa, err := s.sys.peername(); err == nil {
 		remote = sockaddrText(sa)
 	}
 	tr.addrs[s.id] = [2]string{local, remote}
@@ -337,34 +337,27 @@ func (tr *tracer) remember(s *Socket) {
 
 // sockaddrText writes an address as host:port ([v6]:port), a path for
 // AF_UNIX ("" unnamed, "@name" abstract); "" for an unbound IP socket.
-func sockaddrText(sa unix.Sockaddr) string {
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		if a.Port == 0 && a.Addr == [4]byte{} {
+func sockaddrText(sa sockAddr) string {
+	switch sa.family {
+	case bsd.AF_INET, bsd.AF_INET6:
+		if sa.port == 0 && sa.ip.IsUnspecified() {
 			return ""
 		}
-		return netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port)).String()
-	case *unix.SockaddrInet6:
-		if a.Port == 0 && a.Addr == [16]byte{} {
-			return ""
+		return sa.addrPort().String()
+	case bsd.AF_UNIX:
+		if strings.HasPrefix(sa.path, "\x00") {
+			return "@" + sa.path[1:]
 		}
-		return netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port)).String()
-	case *unix.SockaddrUnix:
-		if a.Name == "@" {
-			return ""
-		}
-		return a.Name
+		return sa.path
 	}
 	return ""
 }
 
 // targetText is the address a connect or sendto went to: the resolved
 // address, or as written when it could not be resolved.
-func targetText(spec addrSpec, sa unix.Sockaddr) string {
-	if sa != nil {
-		if t := sockaddrText(sa); t != "" {
-			return t
-		}
+func targetText(spec addrSpec, sa sockAddr) string {
+	if t := sockaddrText(sa); t != "" {
+		return t
 	}
 	if spec.path != "" {
 		return spec.path

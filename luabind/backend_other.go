@@ -1,0 +1,10 @@
+//go:build !linux
+
+package luabind
+
+// Elsewhere than on Linux, sockets are Go's net package's.
+func newBackend() backend { return newPortBackend() }
+
+// initIO has nothing to bind: only the Linux backend makes system calls
+// through the task's ioOp.
+func (t *task) initIO() {}
