@@ -24,6 +24,7 @@ package luabind
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -212,6 +213,19 @@ local function new(family, typ)
   s:settimeout(T)
   return s
 end
+-- connect and accept of a fixture are not what is fuzzed: they get time
+-- (a connect on a busy machine can take longer than T), then T again.
+local function connect(s, addr)
+  s:settimeout(10)
+  s:connect(addr)
+  s:settimeout(T)
+end
+local function accept(l)
+  l:settimeout(10)
+  local c = l:accept()
+  l:settimeout(T)
+  return c
+end
 local function sock(family, typ, state)
   local s = new(family, typ)
   if state == "fresh" then return s end
@@ -223,7 +237,7 @@ local function sock(family, typ, state)
     seq = seq + 1
     if seq % 2 == 0 then -- a connection waits to be accepted
       local c = new(family, typ)
-      c:connect(s:getsockname())
+      connect(c, s:getsockname())
       return s, c
     end
     return s
@@ -233,8 +247,8 @@ local function sock(family, typ, state)
     local l = new(family, typ)
     l:bind(where(family))
     l:listen(4)
-    s:connect(l:getsockname())
-    peer = l:accept()
+    connect(s, l:getsockname())
+    peer = accept(l)
     peer:settimeout(T)
     peer:send("some bytes\nmore")
   else
@@ -594,8 +608,15 @@ func (f *fuzzer) one(L *lua.LState, self *task, i int) {
 	err := L.CallByParam(lua.P{Fn: f.fixture, NRet: 3, Protect: true},
 		lua.LNumber(family), lua.LNumber(typ), lua.LString(state), lua.LString(want))
 	if err != nil {
-		f.findings.add("the fuzzer cannot build a fixture", fmt.Sprintf("%s %s %s %s: %v",
-			constName(familyNames, family), constName(typeNames, typ), state, want, err))
+		why := err.Error()
+		var apiErr *lua.ApiError
+		if errors.As(err, &apiErr) {
+			if t, ok := lualib.IsError(L, apiErr.Object); ok {
+				why = lualib.ErrorText(t) // the error value's text, not "table: 0x..."
+			}
+		}
+		f.findings.add("the fuzzer cannot build a fixture", fmt.Sprintf("%s %s %s %s: %s",
+			constName(familyNames, family), constName(typeNames, typ), state, want, why))
 		f.cleanup(L, self)
 		return
 	}

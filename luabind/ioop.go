@@ -1,6 +1,9 @@
 package luabind
 
-import "unsafe"
+import (
+	"net"
+	"unsafe"
+)
 
 // A task's system call: its arguments and results live in the task's
 // ioOp, reused from call to call, so the recv and send paths allocate only
@@ -33,6 +36,13 @@ type ioOp struct {
 	from   sockAddr
 	err    error
 	done   bool // result of the last control()
+
+	// The portable backend's: the connection a stream's read or send
+	// uses, or the system socket of another call (a net.PacketConn or
+	// net.Listener); accept's connection.
+	c   net.Conn
+	obj any
+	nc  net.Conn
 }
 
 // start prepares o for a new call. It assigns field by field: building an
@@ -43,6 +53,7 @@ type ioOp struct {
 // are read only by the calls that set them.
 func (o *ioOp) start(kind ioKind, buf []byte, size, flags int) {
 	o.kind, o.buf, o.size, o.flags = kind, buf, size, flags
+	o.c = nil
 	o.pooled, o.data, o.n, o.nfd, o.err, o.done = nil, "", 0, 0, nil, false
 }
 

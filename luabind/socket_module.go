@@ -94,6 +94,9 @@ func (rt *Runtime) openSocket() {
 	for _, o := range knownOptions {
 		mod.RawSetString(o.name, lua.LNumber(o.opt))
 	}
+	// Which backend makes the sockets: "linux" or "portable" (docs/API.md,
+	// "The portable backend").
+	mod.RawSetString("backend", lua.LString(rt.sys.name()))
 	lualib.AddErrorClasses(L, mod)
 	// socket(family?, type?, proto?) -> sock   (the module called: socket.socket)
 	lualib.SetCall(L, mod, mod.RawGetString("socket"))
