@@ -28,8 +28,13 @@ type runFlags struct {
 	diagram     string
 	sandbox     bool
 	timeout     time.Duration // 0: none (with --sandbox: the sandbox's default)
+	ui          bool
+	uiPort      int // -1: not given
+	uiJoin      string
+	open        bool
 
-	fs *flag.FlagSet
+	label string // what runs, as the live view names it (plan sets it)
+	fs    *flag.FlagSet
 }
 
 const runFlagsLong = `
@@ -49,6 +54,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.Var(fileValue{&f.diagram}, "diagram", "draw the run as a sequence diagram in `FILE.svg` when it ends")
 	fs.BoolVar(&f.sandbox, "sandbox", false, "confine the run: loopback only, no programs, file writes only\nin a temporary directory (os.getenv(\"TMPDIR\")), caps on\nmemory, sockets and tasks")
 	fs.Var(durationValue{p: &f.timeout, zeroIsNone: true}, "timeout", "end the run after `D` (e.g. 30s, 2m) with an error; with\n--sandbox the default is 30s, 0 means none")
+	f.registerUI(fs)
 }
 
 func (f *runFlags) given(name string) bool { return isSet(f.fs, name) }
@@ -77,6 +83,7 @@ func (f *runFlags) plan(args []string, needScript, stdinTerminal bool) (runPlan,
 	}
 	p.repl = f.interactive || nothing && stdinTerminal
 	p.stdin = p.target == "-" || nothing && !p.repl
+	f.label = runLabel(p, hasCode)
 	return p, f.check(p)
 }
 
@@ -91,7 +98,7 @@ func (f *runFlags) check(p runPlan) error {
 		}
 		return errors.New("--timeout needs a script to limit: the REPL runs until you leave it (Ctrl-C stops a line)")
 	}
-	return nil
+	return f.checkUI()
 }
 
 // prepare sets the runtime options the flags ask for. What it returns
@@ -113,6 +120,11 @@ func (f *runFlags) prepare(opts *luabind.Options, stderr io.Writer) (finish func
 	}
 	if f.sandbox {
 		finishers = append(finishers, f.prepareSandbox(opts))
+	}
+	if fin, err := f.prepareUI(opts, stderr); err != nil {
+		return nil, err
+	} else if fin != nil {
+		finishers = append(finishers, fin)
 	}
 	return finish, nil
 }

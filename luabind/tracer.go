@@ -44,6 +44,23 @@ type TraceOptions struct {
 	// Off starts the runtime with tracing off: socket.trace(true) or
 	// SetTracing(true) turns it on.
 	Off bool
+	// Live, if set, receives every event as it happens (a live view,
+	// package ui), whether Text and JSON are on or off: socket.trace and
+	// SetTracing turn only those.
+	Live TraceSink
+}
+
+// A TraceSink receives the events of a runtime as they happen
+// (TraceOptions.Live).
+type TraceSink interface {
+	// Attach is called once, by New, with the runtime whose events
+	// follow; the sink may take its Snapshot (from another goroutine).
+	Attach(rt *Runtime)
+	// TraceEvent is called for each event, in the order the text and
+	// JSON lines are written, with the runtime lock held: it must
+	// return at once (queue the event, or drop it when the queue is
+	// full). The event is the sink's to keep.
+	TraceEvent(ev *trace.Event)
 }
 
 // traceState is the runtime's tracing: on is the tracer in use (nil: off),
@@ -66,6 +83,9 @@ type tracer struct {
 	// socket still name its ends.
 	addrs map[int][2]string
 	queue []*traceSlot // events waiting for an earlier call to return
+	// muted: Text and JSON are off while Live goes on (SetTracing(false)
+	// with a live sink). Guarded by mu.
+	muted bool
 }
 
 func newTracer(opts TraceOptions) *tracer {
@@ -83,8 +103,12 @@ func newTracer(opts TraceOptions) *tracer {
 func (rt *Runtime) initTrace() {
 	if o := rt.opts.Trace; o != nil {
 		rt.trace.tr = newTracer(*o)
-		if !o.Off {
+		rt.trace.tr.muted = o.Off && o.Live != nil
+		if !o.Off || o.Live != nil {
 			rt.trace.on.Store(rt.trace.tr)
+		}
+		if o.Live != nil {
+			o.Live.Attach(rt)
 		}
 	}
 }
@@ -96,7 +120,14 @@ func (rt *Runtime) initTrace() {
 func (rt *Runtime) SetTracing(on bool) (was bool) {
 	rt.trace.mu.Lock()
 	defer rt.trace.mu.Unlock()
-	was = rt.trace.on.Load() != nil
+	was = rt.Tracing()
+	if tr := rt.trace.tr; tr != nil && tr.opts.Live != nil {
+		// The live sink goes on; only the lines stop or start.
+		tr.mu.Lock()
+		tr.muted = !on
+		tr.mu.Unlock()
+		return was
+	}
 	if !on {
 		rt.trace.on.Store(nil)
 		return was
@@ -108,8 +139,17 @@ func (rt *Runtime) SetTracing(on bool) (was bool) {
 	return was
 }
 
-// Tracing reports whether the socket trace is on.
-func (rt *Runtime) Tracing() bool { return rt.trace.on.Load() != nil }
+// Tracing reports whether the socket trace is on (its text and JSON
+// lines; a live sink is always on).
+func (rt *Runtime) Tracing() bool {
+	tr := rt.trace.on.Load()
+	if tr == nil {
+		return false
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return !tr.muted
+}
 
 // traceCall is one traced socket call: when it began and, for a call
 // that puts bytes or a connection on the wire, its place in the output.
@@ -155,7 +195,7 @@ func (c *traceCall) settle() {
 	c.tr.mu.Lock()
 	defer c.tr.mu.Unlock()
 	if !c.slot.filled {
-		c.tr.write(c.slot, "", nil)
+		c.tr.write(c.slot, "", nil, nil)
 	}
 }
 
@@ -167,6 +207,7 @@ func (c *traceCall) head(data string) []byte { return c.tr.head(data) }
 type traceSlot struct {
 	text   string
 	json   []byte
+	live   *trace.Event // for the live sink, if any
 	filled bool
 }
 
@@ -180,24 +221,27 @@ func (tr *tracer) reserve() *traceSlot {
 
 // write puts an event in its slot (nil: at the end) and writes out every
 // filled slot at the front. Called with tr.mu held.
-func (tr *tracer) write(sl *traceSlot, text string, js []byte) {
+func (tr *tracer) write(sl *traceSlot, text string, js []byte, live *trace.Event) {
 	if sl == nil {
 		if len(tr.queue) == 0 {
-			tr.out(text, js)
+			tr.out(text, js, live)
 			return
 		}
 		sl = &traceSlot{}
 		tr.queue = append(tr.queue, sl)
 	}
-	sl.text, sl.json, sl.filled = text, js, true
+	sl.text, sl.json, sl.live, sl.filled = text, js, live, true
 	for len(tr.queue) > 0 && tr.queue[0].filled {
-		tr.out(tr.queue[0].text, tr.queue[0].json)
+		tr.out(tr.queue[0].text, tr.queue[0].json, tr.queue[0].live)
 		tr.queue[0] = nil
 		tr.queue = tr.queue[1:]
 	}
 }
 
-func (tr *tracer) out(text string, js []byte) {
+func (tr *tracer) out(text string, js []byte, live *trace.Event) {
+	if live != nil {
+		tr.opts.Live.TraceEvent(live)
+	}
 	if w := tr.opts.JSON; w != nil && js != nil {
 		w.Write(js)
 	}
@@ -290,14 +334,18 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev
 		j.Dur = roundMicro(now.Sub(t0).Seconds())
 	}
 	var line []byte
-	if tr.opts.JSON != nil {
+	if tr.opts.JSON != nil && !tr.muted {
 		line, _ = j.JSONLine() // nil (no line) only for a NaN time
 	}
 	text := ""
-	if tr.opts.Text != nil {
+	if tr.opts.Text != nil && !tr.muted {
 		text = j.TextLine(tr.opts.Color)
 	}
-	tr.write(sl, text, line)
+	var live *trace.Event
+	if tr.opts.Live != nil {
+		live = &j
+	}
+	tr.write(sl, text, line, live)
 }
 
 func (tr *tracer) head(data string) []byte {

@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/sockplay/sockplay/diagram"
+	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/trace"
+)
+
+// keepEvents is how many events of a process the view keeps for its
+// diagram before it trims: the diagram draws the last diagram.MaxSteps
+// steps, and the older events only keep the matching of bytes right,
+// which trim keeps by other means.
+const keepEvents = 8192
+
+// maxClosed bounds the closed sockets a process lists.
+const maxClosed = 64
+
+// A proc is one process of the view: the host's own run, or a run that
+// joined it. Its fields are guarded by the hub's lock.
+type proc struct {
+	id   int
+	name string // the script, "REPL", ...
+	pid  int
+
+	events  []trace.Event
+	limit   int // trim when events grows beyond it
+	skipped map[int]diagram.Skipped
+	open    map[int]bool // sockets with events and no close yet
+	trimmed int          // events left out of the diagram
+
+	counts map[int]*sockCount // per socket, from the events
+	closed []*closedSock      // most recent last
+
+	snap     *luabind.Snapshot // the latest
+	dropped  int64             // events the view never got (its queue was full)
+	ended    bool
+	endedWhy string // "" or how the connection to it ended
+}
+
+// sockCount is what a socket's events add up to.
+type sockCount struct {
+	in, out int64 // bytes received and sent, from the events
+	family  string
+	typ     string
+	local   string
+	remote  string
+}
+
+// closedSock is a socket the process closed, as its events left it.
+type closedSock struct {
+	sock          int
+	family, typ   string
+	local, remote string
+	in, out       int64
+	at            time.Time
+	linger        string // a TCP state the kernel still holds it in (TIME_WAIT, ...), "" none
+	looked        bool   // linger was looked up
+}
+
+func newProc(id int, name string, pid int) *proc {
+	return &proc{id: id, name: name, pid: pid, limit: keepEvents, skipped: map[int]diagram.Skipped{},
+		open: map[int]bool{}, counts: map[int]*sockCount{}}
+}
+
+// add takes events in, in order.
+func (p *proc) add(evs []*trace.Event) {
+	for _, ev := range evs {
+		p.events = append(p.events, *ev)
+		c := p.counts[ev.Sock]
+		if c == nil {
+			c = &sockCount{}
+			p.counts[ev.Sock] = c
+		}
+		c.family, c.typ = ev.Family, ev.Type
+		if ev.Local != "" {
+			c.local = ev.Local
+		}
+		if ev.Remote != "" && ev.Event != "sendto" && ev.Event != "recvfrom" && ev.Event != "accept" {
+			c.remote = ev.Remote
+		}
+		switch ev.Event {
+		case "send", "sendto":
+			c.out += int64(ev.ByteCount())
+		case "recv", "recvfrom":
+			c.in += int64(ev.ByteCount())
+		}
+		p.open[ev.Sock] = true
+		if ev.Event == "close" && ev.Error == "" {
+			delete(p.open, ev.Sock)
+			p.closed = append(p.closed, &closedSock{sock: ev.Sock, family: c.family, typ: c.typ, local: c.local, remote: c.remote, in: c.in, out: c.out, at: time.Now()})
+			if len(p.closed) > maxClosed {
+				p.closed = p.closed[len(p.closed)-maxClosed:]
+			}
+			delete(p.counts, ev.Sock)
+		}
+	}
+	if len(p.events) > p.limit {
+		p.trim()
+	}
+}
+
+// trim leaves out of the diagram the older events that do not say what a
+// socket still open is: data events (their bytes counted in skipped, so
+// the later ones still match by their offsets in the stream) and every
+// event of a closed socket. Then it lets the events grow to twice what
+// is left, so trimming costs a constant per event.
+func (p *proc) trim() {
+	recent := len(p.events) - p.limit/2
+	kept := make([]trace.Event, 0, p.limit)
+	for i := range p.events {
+		ev := &p.events[i]
+		if i < recent {
+			drop := false
+			switch ev.Event {
+			case "send", "sendto", "recv", "recvfrom":
+				drop = true
+				if ev.Type == "SOCK_STREAM" && ev.Error == "" {
+					sk := p.skipped[ev.Sock]
+					if ev.Event == "send" {
+						sk.Sent += ev.ByteCount()
+					} else if ev.Event == "recv" {
+						sk.Received += ev.ByteCount()
+					}
+					p.skipped[ev.Sock] = sk
+				}
+			case "accept":
+				drop = !p.open[ev.Sock] || ev.New != 0 && !p.open[ev.New]
+			default:
+				drop = !p.open[ev.Sock]
+			}
+			if drop {
+				p.trimmed++
+				continue
+			}
+		}
+		kept = append(kept, *ev)
+	}
+	present := map[int]bool{}
+	for i := range kept {
+		present[kept[i].Sock] = true
+	}
+	for sock := range p.skipped {
+		if !present[sock] {
+			delete(p.skipped, sock)
+		}
+	}
+	p.events = kept
+	p.limit = max(keepEvents, 2*len(kept))
+}
