@@ -50,7 +50,7 @@ type hub struct {
 	diagram   json.RawMessage
 	diagSeq   int
 
-	watchers atomic.Int32 // pages connected
+	watchers atomic.Int32  // pages connected
 	changed  chan struct{} // a page came or left (cap 1)
 
 	stop chan struct{}

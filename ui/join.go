@@ -338,4 +338,3 @@ func clipName(s string) string {
 	}
 	return s
 }
-
