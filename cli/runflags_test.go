@@ -15,6 +15,7 @@ func TestRunFlagPairs(t *testing.T) {
 	values := map[string]string{
 		"e": "print(1)", "trace-bytes": "8", "trace-json": "t.jsonl",
 		"diagram": "d.svg", "timeout": "5s",
+		"ui-port": "0", "ui-join": "http://127.0.0.1:1/?token=x",
 	}
 	flags := map[string][]string{}
 	var probe runFlags
@@ -55,6 +56,8 @@ func TestRunFlagPairs(t *testing.T) {
 						want = []string{"-i", "-"}
 					case repl && (a == "--timeout" || b == "--timeout"):
 						want = []string{"--timeout", "REPL"}
+					case a == "--ui-join" && b == "--ui-port":
+						want = []string{"--ui-port", "--ui-join"}
 					}
 					switch {
 					case want == nil && err != nil:

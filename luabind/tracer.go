@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
@@ -59,8 +60,8 @@ type TraceSink interface {
 	// TraceEvent is called for each event, in the order the text and
 	// JSON lines are written, with the runtime lock held: it must
 	// return at once (queue the event, or drop it when the queue is
-	// full). The event is the sink's to keep.
-	TraceEvent(ev *trace.Event)
+	// full). The event is the sink's to keep; ev.Fill() completes it.
+	TraceEvent(ev *LiveEvent)
 }
 
 // traceState is the runtime's tracing: on is the tracer in use (nil: off),
@@ -86,6 +87,9 @@ type tracer struct {
 	// muted: Text and JSON are off while Live goes on (SetTracing(false)
 	// with a live sink). Guarded by mu.
 	muted bool
+	// The second timeText formatted last, and its text (guarded by mu).
+	sec     int64
+	secText string
 }
 
 func newTracer(opts TraceOptions) *tracer {
@@ -154,9 +158,10 @@ func (rt *Runtime) Tracing() bool {
 // traceCall is one traced socket call: when it began and, for a call
 // that puts bytes or a connection on the wire, its place in the output.
 type traceCall struct {
-	tr   *tracer
-	t0   time.Time
-	slot *traceSlot
+	tr      *tracer
+	t0      time.Time
+	atStart bool // the event is timed when the call began
+	slot    *traceSlot
 }
 
 // traceBegin is called where a socket call that may wait starts: nil when
@@ -176,6 +181,7 @@ func (rt *Runtime) traceBegin() *traceCall {
 func (rt *Runtime) traceSend() *traceCall {
 	c := rt.traceBegin()
 	if c != nil {
+		c.atStart = true
 		c.slot = c.tr.reserve()
 	}
 	return c
@@ -183,7 +189,7 @@ func (rt *Runtime) traceSend() *traceCall {
 
 // emit writes the call's event (err: its failure, nil if none).
 func (c *traceCall) emit(L *lua.LState, s *Socket, ev *traceNote, err error) {
-	c.tr.emit(L, s, c.t0, c.slot, ev, err)
+	c.tr.emit(L, s, c.t0, c.atStart, c.slot, ev, err)
 }
 
 // settle gives up the call's place if it was not filled: a Lua error
@@ -207,13 +213,18 @@ func (c *traceCall) head(data string) []byte { return c.tr.head(data) }
 type traceSlot struct {
 	text   string
 	json   []byte
-	live   *trace.Event // for the live sink, if any
+	live   *LiveEvent // for the live sink, if any
 	filled bool
 }
 
+// reserve takes a place in the lines; nil when no lines are written (a
+// live sink alone orders events by their times, not by their places).
 func (tr *tracer) reserve() *traceSlot {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
+	if tr.muted || tr.opts.Text == nil && tr.opts.JSON == nil {
+		return nil
+	}
 	sl := &traceSlot{}
 	tr.queue = append(tr.queue, sl)
 	return sl
@@ -221,7 +232,7 @@ func (tr *tracer) reserve() *traceSlot {
 
 // write puts an event in its slot (nil: at the end) and writes out every
 // filled slot at the front. Called with tr.mu held.
-func (tr *tracer) write(sl *traceSlot, text string, js []byte, live *trace.Event) {
+func (tr *tracer) write(sl *traceSlot, text string, js []byte, live *LiveEvent) {
 	if sl == nil {
 		if len(tr.queue) == 0 {
 			tr.out(text, js, live)
@@ -238,7 +249,7 @@ func (tr *tracer) write(sl *traceSlot, text string, js []byte, live *trace.Event
 	}
 }
 
-func (tr *tracer) out(text string, js []byte, live *trace.Event) {
+func (tr *tracer) out(text string, js []byte, live *LiveEvent) {
 	if live != nil {
 		tr.opts.Live.TraceEvent(live)
 	}
@@ -267,13 +278,13 @@ type traceNote struct {
 }
 
 // emit writes one event of socket s; t0 is when the call began (zero: it
-// did not wait), sl its reserved place (nil: none), err its failure (nil:
-// it succeeded). An event with a place is timed when its call began, the
-// others when they returned. Called with the runtime lock held.
-func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev *traceNote, err error) {
+// did not wait), atStart says the event is timed then (else when it
+// returned), sl is its reserved place (nil: none), err its failure (nil:
+// it succeeded). Called with the runtime lock held.
+func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl *traceSlot, ev *traceNote, err error) {
 	now := time.Now()
 	at := now
-	if sl != nil {
+	if atStart {
 		at = t0
 	}
 	task := 0
@@ -299,13 +310,23 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev
 
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	local, remote := tr.endpoints(s)
+	local, remote := tr.endpoints(s, ev.event)
 	if ev.remote != "" {
 		remote = ev.remote
 	}
-	j := trace.Event{
+	// With a live sink the event is a LiveEvent, whose text forms (Time,
+	// Data) are written only if the lines need them now; the sink writes
+	// them when it needs them, which a view without a page never does.
+	var live *LiveEvent
+	var j *trace.Event
+	if tr.opts.Live != nil {
+		live = &LiveEvent{At: at}
+		j = &live.Event
+	} else {
+		j = &trace.Event{}
+	}
+	*j = trace.Event{
 		T:       roundMicro(at.Sub(tr.start).Seconds()),
-		Time:    at.UTC().Format(time.RFC3339Nano),
 		Task:    task,
 		Sock:    s.id,
 		Event:   ev.event,
@@ -322,9 +343,14 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev
 		Errno:   errno,
 	}
 	if ev.isData {
-		n := ev.bytes
-		j.Bytes = &n
-		j.Data = hex.EncodeToString(data)
+		if live != nil {
+			live.n = ev.bytes
+			j.Bytes = &live.n
+			live.Head = append(live.head[:0], data...) // data is not ours to keep
+		} else {
+			n := ev.bytes
+			j.Bytes = &n
+		}
 	}
 	if ev.event == "listen" {
 		b := ev.backlog
@@ -334,30 +360,88 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev
 		j.Dur = roundMicro(now.Sub(t0).Seconds())
 	}
 	var line []byte
-	if tr.opts.JSON != nil && !tr.muted {
-		line, _ = j.JSONLine() // nil (no line) only for a NaN time
-	}
 	text := ""
-	if tr.opts.Text != nil && !tr.muted {
-		text = j.TextLine(tr.opts.Color)
-	}
-	var live *trace.Event
-	if tr.opts.Live != nil {
-		live = &j
+	if !tr.muted && (tr.opts.JSON != nil || tr.opts.Text != nil) {
+		j.Time = tr.timeText(at)
+		if ev.isData {
+			j.Data = hex.EncodeToString(data)
+		}
+		if tr.opts.JSON != nil {
+			line, _ = j.JSONLine() // nil (no line) only for a NaN time
+		}
+		if tr.opts.Text != nil {
+			text = j.TextLine(tr.opts.Color)
+		}
 	}
 	tr.write(sl, text, line, live)
 }
 
+// A LiveEvent is an event as a live sink gets it (TraceOptions.Live): the
+// trace.Event, whose Time and Data may not be written yet, and what they
+// are written from. Fill writes them.
+type LiveEvent struct {
+	Event trace.Event
+	At    time.Time // the event's time
+	Head []byte    // the first bytes of its data, for Data
+	// What Event.Bytes points to, and Head's bytes: in the event's own
+	// allocation, as a busy server makes many events.
+	n    int
+	head [DefaultTraceBytes]byte
+}
+
+// Fill writes the event's Time and Data, if they are not yet, and
+// returns the event. Not safe for concurrent use on one event.
+func (e *LiveEvent) Fill() *trace.Event {
+	if ev := &e.Event; ev.Time == "" {
+		ev.Time = e.At.UTC().Format(time.RFC3339Nano)
+		if ev.Bytes != nil {
+			ev.Data = hex.EncodeToString(e.Head)
+		}
+	}
+	return &e.Event
+}
+
+// timeText is t as time.RFC3339Nano writes it in UTC, the date and the
+// second formatted once per second: Format was a good part of what an
+// event cost a busy server.
+func (tr *tracer) timeText(t time.Time) string {
+	t = t.UTC()
+	if sec := t.Unix(); sec != tr.sec || tr.secText == "" {
+		tr.sec, tr.secText = sec, t.Format("2006-01-02T15:04:05")
+	}
+	var buf [40]byte
+	b := append(buf[:0], tr.secText...)
+	if ns := t.Nanosecond(); ns != 0 {
+		var frac [9]byte
+		for i := 8; i >= 0; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 9
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(append(b, '.'), frac[:n]...)
+	}
+	return string(append(b, 'Z'))
+}
+
+// head is the part of data an event keeps. It is the string's own bytes,
+// not a copy: emit only reads it, and copies what it keeps.
 func (tr *tracer) head(data string) []byte {
-	return []byte(data[:min(len(data), tr.bytes)])
+	n := min(len(data), tr.bytes)
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice(unsafe.StringData(data), n)
 }
 
 func roundMicro(secs float64) float64 { return math.Round(secs*1e6) / 1e6 }
 
 // endpoints returns the socket's local and remote addresses as text, from
-// the kernel while the socket is open, else as last seen. Called with
-// tr.mu held.
-func (tr *tracer) endpoints(s *Socket) (local, remote string) {
+// the kernel while the socket is open, else as last seen; event is the
+// event they are for ("" for none). Called with tr.mu held.
+func (tr *tracer) endpoints(s *Socket, event string) (local, remote string) {
 	if s.closed() {
 		a := tr.addrs[s.id]
 		return a[0], a[1]
@@ -366,6 +450,17 @@ func (tr *tracer) endpoints(s *Socket) (local, remote string) {
 	// events still name the peer it had.
 	seen := tr.addrs[s.id]
 	local, remote = seen[0], seen[1]
+	// The addresses change only with these events: a connected stream
+	// socket keeps its two, and a datagram socket its own, so the data
+	// events of a busy connection do not ask the kernel each time (two
+	// system calls per event were most of what tracing cost).
+	switch event {
+	case "created", "bind", "listen", "connect", "accept", "":
+	default:
+		if local != "" && (remote != "" || s.typ != unix.SOCK_STREAM) {
+			return local, remote
+		}
+	}
 	if sa, err := s.sockname(); err == nil {
 		local = sockaddrText(sa)
 	}
@@ -380,7 +475,7 @@ func (tr *tracer) endpoints(s *Socket) (local, remote string) {
 func (tr *tracer) remember(s *Socket) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	tr.endpoints(s)
+	tr.endpoints(s, "")
 }
 
 // sockaddrText writes an address as host:port ([v6]:port), a path for
@@ -424,6 +519,6 @@ func targetText(spec addrSpec, sa unix.Sockaddr) string {
 // on (for the calls that are not hot paths; those check traceBegin inline).
 func (rt *Runtime) traceEvent(L *lua.LState, s *Socket, ev *traceNote, err error) {
 	if tr := rt.trace.on.Load(); tr != nil {
-		tr.emit(L, s, time.Time{}, nil, ev, err)
+		tr.emit(L, s, time.Time{}, false, nil, ev, err)
 	}
 }

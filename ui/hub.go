@@ -106,7 +106,7 @@ func (h *hub) tick(force bool) {
 
 // addEvents records a process's events and passes them to the pages'
 // logs. Called with h.mu held.
-func (h *hub) addEvents(p *proc, evs []*trace.Event, dropped int64) {
+func (h *hub) addEvents(p *proc, evs []*luabind.LiveEvent, dropped int64) {
 	p.dropped += dropped
 	if len(evs) == 0 {
 		return
@@ -119,18 +119,19 @@ func (h *hub) addEvents(p *proc, evs []*trace.Event, dropped int64) {
 	lines := make([]logLine, len(evs))
 	who := fmt.Sprintf("%s %d", p.name, p.pid)
 	for i, ev := range evs {
-		lines[i] = logLine{Proc: p.id, Who: who, Text: ev.TextLine(false), Error: ev.Error != ""}
+		lines[i] = logLine{Proc: p.id, Who: who, Text: ev.Fill().TextLine(false), Error: ev.Event.Error != ""}
 	}
 	for c := range h.clients {
 		c.push(lines)
 	}
 }
 
-// addRemote takes events that a joined process sent.
+// addRemote takes events that a joined process sent; they are the hub's
+// to keep.
 func (h *hub) addRemote(p *proc, evs []trace.Event, dropped int64) {
-	ptrs := make([]*trace.Event, len(evs))
+	ptrs := make([]*luabind.LiveEvent, len(evs))
 	for i := range evs {
-		ptrs[i] = &evs[i]
+		ptrs[i] = &luabind.LiveEvent{Event: evs[i]} // Time and Data written
 	}
 	h.mu.Lock()
 	h.addEvents(p, ptrs, dropped)
@@ -185,7 +186,8 @@ func (h *hub) frame() {
 	for i, p := range h.procs {
 		views[i] = p.view(i == 0)
 	}
-	var traces []*trace.Trace
+	var names []string
+	var events [][]*luabind.LiveEvent
 	var skipped map[diagram.SockRef]diagram.Skipped
 	rebuild := h.version != h.built
 	if rebuild {
@@ -194,7 +196,11 @@ func (h *hub) frame() {
 		for i, p := range h.procs {
 			// The events are only ever appended to, or replaced by a new
 			// slice: this slice stays as it is without the lock.
-			traces = append(traces, &trace.Trace{Name: p.label(), Events: p.events})
+			names = append(names, p.label())
+			events = append(events, p.events)
+			for _, ev := range p.events {
+				ev.Fill() // once for each event, and with the lock: addEvents fills too
+			}
 			for sock, sk := range p.skipped {
 				skipped[diagram.SockRef{Trace: i, Sock: sock}] = sk
 			}
@@ -204,6 +210,13 @@ func (h *hub) frame() {
 
 	var diag json.RawMessage
 	if rebuild {
+		traces := make([]*trace.Trace, len(names))
+		for i, evs := range events {
+			traces[i] = &trace.Trace{Name: names[i], Events: make([]trace.Event, len(evs))}
+			for j, ev := range evs {
+				traces[i].Events[j] = ev.Event
+			}
+		}
 		diag = drawDiagram(diagram.BuildWith(diagram.Options{Last: true, Skipped: skipped}, traces...))
 	}
 	procs, _ := json.Marshal(views)

@@ -174,7 +174,7 @@ func (j *joiner) sendLoop() {
 		if len(evs) > 0 || dropped > 0 {
 			m := &joinMsg{Type: "events", Events: make([]trace.Event, len(evs)), Dropped: dropped}
 			for i, ev := range evs {
-				m.Events[i] = *ev
+				m.Events[i] = *ev.Fill()
 			}
 			if j.send(context.Background(), m) != nil {
 				j.leave()

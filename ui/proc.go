@@ -5,7 +5,6 @@ import (
 
 	"github.com/sockplay/sockplay/diagram"
 	"github.com/sockplay/sockplay/luabind"
-	"github.com/sockplay/sockplay/trace"
 )
 
 // keepEvents is how many events of a process the view keeps for its
@@ -24,13 +23,14 @@ type proc struct {
 	name string // the script, "REPL", ...
 	pid  int
 
-	events  []trace.Event
+	events  []*luabind.LiveEvent
 	limit   int // trim when events grows beyond it
 	skipped map[int]diagram.Skipped
-	open    map[int]bool // sockets with events and no close yet
-	trimmed int          // events left out of the diagram
+	trimmed int // events left out of the diagram
 
-	counts map[int]*sockCount // per socket, from the events
+	// counts has the sockets with events and no close yet, and what
+	// their events add up to.
+	counts map[int]*sockCount
 	closed []*closedSock      // most recent last
 
 	snap     *luabind.Snapshot // the latest
@@ -61,13 +61,14 @@ type closedSock struct {
 
 func newProc(id int, name string, pid int) *proc {
 	return &proc{id: id, name: name, pid: pid, limit: keepEvents, skipped: map[int]diagram.Skipped{},
-		open: map[int]bool{}, counts: map[int]*sockCount{}}
+		counts: map[int]*sockCount{}}
 }
 
-// add takes events in, in order.
-func (p *proc) add(evs []*trace.Event) {
-	for _, ev := range evs {
-		p.events = append(p.events, *ev)
+// add takes events in, in order; they are the proc's to keep.
+func (p *proc) add(evs []*luabind.LiveEvent) {
+	for _, le := range evs {
+		p.events = append(p.events, le)
+		ev := &le.Event
 		c := p.counts[ev.Sock]
 		if c == nil {
 			c = &sockCount{}
@@ -86,9 +87,7 @@ func (p *proc) add(evs []*trace.Event) {
 		case "recv", "recvfrom":
 			c.in += int64(ev.ByteCount())
 		}
-		p.open[ev.Sock] = true
 		if ev.Event == "close" && ev.Error == "" {
-			delete(p.open, ev.Sock)
 			p.closed = append(p.closed, &closedSock{sock: ev.Sock, family: c.family, typ: c.typ, local: c.local, remote: c.remote, in: c.in, out: c.out, at: time.Now()})
 			if len(p.closed) > maxClosed {
 				p.closed = p.closed[len(p.closed)-maxClosed:]
@@ -108,9 +107,9 @@ func (p *proc) add(evs []*trace.Event) {
 // is left, so trimming costs a constant per event.
 func (p *proc) trim() {
 	recent := len(p.events) - p.limit/2
-	kept := make([]trace.Event, 0, p.limit)
-	for i := range p.events {
-		ev := &p.events[i]
+	kept := make([]*luabind.LiveEvent, 0, p.limit)
+	for i, le := range p.events {
+		ev := &le.Event
 		if i < recent {
 			drop := false
 			switch ev.Event {
@@ -126,20 +125,20 @@ func (p *proc) trim() {
 					p.skipped[ev.Sock] = sk
 				}
 			case "accept":
-				drop = !p.open[ev.Sock] || ev.New != 0 && !p.open[ev.New]
+				drop = p.counts[ev.Sock] == nil || ev.New != 0 && p.counts[ev.New] == nil
 			default:
-				drop = !p.open[ev.Sock]
+				drop = p.counts[ev.Sock] == nil
 			}
 			if drop {
 				p.trimmed++
 				continue
 			}
 		}
-		kept = append(kept, *ev)
+		kept = append(kept, le)
 	}
 	present := map[int]bool{}
-	for i := range kept {
-		present[kept[i].Sock] = true
+	for _, le := range kept {
+		present[le.Event.Sock] = true
 	}
 	for sock := range p.skipped {
 		if !present[sock] {

@@ -5,7 +5,6 @@ import (
 	"sync/atomic"
 
 	"github.com/sockplay/sockplay/luabind"
-	"github.com/sockplay/sockplay/trace"
 )
 
 // sinkMax bounds the events waiting for the view to take them: beyond
@@ -23,21 +22,21 @@ type sink struct {
 	rt atomic.Pointer[luabind.Runtime]
 
 	mu      sync.Mutex
-	buf     []*trace.Event
-	spare   []*trace.Event
+	buf     []*luabind.LiveEvent
+	spare   []*luabind.LiveEvent
 	max     int
 	dropped int64 // since the last take
 }
 
 func newSink(max int) *sink {
-	return &sink{max: max, buf: make([]*trace.Event, 0, 256), spare: make([]*trace.Event, 0, 256)}
+	return &sink{max: max, buf: make([]*luabind.LiveEvent, 0, 256), spare: make([]*luabind.LiveEvent, 0, 256)}
 }
 
 // Attach is luabind.TraceSink's: the runtime to take snapshots of.
 func (s *sink) Attach(rt *luabind.Runtime) { s.rt.Store(rt) }
 
 // TraceEvent is luabind.TraceSink's: it never waits.
-func (s *sink) TraceEvent(ev *trace.Event) {
+func (s *sink) TraceEvent(ev *luabind.LiveEvent) {
 	s.mu.Lock()
 	if len(s.buf) < s.max {
 		s.buf = append(s.buf, ev)
@@ -49,7 +48,7 @@ func (s *sink) TraceEvent(ev *trace.Event) {
 
 // take returns the events since the last take (valid until the next
 // take) and how many were dropped meanwhile.
-func (s *sink) take() ([]*trace.Event, int64) {
+func (s *sink) take() ([]*luabind.LiveEvent, int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	evs, d := s.buf, s.dropped
