@@ -33,6 +33,7 @@ func TestSandboxedScriptCannotReachTheView(t *testing.T) {
 
 	check := func(t *testing.T, out, token string) {
 		t.Helper()
+		t.Logf("the probe printed:\n%s", out)
 		for _, want := range []string{
 			"GET / 403", "GET /ws 403", "GET /join 403",
 			"read ui.sock: refused", "connect ui.sock: refused",

@@ -34,6 +34,10 @@ import (
 // TraceOptions.Bytes is 0.
 const DefaultTraceBytes = 64
 
+// maxClosedAddrs is how many closed sockets' addresses a tracer keeps, for
+// the events that come after a close (another task's call that fails).
+const maxClosedAddrs = 1024
+
 // TraceOptions configure the socket trace of a runtime (Options.Trace).
 type TraceOptions struct {
 	Text  io.Writer // one line per event; nil: none
@@ -54,6 +58,14 @@ type TraceOptions struct {
 // A TraceSink receives the events of a runtime as they happen
 // (TraceOptions.Live).
 type TraceSink interface {
+	// WantsData reports whether the sink wants the stream sockets' send
+	// and recv events with data now. When it does not, each costs the
+	// runtime only the count of its bytes, which the socket's next event
+	// carries (LiveEvent.Skipped), so that a sink that draws bytes to the
+	// recv that took them still can: a live view without a page does not
+	// want them, and costs a busy server almost nothing. Ends of stream,
+	// failures, datagrams and the other events always come.
+	WantsData() bool
 	// Attach is called once, by New, with the runtime whose events
 	// follow; the sink may take its Snapshot (from another goroutine).
 	Attach(rt *Runtime)
@@ -82,8 +94,15 @@ type tracer struct {
 	start time.Time
 	// addrs remembers each socket's addresses, so events on a closed
 	// socket still name its ends.
-	addrs map[int][2]string
-	queue []*traceSlot // events waiting for an earlier call to return
+	addrs map[int]sockAddrs
+	// closedIDs are the sockets closed, oldest first, whose addresses
+	// addrs keeps (the last maxClosedAddrs: a server that runs for long,
+	// traced or with a live view, must not keep every connection's).
+	closedIDs []int
+	queue     []*traceSlot // events waiting for an earlier call to return
+	// skipped counts, per socket, the data events the live sink did not
+	// want since the socket's last event (countOnly).
+	skipped map[int]Skipped
 	// muted: Text and JSON are off while Live goes on (SetTracing(false)
 	// with a live sink). Guarded by mu.
 	muted bool
@@ -93,7 +112,7 @@ type tracer struct {
 }
 
 func newTracer(opts TraceOptions) *tracer {
-	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now(), addrs: map[int][2]string{}}
+	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now(), addrs: map[int]sockAddrs{}, skipped: map[int]Skipped{}}
 	if tr.bytes == 0 {
 		tr.bytes = DefaultTraceBytes
 	}
@@ -261,6 +280,38 @@ func (tr *tracer) out(text string, js []byte, live *LiveEvent) {
 	}
 }
 
+// Skipped counts data events a live sink did not want (WantsData).
+type Skipped struct {
+	Events         int // sends and recvs left out
+	Sent, Received int // their bytes
+}
+
+// countOnly counts a data event the live sink does not want, and reports
+// whether that is all there is to do: no lines are written and the sink
+// does not want it.
+func (tr *tracer) countOnly(s *Socket, sl *traceSlot, ev *traceNote, err error) bool {
+	if err != nil || ev.bytes == 0 || s.typ != unix.SOCK_STREAM || ev.event != "send" && ev.event != "recv" || tr.opts.Live.WantsData() {
+		return false
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if !tr.muted && (tr.opts.Text != nil || tr.opts.JSON != nil) {
+		return false
+	}
+	sk := tr.skipped[s.id]
+	sk.Events++
+	if ev.event == "send" {
+		sk.Sent += ev.bytes
+	} else {
+		sk.Received += ev.bytes
+	}
+	tr.skipped[s.id] = sk
+	if sl != nil {
+		tr.write(sl, "", nil, nil) // a place taken while the lines were on
+	}
+	return true
+}
+
 // traceNote is what a call site knows of its event; emit completes it
 // into a trace.Event with the time, task, socket, addresses and error.
 type traceNote struct {
@@ -282,6 +333,9 @@ type traceNote struct {
 // returned), sl is its reserved place (nil: none), err its failure (nil:
 // it succeeded). Called with the runtime lock held.
 func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl *traceSlot, ev *traceNote, err error) {
+	if tr.opts.Live != nil && tr.countOnly(s, sl, ev, err) {
+		return
+	}
 	now := time.Now()
 	at := now
 	if atStart {
@@ -314,6 +368,13 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl 
 	if ev.remote != "" {
 		remote = ev.remote
 	}
+	if ev.event == "close" {
+		tr.closedIDs = append(tr.closedIDs, s.id)
+		if len(tr.closedIDs) > maxClosedAddrs {
+			delete(tr.addrs, tr.closedIDs[0])
+			tr.closedIDs = tr.closedIDs[1:]
+		}
+	}
 	// With a live sink the event is a LiveEvent, whose text forms (Time,
 	// Data) are written only if the lines need them now; the sink writes
 	// them when it needs them, which a view without a page never does.
@@ -322,6 +383,10 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl 
 	if tr.opts.Live != nil {
 		live = &LiveEvent{At: at}
 		j = &live.Event
+		if sk, ok := tr.skipped[s.id]; ok {
+			live.Skipped = sk
+			delete(tr.skipped, s.id)
+		}
 	} else {
 		j = &trace.Event{}
 	}
@@ -382,7 +447,10 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl 
 type LiveEvent struct {
 	Event trace.Event
 	At    time.Time // the event's time
-	Head []byte    // the first bytes of its data, for Data
+	Head  []byte    // the first bytes of its data, for Data
+	// Skipped is what the socket's data events left out since its
+	// previous event carried (TraceSink.WantsData).
+	Skipped Skipped
 	// What Event.Bytes points to, and Head's bytes: in the event's own
 	// allocation, as a busy server makes many events.
 	n    int
@@ -438,36 +506,45 @@ func (tr *tracer) head(data string) []byte {
 
 func roundMicro(secs float64) float64 { return math.Round(secs*1e6) / 1e6 }
 
+// sockAddrs are a socket's addresses as last seen; fixed: they stay as
+// they are until a bind, listen, connect or accept.
+type sockAddrs struct {
+	local, remote string
+	fixed         bool
+}
+
 // endpoints returns the socket's local and remote addresses as text, from
 // the kernel while the socket is open, else as last seen; event is the
 // event they are for ("" for none). Called with tr.mu held.
 func (tr *tracer) endpoints(s *Socket, event string) (local, remote string) {
+	seen := tr.addrs[s.id]
 	if s.closed() {
-		a := tr.addrs[s.id]
-		return a[0], a[1]
+		return seen.local, seen.remote
 	}
 	// A connection that has ended has no peer any more (ENOTCONN): its
 	// events still name the peer it had.
-	seen := tr.addrs[s.id]
-	local, remote = seen[0], seen[1]
+	local, remote = seen.local, seen.remote
 	// The addresses change only with these events: a connected stream
-	// socket keeps its two, and a datagram socket its own, so the data
-	// events of a busy connection do not ask the kernel each time (two
-	// system calls per event were most of what tracing cost).
+	// socket keeps its two, and a bound datagram socket its own, so the
+	// data events of a busy connection do not ask the kernel each time
+	// (two system calls per event were most of what tracing cost).
 	switch event {
 	case "created", "bind", "listen", "connect", "accept", "":
 	default:
-		if local != "" && (remote != "" || s.typ != unix.SOCK_STREAM) {
+		if seen.fixed {
 			return local, remote
 		}
 	}
+	fixed := false
 	if sa, err := s.sockname(); err == nil {
 		local = sockaddrText(sa)
+		fixed = s.typ != unix.SOCK_STREAM && local != ""
 	}
 	if sa, err := s.peername(); err == nil {
 		remote = sockaddrText(sa)
+		fixed = fixed || s.typ == unix.SOCK_STREAM
 	}
-	tr.addrs[s.id] = [2]string{local, remote}
+	tr.addrs[s.id] = sockAddrs{local, remote, fixed}
 	return local, remote
 }
 

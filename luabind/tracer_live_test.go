@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ type liveSink struct {
 	mu       sync.Mutex
 	attached []*Runtime
 	events   []*trace.Event
+	skips    []Skipped
 }
 
 func (s *liveSink) Attach(rt *Runtime) {
@@ -23,6 +25,8 @@ func (s *liveSink) Attach(rt *Runtime) {
 	defer s.mu.Unlock()
 	s.attached = append(s.attached, rt)
 }
+
+func (s *liveSink) WantsData() bool { return true }
 
 func (s *liveSink) TraceEvent(ev *LiveEvent) {
 	s.mu.Lock()
@@ -99,5 +103,50 @@ func TestTimeText(t *testing.T) {
 		if got, want := tr.timeText(at), at.UTC().Format(time.RFC3339Nano); got != want {
 			t.Errorf("timeText(%v) = %q, want %q", at, got, want)
 		}
+	}
+}
+
+// quietSink wants no data events.
+type quietSink struct{ liveSink }
+
+func (*quietSink) WantsData() bool { return false }
+
+func (s *quietSink) TraceEvent(ev *LiveEvent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skips = append(s.skips, ev.Skipped)
+	s.events = append(s.events, ev.Fill())
+}
+
+// A sink that does not want data events gets, on each socket's next
+// event, what they carried; ends of stream and the other events come.
+func TestLiveSinkCountsWhatItDoesNotWant(t *testing.T) {
+	var sink quietSink
+	rt := New(Options{Trace: &TraceOptions{Live: &sink}})
+	defer rt.Close()
+	code := `local a, b = socket.socketpair()
+a:send("abc")
+assert(b:recv(10) == "abc")
+a:sendall("de")
+a:close()
+assert(b:recv(10) == "de")
+assert(b:recv(10) == "")
+b:close()`
+	if err := rt.RunString(context.Background(), "quiet", code, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i, ev := range sink.events {
+		got = append(got, fmt.Sprintf("%d %s %d %+v", ev.Sock, ev.Event, ev.ByteCount(), sink.skips[i]))
+	}
+	want := []string{
+		"1 created 0 {Events:0 Sent:0 Received:0}",
+		"2 created 0 {Events:0 Sent:0 Received:0}",
+		"1 close 0 {Events:2 Sent:5 Received:0}",
+		"2 recv 0 {Events:2 Sent:0 Received:5}",
+		"2 close 0 {Events:0 Sent:0 Received:0}",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

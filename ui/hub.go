@@ -126,12 +126,14 @@ func (h *hub) addEvents(p *proc, evs []*luabind.LiveEvent, dropped int64) {
 	}
 }
 
-// addRemote takes events that a joined process sent; they are the hub's
-// to keep.
-func (h *hub) addRemote(p *proc, evs []trace.Event, dropped int64) {
+// addRemote takes events that a joined process sent.
+func (h *hub) addRemote(p *proc, evs []wireEvent, dropped int64) {
 	ptrs := make([]*luabind.LiveEvent, len(evs))
-	for i := range evs {
-		ptrs[i] = &luabind.LiveEvent{Event: evs[i]} // Time and Data written
+	for i, w := range evs {
+		ptrs[i] = &luabind.LiveEvent{Event: w.Event} // Time and Data written
+		if w.Skipped != nil {
+			ptrs[i].Skipped = *w.Skipped
+		}
 	}
 	h.mu.Lock()
 	h.addEvents(p, ptrs, dropped)
@@ -186,21 +188,18 @@ func (h *hub) frame() {
 	for i, p := range h.procs {
 		views[i] = p.view(i == 0)
 	}
-	var names []string
-	var events [][]*luabind.LiveEvent
+	var traces []*trace.Trace
 	var skipped map[diagram.SockRef]diagram.Skipped
 	rebuild := h.version != h.built
 	if rebuild {
 		h.built = h.version
 		skipped = map[diagram.SockRef]diagram.Skipped{}
 		for i, p := range h.procs {
-			// The events are only ever appended to, or replaced by a new
-			// slice: this slice stays as it is without the lock.
-			names = append(names, p.label())
-			events = append(events, p.events)
-			for _, ev := range p.events {
-				ev.Fill() // once for each event, and with the lock: addEvents fills too
+			tr := &trace.Trace{Name: p.label(), Events: make([]trace.Event, len(p.events))}
+			for j, ev := range p.events {
+				tr.Events[j] = *ev.Fill() // each event is filled once, with the lock
 			}
+			traces = append(traces, tr)
 			for sock, sk := range p.skipped {
 				skipped[diagram.SockRef{Trace: i, Sock: sock}] = sk
 			}
@@ -210,13 +209,6 @@ func (h *hub) frame() {
 
 	var diag json.RawMessage
 	if rebuild {
-		traces := make([]*trace.Trace, len(names))
-		for i, evs := range events {
-			traces[i] = &trace.Trace{Name: names[i], Events: make([]trace.Event, len(evs))}
-			for j, ev := range evs {
-				traces[i].Events[j] = ev.Event
-			}
-		}
 		diag = drawDiagram(diagram.BuildWith(diagram.Options{Last: true, Skipped: skipped}, traces...))
 	}
 	procs, _ := json.Marshal(views)
@@ -241,18 +233,21 @@ func (p *proc) label() string {
 // The JSON the page reads (page/app.js).
 
 type procView struct {
-	ID       int        `json:"id"`
-	Name     string     `json:"name"`
-	PID      int        `json:"pid"`
-	Host     bool       `json:"host"` // the process that serves the view
-	Ended    bool       `json:"ended"`
-	EndedWhy string     `json:"ended_why,omitempty"`
-	Dropped  int64      `json:"dropped"` // events the view never got
-	Trimmed  int        `json:"trimmed"` // old events left out of the diagram
-	Busy     bool       `json:"busy"`
-	Sockets  []sockView `json:"sockets"`
-	Closed   []sockView `json:"closed"`
-	Tasks    []taskView `json:"tasks"`
+	ID       int    `json:"id"`
+	Name     string `json:"name"`
+	PID      int    `json:"pid"`
+	Host     bool   `json:"host"` // the process that serves the view
+	Ended    bool   `json:"ended"`
+	EndedWhy string `json:"ended_why,omitempty"`
+	Dropped  int64  `json:"dropped"` // events the view never got
+	Trimmed  int    `json:"trimmed"` // old events left out of the diagram
+	// Unrecorded counts the sends and recvs not recorded while no page
+	// watched (their bytes were counted).
+	Unrecorded int        `json:"unrecorded"`
+	Busy       bool       `json:"busy"`
+	Sockets    []sockView `json:"sockets"`
+	Closed     []sockView `json:"closed"`
+	Tasks      []taskView `json:"tasks"`
 }
 
 type sockView struct {
@@ -293,7 +288,7 @@ type taskView struct {
 // held.
 func (p *proc) view(host bool) procView {
 	v := procView{ID: p.id, Name: p.name, PID: p.pid, Host: host, Ended: p.ended, EndedWhy: p.endedWhy,
-		Dropped: p.dropped, Trimmed: p.trimmed, Sockets: []sockView{}, Closed: []sockView{}, Tasks: []taskView{}}
+		Dropped: p.dropped, Trimmed: p.trimmed, Unrecorded: p.unrecorded, Sockets: []sockView{}, Closed: []sockView{}, Tasks: []taskView{}}
 	if s := p.snap; s != nil && !p.ended {
 		v.Busy = s.Busy
 		for _, ss := range s.Sockets {
@@ -514,6 +509,7 @@ func (h *hub) removeClient(c *client) {
 // take snapshots only then), and Finish that the pages changed.
 func (h *hub) notifyWatch() {
 	on := h.watchers.Load() > 0
+	h.local.watched.Store(on)
 	h.mu.Lock()
 	for j := range h.joiners {
 		j.setWatch(on)

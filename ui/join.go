@@ -37,9 +37,16 @@ type joinMsg struct {
 	PID      int               `json:"pid,omitempty"`
 	URL      string            `json:"url,omitempty"`
 	On       bool              `json:"on,omitempty"`
-	Events   []trace.Event     `json:"events,omitempty"`
+	Events   []wireEvent       `json:"events,omitempty"`
 	Dropped  int64             `json:"dropped,omitempty"`
 	Snapshot *luabind.Snapshot `json:"snapshot,omitempty"`
+}
+
+// A wireEvent is an event as a joined process sends it: the trace.Event,
+// and what the data events it left out carried.
+type wireEvent struct {
+	trace.Event
+	Skipped *luabind.Skipped `json:"skipped,omitempty"`
 }
 
 // snapshotEvery is how often a joined process sends its snapshot while
@@ -143,6 +150,7 @@ func (j *joiner) readLoop() {
 		}
 		if m.Type == "watch" {
 			j.watch.Store(m.On)
+			j.sink.watched.Store(m.On)
 		}
 	}
 }
@@ -172,9 +180,13 @@ func (j *joiner) sendLoop() {
 		}
 		evs, dropped := j.sink.take()
 		if len(evs) > 0 || dropped > 0 {
-			m := &joinMsg{Type: "events", Events: make([]trace.Event, len(evs)), Dropped: dropped}
+			m := &joinMsg{Type: "events", Events: make([]wireEvent, len(evs)), Dropped: dropped}
 			for i, ev := range evs {
-				m.Events[i] = *ev.Fill()
+				m.Events[i].Event = *ev.Fill()
+				if ev.Skipped.Events > 0 {
+					sk := ev.Skipped
+					m.Events[i].Skipped = &sk
+				}
 			}
 			if j.send(context.Background(), m) != nil {
 				j.leave()

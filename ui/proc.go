@@ -11,7 +11,7 @@ import (
 // diagram before it trims: the diagram draws the last diagram.MaxSteps
 // steps, and the older events only keep the matching of bytes right,
 // which trim keeps by other means.
-const keepEvents = 8192
+const keepEvents = 2048
 
 // maxClosed bounds the closed sockets a process lists.
 const maxClosed = 64
@@ -27,11 +27,14 @@ type proc struct {
 	limit   int // trim when events grows beyond it
 	skipped map[int]diagram.Skipped
 	trimmed int // events left out of the diagram
+	// unrecorded counts the data events not recorded while no page
+	// watched (their bytes are in skipped and counts).
+	unrecorded int
 
 	// counts has the sockets with events and no close yet, and what
 	// their events add up to.
 	counts map[int]*sockCount
-	closed []*closedSock      // most recent last
+	closed []*closedSock // most recent last
 
 	snap     *luabind.Snapshot // the latest
 	dropped  int64             // events the view never got (its queue was full)
@@ -67,13 +70,19 @@ func newProc(id int, name string, pid int) *proc {
 // add takes events in, in order; they are the proc's to keep.
 func (p *proc) add(evs []*luabind.LiveEvent) {
 	for _, le := range evs {
-		p.events = append(p.events, le)
 		ev := &le.Event
 		c := p.counts[ev.Sock]
 		if c == nil {
 			c = &sockCount{}
 			p.counts[ev.Sock] = c
 		}
+		if sk := le.Skipped; sk.Events > 0 {
+			p.unrecorded += sk.Events
+			c.in += int64(sk.Received)
+			c.out += int64(sk.Sent)
+			p.skip(ev.Sock, sk.Sent, sk.Received)
+		}
+		p.events = append(p.events, le)
 		c.family, c.typ = ev.Family, ev.Type
 		if ev.Local != "" {
 			c.local = ev.Local
@@ -98,6 +107,36 @@ func (p *proc) add(evs []*luabind.LiveEvent) {
 	if len(p.events) > p.limit {
 		p.trim()
 	}
+}
+
+// skip records that a socket sent and received bytes in events the view
+// did not get (luabind.LiveEvent.Skipped). The diagram counts skipped
+// bytes as coming before the socket's events: the socket's data events
+// kept from before these are left out too, their bytes counted.
+func (p *proc) skip(sock, sent, received int) {
+	kept := p.events[:0]
+	for _, le := range p.events {
+		ev := &le.Event
+		if ev.Sock == sock && ev.Type == "SOCK_STREAM" && ev.Error == "" && ev.ByteCount() > 0 {
+			switch ev.Event {
+			case "send":
+				sent += ev.ByteCount()
+				p.trimmed++
+				continue
+			case "recv":
+				received += ev.ByteCount()
+				p.trimmed++
+				continue
+			}
+		}
+		kept = append(kept, le)
+	}
+	clear(p.events[len(kept):])
+	p.events = kept
+	d := p.skipped[sock]
+	d.Sent += sent
+	d.Received += received
+	p.skipped[sock] = d
 }
 
 // trim leaves out of the diagram the older events that do not say what a

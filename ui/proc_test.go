@@ -85,3 +85,54 @@ func TestTrimKeepsMatching(t *testing.T) {
 		t.Errorf("only %d sends drawn", sends)
 	}
 }
+
+// Data events not recorded while no page watched (their bytes come with
+// the socket's next event): the socket's data events recorded before
+// them are left out too, so that the later ones still match.
+func TestGapKeepsMatching(t *testing.T) {
+	p := newProc(1, "pair", 1)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	k := 0
+	ev := func(sock int, event string, data string, skip luabind.Skipped) *luabind.LiveEvent {
+		k++
+		le := &luabind.LiveEvent{At: t0.Add(time.Duration(k) * time.Microsecond), Skipped: skip,
+			Event: trace.Event{Task: 1, Sock: sock, Event: event, Family: "AF_UNIX", Type: "SOCK_STREAM"}}
+		if event == "send" || event == "recv" {
+			n := len(data)
+			le.Event.Bytes, le.Head = &n, []byte(data)
+		}
+		return le
+	}
+	a, b := ev(1, "created", "", luabind.Skipped{}), ev(2, "created", "", luabind.Skipped{})
+	a.Event.Peer, b.Event.Peer = 2, 1
+	p.add([]*luabind.LiveEvent{a, b, ev(1, "send", "ab", luabind.Skipped{}), ev(2, "recv", "ab", luabind.Skipped{})})
+	// "cd" went unrecorded; "ef" comes with what was left out.
+	p.add([]*luabind.LiveEvent{
+		ev(1, "send", "ef", luabind.Skipped{Events: 1, Sent: 2}),
+		ev(2, "recv", "ef", luabind.Skipped{Events: 1, Received: 2}),
+	})
+	if p.unrecorded != 2 || p.skipped[1].Sent != 4 || p.skipped[2].Received != 4 || len(p.events) != 4 {
+		t.Fatalf("unrecorded %d, skipped %+v, %d events kept", p.unrecorded, p.skipped, len(p.events))
+	}
+	var evs []trace.Event
+	for _, le := range p.events {
+		evs = append(evs, *le.Fill())
+	}
+	skipped := map[diagram.SockRef]diagram.Skipped{}
+	for sock, sk := range p.skipped {
+		skipped[diagram.SockRef{Trace: 0, Sock: sock}] = sk
+	}
+	d := diagram.BuildWith(diagram.Options{Last: true, Skipped: skipped}, &trace.Trace{Name: "pair", Events: evs})
+	var sends []*diagram.Step
+	for _, st := range d.Steps {
+		if st.Kind == diagram.KindSend {
+			sends = append(sends, st)
+		}
+	}
+	if len(sends) != 1 || len(sends[0].Links) != 1 || string(sends[0].Links[0].Ev.DataBytes()) != "ef" {
+		t.Fatalf("ef is not matched to its recv: %+v", sends)
+	}
+	if c := p.counts[1]; c.out != 6 {
+		t.Errorf("sock 1 sent %d bytes, want 6", c.out)
+	}
+}

@@ -58,9 +58,10 @@ type host struct {
 	page []byte
 	csp  string
 
-	mu    sync.Mutex
-	pages int
-	conns map[*websocket.Conn]struct{}
+	mu     sync.Mutex
+	pages  int
+	conns  map[*websocket.Conn]struct{}
+	closed sync.Once
 }
 
 // startHost starts a view on 127.0.0.1:port (0: a free port) and, if no
@@ -95,8 +96,13 @@ func (h *host) serve(srv *http.Server, ln net.Listener) {
 	}()
 }
 
-// close stops the view: the listeners, the connections, the hub.
+// close stops the view: the listeners, the connections, the hub. Only the
+// first call does.
 func (h *host) close() {
+	h.closed.Do(h.stop)
+}
+
+func (h *host) stop() {
 	close(h.hub.stop)
 	<-h.hub.done
 	h.srv.Close()

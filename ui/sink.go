@@ -7,6 +7,12 @@ import (
 	"github.com/sockplay/sockplay/luabind"
 )
 
+// firstData is how many data events a view records before it records
+// them only while a page watches: the first exchanges of a run are there
+// for a page opened late, and a busy server without a page pays only the
+// count of its bytes (luabind.TraceSink.WantsData).
+const firstData = 1000
+
 // sinkMax bounds the events waiting for the view to take them: beyond
 // it, events are dropped and counted, so a view that falls behind never
 // slows the run nor grows its memory. (The view takes them every
@@ -19,7 +25,9 @@ const sinkMax = 16384
 // the view takes the buffer from its own goroutine. The buffers are
 // swapped, not reallocated.
 type sink struct {
-	rt atomic.Pointer[luabind.Runtime]
+	rt      atomic.Pointer[luabind.Runtime]
+	watched atomic.Bool  // a page watches the view
+	data    atomic.Int64 // data events taken
 
 	mu      sync.Mutex
 	buf     []*luabind.LiveEvent
@@ -35,8 +43,14 @@ func newSink(max int) *sink {
 // Attach is luabind.TraceSink's: the runtime to take snapshots of.
 func (s *sink) Attach(rt *luabind.Runtime) { s.rt.Store(rt) }
 
+// WantsData is luabind.TraceSink's.
+func (s *sink) WantsData() bool { return s.watched.Load() || s.data.Load() < firstData }
+
 // TraceEvent is luabind.TraceSink's: it never waits.
 func (s *sink) TraceEvent(ev *luabind.LiveEvent) {
+	if ev.Event.Bytes != nil {
+		s.data.Add(1)
+	}
 	s.mu.Lock()
 	if len(s.buf) < s.max {
 		s.buf = append(s.buf, ev)

@@ -117,6 +117,7 @@ function procTitle(p) {
   if (p.ended) t += p.ended_why ? ` — ended: ${p.ended_why}` : " — ended";
   if (p.busy) t += " — a task holds the runtime (a loop that does not block)";
   if (p.trimmed) t += ` — ${p.trimmed} old events left out of the diagram`;
+  if (p.unrecorded) t += ` — ${p.unrecorded} sends and recvs made while no page was open are not drawn (their bytes are counted)`;
   return t;
 }
 
