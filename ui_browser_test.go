@@ -157,8 +157,7 @@ func TestLiveViewInBrowser(t *testing.T) {
 			if err2 != nil {
 				text = err2.Error()
 			}
-			t.Fatalf("the page does not show %s (%v); it shows:\n%s\nserver: %s\nclient: %s", what, err, text,
-				server.stderr.String(), "")
+			t.Fatalf("the page does not show %s (%v); it shows:\n%s\nthe server's stderr: %s", what, err, text, server.stderr.String())
 		}
 	}
 	if err := chromedp.Do(page, chromedp.Navigate(url)); err != nil {

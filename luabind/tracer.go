@@ -181,6 +181,7 @@ type traceCall struct {
 	t0      time.Time
 	atStart bool // the event is timed when the call began
 	slot    *traceSlot
+	live    *LiveEvent // the live sink's event, made beforehand (nil: made by emit)
 }
 
 // traceBegin is called where a socket call that may wait starts: nil when
@@ -190,7 +191,21 @@ func (rt *Runtime) traceBegin() *traceCall {
 	if tr == nil {
 		return nil
 	}
+	if tr.opts.Live != nil && tr.opts.Live.WantsData() {
+		// The event is made here, before the call waits, not after it
+		// returns: the allocator may go deep, and an idle task's stack
+		// must stay within the call's wait.
+		lc := &liveCall{}
+		lc.traceCall = traceCall{tr: tr, t0: time.Now(), live: &lc.ev}
+		return &lc.traceCall
+	}
 	return &traceCall{tr: tr, t0: time.Now()}
+}
+
+// liveCall is a traced call with its live event, in one allocation.
+type liveCall struct {
+	traceCall
+	ev LiveEvent
 }
 
 // traceSend is traceBegin for send, sendto and connect, whose event is
@@ -208,7 +223,7 @@ func (rt *Runtime) traceSend() *traceCall {
 
 // emit writes the call's event (err: its failure, nil if none).
 func (c *traceCall) emit(L *lua.LState, s *Socket, ev *traceNote, err error) {
-	c.tr.emit(L, s, c.t0, c.atStart, c.slot, ev, err)
+	c.tr.emit(L, s, c.t0, c.atStart, c.slot, c.live, ev, err)
 }
 
 // settle gives up the call's place if it was not filled: a Lua error
@@ -330,9 +345,13 @@ type traceNote struct {
 
 // emit writes one event of socket s; t0 is when the call began (zero: it
 // did not wait), atStart says the event is timed then (else when it
-// returned), sl is its reserved place (nil: none), err its failure (nil:
-// it succeeded). Called with the runtime lock held.
-func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl *traceSlot, ev *traceNote, err error) {
+// returned), sl is its reserved place (nil: none), live the live sink's
+// event if made beforehand, err its failure (nil: it succeeded). Called
+// with the runtime lock held.
+func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl *traceSlot, live *LiveEvent, ev *traceNote, err error) {
+	// Its frame stays small, the rest being in functions of their own:
+	// it runs on the task's stack after a recv, and an idle server task
+	// must still fit in 4 KiB (TestIdleTasksFit4KiBStacksWithLiveSink).
 	if tr.opts.Live != nil && tr.countOnly(s, sl, ev, err) {
 		return
 	}
@@ -341,77 +360,56 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl 
 	if atStart {
 		at = t0
 	}
-	task := 0
-	if cur := s.rt.current; cur != nil {
-		task = cur.id
-	}
-	var errText string
-	errno := 0
-	if err != nil {
-		v, made := err.(valueError)
-		if !made {
-			v = valueError{errorValue(L, err)}
-		}
-		errText = lualib.ErrorText(v.t)
-		if n, ok := v.t.RawGetString("errno").(lua.LNumber); ok {
-			errno = int(n)
-		}
-	}
-	data := ev.data
-	if len(data) > tr.bytes {
-		data = data[:tr.bytes]
-	}
-
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	local, remote := tr.endpoints(s, ev.event)
-	if ev.remote != "" {
-		remote = ev.remote
-	}
-	if ev.event == "close" {
-		tr.closedIDs = append(tr.closedIDs, s.id)
-		if len(tr.closedIDs) > maxClosedAddrs {
-			delete(tr.addrs, tr.closedIDs[0])
-			tr.closedIDs = tr.closedIDs[1:]
-		}
-	}
 	// With a live sink the event is a LiveEvent, whose text forms (Time,
 	// Data) are written only if the lines need them now; the sink writes
 	// them when it needs them, which a view without a page never does.
-	var live *LiveEvent
 	var j *trace.Event
 	if tr.opts.Live != nil {
-		live = &LiveEvent{At: at}
-		j = &live.Event
-		if sk, ok := tr.skipped[s.id]; ok {
-			live.Skipped = sk
-			delete(tr.skipped, s.id)
+		if live == nil {
+			live = &LiveEvent{}
 		}
+		live.At = at
+		j = &live.Event
 	} else {
 		j = &trace.Event{}
 	}
-	*j = trace.Event{
-		T:       roundMicro(at.Sub(tr.start).Seconds()),
-		Task:    task,
-		Sock:    s.id,
-		Event:   ev.event,
-		Call:    ev.call,
-		Family:  constName(familyNames, s.family),
-		Type:    constName(typeNames, s.typ),
-		Local:   local,
-		Remote:  remote,
-		Bufsize: ev.bufsize,
-		New:     ev.newSock,
-		Peer:    ev.peer,
-		How:     ev.how,
-		Error:   errText,
-		Errno:   errno,
+	tr.fill(j, live, L, s, local, remote, now, t0, at, ev, err)
+	var line []byte
+	text := ""
+	if !tr.muted && (tr.opts.JSON != nil || tr.opts.Text != nil) {
+		text, line = tr.lines(j, at, ev)
+	}
+	tr.write(sl, text, line, live)
+}
+
+// fill writes the event of socket s (live, if set, is the LiveEvent j
+// belongs to). Called with tr.mu held.
+//
+//go:noinline
+func (tr *tracer) fill(j *trace.Event, live *LiveEvent, L *lua.LState, s *Socket, local, remote string, now, t0, at time.Time, ev *traceNote, err error) {
+	j.T = roundMicro(at.Sub(tr.start).Seconds())
+	if cur := s.rt.current; cur != nil {
+		j.Task = cur.id
+	}
+	j.Sock, j.Event, j.Call = s.id, ev.event, ev.call
+	j.Family, j.Type = constName(familyNames, s.family), constName(typeNames, s.typ)
+	j.Local, j.Remote = local, remote
+	if ev.remote != "" {
+		j.Remote = ev.remote
+	}
+	j.Bufsize, j.New, j.Peer, j.How = ev.bufsize, ev.newSock, ev.peer, ev.how
+	if err != nil {
+		j.Error, j.Errno = errorFields(L, err)
 	}
 	if ev.isData {
 		if live != nil {
 			live.n = ev.bytes
 			j.Bytes = &live.n
-			live.Head = append(live.head[:0], data...) // data is not ours to keep
+			// data is not ours to keep
+			live.Head = append(live.head[:0], ev.data[:min(len(ev.data), tr.bytes)]...)
 		} else {
 			n := ev.bytes
 			j.Bytes = &n
@@ -424,21 +422,50 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl 
 	if !t0.IsZero() {
 		j.Dur = roundMicro(now.Sub(t0).Seconds())
 	}
-	var line []byte
-	text := ""
-	if !tr.muted && (tr.opts.JSON != nil || tr.opts.Text != nil) {
-		j.Time = tr.timeText(at)
-		if ev.isData {
-			j.Data = hex.EncodeToString(data)
-		}
-		if tr.opts.JSON != nil {
-			line, _ = j.JSONLine() // nil (no line) only for a NaN time
-		}
-		if tr.opts.Text != nil {
-			text = j.TextLine(tr.opts.Color)
+	if live != nil {
+		if sk, ok := tr.skipped[s.id]; ok {
+			live.Skipped = sk
+			delete(tr.skipped, s.id)
 		}
 	}
-	tr.write(sl, text, line, live)
+	if ev.event == "close" {
+		tr.closedIDs = append(tr.closedIDs, s.id)
+		if len(tr.closedIDs) > maxClosedAddrs {
+			delete(tr.addrs, tr.closedIDs[0])
+			tr.closedIDs = tr.closedIDs[1:]
+		}
+	}
+}
+
+// errorFields are a failed call's error text and errno (0: none).
+func errorFields(L *lua.LState, err error) (string, int) {
+	v, made := err.(valueError)
+	if !made {
+		v = valueError{errorValue(L, err)}
+	}
+	errno := 0
+	if n, ok := v.t.RawGetString("errno").(lua.LNumber); ok {
+		errno = int(n)
+	}
+	return lualib.ErrorText(v.t), errno
+}
+
+// lines writes the event's text forms and its lines. Called with tr.mu
+// held.
+//
+//go:noinline
+func (tr *tracer) lines(j *trace.Event, at time.Time, ev *traceNote) (text string, line []byte) {
+	j.Time = tr.timeText(at)
+	if ev.isData {
+		j.Data = hex.EncodeToString(ev.data[:min(len(ev.data), tr.bytes)])
+	}
+	if tr.opts.JSON != nil {
+		line, _ = j.JSONLine() // nil (no line) only for a NaN time
+	}
+	if tr.opts.Text != nil {
+		text = j.TextLine(tr.opts.Color)
+	}
+	return text, line
 }
 
 // A LiveEvent is an event as a live sink gets it (TraceOptions.Live): the
@@ -507,7 +534,7 @@ func (tr *tracer) head(data string) []byte {
 func roundMicro(secs float64) float64 { return math.Round(secs*1e6) / 1e6 }
 
 // sockAddrs are a socket's addresses as last seen; fixed: they stay as
-// they are until a bind, listen, connect or accept.
+// they are until a bind, listen or connect.
 type sockAddrs struct {
 	local, remote string
 	fixed         bool
@@ -525,20 +552,30 @@ func (tr *tracer) endpoints(s *Socket, event string) (local, remote string) {
 	// events still name the peer it had.
 	local, remote = seen.local, seen.remote
 	// The addresses change only with these events: a connected stream
-	// socket keeps its two, and a bound datagram socket its own, so the
-	// data events of a busy connection do not ask the kernel each time
-	// (two system calls per event were most of what tracing cost).
+	// socket keeps its two, a listening one and a bound datagram socket
+	// their own, so the events of a busy server do not ask the kernel
+	// each time (two system calls per event were most of what tracing
+	// cost).
 	switch event {
-	case "created", "bind", "listen", "connect", "accept", "":
+	case "created", "bind", "listen", "connect", "":
 	default:
 		if seen.fixed {
 			return local, remote
 		}
 	}
+	return tr.ask(s, event, local, remote)
+}
+
+// ask asks the kernel for the socket's addresses (local and remote are
+// the last seen, kept when it cannot tell). Kept out of line: the system
+// calls go deep, and only the events that change the addresses get here.
+//
+//go:noinline
+func (tr *tracer) ask(s *Socket, event, local, remote string) (string, string) {
 	fixed := false
 	if sa, err := s.sockname(); err == nil {
 		local = sockaddrText(sa)
-		fixed = s.typ != unix.SOCK_STREAM && local != ""
+		fixed = local != "" && (s.typ != unix.SOCK_STREAM || event == "listen" || event == "accept")
 	}
 	if sa, err := s.peername(); err == nil {
 		remote = sockaddrText(sa)
@@ -596,6 +633,6 @@ func targetText(spec addrSpec, sa unix.Sockaddr) string {
 // on (for the calls that are not hot paths; those check traceBegin inline).
 func (rt *Runtime) traceEvent(L *lua.LState, s *Socket, ev *traceNote, err error) {
 	if tr := rt.trace.on.Load(); tr != nil {
-		tr.emit(L, s, time.Time{}, false, nil, ev, err)
+		tr.emit(L, s, time.Time{}, false, nil, nil, ev, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sockplay/sockplay/diagram"
 	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/trace"
 )
 
 // keepEvents is how many events of a process the view keeps for its
@@ -45,10 +46,13 @@ type proc struct {
 // sockCount is what a socket's events add up to.
 type sockCount struct {
 	in, out int64 // bytes received and sent, from the events
-	family  string
-	typ     string
-	local   string
-	remote  string
+	// recorded counts the socket's stream data events in events (what
+	// skip has to take out).
+	recorded int
+	family   string
+	typ      string
+	local    string
+	remote   string
 }
 
 // closedSock is a socket the process closed, as its events left it.
@@ -80,7 +84,10 @@ func (p *proc) add(evs []*luabind.LiveEvent) {
 			p.unrecorded += sk.Events
 			c.in += int64(sk.Received)
 			c.out += int64(sk.Sent)
-			p.skip(ev.Sock, sk.Sent, sk.Received)
+			p.skip(ev.Sock, c, sk.Sent, sk.Received)
+		}
+		if streamData(ev) {
+			c.recorded++
 		}
 		p.events = append(p.events, le)
 		c.family, c.typ = ev.Family, ev.Type
@@ -113,30 +120,36 @@ func (p *proc) add(evs []*luabind.LiveEvent) {
 // did not get (luabind.LiveEvent.Skipped). The diagram counts skipped
 // bytes as coming before the socket's events: the socket's data events
 // kept from before these are left out too, their bytes counted.
-func (p *proc) skip(sock, sent, received int) {
-	kept := p.events[:0]
-	for _, le := range p.events {
-		ev := &le.Event
-		if ev.Sock == sock && ev.Type == "SOCK_STREAM" && ev.Error == "" && ev.ByteCount() > 0 {
-			switch ev.Event {
-			case "send":
-				sent += ev.ByteCount()
-				p.trimmed++
-				continue
-			case "recv":
-				received += ev.ByteCount()
+func (p *proc) skip(sock int, c *sockCount, sent, received int) {
+	if c.recorded > 0 {
+		kept := p.events[:0]
+		for _, le := range p.events {
+			ev := &le.Event
+			if ev.Sock == sock && streamData(ev) {
+				if ev.Event == "send" {
+					sent += ev.ByteCount()
+				} else {
+					received += ev.ByteCount()
+				}
 				p.trimmed++
 				continue
 			}
+			kept = append(kept, le)
 		}
-		kept = append(kept, le)
+		clear(p.events[len(kept):])
+		p.events = kept
+		c.recorded = 0
 	}
-	clear(p.events[len(kept):])
-	p.events = kept
 	d := p.skipped[sock]
 	d.Sent += sent
 	d.Received += received
 	p.skipped[sock] = d
+}
+
+// streamData reports whether ev is a send or recv of bytes on a stream
+// socket: the events a view may leave out, their bytes counted.
+func streamData(ev *trace.Event) bool {
+	return ev.Type == "SOCK_STREAM" && ev.Error == "" && ev.ByteCount() > 0 && (ev.Event == "send" || ev.Event == "recv")
 }
 
 // trim leaves out of the diagram the older events that do not say what a
@@ -154,14 +167,17 @@ func (p *proc) trim() {
 			switch ev.Event {
 			case "send", "sendto", "recv", "recvfrom":
 				drop = true
-				if ev.Type == "SOCK_STREAM" && ev.Error == "" {
+				if streamData(ev) {
 					sk := p.skipped[ev.Sock]
 					if ev.Event == "send" {
 						sk.Sent += ev.ByteCount()
-					} else if ev.Event == "recv" {
+					} else {
 						sk.Received += ev.ByteCount()
 					}
 					p.skipped[ev.Sock] = sk
+					if c := p.counts[ev.Sock]; c != nil {
+						c.recorded--
+					}
 				}
 			case "accept":
 				drop = p.counts[ev.Sock] == nil || ev.New != 0 && p.counts[ev.New] == nil

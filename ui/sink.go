@@ -37,7 +37,9 @@ type sink struct {
 }
 
 func newSink(max int) *sink {
-	return &sink{max: max, buf: make([]*luabind.LiveEvent, 0, 256), spare: make([]*luabind.LiveEvent, 0, 256)}
+	// Made to their full size at once: TraceEvent runs on a task's stack,
+	// and growing a slice there would take it deep into the allocator.
+	return &sink{max: max, buf: make([]*luabind.LiveEvent, 0, max), spare: make([]*luabind.LiveEvent, 0, max)}
 }
 
 // Attach is luabind.TraceSink's: the runtime to take snapshots of.
