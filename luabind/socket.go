@@ -29,6 +29,8 @@ type Socket struct {
 	timeout time.Duration // < 0: blocking without limit; 0: non-blocking
 
 	last lastSender // for sendto to the last recvfrom's sender (socket_replyaddr.go)
+
+	traced sockTrace // what the trace keeps of it (tracer.go)
 }
 
 const sockMetaName = "sockplay.socket"

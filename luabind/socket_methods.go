@@ -51,7 +51,7 @@ func (rt *Runtime) sockAccept(L *lua.LState) int {
 		ev := &traceNote{event: "accept"}
 		if err == nil {
 			ev.newSock, ev.remote = c.id, sockaddrText(from)
-			tc.tr.remember(c) // its peer, for its events after the peer has gone
+			tc.tr.accepted(c, s, ev.remote) // its peer, for its events after the peer has gone
 		}
 		tc.emit(L, s, ev, err)
 	}

@@ -34,9 +34,8 @@ import (
 // TraceOptions.Bytes is 0.
 const DefaultTraceBytes = 64
 
-// maxClosedAddrs is how many closed sockets' addresses a tracer keeps, for
-// the events that come after a close (another task's call that fails).
-const maxClosedAddrs = 1024
+// liveBatch is how many live events are allocated at once (newLive).
+const liveBatch = 64
 
 // TraceOptions configure the socket trace of a runtime (Options.Trace).
 type TraceOptions struct {
@@ -92,17 +91,10 @@ type tracer struct {
 	opts  TraceOptions
 	bytes int // data bytes per event (>= 0)
 	start time.Time
-	// addrs remembers each socket's addresses, so events on a closed
-	// socket still name its ends.
-	addrs map[int]sockAddrs
-	// closedIDs are the sockets closed, oldest first, whose addresses
-	// addrs keeps (the last maxClosedAddrs: a server that runs for long,
-	// traced or with a live view, must not keep every connection's).
-	closedIDs []int
-	queue     []*traceSlot // events waiting for an earlier call to return
-	// skipped counts, per socket, the data events the live sink did not
-	// want since the socket's last event (countOnly).
-	skipped map[int]Skipped
+	queue []*traceSlot // events waiting for an earlier call to return
+	// batch holds live events allocated for the events to come (newLive;
+	// guarded by the runtime lock).
+	batch []LiveEvent
 	// muted: Text and JSON are off while Live goes on (SetTracing(false)
 	// with a live sink). Guarded by mu.
 	muted bool
@@ -112,7 +104,7 @@ type tracer struct {
 }
 
 func newTracer(opts TraceOptions) *tracer {
-	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now(), addrs: map[int]sockAddrs{}, skipped: map[int]Skipped{}}
+	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now()}
 	if tr.bytes == 0 {
 		tr.bytes = DefaultTraceBytes
 	}
@@ -191,21 +183,27 @@ func (rt *Runtime) traceBegin() *traceCall {
 	if tr == nil {
 		return nil
 	}
+	c := &traceCall{tr: tr, t0: time.Now()}
 	if tr.opts.Live != nil && tr.opts.Live.WantsData() {
-		// The event is made here, before the call waits, not after it
+		// The event is taken here, before the call waits, not after it
 		// returns: the allocator may go deep, and an idle task's stack
 		// must stay within the call's wait.
-		lc := &liveCall{}
-		lc.traceCall = traceCall{tr: tr, t0: time.Now(), live: &lc.ev}
-		return &lc.traceCall
+		c.live = tr.newLive()
 	}
-	return &traceCall{tr: tr, t0: time.Now()}
+	return c
 }
 
-// liveCall is a traced call with its live event, in one allocation.
-type liveCall struct {
-	traceCall
-	ev LiveEvent
+// newLive is a live event for the sink, from a batch allocated at once:
+// an event made after a call returned then rarely needs the allocator,
+// which would take a task's stack beyond its wait's (and growing a stack
+// copies it). Called with the runtime lock held.
+func (tr *tracer) newLive() *LiveEvent {
+	if len(tr.batch) == 0 {
+		tr.batch = make([]LiveEvent, liveBatch)
+	}
+	e := &tr.batch[0]
+	tr.batch = tr.batch[1:]
+	return e
 }
 
 // traceSend is traceBegin for send, sendto and connect, whose event is
@@ -313,14 +311,13 @@ func (tr *tracer) countOnly(s *Socket, sl *traceSlot, ev *traceNote, err error) 
 	if !tr.muted && (tr.opts.Text != nil || tr.opts.JSON != nil) {
 		return false
 	}
-	sk := tr.skipped[s.id]
+	sk := &s.traced.skipped
 	sk.Events++
 	if ev.event == "send" {
 		sk.Sent += ev.bytes
 	} else {
 		sk.Received += ev.bytes
 	}
-	tr.skipped[s.id] = sk
 	if sl != nil {
 		tr.write(sl, "", nil, nil) // a place taken while the lines were on
 	}
@@ -369,7 +366,7 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl 
 	var j *trace.Event
 	if tr.opts.Live != nil {
 		if live == nil {
-			live = &LiveEvent{}
+			live = tr.newLive()
 		}
 		live.At = at
 		j = &live.Event
@@ -423,17 +420,7 @@ func (tr *tracer) fill(j *trace.Event, live *LiveEvent, L *lua.LState, s *Socket
 		j.Dur = roundMicro(now.Sub(t0).Seconds())
 	}
 	if live != nil {
-		if sk, ok := tr.skipped[s.id]; ok {
-			live.Skipped = sk
-			delete(tr.skipped, s.id)
-		}
-	}
-	if ev.event == "close" {
-		tr.closedIDs = append(tr.closedIDs, s.id)
-		if len(tr.closedIDs) > maxClosedAddrs {
-			delete(tr.addrs, tr.closedIDs[0])
-			tr.closedIDs = tr.closedIDs[1:]
-		}
+		live.Skipped, s.traced.skipped = s.traced.skipped, Skipped{}
 	}
 }
 
@@ -533,6 +520,18 @@ func (tr *tracer) head(data string) []byte {
 
 func roundMicro(secs float64) float64 { return math.Round(secs*1e6) / 1e6 }
 
+// sockTrace is what the tracer keeps of a socket (Socket.traced, guarded
+// by the tracer's lock): on the socket itself, so it goes with it, and a
+// busy server's events look nothing up.
+type sockTrace struct {
+	// addrs are its addresses, so events on a closed socket still name
+	// its ends.
+	addrs sockAddrs
+	// skipped counts the data events the live sink did not want since
+	// the socket's last event (countOnly).
+	skipped Skipped
+}
+
 // sockAddrs are a socket's addresses as last seen; fixed: they stay as
 // they are until a bind, listen or connect.
 type sockAddrs struct {
@@ -544,7 +543,7 @@ type sockAddrs struct {
 // the kernel while the socket is open, else as last seen; event is the
 // event they are for ("" for none). Called with tr.mu held.
 func (tr *tracer) endpoints(s *Socket, event string) (local, remote string) {
-	seen := tr.addrs[s.id]
+	seen := s.traced.addrs
 	if s.closed() {
 		return seen.local, seen.remote
 	}
@@ -581,15 +580,29 @@ func (tr *tracer) ask(s *Socket, event, local, remote string) (string, string) {
 		remote = sockaddrText(sa)
 		fixed = fixed || s.typ == unix.SOCK_STREAM
 	}
-	tr.addrs[s.id] = sockAddrs{local, remote, fixed}
+	s.traced.addrs = sockAddrs{local, remote, fixed}
 	return local, remote
 }
 
-// remember records the socket's addresses before its descriptor goes.
-func (tr *tracer) remember(s *Socket) {
+// accepted records the addresses of c, which listener s accepted from
+// remote: without a system call when the listener listens on one address
+// (a connection's local address is then the listener's), else asking the
+// kernel.
+func (tr *tracer) accepted(c, s *Socket, remote string) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	tr.endpoints(s, "")
+	if l := s.traced.addrs; l.fixed && remote != "" && l.local != "" && !wildcardAddr(l.local) {
+		c.traced.addrs = sockAddrs{l.local, remote, true}
+		return
+	}
+	tr.endpoints(c, "")
+}
+
+// wildcardAddr reports whether addr (host:port) has the address of every
+// interface, 0.0.0.0 or ::.
+func wildcardAddr(addr string) bool {
+	ap, err := netip.ParseAddrPort(addr)
+	return err == nil && ap.Addr().IsUnspecified()
 }
 
 // sockaddrText writes an address as host:port ([v6]:port), a path for

@@ -55,13 +55,11 @@ type hub struct {
 
 	stop chan struct{}
 	done chan struct{}
-	// now is the clock; tests replace it.
-	now func() time.Time
 }
 
 func newHub(local *sink, name string, pid int) *hub {
 	h := &hub{local: local, clients: map[*client]struct{}{}, joiners: map[*joinConn]struct{}{},
-		changed: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), now: time.Now}
+		changed: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	h.addProc(name, pid)
 	return h
 }
@@ -97,7 +95,7 @@ func (h *hub) tick(force bool) {
 	h.mu.Lock()
 	h.addEvents(h.procs[0], evs, dropped)
 	h.tickMu.Unlock()
-	due := force || h.now().Sub(h.lastFrame) >= frameEvery
+	due := force || time.Now().Sub(h.lastFrame) >= frameEvery
 	h.mu.Unlock()
 	if due && h.watchers.Load() > 0 {
 		h.frame()
@@ -146,7 +144,7 @@ func (h *hub) frame() {
 	h.frameMu.Lock()
 	defer h.frameMu.Unlock()
 	local := h.local.snapshot()
-	now := h.now()
+	now := time.Now()
 
 	h.mu.Lock()
 	h.lastFrame = now
