@@ -96,8 +96,11 @@ type tracer struct {
 	// guarded by the runtime lock).
 	batch []LiveEvent
 	// muted: Text and JSON are off while Live goes on (SetTracing(false)
-	// with a live sink). Guarded by mu.
-	muted bool
+	// with a live sink).
+	muted atomic.Bool
+	// quiet is the call traceBegin gives when nothing of a data event is
+	// wanted but its count (shared: never written).
+	quiet traceCall
 	// The second timeText formatted last, and its text (guarded by mu).
 	sec     int64
 	secText string
@@ -105,6 +108,7 @@ type tracer struct {
 
 func newTracer(opts TraceOptions) *tracer {
 	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now()}
+	tr.quiet = traceCall{tr: tr, isQuiet: true}
 	if tr.bytes == 0 {
 		tr.bytes = DefaultTraceBytes
 	}
@@ -118,7 +122,7 @@ func newTracer(opts TraceOptions) *tracer {
 func (rt *Runtime) initTrace() {
 	if o := rt.opts.Trace; o != nil {
 		rt.trace.tr = newTracer(*o)
-		rt.trace.tr.muted = o.Off && o.Live != nil
+		rt.trace.tr.muted.Store(o.Off && o.Live != nil)
 		if !o.Off || o.Live != nil {
 			rt.trace.on.Store(rt.trace.tr)
 		}
@@ -138,9 +142,7 @@ func (rt *Runtime) SetTracing(on bool) (was bool) {
 	was = rt.Tracing()
 	if tr := rt.trace.tr; tr != nil && tr.opts.Live != nil {
 		// The live sink goes on; only the lines stop or start.
-		tr.mu.Lock()
-		tr.muted = !on
-		tr.mu.Unlock()
+		tr.muted.Store(!on)
 		return was
 	}
 	if !on {
@@ -158,12 +160,12 @@ func (rt *Runtime) SetTracing(on bool) (was bool) {
 // lines; a live sink is always on).
 func (rt *Runtime) Tracing() bool {
 	tr := rt.trace.on.Load()
-	if tr == nil {
-		return false
-	}
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	return !tr.muted
+	return tr != nil && !tr.muted.Load()
+}
+
+// linesOn reports whether the tracer writes lines (text or JSON) now.
+func (tr *tracer) linesOn() bool {
+	return !tr.muted.Load() && (tr.opts.Text != nil || tr.opts.JSON != nil)
 }
 
 // traceCall is one traced socket call: when it began and, for a call
@@ -174,6 +176,7 @@ type traceCall struct {
 	atStart bool // the event is timed when the call began
 	slot    *traceSlot
 	live    *LiveEvent // the live sink's event, made beforehand (nil: made by emit)
+	isQuiet bool       // tracer.quiet: a data event is only counted, another timed when it returns
 }
 
 // traceBegin is called where a socket call that may wait starts: nil when
@@ -182,6 +185,11 @@ func (rt *Runtime) traceBegin() *traceCall {
 	tr := rt.trace.on.Load()
 	if tr == nil {
 		return nil
+	}
+	if tr.opts.Live != nil && !tr.opts.Live.WantsData() && !tr.linesOn() {
+		// A live view without a page: most calls are sends and recvs,
+		// of which it wants only the bytes, so no allocation, no clock.
+		return &tr.quiet
 	}
 	c := &traceCall{tr: tr, t0: time.Now()}
 	if tr.opts.Live != nil && tr.opts.Live.WantsData() {
@@ -212,7 +220,7 @@ func (tr *tracer) newLive() *LiveEvent {
 // before this call returns, and the reserved place keeps the send first.
 func (rt *Runtime) traceSend() *traceCall {
 	c := rt.traceBegin()
-	if c != nil {
+	if c != nil && !c.isQuiet {
 		c.atStart = true
 		c.slot = c.tr.reserve()
 	}
@@ -254,7 +262,7 @@ type traceSlot struct {
 func (tr *tracer) reserve() *traceSlot {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	if tr.muted || tr.opts.Text == nil && tr.opts.JSON == nil {
+	if !tr.linesOn() {
 		return nil
 	}
 	sl := &traceSlot{}
@@ -306,9 +314,7 @@ func (tr *tracer) countOnly(s *Socket, sl *traceSlot, ev *traceNote, err error) 
 	if err != nil || ev.bytes == 0 || s.typ != unix.SOCK_STREAM || ev.event != "send" && ev.event != "recv" || tr.opts.Live.WantsData() {
 		return false
 	}
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	if !tr.muted && (tr.opts.Text != nil || tr.opts.JSON != nil) {
+	if tr.linesOn() {
 		return false
 	}
 	sk := &s.traced.skipped
@@ -319,7 +325,9 @@ func (tr *tracer) countOnly(s *Socket, sl *traceSlot, ev *traceNote, err error) 
 		sk.Received += ev.bytes
 	}
 	if sl != nil {
+		tr.mu.Lock()
 		tr.write(sl, "", nil, nil) // a place taken while the lines were on
+		tr.mu.Unlock()
 	}
 	return true
 }
@@ -376,7 +384,7 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl 
 	tr.fill(j, live, L, s, local, remote, now, t0, at, ev, err)
 	var line []byte
 	text := ""
-	if !tr.muted && (tr.opts.JSON != nil || tr.opts.Text != nil) {
+	if tr.linesOn() {
 		text, line = tr.lines(j, at, ev)
 	}
 	tr.write(sl, text, line, live)
@@ -521,8 +529,8 @@ func (tr *tracer) head(data string) []byte {
 func roundMicro(secs float64) float64 { return math.Round(secs*1e6) / 1e6 }
 
 // sockTrace is what the tracer keeps of a socket (Socket.traced, guarded
-// by the tracer's lock): on the socket itself, so it goes with it, and a
-// busy server's events look nothing up.
+// by the runtime lock, which every event is made with): on the socket
+// itself, so it goes with it, and a busy server's events look nothing up.
 type sockTrace struct {
 	// addrs are its addresses, so events on a closed socket still name
 	// its ends.

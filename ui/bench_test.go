@@ -3,10 +3,12 @@ package ui
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,60 +23,84 @@ import (
 //
 //	go test -run '^$' -bench EchoView -benchmem ./ui/
 func BenchmarkEchoView(b *testing.B) {
-	for _, withView := range []bool{false, true} {
-		name := "no-view"
-		if withView {
-			name = "view"
-		}
-		b.Run(name, func(b *testing.B) {
-			opts := luabind.Options{Scripts: scripts.FS}
+	for _, clients := range []int{1, 50} {
+		for _, withView := range []bool{false, true} {
+			name := fmt.Sprintf("c=%d/no-view", clients)
 			if withView {
-				v, err := Start(Options{Name: "bench", Dir: b.TempDir()})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer v.Close()
-				opts.Trace = &luabind.TraceOptions{Off: true, Live: v.Sink()}
+				name = fmt.Sprintf("c=%d/view", clients)
 			}
-			pr, pw := io.Pipe()
-			opts.Stdout = pw
-			rt := luabind.New(opts)
-			defer rt.Close()
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan struct{})
-			go func() {
-				rt.RunScript(ctx, "bench/echo_server", []string{"0"})
-				close(done)
-			}()
-			defer func() { cancel(); <-done; pw.Close() }()
-			line, _ := bufio.NewReader(pr).ReadString('\n')
-			addr, ok := strings.CutPrefix(strings.TrimSpace(line), "server is listening on ")
-			if !ok {
-				b.Fatalf("bench/echo_server said %q", line)
-			}
-			go io.Copy(io.Discard, pr)
-			c, err := net.Dial("tcp", addr)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(5 * time.Minute))
+			b.Run(name, func(b *testing.B) { benchEcho(b, clients, withView) })
+		}
+	}
+}
+
+// benchEcho runs the Lua echo server, with a view or not, and as many Go
+// clients as asked, each doing round trips.
+func benchEcho(b *testing.B, clients int, withView bool) {
+	opts := luabind.Options{Scripts: scripts.FS}
+	if withView {
+		v, err := Start(Options{Name: "bench", Dir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer v.Close()
+		opts.Trace = &luabind.TraceOptions{Off: true, Live: v.Sink()}
+	}
+	pr, pw := io.Pipe()
+	opts.Stdout = pw
+	rt := luabind.New(opts)
+	defer rt.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		rt.RunScript(ctx, "bench/echo_server", []string{"0"})
+		close(done)
+	}()
+	defer func() { cancel(); <-done; pw.Close() }()
+	line, _ := bufio.NewReader(pr).ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "server is listening on ")
+	if !ok {
+		b.Fatalf("bench/echo_server said %q", line)
+	}
+	go io.Copy(io.Discard, pr)
+	conns := make([]net.Conn, clients)
+	for i := range conns {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Minute))
+		conns[i] = c
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		n := b.N / clients
+		if i < b.N%clients {
+			n++
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			msg, buf := make([]byte, 64), make([]byte, 64)
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu0 := cpuTime()
-			for i := 0; i < b.N; i++ {
+			for range n {
 				if _, err := c.Write(msg); err != nil {
-					b.Fatal(err)
+					b.Error(err)
+					return
 				}
 				if _, err := io.ReadFull(c, buf); err != nil {
-					b.Fatal(err)
+					b.Error(err)
+					return
 				}
 			}
-			// The client's CPU time too: the same in both.
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-		})
+		}()
 	}
+	wg.Wait()
+	// The clients' CPU time too: the same with a view and without.
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 }
 
 // cpuTime is the process's CPU time (user and system) so far.
