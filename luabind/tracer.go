@@ -108,7 +108,7 @@ type tracer struct {
 
 func newTracer(opts TraceOptions) *tracer {
 	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now()}
-	tr.quiet = traceCall{tr: tr, isQuiet: true}
+	tr.quiet = traceCall{tr: tr}
 	if tr.bytes == 0 {
 		tr.bytes = DefaultTraceBytes
 	}
@@ -176,7 +176,6 @@ type traceCall struct {
 	atStart bool // the event is timed when the call began
 	slot    *traceSlot
 	live    *LiveEvent // the live sink's event, made beforehand (nil: made by emit)
-	isQuiet bool       // tracer.quiet: a data event is only counted, another timed when it returns
 }
 
 // traceBegin is called where a socket call that may wait starts: nil when
@@ -187,10 +186,17 @@ func (rt *Runtime) traceBegin() *traceCall {
 		return nil
 	}
 	if tr.opts.Live != nil && !tr.opts.Live.WantsData() && !tr.linesOn() {
-		// A live view without a page: most calls are sends and recvs,
-		// of which it wants only the bytes, so no allocation, no clock.
+		// A live view without a page: most calls are recvs, of which it
+		// wants only the bytes, so no allocation, no clock (the events of
+		// traceBegin's calls are timed when they return; only their
+		// durations are lost).
 		return &tr.quiet
 	}
+	return tr.begin()
+}
+
+// begin is a traced call, starting now.
+func (tr *tracer) begin() *traceCall {
 	c := &traceCall{tr: tr, t0: time.Now()}
 	if tr.opts.Live != nil && tr.opts.Live.WantsData() {
 		// The event is taken here, before the call waits, not after it
@@ -219,8 +225,12 @@ func (tr *tracer) newLive() *LiveEvent {
 // system call, so the task that receives the bytes may report its recv
 // before this call returns, and the reserved place keeps the send first.
 func (rt *Runtime) traceSend() *traceCall {
-	c := rt.traceBegin()
-	if c != nil && !c.isQuiet {
+	tr := rt.trace.on.Load()
+	if tr == nil {
+		return nil
+	}
+	c := tr.begin()
+	if c != nil {
 		c.atStart = true
 		c.slot = c.tr.reserve()
 	}
