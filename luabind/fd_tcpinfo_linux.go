@@ -50,10 +50,7 @@ func (s *Socket) readKernel(ss *SocketState) {
 			if ti, err := unix.GetsockoptTCPInfo(n, unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
 				k.State = TCPStateName(int(ti.State))
 				k.Received = ti.Bytes_received
-				k.Sent = ti.Bytes_sent
-				if k.Sent == 0 {
-					k.Sent = ti.Bytes_acked // kernels before 4.19
-				}
+				k.Sent = ti.Bytes_sent // 0 on kernels before 4.19
 				k.RTT = time.Duration(ti.Rtt) * time.Microsecond
 				k.RTTVar = time.Duration(ti.Rttvar) * time.Microsecond
 				if k.State == "LISTEN" {

@@ -21,8 +21,11 @@
 // folder), so a sandboxed script that connects to the port gets 403.
 //
 // Cost: the runtime hands each event to a bounded buffer (sink.go) and
-// goes on; with no page connected the view only keeps the events.
-// When a page falls behind, what it missed is dropped and counted.
+// goes on. With no page connected the view keeps the events, but after
+// the first firstData sends and recvs only counts their bytes
+// (luabind.TraceSink.WantsData), which is what a busy server pays for
+// --ui; snapshots are taken only while a page watches. When a page falls
+// behind, what it missed is dropped and counted.
 package ui
 
 import (

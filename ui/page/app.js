@@ -68,10 +68,11 @@ function kind(s) {
   return `${fam} ${typ}`;
 }
 
+// bytes writes a byte count, its number and unit kept on one line.
 function bytes(n) {
-  if (n < 10000) return `${n} B`;
-  if (n < 10e6) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${(n / 1e6).toFixed(1)} MB`;
+  if (n < 10000) return `${n}\u00a0B`;
+  if (n < 10e6) return `${(n / 1e3).toFixed(1)}\u00a0kB`;
+  return `${(n / 1e6).toFixed(1)}\u00a0MB`;
 }
 
 // track records a socket's state and returns its history and how long
@@ -105,7 +106,7 @@ function socketRow(p, s) {
     stateCell,
     el("td", { class: "mono", title: s.bytes_from === "kernel" ? "counted by the kernel" : "counted from the trace" }, `${bytes(s.in)} / ${bytes(s.out)}`),
     el("td", { class: "mono" }, queued),
-    el("td", { class: "mono" }, s.kernel && !s.closed && s.state !== "LISTEN" ? `${s.rtt_ms.toFixed(3)} ms` : ""),
+    el("td", { class: "mono num" }, s.kernel && !s.closed && s.state !== "LISTEN" ? `${s.rtt_ms.toFixed(3)} ms` : ""),
     el("td", { class: "wait" }, waits),
   );
   return tr;
