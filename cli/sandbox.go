@@ -93,6 +93,11 @@ type runJob struct {
 	Args    []string // sockplay's arguments, as given
 	TempDir string   // the run's folder, which the parent removes
 	Script  *string  // the script, when it came from standard input
+	// UIJoin is the live view (--ui) the run sends its events to: the
+	// parent's, which the parent started or joined. The view lives in
+	// the parent, so it outlives the child and nothing of it runs in the
+	// sandboxed process but the sending.
+	UIJoin string
 }
 
 type runReport struct{ Status int }
@@ -150,6 +155,15 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 		}
 		fh.Close()
 		access.Write = append(access.Write, out)
+	}
+	if f.wantsUI() {
+		view, err := f.startView(io.stderr)
+		if err != nil {
+			fmt.Fprintln(io.stderr, "sockplay:", err)
+			return exitError
+		}
+		job.UIJoin = view.URL()
+		defer finishView(view)
 	}
 	timeout := f.timeout
 	if !f.given("timeout") {

@@ -58,7 +58,9 @@
 //	fd_io_linux.go      the descriptor layer: I/O and waiting (connect, accept, recv, send)
 //	sockaddr_linux.go   kernel addresses decoded (recvfrom, accept4)
 //	readbuf.go          the read buffers recv reads into
-//	tracer.go           the socket trace: which events, in which order
+//	tracer.go           the socket trace: which events, in which order; the live sink (TraceSink)
+//	snapshot.go         Snapshot: the sockets and tasks at one moment, for a live view
+//	fd_tcpinfo_linux.go the descriptor layer: the kernel's state of a socket (TCP_INFO, queues)
 //	errors.go           Go errors as Lua error values; the host's *Error; the syntax-error translator
 //	report.go           how an error is shown: traceback, source line and caret (Error.Report)
 //	hints.go            one-line hints for beginners' errors: network errors, Python habits

@@ -31,6 +31,8 @@ type Socket struct {
 	selects int // how many selects wait on it (select.go); guarded by the runtime lock
 
 	last lastSender // for sendto to the last recvfrom's sender (socket_replyaddr.go)
+
+	traced sockTrace // what the trace keeps of it (tracer.go)
 }
 
 const sockMetaName = "sockplay.socket"
