@@ -28,7 +28,8 @@ type Socket struct {
 
 	timeout time.Duration // < 0: blocking without limit; 0: non-blocking
 
-	last lastSender // for sendto to the last recvfrom's sender (socket_replyaddr.go)
+	last   lastSender    // for sendto to the last recvfrom's sender (socket_replyaddr.go)
+	sentTo unix.Sockaddr // where sendto last sent: a hint for a datagram no one answers looks there
 }
 
 const sockMetaName = "sockplay.socket"

@@ -231,3 +231,34 @@ function test_framed()
   -- The server serves one client and ends by itself.
   assert.true_(srv:wait())
 end
+
+-- Every TCP server sets SO_REUSEADDR, so it can be run again at once on
+-- its port: stopped while a client is connected, it closes that
+-- connection first, which then lingers in TIME_WAIT (a socket without
+-- SO_REUSEADDR cannot bind the port meanwhile), and the next run binds
+-- the port all the same.
+function test_servers_rerun_at_once()
+  for _, c in ipairs({
+    {"tcp/addr_server"}, {"tcp/cmd_server", skip = 1}, {"tcp/concurrent_server"},
+    {"tcp/echo_server"}, {"tcp/framed_server"}, {"tcp/loop_server", send = "x"},
+    {"tcp/multi_server"}, {"tcp/select_server"}, {"tcp/sticky_server"},
+  }) do
+    local name = c[1]
+    local srv = test.start_server(name)
+    for _ = 1, c.skip or 0 do srv:line() end
+    local client = test.connect(srv)
+    if c.send then client:sendall(c.send); client:recv(1024) end
+    srv:line() -- the server has accepted the connection
+    srv:stop()
+    srv:wait()
+    client:close()
+    local plain = socket.socket()
+    local ok, err = pcall(plain.bind, plain, {"127.0.0.1", srv.port})
+    plain:close()
+    assert.true_(not ok, name .. ": the port is free at once, so this test tests nothing")
+    assert.eq(type(err) == "table" and err.errno, 98, name .. ": bind without SO_REUSEADDR")
+    local again = test.start_server(name, srv.port)
+    assert.eq(again.port, srv.port, name)
+    again:stop()
+  end
+end
