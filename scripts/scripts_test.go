@@ -3,8 +3,8 @@ package scripts_test
 import (
 	"context"
 	"io/fs"
-	"os"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
