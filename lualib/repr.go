@@ -177,7 +177,7 @@ func luaHexdump(L *lua.LState) int {
 func luaBytesRepr(L *lua.LState) int {
 	v, ok := L.Get(1).(lua.LString)
 	if !ok {
-		ArgError(L, 1, "bytes_repr", "string expected, got "+TypeName(L.Get(1)))
+		StringArgError(L, 1, "bytes_repr", "data")
 	}
 	L.Push(lua.LString(BytesRepr(string(v))))
 	return 1
