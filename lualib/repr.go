@@ -14,7 +14,8 @@ import (
 )
 
 // Repr shows a value as a REPL does: strings quoted with escapes (so "\r\n"
-// and binary bytes are visible, and the text loads back as Lua), numbers as
+// and binary bytes are visible, and the text loads back as Lua: see
+// QuoteBytes), numbers as
 // Lua writes them, tables one level deep, and anything with a __tostring
 // (sockets, addresses, errors) through it. It may run __tostring
 // metamethods, so call it where L may run Lua code (in package luabind,
@@ -26,7 +27,7 @@ func Repr(L *lua.LState, v lua.LValue) string {
 func repr(L *lua.LState, v lua.LValue, depth int) string {
 	switch x := v.(type) {
 	case lua.LString:
-		return Quote(string(x))
+		return QuoteBytes(string(x))
 	case lua.LNumber:
 		return numberString(float64(x))
 	case *lua.LTable:
@@ -150,6 +151,49 @@ func Quote(s string) string {
 	return b.String()
 }
 
+// QuoteBytes writes s as a Lua string literal for people to read, as
+// Python's repr writes bytes: text that is valid UTF-8 as it is (its
+// unprintable characters escaped), the usual one-letter escapes, and
+// \xHH for every other byte. A string that is not valid UTF-8 as a whole
+// (GBK text, binary data) is bytes, not text: each byte from 0x80 up is
+// \xHH, so that no stray character appears where two bytes happen to
+// look like UTF-8. It loads back as the same bytes (the VM reads \xHH, as
+// Lua 5.2 and later do).
+func QuoteBytes(s string) string {
+	text := utf8.ValidString(s)
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if esc := quoteEscapes[c]; esc != "" {
+			b.WriteString(esc)
+			i++
+			continue
+		}
+		if c >= 0x80 && text {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsPrint(r) {
+				b.WriteString(s[i : i+size])
+			} else {
+				for _, c := range []byte(s[i : i+size]) {
+					fmt.Fprintf(&b, `\x%02x`, c)
+				}
+			}
+			i += size
+			continue
+		}
+		if c < 0x20 || c >= 0x7f {
+			fmt.Fprintf(&b, `\x%02x`, c)
+		} else {
+			b.WriteByte(c)
+		}
+		i++
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
 // OpenRepr installs the globals that show bytes and values: repr,
 // bytes_repr and hexdump.
 func OpenRepr(L *lua.LState) {
@@ -158,7 +202,7 @@ func OpenRepr(L *lua.LState) {
 	L.SetGlobal("hexdump", L.NewFunction(luaHexdump))
 }
 
-// repr(value) -> text   (strings quoted with decimal escapes, so the text loads back as Lua; other values as the REPL shows them)
+// repr(value) -> text   (strings quoted with \xHH escapes for bytes, so the text loads back as Lua; other values as the REPL shows them)
 func luaRepr(L *lua.LState) int {
 	if L.GetTop() < 1 {
 		ArgError(L, 1, "repr", "value expected")
