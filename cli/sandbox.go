@@ -93,6 +93,7 @@ type runJob struct {
 	Args    []string // sockplay's arguments, as given
 	TempDir string   // the run's folder, which the parent removes
 	Script  *string  // the script, when it came from standard input
+	Command string   // how the user started sockplay (commandName)
 }
 
 type runReport struct{ Status int }
@@ -129,7 +130,7 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 	}
 	child.OwnDir(dir)
 	defer child.RemoveDir(dir)
-	job := runJob{Args: io.args, TempDir: dir}
+	job := runJob{Args: io.args, TempDir: dir, Command: commandName()}
 	access := &child.Access{Read: f.limits.allowRead, Write: []string{dir}}
 	if src.file != "" {
 		access.Read = append(access.Read, src.file)

@@ -41,6 +41,12 @@ type Options struct {
 	// file writes only in its directory, limits (see sandbox.go).
 	Sandbox *Sandbox
 
+	// Command is how the user starts the host, as they would type it
+	// ("sockplay", "go run ."): a script's arg[-1], as Lua's own
+	// interpreter puts its name there, for the commands a script suggests.
+	// "" leaves arg[-1] nil.
+	Command string
+
 	// Strict makes reading a global that was never assigned an error
 	// (NameError), as in Python; without it, a warning on Stderr, once
 	// per name and place. A script turns it on with strict(true).
@@ -274,6 +280,9 @@ func (rt *Runtime) setArgs(arg0 string, args []string) {
 	L := rt.L
 	t := L.NewTable()
 	t.RawSetInt(0, lua.LString(arg0))
+	if rt.opts.Command != "" {
+		t.RawSetInt(-1, lua.LString(rt.opts.Command))
+	}
 	for i, a := range args {
 		t.RawSetInt(i+1, lua.LString(a))
 	}

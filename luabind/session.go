@@ -125,6 +125,9 @@ func (s *Session) StartCode(name, code string, args []string) (int, error) {
 	rt.addSource(fn.Proto, code)
 	argv := rt.L.NewTable()
 	argv.RawSetInt(0, lua.LString(name))
+	if rt.opts.Command != "" {
+		argv.RawSetInt(-1, lua.LString(rt.opts.Command))
+	}
 	for i, a := range args {
 		argv.RawSetInt(i+1, lua.LString(a))
 	}

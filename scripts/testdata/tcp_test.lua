@@ -191,15 +191,29 @@ function test_cmd_client_short_frame()
 end
 
 -- The command client decodes the output as the original did (GBK), when
--- asked; an unknown encoding fails before any command.
+-- asked with --encoding, before or after the port; an unknown encoding
+-- fails before any command, and so do an encoding where the host goes and
+-- an unknown flag.
 function test_cmd_client_encoding()
   local srv = test.start_server("tcp/cmd_server")
   assert.matches(srv:line(), "^WARNING")
   -- 你好 in GBK, as a Chinese Windows' cmd.exe would write it.
-  assert.eq(run("tcp/cmd_client", {srv.port, "127.0.0.1", "gbk"}, "printf '\\304\\343\\272\\303\\n'\n"), ">>>你好\n>>>")
-  local out, err = test.run("tcp/cmd_client", {args = {srv.port, "127.0.0.1", "klingon"}, stdin = "echo hi\n"})
-  assert.contains(err, 'unknown encoding "klingon"')
-  assert.eq(out, "")
+  local gbk = "printf '\\304\\343\\272\\303\\n'\n"
+  assert.eq(run("tcp/cmd_client", {"--encoding", "gbk", srv.port}, gbk), ">>>你好\n>>>")
+  assert.eq(run("tcp/cmd_client", {srv.port, "127.0.0.1", "--encoding=gbk"}, gbk), ">>>你好\n>>>")
+  for _, c in ipairs({
+    {{"--encoding", "klingon", srv.port}, 'unknown encoding "klingon"', known = true},
+    {{srv.port, "127.0.0.1", "gbk"}, "unexpected argument gbk (an encoding is --encoding gbk)"},
+    {{"--encdoing", "gbk", srv.port}, "unknown flag --encdoing"},
+    {{srv.port, "--encoding"}, "--encoding needs a name"},
+  }) do
+    local out, err = test.run("tcp/cmd_client", {args = c[1], stdin = "echo hi\n"})
+    assert.contains(err, c[2])
+    if not c.known then
+      assert.contains(err, "usage: sockplay run tcp/cmd_client [--encoding NAME] [port] [host]", c[2])
+    end
+    assert.eq(out, "")
+  end
   stop(srv)
 end
 
