@@ -133,7 +133,9 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 	job := runJob{Args: io.args, TempDir: dir, Command: commandName()}
 	access := &child.Access{Read: f.limits.allowRead, Write: []string{dir}}
 	if src.file != "" {
+		// The script, and the modules beside it that it may require.
 		access.Read = append(access.Read, src.file)
+		access.Read = append(access.Read, luabind.ModuleFiles(src.file)...)
 	}
 	if p.stdin {
 		job.Script = &src.code

@@ -109,6 +109,10 @@ type Runtime struct {
 	sourceOrder []*chunkSource                      // oldest first
 	lastError   *Error                              // the last error that ended a task
 	globals     globalsState                        // undefined globals: warnings, strict
+	// package.path as it began, and whether a run put its script's
+	// folder first (scriptdir.go); guarded by gil
+	basePath     *string
+	scriptDirSet bool
 
 	trace traceState // the socket trace (tracer.go)
 }
@@ -159,17 +163,28 @@ func New(opts Options) *Runtime {
 // cancelled. Every socket the run opened is closed before it returns.
 // Runs on one Runtime take turns: a second run waits for the first to end
 // (use a Runtime each, or a Session, to run scripts side by side).
+//
+// require looks for modules first in the file's folder, whatever the
+// working directory (as Python puts the script's folder first on
+// sys.path); a sandboxed run may read the .lua files there (ModuleFiles).
 func (rt *Runtime) RunFile(ctx context.Context, filename string, args []string) error {
 	src, err := os.ReadFile(filename)
 	if err != nil {
 		return fmt.Errorf("cannot read script: %w", err)
 	}
-	return rt.run(ctx, filename, string(src), filename, args)
+	return rt.run(ctx, filename, string(src), filename, args, filename)
+}
+
+// RunFileCode is RunFile with the file's code already read (by a host
+// that checks what it reads): filename names it and is where require
+// looks first.
+func (rt *Runtime) RunFileCode(ctx context.Context, filename, code string, args []string) error {
+	return rt.run(ctx, filename, code, filename, args, filename)
 }
 
 // RunString runs Lua source code; name is used in error messages.
 func (rt *Runtime) RunString(ctx context.Context, name, code string, args []string) error {
-	return rt.run(ctx, name, code, name, args)
+	return rt.run(ctx, name, code, name, args, "")
 }
 
 // RunScript runs a bundled script by name, e.g. "tcp/echo_server".
@@ -180,7 +195,7 @@ func (rt *Runtime) RunScript(ctx context.Context, name string, args []string) er
 	}
 	// "tcp/echo_server.lua" and "tcp/echo_server" are the same script.
 	name = strings.TrimSuffix(path.Clean(name), ".lua")
-	return rt.run(ctx, name+".lua", string(src), name, args)
+	return rt.run(ctx, name+".lua", string(src), name, args, "")
 }
 
 // ReadScript returns the source of bundled script name ("tcp/echo_server"
@@ -200,7 +215,8 @@ func ReadScript(fsys fs.FS, name string) ([]byte, error) {
 	return src, nil
 }
 
-func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args []string) error {
+// run runs code; file is the script's file, "" for code that has none.
+func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args []string, file string) error {
 	if rt.isClosed() {
 		return errors.New("runtime is closed")
 	}
@@ -235,6 +251,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	}
 	rt.addSource(fn.Proto, code)
 	rt.setArgs(arg0, args)
+	rt.useScriptDir(file)
 	rt.exitCode = 0
 	rt.exiting = false
 	rt.gil.Unlock()

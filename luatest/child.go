@@ -130,7 +130,9 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	// and runs only this program (the children of its scripts).
 	read := append([]string{filepath.Dir(file)}, opts.AllowRead...)
 	if opts.Target != "" {
+		// The script under test, and the modules beside it it may require.
 		read = append(read, opts.Target)
+		read = append(read, luabind.ModuleFiles(opts.Target)...)
 	}
 	stderr := &syncbuf.Buffer{Limit: opts.outputLimit()}
 	proc, err := child.Start(child.Spec{
@@ -193,6 +195,7 @@ func testChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 
 type scriptJob struct {
 	Name    string // as errors show it
+	File    bool   // Name is a file: require looks beside it
 	Code    string
 	Args    []string
 	Sandbox *luabind.Sandbox
@@ -220,7 +223,12 @@ func scriptChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	defer stop()
 	// The runtime is not closed: the process ends with the run, and a
 	// call stuck in Go would keep Close waiting.
-	err := rt.RunString(ctx, job.Name, job.Code, job.Args)
+	var err error
+	if job.File {
+		err = rt.RunFileCode(ctx, job.Name, job.Code, job.Args)
+	} else {
+		err = rt.RunString(ctx, job.Name, job.Code, job.Args)
+	}
 	stdout.Flush()
 	var e *luabind.Error
 	switch {
@@ -250,10 +258,11 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 	sb := tr.scriptSandbox(name, force)
 	sr := &scriptRun{done: make(chan struct{})}
 	if tr.opts.Isolate != nil && child.InChild() {
-		job := scriptJob{Name: name, Code: code, Args: args, Sandbox: sb, Strict: tr.opts.Strict}
+		job := scriptJob{Name: name, File: tr.isFile(name), Code: code, Args: args, Sandbox: sb, Strict: tr.opts.Strict}
 		access := &child.Access{Read: tr.opts.AllowRead, Write: []string{tr.tmp}}
-		if tr.isFile(name) {
+		if job.File {
 			access.Read = append(access.Read, name)
+			access.Read = append(access.Read, luabind.ModuleFiles(name)...)
 		}
 		proc, err := child.Start(child.Spec{
 			Role: "script", Label: name, Payload: job,
@@ -275,8 +284,13 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 	ctx, cancel := context.WithCancel(context.Background())
 	sr.interrupt = func() { cancel(); rt.Cancel() }
 	sr.release = func() { rt.Close() }
+	file := tr.isFile(name)
 	go func() {
-		sr.err = rt.RunString(ctx, name, code, args)
+		if file {
+			sr.err = rt.RunFileCode(ctx, name, code, args)
+		} else {
+			sr.err = rt.RunString(ctx, name, code, args)
+		}
 		close(sr.done)
 	}()
 	return sr, nil

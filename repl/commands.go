@@ -118,6 +118,7 @@ func (r *repl) cmdLoad(args []string) *leaveError {
 		fmt.Fprintln(r.stderr, "cannot load:", err)
 		return nil
 	}
+	r.sess.AddModuleDir(args[0]) // its require finds the modules beside it
 	return r.evalSource(string(src), args[0], false)
 }
 
@@ -142,6 +143,7 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		if st, serr := os.Stat(name); serr == nil && !st.IsDir() {
 			var src []byte
 			if src, err = os.ReadFile(name); err == nil {
+				r.sess.AddModuleDir(name)
 				id, err = r.sess.StartCode(name, string(src), args[1:])
 			}
 		} else {

@@ -223,6 +223,9 @@ func (r *repl) init() *leaveError {
 	name, arg0, typed := "(command line)", "sockplay", true
 	if r.opts.InitName != "" {
 		name, arg0, typed = r.opts.InitName, r.opts.InitName, false
+		if st, err := os.Stat(r.opts.InitName); err == nil && st.Mode().IsRegular() {
+			r.sess.AddModuleDir(r.opts.InitName) // -i FILE: its modules, for the session
+		}
 	}
 	if len(r.opts.InitArgs) > 0 || !typed {
 		// arg as `lua -e CODE args` and `lua FILE args` have it: set from
