@@ -28,8 +28,11 @@ type Socket struct {
 
 	timeout time.Duration // < 0: blocking without limit; 0: non-blocking
 
-	last   lastSender    // for sendto to the last recvfrom's sender (socket_replyaddr.go)
-	sentTo unix.Sockaddr // where sendto last sent: a hint for a datagram no one answers looks there
+	last lastSender // for sendto to the last recvfrom's sender (socket_replyaddr.go)
+
+	// sentTo is where sendto last sent: the hint of a datagram nobody
+	// answers looks there (hints.go).
+	sentTo unix.Sockaddr
 }
 
 const sockMetaName = "sockplay.socket"
