@@ -166,6 +166,9 @@ func recordSocket(L *lua.LState, t *lua.LTable) {
 	}
 	t.RawSetString("family", lua.LNumber(s.family))
 	t.RawSetString("type", lua.LNumber(s.typ))
+	if n, ok := t.RawGetString("errno").(lua.LNumber); ok && int(n) == int(unix.EAGAIN) {
+		s.rt.warns.polls.Add(1) // a poll that found nothing (warnings.go)
+	}
 	if name := s.rt.methodName(L); name != "" {
 		t.RawSetString("call", lua.LString(name))
 	}

@@ -115,6 +115,8 @@ type Runtime struct {
 	scriptDirSet bool
 
 	trace traceState // the socket trace (tracer.go)
+
+	warns warnings // what the runtime warned about (warnings.go)
 }
 
 // New creates a runtime with the socket library and the helpers of the
@@ -150,6 +152,7 @@ func New(opts Options) *Runtime {
 	}))
 	rt.initTrace()
 	rt.errHandler = rt.L.NewFunction(rt.captureFrames)
+	rt.L.SetCheckpoint(rt.checkpoint) // the watchdog's (warnings.go)
 	rt.globals.strict = opts.Strict
 	rt.gil.Lock()
 	rt.openLibs() // libs.go
@@ -234,6 +237,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer rt.sandboxRun(cancel)() // the sandbox's time and memory limits
+	defer rt.watch()()            // a task that holds the runtime (warnings.go)
 	rt.mu.Lock()
 	rt.runs[&cancel] = struct{}{}
 	rt.mu.Unlock()

@@ -22,6 +22,8 @@ type Session struct {
 	ctx    context.Context // the session's life; spawned tasks derive from it
 	cancel context.CancelFunc
 	saved  []savedTable // the globals as the session began, for Reset; guarded by gil
+	// stopWatch stops the session's watchdog (warnings.go), once.
+	stopWatch func()
 
 	mu      sync.Mutex
 	scripts []*task // started by StartCode and not yet reported ended by Jobs
@@ -32,6 +34,7 @@ type Session struct {
 func (rt *Runtime) NewSession() *Session {
 	s := &Session{rt: rt}
 	s.ctx, s.cancel = context.WithCancel(rt.root)
+	s.stopWatch = sync.OnceFunc(rt.watch()) // a task that holds the runtime (warnings.go)
 	rt.gil.Lock()
 	rt.exiting = false
 	rt.setArgs("sockplay", nil)
@@ -202,6 +205,7 @@ func (s *Session) StopBackground() {
 // Close stops every task of the session, waits for them, and closes every
 // socket of the runtime.
 func (s *Session) Close() {
+	s.stopWatch()
 	s.cancel()
 	s.rt.Cancel()
 	s.rt.tasksWG.Wait()

@@ -33,6 +33,8 @@ type Socket struct {
 	// sentTo is where sendto last sent: the hint of a datagram nobody
 	// answers looks there (hints.go).
 	sentTo unix.Sockaddr
+	// empties counts the "" recv returned in a row (warnings.go).
+	empties int
 }
 
 const sockMetaName = "sockplay.socket"

@@ -159,6 +159,11 @@ func (rt *Runtime) sockRecv(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
+	if len(data) == 0 && n > 0 && s.typ == unix.SOCK_STREAM {
+		rt.noteEmptyRecv(L, s) // the end of the stream, once; a spin, again and again
+	} else if s.empties != 0 {
+		s.empties = 0
+	}
 	L.Push(data)
 	return 1
 }

@@ -188,6 +188,7 @@ func (rt *Runtime) acquire(t *task) {
 		rt.gil.Lock()
 		rt.queued.Add(-1)
 	}
+	rt.warns.acquires.Add(1) // for the watchdog (warnings.go)
 	rt.current = t
 	rt.L.G.CurrentThread = t.savedThread
 }

@@ -98,6 +98,7 @@ type childOptions struct {
 
 type testJob struct {
 	File, Name string
+	Hint       string // the test's own hint
 	Tmp        string // the test's folder, the parent's to remove
 	Opts       childOptions
 }
@@ -105,6 +106,7 @@ type testJob struct {
 type testReport struct {
 	Failures []string
 	Output   string
+	Hint     string // the test's hint, or one for what its servers did
 }
 
 // runTestInChild runs one test in a child process and reports it, also
@@ -120,7 +122,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	child.OwnDir(tmp)
 	defer child.RemoveDir(tmp)
 	iso := *opts.Isolate
-	job := testJob{File: file, Name: res.Name, Tmp: tmp, Opts: childOptions{
+	job := testJob{File: file, Name: res.Name, Hint: res.Hint, Tmp: tmp, Opts: childOptions{
 		Target: opts.Target, Sandbox: opts.Sandbox, TrustTests: opts.TrustTests,
 		Timeout: opts.timeout(), IOTimeout: opts.ioTimeout(), OutputLimit: opts.outputLimit(),
 		AllowRead: opts.AllowRead, Isolate: iso,
@@ -151,7 +153,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	stop()
 	var rep testReport
 	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
-		res.Failures, res.Output = rep.Failures, rep.Output
+		res.Failures, res.Output, res.Hint = rep.Failures, rep.Output, rep.Hint
 		return res
 	}
 	msg := res.Name + ": its process " + out.Reason
@@ -189,8 +191,9 @@ func testChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	// The runner interrupts a test as Ctrl-C would.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	res.Hint = job.Hint
 	runTestIn(ctx, job.File, string(src), res, opts, job.Tmp)
-	return testReport{Failures: res.Failures, Output: res.Output}, 0
+	return testReport{Failures: res.Failures, Output: res.Output, Hint: res.Hint}, 0
 }
 
 type scriptJob struct {
@@ -203,7 +206,8 @@ type scriptJob struct {
 }
 
 type scriptReport struct {
-	Err *luabind.Error // nil: it ended without an error
+	Err      *luabind.Error    // nil: it ended without an error
+	Warnings []luabind.Warning // what its runtime warned about
 }
 
 // scriptChild is the "script" role: one script run to its end (or until
@@ -230,21 +234,24 @@ func scriptChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 		err = rt.RunString(ctx, job.Name, job.Code, job.Args)
 	}
 	stdout.Flush()
+	rep := scriptReport{Warnings: rt.Warnings()}
 	var e *luabind.Error
 	switch {
 	case err == nil:
-		return scriptReport{}, 0
 	case errors.As(err, &e):
-		return scriptReport{Err: e}, 0
+		rep.Err = e
+	default:
+		rep.Err = &luabind.Error{Kind: luabind.RuntimeError, Msg: err.Error()}
 	}
-	return scriptReport{Err: &luabind.Error{Kind: luabind.RuntimeError, Msg: err.Error()}}, 0
+	return rep, 0
 }
 
 // A scriptRun is a script a test started: in a runtime of the test's
 // process, or (isolated) in a child process of its own.
 type scriptRun struct {
 	done      chan struct{}
-	err       error // the run's result, once done is closed
+	err       error             // the run's result, once done is closed
+	warnings  []luabind.Warning // what its runtime warned about, once done is closed
 	interrupt func()
 	kill      func() // nil: it cannot be killed (in-process: abandoned)
 	release   func() // once done: free what it holds
@@ -275,7 +282,7 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 		}
 		sr.interrupt, sr.kill, sr.release = proc.Interrupt, proc.Kill, func() {}
 		go func() {
-			sr.err = outcomeError(proc.Wait())
+			sr.err, sr.warnings = outcome(proc.Wait())
 			close(sr.done)
 		}()
 		return sr, nil
@@ -291,22 +298,23 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 		} else {
 			sr.err = rt.RunString(ctx, name, code, args)
 		}
+		sr.warnings = rt.Warnings()
 		close(sr.done)
 	}()
 	return sr, nil
 }
 
-// outcomeError is a script child's result as a run's error: its own, or
-// why its process ended without one.
-func outcomeError(out *child.Outcome) error {
+// outcome is a script child's result as a run's error (its own, or why
+// its process ended without one) and what its runtime warned about.
+func outcome(out *child.Outcome) (error, []luabind.Warning) {
 	var rep scriptReport
 	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
 		if rep.Err != nil {
-			return rep.Err
+			return rep.Err, rep.Warnings
 		}
-		return nil
+		return nil, rep.Warnings
 	}
-	return errors.New("its process " + out.Reason)
+	return errors.New("its process " + out.Reason), nil
 }
 
 // stop interrupts the script and waits for it to end, at most grace;
