@@ -175,6 +175,21 @@ func (s *Session) Tasks() []TaskInfo {
 	return out
 }
 
+// TaskOf names the background task whose context ctx is (what the read
+// function of SetInput is given): a REPL says which script reads the
+// keyboard. ok false for an evaluation, or a task that has ended.
+func (s *Session) TaskOf(ctx context.Context) (info TaskInfo, ok bool) {
+	rt := s.rt
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	for t := range rt.tasks {
+		if t.ctx == ctx && !t.isMain {
+			return TaskInfo{ID: t.id, Name: t.name, Status: "running"}, true
+		}
+	}
+	return TaskInfo{}, false
+}
+
 // Kill cancels task id; false if no such task runs.
 func (s *Session) Kill(id int) bool {
 	rt := s.rt
