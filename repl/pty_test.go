@@ -228,6 +228,7 @@ func TestTerminalRunClientHasTheKeyboard(t *testing.T) {
 	}
 	defer ln.Close()
 	reply := make(chan struct{})
+	got := make(chan string, 10) // what the server received
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -242,6 +243,7 @@ func TestTerminalRunClientHasTheKeyboard(t *testing.T) {
 					if err != nil {
 						return
 					}
+					got <- string(buf[:n])
 					<-reply // the test says when: the client waits meanwhile
 					c.Write(append([]byte("re "), buf[:n]...))
 				}
@@ -266,6 +268,15 @@ func TestTerminalRunClientHasTheKeyboard(t *testing.T) {
 	tm.Line(":run tcp/loop_client "+port, "then the > prompt is back.\n>>>")
 	tm.Type("three\r")
 	tm.Expect("three\n")
+	// Once the server has the line, the REPL has handed it over, and a
+	// Ctrl-C is a signal again (not a key).
+	for msg := ""; msg != "three"; {
+		select {
+		case msg = <-got:
+		case <-time.After(ptytest.Timeout):
+			t.Fatal("the server did not get the line")
+		}
+	}
 	tm.Type("\x03")
 	tm.Expect("interrupted\n")
 	tm.Expect("> ")
