@@ -61,50 +61,17 @@ func pathComponents(name string) []string {
 }
 
 // openRules opens the allowlist: TempDir (writable) and every path of
-// Sandbox.Read. A path that cannot be opened is left out (nothing there
-// can be read either). Each is known by its path as given and, if
-// different, by its real path (symbolic links resolved).
+// Sandbox.Read.
 func (sb *sandboxState) openRules() {
-	add := func(path string, write bool, shown string) {
-		abs, err := filepath.Abs(path)
-		if err != nil {
-			return
-		}
-		real, err := filepath.EvalSymlinks(abs)
-		if err != nil {
-			return
-		}
-		st, err := os.Stat(real)
-		if err != nil {
-			return
-		}
-		dir, file := real, ""
-		if !st.IsDir() {
-			dir, file = filepath.Dir(real), filepath.Base(real)
-		}
-		root, err := os.OpenRoot(dir)
-		if err != nil {
-			return
-		}
-		sb.roots = append(sb.roots, root)
-		for _, p := range []string{abs, real} {
-			sb.rules = append(sb.rules, fileRule{path: pathComponents(p), root: root, file: file, write: write, shown: shown})
-			if real == abs {
-				break
-			}
-		}
-	}
 	if sb.tempReal != "" {
-		add(sb.tempReal, true, sb.tempDirText())
+		sb.addRule(sb.tempReal, fileRule{write: true, shown: sb.tempDirText()})
 	}
 	for _, p := range sb.cfg.Read {
-		add(p, false, p)
+		sb.addRule(p, fileRule{shown: p})
 	}
-	// The longest path first: a file allowed inside TempDir is TempDir's.
-	sort.SliceStable(sb.rules, func(i, j int) bool { return len(sb.rules[i].path) > len(sb.rules[j].path) })
 }
 
-// allowModules lets scripts read the .lua files right in dir, a run's
+// allowModules lets require load the .lua files right in dir, a run's
 // script's folder (once per folder).
 func (sb *sandboxState) allowModules(dir string) {
 	comps := pathComponents(dir)
@@ -113,22 +80,42 @@ func (sb *sandboxState) allowModules(dir string) {
 			return
 		}
 	}
-	real, err := filepath.EvalSymlinks(dir)
+	sb.addRule(dir, fileRule{luaOnly: true, shown: filepath.Join(dir, "*.lua") + " (with require)"})
+}
+
+// addRule adds path to the allowlist as rule says (write, luaOnly,
+// shown): a path that cannot be opened is left out (nothing there can be
+// read either). The rule is known by its path as given and, if
+// different, by its real path (symbolic links resolved).
+func (sb *sandboxState) addRule(path string, rule fileRule) {
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return
 	}
-	root, err := os.OpenRoot(real)
+	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return
 	}
-	sb.roots = append(sb.roots, root)
-	shown := filepath.Join(dir, "*.lua") + " (with require)"
-	for _, p := range []string{dir, real} {
-		sb.rules = append(sb.rules, fileRule{path: pathComponents(p), root: root, luaOnly: true, shown: shown})
-		if real == dir {
+	st, err := os.Stat(real)
+	if err != nil {
+		return
+	}
+	dir := real
+	if !st.IsDir() {
+		dir, rule.file = filepath.Dir(real), filepath.Base(real)
+	}
+	if rule.root, err = os.OpenRoot(dir); err != nil {
+		return
+	}
+	sb.roots = append(sb.roots, rule.root)
+	for _, p := range []string{abs, real} {
+		rule.path = pathComponents(p)
+		sb.rules = append(sb.rules, rule)
+		if real == abs {
 			break
 		}
 	}
+	// The longest path first: a file allowed inside TempDir is TempDir's.
 	sort.SliceStable(sb.rules, func(i, j int) bool { return len(sb.rules[i].path) > len(sb.rules[j].path) })
 }
 

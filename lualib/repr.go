@@ -120,36 +120,9 @@ var quoteEscapes = [256]string{
 
 // Quote writes s as a Lua string literal that gopher-lua loads back to the
 // same bytes: printable text as is (UTF-8 included), the usual escapes, and
-// decimal escapes (\ddd; Lua 5.1 has no \x) for every other byte.
-func Quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if esc := quoteEscapes[c]; esc != "" {
-			b.WriteString(esc)
-			i++
-			continue
-		}
-		if c >= 0x80 {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError && unicode.IsPrint(r) {
-				b.WriteString(s[i : i+size])
-				i += size
-				continue
-			}
-		}
-		if c < 0x20 || c >= 0x7f {
-			// Three digits always, so a following digit cannot join the escape.
-			fmt.Fprintf(&b, `\%03d`, c)
-		} else {
-			b.WriteByte(c)
-		}
-		i++
-	}
-	b.WriteByte('"')
-	return b.String()
-}
+// decimal escapes (\ddd; Lua 5.1 has no \x) for every other byte:
+// string.format's %q.
+func Quote(s string) string { return quote(s, false) }
 
 // QuoteBytes writes s as a Lua string literal for people to read, as
 // Python's repr writes bytes: text that is valid UTF-8 as it is (its
@@ -159,8 +132,11 @@ func Quote(s string) string {
 // \xHH, so that no stray character appears where two bytes happen to
 // look like UTF-8. It loads back as the same bytes (the VM reads \xHH, as
 // Lua 5.2 and later do).
-func QuoteBytes(s string) string {
-	text := utf8.ValidString(s)
+func QuoteBytes(s string) string { return quote(s, true) }
+
+// quote is Quote, or with hex QuoteBytes.
+func quote(s string, hex bool) string {
+	text := !hex || utf8.ValidString(s)
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
@@ -173,20 +149,20 @@ func QuoteBytes(s string) string {
 		}
 		if c >= 0x80 && text {
 			r, size := utf8.DecodeRuneInString(s[i:])
-			if unicode.IsPrint(r) {
+			if r != utf8.RuneError && unicode.IsPrint(r) {
 				b.WriteString(s[i : i+size])
-			} else {
-				for _, c := range []byte(s[i : i+size]) {
-					fmt.Fprintf(&b, `\x%02x`, c)
-				}
+				i += size
+				continue
 			}
-			i += size
-			continue
 		}
-		if c < 0x20 || c >= 0x7f {
-			fmt.Fprintf(&b, `\x%02x`, c)
-		} else {
+		switch {
+		case c >= 0x20 && c < 0x7f:
 			b.WriteByte(c)
+		case hex:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			// Three digits always, so a following digit cannot join the escape.
+			fmt.Fprintf(&b, `\%03d`, c)
 		}
 		i++
 	}
