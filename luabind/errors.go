@@ -14,7 +14,6 @@ import (
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // Errors across the Go-Lua border: a Go error from the network stack
@@ -166,13 +165,13 @@ func recordSocket(L *lua.LState, t *lua.LTable) {
 	}
 	t.RawSetString("family", lua.LNumber(s.family))
 	t.RawSetString("type", lua.LNumber(s.typ))
-	if n, ok := t.RawGetString("errno").(lua.LNumber); ok && int(n) == int(unix.EAGAIN) {
+	if n, ok := t.RawGetString("errno").(lua.LNumber); ok && int(n) == int(syscall.EAGAIN) {
 		s.rt.warns.polls.Add(1) // a poll that found nothing (warnings.go)
 	}
 	if name := s.rt.methodName(L); name != "" {
 		t.RawSetString("call", lua.LString(name))
 	}
-	if s.typ == unix.SOCK_DGRAM && !s.closed() && unanswered(t) {
+	if s.typ == syscall.SOCK_DGRAM && !s.closed() && unanswered(t) {
 		// Where the datagrams went that nothing answered.
 		sa, err := s.peername()
 		if err != nil {
@@ -191,7 +190,7 @@ func unanswered(t *lua.LTable) bool {
 		return true
 	}
 	n, ok := t.RawGetString("errno").(lua.LNumber)
-	return ok && int(n) == int(unix.ECONNREFUSED)
+	return ok && int(n) == int(syscall.ECONNREFUSED)
 }
 
 // methodName is the name of the socket method L is running ("sendto"),
@@ -214,18 +213,6 @@ func (rt *Runtime) methodName(L *lua.LState) string {
 		}
 	})
 	return name
-}
-
-// raiseAddr raises err with the address of the call (bind's, connect's)
-// in the error value, for a hint that looks there (hints.go: is it held,
-// and by what).
-func raiseAddr(L *lua.LState, err error, sa unix.Sockaddr) int {
-	t := errorValue(L, err)
-	if sa != nil {
-		t.RawSetString("address", newAddr(L, sa))
-	}
-	L.Error(t, 0)
-	return 0
 }
 
 // addrPortOf is the address of an error value's address field ({host,
