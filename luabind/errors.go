@@ -167,6 +167,7 @@ func recordSocket(L *lua.LState, t *lua.LTable) {
 	t.RawSetString("type", lua.LNumber(s.typ))
 	if n, ok := t.RawGetString("errno").(lua.LNumber); ok && int(n) == int(syscall.EAGAIN) {
 		s.rt.warns.polls.Add(1) // a poll that found nothing (warnings.go)
+		s.rt.wakeWatch()
 	}
 	if name := s.rt.methodName(L); name != "" {
 		t.RawSetString("call", lua.LString(name))

@@ -153,6 +153,7 @@ func New(opts Options) *Runtime {
 	rt.initTrace()
 	rt.errHandler = rt.L.NewFunction(rt.captureFrames)
 	rt.L.SetCheckpoint(rt.checkpoint) // the watchdog's (warnings.go)
+	rt.warns.wake = make(chan struct{}, 1)
 	rt.globals.strict = opts.Strict
 	rt.gil.Lock()
 	rt.openLibs() // libs.go

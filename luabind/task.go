@@ -185,6 +185,7 @@ func (rt *Runtime) reuseThread(L *lua.LState) {
 func (rt *Runtime) acquire(t *task) {
 	if !rt.gil.TryLock() {
 		rt.queued.Add(1)
+		rt.wakeWatch() // a task waits for the lock: is it held for long? (warnings.go)
 		rt.gil.Lock()
 		rt.queued.Add(-1)
 	}

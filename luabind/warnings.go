@@ -66,6 +66,7 @@ type warnings struct {
 	seen map[string]int // Kind+Where+Task said already (guarded by the lock)
 
 	limit    time.Duration // holdLimit; tests make it shorter
+	wake     chan struct{} // wakes the watchdog (wakeWatch)
 	acquires atomic.Uint64 // takes of the runtime lock (Runtime.acquire)
 	polls    atomic.Uint64 // non-blocking calls that found nothing (EAGAIN)
 	hold     atomic.Uint64 // the take of the lock the watchdog asks about; 0: none
@@ -118,52 +119,88 @@ func (rt *Runtime) noteEmptyRecv(L *lua.LState, s *Socket) {
 		Msg: fmt.Sprintf(spinMsg, where, task, spinRecvs), Hint: spinHint})
 }
 
-// watch starts the watchdog of a run or a session: every watchTick it
-// looks whether one take of the runtime lock has lasted holdLimit while
-// another task waits for the lock or the holder polls a socket that has
-// nothing; if so it asks the holder, at its next loop, where it is (a
-// checkpoint: lua/checkpoint.go), and the holder warns. The cost on the
-// lock's path is one atomic add per take (acquire). stop ends it and
-// waits for it.
+// watch starts the watchdog of a run or a session. It sleeps until a
+// task queues for the runtime lock or a non-blocking call finds nothing
+// (wakeWatch); then every watchTick it looks whether one take of the
+// lock has lasted holdLimit while that goes on, and if so asks the
+// holder, at its next loop, where it is (a checkpoint:
+// lua/checkpoint.go), and the holder warns. When a look finds the
+// runtime quiet, it sleeps again: a lone task that never waits (a busy
+// UDP server, a bulk transfer) pays for no timer. The cost on the lock's
+// path is one atomic add per take (acquire), and a wake on its slow path.
+// stop ends it and waits for it.
 func (rt *Runtime) watch() (stop func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(min(watchTick, rt.holdLimit()/4))
-		defer tick.Stop()
-		var take, polls uint64
-		var since time.Time
 		for {
-			var now time.Time
 			select {
 			case <-quit:
 				return
 			case <-rt.root.Done(): // the runtime is closed
 				return
-			case now = <-tick.C:
+			case <-rt.warns.wake:
 			}
-			g := rt.warns.acquires.Load()
-			free := rt.gil.TryLock()
-			if free {
-				rt.gil.Unlock()
+			if !rt.watchWhileBusy(quit) {
+				return
 			}
-			if free || g != take {
-				take, since, polls = g, now, rt.warns.polls.Load()
-				continue
-			}
-			if now.Sub(since) < rt.holdLimit() || rt.warns.hold.Load() == take {
-				continue
-			}
-			if rt.queued.Load() == 0 && rt.warns.polls.Load() == polls {
-				continue // a long computation that starves nobody
-			}
-			rt.warns.hold.Store(take)
-			rt.L.RequestCheckpoint()
 		}
 	}()
 	return func() {
 		close(quit)
 		<-done
+	}
+}
+
+// wakeWatch wakes the watchdog: a task queues for the lock, or a
+// non-blocking call found nothing.
+func (rt *Runtime) wakeWatch() {
+	select {
+	case rt.warns.wake <- struct{}{}:
+	default:
+	}
+}
+
+// watchWhileBusy looks every watchTick while tasks queue for the lock or
+// its holder polls; it returns true once a look finds neither, false when
+// the watch ends (quit, or the runtime closed).
+func (rt *Runtime) watchWhileBusy(quit <-chan struct{}) bool {
+	tick := time.NewTicker(min(watchTick, rt.holdLimit()/4))
+	defer tick.Stop()
+	take, since := rt.warns.acquires.Load(), time.Now()
+	polls, lastPolls := rt.warns.polls.Load(), rt.warns.polls.Load()
+	for {
+		var now time.Time
+		select {
+		case <-quit:
+			return false
+		case <-rt.root.Done():
+			return false
+		case now = <-tick.C:
+		}
+		p := rt.warns.polls.Load()
+		polling := p != lastPolls
+		lastPolls = p
+		if rt.queued.Load() == 0 && !polling {
+			return true // quiet: sleep until the next wake
+		}
+		g := rt.warns.acquires.Load()
+		free := rt.gil.TryLock()
+		if free {
+			rt.gil.Unlock()
+		}
+		if free || g != take {
+			take, since, polls = g, now, p
+			continue
+		}
+		if now.Sub(since) < rt.holdLimit() || rt.warns.hold.Load() == take {
+			continue
+		}
+		if rt.queued.Load() == 0 && p == polls {
+			continue // a long computation that starves nobody
+		}
+		rt.warns.hold.Store(take)
+		rt.L.RequestCheckpoint()
 	}
 }
 
