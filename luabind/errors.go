@@ -165,6 +165,9 @@ func recordSocket(L *lua.LState, t *lua.LTable) {
 	}
 	t.RawSetString("family", lua.LNumber(s.family))
 	t.RawSetString("type", lua.LNumber(s.typ))
+	if lua.LVAsString(t.RawGetString("name")) == "KeyboardInterrupt" {
+		return // cancelled (a run's end: every task at once): no hint to choose
+	}
 	if n, ok := t.RawGetString("errno").(lua.LNumber); ok && int(n) == int(syscall.EAGAIN) {
 		s.rt.warns.polls.Add(1) // a poll that found nothing (warnings.go)
 		s.rt.wakeWatch()
@@ -204,16 +207,19 @@ func (rt *Runtime) methodName(L *lua.LState) string {
 		return ""
 	}
 	fn, err := L.GetInfo("f", dbg, nil)
-	if err != nil || rt.sockMethods == nil {
+	f, ok := fn.(*lua.LFunction)
+	if err != nil || !ok || rt.sockMethods == nil {
 		return ""
 	}
-	name := ""
-	rt.sockMethods.ForEach(func(k, v lua.LValue) {
-		if v == fn {
-			name = lua.LVAsString(k)
-		}
-	})
-	return name
+	if rt.methodNames == nil {
+		rt.methodNames = map[*lua.LFunction]string{}
+		rt.sockMethods.ForEach(func(k, v lua.LValue) {
+			if m, ok := v.(*lua.LFunction); ok {
+				rt.methodNames[m] = lua.LVAsString(k)
+			}
+		})
+	}
+	return rt.methodNames[f]
 }
 
 // addrPortOf is the address of an error value's address field ({host,

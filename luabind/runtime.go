@@ -74,6 +74,7 @@ type Runtime struct {
 	tasks map[*task]struct{}
 	// The socket metatables, one per kind (socket.go); guarded by gil.
 	sockMethods    *lua.LTable
+	methodNames    map[*lua.LFunction]string // sockMethods' names, for errors (errors.go)
 	sockMetas      map[[3]int]*lua.LTable
 	sockToStringFn *lua.LFunction
 
