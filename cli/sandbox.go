@@ -97,7 +97,8 @@ type runJob struct {
 	// parent's, which the parent started or joined. The view lives in
 	// the parent, so it outlives the child and nothing of it runs in the
 	// sandboxed process but the sending.
-	UIJoin string
+	UIJoin  string
+	Command string // how the user started sockplay (commandName)
 }
 
 type runReport struct{ Status int }
@@ -134,10 +135,12 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 	}
 	child.OwnDir(dir)
 	defer child.RemoveDir(dir)
-	job := runJob{Args: io.args, TempDir: dir}
+	job := runJob{Args: io.args, TempDir: dir, Command: commandName()}
 	access := &child.Access{Read: f.limits.allowRead, Write: []string{dir}}
 	if src.file != "" {
+		// The script, and the modules beside it that it may require.
 		access.Read = append(access.Read, src.file)
+		access.Read = append(access.Read, luabind.ModuleFiles(src.file)...)
 	}
 	if p.stdin {
 		job.Script = &src.code

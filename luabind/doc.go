@@ -23,6 +23,8 @@
 // The files, by layer:
 //
 //	runtime.go          the Runtime: options, runs, Cancel, Close
+//	scriptdir.go        a script's own modules: require looks beside the script
+//	warnings.go         warnings: a task that spins on recv's "", or holds the runtime (the watchdog)
 //	task.go             tasks: a Lua thread on a goroutine each; the lock; waiting
 //	stdin.go            the runtime's input, read by input() and io.read
 //	session.go          Session: many evaluations in one runtime, for a REPL
@@ -64,6 +66,7 @@
 //	errors.go           Go errors as Lua error values; the host's *Error; the syntax-error translator
 //	report.go           how an error is shown: traceback, source line and caret (Error.Report)
 //	hints.go            one-line hints for beginners' errors: network errors, Python habits
+//	probe_linux.go      what holds an address now, for a hint (the kernel's socket tables)
 //	globals.go          globals never assigned: the warning, strict mode
 //	args.go             argument checks of every Lua function here
 //	sandbox.go          Sandbox: options, and the guards it installs

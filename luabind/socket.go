@@ -33,6 +33,11 @@ type Socket struct {
 	last lastSender // for sendto to the last recvfrom's sender (socket_replyaddr.go)
 
 	traced sockTrace // what the trace keeps of it (tracer.go)
+	// sentTo is where sendto last sent: the hint of a datagram nobody
+	// answers looks there (hints.go).
+	sentTo unix.Sockaddr
+	// empties counts the "" recv returned in a row (warnings.go).
+	empties int
 }
 
 const sockMetaName = "sockplay.socket"

@@ -75,7 +75,7 @@ func (rt *Runtime) sockBind(L *lua.LState) int {
 	err = s.bind(sa)
 	rt.traceEvent(L, s, &traceNote{event: "bind"}, err)
 	if err != nil {
-		return raise(L, err)
+		return raiseAddr(L, err, sa)
 	}
 	return 0
 }
@@ -98,7 +98,9 @@ func (rt *Runtime) sockListen(L *lua.LState) int {
 	return 0
 }
 
-func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) error {
+// connectArg connects s to the address of argument 2: the address, and
+// the error.
+func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) (unix.Sockaddr, error) {
 	spec, _ := addrArg(L, 2, s.family, fname)
 	tc := rt.traceSend()
 	if tc != nil {
@@ -116,14 +118,14 @@ func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) error {
 		}
 		tc.emit(L, s, &traceNote{event: "connect", call: call, remote: targetText(spec, sa)}, err)
 	}
-	return err
+	return sa, err
 }
 
 // sock:connect(address)   (waits until connected, as the timeout allows)
 func (rt *Runtime) sockConnect(L *lua.LState) int {
 	s := checkSocket(L, "sock:connect")
-	if err := rt.connectArg(L, s, "sock:connect"); err != nil {
-		return raise(L, err)
+	if sa, err := rt.connectArg(L, s, "sock:connect"); err != nil {
+		return raiseAddr(L, err, sa)
 	}
 	return 0
 }
@@ -131,7 +133,7 @@ func (rt *Runtime) sockConnect(L *lua.LState) int {
 // sock:connect_ex(address) -> errno   (0 on success; errors become numbers, not raised)
 func (rt *Runtime) sockConnectEx(L *lua.LState) int {
 	s := checkSocket(L, "sock:connect_ex")
-	err := rt.connectArg(L, s, "sock:connect_ex")
+	_, err := rt.connectArg(L, s, "sock:connect_ex")
 	if err == nil {
 		L.Push(lua.LNumber(0))
 		return 1
@@ -156,6 +158,11 @@ func (rt *Runtime) sockRecv(L *lua.LState) int {
 	}
 	if err != nil {
 		return raise(L, err)
+	}
+	if len(data) == 0 && n > 0 && s.typ == unix.SOCK_STREAM {
+		rt.noteEmptyRecv(L, s) // the end of the stream, once; a spin, again and again
+	} else if s.empties != 0 {
+		s.empties = 0
 	}
 	L.Push(data)
 	return 1
@@ -281,6 +288,9 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 	if err == nil {
 		rt.allowAddr(L, "sendto", sa) // the sandbox: loopback only
 		n, err = s.sendOnce(L, stringBytes(data), flags, sa)
+		if err == nil && sa != s.sentTo {
+			s.sentTo = sa
+		}
 	}
 	if tc != nil {
 		tc.emit(L, s, &traceNote{event: "sendto", data: tc.head(data[:n]), bytes: n, remote: targetText(spec, sa), isData: err == nil}, err)
