@@ -139,3 +139,29 @@ func sockplay(t *testing.T) string {
 	}
 	return path
 }
+
+// The demo's "Next:" lines name sockplay as it was started: "go run ."
+// from a clone before go install (go run builds into go-build.../exe/),
+// "sockplay" on the PATH (testdata/script/run.txtar; the path typed:
+// cli's TestCommandName).
+func TestDemoNamesTheCommandAsStarted(t *testing.T) {
+	bin, err := os.ReadFile(sockplay(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	goRun := filepath.Join(dir, "go-build1234", "b001", "exe", "sockplay")
+	if err := os.MkdirAll(filepath.Dir(goRun), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(goRun, bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goRun, "run", "demo")
+	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
+	out, err := cmd.CombinedOutput()
+	want := "  go run . run tcp/echo_server      go run . run tcp/echo_client\nNext: 'go run . list' shows every program of the tutorial.\n"
+	if err != nil || !strings.HasSuffix(string(out), want) {
+		t.Errorf("run demo, built by go run: %v\n%s\nwant it to end with %q", err, out, want)
+	}
+}

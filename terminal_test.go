@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sockplay/sockplay/internal/ptytest"
@@ -72,5 +73,34 @@ local conn = srv:accept()
 	tm.Type("\x04")
 	if code := tm.Wait(); code != 0 {
 		t.Errorf("exit status %d after Ctrl-D", code)
+	}
+}
+
+// sockplay diagram without -o on a terminal writes the SVG to a file named
+// after the first trace, and says so, instead of pouring XML on the
+// screen (piped, it writes to stdout: testdata/script/diagram.txtar).
+func TestDiagramOnATerminalWritesAFile(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("diagram", "testdata", "echo_server.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "server.jsonl"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(sockplay(t), "diagram", "server.jsonl")
+	cmd.Dir = dir
+	cmd.Env = ptytest.Env(t)
+	tm := ptytest.Start(t, cmd)
+	tm.Expect("sockplay diagram: wrote server.svg (-o FILE names it; -o - writes to the terminal)")
+	if code := tm.Wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+	if strings.Contains(tm.Text(), "<svg") {
+		t.Errorf("the SVG went to the terminal:\n%.300s", tm.Text())
+	}
+	svg, err := os.ReadFile(filepath.Join(dir, "server.svg"))
+	if err != nil || !strings.Contains(string(svg), "<svg") {
+		t.Errorf("server.svg: %v, %.100q", err, svg)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/sockplay/sockplay/diagram"
 	"github.com/sockplay/sockplay/trace"
@@ -17,10 +19,14 @@ func newDiagramCommand() *Command {
 		Long: `
 Diagram draws one or several traces written by --trace-json as a sequence
 diagram (SVG); a server's and a client's traces are merged by time. Without
--o, the SVG goes to standard output. See docs/TRACE.md.
+-o, the SVG goes to standard output when that is a file or a pipe
+(sockplay diagram t.jsonl > t.svg), and on a terminal, where it would be
+a screenful of XML, to a file named after the first trace (t.jsonl:
+t.svg), as go tool pprof writes its graphs. -o - is standard output
+always. See docs/TRACE.md.
 `,
 	}
-	out := c.Flag.String("o", "", "write the SVG to `FILE` (default: standard output)")
+	out := c.Flag.String("o", "", "write the SVG to `FILE` (default: standard output, or on a terminal\nthe first trace's name with .svg)")
 	c.Run = func(io *stdio, files []string) int {
 		if len(files) == 0 {
 			return reportUsage(io.stderr, c.usageErrorf("no trace files given"))
@@ -35,15 +41,22 @@ diagram (SVG); a server's and a client's traces are merged by time. Without
 			traces = append(traces, tr)
 		}
 		d := diagram.Build(traces...)
+		path := *out
+		if path == "" && isTerminal(io.stdout) {
+			path = strings.TrimSuffix(files[0], filepath.Ext(files[0])) + ".svg"
+		}
 		var err error
-		if *out == "" || *out == "-" {
+		if path == "" || path == "-" {
 			err = d.WriteSVG(io.stdout)
 		} else {
-			err = writeDiagram(*out, d)
+			err = writeDiagram(path, d)
 		}
 		if err != nil {
 			fmt.Fprintf(io.stderr, "%s: %v\n", c.title(), err)
 			return exitError
+		}
+		if *out == "" && path != "" {
+			fmt.Fprintf(io.stderr, "%s: wrote %s (-o FILE names it; -o - writes to the terminal)\n", c.title(), path)
 		}
 		return exitOK
 	}

@@ -64,13 +64,14 @@ func newExerciseStartCommand() *Command {
 
 func newExerciseCheckCommand() *Command {
 	c := &Command{
-		UsageLine:    "exercise check [flags] NAME FILE",
-		Short:        "run the exercise's checks against your FILE, in the sandbox",
+		UsageLine:    "exercise check [flags] NAME [FILE]",
+		Short:        "run the exercise's checks against your FILE (default NAME.lua), in the sandbox",
 		Interspersed: true,
 		Long: `
-Check runs every check of exercise NAME against the script FILE, in the
-sandbox, and says for each what went wrong and a hint. Each check runs in
-a process of its own, and your script in one more, under the limits.
+Check runs every check of exercise NAME against the script FILE (without
+it, NAME.lua: the file exercise start wrote), in the sandbox, and says
+for each what went wrong and a hint. Each check runs in a process of its
+own, and your script in one more, under the limits.
 
 Exit status: 0 every check passes, 1 one failed, 2 usage, 130 interrupted.
 `,
@@ -80,16 +81,23 @@ Exit status: 0 every check passes, 1 one failed, 2 usage, 130 interrupted.
 	c.Flag.Var(sizeValue{&fl.output}, "output", "what is kept of each check's output and failures: `SIZE`\n(default 64KiB)")
 	fl.limits.register(&c.Flag, "the checks always run sandboxed")
 	c.Run = func(io *stdio, args []string) int {
-		if len(args) != 2 {
-			return reportUsage(io.stderr, c.usageErrorf("want an exercise name and your script, got %d arguments", len(args)))
+		switch len(args) {
+		case 1:
+			// exercise start wrote NAME.lua: check that.
+			return exerciseCheck(c, args[0], args[0]+".lua", &fl, io)
+		case 2:
+			return exerciseCheck(c, args[0], args[1], &fl, io)
 		}
-		return exerciseCheck(c, args[0], args[1], &fl, io)
+		return reportUsage(io.stderr, c.usageErrorf("want an exercise name and your script, got %d arguments", len(args)))
 	}
 	return c
 }
 
 func exerciseStart(c *Command, name, dir string, io *stdio) int {
 	stdout := io.stdout
+	if !exercises.Exists(name) {
+		return reportUsage(io.stderr, unknownExercise(c, name))
+	}
 	files, err := exercises.Start(name, dir)
 	if err != nil {
 		return reportUsage(io.stderr, c.usageErrorf("%v", err))
@@ -97,8 +105,8 @@ func exerciseStart(c *Command, name, dir string, io *stdio) int {
 	task, starter := files[0], files[1]
 	fmt.Fprintf(stdout, "wrote %s (the task) and %s (your starting point)\n\n", task, starter)
 	fmt.Fprintf(stdout, "Read %s, fill in the TODOs of %s, then\n", task, starter)
-	fmt.Fprintf(stdout, "  try it:    sockplay run %s\n", starter)
-	fmt.Fprintf(stdout, "  check it:  sockplay exercise check %s %s\n", name, starter)
+	fmt.Fprintf(stdout, "  try it:    %s run %s\n", commandName(), starter)
+	fmt.Fprintf(stdout, "  check it:  %s exercise check %s %s\n", commandName(), name, starter)
 	return exitOK
 }
 
@@ -111,9 +119,12 @@ type checkFlags struct {
 func exerciseCheck(c *Command, name, file string, fl *checkFlags, io *stdio) int {
 	stdout, stderr := io.stdout, io.stderr
 	if !exercises.Exists(name) {
-		return reportUsage(stderr, c.usageErrorf("no exercise named %q (see 'sockplay exercise list')", name))
+		return reportUsage(stderr, unknownExercise(c, name))
 	}
 	if st, err := os.Stat(file); err != nil || st.IsDir() {
+		if file == name+".lua" {
+			return reportUsage(stderr, c.usageErrorf("%s: no such file (sockplay exercise start %s writes it; or name your script: sockplay exercise check %s FILE)", file, name, name))
+		}
 		return reportUsage(stderr, c.usageErrorf("%s: no such file", file))
 	}
 	sandboxGC()
@@ -185,4 +196,19 @@ func printCheck(w io.Writer, r *luatest.TestResult, checksDir string) {
 	if r.Hint != "" {
 		fmt.Fprintln(w, indent("hint: "+r.Hint, "        "))
 	}
+}
+
+// unknownExercise is the error of an exercise name that is none, with
+// the names it may have meant.
+func unknownExercise(c *Command, name string) *usageError {
+	var near []string
+	for _, info := range exercises.List() {
+		if nearName(name, info.Name) {
+			near = append(near, info.Name)
+		}
+	}
+	if len(near) > 0 {
+		return c.usageErrorf("no exercise named %q; did you mean %s? (see 'sockplay exercise list')", name, strings.Join(near, ", "))
+	}
+	return c.usageErrorf("no exercise named %q (see 'sockplay exercise list')", name)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
@@ -42,6 +43,9 @@ example sockplay show tcp/echo_server > my_server.lua.
 		}
 		src, err := luabind.ReadScript(scripts.FS, args[0])
 		if err != nil {
+			if near := bundledOnly(suggestScripts(args[0])); len(near) > 0 {
+				return reportUsage(io.stderr, c.usageErrorf("no bundled script named %q; did you mean %s? (see 'sockplay list')", args[0], strings.Join(near, ", ")))
+			}
 			return reportUsage(io.stderr, c.usageErrorf("%v", err))
 		}
 		io.stdout.Write(src)

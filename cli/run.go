@@ -49,7 +49,7 @@ func runCommandLine(c *Command, f *runFlags, io *stdio, args []string, needScrip
 	if f.sandboxed() && !p.repl && !child.InChild() && child.Supported {
 		return runSandboxed(f, io, p, src) // sandbox.go
 	}
-	opts := luabind.Options{Stdin: io.stdin, Stdout: io.stdout, Stderr: io.stderr, Scripts: scripts.FS}
+	opts := luabind.Options{Stdin: io.stdin, Stdout: io.stdout, Stderr: io.stderr, Scripts: scripts.FS, Command: commandName()}
 	if p.stdin {
 		opts.Stdin = nil // the script itself came from stdin: input() sees end of input
 	}
@@ -105,12 +105,25 @@ func (f *runFlags) source(c *Command, p runPlan, io *stdio) (*source, int) {
 	if _, err := luabind.ReadScript(scripts.FS, t); err == nil {
 		return &source{name: strings.TrimSuffix(t, ".lua") + ".lua", bundled: t}, 0
 	}
+	if file := luaFileFor(t); file != "" { // myserver: myserver.lua
+		return &source{name: file, file: file}, 0
+	}
 	var e *usageError
+	var near string
+	if c.LongName() == "" {
+		near = strings.Join(append(suggestCommands(newCommands(), t), suggestScripts(t)...), ", ")
+	} else {
+		near = strings.Join(suggestScripts(t), ", ")
+	}
 	switch {
-	case strings.HasSuffix(t, ".lua"):
-		e = c.usageErrorf("cannot open %s: no such file (nor a bundled script; see 'sockplay list')", t)
 	case c.LongName() == "" && newCommands().lookup(t) != nil:
 		e = c.usageErrorf("%s is a command: put it first (sockplay %s ...), before its flags", t, t)
+	case near != "" && c.LongName() == "":
+		e = c.usageErrorf("%s is neither a command nor a file nor a bundled script; did you mean %s? (see 'sockplay list')", t, near)
+	case near != "":
+		e = c.usageErrorf("%s is neither a file nor a bundled script; did you mean %s? (see 'sockplay list')", t, near)
+	case strings.HasSuffix(t, ".lua"):
+		e = c.usageErrorf("cannot open %s: no such file (nor a bundled script; see 'sockplay list')", t)
 	case c.LongName() == "":
 		e = c.usageErrorf("%s is neither a command nor a file nor a bundled script (see 'sockplay help' and 'sockplay list')", t)
 	default:

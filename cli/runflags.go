@@ -30,8 +30,13 @@ type runFlags struct {
 	timeout     time.Duration // 0: none (with --sandbox: the sandbox's default)
 	strict      bool
 	limits      sandboxFlags // the sandbox's child process (sandbox.go)
+	ui          bool
+	uiPort      int // -1: not given
+	uiJoin      string
+	open        bool
 
-	fs *flag.FlagSet
+	label string // what runs, as the live view names it (plan sets it)
+	fs    *flag.FlagSet
 }
 
 const runFlagsLong = `
@@ -53,6 +58,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.Var(durationValue{p: &f.timeout, zeroIsNone: true}, "timeout", "end the run after `D` (e.g. 30s, 2m) with an error; with\n--sandbox the default is 30s, 0 means none")
 	fs.BoolVar(&f.strict, "strict", false, "reading a global never assigned is an error (NameError),\nnot a warning (also strict(true) in a script)")
 	f.limits.register(fs, "alone, each implies --sandbox")
+	f.registerUI(fs)
 }
 
 func (f *runFlags) given(name string) bool { return isSet(f.fs, name) }
@@ -81,6 +87,7 @@ func (f *runFlags) plan(args []string, needScript, stdinTerminal bool) (runPlan,
 	}
 	p.repl = f.interactive || nothing && stdinTerminal
 	p.stdin = p.target == "-" || nothing && !p.repl
+	f.label = runLabel(p, hasCode)
 	return p, f.check(p)
 }
 
@@ -102,7 +109,7 @@ func (f *runFlags) check(p runPlan) error {
 		}
 		return errors.New("--timeout needs a script to limit: the REPL runs until you leave it (Ctrl-C stops a line)")
 	}
-	return nil
+	return f.checkUI()
 }
 
 // prepare sets the runtime options the flags ask for. What it returns
@@ -126,6 +133,11 @@ func (f *runFlags) prepare(opts *luabind.Options, stderr io.Writer) (finish func
 		finishers = append(finishers, f.prepareSandbox(opts))
 	}
 	opts.Strict = f.strict
+	if fin, err := f.prepareUI(opts, stderr); err != nil {
+		return nil, err
+	} else if fin != nil {
+		finishers = append(finishers, fin)
+	}
 	return finish, nil
 }
 

@@ -16,6 +16,7 @@ func TestRunFlagPairs(t *testing.T) {
 		"e": "print(1)", "trace-bytes": "8", "trace-json": "t.jsonl",
 		"diagram": "d.svg", "timeout": "5s",
 		"memory": "64MiB", "cpu": "5s", "files": "64", "file-size": "1MiB", "allow-read": "data",
+		"ui-port": "0", "ui-join": "http://127.0.0.1:1/?token=x",
 	}
 	limits := map[string]bool{"--memory": true, "--cpu": true, "--files": true, "--file-size": true}
 	flags := map[string][]string{}
@@ -63,6 +64,8 @@ func TestRunFlagPairs(t *testing.T) {
 						want = []string{b, "REPL"}
 					case repl && (a == "--timeout" || b == "--timeout"):
 						want = []string{"--timeout", "REPL"}
+					case a == "--ui-join" && b == "--ui-port":
+						want = []string{"--ui-port", "--ui-join"}
 					}
 					switch {
 					case want == nil && err != nil:

@@ -93,6 +93,12 @@ type runJob struct {
 	Args    []string // sockplay's arguments, as given
 	TempDir string   // the run's folder, which the parent removes
 	Script  *string  // the script, when it came from standard input
+	// UIJoin is the live view (--ui) the run sends its events to: the
+	// parent's, which the parent started or joined. The view lives in
+	// the parent, so it outlives the child and nothing of it runs in the
+	// sandboxed process but the sending.
+	UIJoin  string
+	Command string // how the user started sockplay (commandName)
 }
 
 type runReport struct{ Status int }
@@ -129,10 +135,12 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 	}
 	child.OwnDir(dir)
 	defer child.RemoveDir(dir)
-	job := runJob{Args: io.args, TempDir: dir}
+	job := runJob{Args: io.args, TempDir: dir, Command: commandName()}
 	access := &child.Access{Read: f.limits.allowRead, Write: []string{dir}}
 	if src.file != "" {
+		// The script, and the modules beside it that it may require.
 		access.Read = append(access.Read, src.file)
+		access.Read = append(access.Read, luabind.ModuleFiles(src.file)...)
 	}
 	if p.stdin {
 		job.Script = &src.code
@@ -150,6 +158,15 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 		}
 		fh.Close()
 		access.Write = append(access.Write, out)
+	}
+	if f.wantsUI() {
+		view, err := f.startView(io.stderr)
+		if err != nil {
+			fmt.Fprintln(io.stderr, "sockplay:", err)
+			return exitError
+		}
+		job.UIJoin = view.URL()
+		defer finishView(view)
 	}
 	timeout := f.timeout
 	if !f.given("timeout") {

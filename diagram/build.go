@@ -13,6 +13,7 @@ package diagram
 import (
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,7 +34,29 @@ type Diagram struct {
 	Lifelines []*Lifeline
 	Steps     []*Step
 	Omitted   int // events beyond MaxSteps, not drawn
+	// OmittedEarlier: the omitted events are the first ones, not the last
+	// (Options.Last).
+	OmittedEarlier bool
 }
+
+// Options change what Build draws.
+type Options struct {
+	// Last draws the last MaxSteps steps instead of the first: a live
+	// view follows the end of a run.
+	Last bool
+	// Skipped is, per socket, how many bytes it sent and received in
+	// events left out of the traces given (a live view keeps only the
+	// recent data events), so that the bytes of the events given are
+	// still matched by their offsets in the stream.
+	Skipped map[SockRef]Skipped
+}
+
+// SockRef names a socket: the index of its trace in Build's arguments
+// and its number in that trace.
+type SockRef struct{ Trace, Sock int }
+
+// Skipped is what the events left out of a socket's trace carried.
+type Skipped struct{ Sent, Received int }
 
 // A Lifeline is one endpoint: an address (host:port, a path), or one
 // unnamed AF_UNIX socket.
@@ -41,9 +64,14 @@ type Lifeline struct {
 	Endpoint string // as shown: "127.0.0.1:8081", "/tmp/echo.sock", "(unnamed)"
 	Traced   bool   // false: only seen as the other end of a traced socket
 	Detail   string // which trace and sockets: "server.jsonl: sock 1, 2"
-	socks    []*sock
-	index    int
-	near     *Lifeline // an untraced lifeline: the one that talks to it
+	// Group is the trace (an index in Diagram.Traces) whose sockets the
+	// lifeline shows; -1 for one that is not traced. The lifelines of a
+	// group are side by side.
+	Group int
+	socks []*sock
+	index int
+	near  *Lifeline // an untraced lifeline: the one that talks to it
+	used  bool      // a drawn step starts or ends on it
 }
 
 // Step kinds, also the SVG class of their group.
@@ -91,6 +119,7 @@ type sock struct {
 	lifeline      *Lifeline
 	peer          *sock // the other end of a stream connection
 	sends         []span
+	taken         int   // the first of the peer's sends not wholly received
 	got           int   // bytes received so far (stream)
 	sent          int   // bytes sent so far (stream)
 	fin           *Step // the FIN it sent, once sent
@@ -116,7 +145,11 @@ type item struct {
 // Build merges traces in time and matches them: stream sockets by their
 // address pairs, bytes sent to bytes received by their offsets in the
 // stream, datagrams in order per sender and receiver.
-func Build(traces ...*trace.Trace) *Diagram {
+func Build(traces ...*trace.Trace) *Diagram { return BuildWith(Options{}, traces...) }
+
+// BuildWith is Build with options. Its cost is linear in the events (and
+// n log n for merging them by time), however many connections they have.
+func BuildWith(opts Options, traces ...*trace.Trace) *Diagram {
 	d := &Diagram{}
 	var items []item
 	for ti, tr := range traces {
@@ -131,19 +164,43 @@ func Build(traces ...*trace.Trace) *Diagram {
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].at < items[j].at })
 
-	b := &builder{d: d, traces: traces, socks: map[sockKey]*sock{}, lines: map[string]*Lifeline{}}
+	b := &builder{d: d, traces: traces, socks: map[sockKey]*sock{}, lines: map[string]*Lifeline{},
+		byPort: map[string][]*Lifeline{}, dgrams: map[dgramKey][]*Step{}}
 	b.scan(items)
+	for k, sk := range opts.Skipped {
+		if s := b.socks[sockKey{k.Trace, k.Sock}]; s != nil {
+			s.sent, s.got = sk.Sent, sk.Received
+		}
+	}
 	b.pair()
 	start := 0.0
 	if len(items) > 0 {
 		start = items[0].at
 	}
 	for _, it := range items {
-		if len(d.Steps) >= MaxSteps {
+		if !opts.Last && len(d.Steps) >= MaxSteps {
 			d.Omitted++
 			continue
 		}
 		b.step(it, it.at-start)
+	}
+	if opts.Last && len(d.Steps) > MaxSteps {
+		d.Omitted = len(d.Steps) - MaxSteps
+		d.OmittedEarlier = true
+		d.Steps = d.Steps[d.Omitted:]
+		drawn := make(map[*Step]bool, len(d.Steps))
+		for _, st := range d.Steps {
+			drawn[st] = true
+		}
+		for _, st := range d.Steps {
+			st.Links = slices.DeleteFunc(st.Links, func(l *Step) bool { return !drawn[l] })
+		}
+	}
+	for _, st := range d.Steps {
+		st.From.used = true
+		if st.To != nil {
+			st.To.used = true
+		}
 	}
 	b.arrange()
 	row := 0
@@ -166,7 +223,17 @@ type builder struct {
 	socks  map[sockKey]*sock
 	order  []*sock
 	lines  map[string]*Lifeline
-	dgrams []*Step // datagrams not received yet, in order
+	// byPort holds the traced lifelines by the port of their endpoint
+	// (portOf): only those can be sameEndpoint as an address.
+	byPort map[string][]*Lifeline
+	// dgrams are the datagrams not received yet, in order, by where they
+	// go and the port (or path) they came from.
+	dgrams map[dgramKey][]*Step
+}
+
+type dgramKey struct {
+	to   *Lifeline
+	from string
 }
 
 // scan learns every socket's final addresses, then gives each a lifeline.
@@ -225,10 +292,12 @@ func (b *builder) scan(items []item) {
 		}
 		l := b.lines[ep]
 		if l == nil {
-			l = &Lifeline{Endpoint: ep, Traced: true}
+			l = &Lifeline{Endpoint: ep, Traced: true, Group: s.key.trace}
 			if s.local == "" {
 				l.Endpoint = "(unnamed)"
 			}
+			k := portOf(l.Endpoint)
+			b.byPort[k] = append(b.byPort[k], l)
 			b.lines[ep] = l
 			b.d.Lifelines = append(b.d.Lifelines, l)
 		}
@@ -268,15 +337,36 @@ func (b *builder) pair() {
 			}
 		}
 	}
+	// The candidates by their remote address, in order: a socket's peer
+	// is the first unpaired one whose remote is its local address.
+	type queue struct {
+		socks []*sock
+		head  int // the ones before it are paired
+	}
+	byRemote := map[string]*queue{}
+	for _, p := range b.order {
+		if p.stream() && p.peer == nil && !p.listening {
+			q := byRemote[p.remote]
+			if q == nil {
+				q = &queue{}
+				byRemote[p.remote] = q
+			}
+			q.socks = append(q.socks, p)
+		}
+	}
 	for _, s := range b.order {
 		if !s.stream() || s.peer != nil || s.remote == "" || s.listening {
 			continue
 		}
-		for _, p := range b.order {
-			if p == s || p.peer != nil || !p.stream() || p.listening {
-				continue
-			}
-			if sameEndpoint(p.local, s.remote) && p.remote == s.local {
+		q := byRemote[s.local]
+		if q == nil {
+			continue
+		}
+		for q.head < len(q.socks) && q.socks[q.head].peer != nil {
+			q.head++
+		}
+		for _, p := range q.socks[q.head:] {
+			if p != s && p.peer == nil && sameEndpoint(p.local, s.remote) {
 				s.peer, p.peer = p, s
 				break
 			}
@@ -299,6 +389,14 @@ func sameEndpoint(a, b string) bool {
 	return wild(ah) || wild(bh)
 }
 
+// portOf is the port of host:port, else the address itself (a path).
+func portOf(addr string) string {
+	if _, port, err := net.SplitHostPort(addr); err == nil {
+		return port
+	}
+	return addr
+}
+
 // lifelineFor finds the lifeline of an address, or adds an untraced one
 // next to near, the lifeline that talks to it.
 func (b *builder) lifelineFor(addr string, near *Lifeline) *Lifeline {
@@ -308,32 +406,51 @@ func (b *builder) lifelineFor(addr string, near *Lifeline) *Lifeline {
 	if l := b.lines[addr]; l != nil {
 		return l
 	}
-	for _, l := range b.d.Lifelines {
-		if l.Traced && sameEndpoint(l.Endpoint, addr) {
+	for _, l := range b.byPort[portOf(addr)] {
+		if sameEndpoint(l.Endpoint, addr) {
 			return l
 		}
 	}
-	l := &Lifeline{Endpoint: addr, Detail: "not traced", near: near}
+	l := &Lifeline{Endpoint: addr, Detail: "not traced", near: near, Group: -1}
 	b.lines[addr] = l
 	b.d.Lifelines = append(b.d.Lifelines, l)
 	return l
 }
 
-// arrange puts each untraced lifeline right after the one that talks to
-// it, so its arrows do not cross the whole diagram, and numbers them.
+// arrange leaves out the lifelines no drawn step uses, keeps those of a
+// trace side by side (in the order they appear), puts each untraced
+// lifeline right after the one that talks to it, so its arrows do not
+// cross the whole diagram, and numbers them.
 func (b *builder) arrange() {
 	var out []*Lifeline
-	var place func(l *Lifeline)
-	place = func(l *Lifeline) {
-		out = append(out, l)
-		for _, u := range b.d.Lifelines {
-			if u.near == l {
-				place(u)
-			}
+	near := map[*Lifeline][]*Lifeline{}
+	for _, l := range b.d.Lifelines {
+		if l.near != nil {
+			near[l.near] = append(near[l.near], l)
 		}
 	}
+	var place func(l *Lifeline)
+	place = func(l *Lifeline) {
+		if l.used {
+			out = append(out, l)
+		}
+		for _, u := range near[l] {
+			place(u)
+		}
+	}
+	groups := map[int][]*Lifeline{}
+	var order []int
 	for _, l := range b.d.Lifelines {
-		if l.near == nil {
+		if l.near != nil {
+			continue
+		}
+		if _, ok := groups[l.Group]; !ok {
+			order = append(order, l.Group)
+		}
+		groups[l.Group] = append(groups[l.Group], l)
+	}
+	for _, g := range order {
+		for _, l := range groups[g] {
 			place(l)
 		}
 	}
@@ -511,9 +628,17 @@ func (b *builder) recv(st *Step, s *sock) {
 	}
 	st.Label = fmt.Sprintf("%s → %s", call, plural(n, "byte"))
 	if p := s.peer; p != nil {
+		// The sends are in stream order and the recvs take them in
+		// order: look from the first send not wholly taken yet.
 		from, to := s.got, s.got+n
-		for _, sp := range p.sends {
-			if sp.end > from && sp.start < to {
+		for s.taken < len(p.sends) && p.sends[s.taken].end <= from {
+			s.taken++
+		}
+		for _, sp := range p.sends[s.taken:] {
+			if sp.start >= to {
+				break
+			}
+			if sp.end > from {
 				st.Links = append(st.Links, sp.step)
 				sp.step.Links = append(sp.step.Links, st)
 			}
@@ -546,7 +671,8 @@ func (b *builder) datagram(st *Step, s *sock, to string) {
 	st.Kind = KindDatagram
 	st.To = b.lifelineFor(to, s.lifeline)
 	st.Label = fmt.Sprintf("%s %s %s", ev.CallName(), plural(n, "byte"), preview(ev.DataBytes(), n))
-	b.dgrams = append(b.dgrams, st)
+	k := dgramKey{st.To, portOf(ev.Local)}
+	b.dgrams[k] = append(b.dgrams[k], st)
 	b.add(st)
 }
 
@@ -557,13 +683,16 @@ func (b *builder) dgramRecv(st *Step, s *sock, from string) {
 	n := ev.ByteCount()
 	st.Kind = KindDgramRecv
 	st.Label = fmt.Sprintf("%s(%d) → %s %s", ev.CallName(), ev.Bufsize, plural(n, "byte"), preview(ev.DataBytes(), n))
-	for i, d := range b.dgrams {
+	// Only a datagram to this lifeline from the same port (or path) can
+	// match: sameEndpoint compares ports.
+	k := dgramKey{s.lifeline, portOf(from)}
+	for i, d := range b.dgrams[k] {
 		src := d.Ev.Local
-		if d.To == s.lifeline && (sameEndpoint(src, from) || src == "" && from == "") {
+		if sameEndpoint(src, from) || src == "" && from == "" {
 			d.Links = append(d.Links, st)
 			st.Links = append(st.Links, d)
 			st.To = d.From
-			b.dgrams = append(b.dgrams[:i], b.dgrams[i+1:]...)
+			b.dgrams[k] = slices.Delete(b.dgrams[k], i, i+1)
 			break
 		}
 	}

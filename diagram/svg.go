@@ -15,7 +15,7 @@ const (
 	marginLeft = 110              // the time column
 	colW       = 350              // between lifelines
 	firstX     = marginLeft + 330 // room for a label left of the first lifeline
-	headerTop  = 78
+	headerTop  = 100
 	headerH    = 44
 	rowH       = 30
 	firstRowY  = headerTop + headerH + 34
@@ -65,6 +65,8 @@ func (d *Diagram) WriteSVG(w io.Writer) error {
 		esc("Sequence diagram: "+strings.Join(d.Traces, " + ")))
 	d.legend(&b)
 
+	d.lanes(&b, float64(width), float64(height-24))
+
 	// Lifelines: a box with the endpoint, a dashed line down to where its
 	// last socket closed (an X), or to the bottom.
 	last := map[*Lifeline]*Step{}
@@ -101,16 +103,61 @@ func (d *Diagram) WriteSVG(w io.Writer) error {
 		p("</g>\n")
 	}
 
-	for _, st := range d.Steps {
-		d.step(&b, st)
+	draws := make([]*drawing, len(d.Steps))
+	for i, st := range d.Steps {
+		draws[i] = d.draw(st)
 	}
-	if d.Omitted > 0 {
+	placeLabels(draws)
+	for i, dr := range draws {
+		dr.write(&b, i)
+	}
+	switch {
+	case d.Omitted > 0 && d.OmittedEarlier:
+		p(`<text class="omitted" x="16" y="%d" fill="#cf222e">%s</text>`+"\n", headerTop+headerH+18,
+			esc(fmt.Sprintf("… %d earlier events are not drawn (a diagram draws the last %d)", d.Omitted, MaxSteps)))
+	case d.Omitted > 0:
 		p(`<text class="omitted" x="16" y="%d" fill="#cf222e">%s</text>`+"\n", height-20,
 			esc(fmt.Sprintf("… %d more events are not drawn (a diagram draws at most %d)", d.Omitted, MaxSteps)))
 	}
 	p("</svg>\n")
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// lanes draws, when the diagram has several traces (processes), a band
+// behind the lifelines of each, named by the trace.
+func (d *Diagram) lanes(b *bytes.Buffer, width, bottom float64) {
+	if len(d.Traces) < 2 {
+		return
+	}
+	first, last := map[int]*Lifeline{}, map[int]*Lifeline{}
+	for _, l := range d.Lifelines {
+		if l.Group < 0 {
+			continue
+		}
+		if first[l.Group] == nil {
+			first[l.Group] = l
+		}
+		last[l.Group] = l
+	}
+	for g, name := range d.Traces {
+		if first[g] == nil {
+			continue
+		}
+		// The outer bands reach the edges, where the outer labels go.
+		x0, x1 := lifelineX(first[g])-colW/2+8, lifelineX(last[g])+colW/2-8
+		if first[g].index == 0 {
+			x0 = marginLeft + 8
+		}
+		if last[g].index == len(d.Lifelines)-1 {
+			x1 = width - 8
+		}
+		top := float64(headerTop - 22)
+		fmt.Fprintf(b, `<g class="lane" data-trace="%s">`, esc(name))
+		fmt.Fprintf(b, `<rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" rx="8" fill="#f6f8fa" fill-opacity="0.6" stroke="#d0d7de"/>`, x0, top, x1-x0, bottom-top)
+		fmt.Fprintf(b, `<text x="%.0f" y="%.0f" font-size="11" font-weight="bold" fill="#57606a">%s</text>`, x0+10, top+15, esc(clip(name, int((x1-x0-20)/charW))))
+		b.WriteString("</g>\n")
+	}
 }
 
 func (d *Diagram) legend(b *bytes.Buffer) {
@@ -132,43 +179,319 @@ func (d *Diagram) legend(b *bytes.Buffer) {
 		esc("time flows down; the left column is seconds since the first event; hover for details"))
 }
 
-// arrow draws a line with an arrowhead of the named colour; extra is
-// more attributes (not stroke-width, which faint sets).
-func arrow(b *bytes.Buffer, x1, y1, x2, y2 float64, color string, extra string) {
-	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.6" marker-end="url(#arrow-%s)"%s/>`+"\n",
-		x1, y1, x2, y2, colors[color], color, extra)
+// A drawing is what one step draws: marks (dots, boxes), arrows and
+// labels. WriteSVG lays out every step's drawing first, then places the
+// labels that may go on either side of their lifeline where no arrow
+// crosses them, then writes them.
+type drawing struct {
+	st     *Step
+	marks  []string
+	arrows []arrowLine
+	labels []*textLabel
 }
 
-// faintArrow is an arrow drawn thin and light: more of the same send.
-func faintArrow(b *bytes.Buffer, x1, y1, x2, y2 float64, color string) {
-	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1" stroke-opacity="0.45" marker-end="url(#arrow-%s)"/>`+"\n",
-		x1, y1, x2, y2, colors[color], color)
+// arrowLine is an arrow from (x1, y1) to (x2, y2) in a named colour;
+// faint: thin and light, more of the same send.
+type arrowLine struct {
+	x1, y1, x2, y2 float64
+	color, extra   string
+	faint          bool
 }
 
-// label writes text with a white background so it stays readable over
-// lines; anchor "start" puts it right of x, "end" left of it.
-func label(b *bytes.Buffer, x, y float64, anchor, color, text string, extra string) {
+// textLabel is a text on a white box. alt, when set, is where else the
+// label may go (the other side of its lifeline); WriteSVG takes whichever
+// of the two crosses fewer arrows and labels.
+type textLabel struct {
+	x, y                       float64
+	anchor, color, text, extra string
+	full                       string // text before clip
+	alt                        *textLabel
+}
+
+// newLabel makes a label at x, y: anchor "start" puts it right of x,
+// "end" left of it, "middle" centred.
+func newLabel(x, y float64, anchor, color, text, extra string) *textLabel {
 	limit := 64
 	if anchor == "end" {
 		limit = int((x - marginLeft - 12) / charW) // not over the time column
 	}
-	text = clip(text, max(limit, 12))
-	w := float64(utf8.RuneCountInString(text))*charW + 6
-	rx := x - 3
-	switch anchor {
-	case "end":
-		rx = x - w + 3
-	case "middle":
-		rx = x - w/2
-	}
-	fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#ffffff" fill-opacity="0.85"/>`, rx, y-11, w)
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="%s" fill="%s"%s>%s</text>`+"\n", x, y, anchor, color, extra, esc(text))
+	return &textLabel{x: x, y: y, anchor: anchor, color: color, text: clip(text, max(limit, 12)), full: text, extra: extra}
 }
 
-func (d *Diagram) step(b *bytes.Buffer, st *Step) {
+// flipped is the label on the other side of the lifeline at lx, at y.
+func (l *textLabel) flipped(lx, y float64) *textLabel {
+	x, anchor := 2*lx-l.x, "start"
+	if l.anchor == "start" {
+		anchor = "end"
+	}
+	return newLabel(x, y, anchor, l.color, l.full, l.extra)
+}
+
+// box is the label's background, which is what must stay clear.
+func (l *textLabel) box() (x0, y0, x1, y1 float64) {
+	w := float64(utf8.RuneCountInString(l.text))*charW + 6
+	rx := l.x - 3
+	switch l.anchor {
+	case "end":
+		rx = l.x - w + 3
+	case "middle":
+		rx = l.x - w/2
+	}
+	return rx, l.y - 11, rx + w, l.y + 3
+}
+
+func (l *textLabel) write(b *bytes.Buffer) {
+	x0, y0, x1, _ := l.box()
+	fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#ffffff" fill-opacity="0.85"/>`, x0, y0, x1-x0)
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="%s" fill="%s"%s>%s</text>`+"\n", l.x, l.y, l.anchor, l.color, l.extra, esc(l.text))
+}
+
+func (a arrowLine) write(b *bytes.Buffer) {
+	if a.faint {
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1" stroke-opacity="0.45" marker-end="url(#arrow-%s)"/>`+"\n",
+			a.x1, a.y1, a.x2, a.y2, colors[a.color], a.color)
+		return
+	}
+	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.6" marker-end="url(#arrow-%s)"%s/>`+"\n",
+		a.x1, a.y1, a.x2, a.y2, colors[a.color], a.color, a.extra)
+}
+
+// crosses reports whether the arrow passes through the box x0..x1,
+// y0..y1 (Liang-Barsky clipping of the segment to the box).
+func (a arrowLine) crosses(x0, y0, x1, y1 float64) bool {
+	if max(a.y1, a.y2) < y0 || min(a.y1, a.y2) > y1 || max(a.x1, a.x2) < x0 || min(a.x1, a.x2) > x1 {
+		return false
+	}
+	dx, dy := a.x2-a.x1, a.y2-a.y1
+	t0, t1 := 0.0, 1.0
+	for _, pq := range [4][2]float64{{-dx, a.x1 - x0}, {dx, x1 - a.x1}, {-dy, a.y1 - y0}, {dy, y1 - a.y1}} {
+		p, q := pq[0], pq[1]
+		if p == 0 {
+			if q < 0 {
+				return false
+			}
+			continue
+		}
+		r := q / p
+		if p < 0 {
+			t0 = max(t0, r)
+		} else {
+			t1 = min(t1, r)
+		}
+		if t0 > t1 {
+			return false
+		}
+	}
+	return true
+}
+
+func overlaps(a, b *textLabel) bool {
+	ax0, ay0, ax1, ay1 := a.box()
+	bx0, by0, bx1, by1 := b.box()
+	return ax0 < bx1 && bx0 < ax1 && ay0 < by1 && by0 < ay1
+}
+
+// placeLabels puts each label that has an alternative place where it
+// crosses the fewest arrows of other steps and overlaps the fewest labels
+// placed before it, keeping its first place on a tie.
+func placeLabels(draws []*drawing) {
+	var arrows []arrowLine
+	var owner []*drawing
+	for _, dr := range draws {
+		for _, a := range dr.arrows {
+			arrows = append(arrows, a)
+			owner = append(owner, dr)
+		}
+	}
+	var placed []*textLabel
+	cost := func(dr *drawing, l *textLabel) int {
+		n := 0
+		x0, y0, x1, y1 := l.box()
+		for i, a := range arrows {
+			if owner[i] != dr && a.crosses(x0, y0, x1, y1) {
+				n++
+			}
+		}
+		for _, p := range placed {
+			if overlaps(l, p) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, dr := range draws {
+		for i, l := range dr.labels {
+			if l.alt != nil && cost(dr, l.alt) < cost(dr, l) {
+				dr.labels[i] = l.alt
+			}
+			dr.labels[i].alt = nil
+			placed = append(placed, dr.labels[i])
+		}
+	}
+}
+
+// collisions lists the labels that an arrow of another step crosses (the
+// tests want none in the diagrams of the docs).
+func collisions(draws []*drawing) []string {
+	var out []string
+	for _, dr := range draws {
+		for _, l := range dr.labels {
+			x0, y0, x1, y1 := l.box()
+			for _, other := range draws {
+				if other == dr {
+					continue
+				}
+				for _, a := range other.arrows {
+					if a.crosses(x0, y0, x1, y1) {
+						out = append(out, fmt.Sprintf("the arrow of %q (row %d) crosses the label %q (row %d)", other.st.Label, other.st.Row, l.text, dr.st.Row))
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// draw lays out one step.
+func (d *Diagram) draw(st *Step) *drawing {
+	dr := &drawing{st: st}
 	y := rowY(st.Row)
 	xf := lifelineX(st.From)
-	attrs := fmt.Sprintf(` data-row="%d" data-from="%s"`, st.Row, esc(st.From.Endpoint))
+	mark := func(format string, args ...any) { dr.marks = append(dr.marks, fmt.Sprintf(format, args...)) }
+	arrow := func(x1, y1, x2, y2 float64, color, extra string) {
+		dr.arrows = append(dr.arrows, arrowLine{x1: x1, y1: y1, x2: x2, y2: y2, color: color, extra: extra})
+	}
+	label := func(x, y float64, anchor, color, text, extra string) *textLabel {
+		l := newLabel(x, y, anchor, color, text, extra)
+		dr.labels = append(dr.labels, l)
+		return l
+	}
+	// movable: a label beside its lifeline that may go to either side.
+	movable := func(x, y float64, anchor, color, text string) {
+		l := label(x, y, anchor, color, text, "")
+		l.alt = l.flipped(xf, y)
+	}
+	// side is where a label goes: away from the arrow's other end.
+	side := func(other *Lifeline) (float64, string) {
+		if other != nil && other.index > st.From.index {
+			return xf - 10, "end"
+		}
+		return xf + 10, "start"
+	}
+	switch st.Kind {
+	case KindNote, KindError:
+		color := "#1f2328"
+		if st.Kind == KindError {
+			color = colors["error"]
+		}
+		mark(`<circle cx="%.0f" cy="%.1f" r="3.5" fill="%s"/>`, xf, y, color)
+		movable(xf+10, y+4, "start", color, st.Label)
+
+	case KindHandshake:
+		xt := lifelineX(st.To)
+		dir := 1.0
+		if xt < xf {
+			dir = -1
+		}
+		lx, anchor := xf-10*dir, "end"
+		if dir < 0 {
+			anchor = "start"
+		}
+		label(lx, y+4, anchor, "#1f2328", st.Label, "")
+		if st.Ev.Family == "AF_UNIX" {
+			arrow(xf, y, xt, y+20, "handshake", "")
+			label((xf+xt)/2, y+6, "middle", colors["handshake"], "connect (AF_UNIX: no packets)", ` font-size="10"`)
+			break
+		}
+		arrow(xf, y-6, xt, y+10, "handshake", "")
+		arrow(xt, y+12, xf, y+26, "handshake", "")
+		arrow(xf, y+28, xt, y+44, "handshake", "")
+		mid := (xf + xt) / 2
+		label(mid, y+6, "middle", colors["handshake"], "SYN", ` font-size="10"`)
+		label(mid, y+23, "middle", colors["handshake"], "SYN, ACK", ` font-size="10"`)
+		label(mid, y+40, "middle", colors["handshake"], "ACK", ` font-size="10"`)
+
+	case KindRefused:
+		xt := lifelineX(st.To)
+		dir := 1.0
+		if xt < xf {
+			dir = -1
+		}
+		arrow(xf, y-6, xt, y+10, "handshake", "")
+		mid := (xf + xt) / 2
+		label(mid, y+6, "middle", colors["handshake"], "SYN", ` font-size="10"`)
+		if st.Ev.Errno == 111 {
+			arrow(xt, y+12, xf, y+26, "error", "")
+			label(mid, y+23, "middle", colors["error"], "RST", ` font-size="10"`)
+		}
+		anchor := "end"
+		if dir < 0 {
+			anchor = "start"
+		}
+		label(xf-10*dir, y+4, anchor, colors["error"], st.Label, "")
+
+	case KindSend, KindFIN, KindRST, KindDatagram:
+		color := map[string]string{KindSend: "data", KindFIN: "fin", KindRST: "error", KindDatagram: "datagram"}[st.Kind]
+		lx, anchor := xf+10, "start"
+		if st.To == nil {
+			label(lx, y+4, anchor, colors[color], st.Label, "")
+			break
+		}
+		xt := lifelineX(st.To)
+		if xt < xf {
+			lx, anchor = xf-10, "end"
+		}
+		if len(st.Links) == 0 {
+			// Nobody in the traces took these bytes (yet): a dashed arrow
+			// to the other end at the same row.
+			arrow(xf, y, xt, y, color, ` stroke-dasharray="6 4"`)
+			note := " (no recv took it in the traces)"
+			if st.Kind == KindFIN {
+				note = ` (no recv returned "" in the traces)`
+			} else if st.Kind == KindDatagram {
+				note = " (no recvfrom took it in the traces)"
+			}
+			l := label(lx, y-5, anchor, colors[color], st.Label+note, "")
+			l.alt = l.flipped(xf, y+4)
+			break
+		}
+		for i, l := range st.Links {
+			ye := rowY(l.Row)
+			if ye < y {
+				ye = y // clocks of two machines disagree: keep it flat
+			}
+			dr.arrows = append(dr.arrows, arrowLine{x1: xf, y1: y, x2: xt, y2: ye, color: color, faint: i > 0})
+		}
+		// Above the arrow's start; or, when an earlier arrow runs there,
+		// on the sender's other side.
+		l := label(lx, y-5, anchor, colors[color], st.Label, "")
+		l.alt = l.flipped(xf, y+4)
+
+	case KindRecv, KindDgramRecv:
+		color := colors["data"]
+		if st.Kind == KindDgramRecv {
+			color = colors["datagram"]
+		}
+		if st.Ev.ByteCount() == 0 && st.Kind == KindRecv {
+			color = colors["fin"]
+		}
+		mark(`<rect x="%.1f" y="%.1f" width="8" height="16" fill="%s" fill-opacity="0.25" stroke="%s"/>`, xf-4, y-8, color, color)
+		lx, anchor := side(st.To)
+		if len(st.Links) == 0 && st.To != nil && st.Kind == KindDgramRecv {
+			arrow(lifelineX(st.To), y, xf-5, y, "datagram", ` stroke-dasharray="6 4"`)
+			label(lx, y+4, anchor, "#1f2328", st.Label, "")
+			break
+		}
+		movable(lx, y+4, anchor, "#1f2328", st.Label)
+	}
+	return dr
+}
+
+// write writes a step's group: its tooltip, time, marks, arrows and
+// labels.
+func (dr *drawing) write(b *bytes.Buffer, index int) {
+	st := dr.st
+	attrs := fmt.Sprintf(` data-step="%d" data-row="%d" data-from="%s"`, index, st.Row, esc(st.From.Endpoint))
 	if st.To != nil {
 		attrs += fmt.Sprintf(` data-to="%s"`, esc(st.To.Endpoint))
 	}
@@ -184,118 +507,15 @@ func (d *Diagram) step(b *bytes.Buffer, st *Step) {
 	}
 	fmt.Fprintf(b, `<g class="step %s"%s>`+"\n", st.Kind, attrs)
 	fmt.Fprintf(b, "<title>%s</title>\n", esc(st.Title))
-	fmt.Fprintf(b, `<text class="time" x="%d" y="%.1f" text-anchor="end" font-size="10" fill="#8c959f">+%.6f s</text>`+"\n", marginLeft, y+4, st.At)
-
-	// side is where a label goes: away from the arrow's other end.
-	side := func(other *Lifeline) (float64, string) {
-		if other != nil && other.index > st.From.index {
-			return xf - 10, "end"
-		}
-		return xf + 10, "start"
+	fmt.Fprintf(b, `<text class="time" x="%d" y="%.1f" text-anchor="end" font-size="10" fill="#8c959f">+%.6f s</text>`+"\n", marginLeft, rowY(st.Row)+4, st.At)
+	for _, m := range dr.marks {
+		b.WriteString(m + "\n")
 	}
-	switch st.Kind {
-	case KindNote, KindError:
-		color := "#1f2328"
-		if st.Kind == KindError {
-			color = colors["error"]
-		}
-		fmt.Fprintf(b, `<circle cx="%.0f" cy="%.1f" r="3.5" fill="%s"/>`+"\n", xf, y, color)
-		label(b, xf+10, y+4, "start", color, st.Label, "")
-
-	case KindHandshake:
-		xt := lifelineX(st.To)
-		dir := 1.0
-		if xt < xf {
-			dir = -1
-		}
-		lx, anchor := xf-10*dir, "end"
-		if dir < 0 {
-			anchor = "start"
-		}
-		label(b, lx, y+4, anchor, "#1f2328", st.Label, "")
-		if st.Ev.Family == "AF_UNIX" {
-			arrow(b, xf, y, xt, y+20, "handshake", "")
-			label(b, (xf+xt)/2, y+6, "middle", colors["handshake"], "connect (AF_UNIX: no packets)", ` font-size="10"`)
-			break
-		}
-		arrow(b, xf, y-6, xt, y+10, "handshake", "")
-		arrow(b, xt, y+12, xf, y+26, "handshake", "")
-		arrow(b, xf, y+28, xt, y+44, "handshake", "")
-		mid := (xf + xt) / 2
-		label(b, mid, y+6, "middle", colors["handshake"], "SYN", ` font-size="10"`)
-		label(b, mid, y+23, "middle", colors["handshake"], "SYN, ACK", ` font-size="10"`)
-		label(b, mid, y+40, "middle", colors["handshake"], "ACK", ` font-size="10"`)
-
-	case KindRefused:
-		xt := lifelineX(st.To)
-		dir := 1.0
-		if xt < xf {
-			dir = -1
-		}
-		arrow(b, xf, y-6, xt, y+10, "handshake", "")
-		mid := (xf + xt) / 2
-		label(b, mid, y+6, "middle", colors["handshake"], "SYN", ` font-size="10"`)
-		if st.Ev.Errno == 111 {
-			arrow(b, xt, y+12, xf, y+26, "error", "")
-			label(b, mid, y+23, "middle", colors["error"], "RST", ` font-size="10"`)
-		}
-		anchor := "end"
-		if dir < 0 {
-			anchor = "start"
-		}
-		label(b, xf-10*dir, y+4, anchor, colors["error"], st.Label, "")
-
-	case KindSend, KindFIN, KindRST, KindDatagram:
-		color := map[string]string{KindSend: "data", KindFIN: "fin", KindRST: "error", KindDatagram: "datagram"}[st.Kind]
-		lx, anchor := xf+10, "start"
-		if st.To == nil {
-			label(b, lx, y+4, anchor, colors[color], st.Label, "")
-			break
-		}
-		xt := lifelineX(st.To)
-		if xt < xf {
-			lx, anchor = xf-10, "end"
-		}
-		if len(st.Links) == 0 {
-			// Nobody in the traces took these bytes (yet): a dashed arrow
-			// to the other end at the same row.
-			arrow(b, xf, y, xt, y, color, ` stroke-dasharray="6 4"`)
-			note := " (no recv took it in the traces)"
-			if st.Kind == KindFIN {
-				note = ` (no recv returned "" in the traces)`
-			} else if st.Kind == KindDatagram {
-				note = " (no recvfrom took it in the traces)"
-			}
-			label(b, lx, y-5, anchor, colors[color], st.Label+note, "")
-			break
-		}
-		for i, l := range st.Links {
-			ye := rowY(l.Row)
-			if ye < y {
-				ye = y // clocks of two machines disagree: keep it flat
-			}
-			if i > 0 {
-				faintArrow(b, xf, y, xt, ye, color)
-				continue
-			}
-			arrow(b, xf, y, xt, ye, color, "")
-		}
-		label(b, lx, y-5, anchor, colors[color], st.Label, "")
-
-	case KindRecv, KindDgramRecv:
-		color := colors["data"]
-		if st.Kind == KindDgramRecv {
-			color = colors["datagram"]
-		}
-		if st.Ev.ByteCount() == 0 && st.Kind == KindRecv {
-			color = colors["fin"]
-		}
-		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="8" height="16" fill="%s" fill-opacity="0.25" stroke="%s"/>`+"\n", xf-4, y-8, color, color)
-		lx, anchor := side(st.To)
-		if len(st.Links) == 0 && st.To != nil && st.Kind == KindDgramRecv {
-			arrow(b, lifelineX(st.To), y, xf-5, y, "datagram", ` stroke-dasharray="6 4"`)
-		}
-		label(b, lx, y+4, anchor, "#1f2328", st.Label, "")
+	for _, a := range dr.arrows {
+		a.write(b)
+	}
+	for _, l := range dr.labels {
+		l.write(b)
 	}
 	b.WriteString("</g>\n")
 }

@@ -166,6 +166,8 @@ type Global struct {
 	Registry      *LTable
 	Global        *LTable
 
+	checkpoint checkpoint // a host's call between two instructions (checkpoint.go)
+
 	builtinMts map[int]LValue
 	tempFiles  []*os.File
 	gccount    int32

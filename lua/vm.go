@@ -1051,6 +1051,10 @@ func init() {
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_JMP
 			cf := L.currentFrame
 			Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
+			// A loop goes round: serve a host's checkpoint (checkpoint.go).
+			if Sbx < 0 && L.G.checkpoint.requested.Load() {
+				L.runCheckpoint(cf.Pc + Sbx) // the loop begins where it jumps to
+			}
 			cf.Pc += Sbx
 			return 0
 		},
@@ -1828,6 +1832,10 @@ func init() {
 						}
 						if (step > 0 && init <= limit) || (step <= 0 && init >= limit) {
 							Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
+							// A loop goes round: serve a host's checkpoint (checkpoint.go).
+							if L.G.checkpoint.requested.Load() {
+								L.runCheckpoint(cf.Pc - 1) // the for's own line
+							}
 							cf.Pc += Sbx
 							// this section is inlined by go-inline
 							// source function is 'func (rg *registry) SetNumber(regi int, vali LNumber) ' in '_state.go'
@@ -2060,6 +2068,11 @@ func init() {
 					}
 				}
 				pc := cf.Fn.Proto.Code[cf.Pc]
+				// The loop's jump back, made here: serve a host's checkpoint
+				// (checkpoint.go).
+				if L.G.checkpoint.requested.Load() {
+					L.runCheckpoint(cf.Pc - 1) // the for's own line
+				}
 				cf.Pc += int(pc&0x3ffff) - opMaxArgSbx
 			}
 			cf.Pc++

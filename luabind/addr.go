@@ -383,3 +383,15 @@ func (rt *Runtime) lookupHost(L *lua.LState, host string, family int) (netip.Add
 	}
 	return ips[0], nil
 }
+
+// raiseAddr raises err with the address of the call (bind's, connect's)
+// in the error value, for a hint that looks there (hints.go: is it held,
+// and by what).
+func raiseAddr(L *lua.LState, err error, sa sockAddr) int {
+	t := errorValue(L, err)
+	if sa.ok() {
+		t.RawSetString("address", newAddr(L, sa))
+	}
+	L.Error(t, 0)
+	return 0
+}

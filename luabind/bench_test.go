@@ -34,7 +34,7 @@ func startEcho(b testing.TB) string {
 // it (and waits until it has).
 func runEcho(b testing.TB) (string, func()) {
 	pr, pw := io.Pipe()
-	rt := New(Options{Stdout: pw, Scripts: scripts.FS})
+	rt := New(Options{Stdout: pw, Scripts: scripts.FS, Trace: echoTrace})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

@@ -23,6 +23,8 @@
 // The files, by layer:
 //
 //	runtime.go          the Runtime: options, runs, Cancel, Close
+//	scriptdir.go        a script's own modules: require looks beside the script
+//	warnings.go         warnings: a task that spins on recv's "", or holds the runtime (the watchdog)
 //	task.go             tasks: a Lua thread on a goroutine each; the lock; waiting
 //	stdin.go            the runtime's input, read by input() and io.read
 //	session.go          Session: many evaluations in one runtime, for a REPL
@@ -58,10 +60,13 @@
 //	fd_io_linux.go      the descriptor layer: I/O and waiting (connect, accept, recv, send)
 //	sockaddr_linux.go   kernel addresses decoded (recvfrom, accept4)
 //	readbuf.go          the read buffers recv reads into
-//	tracer.go           the socket trace: which events, in which order
+//	tracer.go           the socket trace: which events, in which order; the live sink (TraceSink)
+//	snapshot.go         Snapshot: the sockets and tasks at one moment, for a live view
+//	fd_tcpinfo_linux.go the descriptor layer: the kernel's state of a socket (TCP_INFO, queues)
 //	errors.go           Go errors as Lua error values; the host's *Error; the syntax-error translator
 //	report.go           how an error is shown: traceback, source line and caret (Error.Report)
 //	hints.go            one-line hints for beginners' errors: network errors, Python habits
+//	probe_linux.go      what holds an address now, for a hint (the kernel's socket tables)
 //	globals.go          globals never assigned: the warning, strict mode
 //	args.go             argument checks of every Lua function here
 //	sandbox.go          Sandbox: options, and the guards it installs

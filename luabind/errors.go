@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"syscall"
 	"unicode/utf8"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
 	"github.com/sockplay/sockplay/lualib"
@@ -57,10 +59,11 @@ func strerror(e syscall.Errno) string {
 
 // errorValue converts a Go error from the network stack into a Lua error
 // value: class and errno from syscall.Errno, never from message text. A
-// socket method's error records the socket's family (recordFamily).
+// socket method's error records the socket's kind and the method
+// (recordSocket).
 func errorValue(L *lua.LState, err error) *lua.LTable {
 	t := classifyError(L, err)
-	recordFamily(L, t)
+	recordSocket(L, t)
 	return t
 }
 
@@ -127,7 +130,7 @@ func pushResult(L *lua.LState, v lua.LValue, err error) int {
 // raiseErrno raises an OSError of errno's class.
 func raiseErrno(L *lua.LState, e syscall.Errno) int {
 	t := lualib.NewError(L, errnoClass(e), int(e), strerror(e))
-	recordFamily(L, t)
+	recordSocket(L, t)
 	L.Error(t, 0)
 	return 0
 }
@@ -141,21 +144,98 @@ func raiseFamily(L *lua.LState, err error, family int) int {
 	return 0
 }
 
-// recordFamily sets t.family to the address family of the socket whose
+// recordSocket notes on t what a hint needs to know of the socket whose
 // method is raising t (its self, argument 1, or a makefile object's
-// socket), so that a hint can tell a socket file from a port. Errors of
-// module functions have no family, unless they set it (raiseFamily).
-func recordFamily(L *lua.LState, t *lua.LTable) {
+// socket): its family (a socket file is not a port), its type (UDP is
+// not TCP) and the method (sendto on a TCP socket is not send). Errors of
+// module functions have none of these, unless they set them
+// (raiseFamily).
+func recordSocket(L *lua.LState, t *lua.LTable) {
 	ud, ok := L.Get(1).(*lua.LUserData)
 	if !ok {
 		return
 	}
+	var s *Socket
 	switch v := ud.Value.(type) {
 	case *Socket:
-		t.RawSetString("family", lua.LNumber(v.family))
+		s = v
 	case *sockFile:
-		t.RawSetString("family", lua.LNumber(v.s.family))
+		s = v.s
+	default:
+		return
 	}
+	t.RawSetString("family", lua.LNumber(s.family))
+	t.RawSetString("type", lua.LNumber(s.typ))
+	if lua.LVAsString(t.RawGetString("name")) == "KeyboardInterrupt" {
+		return // cancelled (a run's end: every task at once): no hint to choose
+	}
+	if n, ok := t.RawGetString("errno").(lua.LNumber); ok && int(n) == int(syscall.EAGAIN) {
+		s.rt.warns.polls.Add(1) // a poll that found nothing (warnings.go)
+		s.rt.wakeWatch()
+	}
+	if name := s.rt.methodName(L); name != "" {
+		t.RawSetString("call", lua.LString(name))
+	}
+	if s.typ == bsd.SOCK_DGRAM && !s.closed() && unanswered(t) {
+		// Where the datagrams went that nothing answered.
+		sa, err := s.sys.peername()
+		if err != nil {
+			sa = s.sentTo
+		}
+		if sa.ok() {
+			t.RawSetString("address", newAddr(L, sa))
+		}
+	}
+}
+
+// unanswered: the error value says that nothing answered a datagram
+// (a timeout, or the ICMP port-unreachable of a connected socket).
+func unanswered(t *lua.LTable) bool {
+	if lua.LVAsString(t.RawGetString("name")) == "TimeoutError" {
+		return true
+	}
+	n, ok := t.RawGetString("errno").(lua.LNumber)
+	return ok && int(n) == int(syscall.ECONNREFUSED)
+}
+
+// methodName is the name of the socket method L is running ("sendto"),
+// "" if it runs none: the function of the innermost frame, looked up
+// among the methods. It names the method however it was called
+// (pcall(s.accept, s) too).
+func (rt *Runtime) methodName(L *lua.LState) string {
+	dbg, ok := L.GetStack(0)
+	if !ok {
+		return ""
+	}
+	fn, err := L.GetInfo("f", dbg, nil)
+	f, ok := fn.(*lua.LFunction)
+	if err != nil || !ok || rt.sockMethods == nil {
+		return ""
+	}
+	if rt.methodNames == nil {
+		rt.methodNames = map[*lua.LFunction]string{}
+		rt.sockMethods.ForEach(func(k, v lua.LValue) {
+			if m, ok := v.(*lua.LFunction); ok {
+				rt.methodNames[m] = lua.LVAsString(k)
+			}
+		})
+	}
+	return rt.methodNames[f]
+}
+
+// addrPortOf is the address of an error value's address field ({host,
+// port} with an IP), invalid if it has none.
+func addrPortOf(v lua.LValue) netip.AddrPort {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return netip.AddrPort{}
+	}
+	ip, err := netip.ParseAddr(lua.LVAsString(t.RawGetInt(1)))
+	port, isNum := t.RawGetInt(2).(lua.LNumber)
+	if err != nil || !isNum || port < 0 || port > 65535 {
+		return netip.AddrPort{}
+	}
+	return netip.AddrPortFrom(ip.WithZone(""), uint16(port))
 }
 
 // errorFamily is the family an error value recorded, 0 if none.
@@ -181,6 +261,11 @@ func (rt *Runtime) describe(err error) *Error {
 			e.Errno = int(n)
 		}
 		e.Family = errorFamily(t)
+		if n, ok := t.RawGetString("type").(lua.LNumber); ok {
+			e.SockType = int(n)
+		}
+		e.Call = lua.LVAsString(t.RawGetString("call"))
+		e.addr = addrPortOf(t.RawGetString("address"))
 		e.Msg = lualib.ErrorText(t)
 		if w := lua.LVAsString(t.RawGetString("where")); w != "" {
 			e.Msg = w + " " + e.Msg
@@ -195,7 +280,7 @@ func (rt *Runtime) describe(err error) *Error {
 			e.Msg = fmt.Sprintf("error object is a %s value", apiErr.Object.Type())
 		}
 	}
-	e.Hint = hintFor(e)
+	e.Hint = hintFor(e, probeProc)
 	return e
 }
 
@@ -217,8 +302,12 @@ type Error struct {
 	Class  string // for Lua error values: "ConnectionRefusedError", ...
 	Errno  int    // 0 if none
 	Family int    // the address family (syscall.AF_UNIX, ...) of the socket whose call raised it; 0 if none
-	Hint   string // a one-line hint for common beginner errors, or ""
-	Code   int    // for Exit
+	// SockType and Call: the type (syscall.SOCK_STREAM, ...) of that
+	// socket and its method ("sendto"); 0 and "" if none.
+	SockType int
+	Call     string
+	Hint     string // a one-line hint for common beginner errors, or ""
+	Code     int    // for Exit
 	// Incomplete: a syntax error at the end of the input (an open block,
 	// string or call), which more lines could complete.
 	Incomplete bool
@@ -245,7 +334,8 @@ type Error struct {
 	// run's main chunk or an evaluation.
 	Task string
 
-	global string // the variable a NameError is about
+	global string         // the variable a NameError is about
+	addr   netip.AddrPort // the address of the call (bind's, connect's), if known
 }
 
 func (e *Error) Error() string { return e.Msg }

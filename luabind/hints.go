@@ -2,11 +2,12 @@ package luabind
 
 import (
 	"fmt"
-	"github.com/sockplay/sockplay/internal/bsd"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"syscall"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
 )
@@ -52,16 +53,117 @@ var (
 	}
 )
 
-// hintFor returns the one-line hint for a network error e, or "".
-func hintFor(e *Error) string {
+// callHints are the hints of a call that does not fit the socket's type
+// or state, by the method, the socket's type and the errno: these
+// errnos mean something else for other calls (sendto's EPIPE on a TCP
+// socket that was never connected is no peer closing).
+type callKey struct {
+	call  string
+	typ   int
+	errno syscall.Errno
+}
+
+const (
+	hintSendtoStream = "sendto is UDP's call: a TCP socket connect()s once, then send()s or sendall()s (on a connected TCP socket sendto's address means nothing)"
+	hintAcceptFirst  = "accept() needs a listening socket: bind() it, then listen(), then accept()"
+	hintListenDgram  = "UDP (SOCK_DGRAM) has no connections to listen for or accept: a UDP server binds, then recvfrom()s and answers with sendto(); listen and accept are TCP's (SOCK_STREAM)"
+	hintSendNoPeer   = "this UDP socket has no peer: sendto(data, {host, port}) says where each datagram goes (or connect() it first, then send())"
+)
+
+var callHints = map[callKey]string{
+	{"sendto", bsd.SOCK_STREAM, syscall.EPIPE}:         hintSendtoStream,
+	{"sendto", bsd.SOCK_STREAM, syscall.ENOTCONN}:      hintSendtoStream,
+	{"sendto", bsd.SOCK_STREAM, syscall.EOPNOTSUPP}:    hintSendtoStream,
+	{"sendto", bsd.SOCK_STREAM, syscall.EISCONN}:       hintSendtoStream,
+	{"accept", bsd.SOCK_STREAM, syscall.EINVAL}:        hintAcceptFirst,
+	{"listen", bsd.SOCK_DGRAM, syscall.EOPNOTSUPP}:     hintListenDgram,
+	{"accept", bsd.SOCK_DGRAM, syscall.EOPNOTSUPP}:     hintListenDgram,
+	{"send", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}:     hintSendNoPeer,
+	{"sendall", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}:  hintSendNoPeer,
+	{"send_msg", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}: hintSendNoPeer,
+}
+
+// The hints that look at the address: what holds it now, found by a
+// probe (probe.go). Each is one format string; %s is the address.
+const (
+	// bind: a socket holds the port now, or only connections of an
+	// earlier run linger on it (TIME_WAIT).
+	hintPortHeld = "%s is in use now (a server still running, in another terminal perhaps): stop it (Ctrl-C there), or use another port: a bundled server takes it as its first argument, as in sockplay run tcp/echo_server 8090 (0 picks a free one)"
+	hintTimeWait = "only closed connections hold %s, for about a minute after their close (TIME_WAIT): set SO_REUSEADDR before bind, sock:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); or wait; or use another port (a bundled server takes it as its first argument; 0 picks a free one)"
+	// A TCP client refused where a UDP socket is bound, and a UDP
+	// client unanswered or refused where a TCP server listens.
+	hintTCPToUDP = "no TCP server listens at %s, but a UDP socket is bound there: this client speaks TCP (SOCK_STREAM) and that server UDP (SOCK_DGRAM); use a UDP client (sendto, recvfrom), or a TCP server"
+	hintUDPToTCP = "no UDP socket answers at %s, but a TCP server listens there: this client speaks UDP (SOCK_DGRAM) and that server TCP (SOCK_STREAM); use a TCP client (connect, send, recv), or a UDP server"
+	// A UDP recv that timed out where nothing at all is bound.
+	hintUDPNobody = "no answer within the socket's timeout, and no UDP socket is bound at %s: start the UDP server first (UDP itself never says that nobody listens)"
+)
+
+// A probe says what holds addr on this machine now, for network "tcp"
+// or "udp" (probe_linux.go).
+type probe func(network string, addr netip.AddrPort) holder
+
+// holder is what a probe found at an address.
+type holder int
+
+const (
+	heldUnknown   holder = iota // the probe cannot tell
+	heldByNone                  // no socket has that address
+	heldListening               // a listening TCP socket, or a bound UDP socket
+	heldOpen                    // a TCP connection a running program has open, and no listener
+	heldLingering               // only connections a program has closed, in TIME_WAIT or another closing state
+)
+
+// hintFor returns the one-line hint for a network error e, or "". probe
+// (nil: none) looks at what holds the address of the call.
+func hintFor(e *Error, probe probe) string {
 	errno := syscall.Errno(e.Errno)
+	if h, ok := callHints[callKey{e.Call, e.SockType, errno}]; ok {
+		return h
+	}
 	if h, ok := unixHints[errno]; ok && e.Family == bsd.AF_UNIX {
+		return h
+	}
+	if h := addrHint(e, errno, probe); h != "" {
 		return h
 	}
 	if h, ok := errnoHints[errno]; ok {
 		return h
 	}
 	return classHints[e.Class]
+}
+
+// addrHint is the hint of an error about an address on this machine,
+// from what holds it now; "" when the address is unknown or the probe
+// cannot tell.
+func addrHint(e *Error, errno syscall.Errno, probe probe) string {
+	if probe == nil || !e.addr.IsValid() || e.Family == bsd.AF_UNIX {
+		return ""
+	}
+	where := e.addr.String()
+	tcp, dgram := e.SockType == bsd.SOCK_STREAM, e.SockType == bsd.SOCK_DGRAM
+	switch {
+	case errno == syscall.EADDRINUSE && dgram:
+		return fmt.Sprintf(hintPortHeld, where) // UDP has no connections to linger
+	case errno == syscall.EADDRINUSE && tcp:
+		switch probe("tcp", e.addr) {
+		case heldListening, heldOpen:
+			return fmt.Sprintf(hintPortHeld, where)
+		case heldLingering:
+			return fmt.Sprintf(hintTimeWait, where)
+		}
+	case errno == syscall.ECONNREFUSED && tcp:
+		if probe("udp", e.addr) == heldListening {
+			return fmt.Sprintf(hintTCPToUDP, where)
+		}
+	case dgram && (errno == syscall.ECONNREFUSED || e.Class == "TimeoutError"):
+		if probe("tcp", e.addr) == heldListening {
+			return fmt.Sprintf(hintUDPToTCP, where)
+		}
+		if e.Class == "TimeoutError" && probe("udp", e.addr) == heldByNone {
+			return fmt.Sprintf(hintUDPNobody, where)
+		}
+	}
+	return ""
 }
 
 // pythonGlobals are the names a Python hand reads as globals that Lua

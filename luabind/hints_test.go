@@ -1,6 +1,10 @@
 package luabind
 
 import (
+	"github.com/sockplay/sockplay/internal/bsd"
+
+	"fmt"
+	"net/netip"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,24 +19,32 @@ func TestHintFor(t *testing.T) {
 		want string // a part of the hint; "" for none
 		not  string // a part the hint must not have
 	}{
-		{"tcp port in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: syscall.AF_INET}, "SO_REUSEADDR", "socket file"},
-		{"ipv6 port in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: syscall.AF_INET6}, "port", "socket file"},
+		{"tcp port in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_INET}, "SO_REUSEADDR", "socket file"},
+		{"ipv6 port in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_INET6}, "port", "socket file"},
 		{"family unknown", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE)}, "port", "socket file"},
-		{"unix path in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: syscall.AF_UNIX},
+		{"unix path in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_UNIX},
 			"the socket file already exists: remove it with os.remove(path) before bind, or pick another path", "port"},
-		{"unix refused", Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: syscall.AF_UNIX}, "socket file", "port"},
-		{"tcp refused", Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: syscall.AF_INET}, "host and port", "socket file"},
-		{"unix permission", Error{Class: "PermissionError", Errno: int(syscall.EACCES), Family: syscall.AF_UNIX}, "socket file", "1024"},
-		{"tcp permission", Error{Class: "PermissionError", Errno: int(syscall.EACCES), Family: syscall.AF_INET}, "1024", ""},
-		{"unix missing file", Error{Class: "FileNotFoundError", Errno: int(syscall.ENOENT), Family: syscall.AF_UNIX}, "no such socket file", ""},
-		{"unix closed socket", Error{Class: "OSError", Errno: int(syscall.EBADF), Family: syscall.AF_UNIX}, "after close()", ""},
+		{"unix refused", Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: bsd.AF_UNIX}, "socket file", "port"},
+		{"tcp refused", Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: bsd.AF_INET}, "host and port", "socket file"},
+		{"unix permission", Error{Class: "PermissionError", Errno: int(syscall.EACCES), Family: bsd.AF_UNIX}, "socket file", "1024"},
+		{"tcp permission", Error{Class: "PermissionError", Errno: int(syscall.EACCES), Family: bsd.AF_INET}, "1024", ""},
+		{"unix missing file", Error{Class: "FileNotFoundError", Errno: int(syscall.ENOENT), Family: bsd.AF_UNIX}, "no such socket file", ""},
+		{"unix closed socket", Error{Class: "OSError", Errno: int(syscall.EBADF), Family: bsd.AF_UNIX}, "after close()", ""},
 		{"timeout", Error{Class: "TimeoutError"}, "settimeout", ""},
-		{"out of descriptors", Error{Class: "OSError", Errno: int(syscall.EMFILE), Family: syscall.AF_INET}, "out of file descriptors", ""},
+		{"out of descriptors", Error{Class: "OSError", Errno: int(syscall.EMFILE), Family: bsd.AF_INET}, "out of file descriptors", ""},
 		{"no hint", Error{Class: "OSError", Errno: int(syscall.ENOMEM)}, "", ""},
+		// The call and the socket's type choose before the errno alone.
+		{"sendto on tcp", Error{Class: "BrokenPipeError", Errno: int(syscall.EPIPE), SockType: bsd.SOCK_STREAM, Call: "sendto"}, "sendto is UDP's call", "peer"},
+		{"send on tcp, peer gone", Error{Class: "BrokenPipeError", Errno: int(syscall.EPIPE), SockType: bsd.SOCK_STREAM, Call: "send"}, "the peer has closed", "sendto"},
+		{"accept before listen", Error{Class: "OSError", Errno: int(syscall.EINVAL), SockType: bsd.SOCK_STREAM, Call: "accept"}, "accept() needs a listening socket", "bind twice"},
+		{"bind twice", Error{Class: "OSError", Errno: int(syscall.EINVAL), SockType: bsd.SOCK_STREAM, Call: "bind"}, "bind twice", "accept"},
+		{"listen on udp", Error{Class: "OSError", Errno: int(syscall.EOPNOTSUPP), SockType: bsd.SOCK_DGRAM, Call: "listen"}, "UDP (SOCK_DGRAM) has no connections", ""},
+		{"accept on udp", Error{Class: "OSError", Errno: int(syscall.EOPNOTSUPP), SockType: bsd.SOCK_DGRAM, Call: "accept"}, "UDP (SOCK_DGRAM) has no connections", ""},
+		{"send on udp without peer", Error{Class: "OSError", Errno: int(syscall.EDESTADDRREQ), SockType: bsd.SOCK_DGRAM, Call: "send"}, "has no peer: sendto(data, {host, port})", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := hintFor(&tt.e)
+			got := hintFor(&tt.e, nil)
 			if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
 				t.Errorf("hint = %q, want one containing %q", got, tt.want)
 			}
@@ -207,5 +219,100 @@ func TestPythonStatementHints(t *testing.T) {
 		if e.Hint != c.hint {
 			t.Errorf("%q:\n%s\nhint %q\nwant %q", c.code, e.Report(), e.Hint, c.hint)
 		}
+	}
+}
+
+// What holds the address of a failed call chooses the hint: a server
+// that runs now or connections that linger (bind); a server of the other
+// protocol (a client refused or unanswered). When the probe cannot tell,
+// the general hint stays.
+func TestAddrHints(t *testing.T) {
+	addr := netip.MustParseAddrPort("127.0.0.1:8081")
+	probeSays := func(tcp, udp holder) probe {
+		return func(network string, a netip.AddrPort) holder {
+			if a != addr {
+				t.Errorf("probe asked about %v, want %v", a, addr)
+			}
+			if network == "tcp" {
+				return tcp
+			}
+			return udp
+		}
+	}
+	inUse := Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_INET, SockType: bsd.SOCK_STREAM, Call: "bind", addr: addr}
+	refused := Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: bsd.AF_INET, SockType: bsd.SOCK_STREAM, Call: "connect", addr: addr}
+	udpTimeout := Error{Class: "TimeoutError", Family: bsd.AF_INET, SockType: bsd.SOCK_DGRAM, Call: "recvfrom", addr: addr}
+	udpRefused := Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: bsd.AF_INET, SockType: bsd.SOCK_DGRAM, Call: "recv", addr: addr}
+	udpInUse := Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_INET, SockType: bsd.SOCK_DGRAM, Call: "bind", addr: addr}
+	for _, c := range []struct {
+		name     string
+		e        Error
+		tcp, udp holder
+		want     string
+	}{
+		{"a server listens", inUse, heldListening, heldByNone, fmt.Sprintf(hintPortHeld, addr)},
+		{"a connection is open", inUse, heldOpen, heldByNone, fmt.Sprintf(hintPortHeld, addr)},
+		{"connections linger", inUse, heldLingering, heldByNone, fmt.Sprintf(hintTimeWait, addr)},
+		{"cannot tell", inUse, heldUnknown, heldUnknown, errnoHints[syscall.EADDRINUSE]},
+		{"udp port in use", udpInUse, heldUnknown, heldUnknown, fmt.Sprintf(hintPortHeld, addr)},
+		{"tcp client, udp server", refused, heldByNone, heldListening, fmt.Sprintf(hintTCPToUDP, addr)},
+		{"tcp client, no server", refused, heldByNone, heldByNone, errnoHints[syscall.ECONNREFUSED]},
+		{"udp client, tcp server", udpTimeout, heldListening, heldByNone, fmt.Sprintf(hintUDPToTCP, addr)},
+		{"connected udp client, tcp server", udpRefused, heldListening, heldByNone, fmt.Sprintf(hintUDPToTCP, addr)},
+		{"udp client, no server", udpTimeout, heldByNone, heldByNone, fmt.Sprintf(hintUDPNobody, addr)},
+		{"udp client, server bound but silent", udpTimeout, heldByNone, heldListening, classHints["TimeoutError"]},
+		{"udp client, cannot tell", udpTimeout, heldUnknown, heldUnknown, classHints["TimeoutError"]},
+	} {
+		if got := hintFor(&c.e, probeSays(c.tcp, c.udp)); got != c.want {
+			t.Errorf("%s: hint %q\nwant %q", c.name, got, c.want)
+		}
+	}
+	noAddr := inUse
+	noAddr.addr = netip.AddrPort{}
+	if got := hintFor(&noAddr, probeSays(heldListening, heldListening)); got != errnoHints[syscall.EADDRINUSE] {
+		t.Errorf("no address: %q", got)
+	}
+}
+
+// The hints of calls that do not fit the socket, and of addresses held
+// or not, as a script meets them: the runtime records the call, the
+// socket's type and the address, and looks at what holds it.
+func TestSocketCallHints(t *testing.T) {
+	for _, c := range []struct{ name, code, hint string }{
+		{"sendto on tcp", `local s = socket.socket(); s:sendto("x", {"127.0.0.1", 9})`, hintSendtoStream},
+		{"accept before listen", `local s = socket.socket(); s:bind({"127.0.0.1", 0}); s:accept()`, hintAcceptFirst},
+		{"accept through pcall", `local s = socket.socket(); s:bind({"127.0.0.1", 0}); local ok, e = pcall(s.accept, s); error(e, 0)`, hintAcceptFirst},
+		{"listen on udp", `local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:bind({"127.0.0.1", 0}); s:listen(5)`, hintListenDgram},
+		{"accept on udp", `local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:bind({"127.0.0.1", 0}); s:accept()`, hintListenDgram},
+		{"send on udp", `local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:send("x")`, hintSendNoPeer},
+		{"udp client, tcp server", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname()
+			local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:settimeout(0.2); s:sendto("x", ADDR); s:recvfrom(100)`, hintUDPToTCP},
+		{"connected udp client, tcp server", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname()
+			local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:settimeout(2); s:connect(ADDR); s:send("x"); s:recv(100)`, hintUDPToTCP},
+		{"tcp client, udp server", `u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u:bind({"127.0.0.1", 0}); ADDR = u:getsockname()
+			socket.socket():connect(ADDR)`, hintTCPToUDP},
+		{"port in use", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname(); socket.socket():bind(ADDR)`, hintPortHeld},
+		{"time wait", `local srv = socket.socket(); srv:bind({"127.0.0.1", 0}); srv:listen(5); ADDR = srv:getsockname()
+			local c = socket.create_connection(ADDR); local conn = srv:accept(); conn:close(); c:recv(10); c:close(); srv:close()
+			socket.socket():bind(ADDR)`, hintTimeWait},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rt, _, _ := newTestRuntime(t, Options{})
+			err := result(t, runAsync(testContext(t), rt, "hint.lua", "ADDR = nil\n"+c.code))
+			if err == nil {
+				t.Fatal("ran without an error")
+			}
+			e := asError(t, err)
+			want := c.hint
+			if strings.Contains(want, "%s") {
+				if !e.addr.IsValid() {
+					t.Fatalf("%s: no address recorded", e.Msg)
+				}
+				want = fmt.Sprintf(want, e.addr)
+			}
+			if e.Hint != want {
+				t.Errorf("%s\nhint %q\nwant %q", e.Msg, e.Hint, want)
+			}
+		})
 	}
 }

@@ -212,7 +212,7 @@ func (rt *Runtime) lsAccept(L *lua.LState) int {
 		ev := &traceNote{event: "accept"}
 		if err == nil {
 			ev.newSock, ev.remote = c.id, sockaddrText(from)
-			tc.tr.remember(c)
+			tc.tr.accepted(c, o.s, ev.remote)
 		}
 		tc.emit(L, o.s, ev, err)
 	}

@@ -226,7 +226,7 @@ func (rt *Runtime) popenWrite(L *lua.LState) int {
 		case lua.LString, lua.LNumber:
 			data.WriteString(v.String())
 		default:
-			lualib.ArgError(L, i, "file:write", "string expected, got "+lualib.TypeName(v))
+			lualib.StringArgError(L, i, "file:write", "data")
 		}
 	}
 	if err := rt.popenWait(L, f, func() error {

@@ -41,6 +41,12 @@ type Options struct {
 	// file writes only in its directory, limits (see sandbox.go).
 	Sandbox *Sandbox
 
+	// Command is how the user starts the host, as they would type it
+	// ("sockplay", "go run ."): a script's arg[-1], as Lua's own
+	// interpreter puts its name there, for the commands a script suggests.
+	// "" leaves arg[-1] nil.
+	Command string
+
 	// Strict makes reading a global that was never assigned an error
 	// (NameError), as in Python; without it, a warning on Stderr, once
 	// per name and place. A script turns it on with strict(true).
@@ -68,6 +74,7 @@ type Runtime struct {
 	tasks map[*task]struct{}
 	// The socket metatables, one per kind (socket.go); guarded by gil.
 	sockMethods    *lua.LTable
+	methodNames    map[*lua.LFunction]string // sockMethods' names, for errors (errors.go)
 	sockMetas      map[[3]int]*lua.LTable
 	sockToStringFn *lua.LFunction
 
@@ -107,10 +114,15 @@ type Runtime struct {
 	sourceOrder []*chunkSource                      // oldest first
 	lastError   *Error                              // the last error that ended a task
 	globals     globalsState                        // undefined globals: warnings, strict
+	// package.path as it began, and whether a run put its script's
+	// folder first (scriptdir.go); guarded by gil
+	basePath     *string
+	scriptDirSet bool
 
 	trace traceState // the socket trace (tracer.go)
 
-	ls *lsState // the LuaSocket dialect (luasocket.go)
+	ls    *lsState // the LuaSocket dialect (luasocket.go)
+	warns warnings // what the runtime warned about (warnings.go)
 }
 
 // New creates a runtime with the socket library and the helpers of the
@@ -147,6 +159,8 @@ func New(opts Options) *Runtime {
 	}))
 	rt.initTrace()
 	rt.errHandler = rt.L.NewFunction(rt.captureFrames)
+	rt.L.SetCheckpoint(rt.checkpoint) // the watchdog's (warnings.go)
+	rt.warns.wake = make(chan struct{}, 1)
 	rt.globals.strict = opts.Strict
 	rt.gil.Lock()
 	rt.openLibs() // libs.go
@@ -160,17 +174,28 @@ func New(opts Options) *Runtime {
 // cancelled. Every socket the run opened is closed before it returns.
 // Runs on one Runtime take turns: a second run waits for the first to end
 // (use a Runtime each, or a Session, to run scripts side by side).
+//
+// require looks for modules first in the file's folder, whatever the
+// working directory (as Python puts the script's folder first on
+// sys.path); a sandboxed run may read the .lua files there (ModuleFiles).
 func (rt *Runtime) RunFile(ctx context.Context, filename string, args []string) error {
 	src, err := os.ReadFile(filename)
 	if err != nil {
 		return fmt.Errorf("cannot read script: %w", err)
 	}
-	return rt.run(ctx, filename, string(src), filename, args)
+	return rt.run(ctx, filename, string(src), filename, args, filename)
+}
+
+// RunFileCode is RunFile with the file's code already read (by a host
+// that checks what it reads): filename names it and is where require
+// looks first.
+func (rt *Runtime) RunFileCode(ctx context.Context, filename, code string, args []string) error {
+	return rt.run(ctx, filename, code, filename, args, filename)
 }
 
 // RunString runs Lua source code; name is used in error messages.
 func (rt *Runtime) RunString(ctx context.Context, name, code string, args []string) error {
-	return rt.run(ctx, name, code, name, args)
+	return rt.run(ctx, name, code, name, args, "")
 }
 
 // RunScript runs a bundled script by name, e.g. "tcp/echo_server".
@@ -181,7 +206,7 @@ func (rt *Runtime) RunScript(ctx context.Context, name string, args []string) er
 	}
 	// "tcp/echo_server.lua" and "tcp/echo_server" are the same script.
 	name = strings.TrimSuffix(path.Clean(name), ".lua")
-	return rt.run(ctx, name+".lua", string(src), name, args)
+	return rt.run(ctx, name+".lua", string(src), name, args, "")
 }
 
 // ReadScript returns the source of bundled script name ("tcp/echo_server"
@@ -201,7 +226,8 @@ func ReadScript(fsys fs.FS, name string) ([]byte, error) {
 	return src, nil
 }
 
-func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args []string) error {
+// run runs code; file is the script's file, "" for code that has none.
+func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args []string, file string) error {
 	if rt.isClosed() {
 		return errors.New("runtime is closed")
 	}
@@ -219,6 +245,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer rt.sandboxRun(cancel)() // the sandbox's time and memory limits
+	defer rt.watch()()            // a task that holds the runtime (warnings.go)
 	rt.mu.Lock()
 	rt.runs[&cancel] = struct{}{}
 	rt.mu.Unlock()
@@ -236,6 +263,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	}
 	rt.addSource(fn.Proto, code)
 	rt.setArgs(arg0, args)
+	rt.useScriptDir(file)
 	rt.exitCode = 0
 	rt.exiting = false
 	rt.gil.Unlock()
@@ -281,6 +309,9 @@ func (rt *Runtime) setArgs(arg0 string, args []string) {
 	L := rt.L
 	t := L.NewTable()
 	t.RawSetInt(0, lua.LString(arg0))
+	if rt.opts.Command != "" {
+		t.RawSetInt(-1, lua.LString(rt.opts.Command))
+	}
 	for i, a := range args {
 		t.RawSetInt(i+1, lua.LString(a))
 	}

@@ -97,6 +97,37 @@ func TestRunArgs(t *testing.T) {
 	}
 }
 
+// arg[-1] is how the host is started (Options.Command), as lua puts its
+// own name there; nil without it. A session's scripts see it too.
+func TestRunArgCommand(t *testing.T) {
+	for _, command := range []string{"go run .", ""} {
+		rt, stdout, _ := newTestRuntime(t, Options{Command: command})
+		if err := rt.RunString(testContext(t), "args.lua", `print(arg[-1])`, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := command
+		if want == "" {
+			want = "nil"
+		}
+		if got := stdout.String(); got != want+"\n" {
+			t.Errorf("Command %q: arg[-1] printed %q", command, got)
+		}
+	}
+	rt, _, _ := newTestRuntime(t, Options{Command: "./sockplay"})
+	s := rt.NewSession()
+	t.Cleanup(s.Close)
+	ctx := testContext(t)
+	if _, err := s.StartCode("bg.lua", `command = arg[-1]`, nil); err != nil {
+		t.Fatal(err)
+	}
+	for len(s.Tasks()) > 0 && ctx.Err() == nil {
+		time.Sleep(time.Millisecond) // polling for the task's end; bounded by ctx
+	}
+	if got, _ := evalShow(t, ctx, s, "return command"); got != `"./sockplay"` {
+		t.Errorf("a session's script's arg[-1] = %s", got)
+	}
+}
+
 func TestRunFile(t *testing.T) {
 	rt, stdout, _ := newTestRuntime(t, Options{})
 	path := filepath.Join(t.TempDir(), "script.lua")
@@ -205,7 +236,7 @@ func TestErrorHints(t *testing.T) {
 		hint              string
 	}{
 		{"in use", `local a = socket.socket() a:bind({"127.0.0.1", 0}) a:listen()
-			socket.socket():bind(a:getsockname())`, "OSError", 98, "SO_REUSEADDR"},
+			socket.socket():bind(a:getsockname())`, "OSError", 98, "is in use now"},
 		{"closed", `local s = socket.socket() s:close() s:recv(1)`, "OSError", 9, "after close"},
 		{"unix path in use", `local p = os.tmpname() os.remove(p)
 			local a = socket.socket(socket.AF_UNIX) a:bind(p)

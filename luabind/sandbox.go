@@ -154,6 +154,10 @@ type sandboxState struct {
 	// first; roots are its os.Root handles, closed with the runtime.
 	rules []fileRule
 	roots []*os.Root
+	// requiring: require's searcher is looking for a module, the one use
+	// of the rules for the modules beside a script (guarded by the
+	// runtime lock).
+	requiring bool
 	// hit is why the sandbox stopped the current run (nil if it did not).
 	hit atomic.Pointer[string]
 	// cancel ends the current run (nil between runs).

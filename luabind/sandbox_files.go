@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -30,7 +31,14 @@ type fileRule struct {
 	root  *os.Root // the folder; for a single file, the file's folder
 	file  string   // a single file: its name in root; "" for a whole folder
 	write bool     // files may be created and written here (TempDir)
-	shown string   // how messages name it
+	// luaOnly: only the .lua files right in the folder, no symbolic
+	// link, and only for require (a script's modules: scriptdir.go). A
+	// student's script may load its helpers; it may not read the text of
+	// what lies beside it (a classmate's solution, in a folder a teacher
+	// grades), nor its data or subfolders, and a link named x.lua leads
+	// nowhere.
+	luaOnly bool
+	shown   string // how messages name it
 }
 
 // pathComponents splits name, made absolute against the working
@@ -53,44 +61,59 @@ func pathComponents(name string) []string {
 }
 
 // openRules opens the allowlist: TempDir (writable) and every path of
-// Sandbox.Read. A path that cannot be opened is left out (nothing there
-// can be read either). Each is known by its path as given and, if
-// different, by its real path (symbolic links resolved).
+// Sandbox.Read.
 func (sb *sandboxState) openRules() {
-	add := func(path string, write bool, shown string) {
-		abs, err := filepath.Abs(path)
-		if err != nil {
-			return
-		}
-		real, err := filepath.EvalSymlinks(abs)
-		if err != nil {
-			return
-		}
-		st, err := os.Stat(real)
-		if err != nil {
-			return
-		}
-		dir, file := real, ""
-		if !st.IsDir() {
-			dir, file = filepath.Dir(real), filepath.Base(real)
-		}
-		root, err := os.OpenRoot(dir)
-		if err != nil {
-			return
-		}
-		sb.roots = append(sb.roots, root)
-		for _, p := range []string{abs, real} {
-			sb.rules = append(sb.rules, fileRule{path: pathComponents(p), root: root, file: file, write: write, shown: shown})
-			if real == abs {
-				break
-			}
-		}
-	}
 	if sb.tempReal != "" {
-		add(sb.tempReal, true, sb.tempDirText())
+		sb.addRule(sb.tempReal, fileRule{write: true, shown: sb.tempDirText()})
 	}
 	for _, p := range sb.cfg.Read {
-		add(p, false, p)
+		sb.addRule(p, fileRule{shown: p})
+	}
+}
+
+// allowModules lets require load the .lua files right in dir, a run's
+// script's folder (once per folder).
+func (sb *sandboxState) allowModules(dir string) {
+	comps := pathComponents(dir)
+	for _, r := range sb.rules {
+		if r.luaOnly && len(r.path) == len(comps) && sameComponents(r.path, comps) {
+			return
+		}
+	}
+	sb.addRule(dir, fileRule{luaOnly: true, shown: filepath.Join(dir, "*.lua") + " (with require)"})
+}
+
+// addRule adds path to the allowlist as rule says (write, luaOnly,
+// shown): a path that cannot be opened is left out (nothing there can be
+// read either). The rule is known by its path as given and, if
+// different, by its real path (symbolic links resolved).
+func (sb *sandboxState) addRule(path string, rule fileRule) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return
+	}
+	st, err := os.Stat(real)
+	if err != nil {
+		return
+	}
+	dir := real
+	if !st.IsDir() {
+		dir, rule.file = filepath.Dir(real), filepath.Base(real)
+	}
+	if rule.root, err = os.OpenRoot(dir); err != nil {
+		return
+	}
+	sb.roots = append(sb.roots, rule.root)
+	for _, p := range []string{abs, real} {
+		rule.path = pathComponents(p)
+		sb.rules = append(sb.rules, rule)
+		if real == abs {
+			break
+		}
 	}
 	// The longest path first: a file allowed inside TempDir is TempDir's.
 	sort.SliceStable(sb.rules, func(i, j int) bool { return len(sb.rules[i].path) > len(sb.rules[j].path) })
@@ -112,6 +135,9 @@ func (sb *sandboxState) match(name string) (rule *fileRule, rel string, ok bool)
 			continue
 		}
 		rest := comps[len(r.path):]
+		if r.luaOnly && (!sb.requiring || len(rest) != 1 || !strings.HasSuffix(rest[0], ".lua")) {
+			continue
+		}
 		if r.file != "" {
 			if len(rest) > 0 {
 				continue
@@ -172,7 +198,26 @@ func (sb *sandboxState) open(name string, flag int, perm os.FileMode) (*os.File,
 	if !ok {
 		return nil, &refusal{sb.outside(verb, name, writes(flag))}
 	}
+	var module os.FileInfo // a module beside the script, as it is before the open
+	if rule.luaOnly {
+		// A module, not a link to something else (os.Root follows a link
+		// that stays inside the folder: to its data, say).
+		st, err := rule.root.Lstat(rel)
+		if err != nil {
+			return nil, err
+		}
+		if !st.Mode().IsRegular() {
+			return nil, &refusal{fmt.Sprintf("%s %q refused: not a file (a symbolic link?); the modules beside a script must be files", verb, name)}
+		}
+		module = st
+	}
 	f, err := rule.root.OpenFile(rel, flag, perm)
+	if err == nil && module != nil {
+		if st, serr := f.Stat(); serr != nil || !os.SameFile(st, module) {
+			f.Close() // replaced by something else meanwhile
+			return nil, &refusal{fmt.Sprintf("%s %q refused: it changed while it was opened", verb, name)}
+		}
+	}
 	if err != nil {
 		if escaped(err) {
 			return nil, &refusal{fmt.Sprintf("%s %q refused: the path leads out of %s (through \"..\" or a symbolic link)", verb, name, rule.shown)}
@@ -217,6 +262,11 @@ func (sb *sandboxState) outside(verb, name string, write bool) string {
 	}
 	allowed := []string{sb.tempDirText()}
 	allowed = append(allowed, sb.cfg.Read...)
+	for _, r := range sb.rules {
+		if r.luaOnly && !slices.Contains(allowed, r.shown) {
+			allowed = append(allowed, r.shown)
+		}
+	}
 	if len(allowed) > 4 {
 		allowed = append(allowed[:4], fmt.Sprintf("%d more", len(allowed)-4))
 	}
@@ -385,6 +435,14 @@ func (sb *sandboxState) guardPathArg(name string, fn lua.LValue) lua.LGFunction 
 	}
 }
 
+// forModule runs f, a step of require's search, with the rules of the
+// modules beside a script in force; a raise inside f ends them too.
+func (sb *sandboxState) forModule(f func()) {
+	sb.requiring = true
+	defer func() { sb.requiring = false }()
+	f()
+}
+
 // luaSearcher is require's searcher for Lua files (package.loaders[2]),
 // as gopher-lua's, but it looks only where the script may read: a
 // candidate outside the allowlist counts as no file.
@@ -397,16 +455,25 @@ func (sb *sandboxState) luaSearcher(L *lua.LState) int {
 			continue
 		}
 		file := strings.ReplaceAll(pat, "?", strings.ReplaceAll(name, ".", string(filepath.Separator)))
-		rule, rel, ok := sb.match(file)
+		var rule *fileRule
+		var rel string
+		var ok bool
+		sb.forModule(func() { rule, rel, ok = sb.match(file) })
 		if !ok {
 			tried = append(tried, "\n\tno file '"+file+"' (the sandbox reads only the script's own files)")
 			continue
 		}
-		if st, err := rule.root.Stat(rel); err != nil || st.IsDir() {
+		stat := rule.root.Stat
+		if rule.luaOnly {
+			stat = rule.root.Lstat // a link is no module (open refuses it)
+		}
+		if st, err := stat(rel); err != nil || !st.Mode().IsRegular() {
 			tried = append(tried, "\n\tno file '"+file+"'")
 			continue
 		}
-		fn, err := L.LoadFile(file) // through openFile
+		var fn *lua.LFunction
+		var err error
+		sb.forModule(func() { fn, err = L.LoadFile(file) }) // through openFile
 		if err != nil {
 			L.RaiseError("%s", err.Error())
 		}

@@ -22,6 +22,8 @@ type Session struct {
 	ctx    context.Context // the session's life; spawned tasks derive from it
 	cancel context.CancelFunc
 	saved  []savedTable // the globals as the session began, for Reset; guarded by gil
+	// stopWatch stops the session's watchdog (warnings.go), once.
+	stopWatch func()
 
 	mu      sync.Mutex
 	scripts []*task // started by StartCode and not yet reported ended by Jobs
@@ -32,6 +34,7 @@ type Session struct {
 func (rt *Runtime) NewSession() *Session {
 	s := &Session{rt: rt}
 	s.ctx, s.cancel = context.WithCancel(rt.root)
+	s.stopWatch = sync.OnceFunc(rt.watch()) // a task that holds the runtime (warnings.go)
 	rt.gil.Lock()
 	rt.exiting = false
 	rt.setArgs("sockplay", nil)
@@ -125,6 +128,9 @@ func (s *Session) StartCode(name, code string, args []string) (int, error) {
 	rt.addSource(fn.Proto, code)
 	argv := rt.L.NewTable()
 	argv.RawSetInt(0, lua.LString(name))
+	if rt.opts.Command != "" {
+		argv.RawSetInt(-1, lua.LString(rt.opts.Command))
+	}
 	for i, a := range args {
 		argv.RawSetInt(i+1, lua.LString(a))
 	}
@@ -169,6 +175,21 @@ func (s *Session) Tasks() []TaskInfo {
 	return out
 }
 
+// TaskOf names the background task whose context ctx is (what the read
+// function of SetInput is given): a REPL says which script reads the
+// keyboard. ok false for an evaluation, or a task that has ended.
+func (s *Session) TaskOf(ctx context.Context) (info TaskInfo, ok bool) {
+	rt := s.rt
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	for t := range rt.tasks {
+		if t.ctx == ctx && !t.isMain {
+			return TaskInfo{ID: t.id, Name: t.name, Status: "running"}, true
+		}
+	}
+	return TaskInfo{}, false
+}
+
 // Kill cancels task id; false if no such task runs.
 func (s *Session) Kill(id int) bool {
 	rt := s.rt
@@ -199,6 +220,7 @@ func (s *Session) StopBackground() {
 // Close stops every task of the session, waits for them, and closes every
 // socket of the runtime.
 func (s *Session) Close() {
+	s.stopWatch()
 	s.cancel()
 	s.rt.Cancel()
 	s.rt.tasksWG.Wait()

@@ -42,7 +42,7 @@ func TestSessionKeepsStateAndBackgroundTasks(t *testing.T) {
 	if _, err := evalShow(t, ctx, s, "x = 41"); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := evalShow(t, ctx, s, `return x + 1, "a\r\n\255", nil, {1, "b", k = true}`); err != nil || got != `42	"a\r\n\255"	nil	{1, "b", k = true}` {
+	if got, err := evalShow(t, ctx, s, `return x + 1, "a\r\n\255", nil, {1, "b", k = true}`); err != nil || got != `42	"a\r\n\xff"	nil	{1, "b", k = true}` {
 		t.Fatalf("got %q, %v", got, err)
 	}
 

@@ -30,6 +30,13 @@ type Socket struct {
 	selects int // how many selects wait on it (select.go); guarded by the runtime lock
 
 	last lastSender // for sendto to the last recvfrom's sender (socket_replyaddr.go)
+
+	traced sockTrace // what the trace keeps of it (tracer.go)
+	// sentTo is where sendto last sent: the hint of a datagram nobody
+	// answers looks there (hints.go).
+	sentTo sockAddr
+	// empties counts the "" recv returned in a row (warnings.go).
+	empties int
 }
 
 const sockMetaName = "sockplay.socket"

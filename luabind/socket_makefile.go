@@ -223,7 +223,7 @@ func fileWrite(L *lua.LState) int {
 		case lua.LNumber:
 			f.wbuf.WriteString(v.String())
 		default:
-			lualib.ArgError(L, i, "file:write", "string expected, got "+lualib.TypeName(v))
+			lualib.StringArgError(L, i, "file:write", "data")
 		}
 	}
 	// Keep memory bounded for long writers without a flush.

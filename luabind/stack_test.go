@@ -49,6 +49,13 @@ func TestIdleTasksFit4KiBStacks(t *testing.T) {
 		serveIdleConnections(t)
 		return
 	}
+	checkIdleStacks(t, "^TestIdleTasksFit4KiBStacks$")
+}
+
+// checkIdleStacks runs the test named by run in a child process, with env
+// added to its environment, which serves (serveIdleConnections), and
+// measures its idle connections.
+func checkIdleStacks(t *testing.T, run string, env ...string) {
 	if testing.Short() {
 		t.Skip("runs a child process (-short)")
 	}
@@ -58,10 +65,10 @@ func TestIdleTasksFit4KiBStacks(t *testing.T) {
 	if raceEnabled {
 		bin = buildWithoutRace(ctx, t)
 	}
-	cmd := exec.CommandContext(ctx, bin, "-test.run=^TestIdleTasksFit4KiBStacks$", "-test.count=1")
+	cmd := exec.CommandContext(ctx, bin, "-test.run="+run, "-test.count=1")
 	// Goroutines start at the smallest stack, not at the average size
 	// the runtime has seen: an idle task's stack is what it grew to.
-	cmd.Env = append(os.Environ(), stackCheckEnv+"=1", "GODEBUG=adaptivestackstart=0")
+	cmd.Env = append(append(os.Environ(), stackCheckEnv+"=1", "GODEBUG=adaptivestackstart=0"), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	toChild, err := cmd.StdinPipe()

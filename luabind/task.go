@@ -184,9 +184,11 @@ func (rt *Runtime) reuseThread(L *lua.LState) {
 func (rt *Runtime) acquire(t *task) {
 	if !rt.gil.TryLock() {
 		rt.queued.Add(1)
+		rt.wakeWatch() // a task waits for the lock: is it held for long? (warnings.go)
 		rt.gil.Lock()
 		rt.queued.Add(-1)
 	}
+	rt.warns.acquires.Add(1) // for the watchdog (warnings.go)
 	rt.current = t
 	rt.L.G.CurrentThread = t.savedThread
 }

@@ -5,11 +5,13 @@ import (
 	"io"
 	"math"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
@@ -33,6 +35,9 @@ import (
 // TraceOptions.Bytes is 0.
 const DefaultTraceBytes = 64
 
+// liveBatch is how many live events are allocated at once (newLive).
+const liveBatch = 64
+
 // TraceOptions configure the socket trace of a runtime (Options.Trace).
 type TraceOptions struct {
 	Text  io.Writer // one line per event; nil: none
@@ -44,6 +49,31 @@ type TraceOptions struct {
 	// Off starts the runtime with tracing off: socket.trace(true) or
 	// SetTracing(true) turns it on.
 	Off bool
+	// Live, if set, receives every event as it happens (a live view,
+	// package ui), whether Text and JSON are on or off: socket.trace and
+	// SetTracing turn only those.
+	Live TraceSink
+}
+
+// A TraceSink receives the events of a runtime as they happen
+// (TraceOptions.Live).
+type TraceSink interface {
+	// WantsData reports whether the sink wants the stream sockets' send
+	// and recv events with data now. When it does not, each costs the
+	// runtime only the count of its bytes, which the socket's next event
+	// carries (LiveEvent.Skipped), so that a sink that draws bytes to the
+	// recv that took them still can: a live view without a page does not
+	// want them, and costs a busy server almost nothing. Ends of stream,
+	// failures, datagrams and the other events always come.
+	WantsData() bool
+	// Attach is called once, by New, with the runtime whose events
+	// follow; the sink may take its Snapshot (from another goroutine).
+	Attach(rt *Runtime)
+	// TraceEvent is called for each event, in the order the text and
+	// JSON lines are written, with the runtime lock held: it must
+	// return at once (queue the event, or drop it when the queue is
+	// full). The event is the sink's to keep; ev.Fill() completes it.
+	TraceEvent(ev *LiveEvent)
 }
 
 // traceState is the runtime's tracing: on is the tracer in use (nil: off),
@@ -62,14 +92,24 @@ type tracer struct {
 	opts  TraceOptions
 	bytes int // data bytes per event (>= 0)
 	start time.Time
-	// addrs remembers each socket's addresses, so events on a closed
-	// socket still name its ends.
-	addrs map[int][2]string
 	queue []*traceSlot // events waiting for an earlier call to return
+	// batch holds live events allocated for the events to come (newLive;
+	// guarded by the runtime lock).
+	batch []LiveEvent
+	// muted: Text and JSON are off while Live goes on (SetTracing(false)
+	// with a live sink).
+	muted atomic.Bool
+	// quiet is the call traceBegin gives when nothing of a data event is
+	// wanted but its count (shared: never written).
+	quiet traceCall
+	// The second timeText formatted last, and its text (guarded by mu).
+	sec     int64
+	secText string
 }
 
 func newTracer(opts TraceOptions) *tracer {
-	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now(), addrs: map[int][2]string{}}
+	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now()}
+	tr.quiet = traceCall{tr: tr}
 	if tr.bytes == 0 {
 		tr.bytes = DefaultTraceBytes
 	}
@@ -83,8 +123,12 @@ func newTracer(opts TraceOptions) *tracer {
 func (rt *Runtime) initTrace() {
 	if o := rt.opts.Trace; o != nil {
 		rt.trace.tr = newTracer(*o)
-		if !o.Off {
+		rt.trace.tr.muted.Store(o.Off && o.Live != nil)
+		if !o.Off || o.Live != nil {
 			rt.trace.on.Store(rt.trace.tr)
+		}
+		if o.Live != nil {
+			o.Live.Attach(rt)
 		}
 	}
 }
@@ -96,7 +140,12 @@ func (rt *Runtime) initTrace() {
 func (rt *Runtime) SetTracing(on bool) (was bool) {
 	rt.trace.mu.Lock()
 	defer rt.trace.mu.Unlock()
-	was = rt.trace.on.Load() != nil
+	was = rt.Tracing()
+	if tr := rt.trace.tr; tr != nil && tr.opts.Live != nil {
+		// The live sink goes on; only the lines stop or start.
+		tr.muted.Store(!on)
+		return was
+	}
 	if !on {
 		rt.trace.on.Store(nil)
 		return was
@@ -108,15 +157,26 @@ func (rt *Runtime) SetTracing(on bool) (was bool) {
 	return was
 }
 
-// Tracing reports whether the socket trace is on.
-func (rt *Runtime) Tracing() bool { return rt.trace.on.Load() != nil }
+// Tracing reports whether the socket trace is on (its text and JSON
+// lines; a live sink is always on).
+func (rt *Runtime) Tracing() bool {
+	tr := rt.trace.on.Load()
+	return tr != nil && !tr.muted.Load()
+}
+
+// linesOn reports whether the tracer writes lines (text or JSON) now.
+func (tr *tracer) linesOn() bool {
+	return !tr.muted.Load() && (tr.opts.Text != nil || tr.opts.JSON != nil)
+}
 
 // traceCall is one traced socket call: when it began and, for a call
 // that puts bytes or a connection on the wire, its place in the output.
 type traceCall struct {
-	tr   *tracer
-	t0   time.Time
-	slot *traceSlot
+	tr      *tracer
+	t0      time.Time
+	atStart bool // the event is timed when the call began
+	slot    *traceSlot
+	live    *LiveEvent // the live sink's event, made beforehand (nil: made by emit)
 }
 
 // traceBegin is called where a socket call that may wait starts: nil when
@@ -126,7 +186,39 @@ func (rt *Runtime) traceBegin() *traceCall {
 	if tr == nil {
 		return nil
 	}
-	return &traceCall{tr: tr, t0: time.Now()}
+	if tr.opts.Live != nil && !tr.opts.Live.WantsData() && !tr.linesOn() {
+		// A live view without a page: most calls are recvs, of which it
+		// wants only the bytes, so no allocation, no clock (the events of
+		// traceBegin's calls are timed when they return; only their
+		// durations are lost).
+		return &tr.quiet
+	}
+	return tr.begin()
+}
+
+// begin is a traced call, starting now.
+func (tr *tracer) begin() *traceCall {
+	c := &traceCall{tr: tr, t0: time.Now()}
+	if tr.opts.Live != nil && tr.opts.Live.WantsData() {
+		// The event is taken here, before the call waits, not after it
+		// returns: the allocator may go deep, and an idle task's stack
+		// must stay within the call's wait.
+		c.live = tr.newLive()
+	}
+	return c
+}
+
+// newLive is a live event for the sink, from a batch allocated at once:
+// an event made after a call returned then rarely needs the allocator,
+// which would take a task's stack beyond its wait's (and growing a stack
+// copies it). Called with the runtime lock held.
+func (tr *tracer) newLive() *LiveEvent {
+	if len(tr.batch) == 0 {
+		tr.batch = make([]LiveEvent, liveBatch)
+	}
+	e := &tr.batch[0]
+	tr.batch = tr.batch[1:]
+	return e
 }
 
 // traceSend is traceBegin for send, sendto and connect, whose event is
@@ -134,8 +226,13 @@ func (rt *Runtime) traceBegin() *traceCall {
 // system call, so the task that receives the bytes may report its recv
 // before this call returns, and the reserved place keeps the send first.
 func (rt *Runtime) traceSend() *traceCall {
-	c := rt.traceBegin()
+	tr := rt.trace.on.Load()
+	if tr == nil {
+		return nil
+	}
+	c := tr.begin()
 	if c != nil {
+		c.atStart = true
 		c.slot = c.tr.reserve()
 	}
 	return c
@@ -143,7 +240,7 @@ func (rt *Runtime) traceSend() *traceCall {
 
 // emit writes the call's event (err: its failure, nil if none).
 func (c *traceCall) emit(L *lua.LState, s *Socket, ev *traceNote, err error) {
-	c.tr.emit(L, s, c.t0, c.slot, ev, err)
+	c.tr.emit(L, s, c.t0, c.atStart, c.slot, c.live, ev, err)
 }
 
 // settle gives up the call's place if it was not filled: a Lua error
@@ -155,7 +252,7 @@ func (c *traceCall) settle() {
 	c.tr.mu.Lock()
 	defer c.tr.mu.Unlock()
 	if !c.slot.filled {
-		c.tr.write(c.slot, "", nil)
+		c.tr.write(c.slot, "", nil, nil)
 	}
 }
 
@@ -167,12 +264,18 @@ func (c *traceCall) head(data string) []byte { return c.tr.head(data) }
 type traceSlot struct {
 	text   string
 	json   []byte
+	live   *LiveEvent // for the live sink, if any
 	filled bool
 }
 
+// reserve takes a place in the lines; nil when no lines are written (a
+// live sink alone orders events by their times, not by their places).
 func (tr *tracer) reserve() *traceSlot {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
+	if !tr.linesOn() {
+		return nil
+	}
 	sl := &traceSlot{}
 	tr.queue = append(tr.queue, sl)
 	return sl
@@ -180,30 +283,64 @@ func (tr *tracer) reserve() *traceSlot {
 
 // write puts an event in its slot (nil: at the end) and writes out every
 // filled slot at the front. Called with tr.mu held.
-func (tr *tracer) write(sl *traceSlot, text string, js []byte) {
+func (tr *tracer) write(sl *traceSlot, text string, js []byte, live *LiveEvent) {
 	if sl == nil {
 		if len(tr.queue) == 0 {
-			tr.out(text, js)
+			tr.out(text, js, live)
 			return
 		}
 		sl = &traceSlot{}
 		tr.queue = append(tr.queue, sl)
 	}
-	sl.text, sl.json, sl.filled = text, js, true
+	sl.text, sl.json, sl.live, sl.filled = text, js, live, true
 	for len(tr.queue) > 0 && tr.queue[0].filled {
-		tr.out(tr.queue[0].text, tr.queue[0].json)
+		tr.out(tr.queue[0].text, tr.queue[0].json, tr.queue[0].live)
 		tr.queue[0] = nil
 		tr.queue = tr.queue[1:]
 	}
 }
 
-func (tr *tracer) out(text string, js []byte) {
+func (tr *tracer) out(text string, js []byte, live *LiveEvent) {
+	if live != nil {
+		tr.opts.Live.TraceEvent(live)
+	}
 	if w := tr.opts.JSON; w != nil && js != nil {
 		w.Write(js)
 	}
 	if w := tr.opts.Text; w != nil && text != "" {
 		io.WriteString(w, text)
 	}
+}
+
+// Skipped counts data events a live sink did not want (WantsData).
+type Skipped struct {
+	Events         int // sends and recvs left out
+	Sent, Received int // their bytes
+}
+
+// countOnly counts a data event the live sink does not want, and reports
+// whether that is all there is to do: no lines are written and the sink
+// does not want it.
+func (tr *tracer) countOnly(s *Socket, sl *traceSlot, ev *traceNote, err error) bool {
+	if err != nil || ev.bytes == 0 || s.typ != bsd.SOCK_STREAM || ev.event != "send" && ev.event != "recv" || tr.opts.Live.WantsData() {
+		return false
+	}
+	if tr.linesOn() {
+		return false
+	}
+	sk := &s.traced.skipped
+	sk.Events++
+	if ev.event == "send" {
+		sk.Sent += ev.bytes
+	} else {
+		sk.Received += ev.bytes
+	}
+	if sl != nil {
+		tr.mu.Lock()
+		tr.write(sl, "", nil, nil) // a place taken while the lines were on
+		tr.mu.Unlock()
+	}
+	return true
 }
 
 // traceNote is what a call site knows of its event; emit completes it
@@ -223,64 +360,76 @@ type traceNote struct {
 }
 
 // emit writes one event of socket s; t0 is when the call began (zero: it
-// did not wait), sl its reserved place (nil: none), err its failure (nil:
-// it succeeded). An event with a place is timed when its call began, the
-// others when they returned. Called with the runtime lock held.
-func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev *traceNote, err error) {
+// did not wait), atStart says the event is timed then (else when it
+// returned), sl is its reserved place (nil: none), live the live sink's
+// event if made beforehand, err its failure (nil: it succeeded). Called
+// with the runtime lock held.
+func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl *traceSlot, live *LiveEvent, ev *traceNote, err error) {
+	// Its frame stays small, the rest being in functions of their own:
+	// it runs on the task's stack after a recv, and an idle server task
+	// must still fit in 4 KiB (TestIdleTasksFit4KiBStacksWithLiveSink).
+	if tr.opts.Live != nil && tr.countOnly(s, sl, ev, err) {
+		return
+	}
 	now := time.Now()
 	at := now
-	if sl != nil {
+	if atStart {
 		at = t0
 	}
-	task := 0
-	if cur := s.rt.current; cur != nil {
-		task = cur.id
-	}
-	var errText string
-	errno := 0
-	if err != nil {
-		v, made := err.(valueError)
-		if !made {
-			v = valueError{errorValue(L, err)}
-		}
-		errText = lualib.ErrorText(v.t)
-		if n, ok := v.t.RawGetString("errno").(lua.LNumber); ok {
-			errno = int(n)
-		}
-	}
-	data := ev.data
-	if len(data) > tr.bytes {
-		data = data[:tr.bytes]
-	}
-
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	local, remote := tr.endpoints(s)
-	if ev.remote != "" {
-		remote = ev.remote
+	local, remote := tr.endpoints(s, ev.event)
+	// With a live sink the event is a LiveEvent, whose text forms (Time,
+	// Data) are written only if the lines need them now; the sink writes
+	// them when it needs them, which a view without a page never does.
+	var j *trace.Event
+	if tr.opts.Live != nil {
+		if live == nil {
+			live = tr.newLive()
+		}
+		live.At = at
+		j = &live.Event
+	} else {
+		j = &trace.Event{}
 	}
-	j := trace.Event{
-		T:       roundMicro(at.Sub(tr.start).Seconds()),
-		Time:    at.UTC().Format(time.RFC3339Nano),
-		Task:    task,
-		Sock:    s.id,
-		Event:   ev.event,
-		Call:    ev.call,
-		Family:  constName(familyNames, s.family),
-		Type:    constName(typeNames, s.typ),
-		Local:   local,
-		Remote:  remote,
-		Bufsize: ev.bufsize,
-		New:     ev.newSock,
-		Peer:    ev.peer,
-		How:     ev.how,
-		Error:   errText,
-		Errno:   errno,
+	tr.fill(j, live, L, s, local, remote, now, t0, at, ev, err)
+	var line []byte
+	text := ""
+	if tr.linesOn() {
+		text, line = tr.lines(j, at, ev)
+	}
+	tr.write(sl, text, line, live)
+}
+
+// fill writes the event of socket s (live, if set, is the LiveEvent j
+// belongs to). Called with tr.mu held.
+//
+//go:noinline
+func (tr *tracer) fill(j *trace.Event, live *LiveEvent, L *lua.LState, s *Socket, local, remote string, now, t0, at time.Time, ev *traceNote, err error) {
+	j.T = roundMicro(at.Sub(tr.start).Seconds())
+	if cur := s.rt.current; cur != nil {
+		j.Task = cur.id
+	}
+	j.Sock, j.Event, j.Call = s.id, ev.event, ev.call
+	j.Family, j.Type = constName(familyNames, s.family), constName(typeNames, s.typ)
+	j.Local, j.Remote = local, remote
+	if ev.remote != "" {
+		j.Remote = ev.remote
+	}
+	j.Bufsize, j.New, j.Peer, j.How = ev.bufsize, ev.newSock, ev.peer, ev.how
+	if err != nil {
+		j.Error, j.Errno = errorFields(L, err)
 	}
 	if ev.isData {
-		n := ev.bytes
-		j.Bytes = &n
-		j.Data = hex.EncodeToString(data)
+		if live != nil {
+			live.n = ev.bytes
+			j.Bytes = &live.n
+			// data is not ours to keep
+			live.Head = append(live.head[:0], ev.data[:min(len(ev.data), tr.bytes)]...)
+		} else {
+			n := ev.bytes
+			j.Bytes = &n
+		}
 	}
 	if ev.event == "listen" {
 		b := ev.backlog
@@ -289,50 +438,190 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, sl *traceSlot, ev
 	if !t0.IsZero() {
 		j.Dur = roundMicro(now.Sub(t0).Seconds())
 	}
-	var line []byte
+	if live != nil {
+		live.Skipped, s.traced.skipped = s.traced.skipped, Skipped{}
+	}
+}
+
+// errorFields are a failed call's error text and errno (0: none).
+func errorFields(L *lua.LState, err error) (string, int) {
+	v, made := err.(valueError)
+	if !made {
+		v = valueError{errorValue(L, err)}
+	}
+	errno := 0
+	if n, ok := v.t.RawGetString("errno").(lua.LNumber); ok {
+		errno = int(n)
+	}
+	return lualib.ErrorText(v.t), errno
+}
+
+// lines writes the event's text forms and its lines. Called with tr.mu
+// held.
+//
+//go:noinline
+func (tr *tracer) lines(j *trace.Event, at time.Time, ev *traceNote) (text string, line []byte) {
+	j.Time = tr.timeText(at)
+	if ev.isData {
+		j.Data = hex.EncodeToString(ev.data[:min(len(ev.data), tr.bytes)])
+	}
 	if tr.opts.JSON != nil {
 		line, _ = j.JSONLine() // nil (no line) only for a NaN time
 	}
-	text := ""
 	if tr.opts.Text != nil {
 		text = j.TextLine(tr.opts.Color)
 	}
-	tr.write(sl, text, line)
+	return text, line
 }
 
+// A LiveEvent is an event as a live sink gets it (TraceOptions.Live): the
+// trace.Event, whose Time and Data may not be written yet, and what they
+// are written from. Fill writes them.
+type LiveEvent struct {
+	Event trace.Event
+	At    time.Time // the event's time
+	Head  []byte    // the first bytes of its data, for Data
+	// Skipped is what the socket's data events left out since its
+	// previous event carried (TraceSink.WantsData).
+	Skipped Skipped
+	// What Event.Bytes points to, and Head's bytes: in the event's own
+	// allocation, as a busy server makes many events.
+	n    int
+	head [DefaultTraceBytes]byte
+}
+
+// Fill writes the event's Time and Data, if they are not yet, and
+// returns the event. Not safe for concurrent use on one event.
+func (e *LiveEvent) Fill() *trace.Event {
+	if ev := &e.Event; ev.Time == "" {
+		ev.Time = e.At.UTC().Format(time.RFC3339Nano)
+		if ev.Bytes != nil {
+			ev.Data = hex.EncodeToString(e.Head)
+		}
+	}
+	return &e.Event
+}
+
+// timeText is t as time.RFC3339Nano writes it in UTC, the date and the
+// second formatted once per second: Format was a good part of what an
+// event cost a busy server.
+func (tr *tracer) timeText(t time.Time) string {
+	t = t.UTC()
+	if sec := t.Unix(); sec != tr.sec || tr.secText == "" {
+		tr.sec, tr.secText = sec, t.Format("2006-01-02T15:04:05")
+	}
+	var buf [40]byte
+	b := append(buf[:0], tr.secText...)
+	if ns := t.Nanosecond(); ns != 0 {
+		var frac [9]byte
+		for i := 8; i >= 0; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 9
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(append(b, '.'), frac[:n]...)
+	}
+	return string(append(b, 'Z'))
+}
+
+// head is the part of data an event keeps. It is the string's own bytes,
+// not a copy: emit only reads it, and copies what it keeps.
 func (tr *tracer) head(data string) []byte {
-	return []byte(data[:min(len(data), tr.bytes)])
+	n := min(len(data), tr.bytes)
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice(unsafe.StringData(data), n)
 }
 
 func roundMicro(secs float64) float64 { return math.Round(secs*1e6) / 1e6 }
 
+// sockTrace is what the tracer keeps of a socket (Socket.traced, guarded
+// by the runtime lock, which every event is made with): on the socket
+// itself, so it goes with it, and a busy server's events look nothing up.
+type sockTrace struct {
+	// addrs are its addresses, so events on a closed socket still name
+	// its ends.
+	addrs sockAddrs
+	// skipped counts the data events the live sink did not want since
+	// the socket's last event (countOnly).
+	skipped Skipped
+}
+
+// sockAddrs are a socket's addresses as last seen; fixed: they stay as
+// they are until a bind, listen or connect.
+type sockAddrs struct {
+	local, remote string
+	fixed         bool
+}
+
 // endpoints returns the socket's local and remote addresses as text, from
-// the kernel while the socket is open, else as last seen. Called with
-// tr.mu held.
-func (tr *tracer) endpoints(s *Socket) (local, remote string) {
+// the kernel while the socket is open, else as last seen; event is the
+// event they are for ("" for none). Called with tr.mu held.
+func (tr *tracer) endpoints(s *Socket, event string) (local, remote string) {
+	seen := s.traced.addrs
 	if s.closed() {
-		a := tr.addrs[s.id]
-		return a[0], a[1]
+		return seen.local, seen.remote
 	}
 	// A connection that has ended has no peer any more (ENOTCONN): its
 	// events still name the peer it had.
-	seen := tr.addrs[s.id]
-	local, remote = seen[0], seen[1]
+	local, remote = seen.local, seen.remote
+	// The addresses change only with these events: a connected stream
+	// socket keeps its two, a listening one and a bound datagram socket
+	// their own, so the events of a busy server do not ask the kernel
+	// each time (two system calls per event were most of what tracing
+	// cost).
+	switch event {
+	case "created", "bind", "listen", "connect", "":
+	default:
+		if seen.fixed {
+			return local, remote
+		}
+	}
+	return tr.ask(s, event, local, remote)
+}
+
+// ask asks the kernel for the socket's addresses (local and remote are
+// the last seen, kept when it cannot tell). Kept out of line: the system
+// calls go deep, and only the events that change the addresses get here.
+//
+//go:noinline
+func (tr *tracer) ask(s *Socket, event, local, remote string) (string, string) {
+	fixed := false
 	if sa, err := s.sys.sockname(); err == nil {
 		local = sockaddrText(sa)
+		fixed = local != "" && (s.typ != bsd.SOCK_STREAM || event == "listen" || event == "accept")
 	}
 	if sa, err := s.sys.peername(); err == nil {
 		remote = sockaddrText(sa)
+		fixed = fixed || s.typ == bsd.SOCK_STREAM
 	}
-	tr.addrs[s.id] = [2]string{local, remote}
+	s.traced.addrs = sockAddrs{local, remote, fixed}
 	return local, remote
 }
 
-// remember records the socket's addresses before its descriptor goes.
-func (tr *tracer) remember(s *Socket) {
+// accepted records the addresses of c, which listener s accepted from
+// remote: without a system call when the listener listens on one address
+// (a connection's local address is then the listener's), else asking the
+// kernel.
+func (tr *tracer) accepted(c, s *Socket, remote string) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	tr.endpoints(s)
+	if l := s.traced.addrs; l.fixed && remote != "" && l.local != "" && !wildcardAddr(l.local) {
+		c.traced.addrs = sockAddrs{l.local, remote, true}
+		return
+	}
+	tr.endpoints(c, "")
+}
+
+// wildcardAddr reports whether addr (host:port) has the address of every
+// interface, 0.0.0.0 or ::.
+func wildcardAddr(addr string) bool {
+	ap, err := netip.ParseAddrPort(addr)
+	return err == nil && ap.Addr().IsUnspecified()
 }
 
 // sockaddrText writes an address as host:port ([v6]:port), a path for
@@ -369,6 +658,6 @@ func targetText(spec addrSpec, sa sockAddr) string {
 // on (for the calls that are not hot paths; those check traceBegin inline).
 func (rt *Runtime) traceEvent(L *lua.LState, s *Socket, ev *traceNote, err error) {
 	if tr := rt.trace.on.Load(); tr != nil {
-		tr.emit(L, s, time.Time{}, nil, ev, err)
+		tr.emit(L, s, time.Time{}, false, nil, nil, ev, err)
 	}
 }

@@ -95,10 +95,28 @@ func CheckString(L *lua.LState, n int, fname, what string) string {
 	case lua.LString:
 		return string(v)
 	case lua.LNumber:
-		ArgError(L, n, fname, what+" must be a string (bytes), got number; use tostring()")
+		ArgError(L, n, fname, fmt.Sprintf(notStringNumber, what))
 	}
-	ArgError(L, n, fname, what+" must be a string (bytes), got "+TypeName(L.Get(n)))
+	StringArgError(L, n, fname, what)
 	return ""
+}
+
+// The errors of an argument that must be a string: what it is, and what
+// it got ("nil" if it was given as nil, "no value" if it was left out).
+const (
+	notString       = "%s must be a string, got %s"
+	notStringNumber = "%s must be a string, got number; use tostring()"
+)
+
+// StringArgError raises the error of argument n of fname, which must be
+// a string and is not: "bad argument #1 to 'sock:send' (data must be a
+// string, got nil)". what names the argument. It does not return.
+func StringArgError(L *lua.LState, n int, fname, what string) {
+	got := "no value"
+	if n <= L.GetTop() {
+		got = L.Get(n).Type().String()
+	}
+	ArgError(L, n, fname, fmt.Sprintf(notString, what, got))
 }
 
 // The string library's checks, with Lua 5.3's wording (luaL_check*):

@@ -14,7 +14,8 @@ import (
 )
 
 // Repr shows a value as a REPL does: strings quoted with escapes (so "\r\n"
-// and binary bytes are visible, and the text loads back as Lua), numbers as
+// and binary bytes are visible, and the text loads back as Lua: see
+// QuoteBytes), numbers as
 // Lua writes them, tables one level deep, and anything with a __tostring
 // (sockets, addresses, errors) through it. It may run __tostring
 // metamethods, so call it where L may run Lua code (in package luabind,
@@ -26,7 +27,7 @@ func Repr(L *lua.LState, v lua.LValue) string {
 func repr(L *lua.LState, v lua.LValue, depth int) string {
 	switch x := v.(type) {
 	case lua.LString:
-		return Quote(string(x))
+		return QuoteBytes(string(x))
 	case lua.LNumber:
 		return numberString(float64(x))
 	case *lua.LTable:
@@ -119,9 +120,25 @@ var quoteEscapes = [256]string{
 
 // Quote writes s as a Lua string literal that gopher-lua loads back to the
 // same bytes: printable text as is (UTF-8 included), the usual escapes, and
-// decimal escapes (\ddd; Lua 5.1 has no \x) for every other byte.
-func Quote(s string) string {
+// decimal escapes (\ddd; Lua 5.1 has no \x) for every other byte:
+// string.format's %q.
+func Quote(s string) string { return quote(s, false) }
+
+// QuoteBytes writes s as a Lua string literal for people to read, as
+// Python's repr writes bytes: text that is valid UTF-8 as it is (its
+// unprintable characters escaped), the usual one-letter escapes, and
+// \xHH for every other byte. A string that is not valid UTF-8 as a whole
+// (GBK text, binary data) is bytes, not text: each byte from 0x80 up is
+// \xHH, so that no stray character appears where two bytes happen to
+// look like UTF-8. It loads back as the same bytes (the VM reads \xHH, as
+// Lua 5.2 and later do).
+func QuoteBytes(s string) string { return quote(s, true) }
+
+// quote is Quote, or with hex QuoteBytes.
+func quote(s string, hex bool) string {
+	text := !hex || utf8.ValidString(s)
 	var b strings.Builder
+	b.Grow(len(s) + 2)
 	b.WriteByte('"')
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -130,7 +147,7 @@ func Quote(s string) string {
 			i++
 			continue
 		}
-		if c >= 0x80 {
+		if c >= 0x80 && text {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r != utf8.RuneError && unicode.IsPrint(r) {
 				b.WriteString(s[i : i+size])
@@ -138,11 +155,14 @@ func Quote(s string) string {
 				continue
 			}
 		}
-		if c < 0x20 || c >= 0x7f {
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			b.WriteByte(c)
+		case hex:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
 			// Three digits always, so a following digit cannot join the escape.
 			fmt.Fprintf(&b, `\%03d`, c)
-		} else {
-			b.WriteByte(c)
 		}
 		i++
 	}
@@ -158,7 +178,7 @@ func OpenRepr(L *lua.LState) {
 	L.SetGlobal("hexdump", L.NewFunction(luaHexdump))
 }
 
-// repr(value) -> text   (strings quoted with decimal escapes, so the text loads back as Lua; other values as the REPL shows them)
+// repr(value) -> text   (strings quoted with \xHH escapes for bytes, so the text loads back as Lua; other values as the REPL shows them)
 func luaRepr(L *lua.LState) int {
 	if L.GetTop() < 1 {
 		ArgError(L, 1, "repr", "value expected")
@@ -177,7 +197,7 @@ func luaHexdump(L *lua.LState) int {
 func luaBytesRepr(L *lua.LState) int {
 	v, ok := L.Get(1).(lua.LString)
 	if !ok {
-		ArgError(L, 1, "bytes_repr", "string expected, got "+TypeName(L.Get(1)))
+		StringArgError(L, 1, "bytes_repr", "data")
 	}
 	L.Push(lua.LString(BytesRepr(string(v))))
 	return 1

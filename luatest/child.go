@@ -98,6 +98,7 @@ type childOptions struct {
 
 type testJob struct {
 	File, Name string
+	Hint       string // the test's own hint
 	Tmp        string // the test's folder, the parent's to remove
 	Opts       childOptions
 }
@@ -105,6 +106,7 @@ type testJob struct {
 type testReport struct {
 	Failures []string
 	Output   string
+	Hint     string // the test's hint, or one for what its servers did
 }
 
 // runTestInChild runs one test in a child process and reports it, also
@@ -120,7 +122,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	child.OwnDir(tmp)
 	defer child.RemoveDir(tmp)
 	iso := *opts.Isolate
-	job := testJob{File: file, Name: res.Name, Tmp: tmp, Opts: childOptions{
+	job := testJob{File: file, Name: res.Name, Hint: res.Hint, Tmp: tmp, Opts: childOptions{
 		Target: opts.Target, Sandbox: opts.Sandbox, TrustTests: opts.TrustTests,
 		Timeout: opts.timeout(), IOTimeout: opts.ioTimeout(), OutputLimit: opts.outputLimit(),
 		AllowRead: opts.AllowRead, Isolate: iso,
@@ -130,7 +132,9 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	// and runs only this program (the children of its scripts).
 	read := append([]string{filepath.Dir(file)}, opts.AllowRead...)
 	if opts.Target != "" {
+		// The script under test, and the modules beside it it may require.
 		read = append(read, opts.Target)
+		read = append(read, luabind.ModuleFiles(opts.Target)...)
 	}
 	stderr := &syncbuf.Buffer{Limit: opts.outputLimit()}
 	proc, err := child.Start(child.Spec{
@@ -149,7 +153,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	stop()
 	var rep testReport
 	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
-		res.Failures, res.Output = rep.Failures, rep.Output
+		res.Failures, res.Output, res.Hint = rep.Failures, rep.Output, rep.Hint
 		return res
 	}
 	msg := res.Name + ": its process " + out.Reason
@@ -187,12 +191,14 @@ func testChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	// The runner interrupts a test as Ctrl-C would.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	res.Hint = job.Hint
 	runTestIn(ctx, job.File, string(src), res, opts, job.Tmp)
-	return testReport{Failures: res.Failures, Output: res.Output}, 0
+	return testReport{Failures: res.Failures, Output: res.Output, Hint: res.Hint}, 0
 }
 
 type scriptJob struct {
 	Name    string // as errors show it
+	File    bool   // Name is a file: require looks beside it
 	Code    string
 	Args    []string
 	Sandbox *luabind.Sandbox
@@ -200,7 +206,8 @@ type scriptJob struct {
 }
 
 type scriptReport struct {
-	Err *luabind.Error // nil: it ended without an error
+	Err      *luabind.Error    // nil: it ended without an error
+	Warnings []luabind.Warning // what its runtime warned about
 }
 
 // scriptChild is the "script" role: one script run to its end (or until
@@ -220,23 +227,31 @@ func scriptChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	defer stop()
 	// The runtime is not closed: the process ends with the run, and a
 	// call stuck in Go would keep Close waiting.
-	err := rt.RunString(ctx, job.Name, job.Code, job.Args)
+	var err error
+	if job.File {
+		err = rt.RunFileCode(ctx, job.Name, job.Code, job.Args)
+	} else {
+		err = rt.RunString(ctx, job.Name, job.Code, job.Args)
+	}
 	stdout.Flush()
+	rep := scriptReport{Warnings: rt.Warnings()}
 	var e *luabind.Error
 	switch {
 	case err == nil:
-		return scriptReport{}, 0
 	case errors.As(err, &e):
-		return scriptReport{Err: e}, 0
+		rep.Err = e
+	default:
+		rep.Err = &luabind.Error{Kind: luabind.RuntimeError, Msg: err.Error()}
 	}
-	return scriptReport{Err: &luabind.Error{Kind: luabind.RuntimeError, Msg: err.Error()}}, 0
+	return rep, 0
 }
 
 // A scriptRun is a script a test started: in a runtime of the test's
 // process, or (isolated) in a child process of its own.
 type scriptRun struct {
 	done      chan struct{}
-	err       error // the run's result, once done is closed
+	err       error             // the run's result, once done is closed
+	warnings  []luabind.Warning // what its runtime warned about, once done is closed
 	interrupt func()
 	kill      func() // nil: it cannot be killed (in-process: abandoned)
 	release   func() // once done: free what it holds
@@ -250,10 +265,11 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 	sb := tr.scriptSandbox(name, force)
 	sr := &scriptRun{done: make(chan struct{})}
 	if tr.opts.Isolate != nil && child.InChild() {
-		job := scriptJob{Name: name, Code: code, Args: args, Sandbox: sb, Strict: tr.opts.Strict}
+		job := scriptJob{Name: name, File: tr.isFile(name), Code: code, Args: args, Sandbox: sb, Strict: tr.opts.Strict}
 		access := &child.Access{Read: tr.opts.AllowRead, Write: []string{tr.tmp}}
-		if tr.isFile(name) {
+		if job.File {
 			access.Read = append(access.Read, name)
+			access.Read = append(access.Read, luabind.ModuleFiles(name)...)
 		}
 		proc, err := child.Start(child.Spec{
 			Role: "script", Label: name, Payload: job,
@@ -266,7 +282,7 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 		}
 		sr.interrupt, sr.kill, sr.release = proc.Interrupt, proc.Kill, func() {}
 		go func() {
-			sr.err = outcomeError(proc.Wait())
+			sr.err, sr.warnings = outcome(proc.Wait())
 			close(sr.done)
 		}()
 		return sr, nil
@@ -275,24 +291,30 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 	ctx, cancel := context.WithCancel(context.Background())
 	sr.interrupt = func() { cancel(); rt.Cancel() }
 	sr.release = func() { rt.Close() }
+	file := tr.isFile(name)
 	go func() {
-		sr.err = rt.RunString(ctx, name, code, args)
+		if file {
+			sr.err = rt.RunFileCode(ctx, name, code, args)
+		} else {
+			sr.err = rt.RunString(ctx, name, code, args)
+		}
+		sr.warnings = rt.Warnings()
 		close(sr.done)
 	}()
 	return sr, nil
 }
 
-// outcomeError is a script child's result as a run's error: its own, or
-// why its process ended without one.
-func outcomeError(out *child.Outcome) error {
+// outcome is a script child's result as a run's error (its own, or why
+// its process ended without one) and what its runtime warned about.
+func outcome(out *child.Outcome) (error, []luabind.Warning) {
 	var rep scriptReport
 	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
 		if rep.Err != nil {
-			return rep.Err
+			return rep.Err, rep.Warnings
 		}
-		return nil
+		return nil, rep.Warnings
 	}
-	return errors.New("its process " + out.Reason)
+	return errors.New("its process " + out.Reason), nil
 }
 
 // stop interrupts the script and waits for it to end, at most grace;

@@ -479,7 +479,15 @@ func (s *server) endText() string {
 // stderrText is the start of what the server wrote to stderr, for a
 // failure (the test's output has the rest of its room).
 func (s *server) stderrText() string {
-	if e := strings.TrimSpace(s.errOut.Head(stderrShown)); e != "" {
+	e := s.errOut.Head(stderrShown)
+	if s.ended() {
+		// Its warnings come first in the failure, with their hint
+		// (testRun.rootCause): not twice.
+		for _, w := range s.run.warnings {
+			e = strings.Replace(e, w.Text(), "", 1)
+		}
+	}
+	if e := strings.TrimSpace(e); e != "" {
 		return "\nits stderr: " + e
 	}
 	return ""

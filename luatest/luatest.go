@@ -308,6 +308,25 @@ type testRun struct {
 	servers  []*server
 }
 
+// rootCause puts first among a failed test's failures what the server s
+// was warned about, if anything: a server that spins on recv's "" never
+// answers, and the check's own failure (a timeout) would say nothing of
+// why. The hint becomes the warning's.
+func (tr *testRun) rootCause(s *server, res *TestResult) {
+	if len(s.run.warnings) == 0 {
+		return
+	}
+	w := s.run.warnings[0]
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.failures = append([]string{fmt.Sprintf(serverWarned, s.name, w.Msg)}, tr.failures...)
+	res.Hint = w.Hint
+}
+
+// serverWarned is the failure that says what a server was warned about:
+// its name, the warning.
+const serverWarned = "server %s: %s"
+
 func (tr *testRun) fail(msg string) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
@@ -400,6 +419,9 @@ func runTestIn(ctx context.Context, file, src string, res *TestResult, opts Opti
 		s.stop()
 		if msg := s.report(endedEarly); msg != "" && failed {
 			tr.fail(msg)
+		}
+		if failed {
+			tr.rootCause(s, res)
 		}
 	}
 	if finished {

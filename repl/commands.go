@@ -118,6 +118,7 @@ func (r *repl) cmdLoad(args []string) *leaveError {
 		fmt.Fprintln(r.stderr, "cannot load:", err)
 		return nil
 	}
+	r.sess.AddModuleDir(args[0]) // its require finds the modules beside it
 	return r.evalSource(string(src), args[0], false)
 }
 
@@ -142,6 +143,7 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		if st, serr := os.Stat(name); serr == nil && !st.IsDir() {
 			var src []byte
 			if src, err = os.ReadFile(name); err == nil {
+				r.sess.AddModuleDir(name)
 				id, err = r.sess.StartCode(name, string(src), args[1:])
 			}
 		} else {
@@ -172,8 +174,7 @@ func (r *repl) settle(id int, wantLines int) *leaveError {
 		select {
 		case <-r.con.lines:
 		case req := <-r.inputs:
-			var ic interrupts
-			return r.serveInput(req, &ic, func() {})
+			return r.foreground(req)
 		case <-poll.C:
 			if !r.running(id) {
 				return nil
@@ -360,11 +361,15 @@ moves it, SOCKPLAY_HISTORY=off turns it off.
 t:status()  t:cancel()  t:join()   (a task spawned by a line outlives the line)
 :run NAME [args]  a bundled script as a background task: :run tcp/echo_server 0
 :jobs             the background tasks and their state     :kill N  stop one
-Output: what a background task prints while you type is held, and shown when
-  you press Enter (an empty line shows it): the line editor cannot print
-  above the line you are editing, and your line is never garbled.
-Input: input() reads the keyboard while the line that calls it runs; a
-  background task that calls input() waits and is asked before the next prompt.
+Output: each line a background task prints shows at once, above the prompt,
+  which comes back below it with what you had typed (on a terminal; in a
+  plain one, it waits for Enter). A line it has not finished waits too.
+Input: input() reads the keyboard while the line that calls it runs. A
+  background task that calls input() (a client started with :run) gets the
+  keyboard, and says so: what you type is its own until it ends or its
+  input does; Ctrl-D ends its input, Ctrl-C stops it, and the prompt is back.
+A loop that never waits holds everything else up: a warning names it and its
+  line after 2 s (use a blocking call, select.select or sleep in such loops).
 Ctrl-C stops the running line only; twice within a second while it still
   runs, the background tasks too. :reset stops everything.
 `,

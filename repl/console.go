@@ -13,10 +13,15 @@ import (
 // console is the output shared by the REPL, the line it runs and the
 // background tasks.
 //
-// While a line is being read it holds what is written: liner cannot print
-// above its prompt, and text written under it garbles the line being
-// edited. What was held is shown when the line is entered (Enter), so an
-// empty line shows it at once. The choice is documented in :help.
+// While a line is being read it holds what is written: text written under
+// liner's prompt would garble the line being edited. With a line editor
+// (redraw set), each line a background task finishes is shown at once
+// all the same, above the prompt: the prompt's line is erased, the output
+// written, and the editor asked to draw its prompt and the half-typed
+// line again below it (liner has no call for that, but it redraws them
+// when the terminal's size changes: SIGWINCH). Without one (a dumb
+// terminal, a transcript), what was held is shown when the line is
+// entered (Enter), so an empty line shows it at once. :help says so.
 //
 // It also remembers the text after the last newline: whether a prompt
 // needs a fresh line first, and the prompt of a waiting input() call.
@@ -32,6 +37,9 @@ type console struct {
 	lastW   io.Writer
 	nl      int           // newlines written so far
 	lines   chan struct{} // signalled when a newline is written
+	// redraw, with a line editor, makes it draw its prompt and line again
+	// (set before the first read); nil: held output waits for Enter.
+	redraw func()
 }
 
 type heldWrite struct {
@@ -63,9 +71,54 @@ func (cw consoleWriter) Write(p []byte) (int, error) {
 	defer c.mu.Unlock()
 	if c.holding {
 		c.hold(cw.w, p)
+		if c.redraw != nil && bytes.IndexByte(p, '\n') >= 0 {
+			c.showHeldLines()
+		}
 		return len(p), nil
 	}
 	return c.emit(cw.w, p)
+}
+
+// showHeldLines shows the complete lines held while a line editor reads,
+// above its prompt: it erases the prompt's line, writes them and has the
+// editor draw its prompt and half-typed line again below. An unfinished
+// last line stays held, as it would be drawn over. Called with mu held.
+func (c *console) showHeldLines() {
+	last, end := -1, 0
+	for i := len(c.held) - 1; i >= 0 && last < 0; i-- {
+		if j := bytes.LastIndexByte(c.held[i].p, '\n'); j >= 0 {
+			last, end = i, j+1
+		}
+	}
+	if last < 0 {
+		return
+	}
+	c.out.Write([]byte("\r\x1b[K")) // to the start of the prompt's line, and erase it
+	c.showDropped()
+	for _, h := range c.held[:last] {
+		c.emit(h.w, h.p)
+	}
+	h := c.held[last]
+	c.emit(h.w, h.p[:end])
+	rest := c.held[last+1:]
+	if end < len(h.p) {
+		rest = append([]heldWrite{{h.w, h.p[end:]}}, rest...)
+	}
+	c.held, c.heldLen = nil, 0
+	for _, r := range rest {
+		c.held = append(c.held, r)
+		c.heldLen += len(r.p)
+	}
+	c.redraw()
+}
+
+// showDropped says how much held output was dropped, if any. Called with
+// mu held.
+func (c *console) showDropped() {
+	if c.dropped > 0 {
+		c.emit(c.out, fmt.Appendf(nil, "[%d bytes of background output dropped while you typed]\n", c.dropped))
+		c.dropped = 0
+	}
 }
 
 func (c *console) hold(w io.Writer, p []byte) {
@@ -104,14 +157,26 @@ func (c *console) emit(w io.Writer, p []byte) (int, error) {
 // flush shows what was held and stops holding. Called with mu held.
 func (c *console) flush() {
 	c.holding = false
-	if c.dropped > 0 {
-		c.emit(c.out, fmt.Appendf(nil, "[%d bytes of background output dropped while you typed]\n", c.dropped))
-		c.dropped = 0
-	}
+	c.showDropped()
 	for _, h := range c.held {
 		c.emit(h.w, h.p)
 	}
 	c.held, c.heldLen = nil, 0
+}
+
+// announce writes msg (a line) to w on a line of its own, before the
+// prompt an input() call has written, which it writes again after it.
+func (c *console) announce(w io.Writer, msg string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prompt, pw := bytes.Clone(c.partial), c.lastW
+	if len(prompt) > 0 {
+		c.emit(pw, []byte("\n"))
+	}
+	c.emit(w, []byte(msg))
+	if len(prompt) > 0 {
+		c.emit(pw, prompt)
+	}
 }
 
 // freshLine starts a new line unless the cursor is at the start of one.

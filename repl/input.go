@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/peterh/liner"
 )
@@ -106,31 +109,38 @@ func (r *repl) input(ctx context.Context) (string, bool, error) {
 // serveInput reads a line for req. Ctrl-C at that prompt interrupts the
 // asking task and counts as a Ctrl-C for the running line (ic, cancel).
 func (r *repl) serveInput(req inputRequest, ic *interrupts, cancel context.CancelFunc) *leaveError {
+	leave, _ := r.serveInputLine(req, ic, cancel)
+	return leave
+}
+
+// serveInputLine is serveInput; ended says that the task's input has
+// ended: end of input (Ctrl-D), or Ctrl-C.
+func (r *repl) serveInputLine(req inputRequest, ic *interrupts, cancel context.CancelFunc) (leave *leaveError, ended bool) {
 	if err := req.ctx.Err(); err != nil {
 		req.reply <- inputReply{err: err}
-		return nil
+		return nil, true
 	}
 	prompt := r.con.beginInput(r.mode == modeEditor)
 	if r.mode == modeEditor {
 		setKeySignals(false)
 	}
 	line, err := r.await(prompt)
-	var leave *leaveError
 	switch {
 	case err == nil:
 		req.reply <- inputReply{line: line, ok: true}
 	case err == io.EOF:
 		req.reply <- inputReply{} // end of input: input() returns nil
+		ended = true
 	case errors.Is(err, errAborted):
 		req.reply <- inputReply{err: context.Canceled}
-		leave = r.interrupt(ic, cancel)
+		leave, ended = r.interrupt(ic, cancel), true
 	default:
 		req.reply <- inputReply{err: context.Canceled}
 		if !errors.As(err, &leave) {
 			leave = &leaveError{err}
 		}
 	}
-	return leave
+	return leave, ended
 }
 
 // serveWaitingInput serves the input() calls of background tasks that
@@ -139,12 +149,71 @@ func (r *repl) serveWaitingInput() *leaveError {
 	for {
 		select {
 		case req := <-r.inputs:
-			var ic interrupts
-			if leave := r.serveInput(req, &ic, func() {}); leave != nil {
+			if leave := r.foreground(req); leave != nil {
 				return leave
 			}
 		default:
 			return nil
+		}
+	}
+}
+
+// keyboardMsg says that a background task reads the keyboard now, and how
+// to get the prompt back: its number, its name.
+const keyboardMsg = "[%d] %s reads the keyboard: what you type goes to it. Ctrl-D ends its input, Ctrl-C stops it; then the > prompt is back.\n"
+
+// foreground gives the keyboard to the background task that asked for a
+// line with req (a client started with :run): it reads that task's lines,
+// one input() after another, until the task ends, its input ends (Ctrl-D)
+// or Ctrl-C stops it; then the REPL's prompt is back. The keyboard does
+// not flip to the prompt while the task sends and waits between two
+// lines. Taking the keyboard, it says so (keyboardMsg).
+func (r *repl) foreground(req inputRequest) *leaveError {
+	owner := 0
+	for {
+		info, known := r.sess.TaskOf(req.ctx)
+		if known && info.ID != owner {
+			r.con.announce(r.opts.Stderr, fmt.Sprintf(keyboardMsg, info.ID, info.Name))
+			owner = info.ID
+		}
+		var ic interrupts
+		leave, ended := r.serveInputLine(req, &ic, func() {})
+		if leave != nil || ended || !known {
+			return leave
+		}
+		var ok bool
+		if req, ok, leave = r.nextInput(owner); !ok {
+			return leave
+		}
+	}
+}
+
+// nextInput waits for the next input() call of a task, while task id (the
+// one that has the keyboard) runs. ok false: it ended, or Ctrl-C stopped
+// it, or the REPL must leave.
+func (r *repl) nextInput(id int) (req inputRequest, ok bool, leave *leaveError) {
+	poll := time.NewTicker(10 * time.Millisecond) // for the task's end, which has no event
+	defer poll.Stop()
+	for {
+		select {
+		case req := <-r.inputs:
+			return req, true, nil
+		case <-poll.C:
+			if !r.running(id) {
+				return req, false, nil
+			}
+		case sig := <-r.sigs:
+			if sig != os.Interrupt {
+				return req, false, &leaveError{signalExit(sig)}
+			}
+			r.sess.Kill(id)
+			r.con.freshLine()
+			fmt.Fprintln(r.stderr, "interrupted")
+			return req, false, nil
+		case <-r.sess.Done():
+			return req, false, r.sessionExit()
+		case <-r.ctx.Done():
+			return req, false, &leaveError{r.ctx.Err()}
 		}
 	}
 }

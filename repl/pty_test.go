@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -151,13 +152,15 @@ func TestTerminalBackgroundServerAndClient(t *testing.T) {
 	}
 }
 
-// Output of a background task that arrives while the user types is held
-// until Enter, so it never lands inside the line being edited.
-func TestTerminalHoldsBackgroundOutput(t *testing.T) {
+// Output of a background task that arrives while the user types shows at
+// once, above the prompt, which comes back below it with the half-typed
+// line: never inside the line being edited, never waiting for Enter. A
+// line the task has not finished waits.
+func TestTerminalShowsBackgroundOutputAtOnce(t *testing.T) {
 	tm := startTerm(t)
 	tm.Line(`l = socket.create_server({"127.0.0.1", 0}); print("port", l:getsockname().port)`, "port\t")
 	port := tm.ExpectRE(regexp.MustCompile(`^(\d+)\n`))[1]
-	tm.Line(`spawn(function() local c = l:accept(); print("bg-output"); c:sendall("printed"); c:close() end)`, "> ")
+	tm.Line(`spawn(function() local c = l:accept(); print("bg-output"); io.write("bg-part"); c:sendall("printed"); c:close() end)`, "> ")
 	tm.Type("typed = 1")
 	tm.Expect("typed = 1")
 	// Make the task print, and wait until it has (it answers after).
@@ -170,11 +173,16 @@ func TestTerminalHoldsBackgroundOutput(t *testing.T) {
 	if reply, err := io.ReadAll(c); string(reply) != "printed" {
 		t.Fatalf("reply %q, %v", reply, err)
 	}
-	tm.Type("\r")
-	got := tm.Expect("bg-output\n> ")
-	if got != "\nbg-output\n> " {
-		t.Errorf("after Enter the terminal showed %q; want the held line after the typed one", got)
+	// The line, at once; then the prompt and the typed text again.
+	if got := tm.Expect("bg-output\n> typed = 1"); got != "bg-output\n> typed = 1" {
+		t.Errorf("the terminal showed %q; want the line, then the prompt and the typed text again", got)
 	}
+	// Typing goes on where it was; the unfinished line shows after Enter.
+	tm.Type("5\r")
+	if got := tm.Expect("bg-part"); got != "5\nbg-part" {
+		t.Errorf("after Enter the terminal showed %q", got)
+	}
+	tm.Line("typed", "15\n")
 }
 
 func TestTerminalInput(t *testing.T) {
@@ -207,4 +215,71 @@ func TestTerminalSIGTERMRestoresTheTerminal(t *testing.T) {
 	if mode.Lflag&unix.ECHO == 0 || mode.Lflag&unix.ICANON == 0 {
 		t.Errorf("terminal left in raw mode: lflag %#x", mode.Lflag)
 	}
+}
+
+// A client started with :run has the keyboard, and says so: every line
+// typed is its own, also a line typed while it waits for a reply, until
+// Ctrl-D ends its input; then the prompt is back. Ctrl-C while it waits
+// stops it.
+func TestTerminalRunClientHasTheKeyboard(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	reply := make(chan struct{})
+	got := make(chan string, 10) // what the server received
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 100)
+				for {
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					got <- string(buf[:n])
+					<-reply // the test says when: the client waits meanwhile
+					c.Write(append([]byte("re "), buf[:n]...))
+				}
+			}()
+		}
+	}()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	tm := startTerm(t)
+	tm.Line(":run tcp/loop_client "+port, "reads the keyboard: what you type goes to it. Ctrl-D ends its input, Ctrl-C stops it; then the > prompt is back.\n>>>")
+	tm.Type("one\r")
+	tm.Expect("one\n")
+	tm.Type("two\r") // typed while the client waits for its reply
+	reply <- struct{}{}
+	tm.Expect("b're one'\n>>>")
+	reply <- struct{}{}
+	tm.Expect("two\nb're two'\n>>>")
+	tm.Type("\x04")
+	tm.Expect("\n> ")
+	tm.Line("1 + 1", "2\n> ")
+
+	// Ctrl-C while it waits for a reply stops it.
+	tm.Line(":run tcp/loop_client "+port, "then the > prompt is back.\n>>>")
+	tm.Type("three\r")
+	tm.Expect("three\n")
+	// Once the server has the line, the REPL has handed it over, and a
+	// Ctrl-C is a signal again (not a key).
+	for msg := ""; msg != "three"; {
+		select {
+		case msg = <-got:
+		case <-time.After(ptytest.Timeout):
+			t.Fatal("the server did not get the line")
+		}
+	}
+	tm.Type("\x03")
+	tm.Expect("interrupted\n")
+	tm.Expect("> ")
+	tm.Line(":jobs", "cancelled")
+	close(reply)
 }

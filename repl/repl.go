@@ -11,9 +11,10 @@
 //
 //   - Evaluations run as tasks of the session: cancelling one (Ctrl-C)
 //     interrupts that line only; what it spawned lives on.
-//   - liner cannot print above its prompt, so output of background tasks
-//     that arrives while a prompt is shown is held (see console) and shown
-//     when the user presses Enter.
+//   - liner cannot print above its prompt: output of background tasks that
+//     arrives while a prompt is shown is held (see console); each line
+//     they finish is shown at once above the prompt, which liner then
+//     draws again with the half-typed line.
 //   - Between prompts the terminal sends SIGINT for Ctrl-C; during a prompt
 //     liner reads it as a key. Run catches the signal and never lets it end
 //     the process.
@@ -164,6 +165,7 @@ func Run(ctx context.Context, rt *luabind.Runtime, opts Options) (err error) {
 		r.ed.SetWordCompleter(r.complete)
 		r.hist = openHistory(opts.HistoryFile, r.ed, r.stderr)
 		r.src = editorSource{r.ed}
+		r.con.redraw = redrawPrompt
 	case isTerminal(opts.Stdin, -1) && isTerminal(opts.Stdout, -1):
 		r.mode = modePlain // a terminal liner cannot drive (TERM=dumb): it echoes itself
 		r.src = newPlainSource(opts.Stdin)
@@ -223,6 +225,9 @@ func (r *repl) init() *leaveError {
 	name, arg0, typed := "(command line)", "sockplay", true
 	if r.opts.InitName != "" {
 		name, arg0, typed = r.opts.InitName, r.opts.InitName, false
+		if st, err := os.Stat(r.opts.InitName); err == nil && st.Mode().IsRegular() {
+			r.sess.AddModuleDir(r.opts.InitName) // -i FILE: its modules, for the session
+		}
 	}
 	if len(r.opts.InitArgs) > 0 || !typed {
 		// arg as `lua -e CODE args` and `lua FILE args` have it: set from
@@ -524,6 +529,13 @@ func isTerminal(v any, fd int) bool {
 	}
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// redrawPrompt makes liner draw its prompt and the line being edited
+// again, on the line the cursor is on: liner does so when the terminal's
+// size changes, on SIGWINCH, and has no other way to be asked.
+func redrawPrompt() {
+	unix.Kill(unix.Getpid(), unix.SIGWINCH)
 }
 
 // setKeySignals turns the terminal's Ctrl-C into SIGINT (on) or into a key

@@ -39,6 +39,9 @@ print("[client] received: " .. reply)
 client:close()
 
 server_task:join()
+-- How you started sockplay ("go run ." before go install): the host puts
+-- it in arg[-1], as the lua command puts its own name there.
+local sockplay = arg[-1] or "sockplay"
 print("Done. The same as two programs, in two terminals:")
-print("  sockplay run tcp/echo_server      sockplay run tcp/echo_client")
-print("Next: 'sockplay list' shows every program of the tutorial.")
+print(string.format("  %s run tcp/echo_server      %s run tcp/echo_client", sockplay, sockplay))
+print(string.format("Next: '%s list' shows every program of the tutorial.", sockplay))

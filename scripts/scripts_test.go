@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -116,5 +117,31 @@ func TestSummary(t *testing.T) {
 		if got := scripts.Summary([]byte(src)); got != want {
 			t.Errorf("Summary(%q) = %q, want %q", src, got, want)
 		}
+	}
+}
+
+// Every bundled TCP server is in tcp_test.lua's test_servers_rerun_at_once,
+// which checks that it can be run again at once on its port.
+func TestEveryTCPServerRerunTested(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "tcp_test.lua"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, ok := strings.Cut(string(src), "function test_servers_rerun_at_once()")
+	if !ok {
+		t.Fatal("tcp_test.lua has no test_servers_rerun_at_once")
+	}
+	body, _, _ = strings.Cut(body, "\nend\n")
+	n := 0
+	for _, info := range scripts.List() {
+		if strings.HasPrefix(info.Name, "tcp/") && strings.HasSuffix(info.Name, "_server") {
+			n++
+			if !strings.Contains(body, `{"`+info.Name+`"`) {
+				t.Errorf("%s is not in test_servers_rerun_at_once", info.Name)
+			}
+		}
+	}
+	if n < 9 {
+		t.Errorf("found %d TCP servers, want at least 9", n)
 	}
 }

@@ -5,6 +5,8 @@ package hexdump
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Dump formats data as `hexdump -C` does (without collapsing repeated
@@ -36,8 +38,11 @@ func Dump(data []byte) string {
 	return b.String()
 }
 
-// Line is data as hex bytes and ASCII on one line, with what is left out
-// of total: "68 65 6c 6c 6f |hello| …+100 B".
+// Line is data as hex bytes and as text on one line, with what is left
+// out of total: "68 65 6c 6c 6f |hello| …+100 B". UTF-8 text shows as
+// text ("e4 bd a0 e5 a5 bd |你好|"); data that is not UTF-8 (GBK text,
+// binary) shows its printable ASCII bytes and a "." for each other byte,
+// as hexdump -C does.
 func Line(data []byte, total int) string {
 	var b strings.Builder
 	for i, c := range data {
@@ -47,11 +52,52 @@ func Line(data []byte, total int) string {
 		fmt.Fprintf(&b, "%02x", c)
 	}
 	b.WriteByte(' ')
-	writeASCII(&b, data)
+	if isText(data, total > len(data)) {
+		writeText(&b, data)
+	} else {
+		writeASCII(&b, data)
+	}
 	if total > len(data) {
 		fmt.Fprintf(&b, " …+%d B", total-len(data))
 	}
 	return b.String()
+}
+
+// isText reports whether data is UTF-8 text; cut: data is the start of
+// more, so its last character may be cut short.
+func isText(data []byte, cut bool) bool {
+	if utf8.Valid(data) {
+		return true
+	}
+	if !cut {
+		return false
+	}
+	// A cut character: the last up to 3 bytes start a rune that is not
+	// complete.
+	for i := len(data) - 1; i >= 0 && i >= len(data)-3; i-- {
+		if utf8.RuneStart(data[i]) {
+			return !utf8.FullRune(data[i:]) && utf8.Valid(data[:i])
+		}
+	}
+	return false
+}
+
+// writeText writes UTF-8 text between bars: each printable character as
+// it is, "." for each byte of any other (a control character, one cut
+// short at the end).
+func writeText(b *strings.Builder, data []byte) {
+	b.WriteByte('|')
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1, !unicode.IsPrint(r):
+			b.WriteString(strings.Repeat(".", max(size, 1)))
+		default:
+			b.Write(data[i : i+size])
+		}
+		i += max(size, 1)
+	}
+	b.WriteByte('|')
 }
 
 // writeASCII writes data between bars, "." for a byte that is not

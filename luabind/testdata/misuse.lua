@@ -35,6 +35,31 @@ do
   s:close()
 end
 
+-- data that is not a string: nil given is "nil", nothing given "no value",
+-- the same words for every argument that carries data
+do
+  local a, b = socket.socketpair()
+  local u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  local f = a:makefile("w")
+  for _, c in ipairs({
+    {function() a:send(nil) end, "bad argument #1 to 'sock:send' (data must be a string, got nil)"},
+    {function() a:send() end, "bad argument #1 to 'sock:send' (data must be a string, got no value)"},
+    {function() a:send(true) end, "bad argument #1 to 'sock:send' (data must be a string, got boolean)"},
+    {function() a:send(42) end, "bad argument #1 to 'sock:send' (data must be a string, got number; use tostring())"},
+    {function() a:sendall(nil) end, "bad argument #1 to 'sock:sendall' (data must be a string, got nil)"},
+    {function() a:send_msg(nil) end, "bad argument #1 to 'sock:send_msg' (data must be a string, got nil)"},
+    {function() u:sendto(nil, {LOCAL, 9}) end, "bad argument #1 to 'sock:sendto' (data must be a string, got nil)"},
+    {function() f:write("ok", nil) end, "bad argument #2 to 'file:write' (data must be a string, got nil)"},
+    {function() f:write({}) end, "bad argument #1 to 'file:write' (data must be a string, got table)"},
+    {function() hexdump(nil) end, "bad argument #1 to 'hexdump' (data must be a string, got nil)"},
+    {function() bytes_repr() end, "bad argument #1 to 'bytes_repr' (data must be a string, got no value)"},
+    {function() encoding.decode(nil, "gbk") end, "bad argument #1 to 'encoding.decode' (data must be a string, got nil)"},
+  }) do
+    assert.fails(c[1], c[2])
+  end
+  f:close(); a:close(); b:close(); u:close()
+end
+
 -- malformed addresses
 do
   local s = socket.socket()

@@ -14,14 +14,19 @@ assert.fails(function() hexdump(nil) end, "bad argument #1 to 'hexdump'")
 local all = {}
 for i = 0, 255 do all[#all + 1] = string.char(i) end
 all = table.concat(all)
-for _, s in ipairs({"", "hello", "a\"b\\c", "\r\n\t\0", all, "你好", "\0001", "]]", "\255\254"}) do
+local gbk = encoding.encode("你好没有", "gbk") -- its "\xc3\xbb" looks like UTF-8 (»)
+for _, s in ipairs({"", "hello", "a\"b\\c", "\r\n\t\0", all, "你好", "\0001", "]]", "\255\254", gbk, "\226\128\139"}) do
   local r = repr(s)
   assert.eq(r:sub(1, 1), '"')
-  assert.true_(not r:find("\\x", 1, true), "decimal escapes, not \\x: " .. r)
+  assert.true_(not r:find("\\%d"), "\\xHH escapes, not decimal: " .. r)
   local back = loadstring("return " .. r)()
   assert.eq(back, s, "repr loads back: " .. r)
 end
-assert.eq(repr("\0001"), [["\0001"]], "three digits, so a digit after the escape stays a digit")
+assert.eq(repr("\0001"), [["\x001"]], "two hex digits, so a digit after the escape stays a digit")
+assert.eq(repr("你好"), [["你好"]], "UTF-8 text as it is")
+assert.eq(repr(gbk), [["\xc4\xe3\xba\xc3\xc3\xbb\xd3\xd0"]], "bytes that are not UTF-8: each byte, no stray character")
+assert.eq(repr("é\255"), [["\xc3\xa9\xff"]], "not UTF-8 as a whole: bytes")
+assert.eq(repr("\226\128\139!"), [["\xe2\x80\x8b!"]], "an unprintable character: its bytes")
 assert.eq(repr(42), "42")
 assert.eq(repr(nil), "nil")
 assert.eq(repr(true), "true")

@@ -14,6 +14,7 @@ local host = arg[2] or "127.0.0.1"
 if not port then error("usage: sockplay run tcp/addr_server [port] [host]", 0) end
 
 local s = socket.socket()
+s:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1) -- re-run at once (see tcp/echo_server)
 s:bind({host, port})
 s:listen(5)
 local addr = s:getsockname()

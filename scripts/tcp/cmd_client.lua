@@ -7,18 +7,41 @@
 -- whole. (The original read 1024 bytes and left the rest for the next
 -- command.) "q" or "Q" quits, empty lines are skipped, end of input ends
 -- the client. The original decoded the output as GBK (the code page of a
--- Chinese Windows); give an encoding as the third argument to do the same
--- (gbk, big5, shift_jis, ...: encoding.names()); without it the output is
--- printed as received.
+-- Chinese Windows); --encoding NAME does the same (gbk, big5, shift_jis,
+-- ...: encoding.names()); without it the output is printed as received.
 -- Tutorial §3.3, 远程执行命令的示例 (客户端).
 --
 -- Run:  sockplay run tcp/cmd_server     then, in another terminal:
---       sockplay run tcp/cmd_client [port] [host] [encoding]   (default 8082 127.0.0.1)
+--       sockplay run tcp/cmd_client [--encoding NAME] [port] [host]   (default 8082 127.0.0.1)
 
-local port = tonumber(arg[1] or 8082)
-local host = arg[2] or "127.0.0.1"
-local output_encoding = arg[3] -- e.g. "gbk", as the original decoded it
-if not port then error("usage: sockplay run tcp/cmd_client [port] [host] [encoding]", 0) end
+local usage = "usage: sockplay run tcp/cmd_client [--encoding NAME] [port] [host]"
+
+-- The arguments: the flag --encoding NAME (or --encoding=NAME) anywhere,
+-- then the port and the host.
+local output_encoding -- e.g. "gbk", as the original decoded it
+local rest = {}
+local i = 1
+while arg[i] do
+  local a = arg[i]
+  if a == "--encoding" then
+    output_encoding = arg[i + 1]
+    if not output_encoding then error(string.format("--encoding needs a name (gbk, big5, ...)\n%s", usage), 0) end
+    i = i + 1
+  elseif a:match("^%-%-encoding=") then
+    output_encoding = a:sub(#"--encoding=" + 1)
+  elseif a:match("^%-") and not tonumber(a) then
+    error(string.format("unknown flag %s\n%s", a, usage), 0)
+  else
+    rest[#rest + 1] = a
+  end
+  i = i + 1
+end
+if #rest > 2 then
+  error(string.format("unexpected argument %s (an encoding is --encoding %s)\n%s", rest[3], rest[3], usage), 0)
+end
+local port = tonumber(rest[1] or 8082)
+local host = rest[2] or "127.0.0.1"
+if not port then error(usage, 0) end
 
 if output_encoding then
   encoding.decode("", output_encoding) -- an unknown name fails here, not after the first command

@@ -28,6 +28,7 @@ if host ~= "localhost" and not host:match("^127%.%d+%.%d+%.%d+$") then
 end
 
 local server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1) -- re-run at once (see tcp/echo_server)
 server:bind({host, port})
 server:listen(5)
 local addr = server:getsockname()

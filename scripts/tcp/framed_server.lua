@@ -24,6 +24,7 @@ local function preview(msg)
 end
 
 local server = socket.socket()
+server:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1) -- re-run at once (see tcp/echo_server)
 server:bind({host, port})
 server:listen(5)
 local addr = server:getsockname()

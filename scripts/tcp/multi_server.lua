@@ -16,6 +16,7 @@ local host = arg[2] or "127.0.0.1"
 if not port then error("usage: sockplay run tcp/multi_server [port] [host]", 0) end
 
 local tcp_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+tcp_socket:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1) -- re-run at once (see tcp/echo_server)
 tcp_socket:bind({host, port})
 tcp_socket:listen(5)
 local addr = tcp_socket:getsockname()

@@ -27,6 +27,7 @@ local host = arg[2] or "127.0.0.1"
 if not port then error("usage: sockplay run tcp/sticky_server [port] [host]", 0) end
 
 local server = socket.socket()
+server:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1) -- re-run at once (see tcp/echo_server)
 server:bind({host, port})
 server:listen(5)
 local addr = server:getsockname()

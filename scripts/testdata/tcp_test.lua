@@ -191,15 +191,29 @@ function test_cmd_client_short_frame()
 end
 
 -- The command client decodes the output as the original did (GBK), when
--- asked; an unknown encoding fails before any command.
+-- asked with --encoding, before or after the port; an unknown encoding
+-- fails before any command, and so do an encoding where the host goes and
+-- an unknown flag.
 function test_cmd_client_encoding()
   local srv = test.start_server("tcp/cmd_server")
   assert.matches(srv:line(), "^WARNING")
   -- 你好 in GBK, as a Chinese Windows' cmd.exe would write it.
-  assert.eq(run("tcp/cmd_client", {srv.port, "127.0.0.1", "gbk"}, "printf '\\304\\343\\272\\303\\n'\n"), ">>>你好\n>>>")
-  local out, err = test.run("tcp/cmd_client", {args = {srv.port, "127.0.0.1", "klingon"}, stdin = "echo hi\n"})
-  assert.contains(err, 'unknown encoding "klingon"')
-  assert.eq(out, "")
+  local gbk = "printf '\\304\\343\\272\\303\\n'\n"
+  assert.eq(run("tcp/cmd_client", {"--encoding", "gbk", srv.port}, gbk), ">>>你好\n>>>")
+  assert.eq(run("tcp/cmd_client", {srv.port, "127.0.0.1", "--encoding=gbk"}, gbk), ">>>你好\n>>>")
+  for _, c in ipairs({
+    {{"--encoding", "klingon", srv.port}, 'unknown encoding "klingon"', known = true},
+    {{srv.port, "127.0.0.1", "gbk"}, "unexpected argument gbk (an encoding is --encoding gbk)"},
+    {{"--encdoing", "gbk", srv.port}, "unknown flag --encdoing"},
+    {{srv.port, "--encoding"}, "--encoding needs a name"},
+  }) do
+    local out, err = test.run("tcp/cmd_client", {args = c[1], stdin = "echo hi\n"})
+    assert.contains(err, c[2])
+    if not c.known then
+      assert.contains(err, "usage: sockplay run tcp/cmd_client [--encoding NAME] [port] [host]", c[2])
+    end
+    assert.eq(out, "")
+  end
   stop(srv)
 end
 
@@ -230,4 +244,35 @@ function test_framed()
     {"^message 4: 200000 bytes "}, "the client has closed the connection after 4 messages")
   -- The server serves one client and ends by itself.
   assert.true_(srv:wait())
+end
+
+-- Every TCP server sets SO_REUSEADDR, so it can be run again at once on
+-- its port: stopped while a client is connected, it closes that
+-- connection first, which then lingers in TIME_WAIT (a socket without
+-- SO_REUSEADDR cannot bind the port meanwhile), and the next run binds
+-- the port all the same.
+function test_servers_rerun_at_once()
+  for _, c in ipairs({
+    {"tcp/addr_server"}, {"tcp/cmd_server", skip = 1}, {"tcp/concurrent_server"},
+    {"tcp/echo_server"}, {"tcp/framed_server"}, {"tcp/loop_server", send = "x"},
+    {"tcp/multi_server"}, {"tcp/select_server"}, {"tcp/sticky_server"},
+  }) do
+    local name = c[1]
+    local srv = test.start_server(name)
+    for _ = 1, c.skip or 0 do srv:line() end
+    local client = test.connect(srv)
+    if c.send then client:sendall(c.send); client:recv(1024) end
+    srv:line() -- the server has accepted the connection
+    srv:stop()
+    srv:wait()
+    client:close()
+    local plain = socket.socket()
+    local ok, err = pcall(plain.bind, plain, {"127.0.0.1", srv.port})
+    plain:close()
+    assert.true_(not ok, name .. ": the port is free at once, so this test tests nothing")
+    assert.eq(type(err) == "table" and err.errno, 98, name .. ": bind without SO_REUSEADDR")
+    local again = test.start_server(name, srv.port)
+    assert.eq(again.port, srv.port, name)
+    again:stop()
+  end
 end

@@ -1,0 +1,182 @@
+package luabind
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	lua "github.com/sockplay/sockplay/lua"
+)
+
+// probeModule is a Go module whose wait() tells the test that the script
+// got there, then blocks (letting go of the runtime lock) until the test
+// releases it.
+func probeModule(rt **Runtime, ready chan<- struct{}, release <-chan struct{}) lua.LGFunction {
+	return func(L *lua.LState) int {
+		mod := L.NewTable()
+		mod.RawSetString("wait", L.NewFunction(func(L *lua.LState) int {
+			err := (*rt).Blocking(L, func(ctx context.Context) error {
+				ready <- struct{}{}
+				select {
+				case <-release:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+			if err != nil {
+				Raise(L, err)
+			}
+			return 0
+		}))
+		L.Push(mod)
+		return 1
+	}
+}
+
+// snapshotUntil takes snapshots until ok says one is right, or fails.
+func snapshotUntil(t *testing.T, rt *Runtime, what string, ok func(*Snapshot) bool) *Snapshot {
+	t.Helper()
+	deadline := time.Now().Add(luaTestTimeout)
+	for {
+		snap := rt.Snapshot()
+		if ok(snap) {
+			return snap
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no snapshot shows %s; the last: %+v", what, snap)
+		}
+		time.Sleep(time.Millisecond) // polling, bounded by the deadline
+	}
+}
+
+func TestSnapshot(t *testing.T) {
+	var rt *Runtime
+	ready, release := make(chan struct{}), make(chan struct{})
+	rt = New(Options{Modules: map[string]lua.LGFunction{"probe": probeModule(&rt, ready, release)}})
+	defer rt.Close()
+	code := `local srv = socket.socket()
+srv:bind({"127.0.0.1", 0})
+srv:listen(5)
+local c = socket.socket()
+c:connect(srv:getsockname())
+local conn = srv:accept()
+local reader = spawn(function() return conn:recv(100) .. conn:recv(100) end)
+local other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c:send("hello")
+probe.wait()
+c:send("!")
+assert(reader:join() == "hello!")
+`
+	done := make(chan error, 1)
+	go func() { done <- rt.RunString(context.Background(), "snap", code, nil) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("the script ended: %v", err)
+	case <-time.After(luaTestTimeout):
+		t.Fatal("the script did not reach probe.wait()")
+	}
+	// The reader may take the hello before it blocks: wait until it
+	// waits on its socket.
+	snap := snapshotUntil(t, rt, "the reader blocked in recv", func(s *Snapshot) bool {
+		return len(s.Tasks) == 2 && s.Tasks[1].Sock != 0
+	})
+	if snap.Busy {
+		t.Error("Busy, but every task waits")
+	}
+	main, reader := snap.Tasks[0], snap.Tasks[1]
+	if main.ID != 1 || main.Call != "wait" || main.Where != "snap:10" || main.Sock != 0 || main.Name != "main chunk" {
+		t.Errorf("main task: %+v", main)
+	}
+	if reader.ID != 2 || reader.Call != "recv" || reader.Where != "snap:7" || reader.Sock != 3 || !strings.HasPrefix(reader.Name, "function at snap:7") {
+		t.Errorf("reader task: %+v", reader)
+	}
+	if len(snap.Sockets) != 4 {
+		t.Fatalf("%d sockets: %+v", len(snap.Sockets), snap.Sockets)
+	}
+	srv, cli, conn, udp := snap.Sockets[0], snap.Sockets[1], snap.Sockets[2], snap.Sockets[3]
+	if srv.Sock != 1 || !srv.Listening || srv.Kernel == nil || srv.Kernel.State != "LISTEN" || srv.Kernel.Backlog != 5 || srv.Remote != "" {
+		t.Errorf("listener: %+v %+v", srv, srv.Kernel)
+	}
+	for _, s := range []SocketState{cli, conn} {
+		if s.Kernel == nil || s.Kernel.State != "ESTABLISHED" || s.Family != "AF_INET" || s.Type != "SOCK_STREAM" || s.FD < 0 {
+			t.Errorf("sock %d: %+v %+v", s.Sock, s, s.Kernel)
+		}
+	}
+	if cli.Local != conn.Remote || cli.Remote != conn.Local || conn.Local != srv.Local || !strings.HasPrefix(srv.Local, "127.0.0.1:") {
+		t.Errorf("addresses: listener %s, client %s → %s, accepted %s → %s", srv.Local, cli.Local, cli.Remote, conn.Local, conn.Remote)
+	}
+	if cli.Kernel.Sent != 5 || conn.Kernel.Received != 5 || conn.Kernel.RecvQueue != 0 { // the reader took the hello
+		t.Errorf("byte counters: client sent %d, accepted received %d", cli.Kernel.Sent, conn.Kernel.Received)
+	}
+	if len(conn.Waiters) != 1 || conn.Waiters[0] != (Waiter{Task: 2, Call: "recv"}) || len(cli.Waiters) != 0 {
+		t.Errorf("waiters: %+v, %+v", conn.Waiters, cli.Waiters)
+	}
+	if udp.Type != "SOCK_DGRAM" || udp.Kernel == nil || udp.Kernel.State != "" || udp.Listening {
+		t.Errorf("UDP socket: %+v %+v", udp, udp.Kernel)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if snap := rt.Snapshot(); len(snap.Sockets) != 0 || len(snap.Tasks) != 0 {
+		t.Errorf("after the run: %+v", snap)
+	}
+}
+
+// Unread bytes show in the receiving socket's queue, and a peer's close
+// in the kernel's state (CLOSE_WAIT), without any call of the script.
+func TestSnapshotKernelState(t *testing.T) {
+	var rt *Runtime
+	ready, release := make(chan struct{}), make(chan struct{})
+	rt = New(Options{Modules: map[string]lua.LGFunction{"probe": probeModule(&rt, ready, release)}})
+	defer rt.Close()
+	code := `local srv = socket.socket()
+srv:bind({"127.0.0.1", 0})
+srv:listen(5)
+local c = socket.socket()
+c:connect(srv:getsockname())
+local conn = srv:accept()
+c:sendall("12345678")
+c:close()
+probe.wait()
+`
+	done := make(chan error, 1)
+	go func() { done <- rt.RunString(context.Background(), "kernel", code, nil) }()
+	<-ready
+	snap := snapshotUntil(t, rt, "the accepted socket in CLOSE_WAIT with 8 bytes queued", func(s *Snapshot) bool {
+		return len(s.Sockets) == 2 && s.Sockets[1].Kernel != nil && s.Sockets[1].Kernel.State == "CLOSE_WAIT" && s.Sockets[1].Kernel.RecvQueue == 8
+	})
+	if k := snap.Sockets[0].Kernel; k.State != "LISTEN" || k.AcceptQueue != 0 {
+		t.Errorf("listener: %+v", k)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A task that never lets go of the runtime lock does not hold up a
+// snapshot: it comes back Busy, with the tasks but not where they are.
+func TestSnapshotBusy(t *testing.T) {
+	rt := New(Options{})
+	defer rt.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.RunString(ctx, "busy", "local s = socket.socket() while true do end", nil) }()
+	snap := snapshotUntil(t, rt, "the busy task", func(s *Snapshot) bool { return len(s.Tasks) == 1 && len(s.Sockets) == 1 })
+	for !snap.Busy { // until the loop holds the lock
+		snap = snapshotUntil(t, rt, "Busy", func(s *Snapshot) bool { return s.Busy || len(s.Tasks) == 1 })
+	}
+	if snap.Tasks[0].Where != "" || snap.Tasks[0].ID != 1 || snap.Sockets[0].Kernel == nil {
+		t.Errorf("busy snapshot: %+v", snap)
+	}
+	cancel()
+	var e *Error
+	if err := <-done; !errors.As(err, &e) || e.Kind != Interrupted {
+		t.Errorf("the busy run ended with %v", err)
+	}
+}

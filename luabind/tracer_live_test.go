@@ -1,0 +1,152 @@
+package luabind
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sockplay/sockplay/internal/syncbuf"
+	"github.com/sockplay/sockplay/trace"
+)
+
+// liveSink records what a runtime gives a TraceSink.
+type liveSink struct {
+	mu       sync.Mutex
+	attached []*Runtime
+	events   []*trace.Event
+	skips    []Skipped
+}
+
+func (s *liveSink) Attach(rt *Runtime) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.attached = append(s.attached, rt)
+}
+
+func (s *liveSink) WantsData() bool { return true }
+
+func (s *liveSink) TraceEvent(ev *LiveEvent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events = append(s.events, ev.Fill())
+}
+
+// A live sink gets every event, in the order of the text lines, also
+// while socket.trace(false) has stopped the lines; socket.trace() then
+// answers for the lines.
+func TestLiveSink(t *testing.T) {
+	var sink liveSink
+	var text syncbuf.Buffer
+	rt := New(Options{Trace: &TraceOptions{Text: &text, Live: &sink}})
+	defer rt.Close()
+	if len(sink.attached) != 1 || sink.attached[0] != rt {
+		t.Fatalf("Attach: %v", sink.attached)
+	}
+	code := `local a, b = socket.socketpair()
+a:sendall("hello")
+assert(b:recv(100) == "hello")
+assert(socket.trace(false) == true)
+assert(socket.trace() == false)
+a:close()
+assert(socket.trace(true) == false)
+b:close()`
+	if err := rt.RunString(context.Background(), "live", code, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ev := range sink.events {
+		got = append(got, ev.Event+" "+ev.Call)
+	}
+	want := "created socketpair|created socketpair|send sendall|recv |close |close "
+	if strings.Join(got, "|") != want {
+		t.Errorf("live events:\n%s\nwant\n%s", strings.Join(got, "|"), want)
+	}
+	if ev := sink.events[2]; ev.ByteCount() != 5 || string(ev.DataBytes()) != "hello" || ev.Time == "" || ev.Task != 1 {
+		t.Errorf("the send: %+v", ev)
+	}
+	// The lines: all but the first close, made while they were off.
+	if n := strings.Count(text.String(), "\n"); n != 5 || strings.Count(text.String(), " close") != 1 {
+		t.Errorf("text lines:\n%s", text.String())
+	}
+}
+
+// Off with a live sink: no lines until socket.trace(true); the sink gets
+// everything.
+func TestLiveSinkOff(t *testing.T) {
+	var sink liveSink
+	var text syncbuf.Buffer
+	rt := New(Options{Trace: &TraceOptions{Text: &text, Off: true, Live: &sink}})
+	defer rt.Close()
+	if rt.Tracing() {
+		t.Error("Tracing() with Off")
+	}
+	if err := rt.RunString(context.Background(), "off", `socket.socket():close() socket.trace(true) socket.socket():close()`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.events) != 4 || strings.Count(text.String(), "\n") != 2 || !rt.Tracing() {
+		t.Errorf("%d live events; lines:\n%s", len(sink.events), text.String())
+	}
+	if rt.SetTracing(false) != true || rt.Tracing() {
+		t.Error("SetTracing(false)")
+	}
+}
+
+// The tracer's own time formatting is time.RFC3339Nano's.
+func TestTimeText(t *testing.T) {
+	tr := newTracer(TraceOptions{})
+	base := time.Date(2026, 11, 25, 15, 50, 11, 0, time.FixedZone("CET", 3600))
+	for _, d := range []time.Duration{0, 1, 10, 120, 695444260, 999999999, time.Second, time.Second + 500*time.Millisecond, 36 * time.Hour} {
+		at := base.Add(d)
+		if got, want := tr.timeText(at), at.UTC().Format(time.RFC3339Nano); got != want {
+			t.Errorf("timeText(%v) = %q, want %q", at, got, want)
+		}
+	}
+}
+
+// quietSink wants no data events.
+type quietSink struct{ liveSink }
+
+func (*quietSink) WantsData() bool { return false }
+
+func (s *quietSink) TraceEvent(ev *LiveEvent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skips = append(s.skips, ev.Skipped)
+	s.events = append(s.events, ev.Fill())
+}
+
+// A sink that does not want data events gets, on each socket's next
+// event, what they carried; ends of stream and the other events come.
+func TestLiveSinkCountsWhatItDoesNotWant(t *testing.T) {
+	var sink quietSink
+	rt := New(Options{Trace: &TraceOptions{Live: &sink}})
+	defer rt.Close()
+	code := `local a, b = socket.socketpair()
+a:send("abc")
+assert(b:recv(10) == "abc")
+a:sendall("de")
+a:close()
+assert(b:recv(10) == "de")
+assert(b:recv(10) == "")
+b:close()`
+	if err := rt.RunString(context.Background(), "quiet", code, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i, ev := range sink.events {
+		got = append(got, fmt.Sprintf("%d %s %d %+v", ev.Sock, ev.Event, ev.ByteCount(), sink.skips[i]))
+	}
+	want := []string{
+		"1 created 0 {Events:0 Sent:0 Received:0}",
+		"2 created 0 {Events:0 Sent:0 Received:0}",
+		"1 close 0 {Events:2 Sent:5 Received:0}",
+		"2 recv 0 {Events:2 Sent:0 Received:5}",
+		"2 close 0 {Events:0 Sent:0 Received:0}",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

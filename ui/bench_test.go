@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/scripts"
+)
+
+// What the view costs a busy server with no page open: one op is a 64-byte
+// round trip through the bundled Lua echo server (bench/echo_server),
+// with and without a view. Compare ns/op and allocs/op:
+//
+//	go test -run '^$' -bench EchoView -benchmem ./ui/
+func BenchmarkEchoView(b *testing.B) {
+	for _, clients := range []int{1, 50} {
+		for _, withView := range []bool{false, true} {
+			name := fmt.Sprintf("c=%d/no-view", clients)
+			if withView {
+				name = fmt.Sprintf("c=%d/view", clients)
+			}
+			b.Run(name, func(b *testing.B) { benchEcho(b, clients, withView) })
+		}
+	}
+}
+
+// benchEcho runs the Lua echo server, with a view or not, and as many Go
+// clients as asked, each doing round trips.
+func benchEcho(b *testing.B, clients int, withView bool) {
+	opts := luabind.Options{Scripts: scripts.FS}
+	if withView {
+		v, err := Start(Options{Name: "bench", Dir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer v.Close()
+		opts.Trace = &luabind.TraceOptions{Off: true, Live: v.Sink()}
+	}
+	pr, pw := io.Pipe()
+	opts.Stdout = pw
+	rt := luabind.New(opts)
+	defer rt.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		rt.RunScript(ctx, "bench/echo_server", []string{"0"})
+		close(done)
+	}()
+	defer func() { cancel(); <-done; pw.Close() }()
+	line, _ := bufio.NewReader(pr).ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "server is listening on ")
+	if !ok {
+		b.Fatalf("bench/echo_server said %q", line)
+	}
+	go io.Copy(io.Discard, pr)
+	conns := make([]net.Conn, clients)
+	for i := range conns {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Minute))
+		conns[i] = c
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		n := b.N / clients
+		if i < b.N%clients {
+			n++
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			msg, buf := make([]byte, 64), make([]byte, 64)
+			for range n {
+				if _, err := c.Write(msg); err != nil {
+					b.Error(err)
+					return
+				}
+				if _, err := io.ReadFull(c, buf); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// The clients' CPU time too: the same with a view and without.
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// cpuTime is the process's CPU time (user and system) so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// What the view costs one event, without the network: one op is
+// send(64 bytes) + recv on a socketpair in one task (two events), with no
+// trace, with the view, and with the JSON lines (--trace-json) for
+// comparison.
+//
+//	go test -run '^$' -bench SendRecvView -benchmem ./ui/
+func BenchmarkSendRecvView(b *testing.B) {
+	code := `
+local a, b = socket.socketpair()
+local msg = string.rep("x", 64)
+for i = 1, tonumber(arg[1]) do
+  a:send(msg)
+  b:recv(65536)
+end
+a:close(); b:close()
+`
+	for _, mode := range []string{"off", "view", "json", "nullsink"} {
+		b.Run(mode, func(b *testing.B) {
+			// A server always has a goroutine waiting for the network, as
+			// the view's own server does: the runtime's idle threads then
+			// wait in the poller, and a write wakes them.
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ln.Close()
+			go ln.Accept()
+			opts := luabind.Options{}
+			switch mode {
+			case "view":
+				v, err := Start(Options{Name: "bench", Dir: b.TempDir()})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer v.Close()
+				opts.Trace = &luabind.TraceOptions{Off: true, Live: v.Sink()}
+			case "json":
+				opts.Trace = &luabind.TraceOptions{JSON: io.Discard}
+			case "nullsink":
+				opts.Trace = &luabind.TraceOptions{Off: true, Live: nullSink{}}
+			}
+			rt := luabind.New(opts)
+			defer rt.Close()
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			if err := rt.RunString(context.Background(), "sendrecv.lua", code, []string{strconv.Itoa(b.N)}); err != nil {
+				b.Fatal(err)
+			}
+			// CPU time is what a server that fills its cores pays, and
+			// it varies less than the elapsed time on a shared machine.
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+type nullSink struct{}
+
+func (nullSink) Attach(*luabind.Runtime)       {}
+func (nullSink) TraceEvent(*luabind.LiveEvent) {}
+func (nullSink) WantsData() bool               { return true }

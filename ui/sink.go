@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/sockplay/sockplay/luabind"
+)
+
+// firstData is how many data events a view records before it records
+// them only while a page watches: the first exchanges of a run are there
+// for a page opened late, and a busy server without a page pays only the
+// count of its bytes (luabind.TraceSink.WantsData).
+const firstData = 1000
+
+// sinkMax bounds the events waiting for the view to take them: beyond
+// it, events are dropped and counted, so a view that falls behind never
+// slows the run nor grows its memory. (The view takes them every
+// tickEvery; a run that makes more events than this in that time is
+// shown with the count of what was left out.)
+const sinkMax = 16384
+
+// sink is the runtime's end of the view (luabind.TraceSink): TraceEvent
+// appends to a bounded buffer, with the runtime lock held, and returns;
+// the view takes the buffer from its own goroutine. The buffers are
+// swapped, not reallocated.
+type sink struct {
+	rt      atomic.Pointer[luabind.Runtime]
+	watched atomic.Bool  // a page watches the view
+	data    atomic.Int64 // data events taken
+
+	mu      sync.Mutex
+	buf     []*luabind.LiveEvent
+	spare   []*luabind.LiveEvent
+	max     int
+	dropped int64 // since the last take
+}
+
+func newSink(max int) *sink {
+	// Made to their full size at once: TraceEvent runs on a task's stack,
+	// and growing a slice there would take it deep into the allocator.
+	return &sink{max: max, buf: make([]*luabind.LiveEvent, 0, max), spare: make([]*luabind.LiveEvent, 0, max)}
+}
+
+// Attach is luabind.TraceSink's: the runtime to take snapshots of.
+func (s *sink) Attach(rt *luabind.Runtime) { s.rt.Store(rt) }
+
+// WantsData is luabind.TraceSink's.
+func (s *sink) WantsData() bool { return s.watched.Load() || s.data.Load() < firstData }
+
+// TraceEvent is luabind.TraceSink's: it never waits.
+func (s *sink) TraceEvent(ev *luabind.LiveEvent) {
+	if ev.Event.Bytes != nil {
+		s.data.Add(1)
+	}
+	s.mu.Lock()
+	if len(s.buf) < s.max {
+		s.buf = append(s.buf, ev)
+	} else {
+		s.dropped++
+	}
+	s.mu.Unlock()
+}
+
+// take returns the events since the last take (valid until the next
+// take) and how many were dropped meanwhile.
+func (s *sink) take() ([]*luabind.LiveEvent, int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	evs, d := s.buf, s.dropped
+	clear(s.spare)
+	s.buf, s.spare, s.dropped = s.spare[:0], evs, 0
+	return evs, d
+}
+
+// snapshot is the runtime's snapshot, nil before the runtime exists.
+func (s *sink) snapshot() *luabind.Snapshot {
+	if rt := s.rt.Load(); rt != nil {
+		return rt.Snapshot()
+	}
+	return nil
+}
