@@ -11,4 +11,4 @@ func (t *task) initIO() {}
 
 // readKernel: there is no kernel socket to ask on the portable backend
 // (snapshot_portable.go).
-func (s *Socket) readKernel(ss *SocketState) { s.readPortable(ss) }
+func (s *Socket) readKernel(ss *SocketState, p *portSnap) { s.readPortable(ss, p) }

@@ -651,6 +651,9 @@ func (fd *portFD) writes(d int) {
 // Connections.
 
 func (fd *portFD) accept(L *lua.LState) (*Socket, sockAddr, error) {
+	if fd.s.typ != bsd.SOCK_STREAM {
+		return nil, sockAddr{}, syscall.EOPNOTSUPP
+	}
 	if !fd.listening {
 		return nil, sockAddr{}, syscall.EINVAL
 	}
@@ -764,7 +767,7 @@ func (fd *portFD) connect(L *lua.LState, sa sockAddr) error {
 	}
 	var c net.Conn
 	var err error
-	fd.s.rt.unlocked(t, func() { c, err = d.DialContext(ctx, network, addr) })
+	fd.s.rt.unlocked(t, func() { c, err = dialWaiting(ctx, d, network, addr) })
 	cancel()
 	if err != nil {
 		if t.ctx.Err() != nil {
@@ -783,8 +786,31 @@ func (fd *portFD) connect(L *lua.LState, sa sockAddr) error {
 	return nil
 }
 
+// dialWaiting dials until ctx ends. A Unix-domain listener whose queue is
+// full refuses a connect that does not wait (EAGAIN), and net's connects
+// do not: a blocking connect(2) waits for room, so the dial is made again
+// (after 1 ms, doubling up to 50 ms) until ctx ends.
+func dialWaiting(ctx context.Context, d *net.Dialer, network, addr string) (net.Conn, error) {
+	pause := time.Millisecond
+	for {
+		c, err := d.DialContext(ctx, network, addr)
+		if network != "unix" || !errors.Is(err, syscall.EAGAIN) {
+			return c, err
+		}
+		tm := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			tm.Stop()
+			return nil, ctx.Err()
+		case <-tm.C:
+		}
+		pause = min(2*pause, 50*time.Millisecond)
+	}
+}
+
 // connected makes c the socket's connection.
 func (fd *portFD) connected(c net.Conn) {
+	fd.releasePort()
 	fd.local = sockAddr{}
 	fd.setConn(c)
 	if tc, ok := c.(*net.TCPConn); ok {

@@ -329,6 +329,7 @@ func (fd *portFD) close() error {
 	}
 	fd.notifyLocked()
 	fd.mu.Unlock()
+	fd.releasePort()
 	var err error
 	for _, c := range []io.Closer{fd.ln, fd.conn, fd.pc, fd.sender} {
 		if c != nil {
@@ -466,17 +467,27 @@ func (fd *portFD) bind(sa sockAddr) error {
 	}
 	lc := portListenConfig(fd.control(nil))
 	if fd.s.typ == bsd.SOCK_STREAM {
-		ln, err := lc.Listen(context.Background(), fd.network(), netAddrString(sa))
-		if err != nil {
-			return unwrapOp(err)
+		for try := 0; ; try++ {
+			ln, err := lc.Listen(context.Background(), fd.network(), netAddrString(sa))
+			if err != nil {
+				return unwrapOp(err)
+			}
+			local := fromNetAddr(ln.Addr(), fd.s.family)
+			if u, ok := ln.(*net.UnixListener); ok {
+				u.SetUnlinkOnClose(false) // the socket file stays, as bind(2) made it
+				fd.localFile = sa.path != "" && sa.path[0] != 0
+			}
+			ln.Close()
+			err = fd.holdPort(local)
+			if err == syscall.EADDRINUSE && sa.port == 0 && try < 16 {
+				continue // the system gave a port another socket bound: another
+			}
+			if err != nil {
+				return err
+			}
+			fd.local = local
+			return nil
 		}
-		if u, ok := ln.(*net.UnixListener); ok {
-			u.SetUnlinkOnClose(false) // the socket file stays, as bind(2) made it
-			fd.localFile = sa.path != "" && sa.path[0] != 0
-		}
-		fd.local = fromNetAddr(ln.Addr(), fd.s.family)
-		ln.Close()
-		return nil
 	}
 	pc, err := lc.ListenPacket(context.Background(), fd.network(), netAddrString(sa))
 	if err != nil {
@@ -485,6 +496,67 @@ func (fd *portFD) bind(sa sockAddr) error {
 	fd.setPacketConn(pc)
 	fd.asked = sa
 	return nil
+}
+
+// heldPorts are the TCP ports this process's portable stream sockets have
+// bound and not yet listened or connected on: the system holds none of
+// them (see the top of the file), so bind refuses them here as the system
+// would (EADDRINUSE, unless both sockets set SO_REUSEADDR), and a port the
+// system picks for port 0 that one of them has is picked again. Sockets
+// of other processes are not seen.
+var heldPorts struct {
+	sync.Mutex
+	m map[uint16][]heldPort
+}
+
+type heldPort struct {
+	fd    *portFD
+	addr  sockAddr
+	reuse bool // SO_REUSEADDR was set when it bound
+}
+
+// holdPort records sa as fd's, or returns EADDRINUSE.
+func (fd *portFD) holdPort(sa sockAddr) error {
+	if sa.family == bsd.AF_UNIX {
+		return nil
+	}
+	o, _ := fd.kept(bsd.SOL_SOCKET, bsd.SO_REUSEADDR)
+	reuse := o.b == nil && o.v != 0
+	heldPorts.Lock()
+	defer heldPorts.Unlock()
+	for _, h := range heldPorts.m[sa.port] {
+		overlap := h.addr.ip.IsUnspecified() || sa.ip.IsUnspecified() || h.addr.ip.Unmap() == sa.ip.Unmap()
+		if overlap && !(reuse && h.reuse) {
+			return syscall.EADDRINUSE
+		}
+	}
+	if heldPorts.m == nil {
+		heldPorts.m = map[uint16][]heldPort{}
+	}
+	heldPorts.m[sa.port] = append(heldPorts.m[sa.port], heldPort{fd, sa, reuse})
+	return nil
+}
+
+// releasePort forgets fd's bound port: a listener or connection has it
+// now, or the socket is closed.
+func (fd *portFD) releasePort() {
+	if !fd.local.ok() || fd.local.family == bsd.AF_UNIX || fd.s.typ != bsd.SOCK_STREAM {
+		return
+	}
+	heldPorts.Lock()
+	defer heldPorts.Unlock()
+	hs := heldPorts.m[fd.local.port]
+	for i, h := range hs {
+		if h.fd == fd {
+			hs = append(hs[:i], hs[i+1:]...)
+			break
+		}
+	}
+	if len(hs) == 0 {
+		delete(heldPorts.m, fd.local.port)
+	} else {
+		heldPorts.m[fd.local.port] = hs
+	}
 }
 
 // takeLocal gives up the socket file bind made, so that a system socket
@@ -511,9 +583,11 @@ func (fd *portFD) checkFamily(sa sockAddr) error {
 func (fd *portFD) listen(backlog int) error {
 	fd.settleDial()
 	switch {
+	case fd.s.typ != bsd.SOCK_STREAM:
+		return syscall.EOPNOTSUPP // datagrams have no connections, as listen(2) says
 	case fd.listening:
 		fd.backlog = backlog
-		return nil
+		return fd.setBacklog()
 	case fd.conn != nil || fd.dialing:
 		return syscall.EINVAL
 	}
@@ -530,9 +604,26 @@ func (fd *portFD) listen(backlog int) error {
 		return unwrapOp(err)
 	}
 	fd.setListener(ln)
+	fd.releasePort()
 	fd.local = sockAddr{}
 	fd.listening, fd.backlog = true, backlog
-	return nil
+	return fd.setBacklog()
+}
+
+// setBacklog makes the listener's queue as long as listen asked: net
+// listens with the system's longest, and a second listen(2) on a
+// listening socket changes it (sysListen; not on Windows, where the first
+// stays).
+func (fd *portFD) setBacklog() error {
+	rc := fd.sysConn()
+	if rc == nil {
+		return nil
+	}
+	var err error
+	if cerr := rc.Control(func(h uintptr) { err = sysListen(h, fd.backlog) }); cerr != nil {
+		return unwrapOp(cerr)
+	}
+	return err
 }
 
 func (fd *portFD) shutdown(how int) error {

@@ -34,6 +34,9 @@ func sysDefaults(family, typ int) []portOpt {
 	return d
 }
 
+// sysListen sets a listening socket's backlog.
+func sysListen(h uintptr, backlog int) error { return unix.Listen(int(h), backlog) }
+
 func sysSetInt(h uintptr, level, opt, v int) error { return unix.SetsockoptInt(int(h), level, opt, v) }
 
 func sysGetInt(h uintptr, level, opt int) (int, error) { return unix.GetsockoptInt(int(h), level, opt) }
