@@ -63,7 +63,7 @@ func (fd *portFD) ioWait(L *lua.LState, t *task, write bool, deadline time.Time)
 			return t.ctx.Err()
 		}
 		rt.release(t)
-		portDo(&t.io, fd)
+		portDo(&t.io, fd, deadline)
 		t.io.takeData()
 		fd.end(write)
 		// Before the lock is taken again: a task holding it may be
@@ -83,6 +83,14 @@ func (fd *portFD) ioWait(L *lua.LState, t *task, write bool, deadline time.Time)
 		if isDeadline(err) && t.io.n == 0 && (deadline.IsZero() || time.Now().Before(deadline)) {
 			continue // another task's interrupt, not our timeout
 		}
+		if isDeadline(err) && t.io.n == 0 && t.io.late {
+			// The deadline passed before the call was made (a busy
+			// machine: the task got the processor late), and net does
+			// not try a call whose deadline has passed: a system call
+			// would have, so it is tried now, as a non-blocking call.
+			deadline = deadlineFor(0)
+			continue
+		}
 		if err == io.EOF {
 			return nil
 		}
@@ -90,11 +98,21 @@ func (fd *portFD) ioWait(L *lua.LState, t *task, write bool, deadline time.Time)
 	}
 }
 
-// portDo makes o's call on o.obj, as long as its deadline lets it. The
+// passed reports whether deadline (not zero) has passed. Out of line: an
+// idle connection's task waits below ioWait, whose frame stays small.
+//
+//go:noinline
+func passed(deadline time.Time) bool {
+	return !deadline.IsZero() && !time.Now().Before(deadline)
+}
+
+// portDo makes o's call on o.obj, as long as its deadline lets it; o.late
+// says whether the deadline had passed already. The
 // read of a stream, which an idle connection waits in, is made here; the
 // other calls out of line, so that its frame stays small (the 4 KiB
 // stacks of idle tasks, docs/PERFORMANCE.md).
-func portDo(o *ioOp, fd *portFD) {
+func portDo(o *ioOp, fd *portFD, deadline time.Time) {
+	o.late = passed(deadline)
 	switch {
 	case o.c == nil:
 		portDoOther(o, fd)

@@ -40,9 +40,10 @@ type ioOp struct {
 	// The portable backend's: the connection a stream's read or send
 	// uses, or the system socket of another call (a net.PacketConn or
 	// net.Listener); accept's connection.
-	c   net.Conn
-	obj any
-	nc  net.Conn
+	c    net.Conn
+	obj  any
+	nc   net.Conn
+	late bool // the deadline had passed before the call was made
 }
 
 // start prepares o for a new call. It assigns field by field: building an
