@@ -304,3 +304,38 @@ func sysIntBytes(v int) []byte {
 	binary.NativeEndian.PutUint32(b, uint32(v))
 	return b
 }
+
+// optKey is an option: its level and number.
+type optKey struct{ level, opt int }
+
+// lookupOption is sysOption on a system whose numbers differ from
+// package bsd's: the system's level and number of a bsd option, as table
+// m has them.
+func lookupOption(m map[optKey]optKey, level, opt int) (int, int, bool) {
+	k, ok := m[optKey{level, opt}]
+	return k.level, k.opt, ok
+}
+
+// lingerOf reads SO_LINGER's value as a script gives it: struct linger
+// of Linux, two 4-byte ints of the host's byte order (on, seconds).
+func lingerOf(b []byte) (on, secs int32, ok bool) {
+	if len(b) < 8 {
+		return 0, 0, false
+	}
+	return int32(binary.NativeEndian.Uint32(b)), int32(binary.NativeEndian.Uint32(b[4:])), true
+}
+
+// lingerBytes is SO_LINGER's value as getsockopt gives it to a script.
+func lingerBytes(on, secs int32) []byte {
+	b := make([]byte, 8)
+	binary.NativeEndian.PutUint32(b, uint32(on))
+	binary.NativeEndian.PutUint32(b[4:], uint32(secs))
+	return b
+}
+
+// intBytes is an int option's value as getsockopt's buffer, cut to
+// buflen.
+func intBytes(v, buflen int) []byte {
+	b := sysIntBytes(v)
+	return b[:min(len(b), buflen)]
+}
