@@ -73,12 +73,17 @@ func classifyError(L *lua.LState, err error) *lua.LTable {
 	var dnsErr *net.DNSError
 	var addrErr *net.AddrError
 	var gai *gaiError
+	var unsupported *portUnsupported
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		// The run's context ended (Ctrl-C, Cancel, the host's deadline).
 		return lualib.NewError(L, "KeyboardInterrupt", lualib.NoErrno, "interrupted")
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return lualib.NewError(L, "TimeoutError", lualib.NoErrno, "timed out")
+	case errors.As(err, &unsupported):
+		// What the portable backend cannot do, said so.
+		e := unsupported.errno
+		return lualib.NewError(L, errnoClass(e), int(e), strerror(e)+" ("+unsupported.what+")")
 	case errors.As(err, &errno):
 		return lualib.NewError(L, errnoClass(errno), int(errno), strerror(errno))
 	case errors.As(err, &dnsErr):

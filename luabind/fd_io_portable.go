@@ -323,7 +323,7 @@ func (fd *portFD) recv(L *lua.LState, t *task, flags int) error {
 //go:noinline
 func (fd *portFD) recvSlow(L *lua.LState, t *task, flags int) error {
 	if flags&bsd.MSG_OOB != 0 {
-		return syscall.EINVAL // no urgent data: net cannot read it
+		return errNoOOB
 	}
 	if t.io.buf != nil && t.io.size == 0 {
 		t.io.size = len(t.io.buf)
@@ -548,7 +548,7 @@ func (fd *portFD) send(L *lua.LState, data []byte, flags int, timeout time.Durat
 //go:noinline
 func (fd *portFD) sendSlow(L *lua.LState, t *task, flags int, timeout time.Duration) (int, error) {
 	if flags&bsd.MSG_OOB != 0 {
-		return 0, syscall.EOPNOTSUPP // net sends no urgent data
+		return 0, errNoOOB
 	}
 	fd.settleDial()
 	switch {
@@ -568,7 +568,7 @@ func (fd *portFD) sendSlow(L *lua.LState, t *task, flags int, timeout time.Durat
 
 func (fd *portFD) sendTo(L *lua.LState, data []byte, flags int, to sockAddr, timeout time.Duration) (int, error) {
 	if flags&bsd.MSG_OOB != 0 {
-		return 0, syscall.EOPNOTSUPP
+		return 0, errNoOOB
 	}
 	fd.settleDial()
 	if fd.s.typ == bsd.SOCK_STREAM {

@@ -153,7 +153,7 @@ func (b *portBackend) open(rt *Runtime, family, typ, proto int) (*Socket, error)
 // on Windows.
 func portSupported(family, typ int) error {
 	if family == bsd.AF_UNIX && typ == bsd.SOCK_DGRAM && runtime.GOOS == "windows" {
-		return os.NewSyscallError("socket", syscall.EAFNOSUPPORT)
+		return errNoUnixgram
 	}
 	return nil
 }
@@ -731,6 +731,33 @@ func (fd *portFD) autoBind() error {
 }
 
 func (fd *portFD) kick(write bool) { fd.waitDeadlines.kick(write) }
+
+// portUnsupported is what the portable backend cannot do: the errno the
+// system would give, and what it was (the error's message says both).
+type portUnsupported struct {
+	errno syscall.Errno
+	what  string
+}
+
+func (e *portUnsupported) Error() string { return e.errno.Error() + " (" + e.what + ")" }
+
+var (
+	errNoOOB = &portUnsupported{syscall.EOPNOTSUPP,
+		"MSG_OOB: the portable backend neither sends nor receives urgent data; Go's net package has no call for it"}
+	errNoUnixgram = &portUnsupported{syscall.EAFNOSUPPORT,
+		"AF_UNIX with SOCK_DGRAM: Windows has no Unix-domain datagram sockets"}
+)
+
+// errNoOption is the error of an option this system does not have.
+func errNoOption(level, opt int) error {
+	name := fmt.Sprintf("level %d, option %d", level, opt)
+	for _, o := range knownOptions {
+		if o.level == level && o.opt == opt {
+			name = o.name
+		}
+	}
+	return &portUnsupported{syscall.ENOPROTOOPT, name + " does not exist on " + runtime.GOOS}
+}
 
 // unwrapOp is err without net's *OpError around it: the system's errno
 // or timeout is what the Lua layer classifies, and net's message names

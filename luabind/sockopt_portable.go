@@ -77,7 +77,7 @@ func setOptOn(h uintptr, o portOpt) error {
 	}
 	l, n, ok := sysOption(o.level, o.opt)
 	if !ok {
-		return syscall.ENOPROTOOPT
+		return errNoOption(o.level, o.opt)
 	}
 	if o.b != nil {
 		return sysSetBytes(h, l, n, o.b)
@@ -112,7 +112,7 @@ func (fd *portFD) sysConn() syscall.RawConn {
 // keep records an option set while there is no system socket.
 func (fd *portFD) keep(o portOpt) error {
 	if _, _, ok := sysOption(o.level, o.opt); !ok && !sysVirtual(o.level, o.opt) {
-		return syscall.ENOPROTOOPT
+		return errNoOption(o.level, o.opt)
 	}
 	for i := range fd.opts {
 		if fd.opts[i].level == o.level && fd.opts[i].opt == o.opt {
@@ -200,7 +200,7 @@ func (fd *portFD) getsockoptInt(level, opt int) (int, error) {
 	}
 	l, n, ok := sysOption(level, opt)
 	if !ok {
-		return 0, syscall.ENOPROTOOPT
+		return 0, errNoOption(level, opt)
 	}
 	rc := fd.sysConn()
 	if rc == nil {
@@ -225,7 +225,7 @@ func (fd *portFD) getsockoptBytes(level, opt, buflen int) (string, error) {
 	}
 	l, n, ok := sysOption(level, opt)
 	if !ok {
-		return "", syscall.ENOPROTOOPT
+		return "", errNoOption(level, opt)
 	}
 	rc := fd.sysConn()
 	if rc == nil {
