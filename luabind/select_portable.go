@@ -1,9 +1,11 @@
 package luabind
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/sockplay/sockplay/internal/bsd"
@@ -252,8 +254,8 @@ func (b *portBackend) sockets(rt *Runtime, fds []pollFd, socks []*Socket) []*por
 }
 
 // pollNow says what each socket is ready for now. A number that is none
-// of the runtime's sockets is POLLNVAL: there is no descriptor to ask the
-// system about.
+// of the runtime's sockets is an error: there is no descriptor to ask
+// the system about.
 func (b *portBackend) pollNow(rt *Runtime, fds []pollFd, socks []*Socket) (int, error) {
 	n := 0
 	for i, fd := range b.sockets(rt, fds, socks) {
@@ -262,6 +264,9 @@ func (b *portBackend) pollNow(rt *Runtime, fds []pollFd, socks []*Socket) (int, 
 		case p.Fd < 0:
 			p.Revents = 0
 			continue
+		case fd == nil && socks[i] == nil:
+			return 0, &portUnsupported{syscall.EBADF, fmt.Sprintf(
+				"select.select: %d is not a socket of this run; the portable backend waits for its own sockets only", p.Fd)}
 		case fd == nil:
 			p.Revents = bsd.POLLNVAL
 		default:

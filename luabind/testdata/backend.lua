@@ -61,3 +61,14 @@ do
   assert.eq(s:getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN), 1)
   s:close()
 end
+
+-- select.select on a number that is no socket: the system's answer on
+-- Linux (descriptor 0 is there), an error naming it on the portable backend
+do
+  if socket.backend == "linux" then
+    local ok, err = pcall(select.select, {}, {1}, {}, 0)
+    assert.true_(ok, tostring(err))
+  else
+    assert.raises(function() select.select({0}, {}, {}, 0) end, "0 is not a socket of this run")
+  end
+end
