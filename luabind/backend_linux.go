@@ -13,4 +13,5 @@ func newBackend() backend {
 func (t *task) initIO() {
 	t.ioFn = t.io.attempt
 	t.ctlFn = t.io.control
+	t.io.readFn = t.io.portRead
 }

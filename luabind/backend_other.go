@@ -5,9 +5,9 @@ package luabind
 // Elsewhere than on Linux, sockets are Go's net package's.
 func newBackend() backend { return newPortBackend() }
 
-// initIO has nothing to bind: only the Linux backend makes system calls
-// through the task's ioOp.
-func (t *task) initIO() {}
+// initIO binds the portable backend's read callback, where there is one
+// (fd_rawread_*.go).
+func (t *task) initIO() { bindPortRead(&t.io) }
 
 // readKernel: there is no kernel socket to ask on the portable backend
 // (snapshot_portable.go).

@@ -116,6 +116,8 @@ func portDo(o *ioOp, fd *portFD, deadline time.Time) {
 	switch {
 	case o.c == nil:
 		portDoOther(o, fd)
+	case o.kind == ioRead && o.rc != nil:
+		portRawRead(o)
 	case o.kind == ioRead:
 		o.n, o.err = o.c.Read(o.readBuf(false))
 		if o.err != nil {
@@ -123,6 +125,24 @@ func portDo(o *ioOp, fd *portFD, deadline time.Time) {
 		}
 	default:
 		o.n, o.err = o.c.Write(o.buf)
+	}
+}
+
+// portRawRead makes a stream read in the read callback of the
+// connection's RawConn, where the system allows it: when the socket is
+// readable, into a buffer taken then (portRead), so that an idle
+// connection holds none. Out of line, so that portDo's frame, on every
+// send's path too, stays small.
+//
+//go:noinline
+func portRawRead(o *ioOp) {
+	err := o.rc.Read(o.readFn)
+	if err == nil && o.needsBuffer() {
+		err = o.rc.Read(o.readFn)
+	}
+	if err != nil {
+		o.n, o.err = 0, err
+		o.release()
 	}
 }
 
@@ -304,7 +324,7 @@ func (fd *portFD) recv(L *lua.LState, t *task, flags int) error {
 		if !fd.reading && len(fd.ahead) == 0 && fd.aheadErr == nil && !fd.closedSys && !fd.shutRD {
 			fd.reading = true
 			fd.mu.Unlock()
-			t.io.c = fd.conn
+			t.io.c, t.io.rc = fd.conn, fd.rc
 			var deadline time.Time
 			if fd.s.timeout > 0 {
 				deadline = time.Now().Add(fd.s.timeout)
@@ -383,6 +403,9 @@ func (fd *portFD) recvSlow(L *lua.LState, t *task, flags int) error {
 		t.io.kind, t.io.obj, t.io.sa = kind, obj, fd.peer
 		if kind == ioRead {
 			t.io.c = obj.(net.Conn)
+			if obj == fd.conn {
+				t.io.rc = fd.rc
+			}
 		}
 		if peek {
 			err = fd.peekRead(L, t, timeout, deadline)

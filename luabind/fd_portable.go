@@ -78,21 +78,22 @@ type portFD struct {
 
 	// What the socket is at the system; changed by the Lua calls, under
 	// the runtime lock.
-	local     sockAddr       // stream: the address bind found, until a listener or connection has it; datagram: the address to bind to when one is needed
-	localFile bool           // local is a socket file bind made, which listen and connect replace
-	asked     sockAddr       // datagram: the address bind asked for (disconnect keeps what it names)
-	ln        net.Listener   // stream: listening
-	listening bool           // listen() was called
-	conn      net.Conn       // stream: connected; datagram: connected at the system
-	pc        net.PacketConn // datagram: bound, not connected
-	peer      sockAddr       // datagram on pc: a socketpair's other end, which it alone talks to
-	sender    net.Conn       // AF_UNIX datagram, unbound: what sendto sends with, connected to sender's peer
-	unnamed   bool           // socketpair's: its addresses are "", whatever the system's are
-	opts      []portOpt      // options set while there was no system socket
-	nodelay   bool           // TCP_NODELAY as the script set it (net sets it on every connection)
-	backlog   int            // listen's, as asked (the system's own is used)
-	shutRD    bool           // shutdown(SHUT_RD) was called: recv returns "" at once
-	cleanup   string         // a directory to remove on close (socketpair's files)
+	local     sockAddr        // stream: the address bind found, until a listener or connection has it; datagram: the address to bind to when one is needed
+	localFile bool            // local is a socket file bind made, which listen and connect replace
+	asked     sockAddr        // datagram: the address bind asked for (disconnect keeps what it names)
+	ln        net.Listener    // stream: listening
+	listening bool            // listen() was called
+	conn      net.Conn        // stream: connected; datagram: connected at the system
+	rc        syscall.RawConn // conn's, where reads are made in its read callback (rawReads)
+	pc        net.PacketConn  // datagram: bound, not connected
+	peer      sockAddr        // datagram on pc: a socketpair's other end, which it alone talks to
+	sender    net.Conn        // AF_UNIX datagram, unbound: what sendto sends with, connected to sender's peer
+	unnamed   bool            // socketpair's: its addresses are "", whatever the system's are
+	opts      []portOpt       // options set while there was no system socket
+	nodelay   bool            // TCP_NODELAY as the script set it (net sets it on every connection)
+	backlog   int             // listen's, as asked (the system's own is used)
+	shutRD    bool            // shutdown(SHUT_RD) was called: recv returns "" at once
+	cleanup   string          // a directory to remove on close (socketpair's files)
 	waitDeadlines
 
 	mu        sync.Mutex // guards what follows: the goroutines reading ahead and connecting use it
@@ -285,6 +286,7 @@ func sameAddr(a, b sockAddr) bool {
 // setConn makes c the socket's system socket.
 func (fd *portFD) setConn(c net.Conn) {
 	fd.conn = c
+	fd.rc = rawReads(c)
 	fd.waitDeadlines.replace(c)
 }
 

@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"net"
+	"syscall"
 	"unsafe"
 )
 
@@ -44,6 +45,11 @@ type ioOp struct {
 	obj  any
 	nc   net.Conn
 	late bool // the deadline had passed before the call was made
+	// rc is c's RawConn where a stream read is made in its callback,
+	// readFn (portRead, bound once per task), when the socket is
+	// readable (fd_rawread_unix.go); nil elsewhere.
+	rc     syscall.RawConn
+	readFn func(uintptr) bool
 }
 
 // start prepares o for a new call. It assigns field by field: building an
@@ -54,7 +60,7 @@ type ioOp struct {
 // are read only by the calls that set them.
 func (o *ioOp) start(kind ioKind, buf []byte, size, flags int) {
 	o.kind, o.buf, o.size, o.flags = kind, buf, size, flags
-	o.c = nil
+	o.c, o.rc = nil, nil
 	o.pooled, o.data, o.n, o.nfd, o.err, o.done = nil, "", 0, 0, nil, false
 }
 
