@@ -25,15 +25,7 @@ func rawReads(c net.Conn) syscall.RawConn {
 	if noRawReads.Load() {
 		return nil
 	}
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return nil
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return nil
-	}
-	return rc
+	return rawConnOf(c)
 }
 
 // portRead makes o's read on descriptor fd once; false means it would

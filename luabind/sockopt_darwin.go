@@ -47,35 +47,8 @@ func sysOption(level, opt int) (int, int, bool) { return lookupOption(darwinOpti
 // system: none here.
 func sysVirtual(level, opt int) bool { return false }
 
-// sysDefaults are BSD's defaults where net sets others: SO_REUSEADDR off
-// (net sets it on listeners), SO_BROADCAST off (net sets it on every UDP
-// socket), IPV6_V6ONLY off, Darwin's own default (net sets it for tcp6
-// and udp6).
-func sysDefaults(family, typ int) []portOpt {
-	if family == bsd.AF_UNIX {
-		return nil
-	}
-	d := []portOpt{{level: bsd.SOL_SOCKET, opt: bsd.SO_REUSEADDR}}
-	if typ == bsd.SOCK_DGRAM {
-		d = append(d, portOpt{level: bsd.SOL_SOCKET, opt: bsd.SO_BROADCAST})
-	}
-	if family == bsd.AF_INET6 {
-		d = append(d, portOpt{level: bsd.IPPROTO_IPV6, opt: bsd.IPV6_V6ONLY})
-	}
-	return d
-}
-
-// sysListen sets a listening socket's backlog (a second listen(2)).
-func sysListen(h uintptr, backlog int) error { return unix.Listen(int(h), backlog) }
-
-func sysSetInt(h uintptr, level, opt, v int) error { return unix.SetsockoptInt(int(h), level, opt, v) }
-
-func sysGetInt(h uintptr, level, opt int) (int, error) { return unix.GetsockoptInt(int(h), level, opt) }
-
-// sysSetBytes passes a raw value; struct linger is laid out as Linux's.
-func sysSetBytes(h uintptr, level, opt int, v []byte) error {
-	return unix.SetsockoptString(int(h), level, opt, string(v))
-}
+// sysDefaults are BSD's defaults where net sets others (bsdDefaults).
+func sysDefaults(family, typ int) []portOpt { return bsdDefaults(family, typ) }
 
 // sysGetBytes gets SO_LINGER as struct linger, the others as an int.
 func sysGetBytes(h uintptr, level, opt, buflen int) ([]byte, error) {

@@ -98,15 +98,7 @@ func (fd *portFD) sysConn() syscall.RawConn {
 	default:
 		return nil
 	}
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return nil
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return nil
-	}
-	return rc
+	return rawConnOf(c)
 }
 
 // keep records an option set while there is no system socket.
@@ -285,7 +277,8 @@ func (fd *portFD) probe() (closer, error) {
 	return lc.ListenPacket(context.Background(), fd.network(), addr)
 }
 
-func rawConnOf(c closer) syscall.RawConn {
+// rawConnOf is c's RawConn, nil if it has none.
+func rawConnOf(c any) syscall.RawConn {
 	sc, ok := c.(syscall.Conn)
 	if !ok {
 		return nil
@@ -303,6 +296,24 @@ func sysIntBytes(v int) []byte {
 	b := make([]byte, 4)
 	binary.NativeEndian.PutUint32(b, uint32(v))
 	return b
+}
+
+// bsdDefaults are the defaults of BSD sockets where net sets others, on
+// Linux and macOS: SO_REUSEADDR off (net sets it on listeners),
+// SO_BROADCAST off (on for every UDP socket net makes), IPV6_V6ONLY off,
+// as both systems have it by default (net sets it for tcp6 and udp6).
+func bsdDefaults(family, typ int) []portOpt {
+	if family == bsd.AF_UNIX {
+		return nil
+	}
+	d := []portOpt{{level: bsd.SOL_SOCKET, opt: bsd.SO_REUSEADDR}}
+	if typ == bsd.SOCK_DGRAM {
+		d = append(d, portOpt{level: bsd.SOL_SOCKET, opt: bsd.SO_BROADCAST})
+	}
+	if family == bsd.AF_INET6 {
+		d = append(d, portOpt{level: bsd.IPPROTO_IPV6, opt: bsd.IPV6_V6ONLY})
+	}
+	return d
 }
 
 // optKey is an option: its level and number.
