@@ -32,10 +32,10 @@ import (
 	"time"
 
 	"github.com/peterh/liner"
+	"github.com/sockplay/sockplay/internal/tty"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // Options configure Run. Zero values are usable: no input (Run returns at
@@ -527,16 +527,14 @@ func isTerminal(v any, fd int) bool {
 	if !ok || fd >= 0 && f.Fd() != uintptr(fd) {
 		return false
 	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	return tty.IsTerminal(f)
 }
 
 // redrawPrompt makes liner draw its prompt and the line being edited
 // again, on the line the cursor is on: liner does so when the terminal's
-// size changes, on SIGWINCH, and has no other way to be asked.
-func redrawPrompt() {
-	unix.Kill(unix.Getpid(), unix.SIGWINCH)
-}
+// size changes (SIGWINCH; a console's size event on Windows), and has no
+// other way to be asked.
+func redrawPrompt() { tty.Resized() }
 
 // setKeySignals turns the terminal's Ctrl-C into SIGINT (on) or into a key
 // (off). liner turns it off only once it has written the prompt, so a
@@ -544,15 +542,4 @@ func redrawPrompt() {
 // prompt (and the terminal drop what was typed before it); it is off from
 // before the prompt, and on again as soon as the line is read, so that
 // Ctrl-C interrupts the running line.
-func setKeySignals(on bool) {
-	mode, err := unix.IoctlGetTermios(0, unix.TCGETS)
-	if err != nil {
-		return
-	}
-	if on {
-		mode.Lflag |= unix.ISIG
-	} else {
-		mode.Lflag &^= unix.ISIG
-	}
-	unix.IoctlSetTermios(0, unix.TCSETS, mode)
-}
+func setKeySignals(on bool) { tty.SetKeySignals(on) }
