@@ -156,7 +156,7 @@ func Run(ctx context.Context, rt *luabind.Runtime, opts Options) (err error) {
 	}
 
 	switch {
-	case isTerminal(opts.Stdin, 0) && isTerminal(opts.Stdout, 1) && liner.TerminalSupported():
+	case isTerminal(opts.Stdin, os.Stdin) && isTerminal(opts.Stdout, os.Stdout) && liner.TerminalSupported():
 		r.mode = modeEditor
 		r.ed = liner.NewLiner()
 		defer r.ed.Close()
@@ -166,7 +166,7 @@ func Run(ctx context.Context, rt *luabind.Runtime, opts Options) (err error) {
 		r.hist = openHistory(opts.HistoryFile, r.ed, r.stderr)
 		r.src = editorSource{r.ed}
 		r.con.redraw = redrawPrompt
-	case isTerminal(opts.Stdin, -1) && isTerminal(opts.Stdout, -1):
+	case isTerminal(opts.Stdin, nil) && isTerminal(opts.Stdout, nil):
 		r.mode = modePlain // a terminal liner cannot drive (TERM=dumb): it echoes itself
 		r.src = newPlainSource(opts.Stdin)
 	case opts.Transcript:
@@ -520,11 +520,12 @@ func (r *repl) await(prompt string) (string, error) {
 	}
 }
 
-// isTerminal reports whether v is a terminal file (with descriptor fd, if
-// fd >= 0: liner works on the process's own stdin and stdout).
-func isTerminal(v any, fd int) bool {
+// isTerminal reports whether v is a terminal file (the same as std, if
+// std is not nil: liner works on the process's own stdin and stdout). By
+// descriptor, not by number: Windows numbers its handles otherwise.
+func isTerminal(v any, std *os.File) bool {
 	f, ok := v.(*os.File)
-	if !ok || fd >= 0 && f.Fd() != uintptr(fd) {
+	if !ok || std != nil && f != std && f.Fd() != std.Fd() {
 		return false
 	}
 	return tty.IsTerminal(f)
