@@ -209,7 +209,7 @@ func start(spec Spec, su setup) (*Proc, error) {
 	}
 	cmd := &exec.Cmd{Path: su.Exe, Args: args, Env: childEnv()}
 	cmd.SysProcAttr = sysProcAttr(su)
-	passFiles(cmd, setupR, reportW) // as fds 3 and 4 (os_unix.go)
+	passFiles(cmd, setupR, reportW) // fds 3 and 4; inherited handles on Windows
 	p := &Proc{spec: spec, cmd: cmd, report: reportR, done: make(chan struct{}), tail: &tailBuffer{max: 4096}}
 	cmd.Stdout = spec.Stdout
 	cmd.Stderr = &crashFilter{w: orDiscard(spec.Stderr), tail: p.tail, lineStart: true}
