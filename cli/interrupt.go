@@ -30,6 +30,9 @@ var termGrace = 3 * time.Second
 func interruptible(stderr io.Writer) (ctx context.Context, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
+	// os.Interrupt is Ctrl-C (Ctrl-Break too on Windows); SIGTERM is
+	// kill's, and on Windows the console being closed, the user logging
+	// off or the system shutting down (Go delivers those as SIGTERM).
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	// done, not ctx.Done(): ctx is done as soon as the first Ctrl-C
 	// cancels it, and the second must still be waited for.

@@ -30,8 +30,15 @@ func commandName() string {
 }
 
 // builtByGoRun reports whether exe is a program go run built: it lies in
-// go's temporary build folder, as go-build123/b001/exe/NAME.
+// go's temporary build folder, as go-build123/b001/exe/NAME, or (go 1.24
+// on) in the build cache, as 40/406b...f49-d/NAME: the hash of the build
+// and "-d", under a folder named by the hash's first two digits.
 func builtByGoRun(exe string) bool {
 	dir := filepath.Dir(exe)
-	return filepath.Base(dir) == "exe" && strings.HasPrefix(filepath.Base(filepath.Dir(filepath.Dir(dir))), "go-build")
+	if filepath.Base(dir) == "exe" && strings.HasPrefix(filepath.Base(filepath.Dir(filepath.Dir(dir))), "go-build") {
+		return true
+	}
+	hash, ok := strings.CutSuffix(filepath.Base(dir), "-d")
+	return ok && len(hash) == 64 && strings.Trim(hash, "0123456789abcdef") == "" &&
+		filepath.Base(filepath.Dir(dir)) == hash[:2]
 }

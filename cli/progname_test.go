@@ -12,6 +12,9 @@ func TestBuiltByGoRun(t *testing.T) {
 		filepath.FromSlash("/home/me/go/bin/sockplay"):            false,
 		filepath.FromSlash("/tmp/exe/sockplay"):                   false,
 		filepath.FromSlash("/tmp/go-build1/b001/sockplay.test"):   false,
+		filepath.FromSlash("/root/.cache/go-build/40/406b8b57151d52dbc515afee5dd9f34292a36d29e60d920b48f7d64fe5885f49-d/sockplay"): true,
+		filepath.FromSlash("/root/.cache/go-build/41/406b8b57151d52dbc515afee5dd9f34292a36d29e60d920b48f7d64fe5885f49-d/sockplay"): false,
+		filepath.FromSlash("/home/me/40/40-d/sockplay"): false,
 	} {
 		if got := builtByGoRun(path); got != want {
 			t.Errorf("builtByGoRun(%s) = %v, want %v", path, got, want)

@@ -4,7 +4,7 @@ import (
 	"io"
 	"os"
 
-	"golang.org/x/sys/unix"
+	"github.com/sockplay/sockplay/internal/tty"
 )
 
 // isTerminal reports whether v is a terminal.
@@ -13,8 +13,7 @@ func isTerminal(v any) bool {
 	if !ok {
 		return false
 	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	return tty.IsTerminal(f)
 }
 
 // colorTerminal reports whether w is a terminal that may get colours

@@ -503,6 +503,12 @@ func lineHint(line string) string {
 	rest = strings.TrimSpace(rest)
 	colon := strings.HasSuffix(s, ":") && !strings.HasSuffix(s, "::")
 	switch word {
+	case "if", "while", "for":
+		// while True: pass, on one line (a method call seldom has a
+		// space after its colon)
+		colon = colon || strings.Contains(maskCode(s), ": ")
+	}
+	switch word {
 	case "import":
 		return "Lua has no import: socket, string, table and the others are there already; require(\"name\") loads a module"
 	case "from":

@@ -90,6 +90,8 @@ func TestPythonHints(t *testing.T) {
 		{"from socket import *\n", `Lua has no import: socket, string, table and the others are there already; require("name") loads a module`},
 		{"def handle(conn):\n    return 1\n", "Lua writes function handle(conn) ... end for def handle(conn):"},
 		{"while True:\n    print(1)\n", "Lua writes while cond do ... end: do, not a colon"},
+		{"while True: pass\n", "Lua writes while cond do ... end: do, not a colon"},
+		{"if x: print(1)\n", "Lua writes if cond then ... end: then, not a colon"},
 		{"if x == 1:\n    print(1)\n", "Lua writes if cond then ... end: then, not a colon"},
 		{"for i in range(3):\n    print(i)\n", "Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon"},
 		{"if x then\n  y = 1\nelse:\n  y = 2\nend\n", "Lua writes else without a colon, and ends the if with end"},

@@ -349,47 +349,30 @@ func mimeUnqp(L *lua.LState) int {
 
 // mime.wrp(left, input [, length]) -> wrapped, left   (breaks lines with CRLF before they pass length; left: room on the current line)
 func mimeWrp(L *lua.LState) int {
-	left := int(mimeNumber(L, 1, "mime.wrp", 0, false))
-	in, ok := mimeOptString(L, 2, "mime.wrp")
-	length := int(mimeNumber(L, 3, "mime.wrp", 76, true))
-	if !ok {
-		if left < length {
-			L.Push(lua.LString("\r\n"))
-		} else {
-			L.Push(lua.LNil)
-		}
-		L.Push(lua.LNumber(length))
-		return 2
-	}
-	var b strings.Builder
-	for i := 0; i < len(in); i++ {
-		switch c := in[i]; c {
-		case '\r':
-		case '\n':
-			b.WriteString("\r\n")
-			left = length
-		default:
-			if left <= 0 {
-				left = length
-				b.WriteString("\r\n")
-			}
-			b.WriteByte(c)
-			left--
-		}
-	}
-	L.Push(lua.LString(b.String()))
-	L.Push(lua.LNumber(left))
-	return 2
+	return mimeWrap(L, "mime.wrp", "\r\n", func(c byte, left int) bool { return left <= 0 })
 }
 
 // mime.qpwrp(left, input [, length]) -> wrapped, left   (soft line breaks "=\r\n", never inside an "=XX")
 func mimeQPWrp(L *lua.LState) int {
-	left := int(mimeNumber(L, 1, "mime.qpwrp", 0, false))
-	in, ok := mimeOptString(L, 2, "mime.qpwrp")
-	length := int(mimeNumber(L, 3, "mime.qpwrp", 76, true))
+	return mimeWrap(L, "mime.qpwrp", "=\r\n", func(c byte, left int) bool {
+		if c == '=' {
+			return left <= 3 // an "=XX" stays on one line
+		}
+		return left <= 1 // room for the soft break's "="
+	})
+}
+
+// mimeWrap is the loop of mime.wrp and mime.qpwrp: CR dropped, LF a hard
+// break, every other byte written after the line break brk when
+// breakBefore says the line has no room left for it. A call without
+// input ends a line that is not empty with brk.
+func mimeWrap(L *lua.LState, name, brk string, breakBefore func(c byte, left int) bool) int {
+	left := int(mimeNumber(L, 1, name, 0, false))
+	in, ok := mimeOptString(L, 2, name)
+	length := int(mimeNumber(L, 3, name, 76, true))
 	if !ok {
 		if left < length {
-			L.Push(lua.LString("=\r\n"))
+			L.Push(lua.LString(brk))
 		} else {
 			L.Push(lua.LNil)
 		}
@@ -401,19 +384,12 @@ func mimeQPWrp(L *lua.LState) int {
 		switch c := in[i]; c {
 		case '\r':
 		case '\n':
-			left = length
 			b.WriteString("\r\n")
-		case '=':
-			if left <= 3 {
-				left = length
-				b.WriteString("=\r\n")
-			}
-			b.WriteByte(c)
-			left--
+			left = length
 		default:
-			if left <= 1 {
+			if breakBefore(c, left) {
+				b.WriteString(brk)
 				left = length
-				b.WriteString("=\r\n")
 			}
 			b.WriteByte(c)
 			left--

@@ -353,8 +353,9 @@ Also: spawn(fn, ...) -> task (:help tasks)  sleep(secs)  input(prompt)
                  twice within a second: stop the background tasks too
   Ctrl-D         on an empty line: leave (also :quit, os.exit(n))
 History is kept in $XDG_STATE_HOME/sockplay/history (else
-~/.local/state/sockplay/history), one line an entry; SOCKPLAY_HISTORY=FILE
-moves it, SOCKPLAY_HISTORY=off turns it off.
+~/.local/state/sockplay/history; on Windows %LocalAppData%\sockplay\history),
+one line an entry; SOCKPLAY_HISTORY=FILE moves it, SOCKPLAY_HISTORY=off
+turns it off.
 `,
 	"tasks": `Background work:
   srv = socket.create_server({"127.0.0.1", 0})

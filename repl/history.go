@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/peterh/liner"
@@ -18,7 +19,8 @@ const historyKeep = 1000
 // HistoryFile returns where the REPL keeps its line history:
 // $SOCKPLAY_HISTORY if it is set ("" or "off": nowhere), else
 // $XDG_STATE_HOME/sockplay/history, else ~/.local/state/sockplay/history
-// ("" when there is no home directory either).
+// (on Windows %LocalAppData%\sockplay\history, where programs keep their
+// state there); "" when there is no home directory either.
 func HistoryFile() string {
 	if v, ok := os.LookupEnv("SOCKPLAY_HISTORY"); ok {
 		if v == "off" {
@@ -28,6 +30,11 @@ func HistoryFile() string {
 	}
 	if dir := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(dir) {
 		return filepath.Join(dir, "sockplay", "history")
+	}
+	if runtime.GOOS == "windows" {
+		if dir, err := os.UserCacheDir(); err == nil { // %LocalAppData%
+			return filepath.Join(dir, "sockplay", "history")
+		}
 	}
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {

@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package repl_test
 
 import (
@@ -208,7 +210,7 @@ func TestTerminalSIGTERMRestoresTheTerminal(t *testing.T) {
 		t.Errorf("exit status %d after SIGTERM, want 143", code)
 	}
 	// liner's raw mode is undone: the terminal echoes and edits lines again.
-	mode, err := unix.IoctlGetTermios(int(tm.File().Fd()), unix.TCGETS)
+	mode, err := unix.IoctlGetTermios(int(tm.File().Fd()), ioctlGetTermios)
 	if err != nil {
 		t.Fatal(err)
 	}

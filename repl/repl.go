@@ -32,10 +32,10 @@ import (
 	"time"
 
 	"github.com/peterh/liner"
+	"github.com/sockplay/sockplay/internal/tty"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // Options configure Run. Zero values are usable: no input (Run returns at
@@ -156,7 +156,7 @@ func Run(ctx context.Context, rt *luabind.Runtime, opts Options) (err error) {
 	}
 
 	switch {
-	case isTerminal(opts.Stdin, 0) && isTerminal(opts.Stdout, 1) && liner.TerminalSupported():
+	case isTerminal(opts.Stdin, os.Stdin) && isTerminal(opts.Stdout, os.Stdout) && liner.TerminalSupported():
 		r.mode = modeEditor
 		r.ed = liner.NewLiner()
 		defer r.ed.Close()
@@ -166,7 +166,7 @@ func Run(ctx context.Context, rt *luabind.Runtime, opts Options) (err error) {
 		r.hist = openHistory(opts.HistoryFile, r.ed, r.stderr)
 		r.src = editorSource{r.ed}
 		r.con.redraw = redrawPrompt
-	case isTerminal(opts.Stdin, -1) && isTerminal(opts.Stdout, -1):
+	case isTerminal(opts.Stdin, nil) && isTerminal(opts.Stdout, nil):
 		r.mode = modePlain // a terminal liner cannot drive (TERM=dumb): it echoes itself
 		r.src = newPlainSource(opts.Stdin)
 	case opts.Transcript:
@@ -520,23 +520,22 @@ func (r *repl) await(prompt string) (string, error) {
 	}
 }
 
-// isTerminal reports whether v is a terminal file (with descriptor fd, if
-// fd >= 0: liner works on the process's own stdin and stdout).
-func isTerminal(v any, fd int) bool {
+// isTerminal reports whether v is a terminal file (the same as std, if
+// std is not nil: liner works on the process's own stdin and stdout). By
+// descriptor, not by number: Windows numbers its handles otherwise.
+func isTerminal(v any, std *os.File) bool {
 	f, ok := v.(*os.File)
-	if !ok || fd >= 0 && f.Fd() != uintptr(fd) {
+	if !ok || std != nil && f != std && f.Fd() != std.Fd() {
 		return false
 	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	return tty.IsTerminal(f)
 }
 
 // redrawPrompt makes liner draw its prompt and the line being edited
 // again, on the line the cursor is on: liner does so when the terminal's
-// size changes, on SIGWINCH, and has no other way to be asked.
-func redrawPrompt() {
-	unix.Kill(unix.Getpid(), unix.SIGWINCH)
-}
+// size changes (SIGWINCH; a console's size event on Windows), and has no
+// other way to be asked.
+func redrawPrompt() { tty.Resized() }
 
 // setKeySignals turns the terminal's Ctrl-C into SIGINT (on) or into a key
 // (off). liner turns it off only once it has written the prompt, so a
@@ -544,15 +543,4 @@ func redrawPrompt() {
 // prompt (and the terminal drop what was typed before it); it is off from
 // before the prompt, and on again as soon as the line is read, so that
 // Ctrl-C interrupts the running line.
-func setKeySignals(on bool) {
-	mode, err := unix.IoctlGetTermios(0, unix.TCGETS)
-	if err != nil {
-		return
-	}
-	if on {
-		mode.Lflag |= unix.ISIG
-	} else {
-		mode.Lflag &^= unix.ISIG
-	}
-	unix.IoctlSetTermios(0, unix.TCSETS, mode)
-}
+func setKeySignals(on bool) { tty.SetKeySignals(on) }

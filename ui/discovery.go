@@ -9,10 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // The discovery socket: how a run finds the view its user started. The
@@ -24,10 +21,14 @@ import (
 // files.
 
 // DefaultDir is the folder of the discovery socket:
-// $XDG_RUNTIME_DIR/sockplay, else sockplay-UID in the temporary folder.
+// $XDG_RUNTIME_DIR/sockplay, else sockplay-UID in the temporary folder
+// (sockplay in it on Windows, where that folder is the user's own).
 func DefaultDir() string {
 	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
 		return filepath.Join(d, "sockplay")
+	}
+	if os.Getuid() < 0 {
+		return filepath.Join(os.TempDir(), "sockplay")
 	}
 	return filepath.Join(os.TempDir(), "sockplay-"+strconv.Itoa(os.Getuid()))
 }
@@ -45,8 +46,7 @@ func privateDir(dir string) error {
 	if err != nil {
 		return err
 	}
-	sys, ok := st.Sys().(*syscall.Stat_t)
-	if !st.IsDir() || !ok || int(sys.Uid) != os.Getuid() || st.Mode().Perm()&0o077 != 0 {
+	if !st.IsDir() || !ownedAlone(st) {
 		return fmt.Errorf("%s is not a folder of this user's alone (mode 0700): the view does not use it", dir)
 	}
 	return nil
@@ -72,7 +72,8 @@ func listenDiscovery(dir string) (net.Listener, string, error) {
 }
 
 // sameUserListener accepts only connections from this user's processes
-// (SO_PEERCRED): the folder's mode keeps the others out already.
+// (the peer's credentials, discovery_unix.go): the folder's mode keeps
+// the others out already.
 type sameUserListener struct{ *net.UnixListener }
 
 func (l sameUserListener) Accept() (net.Conn, error) {
@@ -81,25 +82,11 @@ func (l sameUserListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		if peerUID(c) == os.Getuid() {
+		if samePeer(c) {
 			return c, nil
 		}
 		c.Close()
 	}
-}
-
-func peerUID(c *net.UnixConn) int {
-	rc, err := c.SyscallConn()
-	if err != nil {
-		return -1
-	}
-	uid := -1
-	rc.Control(func(fd uintptr) {
-		if cred, err := unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED); err == nil {
-			uid = int(cred.Uid)
-		}
-	})
-	return uid
 }
 
 // discoveryClient is an HTTP client that reaches the view through its

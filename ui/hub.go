@@ -28,7 +28,7 @@ const (
 	tickEvery  = 50 * time.Millisecond
 	frameEvery = 200 * time.Millisecond
 	// lingerEvery is how often the closed sockets' lingering TCP state
-	// is looked up (kernel_linux.go).
+	// is looked up (kernel_linux.go; not on other systems).
 	lingerEvery = time.Second
 )
 

@@ -41,21 +41,3 @@ func TestLingering(t *testing.T) {
 		t.Errorf("closed on both sides: %q", got)
 	}
 }
-
-func TestProcAddr(t *testing.T) {
-	for in, want := range map[string]string{
-		"0100007F:1F91":                         "127.0.0.1:8081",
-		"00000000000000000000000001000000:0050": "[::1]:80",
-		"0000000000000000FFFF00000100007F:1F91": "127.0.0.1:8081",
-	} {
-		got, ok := procAddr(in)
-		if !ok || got.String() != want {
-			t.Errorf("procAddr(%q) = %v %v, want %s", in, got, ok, want)
-		}
-	}
-	for _, bad := range []string{"", "0100007F", "XYZ:1F91", "0100007F:FFFFF", "01:0050"} {
-		if _, ok := procAddr(bad); ok {
-			t.Errorf("procAddr(%q) accepted", bad)
-		}
-	}
-}

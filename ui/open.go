@@ -9,13 +9,14 @@ import (
 )
 
 // OpenBrowser opens url in the user's browser: the command in $BROWSER
-// if set (a list separated by colons, the first that starts wins; "%s"
+// if set (a list separated as PATH is, by colons or on Windows by
+// semicolons: a Windows path has a colon; the first that starts wins; "%s"
 // in it stands for the address), else the system's opener (xdg-open,
-// open, or Windows' start). It does not wait for the browser.
+// open, or Windows' URL handler). It does not wait for the browser.
 func OpenBrowser(url string) error {
 	var cmds [][]string
 	if b := os.Getenv("BROWSER"); b != "" {
-		for _, c := range strings.Split(b, ":") {
+		for _, c := range strings.Split(b, string(os.PathListSeparator)) {
 			if f := strings.Fields(c); len(f) > 0 {
 				args := f[1:]
 				found := false

@@ -5,14 +5,14 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sockplay/sockplay/internal/syncbuf"
 )
 
-// proc is a command run by sh in its own process group, its standard
+// proc is a command run by the shell (sh; cmd on Windows, where the pages'
+// commands are not checked) in its own process group, its standard
 // output and error going to one pipe, so their lines keep the order in
 // which the program wrote them.
 type proc struct {
@@ -24,21 +24,18 @@ type proc struct {
 	done    chan struct{} // closed when the output ended and the process exited
 }
 
-// start runs cmdline with sh in dir with env, stdin as its input.
+// start runs cmdline with the shell in dir with env, stdin as its input.
 func start(cmdline, dir string, env []string, stdin string) (*proc, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("sh", "-c", cmdline)
+	cmd := shellCommand(cmdline)
 	cmd.Dir = dir
 	cmd.Env = env
 	cmd.Stdin = strings.NewReader(stdin)
 	cmd.Stdout = w
 	cmd.Stderr = w
-	// A process group of its own: Ctrl-C goes to all of it, as a
-	// terminal sends it to its foreground job.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		r.Close()
 		w.Close()
@@ -102,9 +99,7 @@ func (p *proc) wait(d time.Duration) error {
 }
 
 // interrupt sends SIGINT to the process group, as Ctrl-C in a terminal.
-func (p *proc) interrupt() {
-	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGINT)
-}
+func (p *proc) interrupt() { interruptGroup(p.cmd.Process) }
 
 // kill ends the process group and waits for it.
 func (p *proc) kill() {
@@ -113,7 +108,7 @@ func (p *proc) kill() {
 		return
 	default:
 	}
-	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	killGroup(p.cmd.Process)
 	select {
 	case <-p.done:
 	case <-time.After(10 * time.Second):

@@ -7,14 +7,22 @@
 // A child gets, from the outside in (each layer holds on its own):
 //
 //   - its own process group, killed (SIGKILL) by the parent at its
-//     wall-clock limit plus a short grace (Limits.Wall, Grace);
+//     wall-clock limit plus a short grace (Limits.Wall, Grace); on
+//     Windows a job object, terminated as a whole;
 //   - resource limits: address space, CPU seconds, open files, file size
-//     (Limits; rlimit(2));
+//     (Limits; rlimit(2)); on macOS all but the address space (the system
+//     does not enforce RLIMIT_AS; the Go runtime's soft limit remains);
+//     on Windows the job's committed memory and CPU time, no limit on
+//     files;
 //   - on Linux with Landlock, a file-system allowlist enforced by the
 //     kernel (Access), abstract Unix sockets and signals scoped to its
 //     own domain;
-//   - where the process may create namespaces, a network namespace of its
-//     own holding only loopback (Spec.NetNS).
+//   - on Linux, where the process may create namespaces, a network
+//     namespace of its own holding only loopback (Spec.NetNS).
+//
+// On macOS and Windows the in-process policy is the only guard of files
+// and the network: the weaker layers are said by Layers (sockplay test
+// -v), not hidden.
 //
 // The parent side is Start and Proc; the child side is Serve, which a
 // program calls first thing in main (and a test binary in TestMain): in
@@ -124,6 +132,7 @@ type Proc struct {
 	started time.Time
 	done    chan struct{} // closed once the child has been waited for
 	tail    *tailBuffer   // the last bytes of its stderr, for the reason of a crash
+	sys     sysProc       // this system's handle on it: its job on Windows
 
 	mu      sync.Mutex
 	out     *Outcome
@@ -182,7 +191,7 @@ func Start(spec Spec) (*Proc, error) {
 
 func start(spec Spec, su setup) (*Proc, error) {
 	if !Supported {
-		return nil, errors.New("child processes under limits need Linux")
+		return nil, errors.New("child processes under limits need Linux, macOS or Windows")
 	}
 	setupR, setupW, err := os.Pipe()
 	if err != nil {
@@ -199,8 +208,8 @@ func start(spec Spec, su setup) (*Proc, error) {
 		args = append(args, spec.Label)
 	}
 	cmd := &exec.Cmd{Path: su.Exe, Args: args, Env: childEnv()}
-	cmd.ExtraFiles = []*os.File{setupR, reportW} // fds 3 and 4
 	cmd.SysProcAttr = sysProcAttr(su)
+	passFiles(cmd, setupR, reportW) // fds 3 and 4; inherited handles on Windows
 	p := &Proc{spec: spec, cmd: cmd, report: reportR, done: make(chan struct{}), tail: &tailBuffer{max: 4096}}
 	cmd.Stdout = spec.Stdout
 	cmd.Stderr = &crashFilter{w: orDiscard(spec.Stderr), tail: p.tail, lineStart: true}
@@ -230,6 +239,17 @@ func start(spec Spec, su setup) (*Proc, error) {
 		return nil, err
 	}
 	p.started = time.Now()
+	// Before the child has its setup, so before it runs anything.
+	if err := p.attach(); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		setupW.Close()
+		reportR.Close()
+		if stdinW != nil {
+			stdinW.Close()
+		}
+		return nil, fmt.Errorf("limiting the child: %w", err)
+	}
 	live.Lock()
 	if live.procs == nil {
 		live.procs = map[*Proc]struct{}{}
@@ -308,6 +328,7 @@ func (p *Proc) wait() {
 	}
 	// Whatever the child started and left behind goes with it.
 	p.killGroup()
+	p.release()
 	out := &Outcome{Status: p.cmd.ProcessState.ExitCode(), Duration: time.Since(p.started)}
 	if len(report) > 0 && json.Valid(report) {
 		out.Report = report
@@ -335,13 +356,13 @@ func (p *Proc) Wait() *Outcome {
 	return p.out
 }
 
-// Interrupt asks the child to stop as Ctrl-C does (SIGINT): its run is
-// cancelled and it reports.
+// Interrupt asks the child to stop as Ctrl-C does (SIGINT; Ctrl-Break on
+// Windows): its run is cancelled and it reports.
 func (p *Proc) Interrupt() {
 	select {
 	case <-p.done:
 	default:
-		p.cmd.Process.Signal(os.Interrupt)
+		p.interrupt()
 	}
 }
 
@@ -353,15 +374,15 @@ func (p *Proc) Kill() {
 	p.killGroup()
 }
 
-// killGroup sends SIGKILL to the child's process group, or to the child
-// alone if it shares its parent's group (a child's child).
+// killGroup kills the child's process group (its job on Windows), or the
+// child alone if it shares its parent's group (a child's child).
 func (p *Proc) killGroup() {
 	select {
 	case <-p.done:
 		return
 	default:
 	}
-	killTree(p.cmd.Process.Pid, !inChildNested())
+	p.killTree(!inChildNested())
 }
 
 // reason says why a child that did not report ended.
@@ -376,7 +397,7 @@ func (p *Proc) reason(err error) string {
 		return fmt.Sprintf("did not stop within %v (killed)", l.Wall)
 	case p.stopped:
 		return "stopped"
-	case signaled && l.CPU > 0 && cpuKilled(sig, exit.SystemTime()+exit.UserTime(), l.CPU):
+	case exit != nil && l.CPU > 0 && cpuKilled(exit, l.CPU):
 		return fmt.Sprintf("used more than %v of CPU time (killed)", cpuSeconds(l.CPU))
 	case l.Memory > 0 && outOfMemory(tail):
 		return fmt.Sprintf("used more than %s of memory (killed)", Size(l.Memory))

@@ -4,14 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 )
 
 // Layers are what confines a child on this machine, as a probe child
 // found them.
 type Layers struct {
-	// Limits are the resource limits set (RLIMIT_AS is left out under
-	// the race detector: AddressSpace false).
+	// Limits are the resource limits set. AddressSpace: the memory limit
+	// holds as RLIMIT_AS (Linux, not under the race detector), or as the
+	// job's committed memory (Windows).
 	Limits       Limits
 	AddressSpace bool
 	// LandlockABI is the Landlock ABI the child restricted itself with;
@@ -22,6 +24,15 @@ type Layers struct {
 	NetNS      bool
 	NetNSError string
 }
+
+// memoryLimited: Limits.Memory holds here (an rlimit not under the race
+// detector, whose shadow memory it would count; a job's committed
+// memory on Windows).
+const memoryLimited = addressSpaceLimit && !raceDetector || runtime.GOOS == "windows"
+
+// filesLimited: Limits.Files and FileSize hold here (rlimits; Windows has
+// neither).
+const filesLimited = runtime.GOOS != "windows"
 
 type probeReport struct {
 	NetNS       bool
@@ -50,7 +61,7 @@ func Probe(l Limits) (Layers, error) {
 	if err := json.Unmarshal(out.Report, &r); err != nil {
 		return Layers{}, fmt.Errorf("the probe child %s", out.Reason)
 	}
-	ls := Layers{Limits: l, AddressSpace: l.Memory > 0 && !raceDetector, LandlockABI: r.LandlockABI, NetNS: r.NetNS}
+	ls := Layers{Limits: l, AddressSpace: l.Memory > 0 && memoryLimited, LandlockABI: r.LandlockABI, NetNS: r.NetNS}
 	if err := NetNSError(); err != nil {
 		ls.NetNSError = err.Error()
 	}
@@ -61,28 +72,42 @@ func Probe(l Limits) (Layers, error) {
 func (ls Layers) String() string {
 	var limits []string
 	l := ls.Limits
-	if ls.AddressSpace {
+	switch {
+	case ls.AddressSpace && runtime.GOOS == "windows":
+		limits = append(limits, "committed memory "+Size(l.Memory))
+	case ls.AddressSpace:
 		limits = append(limits, "memory "+Size(l.Memory))
-	} else if l.Memory > 0 {
+	case l.Memory > 0 && runtime.GOOS == "darwin":
+		limits = append(limits, "memory: the Go runtime's soft limit only (macOS does not enforce RLIMIT_AS)")
+	case l.Memory > 0:
 		limits = append(limits, "memory: none under the race detector")
 	}
-	if l.CPU > 0 {
+	switch {
+	case l.CPU > 0 && runtime.GOOS == "windows":
+		limits = append(limits, fmt.Sprintf("CPU %v of user time", cpuSeconds(l.CPU)))
+	case l.CPU > 0:
 		limits = append(limits, fmt.Sprintf("CPU %v", cpuSeconds(l.CPU)))
 	}
-	if l.Files > 0 {
+	if l.Files > 0 && filesLimited {
 		limits = append(limits, fmt.Sprintf("%d open files", l.Files))
 	}
-	if l.FileSize > 0 {
+	if l.FileSize > 0 && filesLimited {
 		limits = append(limits, "files up to "+Size(l.FileSize))
+	}
+	if (l.Files > 0 || l.FileSize > 0) && !filesLimited {
+		limits = append(limits, "no limit on files (none on Windows)")
 	}
 	if l.Wall > 0 {
 		limits = append(limits, fmt.Sprintf("killed after %v", l.Wall+Grace))
 	}
-	parts := []string{"child process", "rlimits (" + strings.Join(limits, ", ") + ")"}
-	if ls.LandlockABI > 0 {
+	parts := []string{"child process", limitsLayer + " (" + strings.Join(limits, ", ") + ")"}
+	switch {
+	case ls.LandlockABI > 0:
 		parts = append(parts, fmt.Sprintf("Landlock ABI %d", ls.LandlockABI))
-	} else {
+	case runtime.GOOS == "linux":
 		parts = append(parts, "no Landlock (not in this kernel)")
+	default:
+		parts = append(parts, "no Landlock (Linux only)")
 	}
 	switch {
 	case ls.NetNS:

@@ -5,27 +5,30 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	llsys "github.com/landlock-lsm/go-landlock/landlock/syscall"
 	"golang.org/x/sys/unix"
 )
 
-// The Linux layers: process groups, rlimits, Landlock, network
-// namespaces.
+// The Linux layers: process groups and rlimits (os_unix.go), dying with
+// the parent, Landlock, network namespaces.
 
 // Supported reports whether children can be started here with their
 // operating-system limits.
 const Supported = true
 
-func closeOnExec(fd int) { syscall.CloseOnExec(fd) }
+// addressSpaceLimit: the memory limit is RLIMIT_AS, from the address
+// space the child had once started (/proc/self/status).
+const addressSpaceLimit = true
+
+// limitsLayer names the resource limits in Layers.String.
+const limitsLayer = "rlimits"
 
 func sysProcAttr(su setup) *syscall.SysProcAttr {
 	// If the parent dies (crashes, is killed), the child dies with it.
@@ -43,30 +46,6 @@ func sysProcAttr(su setup) *syscall.SysProcAttr {
 		}
 	}
 	return attr
-}
-
-// exitSignal is the signal that ended a child, if one did.
-func exitSignal(exit *exec.ExitError) (syscall.Signal, bool) {
-	if exit != nil {
-		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return ws.Signal(), true
-		}
-	}
-	return 0, false
-}
-
-// cpuKilled reports whether sig is RLIMIT_CPU's: SIGXCPU at the soft
-// limit, SIGKILL at the hard one (Go ignores SIGXCPU).
-func cpuKilled(sig syscall.Signal, used, limit time.Duration) bool {
-	return sig == syscall.SIGXCPU || sig == syscall.SIGKILL && used >= limit
-}
-
-func killTree(pid int, group bool) {
-	if group {
-		syscall.Kill(-pid, syscall.SIGKILL)
-	} else {
-		syscall.Kill(pid, syscall.SIGKILL)
-	}
 }
 
 // netns records whether this process may create network namespaces:
@@ -130,55 +109,6 @@ func loopbackUp() error {
 	}
 	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP | unix.IFF_RUNNING)
 	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
-}
-
-// setLimits sets the child's own resource limits, soft and hard: it
-// cannot raise them again (unless it runs as root: run graders as a user).
-func setLimits(su *setup) error {
-	l := su.Limits
-	set := func(what int, n uint64, max uint64) error {
-		// Never above the hard limit this process got: only root may
-		// raise it.
-		var old syscall.Rlimit
-		if err := syscall.Getrlimit(what, &old); err == nil {
-			n, max = min(n, old.Max), min(max, old.Max)
-		}
-		return syscall.Setrlimit(what, &syscall.Rlimit{Cur: n, Max: max})
-	}
-	if l.Memory > 0 && !raceDetector {
-		// The Go runtime reserves address space it never touches (a
-		// gigabyte or so for its heap's indexes): the limit is on what
-		// comes beyond that.
-		base, err := addressSpace()
-		if err != nil && su.BaseAS > 0 {
-			base, err = su.BaseAS, nil
-		}
-		if err != nil {
-			return err
-		}
-		su.BaseAS = base
-		if err := set(syscall.RLIMIT_AS, base+uint64(l.Memory), base+uint64(l.Memory)); err != nil {
-			return fmt.Errorf("address space: %v", err)
-		}
-	}
-	if l.CPU > 0 {
-		s := uint64(cpuSeconds(l.CPU).Seconds())
-		// SIGXCPU at the soft limit (Go ignores it), SIGKILL a second on.
-		if err := set(syscall.RLIMIT_CPU, s, s+1); err != nil {
-			return fmt.Errorf("CPU time: %v", err)
-		}
-	}
-	if l.Files > 0 {
-		if err := set(syscall.RLIMIT_NOFILE, uint64(l.Files), uint64(l.Files)); err != nil {
-			return fmt.Errorf("open files: %v", err)
-		}
-	}
-	if l.FileSize > 0 {
-		if err := set(syscall.RLIMIT_FSIZE, uint64(l.FileSize), uint64(l.FileSize)); err != nil {
-			return fmt.Errorf("file size: %v", err)
-		}
-	}
-	return nil
 }
 
 // addressSpace is the process's mapped address space now (VmSize).

@@ -1,32 +1,34 @@
-//go:build !linux
+//go:build !linux && !darwin && !windows
 
 package child
 
 import (
-	"errors"
+	"os"
 	"os/exec"
 	"syscall"
 	"time"
 )
 
-// Elsewhere than on Linux there are no children under limits yet: the
-// callers run untrusted scripts in their own process, under the
-// in-process policy alone.
+// On the systems sockplay does not support there are no children under
+// limits: the callers run untrusted scripts in their own process, under
+// the in-process policy alone.
 
 const Supported = false
 
-func closeOnExec(int)                                   {}
+const addressSpaceLimit = false
+
+const limitsLayer = "none"
+
+type sysProc struct{}
+
+func passFiles(*exec.Cmd, *os.File, *os.File)           {}
+func childFiles() (*os.File, *os.File)                  { return nil, nil }
+func keepFromChildren(*os.File)                         {}
+func (p *Proc) attach() error                           { return nil }
+func (p *Proc) release()                                {}
+func (p *Proc) interrupt()                              {}
+func (p *Proc) killTree(bool)                           {}
 func sysProcAttr(setup) *syscall.SysProcAttr            { return nil }
-func killTree(int, bool)                                {}
-func netnsFlags() uintptr                               { return 0 }
-func noNetNS(error)                                     {}
-func NetNSError() error                                 { return errors.New("not on this system") }
-func isNamespaceError(error) bool                       { return false }
-func loopbackUp() error                                 { return nil }
 func setLimits(*setup) error                            { return nil }
-func LandlockABI() int                                  { return 0 }
-func reexecConfined(*setup) error                       { return nil }
 func exitSignal(*exec.ExitError) (syscall.Signal, bool) { return 0, false }
-func cpuKilled(syscall.Signal, time.Duration, time.Duration) bool {
-	return false
-}
+func cpuKilled(*exec.ExitError, time.Duration) bool     { return false }

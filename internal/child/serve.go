@@ -32,8 +32,7 @@ func Serve(roles map[string]Role) {
 	if len(os.Args) < 3 || os.Args[1] != childArg {
 		return
 	}
-	setupFile := os.NewFile(3, "setup")
-	report := os.NewFile(4, "report")
+	setupFile, report := childFiles()
 	if setupFile == nil || report == nil {
 		fmt.Fprintln(os.Stderr, "sockplay: __child is for sockplay's own use")
 		os.Exit(2)
@@ -50,7 +49,7 @@ func Serve(roles map[string]Role) {
 		}
 	}
 	// Not inherited by this child's own children.
-	closeOnExec(4)
+	keepFromChildren(report)
 	role, ok := roles[su.Role]
 	if su.Role == "probe" {
 		role, ok = probeRole, true

@@ -4,7 +4,9 @@
 -- on a loopback address only (127.x.x.x or localhost) and refuses any other.
 --
 -- Each command runs with io.popen, stdout and stderr together (as the
--- original's subprocess.Popen with two pipes). Fixed here: the original
+-- original's subprocess.Popen with two pipes, shell=True): the system's
+-- shell runs it, sh -c on Linux and macOS, cmd /c on Windows, as Lua's
+-- own io.popen does. Fixed here: the original
 -- read a command with recv(1024) and sent the output as is, and its client
 -- read 1024 bytes, so a longer output came in pieces, each printed as the
 -- answer to a later command (TCP keeps no message boundaries: see
@@ -35,10 +37,16 @@ local addr = server:getsockname()
 print("server is listening on " .. addr.host .. ":" .. addr.port)
 print("WARNING: this server runs every command it receives as a shell command, as you.")
 
--- Run cmd in a shell; its output and error output together. (The
--- parentheses make 2>&1 apply to all of cmd, "a; b" too.)
+-- Windows? package.config's first character is the path separator, "\"
+-- there (Lua has no other way to say which system it runs on).
+local windows = package.config:sub(1, 1) == "\\"
+
+-- Run cmd in the shell; its output and error output together. For sh
+-- the parentheses make 2>&1 apply to all of cmd, "a; b" too; cmd /c
+-- takes one line, and 2>&1 at its end.
 local function run(cmd)
-  local f, err = io.popen("(" .. cmd .. "\n) 2>&1")
+  local line = windows and cmd .. " 2>&1" or "(" .. cmd .. "\n) 2>&1"
+  local f, err = io.popen(line)
   if not f then return "cannot run the command: " .. tostring(err) .. "\n" end
   local out = f:read("*a") or ""
   f:close()

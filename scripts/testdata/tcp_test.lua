@@ -201,6 +201,15 @@ function test_cmd_client_encoding()
   local gbk = "printf '\\304\\343\\272\\303\\n'\n"
   assert.eq(run("tcp/cmd_client", {"--encoding", "gbk", srv.port}, gbk), ">>>你好\n>>>")
   assert.eq(run("tcp/cmd_client", {srv.port, "127.0.0.1", "--encoding=gbk"}, gbk), ">>>你好\n>>>")
+  -- What a Chinese Windows' cmd prints, in GBK, for a command it does not
+  -- know (two lines, a full-width comma and full stop), and the same
+  -- bytes as received without --encoding.
+  local unknown = [[printf "'xyz' \262\273\312\307\304\332\262\277\273\362\315\342\262\277\303\374\301\356\243\254]]
+    .. [[\322\262\262\273\312\307\277\311\324\313\320\320\265\304\263\314\320\362\n\273\362\305\372\264\246\300\355\316\304\274\376\241\243\n"]] .. "\n"
+  assert.eq(run("tcp/cmd_client", {"--encoding", "gbk", srv.port}, unknown),
+    ">>>'xyz' 不是内部或外部命令，也不是可运行的程序\n或批处理文件。\n>>>")
+  local raw = run("tcp/cmd_client", {srv.port}, unknown)
+  assert.eq(raw, ">>>'xyz' " .. encoding.encode("不是内部或外部命令，也不是可运行的程序\n或批处理文件。\n", "gbk") .. ">>>")
   for _, c in ipairs({
     {{"--encoding", "klingon", srv.port}, 'unknown encoding "klingon"', known = true},
     {{srv.port, "127.0.0.1", "gbk"}, "unexpected argument gbk (an encoding is --encoding gbk)"},
