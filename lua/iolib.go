@@ -73,7 +73,7 @@ func newFile(L *LState, file *os.File, path string, flag int, perm os.FileMode, 
 	}
 	lfile := &lFile{fp: file, pp: nil, writer: nil, reader: nil, stdout: nil, closed: false}
 	ud.Value = lfile
-	if file != os.Stdin && file != os.Stdout && file != os.Stderr {
+	if !isStdFile(file) {
 		L.trackFile(lfile)
 	}
 	if writable {
@@ -179,6 +179,19 @@ var stdFiles = []struct {
 	{"stdout", os.Stdout, true, false},
 	{"stdin", os.Stdin, false, true},
 	{"stderr", os.Stderr, true, false},
+}
+
+// isStdFile reports whether file is one of the io library's standard
+// files: those of stdFiles, taken when the package was initialised, which
+// a program may since have replaced in os.Stdout (a test capturing
+// output); CloseFiles must never close them.
+func isStdFile(file *os.File) bool {
+	for _, f := range stdFiles {
+		if file == f.file {
+			return true
+		}
+	}
+	return false
 }
 
 func OpenIo(L *LState) int {

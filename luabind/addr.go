@@ -9,9 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
 // Addresses cross into Lua the way Python shows them: AF_INET as a table
@@ -29,33 +30,52 @@ func (rt *Runtime) openAddr() {
 	mt.RawSetString("__index", L.NewFunction(addrIndex))
 }
 
-// newAddr converts a kernel socket address into its Lua form.
-func newAddr(L *lua.LState, sa unix.Sockaddr) lua.LValue {
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		return newInet4Addr(L, lua.LString(netip.AddrFrom4(a.Addr).String()), lua.LNumber(a.Port))
-	case *unix.SockaddrInet6:
+// sockAddr is a socket address as the Lua-facing files and the socket
+// backends pass it to each other: the seam between them carries this
+// type, never a system's own (unix.Sockaddr on Linux, net.Addr in the
+// portable backend). A value, so that a datagram's sender costs no
+// allocation.
+type sockAddr struct {
+	family uint16     // bsd.AF_INET, AF_INET6 or AF_UNIX; 0: no address
+	port   uint16     // AF_INET, AF_INET6
+	scope  uint32     // AF_INET6: the scope id (an interface index)
+	ip     netip.Addr // AF_INET: IPv4; AF_INET6: IPv6 (IPv4-mapped as such); never zoned
+	path   string     // AF_UNIX: "" unnamed; a leading NUL byte: Linux's abstract names
+}
+
+func (a sockAddr) ok() bool { return a.family != 0 }
+
+// inetAddr is the address of ip and port, IPv4 or IPv6 as ip is.
+func inetAddr(ip netip.Addr, port int) sockAddr {
+	if ip.Is4() {
+		return sockAddr{family: bsd.AF_INET, ip: ip, port: uint16(port)}
+	}
+	return sockAddr{family: bsd.AF_INET6, ip: ip.WithZone(""), port: uint16(port)}
+}
+
+// unixAddr is the AF_UNIX address of path.
+func unixAddr(path string) sockAddr { return sockAddr{family: bsd.AF_UNIX, path: path} }
+
+// addrPort is an Internet address's IP and port.
+func (a sockAddr) addrPort() netip.AddrPort { return netip.AddrPortFrom(a.ip, a.port) }
+
+// newAddr converts a socket address into its Lua form; nil for none.
+func newAddr(L *lua.LState, sa sockAddr) lua.LValue {
+	switch sa.family {
+	case bsd.AF_INET:
+		return newInet4Addr(L, lua.LString(sa.ip.String()), lua.LNumber(sa.port))
+	case bsd.AF_INET6:
 		t := L.CreateTable(4, 0)
-		ip := netip.AddrFrom16(a.Addr)
-		t.RawSetInt(1, lua.LString(ip.String()))
-		t.RawSetInt(2, lua.LNumber(a.Port))
+		t.RawSetInt(1, lua.LString(sa.ip.String()))
+		t.RawSetInt(2, lua.LNumber(sa.port))
 		t.RawSetInt(3, lua.LNumber(0))
-		t.RawSetInt(4, lua.LNumber(a.ZoneId))
+		t.RawSetInt(4, lua.LNumber(sa.scope))
 		L.SetMetatable(t, L.GetTypeMetatable(addrMetaName))
 		return t
-	case *unix.SockaddrUnix:
-		// An unnamed socket has the empty name; Linux's abstract names start
-		// with "@" in Go and with a NUL byte in Python (and here).
-		name := a.Name
-		if name == "@" {
-			// x/sys reports the unnamed address (a client that did not
-			// bind, socketpair) as "@"; Python says "".
-			return lua.LString("")
-		}
-		if strings.HasPrefix(name, "@") {
-			name = "\x00" + name[1:]
-		}
-		return lua.LString(name)
+	case bsd.AF_UNIX:
+		// An unnamed socket has the empty name; Linux's abstract names
+		// start with a NUL byte, as in Python.
+		return lua.LString(sa.path)
 	}
 	return lua.LNil
 }
@@ -145,7 +165,7 @@ type addrSpec struct {
 // IPv6 literal on an AF_INET socket.
 func addrArg(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 	v := L.Get(n)
-	if family == unix.AF_UNIX {
+	if family == bsd.AF_UNIX {
 		s, ok := v.(lua.LString)
 		if !ok {
 			lualib.ArgError(L, n, fname, "a path (string) expected for an AF_UNIX address, got "+lualib.TypeName(v))
@@ -202,7 +222,7 @@ func addrArg(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 		lualib.ArgError(L, n, fname, fmt.Sprintf("port must be 0-65535, got %s", pn.String()))
 	}
 	spec := addrSpec{host: string(hs), port: int(p)}
-	if table != nil && family == unix.AF_INET6 {
+	if table != nil && family == bsd.AF_INET6 {
 		field := func(i int, key string) lua.LValue {
 			if v := table.RawGetInt(i); v != lua.LNil {
 				return v
@@ -221,7 +241,7 @@ func addrArg(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 // scope_id} for AF_INET6, or the same names as keys.
 func checkAddrKeys(L *lua.LState, n int, fname string, family int, t *lua.LTable) {
 	shape, max := "an AF_INET address is {host, port}", 2
-	if family == unix.AF_INET6 {
+	if family == bsd.AF_INET6 {
 		shape, max = "an AF_INET6 address is {host, port, flowinfo?, scope_id?}", 4
 	}
 	names := map[string]int{"host": 1, "port": 2, "flowinfo": 3, "scope_id": 4}
@@ -267,14 +287,14 @@ func hostZone(L *lua.LState, n int, fname string, family int, spec *addrSpec) {
 	if err != nil {
 		return // a name, or not an address: resolve says
 	}
-	if family == unix.AF_INET && ip.Is4In6() {
+	if family == bsd.AF_INET && ip.Is4In6() {
 		lualib.ArgError(L, n, fname, fmt.Sprintf("%s is an IPv6 address (IPv4-mapped): an AF_INET socket takes %q", spec.host, ip.Unmap().String()))
 	}
 	zone := ip.Zone()
 	if zone == "" {
 		return
 	}
-	if family != unix.AF_INET6 {
+	if family != bsd.AF_INET6 {
 		lualib.ArgError(L, n, fname, fmt.Sprintf("a zone (%%%s) is for AF_INET6 addresses", lualib.ShowArg(lua.LString(zone))))
 	}
 	var id uint32
@@ -294,44 +314,33 @@ func hostZone(L *lua.LState, n int, fname string, family int, spec *addrSpec) {
 func hostPart(s string) string { return s[:strings.LastIndex(s, ":")] }
 func portPart(s string) string { return s[strings.LastIndex(s, ":")+1:] }
 
-// resolve turns spec into a kernel address for family. Host names are
+// resolve turns spec into a socket address for family. Host names are
 // looked up with the runtime lock released.
-func (rt *Runtime) resolve(L *lua.LState, spec addrSpec, family int) (unix.Sockaddr, error) {
+func (rt *Runtime) resolve(L *lua.LState, spec addrSpec, family int) (sockAddr, error) {
 	switch family {
-	case unix.AF_UNIX:
-		name := spec.path
-		if strings.HasPrefix(name, "\x00") {
-			name = "@" + name[1:]
-		}
-		return &unix.SockaddrUnix{Name: name}, nil
-	case unix.AF_INET, unix.AF_INET6:
+	case bsd.AF_UNIX:
+		return unixAddr(spec.path), nil
+	case bsd.AF_INET, bsd.AF_INET6:
 	default:
-		return nil, unix.EAFNOSUPPORT
+		return sockAddr{}, syscall.EAFNOSUPPORT
 	}
 	ip, err := rt.lookupHost(L, spec.host, family)
 	if err != nil {
-		return nil, err
+		return sockAddr{}, err
 	}
-	if family == unix.AF_INET {
+	if family == bsd.AF_INET {
 		if !ip.Is4() && !ip.Is4In6() {
 			// An IPv6 address for an AF_INET socket: EAI_ADDRFAMILY, as Python.
-			return nil, &gaiError{code: -9, msg: "Address family for hostname not supported"}
+			return sockAddr{}, &gaiError{code: -9, msg: "Address family for hostname not supported"}
 		}
-		return &unix.SockaddrInet4{Port: spec.port, Addr: ip.Unmap().As4()}, nil
+		return inetAddr(ip.Unmap(), spec.port), nil
 	}
 	if ip.Is4() {
 		ip = netip.AddrFrom16(ip.As16()) // IPv4-mapped, as Python accepts
 	}
-	return &unix.SockaddrInet6{Port: spec.port, Addr: ip.As16(), ZoneId: spec.zone}, nil
-}
-
-// inetSockaddr is the kernel address of ip and port, IPv4 or IPv6 as ip is.
-// (ip.As4 panics on an IPv6 address, so the family is decided first.)
-func inetSockaddr(ip netip.Addr, port int) (int, unix.Sockaddr) {
-	if ip.Is4() {
-		return unix.AF_INET, &unix.SockaddrInet4{Port: port, Addr: ip.As4()}
-	}
-	return unix.AF_INET6, &unix.SockaddrInet6{Port: port, Addr: ip.As16()}
+	a := inetAddr(ip, spec.port)
+	a.scope = spec.zone
+	return a, nil
 }
 
 // lookupHost resolves a host as Python's socket module does: "" is the
@@ -340,7 +349,7 @@ func inetSockaddr(ip netip.Addr, port int) (int, unix.Sockaddr) {
 func (rt *Runtime) lookupHost(L *lua.LState, host string, family int) (netip.Addr, error) {
 	switch host {
 	case "":
-		if family == unix.AF_INET6 {
+		if family == bsd.AF_INET6 {
 			return netip.IPv6Unspecified(), nil
 		}
 		return netip.IPv4Unspecified(), nil
@@ -351,7 +360,7 @@ func (rt *Runtime) lookupHost(L *lua.LState, host string, family int) (netip.Add
 		return ip.WithZone(""), nil
 	}
 	network := "ip4"
-	if family == unix.AF_INET6 {
+	if family == bsd.AF_INET6 {
 		network = "ip6"
 	}
 	if ips, ok := rt.sandboxLookup(L, host, network); ok { // the sandbox: no DNS
@@ -378,9 +387,9 @@ func (rt *Runtime) lookupHost(L *lua.LState, host string, family int) (netip.Add
 // raiseAddr raises err with the address of the call (bind's, connect's)
 // in the error value, for a hint that looks there (hints.go: is it held,
 // and by what).
-func raiseAddr(L *lua.LState, err error, sa unix.Sockaddr) int {
+func raiseAddr(L *lua.LState, err error, sa sockAddr) int {
 	t := errorValue(L, err)
-	if sa != nil {
+	if sa.ok() {
 		t.RawSetString("address", newAddr(L, sa))
 	}
 	L.Error(t, 0)

@@ -5,11 +5,12 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // Argument checks of the runtime's Lua functions: numbers, timeouts, and
@@ -149,7 +150,7 @@ func recvArgs(L *lua.LState, fname string) (s *Socket, bufsize, flags int) {
 		lualib.ArgError(L, 2, fname, "negative buffersize in recv")
 	}
 	flags = optIntArg(L, 3, fname, "flags", 0)
-	if flags&unix.MSG_TRUNC != 0 && s.typ == unix.SOCK_STREAM {
+	if flags&bsd.MSG_TRUNC != 0 && s.typ == bsd.SOCK_STREAM {
 		// The kernel then discards the bytes without writing them: there
 		// would be nothing to return but the count.
 		lualib.ArgError(L, 3, fname, "MSG_TRUNC on a stream socket discards the bytes instead of returning them (it is for datagram sockets)")
@@ -188,7 +189,7 @@ func selfArg[T any](L *lua.LState, fname, expected string) T {
 func checkSocket(L *lua.LState, fname string) *Socket {
 	s := checkAnySocket(L, fname)
 	if s.closed() {
-		raiseErrno(L, unix.EBADF)
+		raiseErrno(L, syscall.EBADF)
 	}
 	return s
 }
@@ -211,7 +212,7 @@ func checkOpenFile(L *lua.LState, fname string) *sockFile {
 		L.RaiseError("%s: I/O operation on closed file", fname)
 	}
 	if f.s.closed() {
-		raiseErrno(L, unix.EBADF)
+		raiseErrno(L, syscall.EBADF)
 	}
 	return f
 }
@@ -258,7 +259,7 @@ func checkStream(L *lua.LState, obj *lua.LTable, fname string) {
 
 // checkStreamSocket refuses message framing on a datagram socket.
 func checkStreamSocket(L *lua.LState, s *Socket, fname string) {
-	if s.typ != unix.SOCK_STREAM {
+	if s.typ != bsd.SOCK_STREAM {
 		lualib.ArgError(L, 1, fname, "message framing is for stream sockets (SOCK_STREAM); a datagram keeps its boundaries by itself")
 	}
 }

@@ -9,12 +9,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // signalWriter closes ready when the text written to it contains "ready"
@@ -88,22 +87,23 @@ func waitBlocked(t *testing.T, rt *Runtime, w *signalWriter, runErr <-chan error
 // the kernel drops its handshake until the queue has room.
 func fullListener(t *testing.T) string {
 	t.Helper()
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if runtime.GOOS == "windows" {
+		t.Skip("Winsock keeps a listener's first backlog: net's, the longest")
+	}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { unix.Close(fd) })
-	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := unix.Getsockname(fd)
+	t.Cleanup(func() { ln.Close() })
+	// listen(2) again, with backlog 0 (the backends' sysListen).
+	rc, err := ln.(*net.TCPListener).SyscallConn()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port)
+	if cerr := rc.Control(func(h uintptr) { err = sysListen(h, 0) }); cerr != nil || err != nil {
+		t.Fatal(cerr, err)
+	}
+	addr := ln.Addr().String()
 	// Connect until one handshake does not complete: the queue is full.
 	for i := 0; ; i++ {
 		if i == 20 {

@@ -54,11 +54,23 @@
 //	luasocket_sources.go socket.source, socket.sink over sockets (LTN12)
 //	luasocket_dns.go    socket.dns
 //	luasocket_modules.go ltn12, mime, socket.url, socket.http, socket.headers (luasocket/*.lua)
-//	luasocket_fd_linux.go the descriptor layer's calls only the LuaSocket dialect makes
-//	addr.go             address tables: Lua's {host, port} and kernel addresses
-//	fd_linux.go         the descriptor layer: socket(2), bind, listen, options, close
-//	fd_io_linux.go      the descriptor layer: I/O and waiting (connect, accept, recv, send)
-//	sockaddr_linux.go   kernel addresses decoded (recvfrom, accept4)
+//	addr.go             address tables: Lua's {host, port} and sockAddr, the backends' addresses
+//	backend.go          the seam: netFD (a socket at the system) and backend (makes them, select's waits)
+//	backend_linux.go    which backend: Linux's, or the portable one with SOCKPLAY_BACKEND=portable
+//	backend_other.go    which backend elsewhere: the portable one
+//	sockwait.go, ioop.go the waits' deadlines and interrupts, a task's I/O call: both backends'
+//	socket_io.go        sendall's loop, above the backends
+//	fd_linux.go         Linux's backend: socket(2), bind, listen, options, close
+//	fd_io_linux.go      Linux's backend: I/O and waiting (connect, accept, recv, send)
+//	sockaddr_linux.go   Linux's backend: kernel addresses encoded and decoded
+//	select_linux.go     Linux's backend: poll(2) for select
+//	fd_portable.go      the portable backend (Go's net): a BSD socket's states, bind, listen, names
+//	fd_io_portable.go   the portable backend: I/O and waiting
+//	select_portable.go  the portable backend: readiness (reads ahead), select's waits
+//	sockopt_portable.go the portable backend's options: kept until the socket exists, then set
+//	sockopt_linux.go, sockopt_darwin.go, sockopt_windows.go each system's option numbers
+//	snapshot_portable.go what a snapshot shows of a portable socket
+//	popen_unix.go, popen_windows.go io.popen's and os.execute's shell: /bin/sh -c, cmd /c
 //	readbuf.go          the read buffers recv reads into
 //	tracer.go           the socket trace: which events, in which order; the live sink (TraceSink)
 //	snapshot.go         Snapshot: the sockets and tasks at one moment, for a live view
@@ -75,6 +87,5 @@
 //	sandbox_limits.go   the sandbox's limits: string sizes, time, memory
 //
 // The Lua-facing files make no system call on a socket themselves: they
-// call the descriptor layer (the *_linux.go files), the seam where a
-// backend for other systems goes.
+// call a backend through the seam of backend.go.
 package luabind

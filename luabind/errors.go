@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"unicode/utf8"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
 	"github.com/sockplay/sockplay/lualib"
@@ -72,12 +73,17 @@ func classifyError(L *lua.LState, err error) *lua.LTable {
 	var dnsErr *net.DNSError
 	var addrErr *net.AddrError
 	var gai *gaiError
+	var unsupported *portUnsupported
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		// The run's context ended (Ctrl-C, Cancel, the host's deadline).
 		return lualib.NewError(L, "KeyboardInterrupt", lualib.NoErrno, "interrupted")
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return lualib.NewError(L, "TimeoutError", lualib.NoErrno, "timed out")
+	case errors.As(err, &unsupported):
+		// What the portable backend cannot do, said so.
+		e := unsupported.errno
+		return lualib.NewError(L, errnoClass(e), int(e), strerror(e)+" ("+unsupported.what+")")
 	case errors.As(err, &errno):
 		return lualib.NewError(L, errnoClass(errno), int(errno), strerror(errno))
 	case errors.As(err, &dnsErr):
@@ -175,13 +181,13 @@ func recordSocket(L *lua.LState, t *lua.LTable) {
 	if name := s.rt.methodName(L); name != "" {
 		t.RawSetString("call", lua.LString(name))
 	}
-	if s.typ == syscall.SOCK_DGRAM && !s.closed() && unanswered(t) {
+	if s.typ == bsd.SOCK_DGRAM && !s.closed() && unanswered(t) {
 		// Where the datagrams went that nothing answered.
-		sa, err := s.peername()
+		sa, err := s.sys.peername()
 		if err != nil {
 			sa = s.sentTo
 		}
-		if sa != nil {
+		if sa.ok() {
 			t.RawSetString("address", newAddr(L, sa))
 		}
 	}

@@ -1,6 +1,7 @@
 package luabind
 
 import (
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -30,39 +31,58 @@ func TCPStateName(n int) string {
 
 // readKernel fills in the socket's descriptor, addresses and kernel state.
 // Not with the runtime lock held: it makes a few system calls per socket.
-func (s *Socket) readKernel(ss *SocketState) {
-	err := s.rc.Control(func(fd uintptr) {
+// A portable socket shows its own number and what p says, and the
+// kernel's state of the system socket under it (nil p: its number only).
+func (s *Socket) readKernel(ss *SocketState, p *portSnap) {
+	var rc syscall.RawConn
+	if lfd, ok := s.sys.(*linuxFD); ok {
+		rc = lfd.rc
+	} else if s.readPortable(ss, p); p != nil {
+		rc = p.rc
+	}
+	if rc == nil {
+		return
+	}
+	err := rc.Control(func(fd uintptr) {
 		n := int(fd)
-		ss.FD = n
-		if sa, err := unix.Getsockname(n); err == nil {
-			ss.Local = sockaddrText(sa)
-		}
-		if sa, err := unix.Getpeername(n); err == nil {
-			ss.Remote = sockaddrText(sa)
-		}
-		if v, err := unix.GetsockoptInt(n, unix.SOL_SOCKET, unix.SO_ACCEPTCONN); err == nil {
-			ss.Listening = v != 0
-		}
-		k := &KernelState{}
-		k.RecvQueue, _ = unix.IoctlGetInt(n, unix.SIOCINQ)
-		k.SendQueue, _ = unix.IoctlGetInt(n, unix.SIOCOUTQ)
-		if s.typ == unix.SOCK_STREAM && s.family != unix.AF_UNIX {
-			if ti, err := unix.GetsockoptTCPInfo(n, unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
-				k.State = TCPStateName(int(ti.State))
-				k.Received = ti.Bytes_received
-				k.Sent = ti.Bytes_sent // 0 on kernels before 4.19
-				k.RTT = time.Duration(ti.Rtt) * time.Microsecond
-				k.RTTVar = time.Duration(ti.Rttvar) * time.Microsecond
-				if k.State == "LISTEN" {
-					// For a listener the kernel reports its queue here.
-					k.AcceptQueue, k.Backlog = int(ti.Unacked), int(ti.Sacked)
-					k.RecvQueue, k.SendQueue = 0, 0
-				}
+		if p == nil {
+			ss.FD = n
+			if sa, err := sockName(unix.SYS_GETSOCKNAME, n); err == nil {
+				ss.Local = sockaddrText(sa)
+			}
+			if sa, err := sockName(unix.SYS_GETPEERNAME, n); err == nil {
+				ss.Remote = sockaddrText(sa)
+			}
+			if v, err := unix.GetsockoptInt(n, unix.SOL_SOCKET, unix.SO_ACCEPTCONN); err == nil {
+				ss.Listening = v != 0
 			}
 		}
-		ss.Kernel = k
+		ss.Kernel = kernelState(n, s.family, s.typ)
 	})
 	if err != nil {
 		ss.Kernel = nil
 	}
+}
+
+// kernelState is what the kernel says of descriptor n's queues and TCP
+// connection.
+func kernelState(n, family, typ int) *KernelState {
+	k := &KernelState{}
+	k.RecvQueue, _ = unix.IoctlGetInt(n, unix.SIOCINQ)
+	k.SendQueue, _ = unix.IoctlGetInt(n, unix.SIOCOUTQ)
+	if typ == unix.SOCK_STREAM && family != unix.AF_UNIX {
+		if ti, err := unix.GetsockoptTCPInfo(n, unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
+			k.State = TCPStateName(int(ti.State))
+			k.Received = ti.Bytes_received
+			k.Sent = ti.Bytes_sent // 0 on kernels before 4.19
+			k.RTT = time.Duration(ti.Rtt) * time.Microsecond
+			k.RTTVar = time.Duration(ti.Rttvar) * time.Microsecond
+			if k.State == "LISTEN" {
+				// For a listener the kernel reports its queue here.
+				k.AcceptQueue, k.Backlog = int(ti.Unacked), int(ti.Sacked)
+				k.RecvQueue, k.SendQueue = 0, 0
+			}
+		}
+	}
+	return k
 }

@@ -24,6 +24,7 @@ package luabind
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -41,10 +42,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	"github.com/sockplay/sockplay/internal/leakcheck"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 var (
@@ -212,6 +213,19 @@ local function new(family, typ)
   s:settimeout(T)
   return s
 end
+-- connect and accept of a fixture are not what is fuzzed: they get time
+-- (a connect on a busy machine can take longer than T), then T again.
+local function connect(s, addr)
+  s:settimeout(10)
+  s:connect(addr)
+  s:settimeout(T)
+end
+local function accept(l)
+  l:settimeout(10)
+  local c = l:accept()
+  l:settimeout(T)
+  return c
+end
 local function sock(family, typ, state)
   local s = new(family, typ)
   if state == "fresh" then return s end
@@ -223,7 +237,7 @@ local function sock(family, typ, state)
     seq = seq + 1
     if seq % 2 == 0 then -- a connection waits to be accepted
       local c = new(family, typ)
-      c:connect(s:getsockname())
+      connect(c, s:getsockname())
       return s, c
     end
     return s
@@ -233,8 +247,8 @@ local function sock(family, typ, state)
     local l = new(family, typ)
     l:bind(where(family))
     l:listen(4)
-    s:connect(l:getsockname())
-    peer = l:accept()
+    connect(s, l:getsockname())
+    peer = accept(l)
     peer:settimeout(T)
     peer:send("some bytes\nmore")
   else
@@ -275,8 +289,8 @@ return fixture, call
 `
 
 var (
-	fuzzFamilies = []int{unix.AF_INET, unix.AF_INET6, unix.AF_UNIX}
-	fuzzTypes    = []int{unix.SOCK_STREAM, unix.SOCK_DGRAM}
+	fuzzFamilies = []int{bsd.AF_INET, bsd.AF_INET6, bsd.AF_UNIX}
+	fuzzTypes    = []int{bsd.SOCK_STREAM, bsd.SOCK_DGRAM}
 	fuzzStates   = []string{"fresh", "bound", "listening", "connected", "peer closed", "shut down", "closed"}
 )
 
@@ -582,7 +596,7 @@ func (f *fuzzer) one(L *lua.LState, self *task, i int) {
 	family := fuzzFamilies[f.rng.Intn(len(fuzzFamilies))]
 	typ := fuzzTypes[f.rng.Intn(len(fuzzTypes))]
 	state := fuzzStates[f.rng.Intn(len(fuzzStates))]
-	if typ == unix.SOCK_DGRAM && state == "listening" {
+	if typ == bsd.SOCK_DGRAM && state == "listening" {
 		state = "bound"
 	}
 	want := tg.self
@@ -594,8 +608,15 @@ func (f *fuzzer) one(L *lua.LState, self *task, i int) {
 	err := L.CallByParam(lua.P{Fn: f.fixture, NRet: 3, Protect: true},
 		lua.LNumber(family), lua.LNumber(typ), lua.LString(state), lua.LString(want))
 	if err != nil {
-		f.findings.add("the fuzzer cannot build a fixture", fmt.Sprintf("%s %s %s %s: %v",
-			constName(familyNames, family), constName(typeNames, typ), state, want, err))
+		why := err.Error()
+		var apiErr *lua.ApiError
+		if errors.As(err, &apiErr) {
+			if t, ok := lualib.IsError(L, apiErr.Object); ok {
+				why = lualib.ErrorText(t) // the error value's text, not "table: 0x..."
+			}
+		}
+		f.findings.add("the fuzzer cannot build a fixture", fmt.Sprintf("%s %s %s %s: %s",
+			constName(familyNames, family), constName(typeNames, typ), state, want, why))
 		f.cleanup(L, self)
 		return
 	}
@@ -913,7 +934,7 @@ func (f *fuzzer) hostile(L *lua.LState, n int, sock lua.LValue) lua.LValue {
 		return co
 	case 26:
 		// A closed socket (the fixture may be open).
-		s, err := f.rt.openSocketFD(unix.AF_INET, unix.SOCK_STREAM, 0)
+		s, err := f.rt.openSocketFD(bsd.AF_INET, bsd.SOCK_STREAM, 0)
 		if err != nil {
 			return sock
 		}
@@ -952,7 +973,7 @@ func (f *fuzzer) plausible(L *lua.LState, n int, family int, sock, peer, obj lua
 	addrOf := func(v lua.LValue) lua.LValue {
 		if ud, ok := v.(*lua.LUserData); ok {
 			if s, ok := ud.Value.(*Socket); ok && !s.closed() {
-				if sa, err := s.sockname(); err == nil {
+				if sa, err := s.sys.sockname(); err == nil {
 					return newAddr(L, sa)
 				}
 			}
@@ -1140,7 +1161,7 @@ func (f *fuzzer) typed(L *lua.LState, param string, family int, sock, peer, obj 
 		case 1:
 			return constant("MSG_PEEK", "MSG_DONTWAIT", "MSG_TRUNC", "MSG_WAITALL", "MSG_OOB", "AI_PASSIVE")
 		}
-		return lua.LNumber(unix.MSG_PEEK | unix.MSG_DONTWAIT)
+		return lua.LNumber(bsd.MSG_PEEK | bsd.MSG_DONTWAIT)
 	case "level":
 		return constant("SOL_SOCKET", "IPPROTO_TCP", "IPPROTO_IP", "IPPROTO_IPV6")
 	case "option":
@@ -1162,7 +1183,7 @@ func (f *fuzzer) typed(L *lua.LState, param string, family int, sock, peer, obj 
 	case "type":
 		return constant("SOCK_STREAM", "SOCK_DGRAM")
 	case "proto":
-		return pick(lua.LNumber(0), lua.LNumber(unix.IPPROTO_TCP), lua.LNumber(unix.IPPROTO_UDP))
+		return pick(lua.LNumber(0), lua.LNumber(bsd.IPPROTO_TCP), lua.LNumber(bsd.IPPROTO_UDP))
 	case "host", "name":
 		return lua.LString([]string{"127.0.0.1", "::1", "localhost", "", "gbk", "utf-8"}[f.rng.Intn(6)])
 	case "port":

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
 )
@@ -70,16 +71,16 @@ const (
 )
 
 var callHints = map[callKey]string{
-	{"sendto", syscall.SOCK_STREAM, syscall.EPIPE}:         hintSendtoStream,
-	{"sendto", syscall.SOCK_STREAM, syscall.ENOTCONN}:      hintSendtoStream,
-	{"sendto", syscall.SOCK_STREAM, syscall.EOPNOTSUPP}:    hintSendtoStream,
-	{"sendto", syscall.SOCK_STREAM, syscall.EISCONN}:       hintSendtoStream,
-	{"accept", syscall.SOCK_STREAM, syscall.EINVAL}:        hintAcceptFirst,
-	{"listen", syscall.SOCK_DGRAM, syscall.EOPNOTSUPP}:     hintListenDgram,
-	{"accept", syscall.SOCK_DGRAM, syscall.EOPNOTSUPP}:     hintListenDgram,
-	{"send", syscall.SOCK_DGRAM, syscall.EDESTADDRREQ}:     hintSendNoPeer,
-	{"sendall", syscall.SOCK_DGRAM, syscall.EDESTADDRREQ}:  hintSendNoPeer,
-	{"send_msg", syscall.SOCK_DGRAM, syscall.EDESTADDRREQ}: hintSendNoPeer,
+	{"sendto", bsd.SOCK_STREAM, syscall.EPIPE}:         hintSendtoStream,
+	{"sendto", bsd.SOCK_STREAM, syscall.ENOTCONN}:      hintSendtoStream,
+	{"sendto", bsd.SOCK_STREAM, syscall.EOPNOTSUPP}:    hintSendtoStream,
+	{"sendto", bsd.SOCK_STREAM, syscall.EISCONN}:       hintSendtoStream,
+	{"accept", bsd.SOCK_STREAM, syscall.EINVAL}:        hintAcceptFirst,
+	{"listen", bsd.SOCK_DGRAM, syscall.EOPNOTSUPP}:     hintListenDgram,
+	{"accept", bsd.SOCK_DGRAM, syscall.EOPNOTSUPP}:     hintListenDgram,
+	{"send", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}:     hintSendNoPeer,
+	{"sendall", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}:  hintSendNoPeer,
+	{"send_msg", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}: hintSendNoPeer,
 }
 
 // The hints that look at the address: what holds it now, found by a
@@ -119,7 +120,7 @@ func hintFor(e *Error, probe probe) string {
 	if h, ok := callHints[callKey{e.Call, e.SockType, errno}]; ok {
 		return h
 	}
-	if h, ok := unixHints[errno]; ok && e.Family == syscall.AF_UNIX {
+	if h, ok := unixHints[errno]; ok && e.Family == bsd.AF_UNIX {
 		return h
 	}
 	if h := addrHint(e, errno, probe); h != "" {
@@ -135,11 +136,11 @@ func hintFor(e *Error, probe probe) string {
 // from what holds it now; "" when the address is unknown or the probe
 // cannot tell.
 func addrHint(e *Error, errno syscall.Errno, probe probe) string {
-	if probe == nil || !e.addr.IsValid() || e.Family == syscall.AF_UNIX {
+	if probe == nil || !e.addr.IsValid() || e.Family == bsd.AF_UNIX {
 		return ""
 	}
 	where := e.addr.String()
-	tcp, dgram := e.SockType == syscall.SOCK_STREAM, e.SockType == syscall.SOCK_DGRAM
+	tcp, dgram := e.SockType == bsd.SOCK_STREAM, e.SockType == bsd.SOCK_DGRAM
 	switch {
 	case errno == syscall.EADDRINUSE && dgram:
 		return fmt.Sprintf(hintPortHeld, where) // UDP has no connections to linger

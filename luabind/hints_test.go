@@ -1,6 +1,8 @@
 package luabind
 
 import (
+	"github.com/sockplay/sockplay/internal/bsd"
+
 	"fmt"
 	"net/netip"
 	"strings"
@@ -17,28 +19,28 @@ func TestHintFor(t *testing.T) {
 		want string // a part of the hint; "" for none
 		not  string // a part the hint must not have
 	}{
-		{"tcp port in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: syscall.AF_INET}, "SO_REUSEADDR", "socket file"},
-		{"ipv6 port in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: syscall.AF_INET6}, "port", "socket file"},
+		{"tcp port in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_INET}, "SO_REUSEADDR", "socket file"},
+		{"ipv6 port in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_INET6}, "port", "socket file"},
 		{"family unknown", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE)}, "port", "socket file"},
-		{"unix path in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: syscall.AF_UNIX},
+		{"unix path in use", Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_UNIX},
 			"the socket file already exists: remove it with os.remove(path) before bind, or pick another path", "port"},
-		{"unix refused", Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: syscall.AF_UNIX}, "socket file", "port"},
-		{"tcp refused", Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: syscall.AF_INET}, "host and port", "socket file"},
-		{"unix permission", Error{Class: "PermissionError", Errno: int(syscall.EACCES), Family: syscall.AF_UNIX}, "socket file", "1024"},
-		{"tcp permission", Error{Class: "PermissionError", Errno: int(syscall.EACCES), Family: syscall.AF_INET}, "1024", ""},
-		{"unix missing file", Error{Class: "FileNotFoundError", Errno: int(syscall.ENOENT), Family: syscall.AF_UNIX}, "no such socket file", ""},
-		{"unix closed socket", Error{Class: "OSError", Errno: int(syscall.EBADF), Family: syscall.AF_UNIX}, "after close()", ""},
+		{"unix refused", Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: bsd.AF_UNIX}, "socket file", "port"},
+		{"tcp refused", Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: bsd.AF_INET}, "host and port", "socket file"},
+		{"unix permission", Error{Class: "PermissionError", Errno: int(syscall.EACCES), Family: bsd.AF_UNIX}, "socket file", "1024"},
+		{"tcp permission", Error{Class: "PermissionError", Errno: int(syscall.EACCES), Family: bsd.AF_INET}, "1024", ""},
+		{"unix missing file", Error{Class: "FileNotFoundError", Errno: int(syscall.ENOENT), Family: bsd.AF_UNIX}, "no such socket file", ""},
+		{"unix closed socket", Error{Class: "OSError", Errno: int(syscall.EBADF), Family: bsd.AF_UNIX}, "after close()", ""},
 		{"timeout", Error{Class: "TimeoutError"}, "settimeout", ""},
-		{"out of descriptors", Error{Class: "OSError", Errno: int(syscall.EMFILE), Family: syscall.AF_INET}, "out of file descriptors", ""},
+		{"out of descriptors", Error{Class: "OSError", Errno: int(syscall.EMFILE), Family: bsd.AF_INET}, "out of file descriptors", ""},
 		{"no hint", Error{Class: "OSError", Errno: int(syscall.ENOMEM)}, "", ""},
 		// The call and the socket's type choose before the errno alone.
-		{"sendto on tcp", Error{Class: "BrokenPipeError", Errno: int(syscall.EPIPE), SockType: syscall.SOCK_STREAM, Call: "sendto"}, "sendto is UDP's call", "peer"},
-		{"send on tcp, peer gone", Error{Class: "BrokenPipeError", Errno: int(syscall.EPIPE), SockType: syscall.SOCK_STREAM, Call: "send"}, "the peer has closed", "sendto"},
-		{"accept before listen", Error{Class: "OSError", Errno: int(syscall.EINVAL), SockType: syscall.SOCK_STREAM, Call: "accept"}, "accept() needs a listening socket", "bind twice"},
-		{"bind twice", Error{Class: "OSError", Errno: int(syscall.EINVAL), SockType: syscall.SOCK_STREAM, Call: "bind"}, "bind twice", "accept"},
-		{"listen on udp", Error{Class: "OSError", Errno: int(syscall.EOPNOTSUPP), SockType: syscall.SOCK_DGRAM, Call: "listen"}, "UDP (SOCK_DGRAM) has no connections", ""},
-		{"accept on udp", Error{Class: "OSError", Errno: int(syscall.EOPNOTSUPP), SockType: syscall.SOCK_DGRAM, Call: "accept"}, "UDP (SOCK_DGRAM) has no connections", ""},
-		{"send on udp without peer", Error{Class: "OSError", Errno: int(syscall.EDESTADDRREQ), SockType: syscall.SOCK_DGRAM, Call: "send"}, "has no peer: sendto(data, {host, port})", ""},
+		{"sendto on tcp", Error{Class: "BrokenPipeError", Errno: int(syscall.EPIPE), SockType: bsd.SOCK_STREAM, Call: "sendto"}, "sendto is UDP's call", "peer"},
+		{"send on tcp, peer gone", Error{Class: "BrokenPipeError", Errno: int(syscall.EPIPE), SockType: bsd.SOCK_STREAM, Call: "send"}, "the peer has closed", "sendto"},
+		{"accept before listen", Error{Class: "OSError", Errno: int(syscall.EINVAL), SockType: bsd.SOCK_STREAM, Call: "accept"}, "accept() needs a listening socket", "bind twice"},
+		{"bind twice", Error{Class: "OSError", Errno: int(syscall.EINVAL), SockType: bsd.SOCK_STREAM, Call: "bind"}, "bind twice", "accept"},
+		{"listen on udp", Error{Class: "OSError", Errno: int(syscall.EOPNOTSUPP), SockType: bsd.SOCK_DGRAM, Call: "listen"}, "UDP (SOCK_DGRAM) has no connections", ""},
+		{"accept on udp", Error{Class: "OSError", Errno: int(syscall.EOPNOTSUPP), SockType: bsd.SOCK_DGRAM, Call: "accept"}, "UDP (SOCK_DGRAM) has no connections", ""},
+		{"send on udp without peer", Error{Class: "OSError", Errno: int(syscall.EDESTADDRREQ), SockType: bsd.SOCK_DGRAM, Call: "send"}, "has no peer: sendto(data, {host, port})", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -239,11 +241,11 @@ func TestAddrHints(t *testing.T) {
 			return udp
 		}
 	}
-	inUse := Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: syscall.AF_INET, SockType: syscall.SOCK_STREAM, Call: "bind", addr: addr}
-	refused := Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: syscall.AF_INET, SockType: syscall.SOCK_STREAM, Call: "connect", addr: addr}
-	udpTimeout := Error{Class: "TimeoutError", Family: syscall.AF_INET, SockType: syscall.SOCK_DGRAM, Call: "recvfrom", addr: addr}
-	udpRefused := Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: syscall.AF_INET, SockType: syscall.SOCK_DGRAM, Call: "recv", addr: addr}
-	udpInUse := Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: syscall.AF_INET, SockType: syscall.SOCK_DGRAM, Call: "bind", addr: addr}
+	inUse := Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_INET, SockType: bsd.SOCK_STREAM, Call: "bind", addr: addr}
+	refused := Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: bsd.AF_INET, SockType: bsd.SOCK_STREAM, Call: "connect", addr: addr}
+	udpTimeout := Error{Class: "TimeoutError", Family: bsd.AF_INET, SockType: bsd.SOCK_DGRAM, Call: "recvfrom", addr: addr}
+	udpRefused := Error{Class: "ConnectionRefusedError", Errno: int(syscall.ECONNREFUSED), Family: bsd.AF_INET, SockType: bsd.SOCK_DGRAM, Call: "recv", addr: addr}
+	udpInUse := Error{Class: "OSError", Errno: int(syscall.EADDRINUSE), Family: bsd.AF_INET, SockType: bsd.SOCK_DGRAM, Call: "bind", addr: addr}
 	for _, c := range []struct {
 		name     string
 		e        Error

@@ -26,6 +26,11 @@ import (
 // luaTestTimeout bounds a Lua test's run where no option says otherwise.
 const luaTestTimeout = luaassert.DefaultTimeout
 
+// portableBackend reports whether the tests run on the portable backend
+// (SOCKPLAY_BACKEND=portable, or a system other than Linux): a test of
+// what only the Linux backend does skips then, saying what.
+func portableBackend() bool { return newBackend().name() == "portable" }
+
 // sandboxStopGrace is how long the sandbox has, past its own time limit,
 // to stop a run before the harness calls it a hang.
 const sandboxStopGrace = 15 * time.Second

@@ -9,7 +9,6 @@ import (
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // The LuaSocket dialect: LuaSocket's objects (tcp, udp, unix stream and
@@ -493,17 +492,17 @@ func lsErrorString(err error) string {
 // errors scripts test for, C's strerror for the others.
 func lsStrerror(e syscall.Errno) string {
 	switch e {
-	case unix.EADDRINUSE:
+	case syscall.EADDRINUSE:
 		return "address already in use"
-	case unix.EISCONN:
+	case syscall.EISCONN:
 		return "already connected"
-	case unix.EACCES:
+	case syscall.EACCES:
 		return "permission denied"
-	case unix.ECONNREFUSED:
+	case syscall.ECONNREFUSED:
 		return "connection refused"
-	case unix.ECONNABORTED, unix.ECONNRESET, unix.EPIPE:
+	case syscall.ECONNABORTED, syscall.ECONNRESET, syscall.EPIPE:
 		return "closed"
-	case unix.ETIMEDOUT, unix.EAGAIN, unix.EINPROGRESS:
+	case syscall.ETIMEDOUT, syscall.EAGAIN, syscall.EINPROGRESS:
 		// EAGAIN and EINPROGRESS: a call with timeout 0 that would wait.
 		return "timeout"
 	}

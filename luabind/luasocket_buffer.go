@@ -2,11 +2,11 @@ package luabind
 
 import (
 	"strings"
+	"syscall"
 	"unsafe"
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // The LuaSocket dialect's stream I/O (LuaSocket's buffer.c): receive with
@@ -34,10 +34,10 @@ func (o *lsObject) fill(L *lua.LState, size int) error {
 		o.readErr = nil
 		return err
 	case o.noRead:
-		return unix.EAGAIN // "timeout": see readAhead
+		return syscall.EAGAIN // "timeout": see readAhead
 	}
 	o.arm()
-	data, _, err := o.s.recvString(L, size, 0, false)
+	data, err := o.s.sys.recvString(L, size, 0)
 	if err != nil {
 		return err
 	}
@@ -230,10 +230,10 @@ func (o *lsObject) sendAll(L *lua.LState, data string) (int, error) {
 		var n int
 		var err error
 		if o.timeoutZero() {
-			n, err = o.s.sendNow(L, stringBytes(data[sent:]))
+			n, err = o.s.sys.sendNow(L, stringBytes(data[sent:]))
 		} else {
 			o.arm()
-			n, err = o.s.sendOnce(L, stringBytes(data[sent:]), 0, nil)
+			n, err = o.s.sendOnce(L, stringBytes(data[sent:]), 0, sockAddr{})
 		}
 		sent += n
 		if err != nil {

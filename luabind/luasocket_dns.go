@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
-	"golang.org/x/sys/unix"
 )
 
 // socket.dns (LuaSocket's inet.c): names to addresses and back. Lookups
@@ -128,7 +128,7 @@ func lsDNSGethostname(L *lua.LState) int {
 // socket.dns.getaddrinfo(address) -> {{family = "inet" | "inet6", addr = ip}, ...} | nil, err
 func (rt *Runtime) lsDNSGetaddrinfo(L *lua.LState) int {
 	host := lsString(L, 1, "socket.dns.getaddrinfo", "address")
-	addrs, err := rt.lsResolve(L, host, "0", unix.AF_UNSPEC, unix.SOCK_STREAM, false)
+	addrs, err := rt.lsResolve(L, host, "0", bsd.AF_UNSPEC, bsd.SOCK_STREAM, false)
 	if err != nil {
 		return pushFail(L, err)
 	}
@@ -136,7 +136,7 @@ func (rt *Runtime) lsDNSGetaddrinfo(L *lua.LState) int {
 	for _, sa := range addrs {
 		ip, _, _ := sockaddrIPPort(sa)
 		e := L.CreateTable(0, 2)
-		e.RawSetString("family", lua.LString(lsFamilyName(sockaddrFamily(sa))))
+		e.RawSetString("family", lua.LString(lsFamilyName(int(sa.family))))
 		e.RawSetString("addr", lua.LString(ip))
 		out.Append(e)
 	}
@@ -160,7 +160,7 @@ func (rt *Runtime) lsDNSGetnameinfo(L *lua.LState) int {
 	}
 	names := L.CreateTable(0, 0)
 	if hasHost {
-		addrs, err := rt.lsResolve(L, host, port, unix.AF_UNSPEC, unix.SOCK_STREAM, false)
+		addrs, err := rt.lsResolve(L, host, port, bsd.AF_UNSPEC, bsd.SOCK_STREAM, false)
 		if err != nil {
 			return pushFail(L, err)
 		}
@@ -177,7 +177,7 @@ func (rt *Runtime) lsDNSGetnameinfo(L *lua.LState) int {
 	if !hasServ {
 		return 1
 	}
-	p, err := lsPort(serv, unix.SOCK_STREAM)
+	p, err := lsPort(serv, bsd.SOCK_STREAM)
 	if err != nil {
 		return pushFail(L, err)
 	}

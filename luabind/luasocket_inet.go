@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // The LuaSocket dialect's Internet addresses (LuaSocket's inet.c): how a
@@ -114,7 +114,7 @@ func lsPort(port string, typ int) (int, error) {
 		return n, nil
 	}
 	network := "tcp"
-	if typ == unix.SOCK_DGRAM {
+	if typ == bsd.SOCK_DGRAM {
 		network = "udp"
 	}
 	n, err := net.LookupPort(network, port)
@@ -129,7 +129,7 @@ func lsPort(port string, typ int) (int, error) {
 // (bind) makes "*" the wildcard address; names are looked up with the
 // runtime lock released, and in the sandbox only "localhost" is.
 // Addresses come IPv4 first, as sockplay's lookups order them.
-func (rt *Runtime) lsResolve(L *lua.LState, host, port string, family, typ int, passive bool) ([]unix.Sockaddr, error) {
+func (rt *Runtime) lsResolve(L *lua.LState, host, port string, family, typ int, passive bool) ([]sockAddr, error) {
 	p, err := lsPort(port, typ)
 	if err != nil {
 		return nil, err
@@ -143,7 +143,7 @@ func (rt *Runtime) lsResolve(L *lua.LState, host, port string, family, typ int, 
 	default:
 		if ip, err := netip.ParseAddr(host); err == nil {
 			ip = ip.Unmap().WithZone("")
-			if family == unix.AF_INET && !ip.Is4() || family == unix.AF_INET6 && !ip.Is6() {
+			if family == bsd.AF_INET && !ip.Is4() || family == bsd.AF_INET6 && !ip.Is6() {
 				return nil, &gaiError{code: -9, msg: lsErrAddrFamily}
 			}
 			ips = []netip.Addr{ip}
@@ -153,10 +153,10 @@ func (rt *Runtime) lsResolve(L *lua.LState, host, port string, family, typ int, 
 			return nil, err
 		}
 	}
-	var out []unix.Sockaddr
+	var out []sockAddr
 	for _, ip := range ips {
-		f, sa := inetSockaddr(ip, p)
-		if family == unix.AF_UNSPEC || family == f {
+		sa := inetAddr(ip, p)
+		if family == bsd.AF_UNSPEC || family == int(sa.family) {
 			out = append(out, sa)
 		}
 	}
@@ -196,17 +196,6 @@ func (rt *Runtime) lsLookup(L *lua.LState, host string) ([]netip.Addr, error) {
 	return append(v4, v6...), nil
 }
 
-// sockaddrFamily is the address family of sa.
-func sockaddrFamily(sa unix.Sockaddr) int {
-	switch sa.(type) {
-	case *unix.SockaddrInet4:
-		return unix.AF_INET
-	case *unix.SockaddrInet6:
-		return unix.AF_INET6
-	}
-	return unix.AF_UNIX
-}
-
 // lsCreate gives o a new descriptor of family and typ (LuaSocket's
 // inet_trycreate: an AF_INET6 socket is IPv6-only). call names what made
 // it, for the trace.
@@ -215,8 +204,8 @@ func (rt *Runtime) lsCreate(L *lua.LState, o *lsObject, family, typ int, call st
 	if err != nil {
 		return err
 	}
-	if family == unix.AF_INET6 {
-		s.setsockoptInt(unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1)
+	if family == bsd.AF_INET6 {
+		s.sys.setsockoptInt(bsd.IPPROTO_IPV6, bsd.IPV6_V6ONLY, 1)
 	}
 	o.s, o.family = s, family
 	rt.traceEvent(L, s, &traceNote{event: "created", call: call}, nil)
@@ -237,9 +226,9 @@ func (rt *Runtime) lsDestroy(L *lua.LState, o *lsObject) {
 func lsSockType(c lsClass) int {
 	switch c {
 	case lsUDPUnconnected, lsUDPConnected, lsUnixDgramUnconnected, lsUnixDgramConnected:
-		return unix.SOCK_DGRAM
+		return bsd.SOCK_DGRAM
 	}
-	return unix.SOCK_STREAM
+	return bsd.SOCK_STREAM
 }
 
 // lsTryBind binds o to host and port (inet_trybind): each address in
@@ -252,14 +241,14 @@ func (rt *Runtime) lsTryBind(L *lua.LState, o *lsObject, host, port, call string
 		return err
 	}
 	for _, sa := range addrs {
-		if f := sockaddrFamily(sa); !o.open() || f != o.family {
+		if f := int(sa.family); !o.open() || f != o.family {
 			rt.lsDestroy(L, o)
 			if err = rt.lsCreate(L, o, f, typ, call); err != nil {
 				continue
 			}
 		}
 		rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
-		err = o.s.bind(sa)
+		err = o.s.sys.bind(sa)
 		rt.traceEvent(L, o.s, &traceNote{event: "bind", call: call}, err)
 		if err == nil {
 			return nil
@@ -279,7 +268,7 @@ func (rt *Runtime) lsTryConnect(L *lua.LState, o *lsObject, host, port, call str
 	}
 	for _, sa := range addrs {
 		o.markStart(rt.ls)
-		if f := sockaddrFamily(sa); !o.open() || f != o.family {
+		if f := int(sa.family); !o.open() || f != o.family {
 			rt.lsDestroy(L, o)
 			if err = rt.lsCreate(L, o, f, typ, call); err != nil {
 				continue
@@ -295,14 +284,14 @@ func (rt *Runtime) lsTryConnect(L *lua.LState, o *lsObject, host, port, call str
 
 // lsConnectTo makes one connect(2) of o to sa, traced, within o's
 // timeout.
-func (rt *Runtime) lsConnectTo(L *lua.LState, o *lsObject, sa unix.Sockaddr, call string) error {
+func (rt *Runtime) lsConnectTo(L *lua.LState, o *lsObject, sa sockAddr, call string) error {
 	rt.allowAddr(L, "connect", sa) // the sandbox: loopback only
 	o.arm()
 	tc := rt.traceSend()
 	if tc != nil {
 		defer tc.settle()
 	}
-	err := o.s.connect(L, sa)
+	err := o.s.sys.connect(L, sa)
 	if tc != nil {
 		tc.emit(L, o.s, &traceNote{event: "connect", call: call, remote: sockaddrText(sa)}, err)
 	}
@@ -313,45 +302,34 @@ func (rt *Runtime) lsConnectTo(L *lua.LState, o *lsObject, sa unix.Sockaddr, cal
 // lsFamilyName is the family as getsockname and getpeername name it.
 func lsFamilyName(family int) string {
 	switch family {
-	case unix.AF_INET:
+	case bsd.AF_INET:
 		return "inet"
-	case unix.AF_INET6:
+	case bsd.AF_INET6:
 		return "inet6"
-	case unix.AF_UNSPEC:
+	case bsd.AF_UNSPEC:
 		return "unspec"
 	}
 	return "unknown"
 }
 
 // lsPushInetAddr pushes sa as LuaSocket's ip, port, family.
-func lsPushInetAddr(L *lua.LState, sa unix.Sockaddr, family int) int {
-	var ip netip.Addr
-	port := 0
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		ip, port = netip.AddrFrom4(a.Addr), a.Port
-	case *unix.SockaddrInet6:
-		ip, port = netip.AddrFrom16(a.Addr), a.Port
-	default:
+func lsPushInetAddr(L *lua.LState, sa sockAddr, family int) int {
+	if sa.family != bsd.AF_INET && sa.family != bsd.AF_INET6 {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(lsErrFamily))
 		return 2
 	}
-	L.Push(lua.LString(ip.String()))
-	L.Push(lua.LNumber(port))
+	L.Push(lua.LString(sa.ip.String()))
+	L.Push(lua.LNumber(sa.port))
 	L.Push(lua.LString(lsFamilyName(family)))
 	return 3
 }
 
 // lsUnixPath is an AF_UNIX address as LuaSocket returns it: the path,
 // "" when unnamed.
-func lsUnixPath(sa unix.Sockaddr) string {
-	a, ok := sa.(*unix.SockaddrUnix)
-	if !ok || a.Name == "@" {
+func lsUnixPath(sa sockAddr) string {
+	if sa.family != bsd.AF_UNIX {
 		return ""
 	}
-	if strings.HasPrefix(a.Name, "@") {
-		return "\x00" + a.Name[1:]
-	}
-	return a.Name
+	return sa.path
 }

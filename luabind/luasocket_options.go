@@ -4,10 +4,11 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"strings"
+	"syscall"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // The LuaSocket dialect's socket options by name (LuaSocket's options.c):
@@ -33,35 +34,35 @@ type lsOption struct {
 }
 
 var lsOptions = map[string]lsOption{
-	"bindtodevice":         {unix.SOL_SOCKET, unix.SO_BINDTODEVICE, lsOptDevice},
-	"keepalive":            {unix.SOL_SOCKET, unix.SO_KEEPALIVE, lsOptBool},
-	"reuseaddr":            {unix.SOL_SOCKET, unix.SO_REUSEADDR, lsOptBool},
-	"reuseport":            {unix.SOL_SOCKET, unix.SO_REUSEPORT, lsOptBool},
-	"dontroute":            {unix.SOL_SOCKET, unix.SO_DONTROUTE, lsOptBool},
-	"broadcast":            {unix.SOL_SOCKET, unix.SO_BROADCAST, lsOptBool},
-	"linger":               {unix.SOL_SOCKET, unix.SO_LINGER, lsOptLinger},
-	"error":                {unix.SOL_SOCKET, unix.SO_ERROR, lsOptError},
-	"recv-buffer-size":     {unix.SOL_SOCKET, unix.SO_RCVBUF, lsOptInt},
-	"send-buffer-size":     {unix.SOL_SOCKET, unix.SO_SNDBUF, lsOptInt},
-	"tcp-nodelay":          {unix.IPPROTO_TCP, unix.TCP_NODELAY, lsOptBool},
-	"tcp-keepidle":         {unix.IPPROTO_TCP, unix.TCP_KEEPIDLE, lsOptInt},
-	"tcp-keepcnt":          {unix.IPPROTO_TCP, unix.TCP_KEEPCNT, lsOptInt},
-	"tcp-keepintvl":        {unix.IPPROTO_TCP, unix.TCP_KEEPINTVL, lsOptInt},
-	"tcp-defer-accept":     {unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT, lsOptInt},
-	"tcp-fastopen":         {unix.IPPROTO_TCP, unix.TCP_FASTOPEN, lsOptInt},
-	"tcp-fastopen-connect": {unix.IPPROTO_TCP, unix.TCP_FASTOPEN_CONNECT, lsOptInt},
-	"ipv6-v6only":          {unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, lsOptBool},
-	"ipv6-unicast-hops":    {unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS, lsOptInt},
+	"bindtodevice":         {bsd.SOL_SOCKET, bsd.SO_BINDTODEVICE, lsOptDevice},
+	"keepalive":            {bsd.SOL_SOCKET, bsd.SO_KEEPALIVE, lsOptBool},
+	"reuseaddr":            {bsd.SOL_SOCKET, bsd.SO_REUSEADDR, lsOptBool},
+	"reuseport":            {bsd.SOL_SOCKET, bsd.SO_REUSEPORT, lsOptBool},
+	"dontroute":            {bsd.SOL_SOCKET, bsd.SO_DONTROUTE, lsOptBool},
+	"broadcast":            {bsd.SOL_SOCKET, bsd.SO_BROADCAST, lsOptBool},
+	"linger":               {bsd.SOL_SOCKET, bsd.SO_LINGER, lsOptLinger},
+	"error":                {bsd.SOL_SOCKET, bsd.SO_ERROR, lsOptError},
+	"recv-buffer-size":     {bsd.SOL_SOCKET, bsd.SO_RCVBUF, lsOptInt},
+	"send-buffer-size":     {bsd.SOL_SOCKET, bsd.SO_SNDBUF, lsOptInt},
+	"tcp-nodelay":          {bsd.IPPROTO_TCP, bsd.TCP_NODELAY, lsOptBool},
+	"tcp-keepidle":         {bsd.IPPROTO_TCP, bsd.TCP_KEEPIDLE, lsOptInt},
+	"tcp-keepcnt":          {bsd.IPPROTO_TCP, bsd.TCP_KEEPCNT, lsOptInt},
+	"tcp-keepintvl":        {bsd.IPPROTO_TCP, bsd.TCP_KEEPINTVL, lsOptInt},
+	"tcp-defer-accept":     {bsd.IPPROTO_TCP, bsd.TCP_DEFER_ACCEPT, lsOptInt},
+	"tcp-fastopen":         {bsd.IPPROTO_TCP, bsd.TCP_FASTOPEN, lsOptInt},
+	"tcp-fastopen-connect": {bsd.IPPROTO_TCP, bsd.TCP_FASTOPEN_CONNECT, lsOptInt},
+	"ipv6-v6only":          {bsd.IPPROTO_IPV6, bsd.IPV6_V6ONLY, lsOptBool},
+	"ipv6-unicast-hops":    {bsd.IPPROTO_IPV6, bsd.IPV6_UNICAST_HOPS, lsOptInt},
 	// LuaSocket reads and sets the unicast hops under this name too.
-	"ipv6-multicast-hops":  {unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS, lsOptInt},
-	"ipv6-multicast-loop":  {unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_LOOP, lsOptBool},
-	"ipv6-add-membership":  {unix.IPPROTO_IPV6, unix.IPV6_ADD_MEMBERSHIP, lsOptMember6},
-	"ipv6-drop-membership": {unix.IPPROTO_IPV6, unix.IPV6_DROP_MEMBERSHIP, lsOptMember6},
-	"ip-multicast-if":      {unix.IPPROTO_IP, unix.IP_MULTICAST_IF, lsOptIf},
-	"ip-multicast-ttl":     {unix.IPPROTO_IP, unix.IP_MULTICAST_TTL, lsOptInt},
-	"ip-multicast-loop":    {unix.IPPROTO_IP, unix.IP_MULTICAST_LOOP, lsOptBool},
-	"ip-add-membership":    {unix.IPPROTO_IP, unix.IP_ADD_MEMBERSHIP, lsOptMember},
-	"ip-drop-membership":   {unix.IPPROTO_IP, unix.IP_DROP_MEMBERSHIP, lsOptMember},
+	"ipv6-multicast-hops":  {bsd.IPPROTO_IPV6, bsd.IPV6_UNICAST_HOPS, lsOptInt},
+	"ipv6-multicast-loop":  {bsd.IPPROTO_IPV6, bsd.IPV6_MULTICAST_LOOP, lsOptBool},
+	"ipv6-add-membership":  {bsd.IPPROTO_IPV6, bsd.IPV6_ADD_MEMBERSHIP, lsOptMember6},
+	"ipv6-drop-membership": {bsd.IPPROTO_IPV6, bsd.IPV6_DROP_MEMBERSHIP, lsOptMember6},
+	"ip-multicast-if":      {bsd.IPPROTO_IP, bsd.IP_MULTICAST_IF, lsOptIf},
+	"ip-multicast-ttl":     {bsd.IPPROTO_IP, bsd.IP_MULTICAST_TTL, lsOptInt},
+	"ip-multicast-loop":    {bsd.IPPROTO_IP, bsd.IP_MULTICAST_LOOP, lsOptBool},
+	"ip-add-membership":    {bsd.IPPROTO_IP, bsd.IP_ADD_MEMBERSHIP, lsOptMember},
+	"ip-drop-membership":   {bsd.IPPROTO_IP, bsd.IP_DROP_MEMBERSHIP, lsOptMember},
 }
 
 // lsOptionNames are the options each group of classes has, for setoption
@@ -224,16 +225,16 @@ func lsMembership(L *lua.LState, kind lsOptKind, fname string) string {
 
 func (o *lsObject) setInt(opt lsOption, v int) error {
 	if !o.open() {
-		return unix.EBADF
+		return syscall.EBADF
 	}
-	return o.s.setsockoptInt(opt.level, opt.opt, v)
+	return o.s.sys.setsockoptInt(opt.level, opt.opt, v)
 }
 
 func (o *lsObject) setBytes(opt lsOption, v string) error {
 	if !o.open() {
-		return unix.EBADF
+		return syscall.EBADF
 	}
-	return o.s.setsockoptBytes(opt.level, opt.opt, v)
+	return o.s.sys.setsockoptBytes(opt.level, opt.opt, v)
 }
 
 // obj:getoption(name) -> value | nil, err
@@ -252,7 +253,7 @@ func (rt *Runtime) lsGetoption(L *lua.LState) int {
 	}
 	switch opt.kind {
 	case lsOptBool, lsOptInt, lsOptError:
-		v, err := o.s.getsockoptInt(opt.level, opt.opt)
+		v, err := o.s.sys.getsockoptInt(opt.level, opt.opt)
 		if err != nil {
 			return fail()
 		}
@@ -263,13 +264,13 @@ func (rt *Runtime) lsGetoption(L *lua.LState) int {
 			if v == 0 {
 				L.Push(lua.LNil) // LuaSocket: no error, no message
 			} else {
-				L.Push(lua.LString(lsStrerror(unix.Errno(v))))
+				L.Push(lua.LString(lsStrerror(syscall.Errno(v))))
 			}
 		default:
 			L.Push(lua.LNumber(v))
 		}
 	case lsOptLinger:
-		b, err := o.s.getsockoptBytes(opt.level, opt.opt, 8)
+		b, err := o.s.sys.getsockoptBytes(opt.level, opt.opt, 8)
 		if err != nil || len(b) < 8 {
 			return fail()
 		}
@@ -278,13 +279,13 @@ func (rt *Runtime) lsGetoption(L *lua.LState) int {
 		t.RawSetString("timeout", lua.LNumber(binary.NativeEndian.Uint32([]byte(b[4:]))))
 		L.Push(t)
 	case lsOptIf:
-		b, err := o.s.getsockoptBytes(opt.level, opt.opt, 4)
+		b, err := o.s.sys.getsockoptBytes(opt.level, opt.opt, 4)
 		if err != nil || len(b) < 4 {
 			return fail()
 		}
 		L.Push(lua.LString(netip.AddrFrom4([4]byte([]byte(b[:4]))).String()))
 	case lsOptDevice:
-		b, err := o.s.getsockoptBytes(opt.level, opt.opt, unix.IFNAMSIZ)
+		b, err := o.s.sys.getsockoptBytes(opt.level, opt.opt, bsd.IFNAMSIZ)
 		if err != nil {
 			return fail()
 		}

@@ -4,19 +4,20 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"syscall"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // socket.select, LuaSocket's (its select.c): the lists hold any objects
 // with a getfd method (LuaSocket objects, sockplay's sockets, LTN12
 // sources and sinks over them), an object whose dirty() is true is
 // readable at once, and the results are lists that are also sets
-// (readable[i] = obj and readable[obj] = i). The waiting is the select
-// module's: poll(2) now, then Go's poller (select.go, select_linux.go).
+// (readable[i] = obj and readable[obj] = i). The waiting is the
+// backend's, as for select.select (select.go).
 
 // lsSelectEntry is one object of a list and its descriptor.
 type lsSelectEntry struct {
@@ -45,18 +46,18 @@ func (rt *Runtime) lsSelect(L *lua.LState) int {
 			dirty = append(dirty, e.obj)
 			continue
 		}
-		events[e.fd] |= unix.POLLIN
+		events[e.fd] |= bsd.POLLIN
 	}
 	for _, e := range send {
 		objs[e.fd] = e.obj
-		events[e.fd] |= unix.POLLOUT
+		events[e.fd] |= bsd.POLLOUT
 	}
-	fds := make([]unix.PollFd, 0, len(events))
+	fds := make([]pollFd, 0, len(events))
 	for fd, ev := range events {
-		fds = append(fds, unix.PollFd{Fd: int32(fd), Events: ev})
+		fds = append(fds, pollFd{Fd: int32(fd), Events: ev})
 	}
 	// Results come in the order of the descriptors, as LuaSocket's do.
-	slices.SortFunc(fds, func(a, b unix.PollFd) int { return int(a.Fd - b.Fd) })
+	slices.SortFunc(fds, func(a, b pollFd) int { return int(a.Fd - b.Fd) })
 	if len(dirty) > 0 {
 		timeout = 0
 	}
@@ -82,11 +83,11 @@ func (rt *Runtime) lsSelect(L *lua.LState) int {
 	for _, p := range fds {
 		// Errors and hang-ups make a socket readable and writable, as
 		// select(2) reports them: the next call returns the error.
-		bad := p.Revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0
-		if p.Events&unix.POLLIN != 0 && (p.Revents&unix.POLLIN != 0 || bad) {
+		bad := p.Revents&(bsd.POLLERR|bsd.POLLHUP|bsd.POLLNVAL) != 0
+		if p.Events&bsd.POLLIN != 0 && (p.Revents&bsd.POLLIN != 0 || bad) {
 			readable.Append(objs[int(p.Fd)])
 		}
-		if p.Events&unix.POLLOUT != 0 && (p.Revents&unix.POLLOUT != 0 || bad) {
+		if p.Events&bsd.POLLOUT != 0 && (p.Revents&bsd.POLLOUT != 0 || bad) {
 			writable.Append(objs[int(p.Fd)])
 		}
 	}
@@ -193,8 +194,12 @@ func (rt *Runtime) lsIsDirty(L *lua.LState, e lsSelectEntry) bool {
 // limit; 0: do not wait). It returns how many are ready (0: the time
 // passed). A lone socket waits on its own registration with Go's poller;
 // several wait on an epoll descriptor (waitAny).
-func (rt *Runtime) lsPoll(L *lua.LState, fds []unix.PollFd, recv, send []lsSelectEntry, wait time.Duration) (int, error) {
-	n, err := pollNow(fds)
+func (rt *Runtime) lsPoll(L *lua.LState, fds []pollFd, recv, send []lsSelectEntry, wait time.Duration) (int, error) {
+	socks := make([]*Socket, len(fds))
+	for i, p := range fds {
+		socks[i] = lsSocketOf(recv, send, int(p.Fd))
+	}
+	n, err := rt.sys.pollNow(rt, fds, socks)
 	if err != nil || n > 0 || wait == 0 {
 		return n, err
 	}
@@ -207,9 +212,9 @@ func (rt *Runtime) lsPoll(L *lua.LState, fds []unix.PollFd, recv, send []lsSelec
 		}
 		return 0, rt.waitChanTimer(t, time.NewTimer(wait))
 	}
-	if len(fds) == 1 && (fds[0].Events == unix.POLLIN || fds[0].Events == unix.POLLOUT) {
-		if s := lsSocketOf(recv, send, int(fds[0].Fd)); s != nil {
-			return rt.lsWaitOne(L, t, s, &fds[0], wait)
+	if len(fds) == 1 && (fds[0].Events == bsd.POLLIN || fds[0].Events == bsd.POLLOUT) {
+		if socks[0] != nil {
+			return rt.sys.waitOne(L, t, socks[0], &fds[0], wait)
 		}
 	}
 	// Closing one of the sockets (another task's close) wakes the wait,
@@ -235,11 +240,11 @@ func (rt *Runtime) lsPoll(L *lua.LState, fds []unix.PollFd, recv, send []lsSelec
 				return 0, nil
 			}
 		}
-		if err := rt.waitAny(L, fds, left, sw); err != nil {
+		if err := rt.sys.waitAny(L, rt, fds, socks, left, sw); err != nil {
 			return 0, err
 		}
 		// Woken by readiness, poll again: another task may have taken it.
-		if n, err := pollNow(fds); err != nil || n > 0 || sw.closed {
+		if n, err := rt.sys.pollNow(rt, fds, socks); err != nil || n > 0 || sw.closed {
 			return n, err
 		}
 	}
@@ -254,37 +259,6 @@ func lsSocketOf(recv, send []lsSelectEntry, fd int) *Socket {
 		}
 	}
 	return nil
-}
-
-// lsWaitOne waits until s is ready for p's one direction, through the
-// socket's own wait (Socket.wait: the runtime lock released, the task's
-// interrupt, other tasks' interrupts told apart), with a readiness check
-// in place of the system call.
-func (rt *Runtime) lsWaitOne(L *lua.LState, t *task, s *Socket, p *unix.PollFd, wait time.Duration) (int, error) {
-	probe := func(fd uintptr) bool {
-		q := [1]unix.PollFd{{Fd: int32(fd), Events: p.Events}}
-		if n, err := pollNow(q[:]); err != nil || n > 0 {
-			p.Revents = q[0].Revents
-			if err != nil {
-				p.Revents = unix.POLLERR
-			}
-			return true
-		}
-		return false
-	}
-	savedIO, savedCtl := t.ioFn, t.ctlFn
-	t.io.start(ioRead, nil, 0, 0, nil) // no buffer: wait's read-buffer steps do nothing
-	t.ioFn = probe
-	t.ctlFn = func(fd uintptr) { t.io.done = probe(fd) }
-	err := s.wait(L, t, p.Events == unix.POLLOUT, wait)
-	t.ioFn, t.ctlFn = savedIO, savedCtl
-	switch {
-	case err == nil:
-		return 1, nil
-	case errors.Is(err, os.ErrDeadlineExceeded), err == unix.EAGAIN:
-		return 0, nil
-	}
-	return 0, err
 }
 
 // lsLoneReader is the object of socket.select({obj}, nil | {}) when obj
@@ -329,14 +303,14 @@ func (rt *Runtime) lsSelectReadAhead(L *lua.LState, o *lsObject, timeout float64
 		wait = time.Duration(min(timeout, 1e9) * float64(time.Second))
 	}
 	o.s.timeout = wait
-	data, _, err := o.s.recvString(L, lsChunk, 0, false)
+	data, err := o.s.sys.recvString(L, lsChunk, 0)
 	switch {
 	case err == nil && len(data) > 0:
 		o.pending = string(data)
 		o.readAhead = len(data) < lsChunk
 	case err == nil:
 		o.eof = true
-	case errors.Is(err, os.ErrDeadlineExceeded), err == unix.EAGAIN:
+	case errors.Is(err, os.ErrDeadlineExceeded), err == syscall.EAGAIN:
 		L.Push(L.CreateTable(0, 0))
 		L.Push(L.CreateTable(0, 0))
 		L.Push(lua.LString("timeout"))

@@ -1,13 +1,13 @@
 package luabind
 
 import (
-	"net/netip"
 	"strconv"
+	"syscall"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // The LuaSocket dialect's TCP objects (LuaSocket's tcp.c), the module
@@ -16,15 +16,15 @@ import (
 
 // socket.tcp() -> tcp{master}   (its descriptor is made by bind or connect, in the address's family)
 func (rt *Runtime) lsTCP(L *lua.LState) int {
-	L.Push(rt.lsNew(L, lsTCPMaster, unix.AF_UNSPEC, nil).ud)
+	L.Push(rt.lsNew(L, lsTCPMaster, bsd.AF_UNSPEC, nil).ud)
 	return 1
 }
 
 // socket.tcp4() -> tcp{master} | nil, err   (an IPv4 socket)
-func (rt *Runtime) lsTCP4(L *lua.LState) int { return rt.lsMake(L, lsTCPMaster, unix.AF_INET, "tcp4") }
+func (rt *Runtime) lsTCP4(L *lua.LState) int { return rt.lsMake(L, lsTCPMaster, bsd.AF_INET, "tcp4") }
 
 // socket.tcp6() -> tcp{master} | nil, err   (an IPv6-only socket)
-func (rt *Runtime) lsTCP6(L *lua.LState) int { return rt.lsMake(L, lsTCPMaster, unix.AF_INET6, "tcp6") }
+func (rt *Runtime) lsTCP6(L *lua.LState) int { return rt.lsMake(L, lsTCPMaster, bsd.AF_INET6, "tcp6") }
 
 // lsMake makes an object of class c with a descriptor of family.
 func (rt *Runtime) lsMake(L *lua.LState, c lsClass, family int, call string) int {
@@ -44,12 +44,12 @@ func (rt *Runtime) lsConnect(L *lua.LState) int {
 
 // socket.connect4(address, port [, laddress [, lport]]) -> tcp{client} | nil, err
 func (rt *Runtime) lsConnect4(L *lua.LState) int {
-	return rt.lsConnectFamily(L, unix.AF_INET, "socket.connect4")
+	return rt.lsConnectFamily(L, bsd.AF_INET, "socket.connect4")
 }
 
 // socket.connect6(address, port [, laddress [, lport]]) -> tcp{client} | nil, err
 func (rt *Runtime) lsConnect6(L *lua.LState) int {
-	return rt.lsConnectFamily(L, unix.AF_INET6, "socket.connect6")
+	return rt.lsConnectFamily(L, bsd.AF_INET6, "socket.connect6")
 }
 
 func (rt *Runtime) lsConnectFamily(L *lua.LState, family int, fname string) int {
@@ -78,15 +78,15 @@ func (rt *Runtime) lsConnectFamily(L *lua.LState, family int, fname string) int 
 func lsFamilyArg(L *lua.LState, n int, fname string) int {
 	switch name := lsOptString(L, n, fname, "family", "unspec"); name {
 	case "unspec":
-		return unix.AF_UNSPEC
+		return bsd.AF_UNSPEC
 	case "inet":
-		return unix.AF_INET
+		return bsd.AF_INET
 	case "inet6":
-		return unix.AF_INET6
+		return bsd.AF_INET6
 	default:
 		lualib.ArgError(L, n, fname, "invalid option '"+name+"' (use \"inet\", \"inet6\" or \"unspec\")")
 	}
-	return unix.AF_UNSPEC
+	return bsd.AF_UNSPEC
 }
 
 // socket.bind(address, port [, backlog]) -> tcp{server} | nil, err
@@ -100,10 +100,10 @@ func (rt *Runtime) lsBind(L *lua.LState) int {
 		host = "0.0.0.0"
 	}
 	var ips []string
-	if _, err := lsPort(port, unix.SOCK_STREAM); err != nil {
+	if _, err := lsPort(port, bsd.SOCK_STREAM); err != nil {
 		return pushFail(L, err)
 	}
-	addrs, err := rt.lsResolve(L, host, "0", unix.AF_UNSPEC, unix.SOCK_STREAM, true)
+	addrs, err := rt.lsResolve(L, host, "0", bsd.AF_UNSPEC, bsd.SOCK_STREAM, true)
 	if err != nil {
 		return pushFail(L, err)
 	}
@@ -113,11 +113,11 @@ func (rt *Runtime) lsBind(L *lua.LState) int {
 	}
 	err = &gaiError{msg: "no info on address"}
 	for i, sa := range addrs {
-		o := rt.lsNew(L, lsTCPMaster, sockaddrFamily(sa), nil)
-		if err = rt.lsCreate(L, o, o.family, unix.SOCK_STREAM, "bind"); err != nil {
+		o := rt.lsNew(L, lsTCPMaster, int(sa.family), nil)
+		if err = rt.lsCreate(L, o, o.family, bsd.SOCK_STREAM, "bind"); err != nil {
 			return pushFail(L, err)
 		}
-		o.s.setsockoptInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+		o.s.sys.setsockoptInt(bsd.SOL_SOCKET, bsd.SO_REUSEADDR, 1)
 		if err = rt.lsTryBind(L, o, ips[i], port, "bind"); err != nil {
 			rt.lsDestroy(L, o)
 			continue
@@ -133,14 +133,11 @@ func (rt *Runtime) lsBind(L *lua.LState) int {
 }
 
 // sockaddrIPPort is an Internet address's host text and port.
-func sockaddrIPPort(sa unix.Sockaddr) (string, int, bool) {
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		return netip.AddrFrom4(a.Addr).String(), a.Port, true
-	case *unix.SockaddrInet6:
-		return netip.AddrFrom16(a.Addr).String(), a.Port, true
+func sockaddrIPPort(sa sockAddr) (string, int, bool) {
+	if sa.family != bsd.AF_INET && sa.family != bsd.AF_INET6 {
+		return "", 0, false
 	}
-	return "", 0, false
+	return sa.ip.String(), int(sa.port), true
 }
 
 // tcp:bind(address, port) -> 1 | nil, err   (also udp:setsockname; address "*": every interface)
@@ -183,9 +180,9 @@ func (rt *Runtime) lsListen(L *lua.LState) int {
 
 func (rt *Runtime) lsListenOn(L *lua.LState, o *lsObject, backlog int, call string) error {
 	if !o.open() {
-		return unix.EBADF
+		return syscall.EBADF
 	}
-	err := o.s.listen(max(backlog, 0))
+	err := o.s.sys.listen(max(backlog, 0))
 	rt.traceEvent(L, o.s, &traceNote{event: "listen", call: call, backlog: max(backlog, 0)}, err)
 	if err != nil {
 		return err
@@ -210,7 +207,7 @@ func (rt *Runtime) lsAccept(L *lua.LState) int {
 	}
 	o.arm()
 	tc := rt.traceBegin()
-	c, from, err := o.s.accept(L)
+	c, from, err := o.s.sys.accept(L)
 	if tc != nil {
 		ev := &traceNote{event: "accept"}
 		if err == nil {
@@ -237,16 +234,16 @@ func (rt *Runtime) lsShutdown(L *lua.LState) int {
 	how := 0
 	switch mode := lsOptString(L, 2, fname, "mode", "both"); mode {
 	case "receive":
-		how = unix.SHUT_RD
+		how = bsd.SHUT_RD
 	case "send":
-		how = unix.SHUT_WR
+		how = bsd.SHUT_WR
 	case "both":
-		how = unix.SHUT_RDWR
+		how = bsd.SHUT_RDWR
 	default:
 		lualib.ArgError(L, 2, fname, "invalid option '"+mode+"' (use \"both\", \"send\" or \"receive\")")
 	}
 	if o.open() {
-		err := o.s.shutdown(how)
+		err := o.s.sys.shutdown(how)
 		rt.traceEvent(L, o.s, &traceNote{event: "shutdown", call: "shutdown", how: shutdownNames[how]}, err)
 	}
 	return pushOK(L)
@@ -256,9 +253,9 @@ func (rt *Runtime) lsShutdown(L *lua.LState) int {
 func (rt *Runtime) lsGetsockname(L *lua.LState) int {
 	o := lsSelf(L, "tcp:getsockname", lsAnyClass)
 	if !o.open() {
-		return pushFail(L, unix.EBADF)
+		return pushFail(L, syscall.EBADF)
 	}
-	sa, err := o.s.sockname()
+	sa, err := o.s.sys.sockname()
 	if err != nil {
 		return pushFail(L, err)
 	}
@@ -273,9 +270,9 @@ func (rt *Runtime) lsGetsockname(L *lua.LState) int {
 func (rt *Runtime) lsGetpeername(L *lua.LState) int {
 	o := lsSelf(L, "tcp:getpeername", lsTCPAny|lsOnly(lsUDPConnected))
 	if !o.open() {
-		return pushFail(L, unix.EBADF)
+		return pushFail(L, syscall.EBADF)
 	}
-	sa, err := o.s.peername()
+	sa, err := o.s.sys.peername()
 	if err != nil {
 		return pushFail(L, err)
 	}
@@ -285,7 +282,7 @@ func (rt *Runtime) lsGetpeername(L *lua.LState) int {
 // tcp:getfamily() -> "inet4" | "inet6"
 func (rt *Runtime) lsGetfamily(L *lua.LState) int {
 	o := lsSelf(L, "tcp:getfamily", lsTCPAny|lsUDPAny)
-	if o.family == unix.AF_INET6 {
+	if o.family == bsd.AF_INET6 {
 		L.Push(lua.LString("inet6"))
 	} else {
 		L.Push(lua.LString("inet4"))

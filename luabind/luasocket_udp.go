@@ -2,10 +2,11 @@ package luabind
 
 import (
 	"net/netip"
+	"syscall"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // The LuaSocket dialect's datagram objects (LuaSocket's udp.c, and the
@@ -15,18 +16,18 @@ import (
 
 // socket.udp() -> udp{unconnected}   (its descriptor is made by setsockname, setpeername or sendto)
 func (rt *Runtime) lsUDP(L *lua.LState) int {
-	L.Push(rt.lsNew(L, lsUDPUnconnected, unix.AF_UNSPEC, nil).ud)
+	L.Push(rt.lsNew(L, lsUDPUnconnected, bsd.AF_UNSPEC, nil).ud)
 	return 1
 }
 
 // socket.udp4() -> udp{unconnected} | nil, err
 func (rt *Runtime) lsUDP4(L *lua.LState) int {
-	return rt.lsMake(L, lsUDPUnconnected, unix.AF_INET, "udp4")
+	return rt.lsMake(L, lsUDPUnconnected, bsd.AF_INET, "udp4")
 }
 
 // socket.udp6() -> udp{unconnected} | nil, err   (IPv6-only)
 func (rt *Runtime) lsUDP6(L *lua.LState) int {
-	return rt.lsMake(L, lsUDPUnconnected, unix.AF_INET6, "udp6")
+	return rt.lsMake(L, lsUDPUnconnected, bsd.AF_INET6, "udp6")
 }
 
 // udp:setpeername(address, port) -> 1 | nil, err   (setpeername("*"): unconnected again)
@@ -37,7 +38,7 @@ func (rt *Runtime) lsUDPSetpeername(L *lua.LState) int {
 		if o.open() {
 			// Errors are ignored, as LuaSocket does (some systems refuse
 			// the AF_UNSPEC address that dissolves the association).
-			o.s.disconnect()
+			o.s.sys.disconnect()
 		}
 		o.setClass(L, rt, lsUDPUnconnected)
 		return pushOK(L)
@@ -84,7 +85,7 @@ func (rt *Runtime) lsDgramReceivefrom(L *lua.LState) int {
 }
 
 // lsRecvDatagram receives one datagram of at most the size argument.
-func (rt *Runtime) lsRecvDatagram(L *lua.LState, o *lsObject, call string, wantFrom bool) (lua.LString, unix.Sockaddr, error) {
+func (rt *Runtime) lsRecvDatagram(L *lua.LState, o *lsObject, call string, wantFrom bool) (lua.LString, sockAddr, error) {
 	fname := lsMethodName(o.class, call)
 	size := lsOptNumber(L, 2, fname, "size", lsDatagramSize)
 	if size < 0 || size != size {
@@ -93,11 +94,18 @@ func (rt *Runtime) lsRecvDatagram(L *lua.LState, o *lsObject, call string, wantF
 	o.markStart(rt.ls)
 	if !o.open() {
 		// LuaSocket reads nothing and reports an empty datagram.
-		return "", nil, nil
+		return "", sockAddr{}, nil
 	}
 	o.arm()
 	tc := rt.traceBegin()
-	data, from, err := o.s.recvString(L, int(min(size, maxRecvBuf)), 0, wantFrom)
+	var data lua.LString
+	var from sockAddr
+	var err error
+	if wantFrom {
+		data, from, err = o.s.sys.recvFrom(L, int(min(size, maxRecvBuf)), 0)
+	} else {
+		data, err = o.s.sys.recvString(L, int(min(size, maxRecvBuf)), 0)
+	}
 	if tc != nil {
 		ev := &traceNote{event: "recv", call: call, data: tc.head(string(data)), bytes: len(data), isData: err == nil}
 		if wantFrom {
@@ -112,7 +120,7 @@ func (rt *Runtime) lsRecvDatagram(L *lua.LState, o *lsObject, call string, wantF
 func (rt *Runtime) lsDgramSend(L *lua.LState) int {
 	o := lsSelf(L, "udp:send", lsOnly(lsUDPConnected, lsUnixDgramConnected))
 	data := lsString(L, 2, lsMethodName(o.class, "send"), "datagram")
-	return rt.lsSendDatagram(L, o, data, nil, "", "send")
+	return rt.lsSendDatagram(L, o, data, sockAddr{}, "", "send")
 }
 
 // udp:sendto(datagram, ip, port) -> sent | nil, err   (ip: a numeric address; unix: sendto(datagram, path))
@@ -134,8 +142,8 @@ func (rt *Runtime) lsDgramSendto(L *lua.LState) int {
 	if err != nil {
 		return pushFail(L, err)
 	}
-	if !o.open() && o.family == unix.AF_UNSPEC {
-		if err := rt.lsCreate(L, o, sockaddrFamily(sa), unix.SOCK_DGRAM, "sendto"); err != nil {
+	if !o.open() && o.family == bsd.AF_UNSPEC {
+		if err := rt.lsCreate(L, o, int(sa.family), bsd.SOCK_DGRAM, "sendto"); err != nil {
 			return pushFail(L, err)
 		}
 	}
@@ -144,30 +152,30 @@ func (rt *Runtime) lsDgramSendto(L *lua.LState) int {
 
 // lsNumericSockaddr is sendto's address: a numeric host and port only, as
 // LuaSocket asks getaddrinfo for (AI_NUMERICHOST).
-func lsNumericSockaddr(host, port string, family int) (unix.Sockaddr, error) {
+func lsNumericSockaddr(host, port string, family int) (sockAddr, error) {
 	ip, err := netip.ParseAddr(host)
 	if err != nil {
-		return nil, &gaiError{code: -2, msg: lsErrNumeric}
+		return sockAddr{}, &gaiError{code: -2, msg: lsErrNumeric}
 	}
 	ip = ip.Unmap().WithZone("")
-	p, err := lsPort(port, unix.SOCK_DGRAM)
+	p, err := lsPort(port, bsd.SOCK_DGRAM)
 	if err != nil {
-		return nil, err
+		return sockAddr{}, err
 	}
-	f, sa := inetSockaddr(ip, p)
-	if family != unix.AF_UNSPEC && family != f {
-		return nil, &gaiError{code: -9, msg: lsErrAddrFamily}
+	sa := inetAddr(ip, p)
+	if family != bsd.AF_UNSPEC && family != int(sa.family) {
+		return sockAddr{}, &gaiError{code: -9, msg: lsErrAddrFamily}
 	}
 	return sa, nil
 }
 
 // lsSendDatagram sends one datagram (to sa, or to the peer if sa is nil).
-func (rt *Runtime) lsSendDatagram(L *lua.LState, o *lsObject, data string, sa unix.Sockaddr, path, call string) int {
+func (rt *Runtime) lsSendDatagram(L *lua.LState, o *lsObject, data string, sa sockAddr, path, call string) int {
 	o.markStart(rt.ls)
 	if !o.open() {
 		return pushFail(L, errLSRefused)
 	}
-	if sa != nil {
+	if sa.ok() {
 		rt.allowAddr(L, "sendto", sa) // the sandbox: loopback only
 	}
 	o.arm()
@@ -178,7 +186,7 @@ func (rt *Runtime) lsSendDatagram(L *lua.LState, o *lsObject, data string, sa un
 	n, err := o.s.sendOnce(L, stringBytes(data), 0, sa)
 	if tc != nil {
 		ev := &traceNote{event: "send", call: call, data: tc.head(data[:n]), bytes: n, isData: err == nil}
-		if sa != nil {
+		if sa.ok() {
 			ev.event, ev.remote = "sendto", sockaddrText(sa)
 			if path != "" {
 				ev.remote = path
@@ -186,7 +194,7 @@ func (rt *Runtime) lsSendDatagram(L *lua.LState, o *lsObject, data string, sa un
 		}
 		tc.emit(L, o.s, ev, err)
 	}
-	if err == unix.EPIPE {
+	if err == syscall.EPIPE {
 		err = errLSRefused // LuaSocket: "closed" on a datagram socket means the address was refused
 	}
 	if err != nil {

@@ -1,8 +1,9 @@
 package luabind
 
 import (
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
 // The LuaSocket dialect's Unix-domain objects (LuaSocket's unix.c,
@@ -30,20 +31,20 @@ func (rt *Runtime) lsUnixModule(L *lua.LState) *lua.LTable {
 
 // socket.unix.stream() -> unixstream{master} | nil, err
 func (rt *Runtime) lsUnixStream(L *lua.LState) int {
-	return rt.lsMake(L, lsUnixStreamMaster, unix.AF_UNIX, "unix.stream")
+	return rt.lsMake(L, lsUnixStreamMaster, bsd.AF_UNIX, "unix.stream")
 }
 
 // socket.unix.dgram() -> unixdgram{unconnected} | nil, err
 func (rt *Runtime) lsUnixDgram(L *lua.LState) int {
-	return rt.lsMake(L, lsUnixDgramUnconnected, unix.AF_UNIX, "unix.dgram")
+	return rt.lsMake(L, lsUnixDgramUnconnected, bsd.AF_UNIX, "unix.dgram")
 }
 
 // lsUnixSockaddr is the kernel address of path, or "path too long".
-func (rt *Runtime) lsUnixSockaddr(L *lua.LState, path string) (unix.Sockaddr, error) {
+func (rt *Runtime) lsUnixSockaddr(L *lua.LState, path string) (sockAddr, error) {
 	if len(path) >= 108 {
-		return nil, &gaiError{msg: "path too long"}
+		return sockAddr{}, &gaiError{msg: "path too long"}
 	}
-	return rt.resolve(L, addrSpec{path: path}, unix.AF_UNIX)
+	return rt.resolve(L, addrSpec{path: path}, bsd.AF_UNIX)
 }
 
 // unix:bind(path) -> 1 | nil, err   (a failed bind closes the object, as in LuaSocket)
@@ -55,10 +56,10 @@ func (rt *Runtime) lsUnixBind(L *lua.LState) int {
 		return pushFail(L, err)
 	}
 	if !o.open() {
-		return pushFail(L, unix.EBADF)
+		return pushFail(L, syscall.EBADF)
 	}
 	rt.allowAddr(L, "bind", sa) // the sandbox: socket files in its directory
-	err = o.s.bind(sa)
+	err = o.s.sys.bind(sa)
 	rt.traceEvent(L, o.s, &traceNote{event: "bind"}, err)
 	if err != nil {
 		rt.lsDestroy(L, o)

@@ -64,10 +64,8 @@ func (rt *Runtime) ioPopen(L *lua.LState) int {
 	if L.Get(2) != lua.LNil {
 		mode = lualib.CheckString(L, 2, "io.popen", "mode")
 	}
-	cmd := exec.Command("/bin/sh", "-c", command)
-	// Its own process group, so killing it ends what the shell started
-	// too; and a bounded wait for pipes such children still hold.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A bounded wait for pipes the command's children still hold.
+	cmd := shellCommand(command)
 	cmd.WaitDelay = time.Second
 	f := &popenFile{cmd: cmd}
 	cmd.Stderr = &f.errOut
@@ -102,7 +100,7 @@ func (rt *Runtime) ioPopen(L *lua.LState) int {
 	return 1
 }
 
-// os.execute(command?) -> 0 | 1   (runs command with /bin/sh and waits for it; 0 if it succeeded. Its output goes to the runtime's writers when it ends)
+// os.execute(command?) -> 0 | 1   (runs command with /bin/sh, cmd /c on Windows, and waits for it; 0 if it succeeded. Its output goes to the runtime's writers when it ends)
 // gopher-lua's waited with the runtime lock held, which interrupting the
 // task could not end, and gave the command the host's own terminal.
 func (rt *Runtime) osExecute(L *lua.LState) int {
@@ -111,8 +109,7 @@ func (rt *Runtime) osExecute(L *lua.LState) int {
 		return 1
 	}
 	command := lualib.CheckString(L, 1, "os.execute", "command")
-	cmd := exec.Command("/bin/sh", "-c", command)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd := shellCommand(command)
 	cmd.WaitDelay = time.Second
 	f := &popenFile{cmd: cmd}
 	cmd.Stdout, cmd.Stderr = &f.out, &f.errOut
@@ -276,11 +273,6 @@ func (rt *Runtime) popenClose(L *lua.LState) int {
 		return raise(L, err)
 	}
 	return 3
-}
-
-// kill ends the command and everything in its process group.
-func (f *popenFile) kill() {
-	syscall.Kill(-f.cmd.Process.Pid, syscall.SIGKILL)
 }
 
 // killProcs ends the commands a run started and left open: a run leaves

@@ -106,6 +106,8 @@ type Runtime struct {
 
 	sandbox *sandboxState // nil: no sandbox (sandbox.go)
 
+	sys backend // makes the sockets (backend.go)
+
 	// guarded by gil: what errors are explained with (report.go, globals.go)
 	errHandler  *lua.LFunction                      // captureFrames, every task's PCall handler
 	sources     map[*lua.FunctionProto]*chunkSource // for error lines (report.go)
@@ -136,6 +138,7 @@ func New(opts Options) *Runtime {
 		runs:           map[*context.CancelFunc]struct{}{},
 		runSem:         make(chan struct{}, 1),
 		defaultTimeout: -1,
+		sys:            newBackend(),
 	}
 	if rt.stdout == nil {
 		rt.stdout = io.Discard

@@ -5,8 +5,8 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
-	"golang.org/x/sys/unix"
 )
 
 // The sandbox's network policy: bind, connect and sendto only to
@@ -16,7 +16,7 @@ import (
 // allowAddr raises PermissionError unless the sandbox lets the script
 // use sa for op ("bind", "connect", "sendto"). It is called before the
 // system call, so nothing leaves the machine. No sandbox: no check.
-func (rt *Runtime) allowAddr(L *lua.LState, op string, sa unix.Sockaddr) {
+func (rt *Runtime) allowAddr(L *lua.LState, op string, sa sockAddr) {
 	if rt.sandbox == nil {
 		return
 	}
@@ -26,20 +26,18 @@ func (rt *Runtime) allowAddr(L *lua.LState, op string, sa unix.Sockaddr) {
 }
 
 // addrRefusal says why the sandbox refuses sa, or "".
-func (sb *sandboxState) addrRefusal(op string, sa unix.Sockaddr) string {
+func (sb *sandboxState) addrRefusal(op string, sa sockAddr) string {
 	const only = "only loopback addresses (127.0.0.0/8, ::1) may be used"
 	var ap netip.AddrPort
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		ap = netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port))
-	case *unix.SockaddrInet6:
-		ap = netip.AddrPortFrom(netip.AddrFrom16(a.Addr).Unmap(), uint16(a.Port))
-	case *unix.SockaddrUnix:
-		if strings.HasPrefix(a.Name, "@") {
-			return fmt.Sprintf("%s to the abstract AF_UNIX name %q refused: use a socket file inside %s", op, a.Name[1:], sb.tempDirText())
+	switch sa.family {
+	case bsd.AF_INET, bsd.AF_INET6:
+		ap = netip.AddrPortFrom(sa.ip.Unmap(), sa.port)
+	case bsd.AF_UNIX:
+		if strings.HasPrefix(sa.path, "\x00") {
+			return fmt.Sprintf("%s to the abstract AF_UNIX name %q refused: use a socket file inside %s", op, sa.path[1:], sb.tempDirText())
 		}
-		if why := sb.unixPathRefusal(a.Name); why != "" {
-			return fmt.Sprintf("%s to %s refused: %s", op, a.Name, why)
+		if why := sb.unixPathRefusal(sa.path); why != "" {
+			return fmt.Sprintf("%s to %s refused: %s", op, sa.path, why)
 		}
 		return ""
 	default:

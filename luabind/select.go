@@ -4,19 +4,21 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"syscall"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // The select module: Python's select.select over socket objects and any
 // object with a fileno() method. It is not limited to descriptors below
 // 1024 (select(2)'s FD_SETSIZE, which LuaSocket inherits): readiness is
-// checked with poll(2) without waiting, and the wait itself happens on an
-// epoll descriptor registered with Go's netpoller, so no thread blocks and
-// the task's cancellation interrupts it.
+// checked without waiting, then the backend waits without a thread
+// blocked, the task's cancellation interrupting it (Linux: poll(2), then
+// an epoll descriptor registered with Go's netpoller, select_linux.go;
+// the portable backend: its sockets' own readiness, select_portable.go).
 
 func (rt *Runtime) openSelect() {
 	L := rt.L
@@ -85,7 +87,7 @@ type selectWait struct {
 	closed  bool   // a socket of the lists was closed meanwhile
 }
 
-var pollEvents = [3]int16{unix.POLLIN, unix.POLLOUT, unix.POLLPRI}
+var pollEvents = [3]int16{bsd.POLLIN, bsd.POLLOUT, bsd.POLLPRI}
 
 // select.select(rlist, wlist, xlist, timeout?) -> readable, writable, exceptional
 // (timeout nil: wait until one is ready; 0: poll; a socket is readable when
@@ -118,9 +120,11 @@ func (rt *Runtime) selectSelect(L *lua.LState) int {
 		timeout = secondsDuration(float64(f))
 	}
 
-	fds := make([]unix.PollFd, len(sw.entries))
+	fds := make([]pollFd, len(sw.entries))
+	socks := make([]*Socket, len(sw.entries))
 	for i, e := range sw.entries {
-		fds[i] = unix.PollFd{Fd: int32(e.fd), Events: pollEvents[e.list]}
+		fds[i] = pollFd{Fd: int32(e.fd), Events: pollEvents[e.list]}
+		socks[i] = e.sock
 	}
 	var deadline time.Time
 	if timeout > 0 {
@@ -129,7 +133,7 @@ func (rt *Runtime) selectSelect(L *lua.LState) int {
 	rt.watchCloses(sw)
 	defer rt.unwatchCloses(sw)
 	for {
-		n, err := pollNow(fds)
+		n, err := rt.sys.pollNow(rt, fds, socks)
 		if err != nil {
 			return raise(L, err)
 		}
@@ -153,7 +157,7 @@ func (rt *Runtime) selectSelect(L *lua.LState) int {
 			break
 		}
 		// Woken by readiness, poll again: another task may have taken it.
-		if err := rt.waitAny(L, fds, wait, sw); err != nil {
+		if err := rt.sys.waitAny(L, rt, fds, socks, wait, sw); err != nil {
 			return raise(L, err)
 		}
 		if sw.closed {
@@ -170,13 +174,13 @@ func (rt *Runtime) selectSelect(L *lua.LState) int {
 			continue
 		}
 		re := fds[i].Revents
-		if re&unix.POLLNVAL != 0 {
-			return raiseErrno(L, unix.EBADF)
+		if re&bsd.POLLNVAL != 0 {
+			return raiseErrno(L, syscall.EBADF)
 		}
 		ready := re&pollEvents[e.list] != 0
 		// Errors and hang-ups make a socket readable and writable, as
 		// select(2) reports them: the next call returns the error or "".
-		if e.list < 2 && re&(unix.POLLERR|unix.POLLHUP) != 0 {
+		if e.list < 2 && re&(bsd.POLLERR|bsd.POLLHUP) != 0 {
 			ready = true
 		}
 		if ready {

@@ -105,7 +105,11 @@ func (rt *Runtime) Snapshot() *Snapshot {
 	sort.Slice(socks, func(i, j int) bool { return socks[i].id < socks[j].id })
 
 	waiters := map[*Socket][]Waiter{}
+	views := make([]*portSnap, len(socks))
 	if rt.lockWithin(snapshotLockWait) {
+		for i, s := range socks {
+			views[i] = s.portSnapshot()
+		}
 		for _, t := range tasks {
 			ts := t.state()
 			if s := t.waitingOn(); s != nil {
@@ -124,9 +128,9 @@ func (rt *Runtime) Snapshot() *Snapshot {
 
 	// The kernel's view, without the lock: a socket closed meanwhile
 	// just has no Kernel.
-	for _, s := range socks {
+	for i, s := range socks {
 		ss := SocketState{Sock: s.id, FD: -1, Family: constName(familyNames, s.family), Type: constName(typeNames, s.typ), Waiters: waiters[s]}
-		s.readKernel(&ss)
+		s.readKernel(&ss, views[i])
 		snap.Sockets = append(snap.Sockets, ss)
 	}
 	return snap

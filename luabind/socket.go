@@ -5,24 +5,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
-	"golang.org/x/sys/unix"
 )
 
 // The socket object: what Lua holds (a userdata with a metatable per kind
 // of socket), its number in the runtime, and how it prints. doc.go lists
 // the files of the socket's other layers.
 
-// Socket is a BSD socket as Lua sees it: a descriptor (netFD: created with
-// socket(2) and driven with raw system calls, so bind, setsockopt and
-// listen(backlog) mean exactly what they mean in C and Python; waits go
-// through Go's poller, never a blocking system call holding a thread),
-// its kind, its timeout, and its last datagram's sender.
+// Socket is a BSD socket as Lua sees it: its system side (a netFD made by
+// the runtime's backend: backend.go), its number, its kind, its timeout,
+// and its last datagram's sender.
 type Socket struct {
-	netFD
+	sys    netFD
 	rt     *Runtime
 	id     int
-	family int
+	fd     int // what fileno() says: -1 once closed
+	family int // bsd.AF_*
 	typ    int
 	proto  int
 
@@ -35,24 +34,59 @@ type Socket struct {
 	traced sockTrace // what the trace keeps of it (tracer.go)
 	// sentTo is where sendto last sent: the hint of a datagram nobody
 	// answers looks there (hints.go).
-	sentTo unix.Sockaddr
+	sentTo sockAddr
 	// empties counts the "" recv returned in a row (warnings.go).
 	empties int
 }
 
 const sockMetaName = "sockplay.socket"
 
-// newSocket wraps a fresh non-blocking descriptor and registers it with the
-// runtime, which closes whatever a run leaves open.
-func (rt *Runtime) newSocket(fd, family, typ, proto int) *Socket {
-	s := &Socket{rt: rt, family: family, typ: typ, proto: proto, timeout: rt.defaultTimeout}
-	s.netFD.init(fd)
+// register completes a socket a backend made (its sys and fd are set) and
+// adds it to the runtime, which closes whatever a run leaves open.
+func (rt *Runtime) register(s *Socket, family, typ, proto int) {
+	s.rt, s.family, s.typ, s.proto, s.timeout = rt, family, typ, proto, rt.defaultTimeout
 	rt.mu.Lock()
 	rt.nextSock++
 	s.id = rt.nextSock
 	rt.sockets[s] = struct{}{}
 	rt.mu.Unlock()
-	return s
+}
+
+// openSocketFD makes a socket (socket(2)), within the sandbox's cap.
+func (rt *Runtime) openSocketFD(family, typ, proto int) (*Socket, error) {
+	if err := rt.socketQuota(1); err != nil { // the sandbox's socket cap
+		return nil, err
+	}
+	return rt.sys.open(rt, family, typ, proto)
+}
+
+// openSocketPair makes two connected sockets (socketpair(2)), within the
+// sandbox's cap.
+func (rt *Runtime) openSocketPair(family, typ int) (*Socket, *Socket, error) {
+	if err := rt.socketQuota(2); err != nil { // the sandbox's socket cap
+		return nil, nil, err
+	}
+	return rt.sys.pair(rt, family, typ)
+}
+
+func (s *Socket) closed() bool { return s.fd < 0 }
+
+// close closes the socket: its number becomes -1 (fileno, the closed
+// checks) and the system's socket is closed, once. Called with the
+// runtime lock held.
+func (s *Socket) close() error {
+	s.fd = -1
+	if s.selects > 0 {
+		s.rt.wakeSelects(s) // the system does not wake them: select.go
+	}
+	s.rt.mu.Lock()
+	if _, open := s.rt.sockets[s]; !open {
+		s.rt.mu.Unlock()
+		return nil
+	}
+	delete(s.rt.sockets, s)
+	s.rt.mu.Unlock()
+	return s.sys.close()
 }
 
 func (rt *Runtime) pushSocket(L *lua.LState, s *Socket) {
@@ -73,7 +107,7 @@ func (rt *Runtime) openSocketMeta() {
 	rt.sockToStringFn = L.NewFunction(rt.sockToString)
 	// The metatable of the first kind is the registry's "sockplay.socket",
 	// for hosts that look it up by name.
-	L.SetField(L.Get(lua.RegistryIndex), sockMetaName, rt.sockMeta(unix.AF_INET, unix.SOCK_STREAM, 0))
+	L.SetField(L.Get(lua.RegistryIndex), sockMetaName, rt.sockMeta(bsd.AF_INET, bsd.SOCK_STREAM, 0))
 }
 
 // sockMeta is the metatable of sockets of one kind (family, type, proto).
@@ -101,8 +135,8 @@ func (rt *Runtime) sockMeta(family, typ, proto int) *lua.LTable {
 	return mt
 }
 
-var familyNames = map[int]string{unix.AF_INET: "AF_INET", unix.AF_INET6: "AF_INET6", unix.AF_UNIX: "AF_UNIX"}
-var typeNames = map[int]string{unix.SOCK_STREAM: "SOCK_STREAM", unix.SOCK_DGRAM: "SOCK_DGRAM", unix.SOCK_RAW: "SOCK_RAW"}
+var familyNames = map[int]string{bsd.AF_INET: "AF_INET", bsd.AF_INET6: "AF_INET6", bsd.AF_UNIX: "AF_UNIX"}
+var typeNames = map[int]string{bsd.SOCK_STREAM: "SOCK_STREAM", bsd.SOCK_DGRAM: "SOCK_DGRAM", bsd.SOCK_RAW: "SOCK_RAW"}
 
 func constName(names map[int]string, v int) string {
 	if n, ok := names[v]; ok {
@@ -127,12 +161,12 @@ func (s *Socket) repr(L *lua.LState) string {
 	fmt.Fprintf(&b, "fd=%d, family=%s, type=%s, proto=%d", s.fd,
 		constName(familyNames, s.family), constName(typeNames, s.typ), s.proto)
 	if !s.closed() {
-		if sa, err := s.sockname(); err == nil {
+		if sa, err := s.sys.sockname(); err == nil {
 			if la := newAddr(L, sa); la != lua.LString("") {
 				fmt.Fprintf(&b, ", laddr=%s", addrString(la))
 			}
 		}
-		if sa, err := s.peername(); err == nil {
+		if sa, err := s.sys.peername(); err == nil {
 			if ra := newAddr(L, sa); ra != lua.LString("") {
 				fmt.Fprintf(&b, ", raddr=%s", addrString(ra))
 			}
@@ -142,4 +176,4 @@ func (s *Socket) repr(L *lua.LState) string {
 	return b.String()
 }
 
-var shutdownNames = map[int]string{unix.SHUT_RD: "SHUT_RD", unix.SHUT_WR: "SHUT_WR", unix.SHUT_RDWR: "SHUT_RDWR"}
+var shutdownNames = map[int]string{bsd.SHUT_RD: "SHUT_RD", bsd.SHUT_WR: "SHUT_WR", bsd.SHUT_RDWR: "SHUT_RDWR"}

@@ -4,10 +4,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"syscall"
 
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // Message framing over a byte stream. TCP keeps no message boundaries:
@@ -76,7 +76,7 @@ func (rt *Runtime) sockRecvMsg(L *lua.LState) int {
 		n := binary.BigEndian.Uint32(hdr[:])
 		if int64(n) > int64(limit) {
 			// The bytes stay unread: the stream is out of step now.
-			err = valueError{lualib.NewError(L, "OSError", int(unix.EMSGSIZE), fmt.Sprintf(
+			err = valueError{lualib.NewError(L, "OSError", int(syscall.EMSGSIZE), fmt.Sprintf(
 				"Message too long: the peer announced %d bytes, over the limit of %d (raise it with recv_msg(limit); or the peer does not send 4-byte length prefixes)",
 				n, limit))}
 			break
@@ -128,7 +128,7 @@ func cutShort(L *lua.LState, what string, received, expected int, inLength bool)
 func recvFull(L *lua.LState, s *Socket, buf []byte) (int, error) {
 	got := 0
 	for got < len(buf) {
-		n, _, err := s.recvInto(L, buf[got:], 0, false)
+		n, err := s.sys.recvInto(L, buf[got:], 0)
 		if err != nil {
 			return got, err
 		}

@@ -107,7 +107,7 @@ func (f *sockFile) fill(L *lua.LState) bool {
 	// recvString holds a shared read buffer only for the system call, not
 	// for the wait (readbuf.go).
 	tc := f.s.rt.traceBegin()
-	data, _, err := f.s.recvString(L, pooledBufSize, 0, false)
+	data, err := f.s.sys.recvString(L, pooledBufSize, 0)
 	if tc != nil {
 		tc.emit(L, f.s, &traceNote{event: "recv", call: "makefile", data: tc.head(string(data)), bytes: len(data),
 			bufsize: pooledBufSize, isData: err == nil}, err)

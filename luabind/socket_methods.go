@@ -1,9 +1,10 @@
 package luabind
 
 import (
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
 // The socket methods, as Python's socket object has them. Each raises an
@@ -46,7 +47,7 @@ func (rt *Runtime) sockAccept(L *lua.LState) int {
 		return raise(L, err)
 	}
 	tc := rt.traceBegin()
-	c, from, err := s.accept(L)
+	c, from, err := s.sys.accept(L)
 	if tc != nil {
 		ev := &traceNote{event: "accept"}
 		if err == nil {
@@ -72,7 +73,7 @@ func (rt *Runtime) sockBind(L *lua.LState) int {
 		return raise(L, err)
 	}
 	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
-	err = s.bind(sa)
+	err = s.sys.bind(sa)
 	rt.traceEvent(L, s, &traceNote{event: "bind"}, err)
 	if err != nil {
 		return raiseAddr(L, err, sa)
@@ -83,14 +84,14 @@ func (rt *Runtime) sockBind(L *lua.LState) int {
 // sock:listen(backlog?)   (backlog: queued connections not yet accepted; default 128)
 func (rt *Runtime) sockListen(L *lua.LState) int {
 	s := checkSocket(L, "sock:listen")
-	backlog := optIntArg(L, 2, "sock:listen", "backlog", min(unix.SOMAXCONN, 128))
+	backlog := optIntArg(L, 2, "sock:listen", "backlog", min(bsd.SOMAXCONN, 128))
 	if backlog < 0 {
 		backlog = 0
 	}
-	if s.typ != unix.SOCK_STREAM {
-		return raiseErrno(L, unix.EOPNOTSUPP)
+	if s.typ != bsd.SOCK_STREAM {
+		return raiseErrno(L, syscall.EOPNOTSUPP)
 	}
-	err := s.listen(backlog)
+	err := s.sys.listen(backlog)
 	rt.traceEvent(L, s, &traceNote{event: "listen", backlog: backlog}, err)
 	if err != nil {
 		return raise(L, err)
@@ -100,7 +101,7 @@ func (rt *Runtime) sockListen(L *lua.LState) int {
 
 // connectArg connects s to the address of argument 2: the address, and
 // the error.
-func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) (unix.Sockaddr, error) {
+func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) (sockAddr, error) {
 	spec, _ := addrArg(L, 2, s.family, fname)
 	tc := rt.traceSend()
 	if tc != nil {
@@ -109,7 +110,7 @@ func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) (unix.Sock
 	sa, err := rt.resolve(L, spec, s.family)
 	if err == nil {
 		rt.allowAddr(L, "connect", sa) // the sandbox: loopback only
-		err = s.connect(L, sa)
+		err = s.sys.connect(L, sa)
 	}
 	if tc != nil {
 		call := ""
@@ -152,14 +153,14 @@ func (rt *Runtime) sockConnectEx(L *lua.LState) int {
 func (rt *Runtime) sockRecv(L *lua.LState) int {
 	s, n, flags := recvArgs(L, "sock:recv")
 	tc := rt.traceBegin()
-	data, _, err := s.recvString(L, n, flags, false)
+	data, err := s.sys.recvString(L, n, flags)
 	if tc != nil {
 		traceRecv(tc, L, s, data, n, err)
 	}
 	if err != nil {
 		return raise(L, err)
 	}
-	if len(data) == 0 && n > 0 && s.typ == unix.SOCK_STREAM {
+	if len(data) == 0 && n > 0 && s.typ == bsd.SOCK_STREAM {
 		rt.noteEmptyRecv(L, s) // the end of the stream, once; a spin, again and again
 	} else if s.empties != 0 {
 		s.empties = 0
@@ -183,7 +184,7 @@ func traceRecv(tc *traceCall, L *lua.LState, s *Socket, data lua.LString, bufsiz
 func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
 	s, n, flags := recvArgs(L, "sock:recvfrom")
 	tc := rt.traceBegin()
-	data, from, err := s.recvString(L, n, flags, true)
+	data, from, err := s.sys.recvFrom(L, n, flags)
 	if tc != nil {
 		tc.emit(L, s, &traceNote{event: "recvfrom", data: tc.head(string(data)), bytes: len(data), bufsize: n,
 			remote: sockaddrText(from), isData: err == nil}, err)
@@ -192,7 +193,7 @@ func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
 		return raise(L, err)
 	}
 	L.Push(data)
-	if from == nil {
+	if !from.ok() {
 		L.Push(lua.LNil) // a connected stream socket has no per-message sender
 	} else {
 		L.Push(s.senderAddr(L, from))
@@ -209,7 +210,7 @@ func (rt *Runtime) sockSend(L *lua.LState) int {
 	if tc != nil {
 		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	}
-	n, err := s.sendOnce(L, stringBytes(data), flags, nil)
+	n, err := s.sendOnce(L, stringBytes(data), flags, sockAddr{})
 	if tc != nil {
 		tc.emit(L, s, &traceNote{event: "send", data: tc.head(data[:n]), bytes: n, isData: err == nil}, err)
 	}
@@ -269,8 +270,8 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 		flags, at = intArg(L, 3, "sock:sendto", "flags"), 4
 	}
 	var spec addrSpec
-	sa := s.lastSenderSockaddr(L.Get(at)) // the echo pattern: see socket_replyaddr.go
-	if sa == nil {
+	sa := s.lastSenderAddr(L.Get(at)) // the echo pattern: see socket_replyaddr.go
+	if !sa.ok() {
 		if L.Get(at) == lua.LNil {
 			lualib.ArgError(L, at, "sock:sendto", "destination address expected ({host, port}); a connected socket uses send()")
 		}
@@ -281,7 +282,7 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	}
 	var err error
-	if sa == nil {
+	if !sa.ok() {
 		sa, err = rt.resolve(L, spec, s.family)
 	}
 	n := 0
@@ -301,14 +302,14 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 // sock:getpeername() -> address   (the remote end of a connected socket)
 func (rt *Runtime) sockGetpeername(L *lua.LState) int {
 	s := checkSocket(L, "sock:getpeername")
-	sa, err := s.peername()
+	sa, err := s.sys.peername()
 	return pushResult(L, newAddr(L, sa), err)
 }
 
 // sock:getsockname() -> address   (the local end: after bind to port 0, the chosen port)
 func (rt *Runtime) sockGetsockname(L *lua.LState) int {
 	s := checkSocket(L, "sock:getsockname")
-	sa, err := s.sockname()
+	sa, err := s.sys.sockname()
 	return pushResult(L, newAddr(L, sa), err)
 }
 
@@ -323,10 +324,10 @@ func (rt *Runtime) sockGetsockopt(L *lua.LState) int {
 		if buflen <= 0 || buflen > 1024 {
 			lualib.ArgError(L, 4, "sock:getsockopt", "buflen must be 1-1024")
 		}
-		v, err := s.getsockoptBytes(level, opt, buflen)
+		v, err := s.sys.getsockoptBytes(level, opt, buflen)
 		return pushResult(L, lua.LString(v), err)
 	}
-	v, err := s.getsockoptInt(level, opt)
+	v, err := s.sys.getsockoptInt(level, opt)
 	return pushResult(L, lua.LNumber(v), err)
 }
 
@@ -343,11 +344,11 @@ func (rt *Runtime) sockSetsockopt(L *lua.LState) int {
 		if v {
 			n = 1
 		}
-		err = s.setsockoptInt(level, opt, n)
+		err = s.sys.setsockoptInt(level, opt, n)
 	case lua.LNumber:
-		err = s.setsockoptInt(level, opt, intArg(L, 4, "sock:setsockopt", "value"))
+		err = s.sys.setsockoptInt(level, opt, intArg(L, 4, "sock:setsockopt", "value"))
 	case lua.LString:
-		err = s.setsockoptBytes(level, opt, string(v))
+		err = s.sys.setsockoptBytes(level, opt, string(v))
 	default:
 		lualib.ArgError(L, 4, "sock:setsockopt", "value must be an integer, boolean or string, got "+lualib.TypeName(v))
 	}
@@ -413,10 +414,10 @@ func (rt *Runtime) sockFileno(L *lua.LState) int {
 func (rt *Runtime) sockShutdown(L *lua.LState) int {
 	s := checkSocket(L, "sock:shutdown")
 	how := intArg(L, 2, "sock:shutdown", "how")
-	if how < unix.SHUT_RD || how > unix.SHUT_RDWR {
+	if how < bsd.SHUT_RD || how > bsd.SHUT_RDWR {
 		lualib.ArgError(L, 2, "sock:shutdown", "how must be SHUT_RD, SHUT_WR or SHUT_RDWR")
 	}
-	err := s.shutdown(how)
+	err := s.sys.shutdown(how)
 	rt.traceEvent(L, s, &traceNote{event: "shutdown", how: shutdownNames[how]}, err)
 	if err != nil {
 		return raise(L, err)

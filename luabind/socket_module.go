@@ -6,10 +6,11 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"syscall"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"golang.org/x/sys/unix"
 )
 
 // The socket module: Python's socket functions and constants. It is the
@@ -24,43 +25,43 @@ type option struct {
 // knownOptions are the socket options scripts may get and set, exported as
 // constants of the same name.
 var knownOptions = []option{
-	{"SO_REUSEADDR", unix.SOL_SOCKET, unix.SO_REUSEADDR},
-	{"SO_REUSEPORT", unix.SOL_SOCKET, unix.SO_REUSEPORT},
-	{"SO_BROADCAST", unix.SOL_SOCKET, unix.SO_BROADCAST},
-	{"SO_KEEPALIVE", unix.SOL_SOCKET, unix.SO_KEEPALIVE},
-	{"SO_RCVBUF", unix.SOL_SOCKET, unix.SO_RCVBUF},
-	{"SO_SNDBUF", unix.SOL_SOCKET, unix.SO_SNDBUF},
-	{"SO_ERROR", unix.SOL_SOCKET, unix.SO_ERROR},
-	{"SO_TYPE", unix.SOL_SOCKET, unix.SO_TYPE},
-	{"SO_ACCEPTCONN", unix.SOL_SOCKET, unix.SO_ACCEPTCONN},
-	{"SO_LINGER", unix.SOL_SOCKET, unix.SO_LINGER},
-	{"SO_RCVLOWAT", unix.SOL_SOCKET, unix.SO_RCVLOWAT},
-	{"SO_SNDLOWAT", unix.SOL_SOCKET, unix.SO_SNDLOWAT},
-	{"SO_OOBINLINE", unix.SOL_SOCKET, unix.SO_OOBINLINE},
-	{"SO_DONTROUTE", unix.SOL_SOCKET, unix.SO_DONTROUTE},
-	{"TCP_NODELAY", unix.IPPROTO_TCP, unix.TCP_NODELAY},
-	{"TCP_MAXSEG", unix.IPPROTO_TCP, unix.TCP_MAXSEG},
-	{"TCP_KEEPIDLE", unix.IPPROTO_TCP, unix.TCP_KEEPIDLE},
-	{"TCP_KEEPINTVL", unix.IPPROTO_TCP, unix.TCP_KEEPINTVL},
-	{"TCP_KEEPCNT", unix.IPPROTO_TCP, unix.TCP_KEEPCNT},
-	{"TCP_QUICKACK", unix.IPPROTO_TCP, unix.TCP_QUICKACK},
-	{"IP_TTL", unix.IPPROTO_IP, unix.IP_TTL},
-	{"IP_TOS", unix.IPPROTO_IP, unix.IP_TOS},
-	{"IP_MULTICAST_TTL", unix.IPPROTO_IP, unix.IP_MULTICAST_TTL},
-	{"IP_MULTICAST_LOOP", unix.IPPROTO_IP, unix.IP_MULTICAST_LOOP},
-	{"IPV6_V6ONLY", unix.IPPROTO_IPV6, unix.IPV6_V6ONLY},
-	{"IPV6_UNICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS},
+	{"SO_REUSEADDR", bsd.SOL_SOCKET, bsd.SO_REUSEADDR},
+	{"SO_REUSEPORT", bsd.SOL_SOCKET, bsd.SO_REUSEPORT},
+	{"SO_BROADCAST", bsd.SOL_SOCKET, bsd.SO_BROADCAST},
+	{"SO_KEEPALIVE", bsd.SOL_SOCKET, bsd.SO_KEEPALIVE},
+	{"SO_RCVBUF", bsd.SOL_SOCKET, bsd.SO_RCVBUF},
+	{"SO_SNDBUF", bsd.SOL_SOCKET, bsd.SO_SNDBUF},
+	{"SO_ERROR", bsd.SOL_SOCKET, bsd.SO_ERROR},
+	{"SO_TYPE", bsd.SOL_SOCKET, bsd.SO_TYPE},
+	{"SO_ACCEPTCONN", bsd.SOL_SOCKET, bsd.SO_ACCEPTCONN},
+	{"SO_LINGER", bsd.SOL_SOCKET, bsd.SO_LINGER},
+	{"SO_RCVLOWAT", bsd.SOL_SOCKET, bsd.SO_RCVLOWAT},
+	{"SO_SNDLOWAT", bsd.SOL_SOCKET, bsd.SO_SNDLOWAT},
+	{"SO_OOBINLINE", bsd.SOL_SOCKET, bsd.SO_OOBINLINE},
+	{"SO_DONTROUTE", bsd.SOL_SOCKET, bsd.SO_DONTROUTE},
+	{"TCP_NODELAY", bsd.IPPROTO_TCP, bsd.TCP_NODELAY},
+	{"TCP_MAXSEG", bsd.IPPROTO_TCP, bsd.TCP_MAXSEG},
+	{"TCP_KEEPIDLE", bsd.IPPROTO_TCP, bsd.TCP_KEEPIDLE},
+	{"TCP_KEEPINTVL", bsd.IPPROTO_TCP, bsd.TCP_KEEPINTVL},
+	{"TCP_KEEPCNT", bsd.IPPROTO_TCP, bsd.TCP_KEEPCNT},
+	{"TCP_QUICKACK", bsd.IPPROTO_TCP, bsd.TCP_QUICKACK},
+	{"IP_TTL", bsd.IPPROTO_IP, bsd.IP_TTL},
+	{"IP_TOS", bsd.IPPROTO_IP, bsd.IP_TOS},
+	{"IP_MULTICAST_TTL", bsd.IPPROTO_IP, bsd.IP_MULTICAST_TTL},
+	{"IP_MULTICAST_LOOP", bsd.IPPROTO_IP, bsd.IP_MULTICAST_LOOP},
+	{"IPV6_V6ONLY", bsd.IPPROTO_IPV6, bsd.IPV6_V6ONLY},
+	{"IPV6_UNICAST_HOPS", bsd.IPPROTO_IPV6, bsd.IPV6_UNICAST_HOPS},
 }
 
 var intConstants = map[string]int{
-	"AF_INET": unix.AF_INET, "AF_INET6": unix.AF_INET6, "AF_UNIX": unix.AF_UNIX, "AF_UNSPEC": unix.AF_UNSPEC,
-	"SOCK_STREAM": unix.SOCK_STREAM, "SOCK_DGRAM": unix.SOCK_DGRAM,
-	"SOL_SOCKET": unix.SOL_SOCKET, "IPPROTO_TCP": unix.IPPROTO_TCP, "IPPROTO_UDP": unix.IPPROTO_UDP,
-	"IPPROTO_IP": unix.IPPROTO_IP, "IPPROTO_IPV6": unix.IPPROTO_IPV6,
-	"SHUT_RD": unix.SHUT_RD, "SHUT_WR": unix.SHUT_WR, "SHUT_RDWR": unix.SHUT_RDWR,
-	"MSG_PEEK": unix.MSG_PEEK, "MSG_WAITALL": unix.MSG_WAITALL, "MSG_DONTWAIT": unix.MSG_DONTWAIT,
-	"MSG_OOB": unix.MSG_OOB, "MSG_TRUNC": unix.MSG_TRUNC,
-	"SOMAXCONN":  unix.SOMAXCONN,
+	"AF_INET": bsd.AF_INET, "AF_INET6": bsd.AF_INET6, "AF_UNIX": bsd.AF_UNIX, "AF_UNSPEC": bsd.AF_UNSPEC,
+	"SOCK_STREAM": bsd.SOCK_STREAM, "SOCK_DGRAM": bsd.SOCK_DGRAM,
+	"SOL_SOCKET": bsd.SOL_SOCKET, "IPPROTO_TCP": bsd.IPPROTO_TCP, "IPPROTO_UDP": bsd.IPPROTO_UDP,
+	"IPPROTO_IP": bsd.IPPROTO_IP, "IPPROTO_IPV6": bsd.IPPROTO_IPV6,
+	"SHUT_RD": bsd.SHUT_RD, "SHUT_WR": bsd.SHUT_WR, "SHUT_RDWR": bsd.SHUT_RDWR,
+	"MSG_PEEK": bsd.MSG_PEEK, "MSG_WAITALL": bsd.MSG_WAITALL, "MSG_DONTWAIT": bsd.MSG_DONTWAIT,
+	"MSG_OOB": bsd.MSG_OOB, "MSG_TRUNC": bsd.MSG_TRUNC,
+	"SOMAXCONN":  bsd.SOMAXCONN,
 	"AI_PASSIVE": 1, "AI_CANONNAME": 2, "AI_NUMERICHOST": 4,
 }
 
@@ -93,6 +94,9 @@ func (rt *Runtime) openSocket() {
 	for _, o := range knownOptions {
 		mod.RawSetString(o.name, lua.LNumber(o.opt))
 	}
+	// Which backend makes the sockets: "linux" or "portable" (docs/API.md,
+	// "The portable backend").
+	mod.RawSetString("backend", lua.LString(rt.sys.name()))
 	lualib.AddErrorClasses(L, mod)
 	// socket(family?, type?, proto?) -> sock   (the module called: socket.socket)
 	lualib.SetCall(L, mod, mod.RawGetString("socket"))
@@ -101,7 +105,7 @@ func (rt *Runtime) openSocket() {
 
 // socket.socket(family?, type?, proto?) -> sock   (defaults AF_INET, SOCK_STREAM, 0; also socket.socket{family=, type=})
 func (rt *Runtime) socketNew(L *lua.LState) int {
-	family, typ, proto := unix.AF_INET, unix.SOCK_STREAM, 0
+	family, typ, proto := bsd.AF_INET, bsd.SOCK_STREAM, 0
 	const fname = "socket.socket"
 	if opts, ok := L.Get(1).(*lua.LTable); ok {
 		// Python's keyword form: socket(type=SOCK_DGRAM)
@@ -117,7 +121,7 @@ func (rt *Runtime) socketNew(L *lua.LState) int {
 	if _, ok := familyNames[family]; !ok {
 		lualib.ArgError(L, 1, fname, fmt.Sprintf("unsupported family %d (use AF_INET, AF_INET6 or AF_UNIX)", family))
 	}
-	if typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM {
+	if typ != bsd.SOCK_STREAM && typ != bsd.SOCK_DGRAM {
 		lualib.ArgError(L, 2, fname, fmt.Sprintf("unsupported type %d (use SOCK_STREAM or SOCK_DGRAM)", typ))
 	}
 	s, err := rt.openSocketFD(family, typ, proto)
@@ -132,14 +136,14 @@ func (rt *Runtime) socketNew(L *lua.LState) int {
 // socket.create_connection(address, timeout?, source_address?) -> sock   (a connected TCP socket; tries each address of the host; binds to source_address first)
 func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 	const fname = "socket.create_connection"
-	spec, used := addrArg(L, 1, unix.AF_INET, fname)
+	spec, used := addrArg(L, 1, bsd.AF_INET, fname)
 	timeout := rt.defaultTimeout
 	if L.GetTop() > used {
 		timeout = durationArg(L, used+1, fname)
 	}
 	var source *addrSpec
 	if srcAt := used + 2; L.Get(srcAt) != lua.LNil {
-		src, _ := addrArg(L, srcAt, unix.AF_INET, fname)
+		src, _ := addrArg(L, srcAt, bsd.AF_INET, fname)
 		source = &src
 	}
 	ips, err := rt.lookupAll(L, spec.host)
@@ -148,9 +152,10 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 	}
 	var lastErr error
 	for _, ip := range ips {
-		family, sa := inetSockaddr(ip, spec.port)
+		sa := inetAddr(ip, spec.port)
+		family := int(sa.family)
 		rt.allowAddr(L, "connect", sa) // the sandbox: loopback only
-		s, err := rt.openSocketFD(family, unix.SOCK_STREAM, 0)
+		s, err := rt.openSocketFD(family, bsd.SOCK_STREAM, 0)
 		if err != nil {
 			return raise(L, err)
 		}
@@ -163,7 +168,7 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 		}
 		if err == nil {
 			tc := rt.traceSend()
-			err = s.connect(L, sa)
+			err = s.sys.connect(L, sa)
 			if tc != nil {
 				tc.emit(L, s, &traceNote{event: "connect", call: "create_connection", remote: sockaddrText(sa)}, err)
 			}
@@ -188,7 +193,7 @@ func (rt *Runtime) bindSource(L *lua.LState, s *Socket, source addrSpec, family 
 		return err
 	}
 	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
-	err = s.bind(sa)
+	err = s.sys.bind(sa)
 	rt.traceEvent(L, s, &traceNote{event: "bind", call: "create_connection"}, err)
 	return err
 }
@@ -229,7 +234,7 @@ func (rt *Runtime) lookupAll(L *lua.LState, host string) ([]netip.Addr, error) {
 // socket.create_server(address, opts?) -> sock   (bound and listening; opts: family, backlog, reuse_port; sets SO_REUSEADDR)
 func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 	const fname = "socket.create_server"
-	family, backlog, reusePort := unix.AF_INET, min(unix.SOMAXCONN, 128), false
+	family, backlog, reusePort := bsd.AF_INET, min(bsd.SOMAXCONN, 128), false
 	// The options follow the address: one argument ({host, port} or a
 	// path), or two (host, port). The family, which decides how to read
 	// the address, is itself an option: a number after the first
@@ -260,7 +265,7 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 		return raise(L, err)
 	}
 	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
-	s, err := rt.openSocketFD(family, unix.SOCK_STREAM, 0)
+	s, err := rt.openSocketFD(family, bsd.SOCK_STREAM, 0)
 	if err != nil {
 		return raise(L, err)
 	}
@@ -270,24 +275,24 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 		s.close()
 		return raiseFamily(L, err, family) // an AF_UNIX path in use has its own hint
 	}
-	if family != unix.AF_UNIX {
+	if family != bsd.AF_UNIX {
 		// Python sets SO_REUSEADDR on POSIX so a restarted server can bind
 		// while old connections sit in TIME_WAIT.
-		if err := s.setsockoptInt(unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		if err := s.sys.setsockoptInt(bsd.SOL_SOCKET, bsd.SO_REUSEADDR, 1); err != nil {
 			return fail(err)
 		}
 	}
 	if reusePort {
-		if err := s.setsockoptInt(unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+		if err := s.sys.setsockoptInt(bsd.SOL_SOCKET, bsd.SO_REUSEPORT, 1); err != nil {
 			return fail(err)
 		}
 	}
-	err = s.bind(sa)
+	err = s.sys.bind(sa)
 	rt.traceEvent(L, s, &traceNote{event: "bind", call: "create_server"}, err)
 	if err != nil {
 		return fail(err)
 	}
-	err = s.listen(backlog)
+	err = s.sys.listen(backlog)
 	rt.traceEvent(L, s, &traceNote{event: "listen", call: "create_server", backlog: backlog}, err)
 	if err != nil {
 		return fail(err)
@@ -298,12 +303,12 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 
 // socket.socketpair(family?, type?) -> sock1, sock2   (two connected AF_UNIX sockets)
 func (rt *Runtime) socketSocketpair(L *lua.LState) int {
-	family := optIntArg(L, 1, "socket.socketpair", "family", unix.AF_UNIX)
-	typ := optIntArg(L, 2, "socket.socketpair", "type", unix.SOCK_STREAM)
-	if family != unix.AF_UNIX {
+	family := optIntArg(L, 1, "socket.socketpair", "family", bsd.AF_UNIX)
+	typ := optIntArg(L, 2, "socket.socketpair", "type", bsd.SOCK_STREAM)
+	if family != bsd.AF_UNIX {
 		lualib.ArgError(L, 1, "socket.socketpair", "only AF_UNIX is supported")
 	}
-	if typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM {
+	if typ != bsd.SOCK_STREAM && typ != bsd.SOCK_DGRAM {
 		lualib.ArgError(L, 2, "socket.socketpair", "type must be SOCK_STREAM or SOCK_DGRAM")
 	}
 	a, b, err := rt.openSocketPair(family, typ)
@@ -346,7 +351,7 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 	if port < 0 || port > 65535 {
 		lualib.ArgError(L, 2, fname, "port must be 0-65535")
 	}
-	family := optIntArg(L, 3, fname, "family", unix.AF_UNSPEC)
+	family := optIntArg(L, 3, fname, "family", bsd.AF_UNSPEC)
 	typ := optIntArg(L, 4, fname, "type", 0)
 	proto := optIntArg(L, 5, fname, "proto", 0)
 	flags := optIntArg(L, 6, fname, "flags", 0)
@@ -367,27 +372,28 @@ func (rt *Runtime) socketGetaddrinfo(L *lua.LState) int {
 			return raise(L, err)
 		}
 	}
-	types := []int{unix.SOCK_STREAM, unix.SOCK_DGRAM}
+	types := []int{bsd.SOCK_STREAM, bsd.SOCK_DGRAM}
 	switch {
 	case typ != 0:
 		types = []int{typ}
-	case proto == unix.IPPROTO_TCP:
+	case proto == bsd.IPPROTO_TCP:
 		types = types[:1]
-	case proto == unix.IPPROTO_UDP:
+	case proto == bsd.IPPROTO_UDP:
 		types = types[1:]
 	}
 	out := L.NewTable()
 	for _, ip := range ips {
-		f, sa := inetSockaddr(ip, port)
-		if family != unix.AF_UNSPEC && family != f {
+		sa := inetAddr(ip, port)
+		f := int(sa.family)
+		if family != bsd.AF_UNSPEC && family != f {
 			continue
 		}
 		for _, ty := range types {
 			p := proto
 			if p == 0 {
-				p = unix.IPPROTO_TCP
-				if ty == unix.SOCK_DGRAM {
-					p = unix.IPPROTO_UDP
+				p = bsd.IPPROTO_TCP
+				if ty == bsd.SOCK_DGRAM {
+					p = bsd.IPPROTO_UDP
 				}
 			}
 			e := L.CreateTable(5, 0)
@@ -414,17 +420,17 @@ func gaiCheck(family, typ, proto, flags int) error {
 	switch {
 	case flags&^knownFlags != 0:
 		return &gaiError{code: -1, msg: "Bad value for ai_flags"} // EAI_BADFLAGS
-	case family != unix.AF_UNSPEC && family != unix.AF_INET && family != unix.AF_INET6:
+	case family != bsd.AF_UNSPEC && family != bsd.AF_INET && family != bsd.AF_INET6:
 		return &gaiError{code: -6, msg: "ai_family not supported"} // EAI_FAMILY
-	case typ != 0 && typ != unix.SOCK_STREAM && typ != unix.SOCK_DGRAM:
-		if typ == unix.SOCK_RAW {
+	case typ != 0 && typ != bsd.SOCK_STREAM && typ != bsd.SOCK_DGRAM:
+		if typ == bsd.SOCK_RAW {
 			return &gaiError{code: -8, msg: "Servname not supported for ai_socktype"} // EAI_SERVICE: a port, no service
 		}
 		return &gaiError{code: -7, msg: "ai_socktype not supported"} // EAI_SOCKTYPE
-	case proto != 0 && proto != unix.IPPROTO_TCP && proto != unix.IPPROTO_UDP && typ == 0:
+	case proto != 0 && proto != bsd.IPPROTO_TCP && proto != bsd.IPPROTO_UDP && typ == 0:
 		return &gaiError{code: -8, msg: "Servname not supported for ai_socktype"}
-	case proto != 0 && typ == unix.SOCK_STREAM && proto != unix.IPPROTO_TCP,
-		proto != 0 && typ == unix.SOCK_DGRAM && proto != unix.IPPROTO_UDP:
+	case proto != 0 && typ == bsd.SOCK_STREAM && proto != bsd.IPPROTO_TCP,
+		proto != 0 && typ == bsd.SOCK_DGRAM && proto != bsd.IPPROTO_UDP:
 		return &gaiError{code: -7, msg: "ai_socktype not supported"}
 	}
 	return nil
@@ -439,7 +445,7 @@ func socketGethostname(L *lua.LState) int {
 // socket.gethostbyname(name) -> "a.b.c.d"   (IPv4 only, as in Python)
 func (rt *Runtime) socketGethostbyname(L *lua.LState) int {
 	name := lualib.CheckString(L, 1, "socket.gethostbyname", "name")
-	ip, err := rt.lookupHost(L, name, unix.AF_INET)
+	ip, err := rt.lookupHost(L, name, bsd.AF_INET)
 	if err != nil {
 		return raise(L, err)
 	}
@@ -523,14 +529,14 @@ func socketInetPton(L *lua.LState) int {
 	s := lualib.CheckString(L, 2, "socket.inet_pton", "address")
 	ip, err := netip.ParseAddr(s)
 	switch {
-	case family == unix.AF_INET && err == nil && ip.Is4():
+	case family == bsd.AF_INET && err == nil && ip.Is4():
 		b := ip.As4()
 		L.Push(lua.LString(b[:]))
-	case family == unix.AF_INET6 && err == nil && ip.Is6() && ip.Zone() == "":
+	case family == bsd.AF_INET6 && err == nil && ip.Is6() && ip.Zone() == "":
 		b := ip.As16()
 		L.Push(lua.LString(b[:]))
-	case family != unix.AF_INET && family != unix.AF_INET6:
-		return raiseErrno(L, unix.EAFNOSUPPORT)
+	case family != bsd.AF_INET && family != bsd.AF_INET6:
+		return raiseErrno(L, syscall.EAFNOSUPPORT)
 	default:
 		L.Error(lualib.NewError(L, "OSError", lualib.NoErrno, "illegal IP address string passed to inet_pton"), 0)
 	}
@@ -542,12 +548,12 @@ func socketInetNtop(L *lua.LState) int {
 	family := intArg(L, 1, "socket.inet_ntop", "family")
 	s := lualib.CheckString(L, 2, "socket.inet_ntop", "packed address")
 	switch {
-	case family == unix.AF_INET && len(s) == 4:
+	case family == bsd.AF_INET && len(s) == 4:
 		L.Push(lua.LString(netip.AddrFrom4([4]byte([]byte(s))).String()))
-	case family == unix.AF_INET6 && len(s) == 16:
+	case family == bsd.AF_INET6 && len(s) == 16:
 		L.Push(lua.LString(netip.AddrFrom16([16]byte([]byte(s))).String()))
-	case family != unix.AF_INET && family != unix.AF_INET6:
-		return raiseErrno(L, unix.EAFNOSUPPORT)
+	case family != bsd.AF_INET && family != bsd.AF_INET6:
+		return raiseErrno(L, syscall.EAFNOSUPPORT)
 	default:
 		lualib.ArgError(L, 2, "socket.inet_ntop", "invalid length of packed IP address string")
 	}

@@ -1,10 +1,8 @@
 package luabind
 
 import (
-	"net/netip"
-
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
-	"golang.org/x/sys/unix"
 )
 
 // The last sender of a datagram socket. Every UDP server does
@@ -22,39 +20,37 @@ import (
 // lock, as every Lua-visible call is.
 type lastSender struct {
 	table *lua.LTable
-	sa    unix.Sockaddr
-	port  lua.LValue // the table's [2] as made; its [1] is host
-	ip4   [4]byte
-	host  lua.LString // the host string of ip4; "" until the first
+	sa    sockAddr
+	port  lua.LValue  // the table's [2] as made; its [1] is host
+	host  lua.LString // the host string of the last IPv4 sender's ip; "" until the first
 }
 
 // senderAddr is newAddr for the sender of a datagram on s, remembered for
 // sendto. IPv4 only; other families get a fresh newAddr.
-func (s *Socket) senderAddr(L *lua.LState, sa unix.Sockaddr) lua.LValue {
-	a4, ok := sa.(*unix.SockaddrInet4)
-	if !ok {
+func (s *Socket) senderAddr(L *lua.LState, sa sockAddr) lua.LValue {
+	if sa.family != bsd.AF_INET {
 		s.last.table = nil
 		return newAddr(L, sa)
 	}
-	if s.last.host == "" || a4.Addr != s.last.ip4 {
-		s.last.ip4, s.last.host = a4.Addr, lua.LString(netip.AddrFrom4(a4.Addr).String())
+	if s.last.host == "" || sa.ip != s.last.sa.ip {
+		s.last.host = lua.LString(sa.ip.String())
 	}
-	port := lua.LNumber(a4.Port)
+	port := lua.LNumber(sa.port)
 	t := newInet4Addr(L, s.last.host, port)
 	s.last.table, s.last.sa, s.last.port = t, sa, port
 	return t
 }
 
-// lastSenderSockaddr is the kernel address behind v if v is the table the
-// last recvfrom returned and its host and port are unchanged (they are
-// what checkAddr would read from it); otherwise nil.
-func (s *Socket) lastSenderSockaddr(v lua.LValue) unix.Sockaddr {
+// lastSenderAddr is the address behind v if v is the table the last
+// recvfrom returned and its host and port are unchanged (they are what
+// checkAddr would read from it); otherwise no address.
+func (s *Socket) lastSenderAddr(v lua.LValue) sockAddr {
 	t, ok := v.(*lua.LTable)
 	if !ok || t != s.last.table {
-		return nil
+		return sockAddr{}
 	}
 	if t.RawGetInt(1) != lua.LValue(s.last.host) || t.RawGetInt(2) != s.last.port || t.Len() != 2 {
-		return nil
+		return sockAddr{}
 	}
 	return s.last.sa
 }

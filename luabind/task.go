@@ -54,7 +54,7 @@ type task struct {
 	kicked bool // the interrupt kicked wsock: the waiter must unkick
 
 	// io is the system call the task is making; ioFn and ctlFn are its
-	// methods bound once, for RawConn.Read/Write and Control.
+	// methods bound once, for RawConn.Read/Write and Control (initIO).
 	io    ioOp
 	ioFn  func(fd uintptr) bool
 	ctlFn func(fd uintptr)
@@ -66,8 +66,7 @@ func (rt *Runtime) newTask(ctx, runCtx context.Context, fn *lua.LFunction, args 
 	t.L = rt.thread()
 	t.L.SetContext(t.ctx) // a busy Lua loop stops when ctx is cancelled
 	t.savedThread = t.L
-	t.ioFn = t.io.attempt
-	t.ctlFn = t.io.control
+	t.initIO()
 	return t
 }
 
@@ -212,7 +211,7 @@ func (t *task) interrupt() {
 	case t.wake != nil:
 		t.wake()
 	case t.wsock != nil:
-		t.wsock.kick(t.wwrite)
+		t.wsock.sys.kick(t.wwrite)
 		t.kicked = true
 	}
 	t.wmu.Unlock()

@@ -7,15 +7,16 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
 	"github.com/sockplay/sockplay/trace"
-	"golang.org/x/sys/unix"
 )
 
 // The runtime's socket tracer: every socket event of a runtime (created,
@@ -321,7 +322,7 @@ type Skipped struct {
 // whether that is all there is to do: no lines are written and the sink
 // does not want it.
 func (tr *tracer) countOnly(s *Socket, sl *traceSlot, ev *traceNote, err error) bool {
-	if err != nil || ev.bytes == 0 || s.typ != unix.SOCK_STREAM || ev.event != "send" && ev.event != "recv" || tr.opts.Live.WantsData() {
+	if err != nil || ev.bytes == 0 || s.typ != bsd.SOCK_STREAM || ev.event != "send" && ev.event != "recv" || tr.opts.Live.WantsData() {
 		return false
 	}
 	if tr.linesOn() {
@@ -590,13 +591,13 @@ func (tr *tracer) endpoints(s *Socket, event string) (local, remote string) {
 //go:noinline
 func (tr *tracer) ask(s *Socket, event, local, remote string) (string, string) {
 	fixed := false
-	if sa, err := s.sockname(); err == nil {
+	if sa, err := s.sys.sockname(); err == nil {
 		local = sockaddrText(sa)
-		fixed = local != "" && (s.typ != unix.SOCK_STREAM || event == "listen" || event == "accept")
+		fixed = local != "" && (s.typ != bsd.SOCK_STREAM || event == "listen" || event == "accept")
 	}
-	if sa, err := s.peername(); err == nil {
+	if sa, err := s.sys.peername(); err == nil {
 		remote = sockaddrText(sa)
-		fixed = fixed || s.typ == unix.SOCK_STREAM
+		fixed = fixed || s.typ == bsd.SOCK_STREAM
 	}
 	s.traced.addrs = sockAddrs{local, remote, fixed}
 	return local, remote
@@ -625,34 +626,27 @@ func wildcardAddr(addr string) bool {
 
 // sockaddrText writes an address as host:port ([v6]:port), a path for
 // AF_UNIX ("" unnamed, "@name" abstract); "" for an unbound IP socket.
-func sockaddrText(sa unix.Sockaddr) string {
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		if a.Port == 0 && a.Addr == [4]byte{} {
+func sockaddrText(sa sockAddr) string {
+	switch sa.family {
+	case bsd.AF_INET, bsd.AF_INET6:
+		if sa.port == 0 && sa.ip.IsUnspecified() {
 			return ""
 		}
-		return netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port)).String()
-	case *unix.SockaddrInet6:
-		if a.Port == 0 && a.Addr == [16]byte{} {
-			return ""
+		return sa.addrPort().String()
+	case bsd.AF_UNIX:
+		if strings.HasPrefix(sa.path, "\x00") {
+			return "@" + sa.path[1:]
 		}
-		return netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port)).String()
-	case *unix.SockaddrUnix:
-		if a.Name == "@" {
-			return ""
-		}
-		return a.Name
+		return sa.path
 	}
 	return ""
 }
 
 // targetText is the address a connect or sendto went to: the resolved
 // address, or as written when it could not be resolved.
-func targetText(spec addrSpec, sa unix.Sockaddr) string {
-	if sa != nil {
-		if t := sockaddrText(sa); t != "" {
-			return t
-		}
+func targetText(spec addrSpec, sa sockAddr) string {
+	if t := sockaddrText(sa); t != "" {
+		return t
 	}
 	if spec.path != "" {
 		return spec.path

@@ -221,18 +221,23 @@ func (r *repl) cmdKill(args []string) *leaveError {
 		fmt.Fprintf(r.stderr, "no running task %d (:jobs lists them)\n", id)
 		return nil
 	}
-	// It ends at its next instruction or blocking call: wait for that (a
-	// little), so that :jobs shows it ended.
-	deadline := time.Now().Add(2 * time.Second)
-	for r.running(id) && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond) // polling the task list: a task's end has no event
-	}
-	if r.running(id) {
+	if !r.awaitEnd(id) {
 		fmt.Fprintf(r.stdout, "[%d] told to stop (it waits outside Lua)\n", id)
 		return nil
 	}
 	fmt.Fprintf(r.stdout, "[%d] stopped\n", id)
 	return nil
+}
+
+// awaitEnd waits a little for task id, just cancelled, to end, so that
+// :jobs shows it ended: it ends at its next instruction or blocking call.
+// It reports whether it did.
+func (r *repl) awaitEnd(id int) bool {
+	deadline := time.Now().Add(2 * time.Second)
+	for r.running(id) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond) // polling the task list: a task's end has no event
+	}
+	return !r.running(id)
 }
 
 // :trace: the last error of any task (a line, a spawned task, a :run

@@ -207,6 +207,7 @@ func (r *repl) nextInput(id int) (req inputRequest, ok bool, leave *leaveError) 
 				return req, false, &leaveError{signalExit(sig)}
 			}
 			r.sess.Kill(id)
+			r.awaitEnd(id)
 			r.con.freshLine()
 			fmt.Fprintln(r.stderr, "interrupted")
 			return req, false, nil

@@ -1,0 +1,119 @@
+package luabind
+
+import (
+	"sync"
+	"time"
+)
+
+// The deadlines of a socket's waits, which both backends set on what Go's
+// poller waits on (a descriptor's os.File; a net.Conn, net.PacketConn or
+// listener).
+//
+// Deadlines belong to the descriptor, not to one waiter: interrupting a
+// task by setting its deadline in the past wakes every task waiting in
+// that direction. kicks counts such interrupts in flight, and no wait
+// resets a deadline until they are over, or the interrupted task would
+// sleep on; the other tasks then simply wait again.
+
+// deadliner is what deadlines are set on.
+type deadliner interface {
+	SetReadDeadline(time.Time) error
+	SetWriteDeadline(time.Time) error
+}
+
+type waitDeadlines struct {
+	dl deadliner // nil until the socket has something to wait on
+
+	kmu   sync.Mutex
+	kdone sync.Cond // signalled when kicks drops to 0; its L is &kmu
+	kicks int
+	// The deadlines last set, so a wait sets one only when it changes,
+	// and how many tasks wait in each direction (prepare). Guarded by kmu.
+	rdl, wdl           time.Time
+	rwaiting, wwaiting int
+}
+
+// init makes w set deadlines on dl.
+func (w *waitDeadlines) init(dl deadliner) {
+	w.dl = dl
+	w.kdone.L = &w.kmu
+}
+
+// replace makes w set deadlines on dl from now on (the portable backend's
+// socket became another object: a listener, a connection); no task
+// waits meanwhile.
+func (w *waitDeadlines) replace(dl deadliner) {
+	w.kmu.Lock()
+	w.dl = dl
+	w.rdl, w.wdl = time.Time{}, time.Time{}
+	w.kmu.Unlock()
+}
+
+// prepare waits until no interrupt is in flight, then sets the deadline
+// of one direction for a task about to wait (end ends it), if it differs
+// from the last one set. Tasks waiting in one direction share its
+// deadline: while another waits, a later deadline (or none) must not
+// replace its earlier one, or its timeout would come late (or never); the
+// earliest is set, and a task woken by another's deadline waits again.
+func (w *waitDeadlines) prepare(write bool, deadline time.Time) {
+	w.kmu.Lock()
+	defer w.kmu.Unlock()
+	for w.kicks > 0 {
+		w.kdone.Wait()
+	}
+	set, waiting := &w.rdl, &w.rwaiting
+	if write {
+		set, waiting = &w.wdl, &w.wwaiting
+	}
+	*waiting++
+	if *waiting > 1 && !set.IsZero() && (deadline.IsZero() || set.Before(deadline)) && time.Now().Before(*set) {
+		return // another task's, earlier, still to come
+	}
+	if !set.Equal(deadline) {
+		if write {
+			w.dl.SetWriteDeadline(deadline)
+		} else {
+			w.dl.SetReadDeadline(deadline)
+		}
+		*set = deadline
+	}
+}
+
+// end ends a wait begun with prepare.
+func (w *waitDeadlines) end(write bool) {
+	w.kmu.Lock()
+	if write {
+		w.wwaiting--
+	} else {
+		w.rwaiting--
+	}
+	w.kmu.Unlock()
+}
+
+var pastDeadline = time.Unix(1, 0)
+
+// kick interrupts the waits of one direction (a task's interrupt).
+func (w *waitDeadlines) kick(write bool) {
+	w.kmu.Lock()
+	defer w.kmu.Unlock()
+	w.kicks++
+	if w.dl == nil {
+		return
+	}
+	if write {
+		w.dl.SetWriteDeadline(pastDeadline)
+		w.wdl = pastDeadline
+	} else {
+		w.dl.SetReadDeadline(pastDeadline)
+		w.rdl = pastDeadline
+	}
+}
+
+// unkick ends an interrupt begun with kick.
+func (w *waitDeadlines) unkick() {
+	w.kmu.Lock()
+	defer w.kmu.Unlock()
+	if w.kicks--; w.kicks == 0 {
+		w.kdone.Broadcast()
+	}
+}
