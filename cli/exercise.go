@@ -10,6 +10,7 @@ import (
 
 	"github.com/sockplay/sockplay/exercises"
 	"github.com/sockplay/sockplay/internal/child"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -17,22 +18,22 @@ import (
 // The graded exercises of package exercises, checked by package luatest
 // in the sandbox.
 
-func newExerciseCommand() *Command {
+func newExerciseCommand(l i18n.Lang) *Command {
 	return &Command{
 		UsageLine: "exercise list | start | check [args]",
-		Short:     "graded exercises: list them, start one, check your solution",
-		Long: `
+		Short:     l.Sprintf("graded exercises: list them, start one, check your solution"),
+		Long: l.Sprintf(`
 Exercise hands out socket exercises and checks the solutions, in the
 sandbox. See docs/EXERCISES.md.
-`,
-		Commands: []*Command{newExerciseListCommand(), newExerciseStartCommand(), newExerciseCheckCommand()},
+`),
+		Commands: []*Command{newExerciseListCommand(l), newExerciseStartCommand(l), newExerciseCheckCommand(l)},
 	}
 }
 
-func newExerciseListCommand() *Command {
+func newExerciseListCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine: "exercise list",
-		Short:     "the exercises, in order",
+		Short:     l.Sprintf("the exercises, in order"),
 	}
 	c.Run = noArgs(c, func(io *stdio) int {
 		for i, info := range exercises.List() {
@@ -44,10 +45,10 @@ func newExerciseListCommand() *Command {
 	return c
 }
 
-func newExerciseStartCommand() *Command {
+func newExerciseStartCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine: "exercise start NAME [DIR]",
-		Short:     "write the task (NAME.md) and the starter (NAME.lua) into DIR (default .)",
+		Short:     l.Sprintf("write the task (NAME.md) and the starter (NAME.lua) into DIR (default .)"),
 	}
 	c.Run = func(io *stdio, args []string) int {
 		if len(args) != 1 && len(args) != 2 {
@@ -62,24 +63,24 @@ func newExerciseStartCommand() *Command {
 	return c
 }
 
-func newExerciseCheckCommand() *Command {
+func newExerciseCheckCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine:    "exercise check [flags] NAME [FILE]",
-		Short:        "run the exercise's checks against your FILE (default NAME.lua), in the sandbox",
+		Short:        l.Sprintf("run the exercise's checks against your FILE (default NAME.lua), in the sandbox"),
 		Interspersed: true,
-		Long: `
+		Long: l.Sprintf(`
 Check runs every check of exercise NAME against the script FILE (without
 it, NAME.lua: the file exercise start wrote), in the sandbox, and says
 for each what went wrong and a hint. Each check runs in a process of its
 own, and your script in one more, under the limits.
 
 Exit status: 0 every check passes, 1 one failed, 2 usage, 130 interrupted.
-`,
+`),
 	}
 	var fl checkFlags
-	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", "the time limit of each check: `D` (default 30s)")
-	c.Flag.Var(sizeValue{&fl.output}, "output", "what is kept of each check's output and failures: `SIZE`\n(default 64KiB)")
-	fl.limits.register(&c.Flag, "the checks always run sandboxed")
+	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", l.Sprintf("the time limit of each check: `D` (default 30s)"))
+	c.Flag.Var(sizeValue{&fl.output}, "output", l.Sprintf("what is kept of each check's output and failures: `SIZE`\n(default 64KiB)"))
+	fl.limits.register(l, &c.Flag, l.Sprintf("the checks always run sandboxed"))
 	c.Run = func(io *stdio, args []string) int {
 		switch len(args) {
 		case 1:

@@ -42,7 +42,7 @@ func TestHintFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := hintFor(&tt.e, nil)
+			got := hintFor(English, &tt.e, nil)
 			if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
 				t.Errorf("hint = %q, want one containing %q", got, tt.want)
 			}
@@ -169,10 +169,10 @@ func TestPythonHintsStrict(t *testing.T) {
 // A .py file is refused with a pointer to the Python-to-Lua page; a .lua
 // file is not.
 func TestPythonFile(t *testing.T) {
-	if msg := PythonFile("dir/echo_server.PY"); !strings.Contains(msg, "dir/echo_server.PY is a Python file") || !strings.Contains(msg, "docs/tutorial/lua-for-python.md") {
+	if msg := PythonFile(English, "dir/echo_server.PY"); !strings.Contains(msg, "dir/echo_server.PY is a Python file") || !strings.Contains(msg, "docs/tutorial/lua-for-python.md") {
 		t.Errorf("PythonFile: %q", msg)
 	}
-	if msg := PythonFile("echo_server.lua"); msg != "" {
+	if msg := PythonFile(English, "echo_server.lua"); msg != "" {
 		t.Errorf("PythonFile(.lua) = %q, want none", msg)
 	}
 }
@@ -186,13 +186,13 @@ func TestPythonNamesAndMethods(t *testing.T) {
 			code = "local x = " + name + ".x"
 		}
 		e := runFails(t, Options{}, code)
-		if e.Hint != hint {
+		if hint := English.Text(hint); e.Hint != hint {
 			t.Errorf("%s: %s\nhint %q, want %q", name, e.Msg, e.Hint, hint)
 		}
 	}
 	for name, hint := range pythonMethods {
 		e := runFails(t, Options{}, "local s = 'text'\nlocal r = s."+name+"(',')")
-		if e.Hint != hint {
+		if hint := English.Text(hint); e.Hint != hint {
 			t.Errorf("s.%s: %s\nhint %q, want %q", name, e.Msg, e.Hint, hint)
 		}
 	}
@@ -261,13 +261,13 @@ func TestAddrHints(t *testing.T) {
 		{"udp client, server bound but silent", udpTimeout, heldByNone, heldListening, classHints["TimeoutError"]},
 		{"udp client, cannot tell", udpTimeout, heldUnknown, heldUnknown, classHints["TimeoutError"]},
 	} {
-		if got := hintFor(&c.e, probeSays(c.tcp, c.udp)); got != c.want {
+		if got := hintFor(English, &c.e, probeSays(c.tcp, c.udp)); got != c.want {
 			t.Errorf("%s: hint %q\nwant %q", c.name, got, c.want)
 		}
 	}
 	noAddr := inUse
 	noAddr.addr = netip.AddrPort{}
-	if got := hintFor(&noAddr, probeSays(heldListening, heldListening)); got != errnoHints[syscall.EADDRINUSE] {
+	if got := hintFor(English, &noAddr, probeSays(heldListening, heldListening)); got != errnoHints[syscall.EADDRINUSE] {
 		t.Errorf("no address: %q", got)
 	}
 }

@@ -109,7 +109,7 @@ func (r *repl) cmdLoad(args []string) *leaveError {
 		r.usage("load")
 		return nil
 	}
-	if msg := luabind.PythonFile(args[0]); msg != "" {
+	if msg := luabind.PythonFile(r.rt.Lang(), args[0]); msg != "" {
 		fmt.Fprintln(r.stderr, msg)
 		return nil
 	}
@@ -132,7 +132,7 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		return nil
 	}
 	name := args[0]
-	if msg := luabind.PythonFile(name); msg != "" {
+	if msg := luabind.PythonFile(r.rt.Lang(), name); msg != "" {
 		fmt.Fprintln(r.stderr, msg)
 		return nil
 	}
