@@ -185,7 +185,7 @@ func runREPL(io *stdio, opts luabind.Options, src *source, args []string) int {
 	ropts := repl.Options{
 		Stdin: io.stdin, Stdout: io.stdout, Stderr: io.stderr,
 		InitArgs:    args,
-		Banner:      fmt.Sprintf("sockplay %s: Lua with Python's socket module. :help for help, Ctrl-D to leave.", version),
+		Banner:      io.lang.Sprintf("sockplay %s: Lua with Python's socket module. :help for help, Ctrl-D to leave.", version),
 		HistoryFile: repl.HistoryFile(),
 		ScriptNames: scriptNames(),
 	}
