@@ -9,8 +9,13 @@ package extract
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -24,6 +29,10 @@ var Packages = []string{
 	"github.com/sockplay/sockplay/repl",
 }
 
+// LuaDirs are the folders, from the module's root, whose Lua scripts
+// say their words with tr("...") (luabind's tr).
+var LuaDirs = []string{"scripts"}
+
 // File is a gotext translation file: the messages of one language.
 type File struct {
 	Language string             `json:"language"`
@@ -31,7 +40,8 @@ type File struct {
 }
 
 // Extract returns the messages of pkgs, one per key (the English format
-// the code passes to i18n), in the order gotext finds them.
+// the code passes to i18n), in the order gotext finds them, then those of
+// the Lua scripts in LuaDirs.
 func Extract(pkgs []string) ([]pipeline.Message, error) {
 	st, err := pipeline.Extract(&pipeline.Config{
 		SourceLanguage: language.English,
@@ -50,7 +60,92 @@ func Extract(pkgs []string) ([]pipeline.Message, error) {
 		m.Position = ""
 		msgs = append(msgs, m)
 	}
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	for _, dir := range LuaDirs {
+		lua, err := luaMessages(filepath.Join(root, dir))
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range lua {
+			if !seen[m.Key] {
+				seen[m.Key] = true
+				msgs = append(msgs, m)
+			}
+		}
+	}
 	return msgs, nil
+}
+
+// trCall is a call of tr with a literal format in double quotes.
+var trCall = regexp.MustCompile(`\btr\("((?:[^"\\]|\\.)*)"`)
+
+// luaMessages are the formats of the tr calls of the Lua files below
+// dir, as gotext writes a message: each %s a placeholder, {Arg1}, ...
+func luaMessages(dir string) ([]pipeline.Message, error) {
+	var msgs []pipeline.Message
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".lua") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range trCall.FindAllSubmatch(src, -1) {
+			key, err := strconv.Unquote(`"` + string(m[1]) + `"`)
+			if err != nil {
+				return fmt.Errorf("%s: tr(\"%s\"): %v", path, m[1], err)
+			}
+			msgs = append(msgs, luaMessage(key))
+		}
+		return nil
+	})
+	return msgs, err
+}
+
+func luaMessage(key string) pipeline.Message {
+	m := pipeline.Message{ID: pipeline.IDList{key}, Key: key}
+	var text strings.Builder
+	for i := 0; i < len(key); i++ {
+		switch {
+		case strings.HasPrefix(key[i:], "%%"):
+			text.WriteByte('%')
+			i++
+		case strings.HasPrefix(key[i:], "%s"):
+			n := len(m.Placeholders) + 1
+			id := fmt.Sprintf("Arg%d", n)
+			m.Placeholders = append(m.Placeholders, pipeline.Placeholder{
+				ID: id, String: fmt.Sprintf("%%[%d]s", n), Type: "string", UnderlyingType: "string", ArgNum: n,
+			})
+			text.WriteString("{" + id + "}")
+			i++
+		default:
+			text.WriteByte(key[i])
+		}
+	}
+	m.Message.Msg = text.String()
+	return m
+}
+
+// moduleRoot is the folder of the go.mod above the working directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
 }
 
 // Read reads a translation file.
