@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,10 +37,10 @@ func newExerciseListCommand(l i18n.Lang) *Command {
 		Short:     l.Sprintf("the exercises, in order"),
 	}
 	c.Run = noArgs(c, func(io *stdio) int {
-		for i, info := range exercises.List() {
+		for i, info := range exercises.List(io.lang) {
 			fmt.Fprintf(io.stdout, "%d. %-18s %s\n", i+1, info.Name, info.Title)
 		}
-		fmt.Fprintln(io.stdout, "\nStart one with:  sockplay exercise start NAME")
+		io.lang.Fprintf(io.stdout, "\nStart one with:  sockplay exercise start NAME\n")
 		return exitOK
 	})
 	return c
@@ -99,15 +100,16 @@ func exerciseStart(c *Command, name, dir string, io *stdio) int {
 	if !exercises.Exists(name) {
 		return reportUsage(io.stderr, unknownExercise(c, name))
 	}
-	files, err := exercises.Start(name, dir)
+	files, err := exercises.Start(name, dir, io.lang)
 	if err != nil {
 		return reportUsage(io.stderr, c.usageErrorf("%v", err))
 	}
 	task, starter := files[0], files[1]
-	fmt.Fprintf(stdout, "wrote %s (the task) and %s (your starting point)\n\n", task, starter)
-	fmt.Fprintf(stdout, "Read %s, fill in the TODOs of %s, then\n", task, starter)
-	fmt.Fprintf(stdout, "  try it:    %s run %s\n", commandName(), starter)
-	fmt.Fprintf(stdout, "  check it:  %s exercise check %s %s\n", commandName(), name, starter)
+	l := io.lang
+	l.Fprintf(stdout, "wrote %s (the task) and %s (your starting point)\n\n", task, starter)
+	l.Fprintf(stdout, "Read %s, fill in the TODOs of %s, then\n", task, starter)
+	l.Fprintf(stdout, "  try it:    %s run %s\n", commandName(), starter)
+	l.Fprintf(stdout, "  check it:  %s exercise check %s %s\n", commandName(), name, starter)
 	return exitOK
 }
 
@@ -142,12 +144,13 @@ func exerciseCheck(c *Command, name, file string, fl *checkFlags, io *stdio) int
 		return exitError
 	}
 	title := ""
-	for _, info := range exercises.List() {
+	for _, info := range exercises.List(io.lang) {
 		if info.Name == name {
 			title = info.Title
 		}
 	}
-	fmt.Fprintf(stdout, "Checking %s against exercise %s (%s), in the sandbox:\n\n", file, name, title)
+	l := io.lang
+	l.Fprintf(stdout, "Checking %s against exercise %s (%s), in the sandbox:\n\n", file, name, title)
 	// Messages name the checks by their file name, not the temporary copy.
 	checksDir := filepath.Join(tmp, name) + string(filepath.Separator)
 	ctx, stop := interruptible(stderr)
@@ -159,30 +162,37 @@ func exerciseCheck(c *Command, name, file string, fl *checkFlags, io *stdio) int
 		Timeout:     fl.timeout,
 		OutputLimit: int(fl.output),
 		Scripts:     scripts.FS,
+		Lang:        l,
 		Report: func(r *luatest.TestResult) {
-			printCheck(stdout, r, checksDir)
+			printCheck(l, stdout, r, checksDir)
 		},
 	}
 	isolate(&opts, &fl.limits)
 	res := luatest.Run(ctx, checks, opts)
 	passed, failed := res.Counts()
-	fmt.Fprintf(stdout, "\n%d passed, %d failed\n", passed, failed)
+	l.Fprintf(stdout, "\n%s passed, %s failed\n", strconv.Itoa(passed), strconv.Itoa(failed))
 	switch {
 	case ctx.Err() != nil:
 		fmt.Fprintln(stderr, "interrupted")
 		return exitInterrupted
 	case failed > 0:
-		fmt.Fprintln(stdout, "Not yet: fix the first failing check, try your script by hand, and check again.")
+		l.Fprintf(stdout, "Not yet: fix the first failing check, try your script by hand, and check again.\n")
 		return exitError
 	}
-	fmt.Fprintln(stdout, "Every check passes. Well done!")
+	l.Fprintf(stdout, "Every check passes. Well done!\n")
 	return exitOK
 }
 
-// printCheck prints a check as a student reads it: its description, and
-// for a failed one what went wrong and the hint.
-func printCheck(w io.Writer, r *luatest.TestResult, checksDir string) {
-	what := r.Doc
+// printCheck prints a check as a student reads it, in l: its
+// description, and for a failed one what went wrong and the hint.
+func printCheck(l i18n.Lang, w io.Writer, r *luatest.TestResult, checksDir string) {
+	what, hint := r.Doc, r.Hint
+	if l == i18n.Chinese && r.DocZh != "" {
+		what = r.DocZh
+	}
+	if l == i18n.Chinese && r.HintZh != "" {
+		hint = r.HintZh
+	}
 	if what == "" {
 		what = strings.ReplaceAll(strings.TrimPrefix(r.Name, "test_"), "_", " ")
 	}
@@ -194,8 +204,8 @@ func printCheck(w io.Writer, r *luatest.TestResult, checksDir string) {
 	for _, f := range r.Failures {
 		fmt.Fprintln(w, indent(strings.ReplaceAll(f, checksDir, ""), "        "))
 	}
-	if r.Hint != "" {
-		fmt.Fprintln(w, indent("hint: "+r.Hint, "        "))
+	if hint != "" {
+		fmt.Fprintln(w, indent(strings.TrimSuffix(l.Sprintf("hint: %s\n", hint), "\n"), "        "))
 	}
 }
 
@@ -203,7 +213,7 @@ func printCheck(w io.Writer, r *luatest.TestResult, checksDir string) {
 // the names it may have meant.
 func unknownExercise(c *Command, name string) *usageError {
 	var near []string
-	for _, info := range exercises.List() {
+	for _, info := range exercises.List(c.lang) {
 		if nearName(name, info.Name) {
 			near = append(near, info.Name)
 		}
