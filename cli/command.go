@@ -175,6 +175,10 @@ func (c *Command) parse(args []string) ([]string, error) {
 			value, args = args[0], args[1:]
 		}
 		if err := c.Flag.Set(name, value); err != nil {
+			var ve *valueError
+			if errors.As(err, &ve) {
+				err = errors.New(c.lang.Sprintf(ve.format, ve.args...))
+			}
 			if value == "" {
 				return nil, c.usageErrorf("%s: %v", spelled(a), err)
 			}

@@ -114,7 +114,7 @@ func (v portValue) String() string {
 func (v portValue) Set(s string) error {
 	var n int
 	if _, err := fmt.Sscan(s, &n); err != nil || n < 0 || n > 65535 || fmt.Sprint(n) != s {
-		return errors.New("not a port (0 to 65535; 0: a free one)")
+		return badValue("not a port (0 to 65535; 0: a free one)")
 	}
 	*v.p = n
 	return nil
@@ -132,7 +132,7 @@ func (v urlValue) String() string {
 
 func (v urlValue) Set(s string) error {
 	if s == "" {
-		return errors.New("needs the view's address (http://127.0.0.1:PORT/?token=...)")
+		return badValue("needs the view's address (http://127.0.0.1:PORT/?token=...)")
 	}
 	*v.p = s
 	return nil

@@ -314,3 +314,35 @@ func TestSocketCallHints(t *testing.T) {
 		})
 	}
 }
+
+// An embedder chooses the language of the hints (Options.Lang); English
+// by default. The error's class and errno text stay Python's, and so does
+// a syntax error's message; tr says a script's words in it.
+func TestHintsInChinese(t *testing.T) {
+	const refused = `local s = socket.socket(); s:connect({"127.0.0.1", 1})`
+	e := runFails(t, Options{}, refused)
+	if want := "nothing listens at that address: start the server first, and check the host and port"; e.Hint != want {
+		t.Errorf("default: hint %q, want %q", e.Hint, want)
+	}
+	e = runFails(t, Options{Lang: Chinese}, refused)
+	if want := "没有程序在这个地址上监听：先启动服务端，并检查主机和端口"; e.Hint != want {
+		t.Errorf("Chinese: hint %q, want %q", e.Hint, want)
+	}
+	if !strings.Contains(e.Msg, "ConnectionRefusedError: [Errno 111] Connection refused") {
+		t.Errorf("Chinese: message %q, want Python's class and errno text", e.Msg)
+	}
+	if report := e.Report(); !strings.HasSuffix(report, "\n提示："+e.Hint+"\n") {
+		t.Errorf("Chinese: report %q", report)
+	}
+	e = runFails(t, Options{Lang: Chinese}, "if a != b then end")
+	if e.Kind != SyntaxError || e.Hint != "Lua 用 ~= 表示 !=" || !strings.Contains(e.Msg, "expected near") {
+		t.Errorf("Chinese syntax error: %q, hint %q", e.Msg, e.Hint)
+	}
+	rt, out, _ := newTestRuntime(t, Options{Lang: Chinese})
+	if err := result(t, runAsync(testContext(t), rt, "tr.lua", `print(tr("[client] received: %s", "HELLO"), tr("not in the catalog: %s", 1))`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "[客户端] 收到：HELLO\tnot in the catalog: 1\n" {
+		t.Errorf("tr: %q", got)
+	}
+}

@@ -117,7 +117,7 @@ func (r *repl) cmdLoad(args []string) *leaveError {
 	}
 	src, err := os.ReadFile(args[0])
 	if err != nil {
-		fmt.Fprintln(r.stderr, "cannot load:", err)
+		r.rt.Lang().Fprintf(r.stderr, "cannot load: %v\n", err)
 		return nil
 	}
 	r.sess.AddModuleDir(args[0]) // its require finds the modules beside it
@@ -129,7 +129,7 @@ func (r *repl) cmdRun(args []string) *leaveError {
 	if len(args) == 0 {
 		r.usage("run")
 		if len(r.opts.ScriptNames) > 0 {
-			fmt.Fprintln(r.stderr, "bundled scripts:", strings.Join(r.opts.ScriptNames, " "))
+			r.rt.Lang().Fprintf(r.stderr, "bundled scripts: %s\n", strings.Join(r.opts.ScriptNames, " "))
 		}
 		return nil
 	}
@@ -154,7 +154,7 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		if err != nil {
 			return ""
 		}
-		return r.rt.Lang().Sprintf("[%d] %s runs in the background (:jobs lists tasks, :kill %d stops it)\n", id, name, id)
+		return r.rt.Lang().Sprintf("[%s] %s runs in the background (:jobs lists tasks, :kill %s stops it)\n", strconv.Itoa(id), name, strconv.Itoa(id))
 	})
 	if err != nil {
 		r.showError(err)
@@ -220,7 +220,7 @@ func (r *repl) cmdKill(args []string) *leaveError {
 		return nil
 	}
 	if !r.sess.Kill(id) {
-		fmt.Fprintf(r.stderr, "no running task %d (:jobs lists them)\n", id)
+		r.rt.Lang().Fprintf(r.stderr, "no running task %s (:jobs lists them)\n", strconv.Itoa(id))
 		return nil
 	}
 	// It ends at its next instruction or blocking call: wait for that (a
@@ -230,10 +230,10 @@ func (r *repl) cmdKill(args []string) *leaveError {
 		time.Sleep(5 * time.Millisecond) // polling the task list: a task's end has no event
 	}
 	if r.running(id) {
-		fmt.Fprintf(r.stdout, "[%d] told to stop (it waits outside Lua)\n", id)
+		r.rt.Lang().Fprintf(r.stdout, "[%s] told to stop (it waits outside Lua)\n", strconv.Itoa(id))
 		return nil
 	}
-	fmt.Fprintf(r.stdout, "[%d] stopped\n", id)
+	r.rt.Lang().Fprintf(r.stdout, "[%s] stopped\n", strconv.Itoa(id))
 	return nil
 }
 
@@ -242,14 +242,14 @@ func (r *repl) cmdKill(args []string) *leaveError {
 func (r *repl) cmdTrace([]string) *leaveError {
 	e := r.sess.LastError()
 	if e == nil {
-		fmt.Fprintln(r.stdout, "no error yet")
+		r.rt.Lang().Fprintf(r.stdout, "no error yet\n")
 		return nil
 	}
 	if e.Task != "" {
 		fmt.Fprintf(r.stdout, "error in %s:\n", e.Task)
 	}
 	if e.Traceback == "" {
-		fmt.Fprintln(r.stdout, "(no traceback)")
+		r.rt.Lang().Fprintf(r.stdout, "(no traceback)\n")
 	}
 	fmt.Fprint(r.stdout, e.Traceback)
 	fmt.Fprintln(r.stdout, e.Msg)
@@ -265,16 +265,16 @@ func (r *repl) cmdReset([]string) *leaveError {
 		fmt.Fprintln(r.stderr, "reset:", err)
 		return nil
 	}
-	fmt.Fprintf(r.stdout, "reset: %s stopped, %s closed, globals as at the start\n",
-		plural(tasks, "task"), plural(sockets, "socket"))
-	return nil
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
+	l := r.rt.Lang()
+	taskCount, socketCount := l.Sprintf("1 task"), l.Sprintf("1 socket")
+	if tasks != 1 {
+		taskCount = l.Sprintf("%s tasks", strconv.Itoa(tasks))
 	}
-	return strconv.Itoa(n) + " " + what + "s"
+	if sockets != 1 {
+		socketCount = l.Sprintf("%s sockets", strconv.Itoa(sockets))
+	}
+	l.Fprintf(r.stdout, "reset: %s stopped, %s closed, globals as at the start\n", taskCount, socketCount)
+	return nil
 }
 
 func helpTopicNames() []string {

@@ -434,7 +434,7 @@ func (r *repl) interrupt(ic *interrupts, cancel context.CancelFunc) *leaveError 
 	now := time.Now()
 	switch {
 	case ic.stopped:
-		fmt.Fprintln(r.stderr, "interrupted: the line does not stop (it waits outside Lua); leaving")
+		r.rt.Lang().Fprintf(r.stderr, "interrupted: the line does not stop (it waits outside Lua); leaving\n")
 		return &leaveError{ErrStuck}
 	case ic.first.IsZero() || now.Sub(ic.first) > time.Second:
 		ic.first = now
@@ -442,7 +442,7 @@ func (r *repl) interrupt(ic *interrupts, cancel context.CancelFunc) *leaveError 
 	default:
 		ic.stopped = true
 		r.sess.StopBackground()
-		fmt.Fprintln(r.stderr, "interrupted: stopping the background tasks too")
+		r.rt.Lang().Fprintf(r.stderr, "interrupted: stopping the background tasks too\n")
 	}
 	return nil
 }
