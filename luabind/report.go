@@ -309,7 +309,7 @@ func caretLines(line string, col int) string {
 // a spawned task or a background script that nobody joined: which task,
 // then the error as the runner prints one.
 func taskErrorReport(e *Error) string {
-	return "error in " + e.Task + ":\n" + e.Report()
+	return e.lang.Sprintf("error in %s:\n", e.Task) + e.Report()
 }
 
 // frameText is one frame of a traceback: "echo.lua:9: in function

@@ -246,7 +246,7 @@ func (r *repl) cmdTrace([]string) *leaveError {
 		return nil
 	}
 	if e.Task != "" {
-		fmt.Fprintf(r.stdout, "error in %s:\n", e.Task)
+		r.rt.Lang().Fprintf(r.stdout, "error in %s:\n", e.Task)
 	}
 	if e.Traceback == "" {
 		r.rt.Lang().Fprintf(r.stdout, "(no traceback)\n")
