@@ -42,6 +42,31 @@ func TestCLIOpensTheREPLOnATerminal(t *testing.T) {
 	}
 }
 
+// With a Chinese locale, the banner, :help and the hints are in Chinese;
+// the error's own text stays Lua's.
+func TestCLIREPLInChinese(t *testing.T) {
+	cmd := exec.Command(sockplay(t))
+	cmd.Env = ptytest.Env(t, "LANG=zh_CN.UTF-8", "LC_ALL=", "LC_MESSAGES=", "SOCKPLAY_LANG=")
+	tm := ptytest.Start(t, cmd)
+	tm.Expect("sockplay " + version + "：带有 Python socket 模块的 Lua。输入 :help 查看帮助，按 Ctrl-D 退出。")
+	tm.Expect("> ")
+	tm.Type(":help\r")
+	tm.Expect("输入 Lua 代码，按回车执行。")
+	tm.Expect(":help [topic]      本帮助；主题：")
+	tm.Expect(":quit              退出（也可以在空行上按 Ctrl-D，或调用 os.exit(n)）")
+	tm.Expect("strict(true) 让它成为错误。")
+	tm.Expect("> ")
+	tm.Type("x != 2\r")
+	tm.Expect("stdin:1: '=' expected near '!'")
+	tm.Expect("提示：Lua 用 ~= 表示 !=")
+	tm.Type(":frob\r")
+	tm.Expect("未知命令 :frob（:help 会列出所有命令）")
+	tm.Type("\x04")
+	if code := tm.Wait(); code != 0 {
+		t.Errorf("exit status %d after Ctrl-D", code)
+	}
+}
+
 func TestCLIRunsCodeThenTheREPLOnATerminal(t *testing.T) {
 	tm := startCLITerm(t, "-e", "srv = socket.create_server({'127.0.0.1', 0}); print('ready')", "-i")
 	tm.Expect("ready\n")

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/sockplay/sockplay/internal/child"
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // Exit statuses.
@@ -36,6 +37,7 @@ type stdio struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	args           []string
+	lang           i18n.Lang // what the user reads is in it: hints, help, usage errors
 }
 
 // Main runs the process's command line as sockplay and exits with its
@@ -54,15 +56,16 @@ func Main(v string) {
 
 // Run runs a sockplay command line and returns its exit status.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return newCommands().execute(&stdio{stdin, stdout, stderr, args}, args)
+	l := i18n.FromEnv()
+	return newCommands(l).execute(&stdio{stdin, stdout, stderr, args, l}, args)
 }
 
 // newCommands returns the command table: the root command (a bare
 // script, -e, the REPL) and the commands below it.
-func newCommands() *Command {
+func newCommands(l i18n.Lang) *Command {
 	root := &Command{
 		UsageLine: "[run flags] [FILE|NAME|- [args]]",
-		Long: `
+		Long: l.Sprintf(`
 Or: sockplay COMMAND [args], with a command below.
 
 sockplay is a socket playground: TCP, UDP and Unix sockets in Lua.
@@ -77,16 +80,17 @@ sockplay is a socket playground: TCP, UDP and Unix sockets in Lua.
   sockplay -                 run a script read from standard input
   sockplay --trace FILE.lua  show every socket event (docs/TRACE.md)
   sockplay --sandbox FILE    run confined: loopback only, no programs, limits
-` + runFlagsLong + `
+`) + l.Sprintf(runFlagsLong) + l.Sprintf(`
 Start with:  sockplay run demo   (or just sockplay, then :help)
 Exit status: 0 done, 1 the script raised an error, 2 usage, 130 interrupted
 (Ctrl-C; a second Ctrl-C exits at once); the REPL: 0 at Ctrl-D or :quit,
 n after os.exit(n).
-`,
+`),
+		lang: l,
 	}
 	var f runFlags
-	f.register(&root.Flag)
-	showVersion := root.Flag.Bool("version", false, "print sockplay's version")
+	f.register(l, &root.Flag)
+	showVersion := root.Flag.Bool("version", false, l.Sprintf("print sockplay's version"))
 	root.Run = func(io *stdio, args []string) int {
 		if *showVersion {
 			fmt.Fprintf(io.stdout, "sockplay %s\n", version)
@@ -95,14 +99,14 @@ n after os.exit(n).
 		return runCommandLine(root, &f, io, args, false)
 	}
 	root.Commands = []*Command{
-		newRunCommand(),
-		newListCommand(),
-		newShowCommand(),
-		newTestCommand(),
-		newExerciseCommand(),
-		newDiagramCommand(),
-		newVersionCommand(),
-		newHelpCommand(root),
+		newRunCommand(l),
+		newListCommand(l),
+		newShowCommand(l),
+		newTestCommand(l),
+		newExerciseCommand(l),
+		newDiagramCommand(l),
+		newVersionCommand(l),
+		newHelpCommand(l, root),
 	}
 	return root.link()
 }
@@ -157,10 +161,10 @@ func noArgs(c *Command, run func(io *stdio) int) func(*stdio, []string) int {
 	}
 }
 
-func newVersionCommand() *Command {
+func newVersionCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine: "version",
-		Short:     "print sockplay's version (also --version)",
+		Short:     l.Sprintf("print sockplay's version (also --version)"),
 	}
 	c.Run = noArgs(c, func(io *stdio) int {
 		fmt.Fprintf(io.stdout, "sockplay %s\n", version)
@@ -169,10 +173,10 @@ func newVersionCommand() *Command {
 	return c
 }
 
-func newHelpCommand(root *Command) *Command {
+func newHelpCommand(l i18n.Lang, root *Command) *Command {
 	c := &Command{
 		UsageLine: "help [COMMAND...]",
-		Short:     "this help, or a command's (also -h, --help, COMMAND -h)",
+		Short:     l.Sprintf("this help, or a command's (also -h, --help, COMMAND -h)"),
 	}
 	c.Run = func(io *stdio, args []string) int {
 		cmd := root

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // A Command is one sockplay command, such as run or test. The help texts
@@ -40,7 +42,8 @@ type Command struct {
 	// not a flag ends them: what follows a script's name is the script's.
 	Interspersed bool
 
-	// FlagsName heads the list of flags in the help ("" : "flags").
+	// FlagsName heads the list of flags in the help, with its colon
+	// ("": "flags:"); a message of the catalog (i18n.Key).
 	FlagsName string
 
 	// Commands are the command's subcommands (exercise start, ...): its
@@ -48,6 +51,7 @@ type Command struct {
 	Commands []*Command
 
 	parent *Command
+	lang   i18n.Lang // of its help and usage errors: the root's, set by link
 }
 
 // Name is the command's last name word: "start" for "exercise start".
@@ -90,6 +94,7 @@ func (c *Command) lookup(name string) *Command {
 func (c *Command) link() *Command {
 	for _, sub := range c.Commands {
 		sub.parent = c
+		sub.lang = c.lang
 		sub.link()
 	}
 	return c
@@ -107,15 +112,17 @@ type usageError struct {
 
 func (e *usageError) Error() string { return e.msg }
 
+// usageErrorf is a usage error of c, its message format translated.
 func (c *Command) usageErrorf(format string, args ...any) *usageError {
-	return &usageError{c, fmt.Sprintf(format, args...)}
+	return &usageError{c, c.lang.Sprintf(format, args...)}
 }
 
 // reportUsage prints a usage error and returns the usage status.
 func reportUsage(w io.Writer, e *usageError) int {
+	l := e.cmd.lang
 	fmt.Fprintf(w, "%s: %s\n", e.cmd.title(), e.msg)
-	fmt.Fprintf(w, "usage: %s\n", strings.TrimSpace("sockplay "+e.cmd.UsageLine))
-	fmt.Fprintf(w, "Run '%s' for details.\n", strings.TrimSpace("sockplay help "+e.cmd.LongName()))
+	l.Fprintf(w, "usage: %s\n", strings.TrimSpace("sockplay "+e.cmd.UsageLine))
+	l.Fprintf(w, "Run '%s' for details.\n", strings.TrimSpace("sockplay help "+e.cmd.LongName()))
 	return exitUsage
 }
 
@@ -168,6 +175,10 @@ func (c *Command) parse(args []string) ([]string, error) {
 			value, args = args[0], args[1:]
 		}
 		if err := c.Flag.Set(name, value); err != nil {
+			var ve *valueError
+			if errors.As(err, &ve) {
+				err = errors.New(c.lang.Sprintf(ve.format, ve.args...))
+			}
 			if value == "" {
 				return nil, c.usageErrorf("%s: %v", spelled(a), err)
 			}
@@ -196,20 +207,21 @@ func isSet(fs *flag.FlagSet, name string) bool {
 
 // help writes c's help: usage, description, flags and subcommands.
 func (c *Command) help(w io.Writer) {
-	fmt.Fprintf(w, "usage: %s\n", strings.TrimSpace("sockplay "+c.UsageLine))
+	l := c.lang
+	l.Fprintf(w, "usage: %s\n", strings.TrimSpace("sockplay "+c.UsageLine))
 	if c.Long != "" {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.Long))
 	}
 	if len(c.Commands) > 0 {
-		fmt.Fprintf(w, "\ncommands:\n")
+		l.Fprintf(w, "\ncommands:\n")
 		c.listCommands(w)
 	}
 	if hasFlags(&c.Flag) {
-		heading := c.FlagsName
-		if heading == "" {
-			heading = "flags"
+		heading := l.Sprintf("flags:")
+		if c.FlagsName != "" {
+			heading = l.Text(c.FlagsName)
 		}
-		fmt.Fprintf(w, "\n%s:\n", heading)
+		fmt.Fprintf(w, "\n%s\n", heading)
 		printFlags(w, &c.Flag)
 	}
 }

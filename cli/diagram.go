@@ -8,15 +8,16 @@ import (
 	"strings"
 
 	"github.com/sockplay/sockplay/diagram"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/trace"
 )
 
-func newDiagramCommand() *Command {
+func newDiagramCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine:    "diagram [-o FILE.svg] TRACE.jsonl...",
-		Short:        "draw traces (--trace-json) as a sequence diagram",
+		Short:        l.Sprintf("draw traces (--trace-json) as a sequence diagram"),
 		Interspersed: true,
-		Long: `
+		Long: l.Sprintf(`
 Diagram draws one or several traces written by --trace-json as a sequence
 diagram (SVG); a server's and a client's traces are merged by time. Without
 -o, the SVG goes to standard output when that is a file or a pipe
@@ -24,9 +25,9 @@ diagram (SVG); a server's and a client's traces are merged by time. Without
 a screenful of XML, to a file named after the first trace (t.jsonl:
 t.svg), as go tool pprof writes its graphs. -o - is standard output
 always. See docs/TRACE.md.
-`,
+`),
 	}
-	out := c.Flag.String("o", "", "write the SVG to `FILE` (default: standard output, or on a terminal\nthe first trace's name with .svg)")
+	out := c.Flag.String("o", "", l.Sprintf("write the SVG to `FILE` (default: standard output, or on a terminal\nthe first trace's name with .svg)"))
 	c.Run = func(io *stdio, files []string) int {
 		if len(files) == 0 {
 			return reportUsage(io.stderr, c.usageErrorf("no trace files given"))

@@ -5,11 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sockplay/sockplay/exercises"
 	"github.com/sockplay/sockplay/internal/child"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -17,37 +19,37 @@ import (
 // The graded exercises of package exercises, checked by package luatest
 // in the sandbox.
 
-func newExerciseCommand() *Command {
+func newExerciseCommand(l i18n.Lang) *Command {
 	return &Command{
 		UsageLine: "exercise list | start | check [args]",
-		Short:     "graded exercises: list them, start one, check your solution",
-		Long: `
+		Short:     l.Sprintf("graded exercises: list them, start one, check your solution"),
+		Long: l.Sprintf(`
 Exercise hands out socket exercises and checks the solutions, in the
 sandbox. See docs/EXERCISES.md.
-`,
-		Commands: []*Command{newExerciseListCommand(), newExerciseStartCommand(), newExerciseCheckCommand()},
+`),
+		Commands: []*Command{newExerciseListCommand(l), newExerciseStartCommand(l), newExerciseCheckCommand(l)},
 	}
 }
 
-func newExerciseListCommand() *Command {
+func newExerciseListCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine: "exercise list",
-		Short:     "the exercises, in order",
+		Short:     l.Sprintf("the exercises, in order"),
 	}
 	c.Run = noArgs(c, func(io *stdio) int {
-		for i, info := range exercises.List() {
+		for i, info := range exercises.List(io.lang) {
 			fmt.Fprintf(io.stdout, "%d. %-18s %s\n", i+1, info.Name, info.Title)
 		}
-		fmt.Fprintln(io.stdout, "\nStart one with:  sockplay exercise start NAME")
+		io.lang.Fprintf(io.stdout, "\nStart one with:  sockplay exercise start NAME\n")
 		return exitOK
 	})
 	return c
 }
 
-func newExerciseStartCommand() *Command {
+func newExerciseStartCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine: "exercise start NAME [DIR]",
-		Short:     "write the task (NAME.md) and the starter (NAME.lua) into DIR (default .)",
+		Short:     l.Sprintf("write the task (NAME.md) and the starter (NAME.lua) into DIR (default .)"),
 	}
 	c.Run = func(io *stdio, args []string) int {
 		if len(args) != 1 && len(args) != 2 {
@@ -62,24 +64,24 @@ func newExerciseStartCommand() *Command {
 	return c
 }
 
-func newExerciseCheckCommand() *Command {
+func newExerciseCheckCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine:    "exercise check [flags] NAME [FILE]",
-		Short:        "run the exercise's checks against your FILE (default NAME.lua), in the sandbox",
+		Short:        l.Sprintf("run the exercise's checks against your FILE (default NAME.lua), in the sandbox"),
 		Interspersed: true,
-		Long: `
+		Long: l.Sprintf(`
 Check runs every check of exercise NAME against the script FILE (without
 it, NAME.lua: the file exercise start wrote), in the sandbox, and says
 for each what went wrong and a hint. Each check runs in a process of its
 own, and your script in one more, under the limits.
 
 Exit status: 0 every check passes, 1 one failed, 2 usage, 130 interrupted.
-`,
+`),
 	}
 	var fl checkFlags
-	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", "the time limit of each check: `D` (default 30s)")
-	c.Flag.Var(sizeValue{&fl.output}, "output", "what is kept of each check's output and failures: `SIZE`\n(default 64KiB)")
-	fl.limits.register(&c.Flag, "the checks always run sandboxed")
+	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", l.Sprintf("the time limit of each check: `D` (default 30s)"))
+	c.Flag.Var(sizeValue{&fl.output}, "output", l.Sprintf("what is kept of each check's output and failures: `SIZE`\n(default 64KiB)"))
+	fl.limits.register(l, &c.Flag, l.Sprintf("the checks always run sandboxed"))
 	c.Run = func(io *stdio, args []string) int {
 		switch len(args) {
 		case 1:
@@ -98,15 +100,16 @@ func exerciseStart(c *Command, name, dir string, io *stdio) int {
 	if !exercises.Exists(name) {
 		return reportUsage(io.stderr, unknownExercise(c, name))
 	}
-	files, err := exercises.Start(name, dir)
+	files, err := exercises.Start(name, dir, io.lang)
 	if err != nil {
 		return reportUsage(io.stderr, c.usageErrorf("%v", err))
 	}
 	task, starter := files[0], files[1]
-	fmt.Fprintf(stdout, "wrote %s (the task) and %s (your starting point)\n\n", task, starter)
-	fmt.Fprintf(stdout, "Read %s, fill in the TODOs of %s, then\n", task, starter)
-	fmt.Fprintf(stdout, "  try it:    %s run %s\n", commandName(), starter)
-	fmt.Fprintf(stdout, "  check it:  %s exercise check %s %s\n", commandName(), name, starter)
+	l := io.lang
+	l.Fprintf(stdout, "wrote %s (the task) and %s (your starting point)\n\n", task, starter)
+	l.Fprintf(stdout, "Read %s, fill in the TODOs of %s, then\n", task, starter)
+	l.Fprintf(stdout, "  try it:    %s run %s\n", commandName(), starter)
+	l.Fprintf(stdout, "  check it:  %s exercise check %s %s\n", commandName(), name, starter)
 	return exitOK
 }
 
@@ -141,12 +144,13 @@ func exerciseCheck(c *Command, name, file string, fl *checkFlags, io *stdio) int
 		return exitError
 	}
 	title := ""
-	for _, info := range exercises.List() {
+	for _, info := range exercises.List(io.lang) {
 		if info.Name == name {
 			title = info.Title
 		}
 	}
-	fmt.Fprintf(stdout, "Checking %s against exercise %s (%s), in the sandbox:\n\n", file, name, title)
+	l := io.lang
+	l.Fprintf(stdout, "Checking %s against exercise %s (%s), in the sandbox:\n\n", file, name, title)
 	// Messages name the checks by their file name, not the temporary copy.
 	checksDir := filepath.Join(tmp, name) + string(filepath.Separator)
 	ctx, stop := interruptible(stderr)
@@ -158,30 +162,37 @@ func exerciseCheck(c *Command, name, file string, fl *checkFlags, io *stdio) int
 		Timeout:     fl.timeout,
 		OutputLimit: int(fl.output),
 		Scripts:     scripts.FS,
+		Lang:        l,
 		Report: func(r *luatest.TestResult) {
-			printCheck(stdout, r, checksDir)
+			printCheck(l, stdout, r, checksDir)
 		},
 	}
 	isolate(&opts, &fl.limits)
 	res := luatest.Run(ctx, checks, opts)
 	passed, failed := res.Counts()
-	fmt.Fprintf(stdout, "\n%d passed, %d failed\n", passed, failed)
+	l.Fprintf(stdout, "\n%s passed, %s failed\n", strconv.Itoa(passed), strconv.Itoa(failed))
 	switch {
 	case ctx.Err() != nil:
 		fmt.Fprintln(stderr, "interrupted")
 		return exitInterrupted
 	case failed > 0:
-		fmt.Fprintln(stdout, "Not yet: fix the first failing check, try your script by hand, and check again.")
+		l.Fprintf(stdout, "Not yet: fix the first failing check, try your script by hand, and check again.\n")
 		return exitError
 	}
-	fmt.Fprintln(stdout, "Every check passes. Well done!")
+	l.Fprintf(stdout, "Every check passes. Well done!\n")
 	return exitOK
 }
 
-// printCheck prints a check as a student reads it: its description, and
-// for a failed one what went wrong and the hint.
-func printCheck(w io.Writer, r *luatest.TestResult, checksDir string) {
-	what := r.Doc
+// printCheck prints a check as a student reads it, in l: its
+// description, and for a failed one what went wrong and the hint.
+func printCheck(l i18n.Lang, w io.Writer, r *luatest.TestResult, checksDir string) {
+	what, hint := r.Doc, r.Hint
+	if l == i18n.Chinese && r.DocZh != "" {
+		what = r.DocZh
+	}
+	if l == i18n.Chinese && r.HintZh != "" {
+		hint = r.HintZh
+	}
 	if what == "" {
 		what = strings.ReplaceAll(strings.TrimPrefix(r.Name, "test_"), "_", " ")
 	}
@@ -193,8 +204,8 @@ func printCheck(w io.Writer, r *luatest.TestResult, checksDir string) {
 	for _, f := range r.Failures {
 		fmt.Fprintln(w, indent(strings.ReplaceAll(f, checksDir, ""), "        "))
 	}
-	if r.Hint != "" {
-		fmt.Fprintln(w, indent("hint: "+r.Hint, "        "))
+	if hint != "" {
+		fmt.Fprintln(w, indent(strings.TrimSuffix(l.Sprintf("hint: %s\n", hint), "\n"), "        "))
 	}
 }
 
@@ -202,7 +213,7 @@ func printCheck(w io.Writer, r *luatest.TestResult, checksDir string) {
 // the names it may have meant.
 func unknownExercise(c *Command, name string) *usageError {
 	var near []string
-	for _, info := range exercises.List() {
+	for _, info := range exercises.List(c.lang) {
 		if nearName(name, info.Name) {
 			near = append(near, info.Name)
 		}

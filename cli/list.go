@@ -4,20 +4,21 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
 )
 
 // The bundled scripts: sockplay list and sockplay show NAME.
 
-func newListCommand() *Command {
+func newListCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine: "list",
-		Short:     "list the bundled scripts, one line each",
-		Long: `
+		Short:     l.Sprintf("list the bundled scripts, one line each"),
+		Long: l.Sprintf(`
 List prints every bundled script's name and what it does. Run one with
 sockplay run NAME; read its source with sockplay show NAME.
-`,
+`),
 	}
 	c.Run = noArgs(c, func(io *stdio) int {
 		for _, s := range scripts.List() {
@@ -28,14 +29,14 @@ sockplay run NAME; read its source with sockplay show NAME.
 	return c
 }
 
-func newShowCommand() *Command {
+func newShowCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine: "show NAME",
-		Short:     "print a bundled script's source, to copy and edit",
-		Long: `
+		Short:     l.Sprintf("print a bundled script's source, to copy and edit"),
+		Long: l.Sprintf(`
 Show prints the source of the bundled script NAME (see sockplay list), for
 example sockplay show tcp/echo_server > my_server.lua.
-`,
+`),
 	}
 	c.Run = func(io *stdio, args []string) int {
 		if len(args) != 1 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/child"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/repl"
 	"github.com/sockplay/sockplay/scripts"
@@ -17,11 +18,11 @@ import (
 
 // The runs: sockplay run, a bare script, -e CODE, -, and the REPL.
 
-func newRunCommand() *Command {
+func newRunCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine: "run [run flags] FILE|NAME|- [args]",
-		Short:     "run a script file or a bundled script",
-		FlagsName: "run flags",
+		Short:     l.Sprintf("run a script file or a bundled script"),
+		FlagsName: i18n.Key("run flags:"),
 		Long: `
 Run runs a Lua script file, or a bundled script by name (tcp/echo_server;
 see sockplay list), or with - the script on standard input; or with -e
@@ -30,7 +31,7 @@ that a name here is never taken for a command.
 ` + runFlagsLong,
 	}
 	var f runFlags
-	f.register(&c.Flag)
+	f.register(l, &c.Flag)
 	c.Run = func(io *stdio, args []string) int { return runCommandLine(c, &f, io, args, true) }
 	return c
 }
@@ -49,7 +50,7 @@ func runCommandLine(c *Command, f *runFlags, io *stdio, args []string, needScrip
 	if f.sandboxed() && !p.repl && !child.InChild() && child.Supported {
 		return runSandboxed(f, io, p, src) // sandbox.go
 	}
-	opts := luabind.Options{Stdin: io.stdin, Stdout: io.stdout, Stderr: io.stderr, Scripts: scripts.FS, Command: commandName()}
+	opts := luabind.Options{Stdin: io.stdin, Stdout: io.stdout, Stderr: io.stderr, Scripts: scripts.FS, Command: commandName(), Lang: io.lang}
 	if p.stdin {
 		opts.Stdin = nil // the script itself came from stdin: input() sees end of input
 	}
@@ -95,7 +96,7 @@ func (f *runFlags) source(c *Command, p runPlan, io *stdio) (*source, int) {
 		return &source{}, 0
 	}
 	t := p.target
-	if msg := luabind.PythonFile(t); msg != "" {
+	if msg := luabind.PythonFile(io.lang, t); msg != "" {
 		fmt.Fprintln(io.stderr, "sockplay: "+msg)
 		return nil, exitUsage
 	}
@@ -111,12 +112,12 @@ func (f *runFlags) source(c *Command, p runPlan, io *stdio) (*source, int) {
 	var e *usageError
 	var near string
 	if c.LongName() == "" {
-		near = strings.Join(append(suggestCommands(newCommands(), t), suggestScripts(t)...), ", ")
+		near = strings.Join(append(suggestCommands(newCommands(io.lang), t), suggestScripts(t)...), ", ")
 	} else {
 		near = strings.Join(suggestScripts(t), ", ")
 	}
 	switch {
-	case c.LongName() == "" && newCommands().lookup(t) != nil:
+	case c.LongName() == "" && newCommands(io.lang).lookup(t) != nil:
 		e = c.usageErrorf("%s is a command: put it first (sockplay %s ...), before its flags", t, t)
 	case near != "" && c.LongName() == "":
 		e = c.usageErrorf("%s is neither a command nor a file nor a bundled script; did you mean %s? (see 'sockplay list')", t, near)
@@ -184,7 +185,7 @@ func runREPL(io *stdio, opts luabind.Options, src *source, args []string) int {
 	ropts := repl.Options{
 		Stdin: io.stdin, Stdout: io.stdout, Stderr: io.stderr,
 		InitArgs:    args,
-		Banner:      fmt.Sprintf("sockplay %s: Lua with Python's socket module. :help for help, Ctrl-D to leave.", version),
+		Banner:      io.lang.Sprintf("sockplay %s: Lua with Python's socket module. :help for help, Ctrl-D to leave.", version),
 		HistoryFile: repl.HistoryFile(),
 		ScriptNames: scriptNames(),
 	}

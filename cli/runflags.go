@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/diagram"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/trace"
 )
@@ -35,7 +36,8 @@ type runFlags struct {
 	uiJoin      string
 	open        bool
 
-	label string // what runs, as the live view names it (plan sets it)
+	label string    // what runs, as the live view names it (plan sets it)
+	lang  i18n.Lang // of its errors (register sets it)
 	fs    *flag.FlagSet
 }
 
@@ -45,20 +47,21 @@ the script's arguments, arg[1], arg[2], ... ("--" ends the flags, so a
 script's first argument may start with a dash).
 `
 
-func (f *runFlags) register(fs *flag.FlagSet) {
+func (f *runFlags) register(l i18n.Lang, fs *flag.FlagSet) {
 	f.fs = fs
+	f.lang = l
 	f.traceBytes = -1
-	fs.Var(&onceValue{p: &f.code}, "e", "run `CODE`, a chunk of Lua, instead of a script file")
-	fs.BoolVar(&f.interactive, "i", false, "the REPL, after the script or -e CODE, in the same runtime;\nwith piped stdin it reads lines and prints results")
-	fs.BoolVar(&f.trace, "trace", false, "every socket event on stderr, one line each (docs/TRACE.md)")
-	fs.Var(countValue{p: &f.traceBytes}, "trace-bytes", "`N` bytes of data shown per event (default 64; 0: none);\nalone, it implies --trace")
-	fs.Var(fileValue{&f.traceJSON}, "trace-json", "write the events to `FILE` as JSON lines")
-	fs.Var(fileValue{&f.diagram}, "diagram", "draw the run as a sequence diagram in `FILE.svg` when it ends")
-	fs.BoolVar(&f.sandbox, "sandbox", false, "confine the run: loopback only, no programs, file writes only\nin a temporary directory (os.getenv(\"TMPDIR\")), caps on\nmemory, sockets and tasks")
-	fs.Var(durationValue{p: &f.timeout, zeroIsNone: true}, "timeout", "end the run after `D` (e.g. 30s, 2m) with an error; with\n--sandbox the default is 30s, 0 means none")
-	fs.BoolVar(&f.strict, "strict", false, "reading a global never assigned is an error (NameError),\nnot a warning (also strict(true) in a script)")
-	f.limits.register(fs, "alone, each implies --sandbox")
-	f.registerUI(fs)
+	fs.Var(&onceValue{p: &f.code}, "e", l.Sprintf("run `CODE`, a chunk of Lua, instead of a script file"))
+	fs.BoolVar(&f.interactive, "i", false, l.Sprintf("the REPL, after the script or -e CODE, in the same runtime;\nwith piped stdin it reads lines and prints results"))
+	fs.BoolVar(&f.trace, "trace", false, l.Sprintf("every socket event on stderr, one line each (docs/TRACE.md)"))
+	fs.Var(countValue{p: &f.traceBytes}, "trace-bytes", l.Sprintf("`N` bytes of data shown per event (default 64; 0: none);\nalone, it implies --trace"))
+	fs.Var(fileValue{&f.traceJSON}, "trace-json", l.Sprintf("write the events to `FILE` as JSON lines"))
+	fs.Var(fileValue{&f.diagram}, "diagram", l.Sprintf("draw the run as a sequence diagram in `FILE.svg` when it ends"))
+	fs.BoolVar(&f.sandbox, "sandbox", false, l.Sprintf("confine the run: loopback only, no programs, file writes only\nin a temporary directory (os.getenv(\"TMPDIR\")), caps on\nmemory, sockets and tasks"))
+	fs.Var(durationValue{p: &f.timeout, zeroIsNone: true}, "timeout", l.Sprintf("end the run after `D` (e.g. 30s, 2m) with an error; with\n--sandbox the default is 30s, 0 means none"))
+	fs.BoolVar(&f.strict, "strict", false, l.Sprintf("reading a global never assigned is an error (NameError),\nnot a warning (also strict(true) in a script)"))
+	f.limits.register(l, fs, l.Sprintf("alone, each implies --sandbox"))
+	f.registerUI(l, fs)
 }
 
 func (f *runFlags) given(name string) bool { return isSet(f.fs, name) }
@@ -83,7 +86,7 @@ func (f *runFlags) plan(args []string, needScript, stdinTerminal bool) (runPlan,
 	p.args = args
 	nothing := !hasCode && p.target == ""
 	if needScript && nothing {
-		return p, errors.New("no script given: name a FILE, a bundled script (sockplay list), - for standard input, or -e CODE")
+		return p, errors.New(f.lang.Sprintf("no script given: name a FILE, a bundled script (sockplay list), - for standard input, or -e CODE"))
 	}
 	p.repl = f.interactive || nothing && stdinTerminal
 	p.stdin = p.target == "-" || nothing && !p.repl
@@ -94,20 +97,20 @@ func (f *runFlags) plan(args []string, needScript, stdinTerminal bool) (runPlan,
 // check refuses the combinations that cannot work, naming both sides.
 func (f *runFlags) check(p runPlan) error {
 	if p.repl && p.target == "-" {
-		return errors.New("-i and - conflict: standard input cannot be both the script and the REPL's input")
+		return errors.New(f.lang.Sprintf("-i and - conflict: standard input cannot be both the script and the REPL's input"))
 	}
 	if p.repl {
 		for _, name := range f.limits.processFlags() {
 			if f.given(name) {
-				return fmt.Errorf("%s limits a sandboxed script's own process, and the REPL runs in this one (--sandbox -i confines it in this process)", dashed(name))
+				return errors.New(f.lang.Sprintf("%s limits a sandboxed script's own process, and the REPL runs in this one (--sandbox -i confines it in this process)", dashed(name)))
 			}
 		}
 	}
 	if p.repl && f.given("timeout") {
 		if f.interactive {
-			return errors.New("--timeout and -i conflict: --timeout limits a run, and the REPL runs until you leave it (Ctrl-C stops a line)")
+			return errors.New(f.lang.Sprintf("--timeout and -i conflict: --timeout limits a run, and the REPL runs until you leave it (Ctrl-C stops a line)"))
 		}
-		return errors.New("--timeout needs a script to limit: the REPL runs until you leave it (Ctrl-C stops a line)")
+		return errors.New(f.lang.Sprintf("--timeout needs a script to limit: the REPL runs until you leave it (Ctrl-C stops a line)"))
 	}
 	return f.checkUI()
 }

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"strings"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // Every pair of run flags, with each kind of script and with stdin a
@@ -21,7 +23,7 @@ func TestRunFlagPairs(t *testing.T) {
 	limits := map[string]bool{"--memory": true, "--cpu": true, "--files": true, "--file-size": true}
 	flags := map[string][]string{}
 	var probe runFlags
-	probe.register(flag.NewFlagSet("probe", flag.ContinueOnError))
+	probe.register(i18n.English, flag.NewFlagSet("probe", flag.ContinueOnError))
 	probe.fs.VisitAll(func(fl *flag.Flag) {
 		args := []string{dashed(fl.Name)}
 		if b, ok := fl.Value.(boolFlag); !ok || !b.IsBoolFlag() {
@@ -44,7 +46,7 @@ func TestRunFlagPairs(t *testing.T) {
 					args := append(append(append([]string{}, aArgs...), bArgs...), sArgs...)
 					c := &Command{UsageLine: "[run flags]"}
 					var f runFlags
-					f.register(&c.Flag)
+					f.register(i18n.English, &c.Flag)
 					rest, err := c.parse(args)
 					if err != nil {
 						t.Errorf("%q: %v", args, err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/child"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
@@ -33,13 +34,13 @@ type sandboxFlags struct {
 
 // register adds the flags; note ends the --allow-read line (how the
 // flags relate to --sandbox there).
-func (f *sandboxFlags) register(fs *flag.FlagSet, note string) {
+func (f *sandboxFlags) register(l i18n.Lang, fs *flag.FlagSet, note string) {
 	f.memory, f.files, f.fileSize = child.DefaultMemory, child.DefaultFiles, child.DefaultFileSize
-	fs.Var(sizeValue{&f.memory}, "memory", "each sandboxed script's memory (its address space): `SIZE`\n(default 512MiB; 0: none)")
-	fs.Var(durationValue{p: &f.cpu, zeroIsNone: true}, "cpu", "each sandboxed script's CPU time: `D` (default: its time limit)")
-	fs.Var(countValue{p: &f.files, what: "files"}, "files", "how many files a sandboxed script may have open: `N` (default 256)")
-	fs.Var(sizeValue{&f.fileSize}, "file-size", "the largest file a sandboxed script may write: `SIZE` (default 64MiB)")
-	fs.Var(listValue{&f.allowRead}, "allow-read", "a file or folder sandboxed scripts may read besides their own\nscript: `PATH` (again for more; "+note+")")
+	fs.Var(sizeValue{&f.memory}, "memory", l.Sprintf("each sandboxed script's memory (its address space): `SIZE`\n(default 512MiB; 0: none)"))
+	fs.Var(durationValue{p: &f.cpu, zeroIsNone: true}, "cpu", l.Sprintf("each sandboxed script's CPU time: `D` (default: its time limit)"))
+	fs.Var(countValue{p: &f.files, what: "files"}, "files", l.Sprintf("how many files a sandboxed script may have open: `N` (default 256)"))
+	fs.Var(sizeValue{&f.fileSize}, "file-size", l.Sprintf("the largest file a sandboxed script may write: `SIZE` (default 64MiB)"))
+	fs.Var(listValue{&f.allowRead}, "allow-read", l.Sprintf("a file or folder sandboxed scripts may read besides their own\nscript: `PATH` (again for more; %s)", note))
 }
 
 // processFlags are the flags that limit a child process.

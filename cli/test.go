@@ -9,16 +9,17 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/child"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
 )
 
-func newTestCommand() *Command {
+func newTestCommand(l i18n.Lang) *Command {
 	c := &Command{
 		UsageLine:    "test [-v] [-run PATTERN] [--junit FILE] [--sandbox] [--timeout D] [--target FILE] [limits] [PATH...]",
-		Short:        "run Lua test files (*_test.lua), as go test does",
+		Short:        l.Sprintf("run Lua test files (*_test.lua), as go test does"),
 		Interspersed: true,
-		Long: `
+		Long: l.Sprintf(`
 Test runs the test_* functions of *_test.lua files and prints a line per
 test, as go test does. PATH is a test file or a folder: every *_test.lua
 below it (default: the current folder). Flags and paths may come in any
@@ -29,17 +30,17 @@ docs/EXERCISES.md.
 
 Exit status: 0 all passed, 1 a test failed (or none was found), 2 usage,
 130 interrupted.
-`,
+`),
 	}
 	var fl testFlags
-	c.Flag.BoolVar(&fl.verbose, "v", false, "show every test's output")
-	c.Flag.Var(regexpValue{&fl.run}, "run", "only the tests whose name matches the regular expression `PATTERN`")
-	c.Flag.Var(fileValue{&fl.junit}, "junit", "also write the results as JUnit XML to `FILE` (for CI)")
-	c.Flag.BoolVar(&fl.sandbox, "sandbox", false, "confine the tests and the scripts they start (as sockplay run --sandbox)")
-	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", "the time limit of each test: `D` (default 30s)")
-	c.Flag.Var(fileValue{&fl.target}, "target", "the script under test, what test.target() returns: `FILE`")
-	c.Flag.Var(sizeValue{&fl.output}, "output", "what is kept of each test's output and failures: `SIZE`\n(default 64KiB)")
-	fl.limits.register(&c.Flag, "each implies --sandbox")
+	c.Flag.BoolVar(&fl.verbose, "v", false, l.Sprintf("show every test's output"))
+	c.Flag.Var(regexpValue{&fl.run}, "run", l.Sprintf("only the tests whose name matches the regular expression `PATTERN`"))
+	c.Flag.Var(fileValue{&fl.junit}, "junit", l.Sprintf("also write the results as JUnit XML to `FILE` (for CI)"))
+	c.Flag.BoolVar(&fl.sandbox, "sandbox", false, l.Sprintf("confine the tests and the scripts they start (as sockplay run --sandbox)"))
+	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", l.Sprintf("the time limit of each test: `D` (default 30s)"))
+	c.Flag.Var(fileValue{&fl.target}, "target", l.Sprintf("the script under test, what test.target() returns: `FILE`"))
+	c.Flag.Var(sizeValue{&fl.output}, "output", l.Sprintf("what is kept of each test's output and failures: `SIZE`\n(default 64KiB)"))
+	fl.limits.register(l, &c.Flag, l.Sprintf("each implies --sandbox"))
 	c.Run = func(io *stdio, paths []string) int {
 		fl.paths = paths
 		if len(fl.paths) == 0 {

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/ui"
 )
@@ -17,19 +18,19 @@ import (
 // The run flags of the live view (package ui): --ui, --ui-port, --ui-join,
 // --open. They are run flags like the others (runflags.go calls these).
 
-func (f *runFlags) registerUI(fs *flag.FlagSet) {
+func (f *runFlags) registerUI(l i18n.Lang, fs *flag.FlagSet) {
 	f.uiPort = -1
-	fs.BoolVar(&f.ui, "ui", false, "a live view of the run in the browser: sockets with their\nkernel state, tasks, the sequence diagram (docs/TRACE.md);\njoins the view of another --ui run if one is open")
-	fs.Var(portValue{&f.uiPort}, "ui-port", "the live view's `PORT` on 127.0.0.1 (default: a free one);\nimplies --ui, and starts a view of its own")
-	fs.Var(urlValue{&f.uiJoin}, "ui-join", "join the live view at `URL`, as a --ui run printed it;\nimplies --ui")
-	fs.BoolVar(&f.open, "open", false, "open the live view in the browser ($BROWSER, else the\nsystem's); implies --ui")
+	fs.BoolVar(&f.ui, "ui", false, l.Sprintf("a live view of the run in the browser: sockets with their\nkernel state, tasks, the sequence diagram (docs/TRACE.md);\njoins the view of another --ui run if one is open"))
+	fs.Var(portValue{&f.uiPort}, "ui-port", l.Sprintf("the live view's `PORT` on 127.0.0.1 (default: a free one);\nimplies --ui, and starts a view of its own"))
+	fs.Var(urlValue{&f.uiJoin}, "ui-join", l.Sprintf("join the live view at `URL`, as a --ui run printed it;\nimplies --ui"))
+	fs.BoolVar(&f.open, "open", false, l.Sprintf("open the live view in the browser ($BROWSER, else the\nsystem's); implies --ui"))
 }
 
 func (f *runFlags) wantsUI() bool { return f.ui || f.uiPort >= 0 || f.uiJoin != "" || f.open }
 
 func (f *runFlags) checkUI() error {
 	if f.uiPort >= 0 && f.uiJoin != "" {
-		return errors.New("--ui-port and --ui-join conflict: --ui-port starts a view of its own, --ui-join joins another")
+		return errors.New(f.lang.Sprintf("--ui-port and --ui-join conflict: --ui-port starts a view of its own, --ui-join joins another"))
 	}
 	return nil
 }
@@ -113,7 +114,7 @@ func (v portValue) String() string {
 func (v portValue) Set(s string) error {
 	var n int
 	if _, err := fmt.Sscan(s, &n); err != nil || n < 0 || n > 65535 || fmt.Sprint(n) != s {
-		return errors.New("not a port (0 to 65535; 0: a free one)")
+		return badValue("not a port (0 to 65535; 0: a free one)")
 	}
 	*v.p = n
 	return nil
@@ -131,7 +132,7 @@ func (v urlValue) String() string {
 
 func (v urlValue) Set(s string) error {
 	if s == "" {
-		return errors.New("needs the view's address (http://127.0.0.1:PORT/?token=...)")
+		return badValue("needs the view's address (http://127.0.0.1:PORT/?token=...)")
 	}
 	*v.p = s
 	return nil

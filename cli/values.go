@@ -1,13 +1,14 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // Flag values whose errors say what a good value looks like.
@@ -24,7 +25,7 @@ func (v fileValue) String() string {
 
 func (v fileValue) Set(s string) error {
 	if s == "" {
-		return errors.New("needs a file name")
+		return badValue("needs a file name")
 	}
 	*v.p = s
 	return nil
@@ -50,7 +51,7 @@ func (v countValue) Set(s string) error {
 		if what == "" {
 			what = "bytes"
 		}
-		return fmt.Errorf("not a number of %s (0 or more)", what)
+		return badValue("not a number of %s (0 or more)", what)
 	}
 	*v.p = n
 	return nil
@@ -76,7 +77,7 @@ func (v durationValue) Set(s string) error {
 		d, err = 0, nil
 	}
 	if err != nil || d < 0 || d == 0 && !v.zeroIsNone {
-		return errors.New("not a duration (e.g. 30s, 2m)")
+		return badValue("not a duration (e.g. 30s, 2m)")
 	}
 	*v.p = d
 	return nil
@@ -97,7 +98,7 @@ func (v *onceValue) String() string {
 
 func (v *onceValue) Set(s string) error {
 	if v.set {
-		return errors.New("given twice: put all the code in one chunk (statements separated by ;)")
+		return badValue("given twice: put all the code in one chunk (statements separated by ;)")
 	}
 	v.set = true
 	*v.p = s
@@ -117,7 +118,7 @@ func (v regexpValue) String() string {
 func (v regexpValue) Set(s string) error {
 	re, err := regexp.Compile(s)
 	if err != nil {
-		return fmt.Errorf("not a regular expression: %v", err)
+		return badValue("not a regular expression: %v", err)
 	}
 	*v.p = re
 	return nil
@@ -140,7 +141,7 @@ func (v sizeValue) Set(s string) error {
 	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
 	shift, ok := map[string]uint{"": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20, "G": 30, "GB": 30, "GIB": 30}[unit]
 	if err != nil || n < 0 || !ok || n > 1<<(62-shift) {
-		return errors.New("not a size (e.g. 512MiB, 64KiB, 0 for none)")
+		return badValue("not a size (e.g. 512MiB, 64KiB, 0 for none)")
 	}
 	*v.p = n << shift
 	return nil
@@ -159,8 +160,23 @@ func (v listValue) String() string {
 
 func (v listValue) Set(s string) error {
 	if s == "" {
-		return errors.New("needs a value")
+		return badValue("needs a value")
 	}
 	*v.p = append(*v.p, s)
 	return nil
+}
+
+// valueError is the error of a flag's value: an English format and its
+// arguments, said in the user's language where the usage error is made
+// (Command.parse).
+type valueError struct {
+	format string
+	args   []any
+}
+
+func (e *valueError) Error() string { return fmt.Sprintf(e.format, e.args...) }
+
+// badValue is a valueError; format is a message of the catalog.
+func badValue(format string, args ...any) error {
+	return &valueError{i18n.Key(format), args}
 }

@@ -4,6 +4,7 @@
 // Each exercise NAME is a folder:
 //
 //	NAME/README.md          the task, what the checks test, hints
+//	NAME/README.zh.md       the same in Simplified Chinese
 //	NAME/NAME.lua           the starter, with TODOs
 //	NAME/NAME_test.lua      the checks (Lua tests, see package luatest)
 //	NAME/solution/NAME.lua  a reference solution
@@ -26,11 +27,13 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // FS holds every exercise folder, without its solution.
 //
-//go:embed */README.md */*.lua
+//go:embed */README.md */README.zh.md */*.lua
 var FS embed.FS
 
 // order is the tutorial's order, then beyond it. A test checks that it
@@ -53,17 +56,26 @@ type Info struct {
 	Title string // the README's heading
 }
 
-// List returns the exercises in order.
-func List() []Info {
+// List returns the exercises in order, their titles in l.
+func List(l i18n.Lang) []Info {
 	infos := make([]Info, 0, len(order))
 	for _, name := range order {
-		infos = append(infos, Info{Name: name, Title: title(name)})
+		infos = append(infos, Info{Name: name, Title: title(name, l)})
 	}
 	return infos
 }
 
-func title(name string) string {
-	src, err := fs.ReadFile(FS, name+"/README.md")
+// statement is the file of exercise name's task in l: README.md, or
+// README.zh.md beside it.
+func statement(name string, l i18n.Lang) string {
+	if l == i18n.Chinese {
+		return name + "/README.zh.md"
+	}
+	return name + "/README.md"
+}
+
+func title(name string, l i18n.Lang) string {
+	src, err := fs.ReadFile(FS, statement(name, l))
 	if err != nil {
 		return ""
 	}
@@ -88,15 +100,15 @@ func check(name string) error {
 	return nil
 }
 
-// Start writes the task and the starter of exercise name into dir, as
-// NAME.md and NAME.lua, and returns their paths. It never overwrites a
-// file.
-func Start(name, dir string) ([]string, error) {
+// Start writes the task of exercise name, in l, and its starter into
+// dir, as NAME.md and NAME.lua, and returns their paths. It never
+// overwrites a file.
+func Start(name, dir string, l i18n.Lang) ([]string, error) {
 	if err := check(name); err != nil {
 		return nil, err
 	}
 	files := []struct{ from, to string }{
-		{name + "/README.md", name + ".md"},
+		{statement(name, l), name + ".md"},
 		{name + "/" + name + ".lua", name + ".lua"},
 	}
 	var written []string

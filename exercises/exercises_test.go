@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/exercises"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -32,7 +33,7 @@ func TestListMatchesFolders(t *testing.T) {
 		}
 	}
 	listed := map[string]bool{}
-	for _, info := range exercises.List() {
+	for _, info := range exercises.List(i18n.English) {
 		listed[info.Name] = true
 		if !dirs[info.Name] {
 			t.Errorf("%s is listed but has no folder", info.Name)
@@ -46,7 +47,7 @@ func TestListMatchesFolders(t *testing.T) {
 			t.Errorf("folder %s is not in the list", d)
 		}
 	}
-	if n := len(exercises.List()); n < 8 {
+	if n := len(exercises.List(i18n.English)); n < 8 {
 		t.Errorf("%d exercises, want at least 8", n)
 	}
 }
@@ -55,7 +56,7 @@ func TestListMatchesFolders(t *testing.T) {
 // description and a hint each, and a solution; the checks default to the
 // solution.
 func TestLayout(t *testing.T) {
-	for _, info := range exercises.List() {
+	for _, info := range exercises.List(i18n.English) {
 		name := info.Name
 		readme := read(t, name+"/README.md")
 		for _, section := range []string{"## The task", "## What the checks test", "## Hints"} {
@@ -92,7 +93,7 @@ func read(t *testing.T, path string) string {
 // `sockplay exercise check` runs them: from an extracted copy, in the
 // sandbox. (The solution is the repository's: the binary has none.)
 func TestChecksPassOnSolutionFailOnStarter(t *testing.T) {
-	for _, info := range exercises.List() {
+	for _, info := range exercises.List(i18n.English) {
 		name := info.Name
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -118,6 +119,9 @@ func TestChecksPassOnSolutionFailOnStarter(t *testing.T) {
 				if r.Doc == "" || r.Hint == "" {
 					t.Errorf("%s: no description or no hint above it (doc %q, hint %q)", r.Name, r.Doc, r.Hint)
 				}
+				if r.DocZh == "" || r.HintZh == "" {
+					t.Errorf("%s: no Chinese description or hint above it (zh: %q, zh hint: %q)", r.Name, r.DocZh, r.HintZh)
+				}
 			}
 
 			starter := run(filepath.Join(dir, name, name+".lua"))
@@ -133,9 +137,39 @@ func TestChecksPassOnSolutionFailOnStarter(t *testing.T) {
 	}
 }
 
+// Every statement has its Chinese twin, README.zh.md, with a Chinese
+// title and the same sections, and Start writes it for a Chinese user.
+func TestStatementsInChinese(t *testing.T) {
+	zh := exercises.List(i18n.Chinese)
+	for i, info := range exercises.List(i18n.English) {
+		name := info.Name
+		if zh[i].Title == "" || zh[i].Title == info.Title || !strings.ContainsFunc(zh[i].Title, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+			t.Errorf("%s: Chinese title %q (English %q)", name, zh[i].Title, info.Title)
+		}
+		en, cn := read(t, name+"/README.md"), read(t, name+"/README.zh.md")
+		if a, b := strings.Count(en, "\n## "), strings.Count(cn, "\n## "); a != b {
+			t.Errorf("%s: README.md has %d sections, README.zh.md %d", name, a, b)
+		}
+		// What the checks compare the script's output with stays as it is.
+		for _, want := range []string{"`server is listening on HOST:PORT`", "`os.exit(1)`", "`os.exit(2)`"} {
+			if strings.Contains(en, want) && !strings.Contains(cn, want) {
+				t.Errorf("%s: README.zh.md lacks %s", name, want)
+			}
+		}
+	}
+	dir := t.TempDir()
+	files, err := exercises.Start("echo_upper", dir, i18n.Chinese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(files[0]); string(got) != read(t, "echo_upper/README.zh.md") {
+		t.Errorf("Start in Chinese wrote %s, not README.zh.md", files[0])
+	}
+}
+
 func TestStart(t *testing.T) {
 	dir := t.TempDir()
-	files, err := exercises.Start("echo_upper", dir)
+	files, err := exercises.Start("echo_upper", dir, i18n.English)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,13 +185,13 @@ func TestStart(t *testing.T) {
 	if err := os.WriteFile(want[1], []byte("-- my work"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exercises.Start("echo_upper", dir); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if _, err := exercises.Start("echo_upper", dir, i18n.English); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("second Start: %v, want an error about the existing file", err)
 	}
 	if got, _ := os.ReadFile(want[1]); string(got) != "-- my work" {
 		t.Errorf("Start overwrote the student's file")
 	}
-	if _, err := exercises.Start("nope", dir); err == nil || !strings.Contains(err.Error(), `no exercise named "nope"`) {
+	if _, err := exercises.Start("nope", dir, i18n.English); err == nil || !strings.Contains(err.Error(), `no exercise named "nope"`) {
 		t.Errorf("Start(nope): %v", err)
 	}
 }

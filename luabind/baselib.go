@@ -9,13 +9,15 @@ import (
 
 // The base library's globals that a runtime replaces or adds: print
 // writes to the runtime's Stdout, not the process's, and input() reads a
-// line of the runtime's input (stdin.go) with the runtime lock released.
+// line of the runtime's input (stdin.go) with the runtime lock released;
+// tr says a bundled script's words in the runtime's language.
 
-// openBase installs print and input.
+// openBase installs print, input and tr.
 func (rt *Runtime) openBase() {
 	L := rt.L
 	L.SetGlobal("print", L.NewFunction(rt.print))
 	L.SetGlobal("input", L.NewFunction(rt.input))
+	L.SetGlobal("tr", L.NewFunction(rt.tr))
 	// gopher-lua's debugging aid prints the VM's registers to the
 	// process's stdout, which a runtime never writes to.
 	L.SetGlobal("_printregs", lua.LNil)
@@ -33,6 +35,23 @@ func (rt *Runtime) print(L *lua.LState) int {
 	buf.WriteByte('\n')
 	rt.stdout.Write(buf.Bytes())
 	return 0
+}
+
+// tr(format, ...) -> string   (format in the runtime's language, each %s
+// filled with tostring of the next argument)
+//
+// format is English and the key of its translation in the catalog
+// (internal/i18n), where the extractor puts every tr("...") of the
+// bundled scripts: the demo's narration. Arguments go in as text, so a
+// format has %s and %% only.
+func (rt *Runtime) tr(L *lua.LState) int {
+	format := L.CheckString(1)
+	args := make([]any, L.GetTop()-1)
+	for i := range args {
+		args[i] = L.ToStringMeta(L.Get(i + 2)).String()
+	}
+	L.Push(lua.LString(rt.opts.Lang.Sprintf(format, args...)))
+	return 1
 }
 
 // input(prompt?) -> line | nil   (a line without its newline; nil at end of input)

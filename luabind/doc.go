@@ -30,7 +30,7 @@
 //	session.go          Session: many evaluations in one runtime, for a REPL
 //	modules.go          the host's Go modules (Options.Modules); Blocking, Raise
 //	libs.go             every Lua library a runtime installs, in one table
-//	baselib.go          print, input
+//	baselib.go          print, input, tr (a script's words in the runtime's language)
 //	iolib.go            io on the runtime's streams
 //	oslib.go            os.exit
 //	popen.go            io.popen
@@ -77,7 +77,7 @@
 //	fd_tcpinfo_linux.go the descriptor layer: the kernel's state of a socket (TCP_INFO, queues)
 //	errors.go           Go errors as Lua error values; the host's *Error; the syntax-error translator
 //	report.go           how an error is shown: traceback, source line and caret (Error.Report)
-//	hints.go            one-line hints for beginners' errors: network errors, Python habits
+//	hints.go            one-line hints for beginners' errors: network errors, Python habits (in Options.Lang: internal/i18n)
 //	probe_linux.go      what holds an address now, for a hint (the kernel's socket tables)
 //	globals.go          globals never assigned: the warning, strict mode
 //	args.go             argument checks of every Lua function here

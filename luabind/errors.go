@@ -257,9 +257,9 @@ func errorFamily(t *lua.LTable) int {
 func (rt *Runtime) describe(err error) *Error {
 	var apiErr *lua.ApiError
 	if !errors.As(err, &apiErr) {
-		return &Error{Kind: RuntimeError, Msg: err.Error()}
+		return &Error{Kind: RuntimeError, Msg: err.Error(), lang: rt.opts.Lang}
 	}
-	e := &Error{Kind: RuntimeError, Traceback: apiErr.StackTrace}
+	e := &Error{Kind: RuntimeError, Traceback: apiErr.StackTrace, lang: rt.opts.Lang}
 	if t, ok := lualib.IsError(rt.L, apiErr.Object); ok {
 		e.Class = lua.LVAsString(t.RawGetString("name"))
 		if n, ok := t.RawGetString("errno").(lua.LNumber); ok {
@@ -285,7 +285,7 @@ func (rt *Runtime) describe(err error) *Error {
 			e.Msg = fmt.Sprintf("error object is a %s value", apiErr.Object.Type())
 		}
 	}
-	e.Hint = hintFor(e, probeProc)
+	e.Hint = hintFor(e.lang, e, probeProc)
 	return e
 }
 
@@ -339,6 +339,7 @@ type Error struct {
 	// run's main chunk or an evaluation.
 	Task string
 
+	lang   Language       // the language of Hint, and of Report's words
 	global string         // the variable a NameError is about
 	addr   netip.AddrPort // the address of the call (bind's, connect's), if known
 }
@@ -352,6 +353,16 @@ func (e *Error) Error() string { return e.Msg }
 // token for a caret, a hint when the line looks like Python, and whether
 // more lines could complete the chunk (an error at its end).
 func NewSyntaxError(name, code string, err error) *Error {
+	return newSyntaxError(English, name, code, err)
+}
+
+// NewSyntaxError is the package's NewSyntaxError, its hint in the
+// runtime's language.
+func (rt *Runtime) NewSyntaxError(name, code string, err error) *Error {
+	return newSyntaxError(rt.opts.Lang, name, code, err)
+}
+
+func newSyntaxError(l Language, name, code string, err error) *Error {
 	var pe *parse.Error
 	if !errors.As(err, &pe) {
 		msg := err.Error()
@@ -363,9 +374,9 @@ func NewSyntaxError(name, code string, err error) *Error {
 		if !strings.HasPrefix(msg, name+":") {
 			msg = name + ": " + msg
 		}
-		return &Error{Kind: SyntaxError, Msg: msg}
+		return &Error{Kind: SyntaxError, Msg: msg, lang: l}
 	}
-	e := &Error{Kind: SyntaxError, Msg: pe.Error(), Line: pe.Line, Incomplete: pe.Near == "<eof>"}
+	e := &Error{Kind: SyntaxError, Msg: pe.Error(), Line: pe.Line, Incomplete: pe.Near == "<eof>", lang: l}
 	lines := strings.Split(code, "\n")
 	if !e.Incomplete && pe.Line >= 1 && pe.Line <= len(lines) {
 		line := strings.TrimSuffix(lines[pe.Line-1], "\r")
@@ -374,6 +385,6 @@ func NewSyntaxError(name, code string, err error) *Error {
 			e.Column = utf8.RuneCountInString(line[:min(pe.Column-1, len(line))]) + 1
 		}
 	}
-	e.Hint = syntaxHint(pe, lines)
+	e.Hint = syntaxHint(l, pe, lines)
 	return e
 }

@@ -81,18 +81,18 @@ func (rt *Runtime) globalIndex(L *lua.LState) int {
 		return 0
 	}
 	rt.globals.warned[key] = true
-	fmt.Fprint(rt.stderr, globalWarning(string(name), read.Proto.SourceName, read.Line))
+	fmt.Fprint(rt.stderr, globalWarning(rt.opts.Lang, string(name), read.Proto.SourceName, read.Line))
 	return 0
 }
 
 // globalWarning is the warning for reading name, never assigned, at
 // source:line.
-func globalWarning(name, source string, line int) string {
-	msg := fmt.Sprintf("warning: %s:%d: '%s' is not defined (nil)", source, line, name)
-	if h := pythonGlobalHint(name); h != "" {
-		msg += "; " + h
+func globalWarning(l Language, name, source string, line int) string {
+	where := fmt.Sprintf("%s:%d", source, line) // formatted by fmt: a line number is no quantity to group
+	if h := pythonGlobalHint(l, name); h != "" {
+		return l.Sprintf("warning: %s: '%s' is not defined (nil); %s\n", where, name, h)
 	}
-	return msg + "\n"
+	return l.Sprintf("warning: %s: '%s' is not defined (nil)\n", where, name)
 }
 
 // globalNewIndex is __newindex of the globals table: a global assigned

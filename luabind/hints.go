@@ -1,13 +1,13 @@
 package luabind
 
 import (
-	"fmt"
 	"net/netip"
 	"path/filepath"
 	"strings"
 	"syscall"
 
 	"github.com/sockplay/sockplay/internal/bsd"
+	"github.com/sockplay/sockplay/internal/i18n"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
 )
@@ -27,29 +27,29 @@ import (
 // docs/tutorial/lua-for-python.md.
 var (
 	unixHints = map[syscall.Errno]string{
-		syscall.EADDRINUSE:   "the socket file already exists: remove it with os.remove(path) before bind, or pick another path",
-		syscall.ECONNREFUSED: "nothing listens on that socket file: start the server first (the file a stopped server left behind accepts no connections)",
-		syscall.EACCES:       "no permission for that socket file or its directory: use a path in a directory you may write to, such as /tmp",
+		syscall.EADDRINUSE:   i18n.Key("the socket file already exists: remove it with os.remove(path) before bind, or pick another path"),
+		syscall.ECONNREFUSED: i18n.Key("nothing listens on that socket file: start the server first (the file a stopped server left behind accepts no connections)"),
+		syscall.EACCES:       i18n.Key("no permission for that socket file or its directory: use a path in a directory you may write to, such as /tmp"),
 	}
 	errnoHints = map[syscall.Errno]string{
-		syscall.ECONNREFUSED:  "nothing listens at that address: start the server first, and check the host and port",
-		syscall.EADDRINUSE:    "another program (or an earlier run) holds that port: pick another port, stop it, or set SO_REUSEADDR before bind",
-		syscall.EACCES:        "ports below 1024 need root: use a port from 1024 up",
-		syscall.EADDRNOTAVAIL: "that address does not belong to this machine: bind to 127.0.0.1 or \"\"",
-		syscall.ECONNRESET:    "the peer closed the connection abruptly; check recv's \"\" (orderly close) and catch ConnectionResetError",
-		syscall.EPIPE:         "the peer has closed the connection: stop sending when recv returns \"\"",
-		syscall.EBADF:         "the socket was used after close()",
-		syscall.ENOTCONN:      "the socket is not connected: connect() it first, or recv on the socket that accept() returned, not on the listening one",
-		syscall.ENOENT:        "no such socket file: start the server first, and check the path",
-		syscall.EISCONN:       "the socket is already connected: make a new socket for a new connection",
-		syscall.EINVAL:        "the socket is in the wrong state for this call (e.g. listen before bind, or bind twice)",
-		syscall.EAGAIN:        "the socket is non-blocking (timeout 0) and nothing was ready: wait with select, or use a timeout",
-		syscall.EMFILE:        "out of file descriptors (see ulimit -n): close sockets you are done with; a server can catch this error in its accept loop and go on serving",
-		syscall.ENFILE:        "out of file descriptors (see ulimit -n): close sockets you are done with; a server can catch this error in its accept loop and go on serving",
+		syscall.ECONNREFUSED:  i18n.Key("nothing listens at that address: start the server first, and check the host and port"),
+		syscall.EADDRINUSE:    i18n.Key("another program (or an earlier run) holds that port: pick another port, stop it, or set SO_REUSEADDR before bind"),
+		syscall.EACCES:        i18n.Key("ports below 1024 need root: use a port from 1024 up"),
+		syscall.EADDRNOTAVAIL: i18n.Key("that address does not belong to this machine: bind to 127.0.0.1 or \"\""),
+		syscall.ECONNRESET:    i18n.Key("the peer closed the connection abruptly; check recv's \"\" (orderly close) and catch ConnectionResetError"),
+		syscall.EPIPE:         i18n.Key("the peer has closed the connection: stop sending when recv returns \"\""),
+		syscall.EBADF:         i18n.Key("the socket was used after close()"),
+		syscall.ENOTCONN:      i18n.Key("the socket is not connected: connect() it first, or recv on the socket that accept() returned, not on the listening one"),
+		syscall.ENOENT:        i18n.Key("no such socket file: start the server first, and check the path"),
+		syscall.EISCONN:       i18n.Key("the socket is already connected: make a new socket for a new connection"),
+		syscall.EINVAL:        i18n.Key("the socket is in the wrong state for this call (e.g. listen before bind, or bind twice)"),
+		syscall.EAGAIN:        i18n.Key("the socket is non-blocking (timeout 0) and nothing was ready: wait with select, or use a timeout"),
+		syscall.EMFILE:        i18n.Key("out of file descriptors (see ulimit -n): close sockets you are done with; a server can catch this error in its accept loop and go on serving"),
+		syscall.ENFILE:        i18n.Key("out of file descriptors (see ulimit -n): close sockets you are done with; a server can catch this error in its accept loop and go on serving"),
 	}
 	classHints = map[string]string{
-		"TimeoutError": "nothing arrived within the socket's timeout (settimeout); is the other side running?",
-		"gaierror":     "the host name could not be resolved: check the spelling, or use an IP address such as 127.0.0.1",
+		"TimeoutError": i18n.Key("nothing arrived within the socket's timeout (settimeout); is the other side running?"),
+		"gaierror":     i18n.Key("the host name could not be resolved: check the spelling, or use an IP address such as 127.0.0.1"),
 	}
 )
 
@@ -71,16 +71,16 @@ const (
 )
 
 var callHints = map[callKey]string{
-	{"sendto", bsd.SOCK_STREAM, syscall.EPIPE}:         hintSendtoStream,
-	{"sendto", bsd.SOCK_STREAM, syscall.ENOTCONN}:      hintSendtoStream,
-	{"sendto", bsd.SOCK_STREAM, syscall.EOPNOTSUPP}:    hintSendtoStream,
-	{"sendto", bsd.SOCK_STREAM, syscall.EISCONN}:       hintSendtoStream,
-	{"accept", bsd.SOCK_STREAM, syscall.EINVAL}:        hintAcceptFirst,
-	{"listen", bsd.SOCK_DGRAM, syscall.EOPNOTSUPP}:     hintListenDgram,
-	{"accept", bsd.SOCK_DGRAM, syscall.EOPNOTSUPP}:     hintListenDgram,
-	{"send", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}:     hintSendNoPeer,
-	{"sendall", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}:  hintSendNoPeer,
-	{"send_msg", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}: hintSendNoPeer,
+	{"sendto", bsd.SOCK_STREAM, syscall.EPIPE}:         i18n.Key(hintSendtoStream),
+	{"sendto", bsd.SOCK_STREAM, syscall.ENOTCONN}:      i18n.Key(hintSendtoStream),
+	{"sendto", bsd.SOCK_STREAM, syscall.EOPNOTSUPP}:    i18n.Key(hintSendtoStream),
+	{"sendto", bsd.SOCK_STREAM, syscall.EISCONN}:       i18n.Key(hintSendtoStream),
+	{"accept", bsd.SOCK_STREAM, syscall.EINVAL}:        i18n.Key(hintAcceptFirst),
+	{"listen", bsd.SOCK_DGRAM, syscall.EOPNOTSUPP}:     i18n.Key(hintListenDgram),
+	{"accept", bsd.SOCK_DGRAM, syscall.EOPNOTSUPP}:     i18n.Key(hintListenDgram),
+	{"send", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}:     i18n.Key(hintSendNoPeer),
+	{"sendall", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}:  i18n.Key(hintSendNoPeer),
+	{"send_msg", bsd.SOCK_DGRAM, syscall.EDESTADDRREQ}: i18n.Key(hintSendNoPeer),
 }
 
 // The hints that look at the address: what holds it now, found by a
@@ -115,27 +115,30 @@ const (
 
 // hintFor returns the one-line hint for a network error e, or "". probe
 // (nil: none) looks at what holds the address of the call.
-func hintFor(e *Error, probe probe) string {
+func hintFor(l i18n.Lang, e *Error, probe probe) string {
 	errno := syscall.Errno(e.Errno)
 	if h, ok := callHints[callKey{e.Call, e.SockType, errno}]; ok {
-		return h
+		return l.Text(h)
 	}
 	if h, ok := unixHints[errno]; ok && e.Family == bsd.AF_UNIX {
-		return h
+		return l.Text(h)
 	}
-	if h := addrHint(e, errno, probe); h != "" {
+	if h := addrHint(l, e, errno, probe); h != "" {
 		return h
 	}
 	if h, ok := errnoHints[errno]; ok {
-		return h
+		return l.Text(h)
 	}
-	return classHints[e.Class]
+	if h, ok := classHints[e.Class]; ok {
+		return l.Text(h)
+	}
+	return ""
 }
 
 // addrHint is the hint of an error about an address on this machine,
 // from what holds it now; "" when the address is unknown or the probe
 // cannot tell.
-func addrHint(e *Error, errno syscall.Errno, probe probe) string {
+func addrHint(l i18n.Lang, e *Error, errno syscall.Errno, probe probe) string {
 	if probe == nil || !e.addr.IsValid() || e.Family == bsd.AF_UNIX {
 		return ""
 	}
@@ -143,24 +146,24 @@ func addrHint(e *Error, errno syscall.Errno, probe probe) string {
 	tcp, dgram := e.SockType == bsd.SOCK_STREAM, e.SockType == bsd.SOCK_DGRAM
 	switch {
 	case errno == syscall.EADDRINUSE && dgram:
-		return fmt.Sprintf(hintPortHeld, where) // UDP has no connections to linger
+		return l.Sprintf(hintPortHeld, where) // UDP has no connections to linger
 	case errno == syscall.EADDRINUSE && tcp:
 		switch probe("tcp", e.addr) {
 		case heldListening, heldOpen:
-			return fmt.Sprintf(hintPortHeld, where)
+			return l.Sprintf(hintPortHeld, where)
 		case heldLingering:
-			return fmt.Sprintf(hintTimeWait, where)
+			return l.Sprintf(hintTimeWait, where)
 		}
 	case errno == syscall.ECONNREFUSED && tcp:
 		if probe("udp", e.addr) == heldListening {
-			return fmt.Sprintf(hintTCPToUDP, where)
+			return l.Sprintf(hintTCPToUDP, where)
 		}
 	case dgram && (errno == syscall.ECONNREFUSED || e.Class == "TimeoutError"):
 		if probe("tcp", e.addr) == heldListening {
-			return fmt.Sprintf(hintUDPToTCP, where)
+			return l.Sprintf(hintUDPToTCP, where)
 		}
 		if e.Class == "TimeoutError" && probe("udp", e.addr) == heldByNone {
-			return fmt.Sprintf(hintUDPNobody, where)
+			return l.Sprintf(hintUDPNobody, where)
 		}
 	}
 	return ""
@@ -170,57 +173,57 @@ func addrHint(e *Error, errno syscall.Errno, probe probe) string {
 // does not have, with the Lua way. The undefined-global warning ends with
 // it, and it is the hint of an error about the global.
 var pythonGlobals = map[string]string{
-	"True":       "Lua writes true",
-	"False":      "Lua writes false",
-	"None":       "Lua writes nil",
-	"len":        "Lua writes #x for len(x)",
-	"exit":       "Lua writes os.exit() for exit(), os.exit(1) for a failure",
-	"quit":       "Lua writes os.exit() for quit(), os.exit(1) for a failure",
-	"str":        "Lua writes tostring(x) for str(x)",
-	"int":        "Lua writes tonumber(x) for int(x), and math.floor(x) to drop a fraction",
-	"float":      "Lua writes tonumber(x) for float(x)",
-	"range":      "Lua counts with a loop: for i = 0, n - 1 do ... end for range(n)",
-	"open":       "Lua writes io.open(path, mode) for open(path, mode)",
-	"abs":        "Lua writes math.abs(x) for abs(x)",
-	"min":        "Lua writes math.min(a, b) for min(a, b)",
-	"max":        "Lua writes math.max(a, b) for max(a, b)",
-	"round":      "Lua writes math.floor(x + 0.5) for round(x)",
-	"ord":        "Lua writes s:byte() for ord(s)",
-	"chr":        "Lua writes string.char(n) for chr(n)",
-	"sorted":     "Lua writes table.sort(t) for sorted(t); it sorts t itself",
-	"enumerate":  "Lua writes for i, v in ipairs(t) do ... end for enumerate(t)",
-	"isinstance": "Lua writes type(x) == \"string\" for isinstance(x, str)",
-	"bytes":      "a Lua string holds any bytes: use a string for bytes",
-	"bytearray":  "a Lua string holds any bytes: use a string, or a table of numbers",
-	"list":       "Lua has tables for lists: {1, 2, 3}",
-	"dict":       "Lua has tables for dicts: {key = value}",
-	"tuple":      "Lua has tables for tuples: {\"127.0.0.1\", 8080}",
-	"set":        "Lua has tables for sets: {[x] = true}",
-	"sys":        "Lua writes arg for sys.argv, and os.exit() for sys.exit()",
-	"time":       "sockplay writes sleep(s) for time.sleep(s); os.time() is time.time()",
-	"threading":  "sockplay runs a function alongside with spawn(f, ...), as threading.Thread(target=f).start()",
-	"struct":     "Lua writes string.pack and string.unpack for struct.pack and struct.unpack",
-	"raise":      "Lua raises with error(value)",
+	"True":       i18n.Key("Lua writes true"),
+	"False":      i18n.Key("Lua writes false"),
+	"None":       i18n.Key("Lua writes nil"),
+	"len":        i18n.Key("Lua writes #x for len(x)"),
+	"exit":       i18n.Key("Lua writes os.exit() for exit(), os.exit(1) for a failure"),
+	"quit":       i18n.Key("Lua writes os.exit() for quit(), os.exit(1) for a failure"),
+	"str":        i18n.Key("Lua writes tostring(x) for str(x)"),
+	"int":        i18n.Key("Lua writes tonumber(x) for int(x), and math.floor(x) to drop a fraction"),
+	"float":      i18n.Key("Lua writes tonumber(x) for float(x)"),
+	"range":      i18n.Key("Lua counts with a loop: for i = 0, n - 1 do ... end for range(n)"),
+	"open":       i18n.Key("Lua writes io.open(path, mode) for open(path, mode)"),
+	"abs":        i18n.Key("Lua writes math.abs(x) for abs(x)"),
+	"min":        i18n.Key("Lua writes math.min(a, b) for min(a, b)"),
+	"max":        i18n.Key("Lua writes math.max(a, b) for max(a, b)"),
+	"round":      i18n.Key("Lua writes math.floor(x + 0.5) for round(x)"),
+	"ord":        i18n.Key("Lua writes s:byte() for ord(s)"),
+	"chr":        i18n.Key("Lua writes string.char(n) for chr(n)"),
+	"sorted":     i18n.Key("Lua writes table.sort(t) for sorted(t); it sorts t itself"),
+	"enumerate":  i18n.Key("Lua writes for i, v in ipairs(t) do ... end for enumerate(t)"),
+	"isinstance": i18n.Key("Lua writes type(x) == \"string\" for isinstance(x, str)"),
+	"bytes":      i18n.Key("a Lua string holds any bytes: use a string for bytes"),
+	"bytearray":  i18n.Key("a Lua string holds any bytes: use a string, or a table of numbers"),
+	"list":       i18n.Key("Lua has tables for lists: {1, 2, 3}"),
+	"dict":       i18n.Key("Lua has tables for dicts: {key = value}"),
+	"tuple":      i18n.Key("Lua has tables for tuples: {\"127.0.0.1\", 8080}"),
+	"set":        i18n.Key("Lua has tables for sets: {[x] = true}"),
+	"sys":        i18n.Key("Lua writes arg for sys.argv, and os.exit() for sys.exit()"),
+	"time":       i18n.Key("sockplay writes sleep(s) for time.sleep(s); os.time() is time.time()"),
+	"threading":  i18n.Key("sockplay runs a function alongside with spawn(f, ...), as threading.Thread(target=f).start()"),
+	"struct":     i18n.Key("Lua writes string.pack and string.unpack for struct.pack and struct.unpack"),
+	"raise":      i18n.Key("Lua raises with error(value)"),
 }
 
 // pythonMethods are methods of Python's str, bytes, list and dict that
 // Lua values lack, with the Lua way.
 var pythonMethods = map[string]string{
-	"decode":     "a Lua string is bytes already: use it as it is (encoding.decode(data, \"gbk\") converts text from another encoding)",
-	"encode":     "a Lua string is bytes already: use it as it is (encoding.encode(text, \"gbk\") converts text to another encoding)",
-	"append":     "Lua writes table.insert(t, x) for t.append(x)",
-	"extend":     "Lua has no extend: table.insert(t, x) each value",
-	"pop":        "Lua writes table.remove(t) for t.pop()",
-	"split":      "Lua splits with a loop: for part in s:gmatch(\"[^,]+\") do ... end",
-	"strip":      "Lua writes s:match(\"^%s*(.-)%s*$\") for s.strip()",
-	"join":       "Lua writes table.concat(t, sep) for sep.join(t)",
-	"startswith": "Lua writes s:sub(1, #prefix) == prefix for s.startswith(prefix)",
-	"endswith":   "Lua writes s:sub(-#suffix) == suffix for s.endswith(suffix)",
-	"replace":    "Lua writes s:gsub(old, new) for s.replace(old, new); old is a pattern",
-	"items":      "Lua writes for k, v in pairs(t) do ... end for t.items()",
-	"keys":       "Lua writes for k in pairs(t) do ... end for t.keys()",
-	"values":     "Lua writes for _, v in pairs(t) do ... end for t.values()",
-	"get":        "Lua writes t[k] for d.get(k): nil when absent",
+	"decode":     i18n.Key("a Lua string is bytes already: use it as it is (encoding.decode(data, \"gbk\") converts text from another encoding)"),
+	"encode":     i18n.Key("a Lua string is bytes already: use it as it is (encoding.encode(text, \"gbk\") converts text to another encoding)"),
+	"append":     i18n.Key("Lua writes table.insert(t, x) for t.append(x)"),
+	"extend":     i18n.Key("Lua has no extend: table.insert(t, x) each value"),
+	"pop":        i18n.Key("Lua writes table.remove(t) for t.pop()"),
+	"split":      i18n.Key("Lua splits with a loop: for part in s:gmatch(\"[^,]+\") do ... end"),
+	"strip":      i18n.Key("Lua writes s:match(\"^%%s*(.-)%%s*$\") for s.strip()"),
+	"join":       i18n.Key("Lua writes table.concat(t, sep) for sep.join(t)"),
+	"startswith": i18n.Key("Lua writes s:sub(1, #prefix) == prefix for s.startswith(prefix)"),
+	"endswith":   i18n.Key("Lua writes s:sub(-#suffix) == suffix for s.endswith(suffix)"),
+	"replace":    i18n.Key("Lua writes s:gsub(old, new) for s.replace(old, new); old is a pattern"),
+	"items":      i18n.Key("Lua writes for k, v in pairs(t) do ... end for t.items()"),
+	"keys":       i18n.Key("Lua writes for k in pairs(t) do ... end for t.keys()"),
+	"values":     i18n.Key("Lua writes for _, v in pairs(t) do ... end for t.values()"),
+	"get":        i18n.Key("Lua writes t[k] for d.get(k): nil when absent"),
 }
 
 // stackOverflowHint is the hint of the VM's "stack overflow": Python's
@@ -230,7 +233,7 @@ const stackOverflowHint = "too many calls inside each other: a function that cal
 // runtimeHint is the hint for a runtime error e whose message names the
 // culprit (te, nil if it does not), with line the source line the
 // message is about ("" if unknown).
-func runtimeHint(e *Error, te *lua.TypeError, line string) string {
+func runtimeHint(l i18n.Lang, e *Error, te *lua.TypeError, line string) string {
 	code := maskCode(line)
 	var kind, name string
 	switch {
@@ -241,38 +244,38 @@ func runtimeHint(e *Error, te *lua.TypeError, line string) string {
 	}
 	switch kind {
 	case "global":
-		if h := stringPrefixHint(code, line, name); h != "" {
+		if h := stringPrefixHint(l, code, line, name); h != "" {
 			return h
 		}
-		return pythonGlobals[name]
+		return pythonGlobalHint(l, name)
 	case "field", "method":
-		if te != nil && te.Op == "call" {
-			return pythonMethods[name]
+		if h, ok := pythonMethods[name]; ok && te != nil && te.Op == "call" {
+			return l.Text(h)
 		}
 	}
 	if te != nil && te.Op == "get length of" && strings.HasPrefix(strings.TrimSpace(line), "#") {
-		return "Lua comments start with --, not #"
+		return l.Sprintf("Lua comments start with --, not #")
 	}
 	if te != nil && te.Op == "perform arithmetic on" && te.Type == "string" {
 		switch {
 		case strings.Contains(code, "%"):
-			return "Lua formats with string.format(\"%d\", n), not with %"
+			return l.Sprintf("Lua formats with string.format(\"%%d\", n), not with %%")
 		case strings.Contains(code, "+"):
-			return "Lua joins strings with .., not +: \"port \" .. 8080"
+			return l.Sprintf("Lua joins strings with .., not +: \"port \" .. 8080")
 		}
 	}
 	if fn, ok := badArgFunction(e.Msg); ok {
 		if fn == "spawn" {
-			return spawnHint(code, line)
+			return spawnHint(l, code, line)
 		}
-		return colonHint(code, line, fn)
+		return colonHint(l, code, line, fn)
 	}
 	return ""
 }
 
 // spawnHint: spawn(serve(conn)) calls serve at once and passes spawn what
 // it returns, as threading.Thread(target=serve(conn)) does in Python.
-func spawnHint(code, line string) string {
+func spawnHint(l i18n.Lang, code, line string) string {
 	// Offsets are the same in code and line: masking keeps lengths.
 	skip := func(i int) int {
 		for i < len(code) && (code[i] == ' ' || code[i] == '\t') {
@@ -303,12 +306,12 @@ func spawnHint(code, line string) string {
 			args = ", " + args
 		}
 	}
-	return fmt.Sprintf("spawn takes the function and its arguments: spawn(%s%s); spawn(%s(...)) calls %s now and passes what it returns", fn, args, fn, fn)
+	return l.Sprintf("spawn takes the function and its arguments: spawn(%s%s); spawn(%s(...)) calls %s now and passes what it returns", fn, args, fn, fn)
 }
 
 // stringPrefixHint: b'hello', f"x = {x}", r'\d' call the global b, f or
 // r with a string in Lua.
-func stringPrefixHint(code, line, name string) string {
+func stringPrefixHint(l i18n.Lang, code, line, name string) string {
 	i := findWord(code, name)
 	for i >= 0 {
 		if j := i + len(name); j < len(line) && (line[j] == '\'' || line[j] == '"') {
@@ -322,11 +325,11 @@ func stringPrefixHint(code, line, name string) string {
 	lit := stringLiteralAt(line, i+len(name))
 	switch strings.ToLower(name) {
 	case "b", "rb", "br", "u":
-		return fmt.Sprintf("write %s, without the %s: a Lua string holds bytes", lit, name)
+		return l.Sprintf("write %s, without the %s: a Lua string holds bytes", lit, name)
 	case "f":
-		return "Lua has no f-strings: \"x = \" .. x, or string.format(\"x = %s\", x)"
+		return l.Sprintf("Lua has no f-strings: \"x = \" .. x, or string.format(\"x = %%s\", x)")
 	case "r":
-		return "Lua has no r-strings: a long string [[C:\\temp]] keeps its backslashes"
+		return l.Sprintf("Lua has no r-strings: a long string [[C:\\temp]] keeps its backslashes")
 	}
 	return ""
 }
@@ -355,7 +358,7 @@ func argErrorFunction(msg, prefix string) (string, bool) {
 }
 
 // colonHint: s.upper() calls upper with no s; the line has ".upper(".
-func colonHint(code, line, fn string) string {
+func colonHint(l i18n.Lang, code, line, fn string) string {
 	if i := strings.LastIndexAny(fn, ".:"); i >= 0 {
 		fn = fn[i+1:]
 	}
@@ -371,13 +374,13 @@ func colonHint(code, line, fn string) string {
 	if obj == "" || obj == "string" || obj == "table" || obj == "math" || obj == "os" || obj == "io" {
 		return ""
 	}
-	return fmt.Sprintf("call a method with a colon: %s:%s(...) passes %s itself, %s.%s(...) does not", obj, fn, obj, obj, fn)
+	return l.Sprintf("call a method with a colon: %s:%s(...) passes %s itself, %s.%s(...) does not", obj, fn, obj, obj, fn)
 }
 
 // syntaxHint is the hint for a syntax error pe in the chunk whose lines
 // are lines: by the token where it was found, then by the line of the
 // error and the line where its statement began.
-func syntaxHint(pe *parse.Error, lines []string) string {
+func syntaxHint(l i18n.Lang, pe *parse.Error, lines []string) string {
 	lineAt := func(n int) string {
 		if n < 1 || n > len(lines) {
 			return ""
@@ -386,22 +389,22 @@ func syntaxHint(pe *parse.Error, lines []string) string {
 	}
 	errLine := lineAt(pe.Line)
 	if pe.Column > 0 {
-		if h := tokenHint(pe, errLine, pe.Column-1); h != "" {
+		if h := tokenHint(l, pe, errLine, pe.Column-1); h != "" {
 			return h
 		}
 	}
-	if h := lineHint(errLine); h != "" {
+	if h := lineHint(l, errLine); h != "" {
 		return h
 	}
 	if pe.StmtLine != pe.Line {
-		return lineHint(lineAt(pe.StmtLine))
+		return lineHint(l, lineAt(pe.StmtLine))
 	}
 	return ""
 }
 
 // tokenHint looks at the token the parser stopped at, which starts at
 // byte col of line.
-func tokenHint(pe *parse.Error, line string, col int) string {
+func tokenHint(l i18n.Lang, pe *parse.Error, line string, col int) string {
 	if col >= len(line) {
 		return ""
 	}
@@ -409,34 +412,34 @@ func tokenHint(pe *parse.Error, line string, col int) string {
 	before := strings.TrimRight(line[:col], " \t")
 	switch {
 	case strings.HasPrefix(rest, "!="):
-		return "Lua writes ~= for !="
+		return l.Sprintf("Lua writes ~= for !=")
 	case len(rest) > 1 && rest[1] == '=' && strings.ContainsRune("+-*/%", rune(rest[0])):
 		target := strings.TrimSpace(before)
 		if target == "" || !isSimpleTarget(target) {
 			target = "x"
 		}
-		return fmt.Sprintf("Lua has no %s: write %s = %s %c 1", rest[:2], target, target, rest[0])
+		return l.Sprintf("Lua has no %s: write %s = %s %c 1", rest[:2], target, target, rest[0])
 	case pe.Near == "*" && strings.HasSuffix(before, "*"):
-		return "Lua writes ^ for **: 2^10"
+		return l.Sprintf("Lua writes ^ for **: 2^10")
 	case pe.Near == "//":
-		return "Lua 5.1 has no //: math.floor(a / b) divides without the fraction (and comments start with --)"
+		return l.Sprintf("Lua 5.1 has no //: math.floor(a / b) divides without the fraction (and comments start with --)")
 	case pe.Near == "[" && (before == "" || strings.ContainsRune("=(,{", rune(before[len(before)-1])) || strings.HasSuffix(before, "return")):
-		return "Lua writes a list as a table: {1, 2, 3}"
+		return l.Sprintf("Lua writes a list as a table: {1, 2, 3}")
 	case pe.Near == ":" && strings.HasPrefix(pe.Message, "'}' expected") && (strings.HasSuffix(before, "\"") || strings.HasSuffix(before, "'")):
-		return "Lua writes a dict as a table: {name = value}, or {[\"name\"] = value}"
+		return l.Sprintf("Lua writes a dict as a table: {name = value}, or {[\"name\"] = value}")
 	case pe.Near == "," && strings.HasPrefix(pe.Message, "')' expected"):
-		return tupleHint(line, col)
+		return tupleHint(l, line, col)
 	case pe.Near == "is":
-		return "Lua compares with == and ~=: x == nil for x is None"
+		return l.Sprintf("Lua compares with == and ~=: x == nil for x is None")
 	case pe.Near == "in" && startsWithWord(strings.TrimSpace(line), "if", "elif", "while"):
-		return "Lua has no in operator: t[x] ~= nil tests a key; a loop finds a value"
+		return l.Sprintf("Lua has no in operator: t[x] ~= nil tests a key; a loop finds a value")
 	}
 	return ""
 }
 
 // tupleHint: in s.bind(("127.0.0.1", 8080)) the parser stops at the
 // comma of a parenthesized list, which is a tuple in Python.
-func tupleHint(line string, col int) string {
+func tupleHint(l i18n.Lang, line string, col int) string {
 	code := maskCode(line)
 	open := unclosedBefore(code, col)
 	if open < 0 {
@@ -444,7 +447,7 @@ func tupleHint(line string, col int) string {
 	}
 	before := strings.TrimRight(code[:open], " \t")
 	if strings.HasSuffix(before, "%") {
-		return "Lua formats with string.format(\"%s:%d\", host, port), not with % and a tuple"
+		return l.Sprintf("Lua formats with string.format(\"%%s:%%d\", host, port), not with %% and a tuple")
 	}
 	if before != "" && (isIdentByte(before[len(before)-1]) || strings.ContainsRune(")]}'\"", rune(before[len(before)-1]))) {
 		return "" // a call's argument list, not a tuple
@@ -453,7 +456,7 @@ func tupleHint(line string, col int) string {
 	if end := matchingParen(code, open); end > open {
 		tuple = "{" + line[open+1:end] + "}"
 	}
-	return fmt.Sprintf("Lua has no tuples: write %s, a table", tuple)
+	return l.Sprintf("Lua has no tuples: write %s, a table", tuple)
 }
 
 // unclosedBefore is the index of the innermost bracket still open at col
@@ -493,7 +496,7 @@ func matchingParen(code string, open int) int {
 }
 
 // lineHint recognises a Python statement in line.
-func lineHint(line string) string {
+func lineHint(l i18n.Lang, line string) string {
 	s := strings.TrimSpace(line)
 	if s == "" {
 		return ""
@@ -510,71 +513,76 @@ func lineHint(line string) string {
 	}
 	switch word {
 	case "import":
-		return "Lua has no import: socket, string, table and the others are there already; require(\"name\") loads a module"
+		return l.Sprintf("Lua has no import: socket, string, table and the others are there already; require(\"name\") loads a module")
 	case "from":
 		if strings.Contains(rest, " import ") {
-			return "Lua has no import: socket, string, table and the others are there already; require(\"name\") loads a module"
+			return l.Sprintf("Lua has no import: socket, string, table and the others are there already; require(\"name\") loads a module")
 		}
 	case "def":
 		sig := "name(...)"
 		if i := strings.IndexByte(rest, ')'); i > 0 && strings.IndexByte(rest[:i], '(') > 0 {
 			sig = rest[:i+1]
 		}
-		return fmt.Sprintf("Lua writes function %s ... end for def %s:", sig, sig)
+		return l.Sprintf("Lua writes function %s ... end for def %s:", sig, sig)
 	case "elif":
-		return "Lua writes elseif cond then for elif cond:"
+		return l.Sprintf("Lua writes elseif cond then for elif cond:")
 	case "try", "except", "finally":
-		return "Lua has no try: local ok, err = pcall(function() ... end) catches an error"
+		return l.Sprintf("Lua has no try: local ok, err = pcall(function() ... end) catches an error")
 	case "class":
-		return "Lua has no class statement: an object is a table, its methods functions in it (setmetatable shares them)"
+		return l.Sprintf("Lua has no class statement: an object is a table, its methods functions in it (setmetatable shares them)")
 	case "with":
-		return "Lua has no with: open, use, then close it yourself (f:close())"
+		return l.Sprintf("Lua has no with: open, use, then close it yourself (f:close())")
 	case "pass":
 		if rest == "" {
-			return "Lua has no pass: a block may be empty"
+			return l.Sprintf("Lua has no pass: a block may be empty")
 		}
 	case "continue":
 		if rest == "" {
-			return "Lua 5.1 has no continue: put the rest of the loop in an if (or goto continue, with ::continue:: before the loop's end)"
+			return l.Sprintf("Lua 5.1 has no continue: put the rest of the loop in an if (or goto continue, with ::continue:: before the loop's end)")
 		}
 	case "raise":
-		return "Lua raises with error(value)"
+		return l.Sprintf("Lua raises with error(value)")
 	case "global", "nonlocal":
-		return "a Lua variable is global unless declared local: leave out " + word
+		return l.Sprintf("a Lua variable is global unless declared local: leave out %s", word)
 	case "del":
-		return "Lua deletes with t[k] = nil"
+		return l.Sprintf("Lua deletes with t[k] = nil")
 	case "lambda":
-		return "Lua writes function(x) return x + 1 end for lambda x: x + 1"
+		return l.Sprintf("Lua writes function(x) return x + 1 end for lambda x: x + 1")
 	case "print", "assert":
 		if rest != "" && !strings.ContainsRune("(\"'[{", rune(rest[0])) {
-			return fmt.Sprintf("%s is a function in Lua: %s(%s)", word, word, strings.TrimSuffix(rest, ";"))
+			return l.Sprintf("%s is a function in Lua: %s(%s)", word, word, strings.TrimSuffix(rest, ";"))
 		}
 	}
 	if strings.HasPrefix(s, "#") {
-		return "Lua comments start with --, not #"
+		return l.Sprintf("Lua comments start with --, not #")
 	}
 	if strings.Contains(maskCode(s), "lambda ") {
-		return "Lua writes function(x) return x + 1 end for lambda x: x + 1"
+		return l.Sprintf("Lua writes function(x) return x + 1 end for lambda x: x + 1")
 	}
 	if !colon {
 		return ""
 	}
 	switch word {
 	case "if":
-		return "Lua writes if cond then ... end: then, not a colon"
+		return l.Sprintf("Lua writes if cond then ... end: then, not a colon")
 	case "else":
-		return "Lua writes else without a colon, and ends the if with end"
+		return l.Sprintf("Lua writes else without a colon, and ends the if with end")
 	case "while":
-		return "Lua writes while cond do ... end: do, not a colon"
+		return l.Sprintf("Lua writes while cond do ... end: do, not a colon")
 	case "for":
-		return "Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon"
+		return l.Sprintf("Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon")
 	}
-	return "Lua's blocks have no colon: if ... then, while ... do, for ... do, function f() ... end"
+	return l.Sprintf("Lua's blocks have no colon: if ... then, while ... do, for ... do, function f() ... end")
 }
 
 // pythonGlobalHint is what the warning about an undefined global adds,
 // and the hint of a NameError: the Lua for a Python name, or "".
-func pythonGlobalHint(name string) string { return pythonGlobals[name] }
+func pythonGlobalHint(l i18n.Lang, name string) string {
+	if h, ok := pythonGlobals[name]; ok {
+		return l.Text(h)
+	}
+	return ""
+}
 
 // The source-line helpers: Lua code scanned roughly, one line at a time.
 
@@ -670,15 +678,15 @@ func startsWithWord(s string, words ...string) bool {
 	return false
 }
 
-// PythonFile is what to say when asked to run path, a Python file (its
+// PythonFile is what to say, in l, when asked to run path, a Python file (its
 // name ends in .py), and "" for any other file: sockplay runs Lua, and
 // the walk-through has a page on Python to Lua.
-func PythonFile(path string) string {
+func PythonFile(l Language, path string) string {
 	if !strings.EqualFold(filepath.Ext(path), ".py") {
 		return ""
 	}
-	return path + " is a Python file; sockplay runs Lua scripts (.lua).\n" +
-		"The socket calls keep their names in Lua; for the language around them, see\n" +
-		"\"Python to Lua\" in sockplay's walk-through: docs/tutorial/lua-for-python.md\n" +
-		"in the sockplay repository (github.com/sockplay/sockplay)."
+	return l.Sprintf("%s is a Python file; sockplay runs Lua scripts (.lua).\n"+
+		"The socket calls keep their names in Lua; for the language around them, see\n"+
+		"\"Python to Lua\" in sockplay's walk-through: docs/tutorial/lua-for-python.md\n"+
+		"in the sockplay repository (github.com/sockplay/sockplay).", path)
 }

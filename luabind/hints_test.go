@@ -44,7 +44,7 @@ func TestHintFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := hintFor(&tt.e, nil)
+			got := hintFor(English, &tt.e, nil)
 			if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
 				t.Errorf("hint = %q, want one containing %q", got, tt.want)
 			}
@@ -173,10 +173,10 @@ func TestPythonHintsStrict(t *testing.T) {
 // A .py file is refused with a pointer to the Python-to-Lua page; a .lua
 // file is not.
 func TestPythonFile(t *testing.T) {
-	if msg := PythonFile("dir/echo_server.PY"); !strings.Contains(msg, "dir/echo_server.PY is a Python file") || !strings.Contains(msg, "docs/tutorial/lua-for-python.md") {
+	if msg := PythonFile(English, "dir/echo_server.PY"); !strings.Contains(msg, "dir/echo_server.PY is a Python file") || !strings.Contains(msg, "docs/tutorial/lua-for-python.md") {
 		t.Errorf("PythonFile: %q", msg)
 	}
-	if msg := PythonFile("echo_server.lua"); msg != "" {
+	if msg := PythonFile(English, "echo_server.lua"); msg != "" {
 		t.Errorf("PythonFile(.lua) = %q, want none", msg)
 	}
 }
@@ -190,13 +190,13 @@ func TestPythonNamesAndMethods(t *testing.T) {
 			code = "local x = " + name + ".x"
 		}
 		e := runFails(t, Options{}, code)
-		if e.Hint != hint {
+		if hint := English.Text(hint); e.Hint != hint {
 			t.Errorf("%s: %s\nhint %q, want %q", name, e.Msg, e.Hint, hint)
 		}
 	}
 	for name, hint := range pythonMethods {
 		e := runFails(t, Options{}, "local s = 'text'\nlocal r = s."+name+"(',')")
-		if e.Hint != hint {
+		if hint := English.Text(hint); e.Hint != hint {
 			t.Errorf("s.%s: %s\nhint %q, want %q", name, e.Msg, e.Hint, hint)
 		}
 	}
@@ -265,13 +265,13 @@ func TestAddrHints(t *testing.T) {
 		{"udp client, server bound but silent", udpTimeout, heldByNone, heldListening, classHints["TimeoutError"]},
 		{"udp client, cannot tell", udpTimeout, heldUnknown, heldUnknown, classHints["TimeoutError"]},
 	} {
-		if got := hintFor(&c.e, probeSays(c.tcp, c.udp)); got != c.want {
+		if got := hintFor(English, &c.e, probeSays(c.tcp, c.udp)); got != c.want {
 			t.Errorf("%s: hint %q\nwant %q", c.name, got, c.want)
 		}
 	}
 	noAddr := inUse
 	noAddr.addr = netip.AddrPort{}
-	if got := hintFor(&noAddr, probeSays(heldListening, heldListening)); got != errnoHints[syscall.EADDRINUSE] {
+	if got := hintFor(English, &noAddr, probeSays(heldListening, heldListening)); got != errnoHints[syscall.EADDRINUSE] {
 		t.Errorf("no address: %q", got)
 	}
 }
@@ -316,5 +316,37 @@ func TestSocketCallHints(t *testing.T) {
 				t.Errorf("%s\nhint %q\nwant %q", e.Msg, e.Hint, want)
 			}
 		})
+	}
+}
+
+// An embedder chooses the language of the hints (Options.Lang); English
+// by default. The error's class and errno text stay Python's, and so does
+// a syntax error's message; tr says a script's words in it.
+func TestHintsInChinese(t *testing.T) {
+	const refused = `local s = socket.socket(); s:connect({"127.0.0.1", 1})`
+	e := runFails(t, Options{}, refused)
+	if want := "nothing listens at that address: start the server first, and check the host and port"; e.Hint != want {
+		t.Errorf("default: hint %q, want %q", e.Hint, want)
+	}
+	e = runFails(t, Options{Lang: Chinese}, refused)
+	if want := "没有程序在这个地址上监听：先启动服务端，并检查主机和端口"; e.Hint != want {
+		t.Errorf("Chinese: hint %q, want %q", e.Hint, want)
+	}
+	if !strings.Contains(e.Msg, "ConnectionRefusedError: [Errno 111] Connection refused") {
+		t.Errorf("Chinese: message %q, want Python's class and errno text", e.Msg)
+	}
+	if report := e.Report(); !strings.HasSuffix(report, "\n提示："+e.Hint+"\n") {
+		t.Errorf("Chinese: report %q", report)
+	}
+	e = runFails(t, Options{Lang: Chinese}, "if a != b then end")
+	if e.Kind != SyntaxError || e.Hint != "Lua 用 ~= 表示 !=" || !strings.Contains(e.Msg, "expected near") {
+		t.Errorf("Chinese syntax error: %q, hint %q", e.Msg, e.Hint)
+	}
+	rt, out, _ := newTestRuntime(t, Options{Lang: Chinese})
+	if err := result(t, runAsync(testContext(t), rt, "tr.lua", `print(tr("[client] received: %s", "HELLO"), tr("not in the catalog: %s", 1))`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "[客户端] 收到：HELLO\tnot in the catalog: 1\n" {
+		t.Errorf("tr: %q", got)
 	}
 }

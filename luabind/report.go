@@ -134,7 +134,7 @@ func (rt *Runtime) explain(e *Error, frames []lua.StackFrame) {
 		e.Frames = frames
 		e.Traceback = fullTraceback(frames)
 	} else if strings.HasSuffix(e.Msg, ": stack overflow") && e.Hint == "" {
-		e.Hint = stackOverflowHint
+		e.Hint = e.lang.Text(stackOverflowHint)
 	}
 	f := messageFrame(e.Msg, frames)
 	if f == nil {
@@ -151,7 +151,7 @@ func (rt *Runtime) explain(e *Error, frames []lua.StackFrame) {
 		e.Column = utf8.RuneCountInString(text[:col]) + 1
 	}
 	if e.Hint == "" {
-		e.Hint = runtimeHint(e, te, text)
+		e.Hint = runtimeHint(e.lang, e, te, text)
 	}
 }
 
@@ -267,7 +267,7 @@ func (e *Error) Report() string {
 	b.WriteByte('\n')
 	b.WriteString(caretLines(e.SourceLine, e.Column))
 	if e.Hint != "" {
-		b.WriteString("hint: " + e.Hint + "\n")
+		b.WriteString(e.lang.Sprintf("hint: %s\n", e.Hint))
 	}
 	return b.String()
 }
@@ -309,7 +309,7 @@ func caretLines(line string, col int) string {
 // a spawned task or a background script that nobody joined: which task,
 // then the error as the runner prints one.
 func taskErrorReport(e *Error) string {
-	return "error in " + e.Task + ":\n" + e.Report()
+	return e.lang.Sprintf("error in %s:\n", e.Task) + e.Report()
 }
 
 // frameText is one frame of a traceback: "echo.lua:9: in function

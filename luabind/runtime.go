@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/i18n"
 	lua "github.com/sockplay/sockplay/lua"
 )
 
@@ -47,11 +48,24 @@ type Options struct {
 	// "" leaves arg[-1] nil.
 	Command string
 
+	// Lang is the language of the hints under errors: English (the zero
+	// value) or Chinese. Class names and errno texts stay Python's.
+	Lang Language
+
 	// Strict makes reading a global that was never assigned an error
 	// (NameError), as in Python; without it, a warning on Stderr, once
 	// per name and place. A script turns it on with strict(true).
 	Strict bool
 }
+
+// Language is a language the runtime's hints are in.
+type Language = i18n.Lang
+
+// The languages of Options.Lang.
+const (
+	English = i18n.English
+	Chinese = i18n.Chinese // Simplified Chinese
+)
 
 // Runtime is one Lua state with the socket library, its tasks and sockets.
 // Its methods are safe for concurrent use.
@@ -168,6 +182,10 @@ func New(opts Options) *Runtime {
 	return rt
 }
 
+// Lang is the language of the runtime's hints (Options.Lang): its host
+// speaks to the user in the same one.
+func (rt *Runtime) Lang() Language { return rt.opts.Lang }
+
 // RunFile runs a Lua file with args in the global arg (arg[0] is the path).
 // It returns when the file and every task it spawned have finished, on an
 // uncaught error (then the remaining tasks are cancelled), or when ctx is
@@ -259,7 +277,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	fn, err := rt.L.Load(strings.NewReader(code), chunkName)
 	if err != nil {
 		rt.gil.Unlock()
-		return NewSyntaxError(chunkName, code, err)
+		return rt.NewSyntaxError(chunkName, code, err)
 	}
 	rt.addSource(fn.Proto, code)
 	rt.setArgs(arg0, args)

@@ -56,7 +56,7 @@ func (s *Session) Eval(ctx context.Context, name, code string, show func(L *lua.
 	}
 	rt.gil.Unlock()
 	if err != nil {
-		return NewSyntaxError(name, code, err)
+		return rt.NewSyntaxError(name, code, err)
 	}
 	return s.runTask(ctx, fn, nil, show)
 }
@@ -123,7 +123,7 @@ func (s *Session) StartCode(name, code string, args []string) (int, error) {
 	defer rt.gil.Unlock()
 	fn, err := rt.L.Load(strings.NewReader(code), name)
 	if err != nil {
-		return 0, NewSyntaxError(name, code, err)
+		return 0, rt.NewSyntaxError(name, code, err)
 	}
 	rt.addSource(fn.Proto, code)
 	argv := rt.L.NewTable()

@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,23 +29,26 @@ const (
 // A Warning is what the runtime said on Stderr about a task that goes
 // nowhere.
 type Warning struct {
-	Kind  string // SpinWarning or HoldWarning
-	Task  string // which task: "task 3 (spawned at srv.lua:9)", "the main chunk"
-	Where string // the line: "srv.lua:12"
-	Msg   string // the warning's text: "srv.lua:12: the main chunk calls recv ..."
-	Hint  string // what to do
+	Kind  string   // SpinWarning or HoldWarning
+	Task  string   // which task: "task 3 (spawned at srv.lua:9)", "the main chunk"
+	Where string   // the line: "srv.lua:12"
+	Msg   string   // the warning's text: "srv.lua:12: the main chunk calls recv ..."
+	Hint  string   // what to do
+	Lang  Language // of Msg, Hint and Text
 }
 
-// Text is the warning as Stderr shows it: "warning: MSG\nhint: HINT\n".
+// Text is the warning as Stderr shows it: "warning: MSG\nhint: HINT\n",
+// in the runtime's language.
 func (w Warning) Text() string {
-	return fmt.Sprintf("warning: %s\nhint: %s\n", w.Msg, w.Hint)
+	return w.Lang.Sprintf("warning: %s\nhint: %s\n", w.Msg, w.Hint)
 }
 
-// The warnings' texts, one format string each (Where, then the task).
+// The warnings' texts, one format string each (Where, then the task; the
+// numbers as text, which x/text's printer would group).
 const (
-	spinMsg  = `%s: %s calls recv again and again on a connection its peer has closed: recv returned "" %d times in a row`
+	spinMsg  = `%s: %s calls recv again and again on a connection its peer has closed: recv returned "" %s times in a row`
 	spinHint = `recv returns "" at once, every time, once the peer has closed, and "" is true in Lua: leave the loop with if data == "" then break end (not if not data then ...)`
-	holdMsg  = `%s: %s has run for %v without waiting: no other task runs meanwhile (nor the REPL's next line)`
+	holdMsg  = `%s: %s has run for %s without waiting: no other task runs meanwhile (nor the REPL's next line)`
 	holdHint = `a loop that polls (a non-blocking socket, a flag another task sets) lets the others run only when it waits: use a blocking call, select.select, or sleep(0.01) in the loop`
 )
 
@@ -100,7 +104,7 @@ func (rt *Runtime) warn(w Warning) {
 func (rt *Runtime) taskName() string {
 	t := rt.current
 	if t == nil || t.isMain {
-		return "the main chunk"
+		return rt.opts.Lang.Sprintf("the main chunk")
 	}
 	return t.label()
 }
@@ -115,8 +119,9 @@ func (rt *Runtime) noteEmptyRecv(L *lua.LState, s *Socket) {
 	}
 	where := strings.TrimSuffix(lualib.Where(L), ":")
 	task := rt.taskName()
+	l := rt.opts.Lang
 	rt.warn(Warning{Kind: SpinWarning, Task: task, Where: where,
-		Msg: fmt.Sprintf(spinMsg, where, task, spinRecvs), Hint: spinHint})
+		Msg: l.Sprintf(spinMsg, where, task, strconv.Itoa(spinRecvs)), Hint: l.Sprintf(spinHint), Lang: l})
 }
 
 // watch starts the watchdog of a run or a session. It sleeps until a
@@ -219,8 +224,9 @@ func (rt *Runtime) checkpoint(L *lua.LState) {
 	}
 	where := fmt.Sprintf("%s:%d", p.SourceName, L.LoopLine())
 	task := rt.taskName()
+	l := rt.opts.Lang
 	rt.warn(Warning{Kind: HoldWarning, Task: task, Where: where,
-		Msg: fmt.Sprintf(holdMsg, where, task, rt.holdLimit()), Hint: holdHint})
+		Msg: l.Sprintf(holdMsg, where, task, rt.holdLimit().String()), Hint: l.Sprintf(holdHint), Lang: l})
 }
 
 func (rt *Runtime) holdLimit() time.Duration {

@@ -94,6 +94,7 @@ type childOptions struct {
 	OutputLimit int
 	AllowRead   []string
 	Isolate     Isolation
+	Lang        luabind.Language
 }
 
 type testJob struct {
@@ -125,7 +126,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	job := testJob{File: file, Name: res.Name, Hint: res.Hint, Tmp: tmp, Opts: childOptions{
 		Target: opts.Target, Sandbox: opts.Sandbox, TrustTests: opts.TrustTests,
 		Timeout: opts.timeout(), IOTimeout: opts.ioTimeout(), OutputLimit: opts.outputLimit(),
-		AllowRead: opts.AllowRead, Isolate: iso,
+		AllowRead: opts.AllowRead, Isolate: iso, Lang: opts.Lang,
 	}}
 	// The test reads its own folder (its scripts, its data), the script
 	// under test, what the teacher allows; it writes only in its folder,
@@ -153,6 +154,9 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	stop()
 	var rep testReport
 	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
+		if rep.Hint != res.Hint {
+			res.HintZh = "" // a server's warning took the place of the test's hint
+		}
 		res.Failures, res.Output, res.Hint = rep.Failures, rep.Output, rep.Hint
 		return res
 	}
@@ -187,7 +191,7 @@ func testChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	iso := o.Isolate
 	opts := Options{Target: o.Target, Sandbox: o.Sandbox, TrustTests: o.TrustTests,
 		Timeout: o.Timeout, IOTimeout: o.IOTimeout, OutputLimit: o.OutputLimit,
-		AllowRead: o.AllowRead, Isolate: &iso, Scripts: scripts}
+		AllowRead: o.AllowRead, Isolate: &iso, Scripts: scripts, Lang: o.Lang}
 	// The runner interrupts a test as Ctrl-C would.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -203,6 +207,7 @@ type scriptJob struct {
 	Args    []string
 	Sandbox *luabind.Sandbox
 	Strict  bool
+	Lang    luabind.Language
 }
 
 type scriptReport struct {
@@ -222,7 +227,7 @@ func scriptChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	// server that prints its address and ends at once has ended before
 	// the test reads the address, whatever the scheduler does.
 	stdout := bufio.NewWriter(os.Stdout)
-	rt := luabind.New(luabind.Options{Stdin: os.Stdin, Stdout: stdout, Stderr: os.Stderr, Scripts: scripts, Sandbox: job.Sandbox})
+	rt := luabind.New(luabind.Options{Stdin: os.Stdin, Stdout: stdout, Stderr: os.Stderr, Scripts: scripts, Sandbox: job.Sandbox, Lang: job.Lang})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	// The runtime is not closed: the process ends with the run, and a
@@ -265,7 +270,7 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 	sb := tr.scriptSandbox(name, force)
 	sr := &scriptRun{done: make(chan struct{})}
 	if tr.opts.Isolate != nil && child.InChild() {
-		job := scriptJob{Name: name, File: tr.isFile(name), Code: code, Args: args, Sandbox: sb, Strict: tr.opts.Strict}
+		job := scriptJob{Name: name, File: tr.isFile(name), Code: code, Args: args, Sandbox: sb, Strict: tr.opts.Strict, Lang: tr.opts.Lang}
 		access := &child.Access{Read: tr.opts.AllowRead, Write: []string{tr.tmp}}
 		if job.File {
 			access.Read = append(access.Read, name)
@@ -287,7 +292,7 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 		}()
 		return sr, nil
 	}
-	rt := luabind.New(luabind.Options{Stdin: strings.NewReader(stdin), Stdout: stdout, Stderr: stderr, Scripts: tr.opts.Scripts, Sandbox: sb, Strict: tr.opts.Strict})
+	rt := luabind.New(luabind.Options{Stdin: strings.NewReader(stdin), Stdout: stdout, Stderr: stderr, Scripts: tr.opts.Scripts, Sandbox: sb, Strict: tr.opts.Strict, Lang: tr.opts.Lang})
 	ctx, cancel := context.WithCancel(context.Background())
 	sr.interrupt = func() { cancel(); rt.Cancel() }
 	sr.release = func() { rt.Close() }

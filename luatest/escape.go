@@ -84,6 +84,8 @@ func sanitize(r *TestResult, limit int) {
 	r.Output = escapeText(cut(r.Output, limit))
 	r.Doc = escapeText(r.Doc)
 	r.Hint = escapeText(r.Hint)
+	r.DocZh = escapeText(r.DocZh)
+	r.HintZh = escapeText(r.HintZh)
 	r.Name = escapeText(r.Name)
 	r.File = escapeText(r.File)
 }

@@ -11,10 +11,14 @@
 // servers, clients, sockets with deadlines).
 //
 // The comment right above a test function is its description; lines from
-// one starting with "hint:" on are the hint shown when it fails:
+// one starting with "hint:" on are the hint shown when it fails; "zh:"
+// and "zh hint:" start the same two in Simplified Chinese, which a
+// Chinese user reads (TestResult.Text):
 //
 //	-- The server answers in upper case.
 //	-- hint: send data:upper() back, with sendall.
+//	-- zh: 服务端用大写回答。
+//	-- zh hint: 用 sendall 把 data:upper() 发回去。
 //	function test_upper_case()
 package luatest
 
@@ -93,6 +97,9 @@ type Options struct {
 	// Strict runs the scripts a test starts (start_server, run) as
 	// --strict does: reading a global never assigned is an error.
 	Strict bool
+	// Lang is the language of the hints of the runtimes (luabind's
+	// Options.Lang): what the scripts under test are warned about.
+	Lang luabind.Language
 }
 
 func (o Options) timeout() time.Duration {
@@ -122,7 +129,9 @@ type TestResult struct {
 	Name     string // test_...; "" for a file that could not be loaded
 	Line     int    // where the function is defined
 	Doc      string // the comment above it, without the hint
-	Hint     string // the comment's "hint:" part
+	Hint     string // the comment's "hint:" part, or what a server it started was warned about
+	DocZh    string // the comment's "zh:" part: Doc in Chinese
+	HintZh   string // the comment's "zh hint:" part: its own hint in Chinese
 	Failures []string
 	Output   string // what the test printed, and the test.log lines
 	Duration time.Duration
@@ -242,8 +251,8 @@ func discover(file string, src []byte) ([]*TestResult, error) {
 			return
 		}
 		seen[name] = true
-		doc, hint := docComment(lines, line)
-		tests = append(tests, &TestResult{File: file, Name: name, Line: line, Doc: doc, Hint: hint})
+		c := docComment(lines, line)
+		tests = append(tests, &TestResult{File: file, Name: name, Line: line, Doc: c.doc, Hint: c.hint, DocZh: c.docZh, HintZh: c.hintZh})
 	}
 	for _, stmt := range chunk {
 		switch s := stmt.(type) {
@@ -265,9 +274,13 @@ func discover(file string, src []byte) ([]*TestResult, error) {
 	return tests, nil
 }
 
-// docComment returns the comment lines right above line (1-based): the
-// description, and the hint from a line starting with "hint:" on.
-func docComment(lines []string, line int) (doc, hint string) {
+// A comment is a test's description and hint, in English and Chinese.
+type comment struct{ doc, hint, docZh, hintZh string }
+
+// docComment reads the comment lines right above line (1-based): the
+// description, then from a line starting with "hint:" on the hint, from
+// "zh:" the Chinese description, from "zh hint:" the Chinese hint.
+func docComment(lines []string, line int) comment {
 	var block []string
 	for i := line - 2; i >= 0; i-- {
 		l := strings.TrimSpace(lines[i])
@@ -276,20 +289,18 @@ func docComment(lines []string, line int) (doc, hint string) {
 		}
 		block = append([]string{strings.TrimSpace(strings.TrimLeft(l, "-"))}, block...)
 	}
-	var d, h []string
-	inHint := false
+	var parts [4][]string // doc, hint, docZh, hintZh
+	part := 0
 	for _, l := range block {
-		if rest, ok := strings.CutPrefix(l, "hint:"); ok {
-			inHint = true
-			l = strings.TrimSpace(rest)
+		for i, prefix := range [...]string{"", "hint:", "zh:", "zh hint:"} {
+			if rest, ok := strings.CutPrefix(l, prefix); ok && prefix != "" {
+				part, l = i, strings.TrimSpace(rest)
+			}
 		}
-		if inHint {
-			h = append(h, l)
-		} else {
-			d = append(d, l)
-		}
+		parts[part] = append(parts[part], l)
 	}
-	return strings.TrimSpace(strings.Join(d, " ")), strings.TrimSpace(strings.Join(h, " "))
+	join := func(p []string) string { return strings.TrimSpace(strings.Join(p, " ")) }
+	return comment{join(parts[0]), join(parts[1]), join(parts[2]), join(parts[3])}
 }
 
 // testRun is one test in progress: its runtime and what it reports.
@@ -321,6 +332,7 @@ func (tr *testRun) rootCause(s *server, res *TestResult) {
 	defer tr.mu.Unlock()
 	tr.failures = append([]string{fmt.Sprintf(serverWarned, s.name, w.Msg)}, tr.failures...)
 	res.Hint = w.Hint
+	res.HintZh = "" // the warning's hint comes before the test's own
 }
 
 // serverWarned is the failure that says what a server was warned about:
@@ -379,6 +391,7 @@ func runTestIn(ctx context.Context, file, src string, res *TestResult, opts Opti
 		Scripts: opts.Scripts,
 		Modules: map[string]lua.LGFunction{"assert": luaassert.Loader(tr), "test": tr.open},
 		Sandbox: testSandbox,
+		Lang:    opts.Lang,
 	})
 
 	limit := opts.timeout()

@@ -20,16 +20,16 @@ import (
 // When neither compiles and the statement's error is at the very first
 // token, nothing there can start a statement (1 != 2): it was meant as an
 // expression, and the expression's error says what is wrong with it.
-func compileTyped(code, name string) (*lua.FunctionProto, *luabind.Error) {
+func compileTyped(rt *luabind.Runtime, code, name string) (*lua.FunctionProto, *luabind.Error) {
 	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t"), "="); ok {
-		proto, err := compileReturn(rest, code, name)
+		proto, err := compileReturn(rt, rest, code, name)
 		return noTailCalls(proto), err
 	}
-	proto, exprErr := compileReturn(code, code, name)
+	proto, exprErr := compileReturn(rt, code, code, name)
 	if exprErr == nil {
 		return noTailCalls(proto), nil
 	}
-	proto, err := compile(code, name, true)
+	proto, err := compile(rt, code, name, true)
 	if err != nil && !err.Incomplete && !exprErr.Incomplete && err.Line == 1 {
 		first := utf8.RuneCountInString(code[:len(code)-len(strings.TrimLeft(code, " \t"))]) + 1
 		if err.Column == first && (exprErr.Line > 1 || exprErr.Column > first) {
@@ -42,8 +42,8 @@ func compileTyped(code, name string) (*lua.FunctionProto, *luabind.Error) {
 // compileReturn compiles "return " + expr, where expr ends typed (the
 // code as typed, maybe with a leading "="); an error on its first line
 // shows that line as typed, its column counted there.
-func compileReturn(expr, typed, name string) (*lua.FunctionProto, *luabind.Error) {
-	proto, err := compile("return "+expr, name, false)
+func compileReturn(rt *luabind.Runtime, expr, typed, name string) (*lua.FunctionProto, *luabind.Error) {
+	proto, err := compile(rt, "return "+expr, name, false)
 	if err != nil && err.Line == 1 {
 		first, _, _ := strings.Cut(typed, "\n")
 		shift := utf8.RuneCountInString("return ") - utf8.RuneCountInString(typed[:len(typed)-len(expr)])
@@ -73,22 +73,22 @@ func noTailCalls(proto *lua.FunctionProto) *lua.FunctionProto {
 
 // compileFile compiles a file's code as Lua does (:load, -i FILE): as
 // it is, so a syntax error has the line lua gives it.
-func compileFile(code, name string) (*lua.FunctionProto, *luabind.Error) {
-	return parseAndCompile(code, code, name, false)
+func compileFile(rt *luabind.Runtime, code, name string) (*lua.FunctionProto, *luabind.Error) {
+	return parseAndCompile(rt, code, code, name, false)
 }
 
 // compile compiles typed code. A typed line ends with a newline: an
 // unfinished short string is then reported near its text, at once, and
 // not taken for input that more lines could complete (unless the line
 // ends with a backslash).
-func compile(code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
-	return parseAndCompile(code+"\n", code, name, locals)
+func compile(rt *luabind.Runtime, code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
+	return parseAndCompile(rt, code+"\n", code, name, locals)
 }
 
-func parseAndCompile(src, code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
+func parseAndCompile(rt *luabind.Runtime, src, code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
 	chunk, err := parse.Parse(strings.NewReader(src), name)
 	if err != nil {
-		return nil, luabind.NewSyntaxError(name, code, err)
+		return nil, rt.NewSyntaxError(name, code, err)
 	}
 	if locals {
 		keepLocals(chunk)
@@ -96,7 +96,7 @@ func parseAndCompile(src, code, name string, locals bool) (*lua.FunctionProto, *
 	}
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {
-		return nil, luabind.NewSyntaxError(name, code, err)
+		return nil, rt.NewSyntaxError(name, code, err)
 	}
 	return proto, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 )
 
@@ -23,22 +24,23 @@ var commands []command // set in init: the commands refer to the help text
 
 func init() {
 	commands = []command{
-		{"help", "[topic]", "this text; topics: " + strings.Join(helpTopicNames(), ", "), (*repl).cmdHelp},
-		{"quit", "", "leave (also Ctrl-D on an empty line, os.exit(n))", (*repl).cmdQuit},
-		{"load", "FILE", "run a Lua file here, in the foreground (Ctrl-C stops it)", (*repl).cmdLoad},
-		{"run", "NAME [args]", "start a bundled script (or a .lua file) in the background", (*repl).cmdRun},
-		{"jobs", "", "the background tasks and their state", (*repl).cmdJobs},
-		{"kill", "N", "stop background task N", (*repl).cmdKill},
-		{"trace", "", "the full traceback of the last error (of any task)", (*repl).cmdTrace},
-		{"reset", "", "close every socket, stop every task, fresh globals", (*repl).cmdReset},
+		{"help", "[topic]", i18n.Key("this text; topics: %s"), (*repl).cmdHelp},
+		{"quit", "", i18n.Key("leave (also Ctrl-D on an empty line, os.exit(n))"), (*repl).cmdQuit},
+		{"load", "FILE", i18n.Key("run a Lua file here, in the foreground (Ctrl-C stops it)"), (*repl).cmdLoad},
+		{"run", "NAME [args]", i18n.Key("start a bundled script (or a .lua file) in the background"), (*repl).cmdRun},
+		{"jobs", "", i18n.Key("the background tasks and their state"), (*repl).cmdJobs},
+		{"kill", "N", i18n.Key("stop background task N"), (*repl).cmdKill},
+		{"trace", "", i18n.Key("the full traceback of the last error (of any task)"), (*repl).cmdTrace},
+		{"reset", "", i18n.Key("close every socket, stop every task, fresh globals"), (*repl).cmdReset},
 	}
 }
 
 // aliases people type out of habit.
 var aliases = map[string]string{"q": "quit", "exit": "quit", "h": "help", "?": "help"}
 
-// findCommand resolves a name, an alias or an unambiguous prefix.
-func findCommand(name string) (*command, string) {
+// findCommand resolves a name, an alias or an unambiguous prefix; the
+// problem, if none, is said in l.
+func findCommand(l luabind.Language, name string) (*command, string) {
 	if a, ok := aliases[name]; ok {
 		name = a
 	}
@@ -56,13 +58,13 @@ func findCommand(name string) (*command, string) {
 	case 1:
 		return found[0], ""
 	case 0:
-		return nil, fmt.Sprintf("unknown command :%s (:help lists them)", name)
+		return nil, l.Sprintf("unknown command :%s (:help lists them)", name)
 	}
 	var names []string
 	for _, c := range found {
 		names = append(names, ":"+c.name)
 	}
-	return nil, fmt.Sprintf(":%s is ambiguous: %s", name, strings.Join(names, " or "))
+	return nil, l.Sprintf(":%s is ambiguous: %s", name, strings.Join(names, " or "))
 }
 
 // command runs a :command line.
@@ -73,7 +75,7 @@ func (r *repl) command(line string) *leaveError {
 		name = fields[0]
 		fields = fields[1:]
 	}
-	c, problem := findCommand(name)
+	c, problem := findCommand(r.rt.Lang(), name)
 	if c == nil {
 		fmt.Fprintln(r.stderr, problem)
 		return nil
@@ -82,21 +84,21 @@ func (r *repl) command(line string) *leaveError {
 }
 
 func (r *repl) usage(c string) {
-	cmd, _ := findCommand(c)
-	fmt.Fprintf(r.stderr, "usage: :%s %s\n", cmd.name, cmd.args)
+	cmd, _ := findCommand(r.rt.Lang(), c)
+	r.rt.Lang().Fprintf(r.stderr, "usage: :%s %s\n", cmd.name, cmd.args)
 }
 
 // :help [topic]
 func (r *repl) cmdHelp(args []string) *leaveError {
 	if len(args) == 0 {
-		fmt.Fprint(r.stdout, helpOverview())
+		fmt.Fprint(r.stdout, helpOverview(r.rt.Lang()))
 		return nil
 	}
 	if text, ok := helpTopics[strings.ToLower(args[0])]; ok {
-		fmt.Fprint(r.stdout, text)
+		fmt.Fprint(r.stdout, r.rt.Lang().Text(text))
 		return nil
 	}
-	fmt.Fprintf(r.stderr, "no help on %q; topics: %s\n", args[0], strings.Join(helpTopicNames(), ", "))
+	r.rt.Lang().Fprintf(r.stderr, "no help on %q; topics: %s\n", args[0], strings.Join(helpTopicNames(), ", "))
 	return nil
 }
 
@@ -109,13 +111,13 @@ func (r *repl) cmdLoad(args []string) *leaveError {
 		r.usage("load")
 		return nil
 	}
-	if msg := luabind.PythonFile(args[0]); msg != "" {
+	if msg := luabind.PythonFile(r.rt.Lang(), args[0]); msg != "" {
 		fmt.Fprintln(r.stderr, msg)
 		return nil
 	}
 	src, err := os.ReadFile(args[0])
 	if err != nil {
-		fmt.Fprintln(r.stderr, "cannot load:", err)
+		r.rt.Lang().Fprintf(r.stderr, "cannot load: %v\n", err)
 		return nil
 	}
 	r.sess.AddModuleDir(args[0]) // its require finds the modules beside it
@@ -127,12 +129,12 @@ func (r *repl) cmdRun(args []string) *leaveError {
 	if len(args) == 0 {
 		r.usage("run")
 		if len(r.opts.ScriptNames) > 0 {
-			fmt.Fprintln(r.stderr, "bundled scripts:", strings.Join(r.opts.ScriptNames, " "))
+			r.rt.Lang().Fprintf(r.stderr, "bundled scripts: %s\n", strings.Join(r.opts.ScriptNames, " "))
 		}
 		return nil
 	}
 	name := args[0]
-	if msg := luabind.PythonFile(name); msg != "" {
+	if msg := luabind.PythonFile(r.rt.Lang(), name); msg != "" {
 		fmt.Fprintln(r.stderr, msg)
 		return nil
 	}
@@ -152,7 +154,7 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		if err != nil {
 			return ""
 		}
-		return fmt.Sprintf("[%d] %s runs in the background (:jobs lists tasks, :kill %d stops it)\n", id, name, id)
+		return r.rt.Lang().Sprintf("[%s] %s runs in the background (:jobs lists tasks, :kill %s stops it)\n", strconv.Itoa(id), name, strconv.Itoa(id))
 	})
 	if err != nil {
 		r.showError(err)
@@ -218,14 +220,14 @@ func (r *repl) cmdKill(args []string) *leaveError {
 		return nil
 	}
 	if !r.sess.Kill(id) {
-		fmt.Fprintf(r.stderr, "no running task %d (:jobs lists them)\n", id)
+		r.rt.Lang().Fprintf(r.stderr, "no running task %s (:jobs lists them)\n", strconv.Itoa(id))
 		return nil
 	}
 	if !r.awaitEnd(id) {
-		fmt.Fprintf(r.stdout, "[%d] told to stop (it waits outside Lua)\n", id)
+		r.rt.Lang().Fprintf(r.stdout, "[%s] told to stop (it waits outside Lua)\n", strconv.Itoa(id))
 		return nil
 	}
-	fmt.Fprintf(r.stdout, "[%d] stopped\n", id)
+	r.rt.Lang().Fprintf(r.stdout, "[%s] stopped\n", strconv.Itoa(id))
 	return nil
 }
 
@@ -245,14 +247,14 @@ func (r *repl) awaitEnd(id int) bool {
 func (r *repl) cmdTrace([]string) *leaveError {
 	e := r.sess.LastError()
 	if e == nil {
-		fmt.Fprintln(r.stdout, "no error yet")
+		r.rt.Lang().Fprintf(r.stdout, "no error yet\n")
 		return nil
 	}
 	if e.Task != "" {
-		fmt.Fprintf(r.stdout, "error in %s:\n", e.Task)
+		r.rt.Lang().Fprintf(r.stdout, "error in %s:\n", e.Task)
 	}
 	if e.Traceback == "" {
-		fmt.Fprintln(r.stdout, "(no traceback)")
+		r.rt.Lang().Fprintf(r.stdout, "(no traceback)\n")
 	}
 	fmt.Fprint(r.stdout, e.Traceback)
 	fmt.Fprintln(r.stdout, e.Msg)
@@ -268,16 +270,16 @@ func (r *repl) cmdReset([]string) *leaveError {
 		fmt.Fprintln(r.stderr, "reset:", err)
 		return nil
 	}
-	fmt.Fprintf(r.stdout, "reset: %s stopped, %s closed, globals as at the start\n",
-		plural(tasks, "task"), plural(sockets, "socket"))
-	return nil
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
+	l := r.rt.Lang()
+	taskCount, socketCount := l.Sprintf("1 task"), l.Sprintf("1 socket")
+	if tasks != 1 {
+		taskCount = l.Sprintf("%s tasks", strconv.Itoa(tasks))
 	}
-	return strconv.Itoa(n) + " " + what + "s"
+	if sockets != 1 {
+		socketCount = l.Sprintf("%s sockets", strconv.Itoa(sockets))
+	}
+	l.Fprintf(r.stdout, "reset: %s stopped, %s closed, globals as at the start\n", taskCount, socketCount)
+	return nil
 }
 
 func helpTopicNames() []string {
@@ -289,18 +291,22 @@ func helpTopicNames() []string {
 	return names
 }
 
-func helpOverview() string {
+func helpOverview(l luabind.Language) string {
 	var b strings.Builder
-	b.WriteString(`Type Lua and press Enter. The values of an expression are printed (strings
+	b.WriteString(l.Sprintf(`Type Lua and press Enter. The values of an expression are printed (strings
 quoted, so "\r\n" and binary bytes show; print() stays raw), and so are those
 of a call that ends the line. A chunk that is not finished continues at the
 >> prompt.
 
-`)
+`))
 	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-18s %s\n", ":"+c.name+" "+c.args, c.summary)
+		summary := l.Text(c.summary)
+		if c.name == "help" {
+			summary = l.Sprintf(c.summary, strings.Join(helpTopicNames(), ", "))
+		}
+		fmt.Fprintf(&b, "  %-18s %s\n", ":"+c.name+" "+c.args, summary)
 	}
-	b.WriteString(`
+	b.WriteString(l.Sprintf(`
 Globals, sockets and spawned tasks persist from line to line, and so does a
 top-level local: at the prompt, local x = 1 sets the global x (:help locals).
 Servers you spawn or :run keep running while you type; what they print while
@@ -310,12 +316,12 @@ the running line only; twice within a second, the background tasks too.
 A global never assigned is nil, with a warning (True is not Lua's true);
 strict(true) makes it an error. At >>, a second empty line drops an
 unfinished chunk and says what it lacks.
-`)
+`))
 	return b.String()
 }
 
 var helpTopics = map[string]string{
-	"socket": `The socket module is Python's, line by line (errors are raised as values):
+	"socket": i18n.Key(`The socket module is Python's, line by line (errors are raised as values):
   s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)   -- or SOCK_DGRAM, AF_INET6, AF_UNIX
   s:bind({"127.0.0.1", 8080})  s:listen(5)  conn, addr = s:accept()
   s:connect({"127.0.0.1", 8080})  s:connect_ex(addr) -> errno (0: connected)
@@ -337,8 +343,8 @@ Errors: OSError > ConnectionError > BrokenPipeError, ConnectionAbortedError,
   err.errno  err.strerror  err:is("ConnectionError")  tostring(err)
 Also: spawn(fn, ...) -> task (:help tasks)  sleep(secs)  input(prompt)
   select.select(r, w, x, timeout)  string.pack / string.unpack (Lua 5.3's)
-`,
-	"keys": `Keys (on a terminal):
+`),
+	"keys": i18n.Key(`Keys (on a terminal):
   Enter          run the line; an unfinished chunk continues at >>
   Tab            complete keywords, globals, fields (socket.AF_), methods (s:se)
                  and :commands; press it twice to list the choices
@@ -353,11 +359,11 @@ Also: spawn(fn, ...) -> task (:help tasks)  sleep(secs)  input(prompt)
                  twice within a second: stop the background tasks too
   Ctrl-D         on an empty line: leave (also :quit, os.exit(n))
 History is kept in $XDG_STATE_HOME/sockplay/history (else
-~/.local/state/sockplay/history; on Windows %LocalAppData%\sockplay\history),
+~/.local/state/sockplay/history; on Windows %%LocalAppData%%\sockplay\history),
 one line an entry; SOCKPLAY_HISTORY=FILE moves it, SOCKPLAY_HISTORY=off
 turns it off.
-`,
-	"tasks": `Background work:
+`),
+	"tasks": i18n.Key(`Background work:
   srv = socket.create_server({"127.0.0.1", 0})
   t = spawn(function()
     while true do local c = srv:accept(); c:sendall(c:recv(1024)); c:close() end
@@ -378,13 +384,13 @@ A loop that never waits holds everything else up: a warning names it and its
   line after 2 s (use a blocking call, select.select or sleep in such loops).
 Ctrl-C stops the running line only; twice within a second while it still
   runs, the background tasks too. :reset stops everything.
-`,
-	"locals": `local at the prompt:
+`),
+	"locals": i18n.Key(`local at the prompt:
   Each line is a chunk of its own, so in plain Lua "local x = 1" is gone by
   the next line. Here a top-level local is kept: at the prompt,
   "local x = 1" sets the global x, as "x = 1" would, so later lines see it
   (and so does a local function). Locals inside functions, loops and
   do-blocks are local as always, and :load runs a file as Lua does: the
   file's locals stay local.
-`,
+`),
 }

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/sockplay/sockplay/luabind"
 )
 
 var luaKeywords = []string{
@@ -73,7 +75,7 @@ func (r *repl) completeCommand(before string) (string, []string) {
 	k := strings.LastIndexAny(before, " \t")
 	head, arg := before[:k+1], before[k+1:]
 	fields := strings.Fields(head)
-	c, _ := findCommand(strings.TrimPrefix(fields[0], ":"))
+	c, _ := findCommand(luabind.English, strings.TrimPrefix(fields[0], ":")) // the problem, if any, is not shown
 	if c == nil || len(fields) > 1 {
 		return head, nil // only the first argument is completed
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -160,7 +161,7 @@ func (r *repl) serveWaitingInput() *leaveError {
 
 // keyboardMsg says that a background task reads the keyboard now, and how
 // to get the prompt back: its number, its name.
-const keyboardMsg = "[%d] %s reads the keyboard: what you type goes to it. Ctrl-D ends its input, Ctrl-C stops it; then the > prompt is back.\n"
+const keyboardMsg = "[%s] %s reads the keyboard: what you type goes to it. Ctrl-D ends its input, Ctrl-C stops it; then the > prompt is back.\n"
 
 // foreground gives the keyboard to the background task that asked for a
 // line with req (a client started with :run): it reads that task's lines,
@@ -173,7 +174,7 @@ func (r *repl) foreground(req inputRequest) *leaveError {
 	for {
 		info, known := r.sess.TaskOf(req.ctx)
 		if known && info.ID != owner {
-			r.con.announce(r.opts.Stderr, fmt.Sprintf(keyboardMsg, info.ID, info.Name))
+			r.con.announce(r.opts.Stderr, r.rt.Lang().Sprintf(keyboardMsg, strconv.Itoa(info.ID), info.Name))
 			owner = info.ID
 		}
 		var ic interrupts

@@ -34,7 +34,7 @@ func (r *repl) showError(err error) {
 // showJobs prints the background tasks, one a line.
 func (r *repl) showJobs(jobs []luabind.TaskInfo) {
 	if len(jobs) == 0 {
-		fmt.Fprintln(r.stdout, "no background tasks")
+		r.rt.Lang().Fprintf(r.stdout, "no background tasks\n")
 		return
 	}
 	for _, j := range jobs {

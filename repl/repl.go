@@ -299,7 +299,7 @@ func (r *repl) loop() *leaveError {
 		}
 		if len(chunk) > 0 && strings.TrimSpace(line) == "" && !inLongText(unfinished) {
 			if blanks++; blanks == 2 {
-				_, serr := compileTyped(strings.TrimRight(strings.Join(chunk, "\n"), " \t\n"), chunkName)
+				_, serr := compileTyped(r.rt, strings.TrimRight(strings.Join(chunk, "\n"), " \t\n"), chunkName)
 				chunk, blanks = nil, 0
 				if serr != nil {
 					r.showError(serr)
@@ -310,7 +310,7 @@ func (r *repl) loop() *leaveError {
 			blanks = 0
 		}
 		chunk = append(chunk, line)
-		proto, serr := compileTyped(strings.Join(chunk, "\n"), chunkName)
+		proto, serr := compileTyped(r.rt, strings.Join(chunk, "\n"), chunkName)
 		if serr != nil && serr.Incomplete {
 			unfinished = serr
 			continue
@@ -342,9 +342,9 @@ func (r *repl) evalSource(code, name string, typed bool) *leaveError {
 	var proto *lua.FunctionProto
 	var serr *luabind.Error
 	if typed {
-		proto, serr = compileTyped(code, name)
+		proto, serr = compileTyped(r.rt, code, name)
 	} else {
-		proto, serr = compileFile(code, name)
+		proto, serr = compileFile(r.rt, code, name)
 	}
 	if serr != nil {
 		r.showError(serr)
@@ -434,7 +434,7 @@ func (r *repl) interrupt(ic *interrupts, cancel context.CancelFunc) *leaveError 
 	now := time.Now()
 	switch {
 	case ic.stopped:
-		fmt.Fprintln(r.stderr, "interrupted: the line does not stop (it waits outside Lua); leaving")
+		r.rt.Lang().Fprintf(r.stderr, "interrupted: the line does not stop (it waits outside Lua); leaving\n")
 		return &leaveError{ErrStuck}
 	case ic.first.IsZero() || now.Sub(ic.first) > time.Second:
 		ic.first = now
@@ -442,7 +442,7 @@ func (r *repl) interrupt(ic *interrupts, cancel context.CancelFunc) *leaveError 
 	default:
 		ic.stopped = true
 		r.sess.StopBackground()
-		fmt.Fprintln(r.stderr, "interrupted: stopping the background tasks too")
+		r.rt.Lang().Fprintf(r.stderr, "interrupted: stopping the background tasks too\n")
 	}
 	return nil
 }

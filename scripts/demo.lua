@@ -7,22 +7,25 @@
 -- Tutorial §3.3, 第一版, 单个客户端与服务端通信.
 --
 -- Run:  sockplay run demo          Read it:  sockplay show demo
+--
+-- tr(format, ...) is the narration in the user's language (English, or
+-- Chinese with a Chinese locale); a script of your own can use print.
 
 -- The server: socket, bind (port 0: any free port), listen.
 local server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 server:bind({"127.0.0.1", 0})
 server:listen(5)
 local addr = server:getsockname()
-print("[server] server is listening on " .. addr.host .. ":" .. addr.port)
+print(tr("[server] server is listening on %s:%s", addr.host, addr.port))
 
 -- It waits for a client in its own task, so the client below can run.
 local server_task = spawn(function()
   local conn, client_addr = server:accept()
   local data = conn:recv(1024)
-  print("[server] received " .. bytes_repr(data) .. " from " .. tostring(client_addr))
+  print(tr("[server] received %s from %s", bytes_repr(data), client_addr))
   -- Said before sending: once the bytes are out, the client may print
   -- its line first (the two tasks run side by side).
-  print("[server] send " .. bytes_repr(data:upper()) .. ", then close")
+  print(tr("[server] send %s, then close", bytes_repr(data:upper())))
   conn:send(data:upper())
   conn:close()
   server:close()
@@ -30,18 +33,18 @@ end)
 
 -- The client: socket, connect, send, recv, close.
 local client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-print("[client] connect to " .. tostring(addr))
+print(tr("[client] connect to %s", addr))
 client:connect(addr)
-print("[client] send: hello")
+print(tr("[client] send: %s", "hello"))
 client:send("hello")
 local reply = client:recv(1024)
-print("[client] received: " .. reply)
+print(tr("[client] received: %s", reply))
 client:close()
 
 server_task:join()
 -- How you started sockplay ("go run ." before go install): the host puts
 -- it in arg[-1], as the lua command puts its own name there.
 local sockplay = arg[-1] or "sockplay"
-print("Done. The same as two programs, in two terminals:")
+print(tr("Done. The same as two programs, in two terminals:"))
 print(string.format("  %s run tcp/echo_server      %s run tcp/echo_client", sockplay, sockplay))
-print(string.format("Next: '%s list' shows every program of the tutorial.", sockplay))
+print(tr("Next: '%s list' shows every program of the tutorial.", sockplay))

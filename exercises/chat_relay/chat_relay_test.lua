@@ -21,6 +21,8 @@ end
 
 -- JOIN is welcomed.
 -- hint: msg:match("^JOIN (.+)$") gives the name; answer s:sendto("WELCOME " .. name, from).
+-- zh: JOIN 得到欢迎。
+-- zh hint: msg:match("^JOIN (.+)$") 取出名字；用 s:sendto("WELCOME " .. name, from) 回答。
 function test_join_is_welcomed()
   local srv = test.start_server(RELAY)
   member(srv, "ann"):close()
@@ -28,6 +30,8 @@ end
 
 -- Members receive each other's messages; the sender gets nothing back.
 -- hint: send "name: text" to every member's address but the sender's.
+-- zh: 成员能收到彼此的消息；发送者不会收到回送。
+-- zh hint: 把 "name: text" 发给除发送者以外每个成员的地址。
 function test_messages_reach_the_others()
   local srv = test.start_server(RELAY)
   local ann = member(srv, "ann")
@@ -45,6 +49,8 @@ end
 
 -- The others learn who leaves; the member that left gets nothing more.
 -- hint: on "LEAVE", answer "BYE", remove the member, send "* name left" to the rest.
+-- zh: 其他人会得知谁离开了；离开的成员不再收到任何消息。
+-- zh hint: 收到 "LEAVE" 时回答 "BYE"，移除这个成员，再把 "* name left" 发给其余的人。
 function test_leave()
   local srv = test.start_server(RELAY)
   local ann = member(srv, "ann")
@@ -60,6 +66,8 @@ end
 
 -- A stranger must join first.
 -- hint: a message from an address not in your table: answer "ERROR join first: JOIN name".
+-- zh: 陌生人必须先加入。
+-- zh hint: 来自不在你的表里的地址的消息：回答 "ERROR join first: JOIN name"。
 function test_strangers_must_join_first()
   local srv = test.start_server(RELAY)
   local ann = member(srv, "ann")
@@ -72,6 +80,8 @@ end
 
 -- Names are unique.
 -- hint: before adding a member, look for the name among the names you have.
+-- zh: 名字不能重复。
+-- zh hint: 添加成员之前，先在已有的名字里找一找这个名字。
 function test_names_are_unique()
   local srv = test.start_server(RELAY)
   local ann = member(srv, "ann")

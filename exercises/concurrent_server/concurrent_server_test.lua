@@ -8,6 +8,8 @@ local WAIT = 2
 
 -- A second client is answered while the first one is still connected.
 -- hint: spawn(serve, conn) instead of serve(conn): the main loop must go back to accept at once.
+-- zh: 第一个客户端还连着时，第二个客户端也能得到回答。
+-- zh hint: 用 spawn(serve, conn) 代替 serve(conn)：主循环必须立刻回到 accept。
 function test_two_clients_at_once()
   local srv = test.start_server(SERVER)
   local first = test.connect(srv, WAIT)
@@ -24,6 +26,8 @@ end
 
 -- Ten clients connected at once, messages interleaved.
 -- hint: every connection needs its own task; a task ends when its client leaves.
+-- zh: 十个客户端同时连接，消息交错发送。
+-- zh hint: 每个连接都需要自己的任务；客户端离开时任务就结束。
 function test_ten_clients_interleaved()
   local srv = test.start_server(SERVER)
   local clients = {}
@@ -40,6 +44,8 @@ end
 
 -- A client that resets its connection disturbs nobody.
 -- hint: in the task, catch the ConnectionError of a vanished client (pcall) and close the connection.
+-- zh: 重置连接的客户端不影响任何人。
+-- zh hint: 在任务里捕获（pcall）消失的客户端引发的 ConnectionError，并关闭连接。
 function test_a_reset_disturbs_nobody()
   local srv = test.start_server(SERVER)
   local stay = test.connect(srv, WAIT)

@@ -5,6 +5,8 @@ local SERVER = test.target("solution/echo_upper.lua")
 
 -- A message comes back in upper case.
 -- hint: after accept, conn:recv(1024) the message and conn:sendall(data:upper()) it back.
+-- zh: 发出的消息以大写形式回来。
+-- zh hint: accept 之后，用 conn:recv(1024) 收下消息，再用 conn:sendall(data:upper()) 发回去。
 function test_replies_in_upper_case()
   local srv = test.start_server(SERVER)
   local c = test.connect(srv)
@@ -15,6 +17,8 @@ end
 
 -- The conversation goes on: every message gets its reply.
 -- hint: put recv and sendall in a loop: `while true do ... end`.
+-- zh: 对话持续进行：每条消息都得到回复。
+-- zh hint: 把 recv 和 sendall 放进一个循环：`while true do ... end`。
 function test_keeps_the_conversation_going()
   local srv = test.start_server(SERVER)
   local c = test.connect(srv)
@@ -27,6 +31,8 @@ end
 
 -- Only the letters a-z change; other bytes come back as they were.
 -- hint: send back data:upper() of exactly the bytes you received, nothing added.
+-- zh: 只有字母 a-z 会变；其他字节原样返回。
+-- zh hint: 发回的必须恰好是收到的那些字节的 data:upper()，不要添加任何东西。
 function test_leaves_other_bytes_alone()
   local srv = test.start_server(SERVER)
   local msg = "Hi, 123! \0\255 ÄÖ 你好 end"
@@ -35,6 +41,8 @@ end
 
 -- When the client closes the connection, the server ends by itself.
 -- hint: recv returns "" when the client has closed: leave the loop then, close the sockets, and let the script end.
+-- zh: 客户端关闭连接后，服务端自己结束。
+-- zh hint: recv 返回 "" 说明客户端已经关闭：这时跳出循环，关闭套接字，让脚本结束。
 function test_ends_when_the_client_leaves()
   local srv = test.start_server(SERVER)
   local c = test.connect(srv)

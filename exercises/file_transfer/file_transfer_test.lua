@@ -42,6 +42,8 @@ end
 
 -- The server stores a file byte for byte and answers OK.
 -- hint: read 2 bytes (the name's length), the name, 4 bytes (the size), then exactly size bytes; store them; answer "OK N\n".
+-- zh: 服务端逐字节保存文件，并回答 OK。
+-- zh hint: 依次读取 2 字节（名字的长度）、名字、4 字节（文件大小），再读恰好 size 个字节；保存它们；回答 "OK N\n"。
 function test_server_stores_a_file()
   local srv, dir = start_storing()
   assert.eq(upload(srv, "hello.txt", "hello, world\n"), "OK 13\n", "the answer")
@@ -51,6 +53,8 @@ end
 
 -- 300 KB of binary data arrive whole.
 -- hint: recv returns at most what has arrived: loop until you have size bytes (recv_exactly), and open the file with "wb".
+-- zh: 300 KB 的二进制数据完整到达。
+-- zh hint: recv 最多返回已经到达的数据：循环直到收满 size 个字节（recv_exactly），并用 "wb" 打开文件。
 function test_server_stores_big_binary_files()
   local srv, dir = start_storing()
   local data = binary(300000)
@@ -62,6 +66,8 @@ end
 
 -- The header may arrive one byte at a time.
 -- hint: read every field of the header with recv_exactly, never with a single recv.
+-- zh: 头部可能一个字节一个字节地到达。
+-- zh hint: 头部的每个字段都用 recv_exactly 读取，绝不要只调用一次 recv。
 function test_server_waits_for_the_whole_header()
   local srv, dir = start_storing()
   local c = test.connect(srv)
@@ -77,6 +83,8 @@ end
 
 -- Names that would leave the folder are refused.
 -- hint: refuse "", ".", ".." and names with "/" or "\\": answer "ERROR bad name\n" and store nothing.
+-- zh: 会跑出文件夹的名字被拒绝。
+-- zh hint: 拒绝 ""、"."、".." 以及含有 "/" 或 "\\" 的名字：回答 "ERROR bad name\n"，什么也不保存。
 function test_server_refuses_bad_names()
   local srv, dir = start_storing()
   assert.matches(upload(srv, "../evil.txt", "evil"), "^ERROR", "the answer to ../evil.txt")
@@ -88,6 +96,8 @@ end
 
 -- Client after client.
 -- hint: accept in a loop; a client that misbehaves must not end the server.
+-- zh: 一个接一个地服务客户端。
+-- zh hint: 在循环里 accept；行为异常的客户端不能让服务端结束。
 function test_server_serves_client_after_client()
   local srv, dir = start_storing()
   for i = 1, 3 do
@@ -120,6 +130,8 @@ end
 
 -- The client sends the header and the bytes, and says so.
 -- hint: send string.pack(">s2I4", name, #data) .. data, read the answer up to "\n", print "sent NAME (N bytes)".
+-- zh: 客户端发送头部和字节，并打印说明。
+-- zh hint: 发送 string.pack(">s2I4", name, #data) .. data，读取回答直到 "\n"，打印 "sent NAME (N bytes)"。
 function test_client_sends_a_file()
   local srv, got = receiver()
   local path = test.tempdir() .. "/data.bin"
@@ -135,6 +147,8 @@ end
 
 -- The client checks the size the server reports.
 -- hint: compare the number after "OK" with the size you sent; if they differ print "size mismatch: sent N bytes, the server got M" and os.exit(1).
+-- zh: 客户端检查服务端报告的大小。
+-- zh hint: 把 "OK" 后面的数字和你发送的大小比较；不一致就打印 "size mismatch: sent N bytes, the server got M"，然后 os.exit(1)。
 function test_client_reports_a_size_mismatch()
   local srv = receiver(function() return "OK 1\n" end)
   local path = test.tempdir() .. "/note.txt"

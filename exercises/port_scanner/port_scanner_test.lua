@@ -38,6 +38,8 @@ end
 
 -- Exactly the open ports are reported, in the order given, then the count.
 -- hint: for each port, a new socket with settimeout(1) and connect_ex({host, port}): 0 means open.
+-- zh: 按给出的顺序报告恰好那些开放的端口，然后是总数。
+-- zh hint: 对每个端口，新建一个套接字，settimeout(1)，再 connect_ex({host, port})：返回 0 表示开放。
 function test_reports_the_open_ports()
   local o1, p1 = port(true)
   local c1, q1 = port(false)
@@ -51,6 +53,8 @@ end
 
 -- Ranges, and ranges mixed with single ports.
 -- hint: "8000-8003" is 8000, 8001, 8002, 8003: part:match("^(%d+)%-(%d+)$").
+-- zh: 端口范围，以及范围和单个端口混合。
+-- zh hint: "8000-8003" 就是 8000、8001、8002、8003：part:match("^(%d+)%-(%d+)$")。
 function test_ranges()
   local a, b, p = adjacent()
   local c, q = port(false)
@@ -62,6 +66,8 @@ end
 
 -- Nothing open: just the count.
 -- hint: count the open ports and print "N open" at the end, also when N is 0.
+-- zh: 没有开放的端口：只打印总数。
+-- zh hint: 数出开放的端口，最后打印 "N open"，N 为 0 时也要打印。
 function test_nothing_open()
   local c, q = port(false)
   local out, err = scan("127.0.0.1", tostring(q))
@@ -72,6 +78,8 @@ end
 
 -- "localhost" is this machine too.
 -- hint: accept "localhost" as a host, as well as 127.x.y.z and ::1.
+-- zh: "localhost" 也是本机。
+-- zh hint: 除了 127.x.y.z 和 ::1，也要接受 "localhost" 作为主机。
 function test_localhost_is_fine()
   local o, p = port(true)
   local out, err = scan("localhost", tostring(p))
@@ -83,6 +91,8 @@ end
 -- Other hosts are refused before any connection. (This client runs in
 -- the sandbox, which would refuse the connection anyway.)
 -- hint: check the host first: print "refusing to scan HOST: only this machine may be scanned" and os.exit(2).
+-- zh: 其他主机在建立任何连接之前就被拒绝。（这个客户端在沙箱里运行，沙箱本来也会拒绝这种连接。）
+-- zh hint: 先检查主机：打印 "refusing to scan HOST: only this machine may be scanned"，然后 os.exit(2)。
 function test_refuses_other_hosts()
   for _, host in ipairs({"10.1.2.3", "192.0.2.7", "example.com"}) do
     local out, err = test.run(SCANNER, {args = {host, "80"}, sandbox = true})
@@ -93,6 +103,8 @@ end
 
 -- A bad port list is refused.
 -- hint: return nil from parse for anything but numbers 1-65535 and ranges low-high.
+-- zh: 有误的端口列表被拒绝。
+-- zh hint: 除了 1-65535 的数字和 low-high 形式的范围，其他任何内容都让 parse 返回 nil。
 function test_refuses_bad_port_lists()
   for _, list in ipairs({"http", "80,x", "0", "70000", "90-80", "1-2-3"}) do
     local out, err = scan("127.0.0.1", list)

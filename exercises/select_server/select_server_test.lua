@@ -5,6 +5,8 @@ local WAIT = 2 -- seconds a client waits for its echo
 
 -- A second client is answered while the first one is still connected.
 -- hint: never block on one client: recv only on sockets select.select says are readable.
+-- zh: 第一个客户端还连着时，第二个客户端也能得到回答。
+-- zh hint: 绝不要卡在一个客户端上：只对 select.select 报告为可读的套接字调用 recv。
 function test_two_clients_at_once()
   local srv = test.start_server(SERVER)
   local first = test.connect(srv, WAIT)
@@ -21,6 +23,8 @@ end
 
 -- Ten clients connected at once, messages interleaved.
 -- hint: after accept, add the new connection to the sockets you watch.
+-- zh: 十个客户端同时连接，消息交错发送。
+-- zh hint: accept 之后，把新连接加入你关注的套接字里。
 function test_ten_clients_interleaved()
   local srv = test.start_server(SERVER)
   local clients = {}
@@ -37,6 +41,8 @@ end
 
 -- Clients that leave are dropped; the others go on.
 -- hint: recv returning "" or raising a ConnectionError: stop watching that socket and close it.
+-- zh: 离开的客户端被移除；其他客户端照常运行。
+-- zh hint: recv 返回 "" 或抛出 ConnectionError：不再关注这个套接字，并关闭它。
 function test_clients_leave_cleanly()
   local srv = test.start_server(SERVER)
   local stay = test.connect(srv, WAIT)
@@ -59,6 +65,8 @@ end
 
 -- One loop with select.select, no tasks.
 -- hint: this exercise is about select.select: do not use spawn.
+-- zh: 一个使用 select.select 的循环，不用任务。
+-- zh hint: 这个练习讲的是 select.select：不要使用 spawn。
 function test_uses_select_not_spawn()
   local code = test.source(SERVER):gsub("%-%-%[%[.-%]%]", ""):gsub("%-%-[^\n]*", "")
   assert.true_(code:find("select.select", 1, true), "the code (without its comments) does not call select.select")

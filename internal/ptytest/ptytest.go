@@ -36,20 +36,21 @@ type Term struct {
 
 // Env is the environment of a program under test: the test's own, with
 // a terminal that line editors know (TERM=xterm), history kept in a fresh
-// directory ($XDG_STATE_HOME), no race-detector delay at exit, and then
+// directory ($XDG_STATE_HOME), no race-detector delay at exit, messages
+// in English whatever the test's locale (SOCKPLAY_LANG=en), and then
 // extra (KEY=VALUE, taking precedence).
 func Env(t testing.TB, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		switch key, _, _ := strings.Cut(kv, "="); key {
-		case "TERM", "XDG_STATE_HOME", "SOCKPLAY_HISTORY", "GORACE", "NO_COLOR":
+		case "TERM", "XDG_STATE_HOME", "SOCKPLAY_HISTORY", "GORACE", "NO_COLOR", "SOCKPLAY_LANG":
 			continue
 		}
 		env = append(env, kv)
 	}
 	// GORACE: a program built with -race sleeps a second at exit by default.
 	env = append(env, "TERM=xterm", "XDG_STATE_HOME="+t.TempDir(),
-		"GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
+		"GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"), "SOCKPLAY_LANG=en")
 	// Later entries win in exec.Cmd.Env; drop the ones extra replaces so
 	// that the program sees one value.
 	for _, kv := range extra {
