@@ -205,7 +205,6 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 	}
 	if tb.keys == nil {
 		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
 	}
 
 	if value == LNil {
@@ -213,12 +212,46 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 		delete(tb.strdict, key)
 	} else {
 		tb.strdict[key] = value
-		lkey := LString(key)
-		if _, ok := tb.k2i[lkey]; !ok {
-			tb.k2i[lkey] = len(tb.keys)
-			tb.keys = append(tb.keys, lkey)
+		tb.addKey(LString(key))
+	}
+}
+
+// smallKeys is how many hash keys a table keeps without an index of
+// their positions (k2i): up to it, Next finds a key's position by a scan
+// of keys, which costs less than building a map for a small table (a
+// fresh table with one non-array key, e.g. socket.select's result sets,
+// allocated the map for nothing). See lua/SOCKPLAY.md.
+const smallKeys = 8
+
+// keyIndex is key's position in tb.keys; ok is false if it is not there.
+func (tb *LTable) keyIndex(key LValue) (int, bool) {
+	if tb.k2i != nil {
+		i, ok := tb.k2i[key]
+		return i, ok
+	}
+	for i, k := range tb.keys {
+		if k == key {
+			return i, true
 		}
 	}
+	return 0, false
+}
+
+// addKey records key in tb.keys, the order of Next, if it is new.
+func (tb *LTable) addKey(key LValue) {
+	if _, ok := tb.keyIndex(key); ok {
+		return
+	}
+	if tb.k2i == nil && len(tb.keys) >= smallKeys {
+		tb.k2i = make(map[LValue]int, 2*smallKeys)
+		for i, k := range tb.keys {
+			tb.k2i[k] = i
+		}
+	}
+	if tb.k2i != nil {
+		tb.k2i[key] = len(tb.keys)
+	}
+	tb.keys = append(tb.keys, key)
 }
 
 // RawSetH sets a given LValue to a given index without the __newindex metamethod.
@@ -232,7 +265,6 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 	}
 	if tb.keys == nil {
 		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
 	}
 
 	if value == LNil {
@@ -240,10 +272,7 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		delete(tb.dict, key)
 	} else {
 		tb.dict[key] = value
-		if _, ok := tb.k2i[key]; !ok {
-			tb.k2i[key] = len(tb.keys)
-			tb.keys = append(tb.keys, key)
-		}
+		tb.addKey(key)
 	}
 }
 
@@ -377,7 +406,8 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 		}
 	}
 
-	for i := tb.k2i[key] + 1; i < len(tb.keys); i++ {
+	from, _ := tb.keyIndex(key)
+	for i := from + 1; i < len(tb.keys); i++ {
 		key := tb.keys[i]
 		if v := tb.RawGetH(key); v != LNil {
 			return key, v

@@ -188,7 +188,7 @@ func (rt *Runtime) lsReceive(L *lua.LState) int {
 	if err != nil {
 		raiseInterrupt(L, err)
 		L.Push(lua.LNil)
-		L.Push(lua.LString(lsErrorString(err)))
+		L.Push(lsErrorValue(err))
 		L.Push(lua.LString(data))
 	} else {
 		L.Push(lua.LString(data))
@@ -280,7 +280,7 @@ func (rt *Runtime) lsSend(L *lua.LState) int {
 	if err != nil {
 		raiseInterrupt(L, err)
 		L.Push(lua.LNil)
-		L.Push(lua.LString(lsErrorString(err)))
+		L.Push(lsErrorValue(err))
 		L.Push(last)
 	} else {
 		L.Push(last)

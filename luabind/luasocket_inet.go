@@ -31,6 +31,9 @@ const (
 )
 
 func isInterrupt(err error) bool {
+	if _, ok := err.(unix.Errno); ok {
+		return false // the commonest error, without two errors.Is walks
+	}
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
