@@ -216,11 +216,12 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 	}
 }
 
-// smallKeys is how many hash keys a table keeps without an index of
-// their positions (k2i): up to it, Next finds a key's position by a scan
-// of keys, which costs less than building a map for a small table (a
-// fresh table with one non-array key, e.g. socket.select's result sets,
-// allocated the map for nothing). See lua/SOCKPLAY.md.
+// smallKeys is how many hash keys a table keeps without maps for them:
+// up to it, Next finds a key's position by a scan of keys (no k2i), and
+// the values of non-string keys sit beside their keys (kvals, no dict).
+// A scan of a few keys costs less than building two maps for a small
+// table (socket.select returns two fresh tables per call, one with a set
+// part). See lua/SOCKPLAY.md.
 const smallKeys = 8
 
 // keyIndex is key's position in tb.keys; ok is false if it is not there.
@@ -252,6 +253,9 @@ func (tb *LTable) addKey(key LValue) {
 		tb.k2i[key] = len(tb.keys)
 	}
 	tb.keys = append(tb.keys, key)
+	if tb.kvals != nil {
+		tb.kvals = append(tb.kvals, nil)
+	}
 }
 
 // RawSetH sets a given LValue to a given index without the __newindex metamethod.
@@ -261,7 +265,26 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		return
 	}
 	if tb.dict == nil {
+		// A small table keeps the value beside its key (kvals).
+		if i, ok := tb.keyIndex(key); ok {
+			tb.setSmall(i, value)
+			return
+		}
+		if value == LNil {
+			return
+		}
+		if len(tb.keys) < smallKeys {
+			tb.addKey(key)
+			tb.setSmall(len(tb.keys)-1, value)
+			return
+		}
 		tb.dict = make(map[LValue]LValue, len(tb.strdict))
+		for i, v := range tb.kvals {
+			if v != nil && v != LNil {
+				tb.dict[tb.keys[i]] = v
+			}
+		}
+		tb.kvals = nil
 	}
 	if tb.keys == nil {
 		tb.keys = []LValue{}
@@ -274,6 +297,31 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		tb.dict[key] = value
 		tb.addKey(key)
 	}
+}
+
+// setSmall sets the value of keys[i], a non-string key, while dict is nil.
+func (tb *LTable) setSmall(i int, value LValue) {
+	if tb.kvals == nil {
+		tb.kvals = make([]LValue, len(tb.keys), cap(tb.keys))
+	}
+	tb.kvals[i] = value
+}
+
+// getH is the value of a non-string hash key.
+func (tb *LTable) getH(key LValue) LValue {
+	if tb.dict != nil {
+		if v, ok := tb.dict[key]; ok {
+			return v
+		}
+		return LNil
+	}
+	if tb.kvals == nil {
+		return LNil
+	}
+	if i, ok := tb.keyIndex(key); ok && tb.kvals[i] != nil {
+		return tb.kvals[i]
+	}
+	return LNil
 }
 
 // RawGet returns an LValue associated with a given key without __index metamethod.
@@ -299,13 +347,7 @@ func (tb *LTable) RawGet(key LValue) LValue {
 		}
 		return LNil
 	}
-	if tb.dict == nil {
-		return LNil
-	}
-	if v, ok := tb.dict[key]; ok {
-		return v
-	}
-	return LNil
+	return tb.getH(key)
 }
 
 // RawGetInt returns an LValue at position `key` without __index metamethod.
@@ -331,13 +373,7 @@ func (tb *LTable) RawGetH(key LValue) LValue {
 		}
 		return LNil
 	}
-	if tb.dict == nil {
-		return LNil
-	}
-	if v, ok := tb.dict[key]; ok {
-		return v
-	}
-	return LNil
+	return tb.getH(key)
 }
 
 // RawGetString returns an LValue associated with a given key without __index metamethod.
@@ -374,6 +410,21 @@ func (tb *LTable) ForEach(cb func(LValue, LValue)) {
 			}
 		}
 	}
+	for i, v := range tb.kvals {
+		if v != nil && v != LNil {
+			cb(tb.keys[i], v)
+		}
+	}
+}
+
+// hasSmall reports whether kvals holds a value.
+func (tb *LTable) hasSmall() bool {
+	for _, v := range tb.kvals {
+		if v != nil && v != LNil {
+			return true
+		}
+	}
+	return false
 }
 
 // This function is equivalent to lua_next ( http://www.lua.org/manual/5.1/manual.html#lua_next ).
@@ -395,7 +446,7 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 				}
 			}
 			if tb.array == nil || index == len(tb.array) {
-				if (tb.dict == nil || len(tb.dict) == 0) && (tb.strdict == nil || len(tb.strdict) == 0) {
+				if len(tb.dict) == 0 && len(tb.strdict) == 0 && !tb.hasSmall() {
 					return LNil, LNil
 				}
 				key = tb.keys[0]
