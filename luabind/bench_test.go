@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -90,6 +91,7 @@ func pingPong(b *testing.B, addr string) {
 	buf := make([]byte, 64)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		if _, err := c.Write(msg); err != nil {
 			b.Fatal(err)
@@ -98,6 +100,21 @@ func pingPong(b *testing.B, addr string) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu0)
+}
+
+// reportCPU reports the process's CPU time per op since cpu0 (server and
+// clients: compare servers by it): on a shared machine it moves less than
+// ns/op, which counts the time waited for a core too.
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// cpuTime is the process's CPU time (user and system) so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkEchoPingPongParallel: 50 clients at once, as loadgen's c=50.
@@ -116,6 +133,8 @@ func pingPongParallel(b *testing.B, addr string) {
 	b.SetParallelism(25) // 2 cores × 25 = 50 clients
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
+	defer reportCPU(b, cpu0)
 	b.RunParallel(func(pb *testing.PB) {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
