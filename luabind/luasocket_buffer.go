@@ -267,7 +267,10 @@ func (rt *Runtime) lsSend(L *lua.LState) int {
 	var err error
 	if start <= end {
 		part := data[start-1 : end]
-		tc := rt.traceSend()
+		var tc *traceCall
+		if o.s != nil {
+			tc = rt.traceStreamSend(o.s)
+		}
 		if tc != nil {
 			defer tc.settle()
 		}

@@ -12,6 +12,7 @@ and the range (min-max).
         --out docs/bench/ab-NAME \
         py='sockplay run bench/echo_server {port}' \
         ls='sockplay run bench/luasocket_echo_server {port}'
+    python3 docs/bench/ab.py --summary docs/bench/ab-NAME.jsonl   # its .md again
 
 The load generator is the benchmark harness's (see docs/PERFORMANCE.md):
 it takes -addr, -mode, -c, -size, -d, -warmup, -pid, -label and prints one
@@ -51,7 +52,30 @@ def rate(rec):
     return None
 
 
+def resummarise(jsonl):
+    """--summary FILE.jsonl: the .md of an existing run, again."""
+    results, cpu, names, tests_seen, rounds = {}, {}, [], [], 0
+    meta = None
+    for line in open(jsonl):
+        rec = json.loads(line)
+        if rec.get("label") == "_meta":
+            meta = rec
+            names = list(rec["servers"])
+            continue
+        name, test = rec["label"].split("/")
+        rnd = rec["round"] - 1
+        rounds = max(rounds, rnd + 1)
+        if test not in tests_seen:
+            tests_seen.append(test)
+        results[(test, rnd, name)] = rate(rec)
+        cpu[(test, rnd, name)] = rec.get("server_cpu_pct", 0) / 100 / rate(rec)
+    tests = [t for t in TESTS if t[0] in tests_seen]
+    write_summary(jsonl[:-len(".jsonl")] + ".md", meta, names, tests, rounds, results, cpu)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--summary":
+        return resummarise(sys.argv[2])
     ap = argparse.ArgumentParser()
     ap.add_argument("--loadgen", required=True)
     ap.add_argument("--rounds", type=int, default=4)
@@ -87,6 +111,7 @@ def main():
                 sys.exit(f"{name} did not echo: {r.stderr.decode()}")
         jl.write(json.dumps(meta) + "\n")
         results = {}  # (test, round, name) -> rate
+        cpu = {}  # (test, round, name) -> server CPU seconds per op (per MB in bulk)
         for rnd in range(a.rounds):
             for ti, (test, args) in enumerate(tests):
                 n = len(names)
@@ -105,6 +130,7 @@ def main():
                     jl.write(json.dumps(rec) + "\n")
                     jl.flush()
                     results[(test, rnd, name)] = rate(rec)
+                    cpu[(test, rnd, name)] = rec.get("server_cpu_pct", 0) / 100 / rate(rec)
                     print(out.stderr.strip(), f"[{name} round {rnd + 1}]", file=sys.stderr)
     finally:
         for p in procs.values():
@@ -116,10 +142,27 @@ def main():
                 p.kill()
                 p.wait()
         jl.close()
-    write_summary(a.out + ".md", meta, names, tests, a.rounds, results)
+    write_summary(a.out + ".md", meta, names, tests, a.rounds, results, cpu)
 
 
-def write_summary(path, meta, names, tests, rounds, results):
+def ratio_cells(names, tests, rounds, values):
+    """Per test: each server's ratio to the first, within each round."""
+    base, rows = names[0], {}
+    for test, _ in tests:
+        ratios, per_round = [], []
+        for n in names[1:]:
+            rs = [values[(test, r, n)] / values[(test, r, base)] for r in range(rounds)
+                  if (test, r, n) in values and (test, r, base) in values and values[(test, r, base)]]
+            if rs:
+                ratios.append(f"**{statistics.median(rs):.2f}** ({min(rs):.2f}–{max(rs):.2f})")
+                per_round.append(" ".join(f"{x:.2f}" for x in rs))
+            else:
+                ratios.append("–")
+        rows[test] = (ratios, per_round)
+    return rows
+
+
+def write_summary(path, meta, names, tests, rounds, results, cpu):
     base = names[0]
     lines = [f"# A/B run {meta['date']}", "",
              f"{rounds} rounds, {meta['dur']} per test after {meta['warmup']} warm-up; "
@@ -129,20 +172,29 @@ def write_summary(path, meta, names, tests, rounds, results):
               "| test | " + " | ".join(f"{n} median rate" for n in names) + " | " +
               " | ".join(f"{n}/{base}" for n in names[1:]) + " | rounds |",
               "|---" * (len(names) * 2) + "|---|"]
+    rows = ratio_cells(names, tests, rounds, results)
     for test, _ in tests:
         med = []
         for n in names:
             v = [results[(test, r, n)] for r in range(rounds) if (test, r, n) in results]
             med.append(f"{statistics.median(v):,.0f}" if v else "–")
-        ratios, per_round = [], []
-        for n in names[1:]:
-            rs = [results[(test, r, n)] / results[(test, r, base)] for r in range(rounds)
-                  if (test, r, n) in results and (test, r, base) in results]
-            if rs:
-                ratios.append(f"**{statistics.median(rs):.2f}** ({min(rs):.2f}–{max(rs):.2f})")
-                per_round.append(" ".join(f"{x:.2f}" for x in rs))
-            else:
-                ratios.append("–")
+        ratios, per_round = rows[test]
+        lines.append(f"| {test} | " + " | ".join(med) + " | " + " | ".join(ratios) +
+                     " | " + "; ".join(per_round) + " |")
+    # Server CPU per op: what each server spends on the same work, which
+    # the other loads of a shared machine move less than the rates.
+    lines += ["", "Server CPU time per op (µs; bulk: per MB), and its ratio to "
+              f"`{base}` within each round: median (min–max), then each round's.", "",
+              "| test | " + " | ".join(f"{n} median" for n in names) + " | " +
+              " | ".join(f"{n}/{base}" for n in names[1:]) + " | rounds |",
+              "|---" * (len(names) * 2) + "|---|"]
+    rows = ratio_cells(names, tests, rounds, cpu)
+    for test, _ in tests:
+        med = []
+        for n in names:
+            v = [cpu[(test, r, n)] * 1e6 for r in range(rounds) if (test, r, n) in cpu]
+            med.append(f"{statistics.median(v):.1f}" if v else "–")
+        ratios, per_round = rows[test]
         lines.append(f"| {test} | " + " | ".join(med) + " | " + " | ".join(ratios) +
                      " | " + "; ".join(per_round) + " |")
     open(path, "w").write("\n".join(lines) + "\n")
