@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
@@ -21,8 +22,15 @@ sockplay run NAME; read its source with sockplay show NAME.
 `),
 	}
 	c.Run = noArgs(c, func(io *stdio) int {
-		for _, s := range scripts.List() {
-			fmt.Fprintf(io.stdout, "%-22s %s\n", s.Name, s.Summary)
+		list := scripts.List()
+		// The summaries start in one column, two spaces after the
+		// longest name.
+		width := 0
+		for _, s := range list {
+			width = max(width, utf8.RuneCountInString(s.Name))
+		}
+		for _, s := range list {
+			fmt.Fprintf(io.stdout, "%-*s  %s\n", width, s.Name, s.Summary)
 		}
 		return exitOK
 	})

@@ -205,7 +205,6 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 	}
 	if tb.keys == nil {
 		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
 	}
 
 	if value == LNil {
@@ -213,11 +212,49 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 		delete(tb.strdict, key)
 	} else {
 		tb.strdict[key] = value
-		lkey := LString(key)
-		if _, ok := tb.k2i[lkey]; !ok {
-			tb.k2i[lkey] = len(tb.keys)
-			tb.keys = append(tb.keys, lkey)
+		tb.addKey(LString(key))
+	}
+}
+
+// smallKeys is how many hash keys a table keeps without maps for them:
+// up to it, Next finds a key's position by a scan of keys (no k2i), and
+// the values of non-string keys sit beside their keys (kvals, no dict).
+// A scan of a few keys costs less than building two maps for a small
+// table (socket.select returns two fresh tables per call, one with a set
+// part). See lua/SOCKPLAY.md.
+const smallKeys = 8
+
+// keyIndex is key's position in tb.keys; ok is false if it is not there.
+func (tb *LTable) keyIndex(key LValue) (int, bool) {
+	if tb.k2i != nil {
+		i, ok := tb.k2i[key]
+		return i, ok
+	}
+	for i, k := range tb.keys {
+		if k == key {
+			return i, true
 		}
+	}
+	return 0, false
+}
+
+// addKey records key in tb.keys, the order of Next, if it is new.
+func (tb *LTable) addKey(key LValue) {
+	if _, ok := tb.keyIndex(key); ok {
+		return
+	}
+	if tb.k2i == nil && len(tb.keys) >= smallKeys {
+		tb.k2i = make(map[LValue]int, 2*smallKeys)
+		for i, k := range tb.keys {
+			tb.k2i[k] = i
+		}
+	}
+	if tb.k2i != nil {
+		tb.k2i[key] = len(tb.keys)
+	}
+	tb.keys = append(tb.keys, key)
+	if tb.kvals != nil {
+		tb.kvals = append(tb.kvals, nil)
 	}
 }
 
@@ -228,11 +265,29 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		return
 	}
 	if tb.dict == nil {
+		// A small table keeps the value beside its key (kvals).
+		if i, ok := tb.keyIndex(key); ok {
+			tb.setSmall(i, value)
+			return
+		}
+		if value == LNil {
+			return
+		}
+		if len(tb.keys) < smallKeys {
+			tb.addKey(key)
+			tb.setSmall(len(tb.keys)-1, value)
+			return
+		}
 		tb.dict = make(map[LValue]LValue, len(tb.strdict))
+		for i, v := range tb.kvals {
+			if v != nil && v != LNil {
+				tb.dict[tb.keys[i]] = v
+			}
+		}
+		tb.kvals = nil
 	}
 	if tb.keys == nil {
 		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
 	}
 
 	if value == LNil {
@@ -240,11 +295,33 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		delete(tb.dict, key)
 	} else {
 		tb.dict[key] = value
-		if _, ok := tb.k2i[key]; !ok {
-			tb.k2i[key] = len(tb.keys)
-			tb.keys = append(tb.keys, key)
-		}
+		tb.addKey(key)
 	}
+}
+
+// setSmall sets the value of keys[i], a non-string key, while dict is nil.
+func (tb *LTable) setSmall(i int, value LValue) {
+	if tb.kvals == nil {
+		tb.kvals = make([]LValue, len(tb.keys), cap(tb.keys))
+	}
+	tb.kvals[i] = value
+}
+
+// getH is the value of a non-string hash key.
+func (tb *LTable) getH(key LValue) LValue {
+	if tb.dict != nil {
+		if v, ok := tb.dict[key]; ok {
+			return v
+		}
+		return LNil
+	}
+	if tb.kvals == nil {
+		return LNil
+	}
+	if i, ok := tb.keyIndex(key); ok && tb.kvals[i] != nil {
+		return tb.kvals[i]
+	}
+	return LNil
 }
 
 // RawGet returns an LValue associated with a given key without __index metamethod.
@@ -270,13 +347,7 @@ func (tb *LTable) RawGet(key LValue) LValue {
 		}
 		return LNil
 	}
-	if tb.dict == nil {
-		return LNil
-	}
-	if v, ok := tb.dict[key]; ok {
-		return v
-	}
-	return LNil
+	return tb.getH(key)
 }
 
 // RawGetInt returns an LValue at position `key` without __index metamethod.
@@ -302,13 +373,7 @@ func (tb *LTable) RawGetH(key LValue) LValue {
 		}
 		return LNil
 	}
-	if tb.dict == nil {
-		return LNil
-	}
-	if v, ok := tb.dict[key]; ok {
-		return v
-	}
-	return LNil
+	return tb.getH(key)
 }
 
 // RawGetString returns an LValue associated with a given key without __index metamethod.
@@ -345,6 +410,21 @@ func (tb *LTable) ForEach(cb func(LValue, LValue)) {
 			}
 		}
 	}
+	for i, v := range tb.kvals {
+		if v != nil && v != LNil {
+			cb(tb.keys[i], v)
+		}
+	}
+}
+
+// hasSmall reports whether kvals holds a value.
+func (tb *LTable) hasSmall() bool {
+	for _, v := range tb.kvals {
+		if v != nil && v != LNil {
+			return true
+		}
+	}
+	return false
 }
 
 // This function is equivalent to lua_next ( http://www.lua.org/manual/5.1/manual.html#lua_next ).
@@ -366,7 +446,7 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 				}
 			}
 			if tb.array == nil || index == len(tb.array) {
-				if (tb.dict == nil || len(tb.dict) == 0) && (tb.strdict == nil || len(tb.strdict) == 0) {
+				if len(tb.dict) == 0 && len(tb.strdict) == 0 && !tb.hasSmall() {
 					return LNil, LNil
 				}
 				key = tb.keys[0]
@@ -377,7 +457,8 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 		}
 	}
 
-	for i := tb.k2i[key] + 1; i < len(tb.keys); i++ {
+	from, _ := tb.keyIndex(key)
+	for i := from + 1; i < len(tb.keys); i++ {
 		key := tb.keys[i]
 		if v := tb.RawGetH(key); v != LNil {
 			return key, v

@@ -143,6 +143,10 @@ type LTable struct {
 	strdict map[string]LValue
 	keys    []LValue
 	k2i     map[LValue]int
+	// kvals holds the values of the non-string hash keys while dict is
+	// nil, beside keys (kvals[i] is keys[i]'s; nil or LNil: none): see
+	// smallKeys.
+	kvals []LValue
 }
 
 func (tb *LTable) String() string   { return fmt.Sprintf("table: %p", tb) }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/cputime"
 	"github.com/sockplay/sockplay/scripts"
 )
 
@@ -25,7 +26,7 @@ import (
 // sendall, inside pcall) and returns its address; it stops when the
 // benchmark ends.
 func startEcho(b testing.TB) string {
-	addr, stop := runEcho(b)
+	addr, stop := runEchoScript(b, "bench/echo_server")
 	b.Cleanup(stop)
 	return addr
 }
@@ -33,12 +34,18 @@ func startEcho(b testing.TB) string {
 // runEcho runs the Lua echo server and returns its address and what stops
 // it (and waits until it has).
 func runEcho(b testing.TB) (string, func()) {
+	return runEchoScript(b, "bench/echo_server")
+}
+
+// runEchoScript is runEcho with another bundled echo server (one that
+// prints "server is listening on HOST:PORT" first).
+func runEchoScript(b testing.TB, script string) (string, func()) {
 	pr, pw := io.Pipe()
 	rt := New(Options{Stdout: pw, Scripts: scripts.FS, Trace: echoTrace})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		rt.RunScript(ctx, "bench/echo_server", []string{"0"})
+		rt.RunScript(ctx, script, []string{"0"})
 		close(done)
 	}()
 	stop := func() {
@@ -51,7 +58,7 @@ func runEcho(b testing.TB) (string, func()) {
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "server is listening on ")
 	if err != nil || !ok {
 		stop()
-		b.Fatalf("bench/echo_server said %q, %v", line, err)
+		b.Fatalf("%s said %q, %v", script, line, err)
 	}
 	go io.Copy(io.Discard, pr)
 	return addr, stop
@@ -60,7 +67,20 @@ func runEcho(b testing.TB) (string, func()) {
 // BenchmarkEchoPingPong: one op is a 64-byte round trip through the Lua
 // echo server, from a Go client; allocs/op include the client's (none).
 func BenchmarkEchoPingPong(b *testing.B) {
-	addr := startEcho(b)
+	pingPong(b, startEcho(b))
+}
+
+// BenchmarkLSEchoPingPong is BenchmarkEchoPingPong through the same echo
+// written in the LuaSocket dialect (bench/luasocket_echo_server: select,
+// receive, send per message).
+func BenchmarkLSEchoPingPong(b *testing.B) {
+	addr, stop := runEchoScript(b, "bench/luasocket_echo_server")
+	b.Cleanup(stop)
+	pingPong(b, addr)
+}
+
+// pingPong makes b.N 64-byte round trips through the echo server at addr.
+func pingPong(b *testing.B, addr string) {
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		b.Fatal(err)
@@ -71,6 +91,7 @@ func BenchmarkEchoPingPong(b *testing.B) {
 	buf := make([]byte, 64)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cputime.Now()
 	for i := 0; i < b.N; i++ {
 		if _, err := c.Write(msg); err != nil {
 			b.Fatal(err)
@@ -79,14 +100,27 @@ func BenchmarkEchoPingPong(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	cputime.Report(b, cpu0)
 }
 
 // BenchmarkEchoPingPongParallel: 50 clients at once, as loadgen's c=50.
 func BenchmarkEchoPingPongParallel(b *testing.B) {
-	addr := startEcho(b)
+	pingPongParallel(b, startEcho(b))
+}
+
+// BenchmarkLSEchoPingPongParallel: 50 clients of the LuaSocket-dialect echo.
+func BenchmarkLSEchoPingPongParallel(b *testing.B) {
+	addr, stop := runEchoScript(b, "bench/luasocket_echo_server")
+	b.Cleanup(stop)
+	pingPongParallel(b, addr)
+}
+
+func pingPongParallel(b *testing.B, addr string) {
 	b.SetParallelism(25) // 2 cores × 25 = 50 clients
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cputime.Now()
+	defer cputime.Report(b, cpu0)
 	b.RunParallel(func(pb *testing.PB) {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {

@@ -376,15 +376,40 @@ func lsClassesText(set lsClasses) string {
 }
 
 // lsMethodName is "tcp:receive", "udp:sendto", ... for the errors of
-// method name of o's group.
+// method name of o's group. The names of the methods called per message
+// are made once (a concatenation per call was an allocation per
+// message, for a name that only an error shows).
 func lsMethodName(c lsClass, name string) string {
+	g := lsGroupOf(c)
+	if names, ok := lsMethodNames[name]; ok {
+		return names[g]
+	}
+	return lsGroupPrefixes[g] + name
+}
+
+var lsGroupPrefixes = [3]string{"tcp:", "udp:", "unix:"}
+
+var lsMethodNames = func() map[string][3]string {
+	m := map[string][3]string{}
+	for _, name := range []string{"receive", "receivefrom", "send", "sendto"} {
+		for g, prefix := range lsGroupPrefixes {
+			names := m[name]
+			names[g] = prefix + name
+			m[name] = names
+		}
+	}
+	return m
+}()
+
+// lsGroupOf is the index in lsGroupPrefixes of c's group.
+func lsGroupOf(c lsClass) int {
 	switch {
 	case c <= lsTCPServer:
-		return "tcp:" + name
+		return 0
 	case c <= lsUDPConnected:
-		return "udp:" + name
+		return 1
 	}
-	return "unix:" + name
+	return 2
 }
 
 // tostring(obj) -> "tcp{client}: 0xc000123456"
@@ -464,6 +489,9 @@ var errLSRefused = errors.New("refused")
 // lsErrorString is err as LuaSocket words it. Interrupts (the run's
 // cancellation) are not results: raiseInterrupt raises them first.
 func lsErrorString(err error) string {
+	if errno, ok := err.(syscall.Errno); ok {
+		return lsStrerror(errno) // the commonest, without errors.As's allocation
+	}
 	var errno syscall.Errno
 	var gai *gaiError
 	switch {
@@ -523,8 +551,28 @@ func raiseInterrupt(L *lua.LState, err error) {
 func pushFail(L *lua.LState, err error) int {
 	raiseInterrupt(L, err)
 	L.Push(lua.LNil)
-	L.Push(lua.LString(lsErrorString(err)))
+	L.Push(lsErrorValue(err))
 	return 2
+}
+
+// The Lua values of the commonest error strings, made once: a string
+// made a Lua value is an allocation, and a non-blocking server gets a
+// "timeout" per message.
+var (
+	lsTimeoutValue lua.LValue = lua.LString("timeout")
+	lsClosedValue  lua.LValue = lua.LString("closed")
+)
+
+// lsErrorValue is lsErrorString as a Lua value.
+func lsErrorValue(err error) lua.LValue {
+	switch s := lsErrorString(err); s {
+	case "timeout":
+		return lsTimeoutValue
+	case "closed":
+		return lsClosedValue
+	default:
+		return lua.LString(s)
+	}
 }
 
 // pushOK pushes LuaSocket's success result, the number 1.

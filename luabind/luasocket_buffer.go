@@ -188,7 +188,7 @@ func (rt *Runtime) lsReceive(L *lua.LState) int {
 	if err != nil {
 		raiseInterrupt(L, err)
 		L.Push(lua.LNil)
-		L.Push(lua.LString(lsErrorString(err)))
+		L.Push(lsErrorValue(err))
 		L.Push(lua.LString(data))
 	} else {
 		L.Push(lua.LString(data))
@@ -267,7 +267,10 @@ func (rt *Runtime) lsSend(L *lua.LState) int {
 	var err error
 	if start <= end {
 		part := data[start-1 : end]
-		tc := rt.traceSend()
+		var tc *traceCall
+		if o.s != nil {
+			tc = rt.traceStreamSend(o.s)
+		}
 		if tc != nil {
 			defer tc.settle()
 		}
@@ -280,7 +283,7 @@ func (rt *Runtime) lsSend(L *lua.LState) int {
 	if err != nil {
 		raiseInterrupt(L, err)
 		L.Push(lua.LNil)
-		L.Push(lua.LString(lsErrorString(err)))
+		L.Push(lsErrorValue(err))
 		L.Push(last)
 	} else {
 		L.Push(last)

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
@@ -31,6 +32,9 @@ const (
 )
 
 func isInterrupt(err error) bool {
+	if _, ok := err.(syscall.Errno); ok {
+		return false // the commonest error, without two errors.Is walks
+	}
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 

@@ -206,7 +206,7 @@ func (rt *Runtime) sockSend(L *lua.LState) int {
 	s := checkSocket(L, "sock:send")
 	data := lualib.CheckString(L, 2, "sock:send", "data")
 	flags := optIntArg(L, 3, "sock:send", "flags", 0)
-	tc := rt.traceSend()
+	tc := rt.traceStreamSend(s)
 	if tc != nil {
 		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	}
@@ -222,7 +222,7 @@ func (rt *Runtime) sockSendall(L *lua.LState) int {
 	s := checkSocket(L, "sock:sendall")
 	data := lualib.CheckString(L, 2, "sock:sendall", "data")
 	flags := optIntArg(L, 3, "sock:sendall", "flags", 0)
-	tc := rt.traceSend()
+	tc := rt.traceStreamSend(s)
 	if tc != nil && tc.slot != nil {
 		return sendallTraced(L, tc, s, data, flags)
 	}

@@ -186,7 +186,7 @@ func (rt *Runtime) traceBegin() *traceCall {
 	if tr == nil {
 		return nil
 	}
-	if tr.opts.Live != nil && !tr.opts.Live.WantsData() && !tr.linesOn() {
+	if tr.quietData() {
 		// A live view without a page: most calls are recvs, of which it
 		// wants only the bytes, so no allocation, no clock (the events of
 		// traceBegin's calls are timed when they return; only their
@@ -194,6 +194,12 @@ func (rt *Runtime) traceBegin() *traceCall {
 		return &tr.quiet
 	}
 	return tr.begin()
+}
+
+// quietData reports whether a data event would only be counted: a live
+// sink that wants no data (a view without a page) and no lines.
+func (tr *tracer) quietData() bool {
+	return tr.opts.Live != nil && !tr.opts.Live.WantsData() && !tr.linesOn()
 }
 
 // begin is a traced call, starting now.
@@ -230,11 +236,30 @@ func (rt *Runtime) traceSend() *traceCall {
 	if tr == nil {
 		return nil
 	}
-	c := tr.begin()
-	if c != nil {
-		c.atStart = true
-		c.slot = c.tr.reserve()
+	return tr.beginSend()
+}
+
+// traceStreamSend is traceSend for a send of data on s (send, sendall,
+// LuaSocket's send). On a stream socket, while a data event would only be
+// counted (quietData), it needs neither a place nor its start time: it
+// gets traceBegin's quiet call, with no allocation, clock or lock (a
+// failed send's event is then timed when it returns).
+func (rt *Runtime) traceStreamSend(s *Socket) *traceCall {
+	tr := rt.trace.on.Load()
+	if tr == nil {
+		return nil
 	}
+	if s.typ == bsd.SOCK_STREAM && tr.quietData() {
+		return &tr.quiet
+	}
+	return tr.beginSend()
+}
+
+// beginSend is a traced send, placed where it began (traceSend).
+func (tr *tracer) beginSend() *traceCall {
+	c := tr.begin()
+	c.atStart = true
+	c.slot = tr.reserve()
 	return c
 }
 

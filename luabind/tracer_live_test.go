@@ -150,3 +150,44 @@ b:close()`
 		t.Errorf("events:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A stream send that fails still makes its event for a sink that wants no
+// data (it gets the quiet call, traceStreamSend: timed when it returns),
+// and LuaSocket's sends are counted like the others.
+func TestLiveSinkQuietSendsFailAndCount(t *testing.T) {
+	var sink quietSink
+	rt := New(Options{Trace: &TraceOptions{Live: &sink}})
+	defer rt.Close()
+	code := `local a, b = socket.socketpair()
+b:close()
+local ok, err = pcall(a.sendall, a, "x")
+assert(not ok and err:is("BrokenPipeError"), tostring(err))
+a:close()
+local ls = require("socket")
+local server = assert(ls.bind("127.0.0.1", 0))
+local ip, port = server:getsockname()
+local c = assert(ls.connect(ip, port))
+local s = assert(server:accept())
+assert(c:send("hello") == 5)
+assert(s:receive(5) == "hello")
+c:close(); s:close(); server:close()`
+	if err := rt.RunString(context.Background(), "quiet", code, nil); err != nil {
+		t.Fatal(err)
+	}
+	var failed, counted bool
+	for i, ev := range sink.events {
+		if ev.Sock == 1 && ev.Event == "send" && ev.Error != "" {
+			failed = true
+		}
+		if sk := sink.skips[i]; sk.Sent == 5 && sk.Events == 1 {
+			counted = true
+		}
+	}
+	if !failed || !counted {
+		var got []string
+		for i, ev := range sink.events {
+			got = append(got, fmt.Sprintf("%d %s %q %+v", ev.Sock, ev.Event, ev.Error, sink.skips[i]))
+		}
+		t.Errorf("failed send seen: %v, LuaSocket send counted: %v; events:\n%s", failed, counted, strings.Join(got, "\n"))
+	}
+}

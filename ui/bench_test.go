@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/cputime"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -74,7 +75,7 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Now()
 	var wg sync.WaitGroup
 	for i, c := range conns {
 		n := b.N / clients
@@ -99,7 +100,7 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 	}
 	wg.Wait()
 	// The clients' CPU time too: the same with a view and without.
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	cputime.Report(b, cpu0)
 }
 
 // What the view costs one event, without the network: one op is
@@ -147,13 +148,13 @@ a:close(); b:close()
 			defer rt.Close()
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			if err := rt.RunString(context.Background(), "sendrecv.lua", code, []string{strconv.Itoa(b.N)}); err != nil {
 				b.Fatal(err)
 			}
 			// CPU time is what a server that fills its cores pays, and
 			// it varies less than the elapsed time on a shared machine.
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+			cputime.Report(b, cpu0)
 		})
 	}
 }

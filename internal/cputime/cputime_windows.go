@@ -1,4 +1,4 @@
-package ui
+package cputime
 
 import (
 	"time"
@@ -6,8 +6,8 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// cpuTime is the process's CPU time (user and system) so far.
-func cpuTime() time.Duration {
+// Now is the process's CPU time (user and system) so far.
+func Now() time.Duration {
 	var created, exited, kernel, user windows.Filetime
 	windows.GetProcessTimes(windows.CurrentProcess(), &created, &exited, &kernel, &user)
 	// Filetimes count 100-nanosecond ticks.

@@ -1,14 +1,14 @@
 //go:build unix
 
-package ui
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the process's CPU time (user and system) so far.
-func cpuTime() time.Duration {
+// Now is the process's CPU time (user and system) so far.
+func Now() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
