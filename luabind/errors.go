@@ -149,6 +149,20 @@ func raiseFamily(L *lua.LState, err error, family int) int {
 	return 0
 }
 
+// raiseConnect raises err of socket.create_connection's last connect, to
+// sa, with what a hint needs to know: a TCP socket, the address.
+func raiseConnect(L *lua.LState, err error, sa sockAddr) int {
+	t := classifyError(L, err)
+	if sa.ok() && lua.LVAsString(t.RawGetString("name")) != "KeyboardInterrupt" {
+		t.RawSetString("family", lua.LNumber(sa.family))
+		t.RawSetString("type", lua.LNumber(bsd.SOCK_STREAM))
+		t.RawSetString("call", lua.LString("socket.create_connection"))
+		t.RawSetString("address", newAddr(L, sa))
+	}
+	L.Error(t, 0)
+	return 0
+}
+
 // recordSocket notes on t what a hint needs to know of the socket whose
 // method is raising t (its self, argument 1, or a makefile object's
 // socket): its family (a socket file is not a port), its type (UDP is
@@ -286,6 +300,9 @@ func (rt *Runtime) describe(err error) *Error {
 		}
 	}
 	e.Hint = hintFor(e.lang, e, probeProc)
+	if h := rt.ownServersHint(e); h != "" {
+		e.Hint = h
+	}
 	return e
 }
 

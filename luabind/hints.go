@@ -3,6 +3,7 @@ package luabind
 import (
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -167,6 +168,33 @@ func addrHint(l i18n.Lang, e *Error, errno syscall.Errno, probe probe) string {
 		}
 	}
 	return ""
+}
+
+// hintOwnServers is a refused connection's hint when servers of this
+// run listen elsewhere: the REPL's :run tcp/echo_server, then a connect
+// to a port guessed wrong.
+const hintOwnServers = "nothing listens at %s, but this run's server listens at %s: connect there"
+
+// ownServersHint is the hint of a refused TCP connection to an address
+// none of this run's sockets listens at, when some listen elsewhere; ""
+// otherwise.
+func (rt *Runtime) ownServersHint(e *Error) string {
+	if e.Errno != int(syscall.ECONNREFUSED) || e.SockType != bsd.SOCK_STREAM || !e.addr.IsValid() {
+		return ""
+	}
+	var at []string
+	rt.mu.Lock()
+	for s := range rt.sockets {
+		if a := s.listenAt; a.IsValid() && a != e.addr && !slices.Contains(at, a.String()) {
+			at = append(at, a.String())
+		}
+	}
+	rt.mu.Unlock()
+	if len(at) == 0 {
+		return ""
+	}
+	slices.Sort(at)
+	return e.lang.Sprintf(hintOwnServers, e.addr.String(), strings.Join(at, ", "))
 }
 
 // pythonGlobals are the names a Python hand reads as globals that Lua

@@ -293,6 +293,8 @@ func TestSocketCallHints(t *testing.T) {
 			local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:settimeout(2); s:connect(ADDR); s:send("x"); s:recv(100)`, hintUDPToTCP},
 		{"tcp client, udp server", `u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u:bind({"127.0.0.1", 0}); ADDR = u:getsockname()
 			socket.socket():connect(ADDR)`, hintTCPToUDP},
+		{"create_connection to a udp server", `u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u:bind({"127.0.0.1", 0}); ADDR = u:getsockname()
+			socket.create_connection(ADDR)`, hintTCPToUDP},
 		{"port in use", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname(); socket.socket():bind(ADDR)`, hintPortHeld},
 		{"time wait", `local srv = socket.socket(); srv:bind({"127.0.0.1", 0}); srv:listen(5); ADDR = srv:getsockname()
 			local c = socket.create_connection(ADDR); local conn = srv:accept(); conn:close(); c:recv(10); c:close(); srv:close()
@@ -316,6 +318,28 @@ func TestSocketCallHints(t *testing.T) {
 				t.Errorf("%s\nhint %q\nwant %q", e.Msg, e.Hint, want)
 			}
 		})
+	}
+}
+
+// A refused connection while this run's own server listens elsewhere
+// (the REPL's :run tcp/echo_server, then a port guessed wrong) names
+// where it listens; without one, the general hint.
+func TestOwnServersHint(t *testing.T) {
+	for _, connect := range []string{
+		`socket.create_connection({"127.0.0.1", 1})`,
+		`socket.socket():connect({"127.0.0.1", 1})`,
+	} {
+		e := runFails(t, Options{}, `srv = socket.create_server({"127.0.0.1", 0})
+			spawn(function() srv:accept() end)
+			`+connect)
+		if want := "nothing listens at 127.0.0.1:1, but this run's server listens at 127.0.0.1:"; !strings.HasPrefix(e.Hint, want) || !strings.HasSuffix(e.Hint, " connect there") {
+			t.Errorf("%s: hint %q, want %q...", connect, e.Hint, want)
+		}
+	}
+	e := runFails(t, Options{}, `local s = socket.create_server({"127.0.0.1", 0}); s:close()
+		socket.create_connection({"127.0.0.1", 1})`)
+	if want := errnoHints[syscall.ECONNREFUSED]; e.Hint != want {
+		t.Errorf("no server of this run: hint %q, want %q", e.Hint, want)
 	}
 }
 

@@ -187,6 +187,7 @@ func (rt *Runtime) lsListenOn(L *lua.LState, o *lsObject, backlog int, call stri
 	if err != nil {
 		return err
 	}
+	rt.noteListening(o.s)
 	server := lsTCPServer
 	if o.class == lsUnixStreamMaster {
 		server = lsUnixStreamServer

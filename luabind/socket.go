@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -30,6 +31,11 @@ type Socket struct {
 	selects int // how many selects wait on it (select.go); guarded by the runtime lock
 
 	last lastSender // for sendto to the last recvfrom's sender (socket_replyaddr.go)
+
+	// listenAt is where it listens once listen() succeeded on an IP
+	// address: the refused connection's hint names this run's servers
+	// (hints.go). Guarded by rt.mu.
+	listenAt netip.AddrPort
 
 	traced sockTrace // what the trace keeps of it (tracer.go)
 	// sentTo is where sendto last sent: the hint of a datagram nobody

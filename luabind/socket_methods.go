@@ -96,7 +96,18 @@ func (rt *Runtime) sockListen(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
+	rt.noteListening(s)
 	return 0
+}
+
+// noteListening records where s listens, after a listen() that
+// succeeded (Socket.listenAt).
+func (rt *Runtime) noteListening(s *Socket) {
+	if sa, err := s.sys.sockname(); err == nil && sa.family != bsd.AF_UNIX {
+		rt.mu.Lock()
+		s.listenAt = sa.addrPort()
+		rt.mu.Unlock()
+	}
 }
 
 // connectArg connects s to the address of argument 2: the address, and

@@ -151,8 +151,10 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 		return raise(L, err)
 	}
 	var lastErr error
+	var lastAddr sockAddr
 	for _, ip := range ips {
 		sa := inetAddr(ip, spec.port)
+		lastAddr = sa
 		family := int(sa.family)
 		rt.allowAddr(L, "connect", sa) // the sandbox: loopback only
 		s, err := rt.openSocketFD(family, bsd.SOCK_STREAM, 0)
@@ -183,7 +185,7 @@ func (rt *Runtime) socketCreateConnection(L *lua.LState) int {
 			break
 		}
 	}
-	return raise(L, lastErr)
+	return raiseConnect(L, lastErr, lastAddr)
 }
 
 // bindSource binds s to create_connection's source address.
@@ -297,6 +299,7 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 	if err != nil {
 		return fail(err)
 	}
+	rt.noteListening(s)
 	rt.pushSocket(L, s)
 	return 1
 }
