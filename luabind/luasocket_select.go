@@ -70,13 +70,14 @@ func (rt *Runtime) lsSelect(L *lua.LState) int {
 		raiseInterrupt(L, err)
 		L.RaiseError("select failed: %s", lsErrorString(err))
 	}
-	readable, writable := L.CreateTable(len(dirty)+len(fds), 0), L.CreateTable(len(fds), 0)
-	if n == 0 && len(dirty) == 0 {
-		L.Push(readable)
-		L.Push(writable)
-		L.Push(lua.LString("timeout"))
-		return 3
+	kept := L.ResultsWanted()
+	if kept == 0 {
+		return 0 // a select made as a statement: nobody sees the tables
 	}
+	if n == 0 && len(dirty) == 0 {
+		return lsSelectTimeout(L, kept)
+	}
+	readable, writable := L.CreateTable(len(dirty)+len(fds), 0), L.CreateTable(len(fds), 0)
 	for _, obj := range dirty {
 		readable.Append(obj)
 	}
@@ -311,18 +312,39 @@ func (rt *Runtime) lsSelectReadAhead(L *lua.LState, o *lsObject, timeout float64
 	case err == nil:
 		o.eof = true
 	case errors.Is(err, os.ErrDeadlineExceeded), err == syscall.EAGAIN:
-		L.Push(L.CreateTable(0, 0))
-		L.Push(L.CreateTable(0, 0))
-		L.Push(lua.LString("timeout"))
-		return 3
+		return lsSelectTimeout(L, L.ResultsWanted())
 	default:
 		raiseInterrupt(L, err)
 		o.readErr = err
+	}
+	// The result tables are made only for a caller that keeps them: a
+	// task serving one connection commonly calls select as a statement.
+	kept := L.ResultsWanted()
+	if kept == 0 {
+		return 0
 	}
 	readable := L.CreateTable(1, 0)
 	readable.RawSetInt(1, o.ud)
 	readable.RawSet(o.ud, lua.LNumber(1))
 	L.Push(readable)
+	if kept == 1 {
+		return 1
+	}
 	L.Push(L.CreateTable(0, 0))
 	return 2
+}
+
+// lsSelectTimeout pushes select's results when nothing is ready: two
+// empty tables and "timeout", or the first kept of them.
+func lsSelectTimeout(L *lua.LState, kept int) int {
+	if kept == 0 {
+		return 0
+	}
+	L.Push(L.CreateTable(0, 0))
+	if kept == 1 {
+		return 1
+	}
+	L.Push(L.CreateTable(0, 0))
+	L.Push(lua.LString("timeout"))
+	return 3
 }

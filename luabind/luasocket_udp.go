@@ -200,6 +200,6 @@ func (rt *Runtime) lsSendDatagram(L *lua.LState, o *lsObject, data string, sa so
 	if err != nil {
 		return pushFail(L, err)
 	}
-	L.Push(lua.LNumber(n))
+	L.Push(o.index(lua.LNumber(n)))
 	return 1
 }

@@ -260,6 +260,11 @@ do
   eq("negative indices", data:send("abcdef", -2), 6)
   eq("peer got the tail", answer(), "ef")
   eq("empty range", data:send("abc", 3, 2), 2)
+  remote("str = data:receive(7); control:send(str .. '\\n')")
+  eq("send returns the last index", data:send("ab"), 2)
+  eq("the same again", data:send("ab"), 2)
+  eq("then another", data:send("abc"), 3)
+  eq("peer got the three", answer(), "ababab" .. "c")
 
   remote("str = data:receive('*a'); control:send(#str .. '\\n')")
   data:send("12345")
@@ -482,6 +487,22 @@ do
   check("clean again", data:dirty() == false)
   r, w, e = socket.select({data}, nil, 0.1)
   check("select times out", #r == 0 and e == "timeout", tostring(e))
+
+  -- Whatever number of results the caller keeps: a select made as a
+  -- statement still waits for the data, one kept is the readable set.
+  remote([[data:send("three\n")]])
+  socket.select({data}, nil, 5)
+  eq("select as a statement, then receive", data:receive(), "three")
+  remote([[data:send("four\n")]])
+  local only = socket.select({data}, nil, 5)
+  check("select, one result kept", type(only) == "table" and only[1] == data and only[data] == 1)
+  local all = { socket.select({data}, nil, 5) }
+  check("select, all kept", #all == 2 and all[1][data] == 1 and #all[2] == 0)
+  eq("fourth line", data:receive(), "four")
+  local none = socket.select({data}, nil, 0.1)
+  check("select times out, one result kept", type(none) == "table" and #none == 0)
+  all = { socket.select({data}, nil, 0.1) }
+  check("select times out, all kept", #all == 3 and all[3] == "timeout", tostring(all[3]))
 
   local many = {}
   for i = 1, socket._SETSIZE + 1 do
