@@ -94,6 +94,7 @@ type childOptions struct {
 	OutputLimit int
 	AllowRead   []string
 	Isolate     Isolation
+	Strict      bool
 	Lang        luabind.Language
 }
 
@@ -126,7 +127,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	job := testJob{File: file, Name: res.Name, Hint: res.Hint, Tmp: tmp, Opts: childOptions{
 		Target: opts.Target, Sandbox: opts.Sandbox, TrustTests: opts.TrustTests,
 		Timeout: opts.timeout(), IOTimeout: opts.ioTimeout(), OutputLimit: opts.outputLimit(),
-		AllowRead: opts.AllowRead, Isolate: iso, Lang: opts.Lang,
+		AllowRead: opts.AllowRead, Isolate: iso, Strict: opts.Strict, Lang: opts.Lang,
 	}}
 	// The test reads its own folder (its scripts, its data), the script
 	// under test, what the teacher allows; it writes only in its folder,
@@ -191,7 +192,7 @@ func testChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	iso := o.Isolate
 	opts := Options{Target: o.Target, Sandbox: o.Sandbox, TrustTests: o.TrustTests,
 		Timeout: o.Timeout, IOTimeout: o.IOTimeout, OutputLimit: o.OutputLimit,
-		AllowRead: o.AllowRead, Isolate: &iso, Scripts: scripts, Lang: o.Lang}
+		AllowRead: o.AllowRead, Isolate: &iso, Scripts: scripts, Strict: o.Strict, Lang: o.Lang}
 	// The runner interrupts a test as Ctrl-C would.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -227,7 +228,7 @@ func scriptChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	// server that prints its address and ends at once has ended before
 	// the test reads the address, whatever the scheduler does.
 	stdout := bufio.NewWriter(os.Stdout)
-	rt := luabind.New(luabind.Options{Stdin: os.Stdin, Stdout: stdout, Stderr: os.Stderr, Scripts: scripts, Sandbox: job.Sandbox, Lang: job.Lang})
+	rt := luabind.New(luabind.Options{Stdin: os.Stdin, Stdout: stdout, Stderr: os.Stderr, Scripts: scripts, Sandbox: job.Sandbox, Strict: job.Strict, Lang: job.Lang})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	// The runtime is not closed: the process ends with the run, and a
