@@ -163,7 +163,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	}
 	msg := res.Name + ": its process " + out.Reason
 	if s := strings.TrimSpace(stderr.String()); s != "" && !strings.Contains(out.Reason, "crashed") {
-		msg += "\nits stderr: " + s
+		msg += "\n" + opts.Lang.Sprintf("its stderr: %s", s)
 	}
 	res.Failures = []string{msg}
 	return res

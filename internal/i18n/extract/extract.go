@@ -26,6 +26,7 @@ import (
 var Packages = []string{
 	"github.com/sockplay/sockplay/cli",
 	"github.com/sockplay/sockplay/luabind",
+	"github.com/sockplay/sockplay/luatest",
 	"github.com/sockplay/sockplay/repl",
 }
 
