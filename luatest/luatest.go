@@ -332,14 +332,11 @@ func (tr *testRun) rootCause(s *server, res *TestResult) {
 	w := s.run.warnings[0]
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	tr.failures = append([]string{fmt.Sprintf(serverWarned, s.name, w.Msg)}, tr.failures...)
+	// The failure says what the server was warned about: its name, the warning.
+	tr.failures = append([]string{tr.opts.Lang.Sprintf("server %s: %s", s.name, w.Msg)}, tr.failures...)
 	res.Hint = w.Hint
 	res.HintZh = "" // the warning's hint comes before the test's own
 }
-
-// serverWarned is the failure that says what a server was warned about:
-// its name, the warning.
-const serverWarned = "server %s: %s"
 
 func (tr *testRun) fail(msg string) {
 	tr.mu.Lock()
