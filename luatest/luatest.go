@@ -388,7 +388,7 @@ func runTestIn(ctx context.Context, file, src string, res *TestResult, opts Opti
 		Stdout:  tr,
 		Stderr:  &stderr,
 		Scripts: opts.Scripts,
-		Modules: map[string]lua.LGFunction{"assert": luaassert.Loader(tr), "test": tr.open},
+		Modules: map[string]lua.LGFunction{"assert": luaassert.LoaderIn(opts.Lang, tr), "test": tr.open},
 		Sandbox: testSandbox,
 		Lang:    opts.Lang,
 	})
