@@ -81,7 +81,7 @@ func (sb *sandboxState) allowModules(dir string) {
 			return
 		}
 	}
-	sb.addRule(dir, fileRule{luaOnly: true, shown: filepath.Join(dir, "*.lua") + " (with require)"})
+	sb.addRule(dir, fileRule{luaOnly: true, shown: sb.lang.Sprintf("%s (with require)", filepath.Join(dir, "*.lua"))})
 }
 
 // addRule adds path to the allowlist as rule says (write, luaOnly,
