@@ -145,6 +145,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 		Limits: iso.limits(testWall(opts)),
 		Access: &child.Access{Read: read, Write: []string{tmp}},
 		NetNS:  true,
+		Lang:   opts.Lang,
 	})
 	if err != nil {
 		res.Failures = []string{"cannot start the test's process: " + err.Error()}
@@ -161,8 +162,8 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 		res.Failures, res.Output, res.Hint = rep.Failures, rep.Output, rep.Hint
 		return res
 	}
-	msg := res.Name + ": its process " + out.Reason
-	if s := strings.TrimSpace(stderr.String()); s != "" && !strings.Contains(out.Reason, "crashed") {
+	msg := opts.Lang.Sprintf("%s: its process %s", res.Name, out.Reason)
+	if s := strings.TrimSpace(stderr.String()); s != "" && !out.Crashed {
 		msg += "\n" + opts.Lang.Sprintf("its stderr: %s", s)
 	}
 	res.Failures = []string{msg}
@@ -282,13 +283,14 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 			Stdin: strings.NewReader(stdin), Stdout: stdout, Stderr: stderr,
 			Limits: tr.opts.Isolate.limits(limit + time.Second),
 			Access: access,
+			Lang:   tr.opts.Lang,
 		})
 		if err != nil {
 			return nil, err
 		}
 		sr.interrupt, sr.kill, sr.release = proc.Interrupt, proc.Kill, func() {}
 		go func() {
-			sr.err, sr.warnings = outcome(proc.Wait())
+			sr.err, sr.warnings = outcome(tr.opts.Lang, proc.Wait())
 			close(sr.done)
 		}()
 		return sr, nil
@@ -312,7 +314,7 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 
 // outcome is a script child's result as a run's error (its own, or why
 // its process ended without one) and what its runtime warned about.
-func outcome(out *child.Outcome) (error, []luabind.Warning) {
+func outcome(l luabind.Language, out *child.Outcome) (error, []luabind.Warning) {
 	var rep scriptReport
 	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
 		if rep.Err != nil {
@@ -320,7 +322,7 @@ func outcome(out *child.Outcome) (error, []luabind.Warning) {
 		}
 		return nil, rep.Warnings
 	}
-	return errors.New("its process " + out.Reason), nil
+	return errors.New(l.Sprintf("its process %s", out.Reason)), nil
 }
 
 // stop interrupts the script and waits for it to end, at most grace;
