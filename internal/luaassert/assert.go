@@ -123,7 +123,8 @@ func (m *module) ne(L *lua.LState) int {
 // assert.true_(v, msg?)   (v must be neither false nor nil)
 func (m *module) true_(L *lua.LState) int {
 	if !lua.LVAsBool(L.Get(1)) {
-		m.report(L, 2, "%s", m.lang.Sprintf("got %s, want a true value", show(L, L.Get(1))))
+		got := show(L, L.Get(1))
+		m.report(L, 2, "%s", m.lang.Sprintf("got %s, want a true value", got))
 	}
 	return 0
 }
@@ -140,10 +141,12 @@ func (m *module) contains(L *lua.LState) int {
 		found := false
 		c.ForEach(func(_, v lua.LValue) { found = found || L.Equal(v, L.Get(2)) })
 		if !found {
-			m.report(L, 3, "%s", m.lang.Sprintf("the table has no value %s", show(L, L.Get(2))))
+			value := show(L, L.Get(2))
+			m.report(L, 3, "%s", m.lang.Sprintf("the table has no value %s", value))
 		}
 	default:
-		m.report(L, 3, "%s", m.lang.Sprintf("got %s, want a string containing %s", show(L, L.Get(1)), show(L, L.Get(2))))
+		got, part := show(L, L.Get(1)), show(L, L.Get(2))
+		m.report(L, 3, "%s", m.lang.Sprintf("got %s, want a string containing %s", got, part))
 	}
 	return 0
 }
