@@ -173,7 +173,7 @@ func exerciseCheck(c *Command, name, file string, fl *checkFlags, io *stdio) int
 	l.Fprintf(stdout, "\n%s passed, %s failed\n", strconv.Itoa(passed), strconv.Itoa(failed))
 	switch {
 	case ctx.Err() != nil:
-		fmt.Fprintln(stderr, "interrupted")
+		l.Fprintf(stderr, "interrupted\n")
 		return exitInterrupted
 	case failed > 0:
 		l.Fprintf(stdout, "Not yet: fix the first failing check, try your script by hand, and check again.\n")

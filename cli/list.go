@@ -30,7 +30,11 @@ sockplay run NAME; read its source with sockplay show NAME.
 			width = max(width, utf8.RuneCountInString(s.Name))
 		}
 		for _, s := range list {
-			fmt.Fprintf(io.stdout, "%-*s  %s\n", width, s.Name, s.Summary)
+			summary := s.Summary
+			if io.lang == i18n.Chinese && s.SummaryZh != "" {
+				summary = s.SummaryZh
+			}
+			fmt.Fprintf(io.stdout, "%-*s  %s\n", width, s.Name, summary)
 		}
 		return exitOK
 	})

@@ -178,6 +178,7 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 		Stdout: io.stdout, Stderr: io.stderr,
 		Limits: f.limits.childLimits(timeout),
 		Access: access,
+		Lang:   io.lang,
 	}
 	if !p.stdin && io.stdin != nil {
 		// A pipe, even from a terminal: the child is not in the
@@ -199,7 +200,7 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
 		return rep.Status
 	}
-	fmt.Fprintf(io.stderr, "sockplay: sandbox: the run %s\n", out.Reason)
+	io.lang.Fprintf(io.stderr, "sockplay: sandbox: the run %s\n", out.Reason)
 	if ctx.Err() != nil {
 		return exitInterrupted
 	}

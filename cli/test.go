@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,9 +75,10 @@ func runTests(c *Command, fl *testFlags, io *stdio) int {
 	if err != nil {
 		return reportUsage(stderr, c.usageErrorf("%v", err))
 	}
+	l := io.lang
 	if len(files) == 0 {
-		fmt.Fprintf(stderr, "sockplay test: no test files (*_test.lua) in %s\n", strings.Join(fl.paths, " "))
-		fmt.Fprintln(stdout, "0 passed, 0 failed")
+		l.Fprintf(stderr, "sockplay test: no test files (*_test.lua) in %s\n", strings.Join(fl.paths, " "))
+		printCounts(l, stdout, 0, 0)
 		return exitError
 	}
 
@@ -87,7 +89,8 @@ func runTests(c *Command, fl *testFlags, io *stdio) int {
 		Timeout:     fl.timeout,
 		Scripts:     scripts.FS,
 		OutputLimit: int(fl.output),
-		Report:      func(r *luatest.TestResult) { printTestResult(stdout, r, fl.verbose) },
+		Lang:        l,
+		Report:      func(r *luatest.TestResult) { printTestResult(l, stdout, r, fl.verbose) },
 	}
 	if opts.Sandbox {
 		sandboxGC()
@@ -100,7 +103,7 @@ func runTests(c *Command, fl *testFlags, io *stdio) int {
 	defer stop()
 	res := luatest.Run(ctx, files, opts)
 	passed, failed := res.Counts()
-	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
+	printCounts(l, stdout, passed, failed)
 	if fl.junit != "" {
 		if err := writeJUnit(fl.junit, res); err != nil {
 			fmt.Fprintf(stderr, "sockplay test: --junit: %v\n", err)
@@ -109,20 +112,27 @@ func runTests(c *Command, fl *testFlags, io *stdio) int {
 	}
 	switch {
 	case ctx.Err() != nil:
-		fmt.Fprintln(stderr, "interrupted")
+		l.Fprintf(stderr, "interrupted\n")
 		return exitInterrupted
 	case failed > 0:
 		return exitError
 	case passed == 0:
-		fmt.Fprintln(stderr, "sockplay test: no test matched")
+		l.Fprintf(stderr, "sockplay test: no test matched\n")
 		return exitError
 	}
 	return exitOK
 }
 
+// printCounts prints the last line, how many tests passed and failed (as
+// text: x/text's printer would group the digits).
+func printCounts(l i18n.Lang, w io.Writer, passed, failed int) {
+	l.Fprintf(w, "%s passed, %s failed\n", strconv.Itoa(passed), strconv.Itoa(failed))
+}
+
 // printTestResult prints one line per test, as go test does, and under a
-// failed test what failed (and the test's hint); -v adds the output.
-func printTestResult(w io.Writer, r *luatest.TestResult, verbose bool) {
+// failed test what failed (and the test's hint, in l where it has one);
+// -v adds the output.
+func printTestResult(l i18n.Lang, w io.Writer, r *luatest.TestResult, verbose bool) {
 	status := "ok  "
 	if !r.Passed() {
 		status = "FAIL"
@@ -133,14 +143,18 @@ func printTestResult(w io.Writer, r *luatest.TestResult, verbose bool) {
 	}
 	name := r.Name
 	if name == "" {
-		name = "(could not load)"
+		name = l.Sprintf("(could not load)")
 	}
 	fmt.Fprintf(w, "%s %s %s (%.2fs)\n", status, where, name, r.Duration.Seconds())
 	for _, f := range r.Failures {
 		fmt.Fprintln(w, indent(f, "     "))
 	}
-	if !r.Passed() && r.Hint != "" {
-		fmt.Fprintln(w, indent("hint: "+r.Hint, "     "))
+	hint := r.Hint
+	if l == i18n.Chinese && r.HintZh != "" {
+		hint = r.HintZh
+	}
+	if !r.Passed() && hint != "" {
+		fmt.Fprintln(w, indent(strings.TrimSuffix(l.Sprintf("hint: %s\n", hint), "\n"), "     "))
 	}
 	if verbose && r.Output != "" {
 		fmt.Fprintln(w, indent(strings.TrimRight(r.Output, "\n"), "     | "))

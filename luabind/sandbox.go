@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -149,7 +150,8 @@ func sandboxLuaOptions(sb *Sandbox, o lua.Options) lua.Options {
 // run has hit.
 type sandboxState struct {
 	cfg      Sandbox
-	tempReal string // TempDir with symlinks resolved; "" if none
+	lang     Language // of the refusals' explanations (their "sandbox: ... refused:" stays English)
+	tempReal string   // TempDir with symlinks resolved; "" if none
 	// rules is the file allowlist (sandbox_files.go), longest path
 	// first; roots are its os.Root handles, closed with the runtime.
 	rules []fileRule
@@ -178,7 +180,7 @@ func (rt *Runtime) openSandbox() {
 	if rt.opts.Sandbox == nil {
 		return
 	}
-	sb := &sandboxState{cfg: rt.opts.Sandbox.withDefaults()}
+	sb := &sandboxState{cfg: rt.opts.Sandbox.withDefaults(), lang: rt.opts.Lang}
 	if sb.cfg.TempDir != "" {
 		dir, err := filepath.Abs(sb.cfg.TempDir)
 		if err == nil {
@@ -232,7 +234,7 @@ func (rt *Runtime) openSandbox() {
 			if n >= sb.cfg.MaxTasks && sb.cfg.MaxTasks > 0 {
 				// A hard limit: it ends the run, or a spawn bomb's tasks
 				// would go on spawning (and failing) until the time limit.
-				why := fmt.Sprintf("sandbox: too many tasks: at most %d may run at once (does every spawned task end?)", sb.cfg.MaxTasks)
+				why := "sandbox: too many tasks: " + sb.lang.Sprintf("at most %s may run at once (does every spawned task end?)", strconv.Itoa(sb.cfg.MaxTasks))
 				sb.stop(why)
 				L.RaiseError("%s", why)
 			}
@@ -265,7 +267,7 @@ func sbOsExecute(L *lua.LState) int {
 
 func (sb *sandboxState) tempDirText() string {
 	if sb.tempReal == "" {
-		return "the sandbox's directory (this sandbox has none)"
+		return sb.lang.Sprintf("the sandbox's directory (this sandbox has none)")
 	}
 	return sb.tempReal + ` (os.getenv("TMPDIR"))`
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -80,7 +81,7 @@ func (sb *sandboxState) allowModules(dir string) {
 			return
 		}
 	}
-	sb.addRule(dir, fileRule{luaOnly: true, shown: filepath.Join(dir, "*.lua") + " (with require)"})
+	sb.addRule(dir, fileRule{luaOnly: true, shown: sb.lang.Sprintf("%s (with require)", filepath.Join(dir, "*.lua"))})
 }
 
 // addRule adds path to the allowlist as rule says (write, luaOnly,
@@ -207,7 +208,7 @@ func (sb *sandboxState) open(name string, flag int, perm os.FileMode) (*os.File,
 			return nil, err
 		}
 		if !st.Mode().IsRegular() {
-			return nil, &refusal{fmt.Sprintf("%s %q refused: not a file (a symbolic link?); the modules beside a script must be files", verb, name)}
+			return nil, &refusal{fmt.Sprintf("%s %q refused: ", verb, name) + sb.lang.Sprintf("not a file (a symbolic link?); the modules beside a script must be files")}
 		}
 		module = st
 	}
@@ -215,18 +216,18 @@ func (sb *sandboxState) open(name string, flag int, perm os.FileMode) (*os.File,
 	if err == nil && module != nil {
 		if st, serr := f.Stat(); serr != nil || !os.SameFile(st, module) {
 			f.Close() // replaced by something else meanwhile
-			return nil, &refusal{fmt.Sprintf("%s %q refused: it changed while it was opened", verb, name)}
+			return nil, &refusal{fmt.Sprintf("%s %q refused: ", verb, name) + sb.lang.Sprintf("it changed while it was opened")}
 		}
 	}
 	if err != nil {
 		if escaped(err) {
-			return nil, &refusal{fmt.Sprintf("%s %q refused: the path leads out of %s (through \"..\" or a symbolic link)", verb, name, rule.shown)}
+			return nil, &refusal{fmt.Sprintf("%s %q refused: ", verb, name) + sb.lang.Sprintf("the path leads out of %s (through \"..\" or a symbolic link)", rule.shown)}
 		}
 		return nil, err
 	}
 	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
 		f.Close()
-		return nil, &refusal{fmt.Sprintf("%s %q refused: not a regular file", verb, name)}
+		return nil, &refusal{fmt.Sprintf("%s %q refused: ", verb, name) + sb.lang.Sprintf("not a regular file")}
 	}
 	return f, nil
 }
@@ -258,7 +259,7 @@ func escaped(err error) bool {
 // the script may use.
 func (sb *sandboxState) outside(verb, name string, write bool) string {
 	if write {
-		return fmt.Sprintf("%s %q refused: files may be written only inside %s", verb, name, sb.tempDirText())
+		return fmt.Sprintf("%s %q refused: ", verb, name) + sb.lang.Sprintf("files may be written only inside %s", sb.tempDirText())
 	}
 	allowed := []string{sb.tempDirText()}
 	allowed = append(allowed, sb.cfg.Read...)
@@ -268,9 +269,9 @@ func (sb *sandboxState) outside(verb, name string, write bool) string {
 		}
 	}
 	if len(allowed) > 4 {
-		allowed = append(allowed[:4], fmt.Sprintf("%d more", len(allowed)-4))
+		allowed = append(allowed[:4], sb.lang.Sprintf("%s more", strconv.Itoa(len(allowed)-4)))
 	}
-	return fmt.Sprintf("%s %q refused: scripts may read only their own files: %s", verb, name, strings.Join(allowed, ", "))
+	return fmt.Sprintf("%s %q refused: ", verb, name) + sb.lang.Sprintf("scripts may read only their own files: %s", strings.Join(allowed, ", "))
 }
 
 // inTemp resolves a path for os.remove, os.rename and AF_UNIX socket
@@ -303,7 +304,7 @@ func (sb *sandboxState) unixPathRefusal(name string) string {
 			}
 		}
 	}
-	return "AF_UNIX socket files must be inside " + sb.tempDirText()
+	return sb.lang.Sprintf("AF_UNIX socket files must be inside %s", sb.tempDirText())
 }
 
 // os.getenv(name) -> value | nil   (sandbox: only TMPDIR, TMP and TEMP, the sandbox's directory)

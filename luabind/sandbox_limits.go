@@ -2,9 +2,9 @@ package luabind
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"runtime/metrics"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -27,7 +27,7 @@ func (rt *Runtime) sandboxRun(cancel context.CancelFunc) func() {
 	var timer *time.Timer
 	if d := sb.cfg.Timeout; d > 0 {
 		timer = time.AfterFunc(d, func() {
-			stopWith(fmt.Sprintf("sandbox: time limit: the run took longer than %v (an endless loop? waiting for something that never comes?)", d))
+			stopWith("sandbox: time limit: " + sb.lang.Sprintf("the run took longer than %v (an endless loop? waiting for something that never comes?)", d))
 		})
 	}
 	done := make(chan struct{})
@@ -58,7 +58,7 @@ func (rt *Runtime) sandboxRun(cancel context.CancelFunc) func() {
 				// it again. Garbage stays near the live heap's size (GOGC),
 				// far below the cap, unless a run really holds that much.
 				if heap()-base > max {
-					stopWith(fmt.Sprintf("sandbox: memory limit: the run used more than %d MiB", max>>20))
+					stopWith("sandbox: memory limit: " + sb.lang.Sprintf("the run used more than %s MiB", strconv.FormatInt(max>>20, 10)))
 					return
 				}
 			}

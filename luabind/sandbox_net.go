@@ -3,6 +3,7 @@ package luabind
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/sockplay/sockplay/internal/bsd"
@@ -27,30 +28,29 @@ func (rt *Runtime) allowAddr(L *lua.LState, op string, sa sockAddr) {
 
 // addrRefusal says why the sandbox refuses sa, or "".
 func (sb *sandboxState) addrRefusal(op string, sa sockAddr) string {
-	const only = "only loopback addresses (127.0.0.0/8, ::1) may be used"
 	var ap netip.AddrPort
 	switch sa.family {
 	case bsd.AF_INET, bsd.AF_INET6:
 		ap = netip.AddrPortFrom(sa.ip.Unmap(), sa.port)
 	case bsd.AF_UNIX:
 		if strings.HasPrefix(sa.path, "\x00") {
-			return fmt.Sprintf("%s to the abstract AF_UNIX name %q refused: use a socket file inside %s", op, sa.path[1:], sb.tempDirText())
+			return fmt.Sprintf("%s to the abstract AF_UNIX name %q refused: ", op, sa.path[1:]) + sb.lang.Sprintf("use a socket file inside %s", sb.tempDirText())
 		}
 		if why := sb.unixPathRefusal(sa.path); why != "" {
 			return fmt.Sprintf("%s to %s refused: %s", op, sa.path, why)
 		}
 		return ""
 	default:
-		return fmt.Sprintf("%s refused: unsupported address", op)
+		return fmt.Sprintf("%s refused: ", op) + sb.lang.Sprintf("unsupported address")
 	}
 	ip := ap.Addr()
 	if ip.IsLoopback() {
 		return ""
 	}
 	if ip.IsUnspecified() && op == "bind" {
-		return fmt.Sprintf("bind to %s refused: %s; bind to \"127.0.0.1\", not \"\" or \"0.0.0.0\"", ap, only)
+		return fmt.Sprintf("bind to %s refused: ", ap) + sb.lang.Sprintf("only loopback addresses (127.0.0.0/8, ::1) may be used; bind to \"127.0.0.1\", not \"\" or \"0.0.0.0\"")
 	}
-	return fmt.Sprintf("%s to %s refused: %s (nothing was sent)", op, ap, only)
+	return fmt.Sprintf("%s to %s refused: ", op, ap) + sb.lang.Sprintf("only loopback addresses (127.0.0.0/8, ::1) may be used (nothing was sent)")
 }
 
 // sandboxLookup answers a host-name lookup in the sandbox without asking
@@ -63,7 +63,7 @@ func (rt *Runtime) sandboxLookup(L *lua.LState, host, network string) (ips []net
 	}
 	name := strings.TrimSuffix(strings.ToLower(host), ".")
 	if name != "localhost" && !strings.HasSuffix(name, ".localhost") {
-		refuse(L, "looking up %q refused: only \"localhost\" and loopback addresses may be used (no DNS queries)", host)
+		refuse(L, "looking up %q refused: %s", host, rt.opts.Lang.Sprintf("only \"localhost\" and loopback addresses may be used (no DNS queries)"))
 	}
 	v4, v6 := netip.AddrFrom4([4]byte{127, 0, 0, 1}), netip.IPv6Loopback()
 	switch network {
@@ -82,7 +82,7 @@ func (rt *Runtime) socketQuota(n int) error {
 		return nil
 	}
 	if max := rt.sandbox.cfg.MaxSockets; rt.OpenSockets()+n > max {
-		return limitError(fmt.Sprintf("sandbox: too many open sockets: at most %d at once (close the sockets you are done with)", max))
+		return limitError("sandbox: too many open sockets: " + rt.opts.Lang.Sprintf("at most %s at once (close the sockets you are done with)", strconv.Itoa(max)))
 	}
 	return nil
 }

@@ -94,6 +94,7 @@ type childOptions struct {
 	OutputLimit int
 	AllowRead   []string
 	Isolate     Isolation
+	Strict      bool
 	Lang        luabind.Language
 }
 
@@ -126,7 +127,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 	job := testJob{File: file, Name: res.Name, Hint: res.Hint, Tmp: tmp, Opts: childOptions{
 		Target: opts.Target, Sandbox: opts.Sandbox, TrustTests: opts.TrustTests,
 		Timeout: opts.timeout(), IOTimeout: opts.ioTimeout(), OutputLimit: opts.outputLimit(),
-		AllowRead: opts.AllowRead, Isolate: iso, Lang: opts.Lang,
+		AllowRead: opts.AllowRead, Isolate: iso, Strict: opts.Strict, Lang: opts.Lang,
 	}}
 	// The test reads its own folder (its scripts, its data), the script
 	// under test, what the teacher allows; it writes only in its folder,
@@ -144,6 +145,7 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 		Limits: iso.limits(testWall(opts)),
 		Access: &child.Access{Read: read, Write: []string{tmp}},
 		NetNS:  true,
+		Lang:   opts.Lang,
 	})
 	if err != nil {
 		res.Failures = []string{"cannot start the test's process: " + err.Error()}
@@ -160,9 +162,9 @@ func runTestInChild(ctx context.Context, file string, res *TestResult, opts Opti
 		res.Failures, res.Output, res.Hint = rep.Failures, rep.Output, rep.Hint
 		return res
 	}
-	msg := res.Name + ": its process " + out.Reason
-	if s := strings.TrimSpace(stderr.String()); s != "" && !strings.Contains(out.Reason, "crashed") {
-		msg += "\nits stderr: " + s
+	msg := opts.Lang.Sprintf("%s: its process %s", res.Name, out.Reason)
+	if s := strings.TrimSpace(stderr.String()); s != "" && !out.Crashed {
+		msg += "\n" + opts.Lang.Sprintf("its stderr: %s", s)
 	}
 	res.Failures = []string{msg}
 	return res
@@ -191,7 +193,7 @@ func testChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	iso := o.Isolate
 	opts := Options{Target: o.Target, Sandbox: o.Sandbox, TrustTests: o.TrustTests,
 		Timeout: o.Timeout, IOTimeout: o.IOTimeout, OutputLimit: o.OutputLimit,
-		AllowRead: o.AllowRead, Isolate: &iso, Scripts: scripts, Lang: o.Lang}
+		AllowRead: o.AllowRead, Isolate: &iso, Scripts: scripts, Strict: o.Strict, Lang: o.Lang}
 	// The runner interrupts a test as Ctrl-C would.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -227,7 +229,7 @@ func scriptChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 	// server that prints its address and ends at once has ended before
 	// the test reads the address, whatever the scheduler does.
 	stdout := bufio.NewWriter(os.Stdout)
-	rt := luabind.New(luabind.Options{Stdin: os.Stdin, Stdout: stdout, Stderr: os.Stderr, Scripts: scripts, Sandbox: job.Sandbox, Lang: job.Lang})
+	rt := luabind.New(luabind.Options{Stdin: os.Stdin, Stdout: stdout, Stderr: os.Stderr, Scripts: scripts, Sandbox: job.Sandbox, Strict: job.Strict, Lang: job.Lang})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	// The runtime is not closed: the process ends with the run, and a
@@ -281,13 +283,14 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 			Stdin: strings.NewReader(stdin), Stdout: stdout, Stderr: stderr,
 			Limits: tr.opts.Isolate.limits(limit + time.Second),
 			Access: access,
+			Lang:   tr.opts.Lang,
 		})
 		if err != nil {
 			return nil, err
 		}
 		sr.interrupt, sr.kill, sr.release = proc.Interrupt, proc.Kill, func() {}
 		go func() {
-			sr.err, sr.warnings = outcome(proc.Wait())
+			sr.err, sr.warnings = outcome(tr.opts.Lang, proc.Wait())
 			close(sr.done)
 		}()
 		return sr, nil
@@ -311,7 +314,7 @@ func (tr *testRun) startScript(name, code string, args []string, stdin string, s
 
 // outcome is a script child's result as a run's error (its own, or why
 // its process ended without one) and what its runtime warned about.
-func outcome(out *child.Outcome) (error, []luabind.Warning) {
+func outcome(l luabind.Language, out *child.Outcome) (error, []luabind.Warning) {
 	var rep scriptReport
 	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
 		if rep.Err != nil {
@@ -319,7 +322,7 @@ func outcome(out *child.Outcome) (error, []luabind.Warning) {
 		}
 		return nil, rep.Warnings
 	}
-	return errors.New("its process " + out.Reason), nil
+	return errors.New(l.Sprintf("its process %s", out.Reason)), nil
 }
 
 // stop interrupts the script and waits for it to end, at most grace;

@@ -300,17 +300,18 @@ func (s *server) report(endedEarly bool) string {
 	if s.told {
 		return ""
 	}
+	l := s.tr.opts.Lang
 	switch {
 	case s.abandoned:
-		return fmt.Sprintf("server %s did not stop within %v (a call that cannot be interrupted); abandoned", s.name, stopGrace)
+		return l.Sprintf("server %s did not stop within %v (a call that cannot be interrupted); abandoned", s.name, stopGrace)
 	case s.run.killed:
-		return fmt.Sprintf("server %s did not stop within %v (a call that cannot be interrupted); killed", s.name, stopGrace)
+		return l.Sprintf("server %s did not stop within %v (a call that cannot be interrupted); killed", s.name, stopGrace)
 	case !s.ended():
 		return ""
 	}
 	if s.err() == nil {
 		if endedEarly {
-			return fmt.Sprintf("server %s had already ended, without an error%s", s.name, s.stderrText())
+			return l.Sprintf("server %s had already ended, without an error%s", s.name, s.stderrText())
 		}
 		return ""
 	}
@@ -318,11 +319,11 @@ func (s *server) report(endedEarly bool) string {
 	if errors.As(s.err(), &e) && e.Kind == luabind.Interrupted {
 		if stderr := s.stderrText(); stderr != "" {
 			// Its warnings (a global never assigned: if data ~= None) may say why.
-			return fmt.Sprintf("server %s was still running%s", s.name, stderr)
+			return l.Sprintf("server %s was still running%s", s.name, stderr)
 		}
 		return ""
 	}
-	return fmt.Sprintf("server %s ended with: %s", s.name, describeRunError(s.err(), context.Background(), 0, true)) + s.stderrText()
+	return l.Sprintf("server %s ended with: %s", s.name, describeRunError(l, s.err(), context.Background(), 0, true)) + s.stderrText()
 }
 
 var listeningRE = regexp.MustCompile(`^server is listening on (.+)$`)
@@ -355,18 +356,19 @@ func (tr *testRun) startServer(L *lua.LState) int {
 	tr.servers = append(tr.servers, s)
 	tr.mu.Unlock()
 
+	l := tr.opts.Lang
 	first, ok := tr.waitLine(L, s, 0, tr.opts.ioTimeout())
 	if !ok {
 		if s.ended() {
 			s.told = true
-			L.RaiseError("server %s ended before announcing its address: %s%s", name, s.endText(), s.stderrText())
+			L.RaiseError("%s", l.Sprintf("server %s ended before announcing its address: %s%s", name, s.endText(), s.stderrText()))
 		}
-		L.RaiseError("server %s printed nothing within %v: a server must first print \"server is listening on HOST:PORT\"", name, tr.opts.ioTimeout())
+		L.RaiseError("%s", l.Sprintf("server %s printed nothing within %v: a server must first print \"server is listening on HOST:PORT\"", name, tr.opts.ioTimeout()))
 	}
 	s.next = 1
 	m := listeningRE.FindStringSubmatch(first)
 	if m == nil {
-		L.RaiseError("server %s printed %q first; a server must first print \"server is listening on HOST:PORT\"", name, first)
+		L.RaiseError("%s", l.Sprintf("server %s printed %q first; a server must first print \"server is listening on HOST:PORT\"", name, first))
 	}
 	// What a server announces is the tested script's to choose: the
 	// checks connect only to a loopback address or to a socket file in
@@ -375,15 +377,15 @@ func (tr *testRun) startServer(L *lua.LState) int {
 		s.host = host
 		s.port, _ = strconv.Atoi(port)
 		if why := tr.notLoopback(host); why != "" {
-			L.RaiseError("server %s announced %s: %s", name, m[1], why)
+			L.RaiseError("%s", l.Sprintf("server %s announced %s: %s", name, m[1], why))
 		}
 		if s.port <= 0 || s.port > 65535 {
-			L.RaiseError("server %s says it listens on port %s: print the port bind chose (sock:getsockname())", name, port)
+			L.RaiseError("%s", l.Sprintf("server %s says it listens on port %s: print the port bind chose (sock:getsockname())", name, port))
 		}
 	} else {
 		s.path = m[1]
 		if why := tr.notInFolder(s.path); why != "" {
-			L.RaiseError("server %s announced %s: %s", name, m[1], why)
+			L.RaiseError("%s", l.Sprintf("server %s announced %s: %s", name, m[1], why))
 		}
 	}
 	ud := L.NewUserData()
@@ -399,10 +401,10 @@ func (tr *testRun) startServer(L *lua.LState) int {
 func (tr *testRun) notLoopback(host string) string {
 	ip, err := netip.ParseAddr(host)
 	if err != nil {
-		return fmt.Sprintf("%q is not an IP address: the checks look up no names (use 127.0.0.1)", host)
+		return tr.opts.Lang.Sprintf("%q is not an IP address: the checks look up no names (use 127.0.0.1)", host)
 	}
 	if !ip.Unmap().IsLoopback() {
-		return "not a loopback address: the checks connect only to 127.0.0.0/8 and ::1"
+		return tr.opts.Lang.Sprintf("not a loopback address: the checks connect only to 127.0.0.0/8 and ::1")
 	}
 	return ""
 }
@@ -412,9 +414,9 @@ func (tr *testRun) notLoopback(host string) string {
 // the path when it connects, so ".." is refused outright, and the
 // folder's real path must still be inside the test's.
 func (tr *testRun) notInFolder(path string) string {
-	const why = "a socket file must be in the test's folder (test.tempdir())"
+	why := tr.opts.Lang.Sprintf("a socket file must be in the test's folder (test.tempdir())")
 	if !filepath.IsAbs(path) {
-		return why + "; give its full path"
+		return tr.opts.Lang.Sprintf("a socket file must be in the test's folder (test.tempdir()); give its full path")
 	}
 	for _, c := range strings.Split(path, string(filepath.Separator)) {
 		if c == ".." {
@@ -470,10 +472,11 @@ func (tr *testRun) address(L *lua.LState) int {
 }
 
 func (s *server) endText() string {
+	l := s.tr.opts.Lang
 	if s.err() == nil {
-		return "it ended without an error"
+		return l.Sprintf("it ended without an error")
 	}
-	return describeRunError(s.err(), context.Background(), 0, true)
+	return describeRunError(l, s.err(), context.Background(), 0, true)
 }
 
 // stderrText is the start of what the server wrote to stderr, for a
@@ -488,7 +491,7 @@ func (s *server) stderrText() string {
 		}
 	}
 	if e := strings.TrimSpace(e); e != "" {
-		return "\nits stderr: " + e
+		return "\n" + s.tr.opts.Lang.Sprintf("its stderr: %s", e)
 	}
 	return ""
 }
@@ -556,9 +559,9 @@ func (tr *testRun) serverLine(L *lua.LState) int {
 	if !ok {
 		if s.ended() {
 			s.told = true
-			L.RaiseError("server %s ended without printing another line: %s%s", s.name, s.endText(), s.stderrText())
+			L.RaiseError("%s", tr.opts.Lang.Sprintf("server %s ended without printing another line: %s%s", s.name, s.endText(), s.stderrText()))
 		}
-		luabind.RaiseClass(L, "TimeoutError", fmt.Sprintf("server %s printed no new line within %v", s.name, timeout))
+		luabind.RaiseClass(L, "TimeoutError", tr.opts.Lang.Sprintf("server %s printed no new line within %v", s.name, timeout))
 	}
 	s.next++
 	L.Push(lua.LString(line))
@@ -602,7 +605,7 @@ func (tr *testRun) serverWait(L *lua.LState) int {
 		luabind.Raise(L, err)
 	}
 	if !s.ended() {
-		luabind.RaiseClass(L, "TimeoutError", fmt.Sprintf("server %s still running after %v", s.name, timeout))
+		luabind.RaiseClass(L, "TimeoutError", tr.opts.Lang.Sprintf("server %s still running after %v", s.name, timeout))
 	}
 	if s.err() == nil {
 		L.Push(lua.LTrue)
@@ -674,13 +677,14 @@ func (tr *testRun) runClient(L *lua.LState) int {
 		luabind.Raise(L, werr)
 	}
 	L.Push(lua.LString(stdout.String()))
+	l := tr.opts.Lang
 	switch {
 	case !finished:
-		L.Push(lua.LString(fmt.Sprintf("%s did not stop within %v of its time limit; abandoned", name, stopGrace)))
+		L.Push(lua.LString(l.Sprintf("%s did not stop within %v of its time limit; abandoned", name, stopGrace)))
 	case run.killed:
-		L.Push(lua.LString(fmt.Sprintf("%s did not stop within %v of its time limit; killed", name, stopGrace)))
+		L.Push(lua.LString(l.Sprintf("%s did not stop within %v of its time limit; killed", name, stopGrace)))
 	case run.err != nil:
-		L.Push(lua.LString(describeRunError(run.err, runCtx, timeout, false)))
+		L.Push(lua.LString(describeRunError(l, run.err, runCtx, timeout, false)))
 	default:
 		L.Push(lua.LNil)
 	}

@@ -98,7 +98,9 @@ type Options struct {
 	// --strict does: reading a global never assigned is an error.
 	Strict bool
 	// Lang is the language of the hints of the runtimes (luabind's
-	// Options.Lang): what the scripts under test are warned about.
+	// Options.Lang): what the scripts under test are warned about; and of
+	// what the runner and the test module say of them (a server that
+	// ended early, a test that timed out).
 	Lang luabind.Language
 }
 
@@ -330,14 +332,11 @@ func (tr *testRun) rootCause(s *server, res *TestResult) {
 	w := s.run.warnings[0]
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	tr.failures = append([]string{fmt.Sprintf(serverWarned, s.name, w.Msg)}, tr.failures...)
+	// The failure says what the server was warned about: its name, the warning.
+	tr.failures = append([]string{tr.opts.Lang.Sprintf("server %s: %s", s.name, w.Msg)}, tr.failures...)
 	res.Hint = w.Hint
 	res.HintZh = "" // the warning's hint comes before the test's own
 }
-
-// serverWarned is the failure that says what a server was warned about:
-// its name, the warning.
-const serverWarned = "server %s: %s"
 
 func (tr *testRun) fail(msg string) {
 	tr.mu.Lock()
@@ -389,7 +388,7 @@ func runTestIn(ctx context.Context, file, src string, res *TestResult, opts Opti
 		Stdout:  tr,
 		Stderr:  &stderr,
 		Scripts: opts.Scripts,
-		Modules: map[string]lua.LGFunction{"assert": luaassert.Loader(tr), "test": tr.open},
+		Modules: map[string]lua.LGFunction{"assert": luaassert.LoaderIn(opts.Lang, tr), "test": tr.open},
 		Sandbox: testSandbox,
 		Lang:    opts.Lang,
 	})
@@ -408,12 +407,12 @@ func runTestIn(ctx context.Context, file, src string, res *TestResult, opts Opti
 	})
 	switch {
 	case !finished:
-		tr.fail(fmt.Sprintf("%s did not stop within %v of its time limit (a call that cannot be interrupted); abandoned", res.Name, stopGrace))
+		tr.fail(opts.Lang.Sprintf("%s did not stop within %v of its time limit (a call that cannot be interrupted); abandoned", res.Name, stopGrace))
 	case err != nil:
-		tr.fail(describeRunError(err, ctx, opts.timeout(), false))
+		tr.fail(describeRunError(opts.Lang, err, ctx, opts.timeout(), false))
 	}
 	if s := stderr.String(); s != "" {
-		tr.fail("the test wrote to stderr (an error in a spawned task?):\n" + strings.TrimRight(s, "\n"))
+		tr.fail(opts.Lang.Sprintf("the test wrote to stderr (an error in a spawned task?):\n%s", strings.TrimRight(s, "\n")))
 	}
 	failed := len(tr.failures) > 0
 	for _, s := range tr.servers {
@@ -469,11 +468,11 @@ func runBounded(ctx context.Context, rt *luabind.Runtime, run func(context.Conte
 	}
 }
 
-// describeRunError is a run's error as one message: the runner's text,
+// describeRunError is a run's error as one message in l: the runner's text,
 // and with hint, luabind's hint for it in parentheses on a line of its
 // own. (A test's own errors go without: the hint would be about the
 // check's call, not the script under test.)
-func describeRunError(err error, ctx context.Context, limit time.Duration, hint bool) string {
+func describeRunError(l luabind.Language, err error, ctx context.Context, limit time.Duration, hint bool) string {
 	var e *luabind.Error
 	if !errors.As(err, &e) {
 		return err.Error()
@@ -481,9 +480,9 @@ func describeRunError(err error, ctx context.Context, limit time.Duration, hint 
 	switch e.Kind {
 	case luabind.Interrupted:
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return fmt.Sprintf("did not finish within %v", limit)
+			return l.Sprintf("did not finish within %v", limit)
 		}
-		return "interrupted"
+		return l.Sprintf("interrupted")
 	case luabind.Exit:
 		return fmt.Sprintf("os.exit(%d)", e.Code)
 	}

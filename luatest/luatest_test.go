@@ -226,3 +226,24 @@ func TestJUnit(t *testing.T) {
 		t.Errorf("failed case: %+v %+v", bad, bad.Failure)
 	}
 }
+
+// Options.Strict reaches the scripts a test starts, also each in a child
+// process of its own.
+func TestStrict(t *testing.T) {
+	file := filepath.Join("testdata", "strict", "strict_test.lua")
+	for _, mode := range modes {
+		opts := mode.opts
+		opts.Strict = true
+		for name, r := range run(t, file, opts) {
+			if !r.Passed() {
+				t.Errorf("%s: %s failed:\n%s", mode.name, name, strings.Join(r.Failures, "\n"))
+			}
+		}
+		// Without it, the same read is nil and a warning: the test fails.
+		for name, r := range run(t, file, mode.opts) {
+			if r.Passed() {
+				t.Errorf("%s: %s passed without Strict", mode.name, name)
+			}
+		}
+	}
+}

@@ -1,5 +1,5 @@
 -- A TCP echo server and its client in one program: run this first.
---
+-- zh: 一个程序里的 TCP 回显服务端和它的客户端：先运行这个。
 -- The tutorial's first echo server (tcp/echo_server) runs in a spawned
 -- task, its client in the main task, and both say what they do. In real
 -- life they are two programs; try them in two terminals next:

@@ -20,8 +20,9 @@ var FS embed.FS
 
 // Info describes one bundled script.
 type Info struct {
-	Name    string // "tcp/echo_server"
-	Summary string // the first line of its header comment
+	Name      string // "tcp/echo_server"
+	Summary   string // the first line of its header comment
+	SummaryZh string // the second, "-- zh: ...": Summary in Simplified Chinese
 }
 
 // order is the tutorial's order: the demo first, then the AF_INET
@@ -71,7 +72,7 @@ func List() []Info {
 		if err != nil {
 			continue // cannot happen: a test checks order against FS
 		}
-		infos = append(infos, Info{Name: name, Summary: Summary(src)})
+		infos = append(infos, Info{Name: name, Summary: Summary(src), SummaryZh: SummaryZh(src)})
 	}
 	return infos
 }
@@ -85,4 +86,20 @@ func Summary(src []byte) string {
 		return ""
 	}
 	return strings.TrimSpace(strings.TrimLeft(line, "-"))
+}
+
+// SummaryZh returns the Chinese summary of a script: its header's second
+// line, "-- zh: ...", without the marker; "" if it has none. (It takes
+// the blank comment line under the summary, so that the lines below keep
+// their numbers, which errors and the docs quote.)
+func SummaryZh(src []byte) string {
+	lines := strings.SplitN(string(src), "\n", 3)
+	if len(lines) < 2 {
+		return ""
+	}
+	zh, ok := strings.CutPrefix(strings.TrimSpace(lines[1]), "-- zh:")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(zh)
 }

@@ -89,6 +89,9 @@ func TestListMatchesEmbeddedFiles(t *testing.T) {
 		if info.Summary == "" || strings.HasPrefix(info.Summary, "-") {
 			t.Errorf("%s: summary %q", info.Name, info.Summary)
 		}
+		if info.SummaryZh == "" || strings.HasPrefix(info.SummaryZh, "-") {
+			t.Errorf("%s: no Chinese summary (a second line \"-- zh: ...\"): %q", info.Name, info.SummaryZh)
+		}
 		src, _ := fs.ReadFile(scripts.FS, info.Name+".lua")
 		if !strings.Contains(string(src), "sockplay run "+info.Name) {
 			t.Errorf("%s: its header does not say how to run it (sockplay run %s)", info.Name, info.Name)
@@ -116,6 +119,16 @@ func TestSummary(t *testing.T) {
 	} {
 		if got := scripts.Summary([]byte(src)); got != want {
 			t.Errorf("Summary(%q) = %q, want %q", src, got, want)
+		}
+	}
+	for src, want := range map[string]string{
+		"-- An echo server.\n-- zh: 回显服务端。\n-- More.\n": "回显服务端。",
+		"-- An echo server.\n--\n-- zh: later\n":        "",
+		"-- An echo server.\n":                          "",
+		"-- zh: first\n":                                "",
+	} {
+		if got := scripts.SummaryZh([]byte(src)); got != want {
+			t.Errorf("SummaryZh(%q) = %q, want %q", src, got, want)
 		}
 	}
 }

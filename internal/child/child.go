@@ -37,9 +37,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // Grace is how long past its wall-clock limit a child may take to end
@@ -103,6 +106,8 @@ type Spec struct {
 	// Stdin by the parent, even when Stdin is a file: a child that is not
 	// in the terminal's foreground group must not read the terminal.
 	StdinPipe bool
+	// Lang is the language of the Outcome's Reason.
+	Lang i18n.Lang
 }
 
 // setup is what the parent sends the child before anything else.
@@ -148,9 +153,11 @@ type Outcome struct {
 	// Status is the exit status; -1 if a signal ended the child.
 	Status int
 	// Reason says why a child without a report ended ("used more than
-	// 512 MiB of memory", "did not stop within 10s"); "" when it
-	// reported.
-	Reason string
+	// 512 MiB of memory", "did not stop within 10s"), in Spec.Lang; ""
+	// when it reported. Crashed: it ended by itself (a signal, an exit
+	// status), no limit ended it.
+	Reason  string
+	Crashed bool
 	// Duration is how long it ran.
 	Duration time.Duration
 }
@@ -335,7 +342,7 @@ func (p *Proc) wait() {
 	}
 	p.mu.Lock()
 	if out.Report == nil {
-		out.Reason = p.reason(err)
+		out.Reason, out.Crashed = p.reason(err)
 	}
 	p.out = out
 	p.mu.Unlock()
@@ -386,27 +393,28 @@ func (p *Proc) killGroup() {
 }
 
 // reason says why a child that did not report ended.
-func (p *Proc) reason(err error) string {
+func (p *Proc) reason(err error) (why string, crashed bool) {
 	l := p.spec.Limits
+	lang := p.spec.Lang
 	tail := p.tail.String()
 	var exit *exec.ExitError
 	errors.As(err, &exit)
 	sig, signaled := exitSignal(exit)
 	switch {
 	case p.killed:
-		return fmt.Sprintf("did not stop within %v (killed)", l.Wall)
+		return lang.Sprintf("did not stop within %v (killed)", l.Wall), false
 	case p.stopped:
-		return "stopped"
+		return lang.Sprintf("stopped"), false
 	case exit != nil && l.CPU > 0 && cpuKilled(exit, l.CPU):
-		return fmt.Sprintf("used more than %v of CPU time (killed)", cpuSeconds(l.CPU))
+		return lang.Sprintf("used more than %v of CPU time (killed)", cpuSeconds(l.CPU)), false
 	case l.Memory > 0 && outOfMemory(tail):
-		return fmt.Sprintf("used more than %s of memory (killed)", Size(l.Memory))
+		return lang.Sprintf("used more than %s of memory (killed)", Size(l.Memory)), false
 	case signaled:
-		return fmt.Sprintf("crashed (%v)%s", sig, lastLine(tail))
+		return lang.Sprintf("crashed (%s)%s", fmt.Sprint(sig), lastLine(tail)), true
 	case err != nil && exit == nil:
-		return fmt.Sprintf("crashed: %v", err)
+		return lang.Sprintf("crashed: %s", err.Error()), true
 	}
-	return fmt.Sprintf("crashed (exit status %d)%s", p.cmd.ProcessState.ExitCode(), lastLine(tail))
+	return lang.Sprintf("crashed (exit status %s)%s", strconv.Itoa(p.cmd.ProcessState.ExitCode()), lastLine(tail)), true
 }
 
 // outOfMemory reports whether a Go runtime's last words say it ran out

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // The test binary is its own child: TestMain serves these roles.
@@ -141,12 +143,17 @@ func TestReport(t *testing.T) {
 		t.Errorf("outcome %+v", out)
 	}
 	out = run(t, Spec{Role: "exit", Payload: 7})
-	if out.Report != nil || out.Status != 7 || out.Reason != "crashed (exit status 7)" {
+	if out.Report != nil || out.Status != 7 || out.Reason != "crashed (exit status 7)" || !out.Crashed {
 		t.Errorf("outcome %+v", out)
 	}
 	out = run(t, Spec{Role: "panic"})
-	if out.Report != nil || out.Reason != "crashed (exit status 2): panic: the script broke it" {
+	if out.Report != nil || out.Reason != "crashed (exit status 2): panic: the script broke it" || !out.Crashed {
 		t.Errorf("outcome %+v", out)
+	}
+	// In Chinese: the words, not the Go runtime's last line.
+	out = run(t, Spec{Role: "panic", Lang: i18n.Chinese})
+	if out.Reason != "崩溃了（退出状态 2）: panic: the script broke it" || !out.Crashed {
+		t.Errorf("outcome in Chinese %+v", out)
 	}
 }
 
@@ -170,7 +177,7 @@ func TestEnvironment(t *testing.T) {
 func TestWallClockLimit(t *testing.T) {
 	start := time.Now()
 	out := run(t, Spec{Role: "spin", Limits: Limits{Wall: 100 * time.Millisecond}})
-	if out.Reason != "did not stop within 100ms (killed)" {
+	if out.Reason != "did not stop within 100ms (killed)" || out.Crashed {
 		t.Errorf("reason %q", out.Reason)
 	}
 	if d := time.Since(start); d < Grace {

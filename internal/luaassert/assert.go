@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sockplay/sockplay/internal/i18n"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/pm"
 	"github.com/sockplay/sockplay/lualib"
@@ -29,13 +30,19 @@ type Reporter interface {
 
 // Loader returns the loader of the assert module for r, for
 // luabind.Options.Modules or L.PreloadModule.
-func Loader(r Reporter) lua.LGFunction {
-	m := &module{r: r}
+func Loader(r Reporter) lua.LGFunction { return LoaderIn(i18n.English, r) }
+
+// LoaderIn is Loader whose failures of the common checks (eq, ne, true_,
+// contains) are worded in l, as a student reads them; what they compare
+// is shown as it is.
+func LoaderIn(l i18n.Lang, r Reporter) lua.LGFunction {
+	m := &module{r: r, lang: l}
 	return m.open
 }
 
 type module struct {
-	r Reporter
+	r    Reporter
+	lang i18n.Lang
 }
 
 // checks are the module's functions, by name.
@@ -99,7 +106,7 @@ func show(L *lua.LState, v lua.LValue) string {
 func (m *module) eq(L *lua.LState) int {
 	got, want := L.Get(1), L.Get(2)
 	if !L.Equal(got, want) {
-		m.report(L, 3, "got %s, want %s", show(L, got), show(L, want))
+		m.report(L, 3, "%s", m.lang.Sprintf("got %s, want %s", show(L, got), show(L, want)))
 	}
 	return 0
 }
@@ -108,7 +115,7 @@ func (m *module) eq(L *lua.LState) int {
 func (m *module) ne(L *lua.LState) int {
 	got, bad := L.Get(1), L.Get(2)
 	if L.Equal(got, bad) {
-		m.report(L, 3, "got %s, want anything else", show(L, got))
+		m.report(L, 3, "%s", m.lang.Sprintf("got %s, want anything else", show(L, got)))
 	}
 	return 0
 }
@@ -116,7 +123,8 @@ func (m *module) ne(L *lua.LState) int {
 // assert.true_(v, msg?)   (v must be neither false nor nil)
 func (m *module) true_(L *lua.LState) int {
 	if !lua.LVAsBool(L.Get(1)) {
-		m.report(L, 2, "got %s, want a true value", show(L, L.Get(1)))
+		got := show(L, L.Get(1))
+		m.report(L, 2, "%s", m.lang.Sprintf("got %s, want a true value", got))
 	}
 	return 0
 }
@@ -127,16 +135,18 @@ func (m *module) contains(L *lua.LState) int {
 	case lua.LString:
 		part := L.ToStringMeta(L.Get(2)).String()
 		if !strings.Contains(string(c), part) {
-			m.report(L, 3, "%s does not contain %q", show(L, c), part)
+			m.report(L, 3, "%s", m.lang.Sprintf("%s does not contain %s", show(L, c), strconv.Quote(part)))
 		}
 	case *lua.LTable:
 		found := false
 		c.ForEach(func(_, v lua.LValue) { found = found || L.Equal(v, L.Get(2)) })
 		if !found {
-			m.report(L, 3, "the table has no value %s", show(L, L.Get(2)))
+			value := show(L, L.Get(2))
+			m.report(L, 3, "%s", m.lang.Sprintf("the table has no value %s", value))
 		}
 	default:
-		m.report(L, 3, "got %s, want a string containing %s", show(L, L.Get(1)), show(L, L.Get(2)))
+		got, part := show(L, L.Get(1)), show(L, L.Get(2))
+		m.report(L, 3, "%s", m.lang.Sprintf("got %s, want a string containing %s", got, part))
 	}
 	return 0
 }

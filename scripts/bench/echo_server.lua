@@ -1,5 +1,5 @@
 -- Benchmark TCP echo server: bytes back unchanged, many clients at once.
---
+-- zh: 基准测试的 TCP 回显服务端：字节原样发回，同时服务多个客户端。
 -- The project's TCP peer in the benchmark of docs/PERFORMANCE.md, which
 -- measures it against native Go, Python and LuaSocket servers: one
 -- spawned task per client, each a recv(65536)/sendall loop, so many

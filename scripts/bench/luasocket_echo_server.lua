@@ -1,5 +1,5 @@
 -- Benchmark TCP echo server in the LuaSocket dialect: bytes back unchanged.
---
+-- zh: LuaSocket 方言的基准测试 TCP 回显服务端：字节原样发回。
 -- The peer "sockplay_ls" of the benchmark (../shared/bench): the echo of
 -- bench/echo_server written with LuaSocket's calls, to compare the two
 -- dialects on the same runtime. One task per client (spawn): it waits

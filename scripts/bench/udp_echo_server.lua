@@ -1,5 +1,5 @@
 -- Benchmark UDP echo server: each datagram back to its sender, unchanged.
---
+-- zh: 基准测试的 UDP 回显服务端：每个数据报原样发回给发送方。
 -- The project's UDP peer in the benchmark of docs/PERFORMANCE.md, which
 -- measures it against native Go, Python and LuaSocket servers: one
 -- recvfrom/sendto loop serves every client. The echo runs in Lua on

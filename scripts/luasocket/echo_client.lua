@@ -1,5 +1,5 @@
 -- TCP echo client in the LuaSocket dialect: sends each line you type, prints the echo.
---
+-- zh: LuaSocket 方言的 TCP 回显客户端：发送你输入的每一行，打印回显。
 -- socket.connect gives a connected object; send writes a line, receive()
 -- reads one back (without its "\n"). Errors come back as values: when the
 -- server goes away, receive returns nil and "closed", and the client says

@@ -1,5 +1,5 @@
 -- TCP echo server in the LuaSocket dialect: every line back, to many clients.
---
+-- zh: LuaSocket 方言的 TCP 回显服务端：每一行原样发回，服务多个客户端。
 -- The same job as tcp/loop_server, written as LuaSocket programs are:
 -- socket.bind makes a listening object, socket.select waits for whichever
 -- socket has something to say, receive() reads a line, send writes one,

@@ -1,5 +1,5 @@
 -- UDP time client in the LuaSocket dialect: asks udp/time_server for the time.
---
+-- zh: LuaSocket 方言的 UDP 时间客户端：向 udp/time_server 询问时间。
 -- Each line you type is a strftime format ("%Y %m %d", "%H:%M"); an empty
 -- line asks for the server's default. setpeername fixes where datagrams
 -- go, so send and receive need no address; settimeout(5) makes a lost

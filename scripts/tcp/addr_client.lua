@@ -1,5 +1,5 @@
 -- Prints both ends of a connection from the client: getsockname, getpeername.
---
+-- zh: 在客户端打印连接的两端：getsockname、getpeername。
 -- The client connects and prints its own address (local: the port the
 -- system picked for it) and the server's (peer). Compare with what
 -- tcp/addr_server prints: the two lines mirror each other.

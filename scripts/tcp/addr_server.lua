@@ -1,5 +1,5 @@
 -- Prints both ends of an accepted connection: getsockname, getpeername, fileno.
---
+-- zh: 打印已接受连接的两端：getsockname、getpeername、fileno。
 -- The server accepts one client and prints, as seen from the accepted
 -- socket, its own address (local), the client's address (peer) and the
 -- socket's file descriptor. The client prints the same pair from its side:

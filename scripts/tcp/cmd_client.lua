@@ -1,5 +1,5 @@
 -- Remote command client: sends commands, prints their whole output.
---
+-- zh: 远程命令客户端：发送命令，打印它们的完整输出。
 -- Type a shell command; it goes to tcp/cmd_server as a line, and the
 -- server replies with one message: a 4-byte big-endian length, then that
 -- many bytes of output (sock:send_msg). sock:recv_msg reads exactly that,

@@ -1,5 +1,5 @@
 -- Remote command server: runs the commands it receives (loopback only).
---
+-- zh: 远程命令服务端：执行收到的命令（只限本机回环）。
 -- WARNING: it runs, as you, any shell command a client sends. So it listens
 -- on a loopback address only (127.x.x.x or localhost) and refuses any other.
 --

@@ -1,5 +1,5 @@
 -- TCP echo server, 4th version: many clients at once, one task per client.
---
+-- zh: TCP 回显服务端，第 4 版：同时服务多个客户端，每个客户端一个任务。
 -- tcp/multi_server serves client after client: while it talks to one, the
 -- next waits in the listen queue. Here the accept loop hands each new
 -- connection to its own task with spawn() and goes straight back to

@@ -1,5 +1,5 @@
 -- TCP echo client, 1st version: sends one message, prints the reply.
---
+-- zh: TCP 回显客户端，第 1 版：发一条消息，打印回复。
 -- The client side of a TCP exchange: socket, connect, send, recv, close.
 -- It sends the line you type ("hello" if you just press Enter, or at end
 -- of input) and prints the server's answer, b'HELLO'.

@@ -1,5 +1,5 @@
 -- TCP echo server, 1st version: one client, one message, upper-cased reply.
---
+-- zh: TCP 回显服务端，第 1 版：一个客户端，一条消息，回复大写。
 -- The server side of a TCP exchange, step by step: socket, bind, listen,
 -- accept (wait for a client), recv (at most 1024 bytes), send, close. It
 -- serves a single client and ends.

@@ -1,5 +1,5 @@
 -- Framed messages, the client: sends messages back to back, each arrives whole.
---
+-- zh: 分帧的消息，客户端：接连发送多条消息，每条都完整到达。
 -- It reads lines from input until end of input (Ctrl-D, or the end of
 -- piped input): each line is one message ("hello", "world", "!" if there
 -- are none). Then it sends them all back to back, with a 200000-byte

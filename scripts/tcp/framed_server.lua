@@ -1,5 +1,5 @@
 -- Framed messages: each message arrives whole, however TCP splits or joins it.
---
+-- zh: 分帧的消息：不管 TCP 怎样拆分或合并，每条消息都完整到达。
 -- The cure for sticky packets (tcp/sticky_server): mark where each message
 -- ends. sock:send_msg(data) sends a 4-byte big-endian length and then the
 -- data; sock:recv_msg() reads exactly one such frame, calling recv as many

@@ -1,5 +1,5 @@
 -- TCP echo client, 2nd version: sends each line you type, prints each reply.
---
+-- zh: TCP 回显客户端，第 2 版：发送你输入的每一行，打印每条回复。
 -- The client loops: read a line, send it, print the server's reply. Empty
 -- lines are skipped, as in the original; end of input (Ctrl-D, or the end
 -- of piped input) ends the client, which closes the connection.

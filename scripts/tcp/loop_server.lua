@@ -1,5 +1,5 @@
 -- TCP echo server, 2nd version: one client, many messages, until it leaves.
---
+-- zh: TCP 回显服务端，第 2 版：一个客户端，多条消息，直到它离开。
 -- After accept, the server loops over recv and send, replying to each
 -- message in upper case. Fixed here: the original loops forever once the
 -- client leaves, because recv then returns b'' (an empty string) at once,

@@ -1,5 +1,5 @@
 -- TCP echo server, 3rd version: serves client after client.
---
+-- zh: TCP 回显服务端，第 3 版：一个接一个地服务客户端。
 -- An outer loop accepts one client after another; an inner loop echoes
 -- that client's messages in upper case. A client can leave two ways, and
 -- both end the inner loop: an orderly close (recv returns "") and an

@@ -1,5 +1,5 @@
 -- TCP echo server, event-loop style: many clients from one task with select.
---
+-- zh: TCP 回显服务端，事件循环风格：一个任务用 select 服务多个客户端。
 -- No task per client: the listening socket and every connection are
 -- non-blocking (settimeout(0)), and select.select tells which of them are
 -- ready, so the single loop never waits on one client while another has

@@ -1,5 +1,5 @@
 -- Sticky packets (粘包), the client: three small sends, then one large one.
---
+-- zh: 粘包，客户端：三次小的发送，然后一次大的。
 -- It sends "hello", "world" and "!" with three send calls, one after the
 -- other, and prints what tcp/sticky_server says it received: the three
 -- stuck together in one recv. Then it sends 200000 bytes with one sendall

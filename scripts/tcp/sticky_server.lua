@@ -1,5 +1,5 @@
 -- Sticky packets (粘包): a TCP server sees bytes, not the client's sends.
---
+-- zh: 粘包：TCP 服务端看到的是字节，而不是客户端的一次次发送。
 -- Why: TCP delivers a stream of bytes, in order, and keeps no boundaries
 -- between sends. What arrives waits in the socket's receive buffer, and
 -- recv(n) takes whatever is there, up to n bytes. So small sends that

@@ -1,5 +1,5 @@
 -- UDP chat client, like QQ: pick a contact, then chat; q ends a chat.
---
+-- zh: UDP 聊天客户端，像 QQ：选一个联系人，然后聊天；q 结束一次聊天。
 -- First choose a contact by name from the table below, then type messages;
 -- each is sent to that contact's address and the client waits for the
 -- reply. "q" ends the chat with this contact, end of input (Ctrl-D) ends

@@ -1,5 +1,5 @@
 -- UDP chat server, like QQ: shows each message, sends back your reply.
---
+-- zh: UDP 聊天服务端，像 QQ：显示每条消息，把你的回复发回去。
 -- One socket serves every client: recvfrom says who wrote, and the reply
 -- you type goes back to that address with sendto. End of input (Ctrl-D)
 -- stops the server.

@@ -1,5 +1,5 @@
 -- UDP client: sends "hello", prints the answer and who sent it.
---
+-- zh: UDP 客户端：发送 "hello"，打印回答和发送方。
 -- No connect: every sendto names the destination, and recvfrom tells who
 -- answered. If no answer comes within 5 seconds (UDP does not say whether
 -- anyone listens), the client stops with TimeoutError; the original would

@@ -1,5 +1,5 @@
 -- UDP server: receives one datagram, answers "hi" to its sender.
---
+-- zh: UDP 服务端：收一个数据报，向发送方回答 "hi"。
 -- UDP has no connection: no listen, no accept. recvfrom returns the
 -- message and the sender's address, and the reply goes to that address
 -- with sendto. Either side may start first without an error.

@@ -1,5 +1,5 @@
 -- UDP time client: asks for the time in the strftime format you type.
---
+-- zh: UDP 时间客户端：按你输入的 strftime 格式询问时间。
 -- Each line you type is a strftime format ("%Y %m %d", "%H:%M"); an empty
 -- line asks for the server's default, "%Y-%m-%d %X". End of input (Ctrl-D)
 -- ends the client. If no answer comes within 5 seconds the client stops

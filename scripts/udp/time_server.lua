@@ -1,5 +1,5 @@
 -- UDP time server, NTP-like: the current time, in the client's format.
---
+-- zh: UDP 时间服务端，类似 NTP：按客户端给的格式返回当前时间。
 -- A client sends a strftime format ("%Y %m %d"); the server answers with
 -- the current local time in that format (os.date), or in "%Y-%m-%d %X"
 -- when the message is empty. It sets SO_REUSEADDR before bind, as the

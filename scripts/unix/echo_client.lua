@@ -1,5 +1,5 @@
 -- AF_UNIX echo client: sends each line you type over a socket file.
---
+-- zh: AF_UNIX 回显客户端：通过套接字文件发送你输入的每一行。
 -- tcp/loop_client in the other socket family: connect takes the server's
 -- socket path instead of a host and port. Empty lines are skipped; end of
 -- input (Ctrl-D, or the end of piped input) ends the client.

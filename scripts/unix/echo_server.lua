@@ -1,5 +1,5 @@
 -- AF_UNIX echo server: the 2nd version over a socket file.
---
+-- zh: AF_UNIX 回显服务端：通过套接字文件的第 2 版。
 -- The same program as tcp/loop_server, in the other socket family: the
 -- address is a path in the file system instead of a host and port, so
 -- only programs on this machine can connect. bind creates the socket
