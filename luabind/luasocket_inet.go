@@ -170,34 +170,18 @@ func (rt *Runtime) lsResolve(L *lua.LState, host, port string, family, typ int, 
 	return out, nil
 }
 
-// lsLookup looks host up: every address, IPv4 first.
+// lsLookup looks host up (Runtime.lookupName) with getaddrinfo's
+// errors, as LuaSocket words them.
 func (rt *Runtime) lsLookup(L *lua.LState, host string) ([]netip.Addr, error) {
-	if ips, ok := rt.sandboxLookup(L, host, "ip"); ok { // the sandbox: no DNS
-		return ips, nil
+	ips, err := rt.lookupName(L, host)
+	if err == nil || rt.currentTask(L).ctx.Err() != nil {
+		return ips, err // found, or the task cancelled
 	}
-	t := rt.currentTask(L)
-	var ips []netip.Addr
-	var err error
-	rt.unlocked(t, func() { ips, err = net.DefaultResolver.LookupNetIP(t.ctx, "ip", host) })
-	if err != nil {
-		if t.ctx.Err() != nil {
-			return nil, t.ctx.Err()
-		}
-		var dnsErr *net.DNSError
-		if errors.As(err, &dnsErr) && !dnsErr.IsNotFound {
-			return nil, &gaiError{code: -3, msg: lsErrAgain}
-		}
-		return nil, &gaiError{code: -2, msg: lsErrNoName}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && !dnsErr.IsNotFound {
+		return nil, &gaiError{code: -3, msg: lsErrAgain}
 	}
-	var v4, v6 []netip.Addr
-	for _, ip := range ips {
-		if ip = ip.Unmap(); ip.Is4() {
-			v4 = append(v4, ip)
-		} else {
-			v6 = append(v6, ip)
-		}
-	}
-	return append(v4, v6...), nil
+	return nil, &gaiError{code: -2, msg: lsErrNoName}
 }
 
 // lsCreate gives o a new descriptor of family and typ (LuaSocket's

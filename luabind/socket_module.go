@@ -209,6 +209,14 @@ func (rt *Runtime) lookupAll(L *lua.LState, host string) ([]netip.Addr, error) {
 	if host == "" {
 		return []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1})}, nil
 	}
+	return rt.lookupName(L, host)
+}
+
+// lookupName looks host, a name, up: every address, IPv4 first, as
+// getaddrinfo orders them on a host without IPv6 routes. The sandbox
+// allows no lookup; a cancelled task's lookup returns its context's
+// error.
+func (rt *Runtime) lookupName(L *lua.LState, host string) ([]netip.Addr, error) {
 	if ips, ok := rt.sandboxLookup(L, host, "ip"); ok { // the sandbox: no DNS
 		return ips, nil
 	}
@@ -224,8 +232,8 @@ func (rt *Runtime) lookupAll(L *lua.LState, host string) ([]netip.Addr, error) {
 	}
 	var v4, v6 []netip.Addr
 	for _, ip := range ips {
-		if ip.Unmap().Is4() {
-			v4 = append(v4, ip.Unmap())
+		if ip = ip.Unmap(); ip.Is4() {
+			v4 = append(v4, ip)
 		} else {
 			v6 = append(v6, ip)
 		}
