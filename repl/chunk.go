@@ -85,6 +85,17 @@ func compile(rt *luabind.Runtime, code, name string, locals bool) (*lua.Function
 	return parseAndCompile(rt, code+"\n", code, name, locals)
 }
 
+// unfinishedError is why code, an unfinished chunk given up on, does
+// not compile, at the line where it stops: compile's newline would put
+// the end of input on a line nobody typed. why is compile's error.
+func unfinishedError(rt *luabind.Runtime, code string, why *luabind.Error) *luabind.Error {
+	code = strings.TrimRight(code, " \t\n")
+	if _, err := parseAndCompile(rt, code, code, chunkName, false); err != nil {
+		return err
+	}
+	return why
+}
+
 func parseAndCompile(rt *luabind.Runtime, src, code, name string, locals bool) (*lua.FunctionProto, *luabind.Error) {
 	chunk, err := parse.Parse(strings.NewReader(src), name)
 	if err != nil {

@@ -250,9 +250,8 @@ func (r *repl) init() *leaveError {
 
 // loop reads chunks and evaluates them until the session ends. At the
 // >> prompt, a second empty line in a row gives up on the chunk and shows
-// why it is unfinished: `while True:` is never finished in Lua, and
-// Python's prompt gives up at an empty line too. (Not inside a long
-// string or comment, where empty lines are text.)
+// why it is unfinished, as Python's prompt gives up at an empty line.
+// (Not inside a long string or comment, where empty lines are text.)
 func (r *repl) loop() *leaveError {
 	var chunk []string
 	var unfinished *luabind.Error // why chunk is not finished
@@ -299,11 +298,9 @@ func (r *repl) loop() *leaveError {
 		}
 		if len(chunk) > 0 && strings.TrimSpace(line) == "" && !inLongText(unfinished) {
 			if blanks++; blanks == 2 {
-				_, serr := compileTyped(r.rt, strings.TrimRight(strings.Join(chunk, "\n"), " \t\n"), chunkName)
+				serr := unfinishedError(r.rt, strings.Join(chunk, "\n"), unfinished)
 				chunk, blanks = nil, 0
-				if serr != nil {
-					r.showError(serr)
-				}
+				r.showError(serr)
 				continue
 			}
 		} else {
@@ -311,11 +308,17 @@ func (r *repl) loop() *leaveError {
 		}
 		chunk = append(chunk, line)
 		proto, serr := compileTyped(r.rt, strings.Join(chunk, "\n"), chunkName)
-		if serr != nil && serr.Incomplete {
-			unfinished = serr
-			continue
-		}
+		// An unfinished chunk with a hint is Python's block header
+		// (`for i in range(3):`, `try:`): no line can finish it, so say
+		// so now rather than at the second empty line.
 		code := strings.Join(chunk, "\n")
+		if serr != nil && serr.Incomplete {
+			if serr.Hint == "" {
+				unfinished = serr
+				continue
+			}
+			serr = unfinishedError(r.rt, code, serr)
+		}
 		chunk, blanks = nil, 0
 		if serr != nil {
 			r.typed = code
