@@ -40,7 +40,7 @@ func newExerciseListCommand(l i18n.Lang) *Command {
 		for i, info := range exercises.List(io.lang) {
 			fmt.Fprintf(io.stdout, "%d. %-18s %s\n", i+1, info.Name, info.Title)
 		}
-		io.lang.Fprintf(io.stdout, "\nStart one with:  sockplay exercise start NAME\n")
+		io.lang.Fprintf(io.stdout, "\nStart one with:  sockplay exercise start NAME (or its number)\n")
 		return exitOK
 	})
 	return c
@@ -59,7 +59,7 @@ func newExerciseStartCommand(l i18n.Lang) *Command {
 		if len(args) == 2 {
 			dir = args[1]
 		}
-		return exerciseStart(c, args[0], dir, io)
+		return exerciseStart(c, exerciseName(args[0]), dir, io)
 	}
 	return c
 }
@@ -86,9 +86,10 @@ Exit status: 0 every check passes, 1 one failed, 2 usage, 130 interrupted.
 		switch len(args) {
 		case 1:
 			// exercise start wrote NAME.lua: check that.
-			return exerciseCheck(c, args[0], args[0]+".lua", &fl, io)
+			name := exerciseName(args[0])
+			return exerciseCheck(c, name, name+".lua", &fl, io)
 		case 2:
-			return exerciseCheck(c, args[0], args[1], &fl, io)
+			return exerciseCheck(c, exerciseName(args[0]), args[1], &fl, io)
 		}
 		return reportUsage(io.stderr, c.usageErrorf("want an exercise name and your script, got %d arguments", len(args)))
 	}
@@ -207,6 +208,16 @@ func printCheck(l i18n.Lang, w io.Writer, r *luatest.TestResult, checksDir strin
 	if hint != "" {
 		fmt.Fprintln(w, indent(strings.TrimSuffix(l.Sprintf("hint: %s\n", hint), "\n"), "        "))
 	}
+}
+
+// exerciseName is the exercise arg names: its number in 'exercise list'
+// (1 for the first) stands for its name.
+func exerciseName(arg string) string {
+	n, err := strconv.Atoi(arg)
+	if list := exercises.List(i18n.English); err == nil && n >= 1 && n <= len(list) {
+		return list[n-1].Name
+	}
+	return arg
 }
 
 // unknownExercise is the error of an exercise name that is none, with
