@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sockplay/sockplay/internal/child"
@@ -225,10 +226,12 @@ func scriptChild(payload json.RawMessage, scripts fs.FS) (any, int) {
 		return scriptReport{Err: &luabind.Error{Kind: luabind.RuntimeError, Msg: "bad job: " + err.Error()}}, 1
 	}
 	// What the script prints goes out when it waits or ends (luabind
-	// flushes Stdout then), as it did to a test in the same process: a
-	// server that prints its address and ends at once has ended before
-	// the test reads the address, whatever the scheduler does.
-	stdout := bufio.NewWriter(os.Stdout)
+	// flushes Stdout then): a server that prints its address and ends at
+	// once has ended before the test reads the address. A script that
+	// never waits (a busy loop, non-blocking calls in a loop) has its
+	// output sent after a moment all the same, as a test in the same
+	// process would see it.
+	stdout := newLateFlusher(os.Stdout, lateFlush)
 	rt := luabind.New(luabind.Options{Stdin: os.Stdin, Stdout: stdout, Stderr: os.Stderr, Scripts: scripts, Sandbox: job.Sandbox, Strict: job.Strict, Lang: job.Lang})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -388,4 +391,43 @@ func newSandbox(opts Options, tmp string, read []string) *luabind.Sandbox {
 func (tr *testRun) isFile(name string) bool {
 	st, err := os.Stat(name)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// lateFlush is how long a child script's output may wait in its buffer
+// while the script runs without waiting: long beside printing and ending
+// at once, short beside a test's time limits.
+const lateFlush = 100 * time.Millisecond
+
+// A lateFlusher buffers writes to w until Flush, or until the oldest
+// unflushed byte has waited delay.
+type lateFlusher struct {
+	mu    sync.Mutex
+	w     *bufio.Writer
+	delay time.Duration
+	timer *time.Timer // set while bytes wait
+}
+
+func newLateFlusher(w io.Writer, delay time.Duration) *lateFlusher {
+	return &lateFlusher{w: bufio.NewWriter(w), delay: delay}
+}
+
+func (f *lateFlusher) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n, err := f.w.Write(p)
+	if f.w.Buffered() > 0 && f.timer == nil {
+		f.timer = time.AfterFunc(f.delay, func() { f.Flush() })
+	}
+	return n, err
+}
+
+// Flush writes what waits, at once.
+func (f *lateFlusher) Flush() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.timer != nil {
+		f.timer.Stop()
+		f.timer = nil
+	}
+	return f.w.Flush()
 }

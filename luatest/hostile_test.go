@@ -42,6 +42,13 @@ func TestHostileStudents(t *testing.T) {
 			`"metadata.google.internal" is not an IP address: the checks look up no names`},
 		{"announces the docker socket", `print("server is listening on /var/run/docker.sock") sleep(60)`,
 			"announced /var/run/docker.sock: a socket file must be in the test's folder"},
+		// A server that announces itself, then never waits: its line is
+		// out at once (the child's output does not wait for a wait), the
+		// check connects while it listens, and its time limit ends it
+		// (had the line waited for that end, the connection would be
+		// refused, not reset).
+		{"announces, then spins", `local s = socket.create_server({"127.0.0.1", 0}) print("server is listening on 127.0.0.1:" .. s:getsockname().port) while true do end`,
+			"ConnectionResetError"},
 		// 2. /proc through a symbolic link and "..".
 		{"reads the grader's environment", `print(io.open("/var/run/../proc/self/environ"):read("*a"))`,
 			`PermissionError: sandbox: reading "/var/run/../proc/self/environ" refused`},
