@@ -4,12 +4,15 @@ package luabind
 // where its output goes.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -409,8 +412,62 @@ print(io.read("L"))
 }
 
 // Output goes only to the writers given: nothing reaches the process's
-// stdout or stderr, also with nil writers.
+// stdout or stderr, also with nil writers. The runs go in a child process
+// (outputCheck) whose descriptors 1 and 2 are pipes this test reads: the
+// test's own process never swaps its os.Stdout, where the testing
+// package, a panic or the race detector would write too.
 func TestOutputOnlyToWriters(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := testContext(t)
+	report := filepath.Join(t.TempDir(), "report.json")
+	// testscript.Main runs a command by the name the process is called.
+	cmd := exec.CommandContext(ctx, exe, report)
+	cmd.Args[0] = outputCheckCmd
+	// Under -race, a process sleeps a second at its exit by default.
+	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
+	var leaked bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &leaked, &leaked
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("child: %v; its output:\n%s", err, leaked.String())
+	}
+	if leaked.Len() != 0 {
+		t.Errorf("written to the process's stdout/stderr: %q", leaked.String())
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got outputReport
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatalf("child's report %q: %v", data, err)
+	}
+	if got.RunErr != "" || got.QuietErr != "" {
+		t.Fatalf("runs: %s, %s", got.RunErr, got.QuietErr)
+	}
+	if want := "print\nio.write\nio.stdout\n"; got.Stdout != want {
+		t.Errorf("stdout = %q, want %q", got.Stdout, want)
+	}
+	if !strings.HasPrefix(got.Stderr, "io.stderr\nerror in task 2 (spawned at out.lua:6):\nout.lua:6: task error") {
+		t.Errorf("stderr = %q", got.Stderr)
+	}
+}
+
+// outputCheckCmd names the child of TestOutputOnlyToWriters.
+const outputCheckCmd = "luabind-output-check"
+
+// outputReport is what the child saw, written to the file its argument
+// names: its own stdout and stderr are what the test checks stay empty.
+type outputReport struct {
+	RunErr, QuietErr string
+	Stdout, Stderr   string
+}
+
+// outputCheck is the child: the same code in a runtime with writers and
+// in one without.
+func outputCheck() {
 	const code = `
 print("print")
 io.write("io.write\n")
@@ -418,50 +475,29 @@ io.stdout:write("io.stdout\n")
 io.stderr:write("io.stderr\n")
 spawn(function() error("task error") end)
 `
-	// Swap the process's stdout and stderr for pipes while the runs go.
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldOut, oldErr := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = w, w
-	var leaked []byte
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		buf := make([]byte, 4096)
-		for {
-			n, err := r.Read(buf)
-			leaked = append(leaked, buf[:n]...)
-			if err != nil {
-				return
-			}
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	errText := func(err error) string {
+		if err == nil {
+			return ""
 		}
-	}()
+		return err.Error()
+	}
 	stdout, stderr := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	rt := New(Options{Stdout: stdout, Stderr: stderr})
-	runErr := rt.RunString(testContext(t), "out.lua", code, nil)
+	runErr := rt.RunString(ctx, "out.lua", code, nil)
 	rt.Close()
 	quiet := New(Options{})
-	quietErr := quiet.RunString(testContext(t), "out.lua", code, nil)
+	quietErr := quiet.RunString(ctx, "out.lua", code, nil)
 	quiet.Close()
-	os.Stdout, os.Stderr = oldOut, oldErr
-	w.Close()
-	wg.Wait()
-	r.Close()
-
-	if runErr != nil || quietErr != nil {
-		t.Fatalf("runs: %v, %v", runErr, quietErr)
+	data, err := json.Marshal(outputReport{errText(runErr), errText(quietErr), stdout.String(), stderr.String()})
+	if err == nil {
+		err = os.WriteFile(os.Args[1], data, 0o600)
 	}
-	if len(leaked) != 0 {
-		t.Errorf("written to the process's stdout/stderr: %q", leaked)
-	}
-	if got, want := stdout.String(), "print\nio.write\nio.stdout\n"; got != want {
-		t.Errorf("stdout = %q, want %q", got, want)
-	}
-	if got := stderr.String(); !strings.HasPrefix(got, "io.stderr\nerror in task 2 (spawned at out.lua:6):\nout.lua:6: task error") {
-		t.Errorf("stderr = %q", got)
+	if err != nil {
+		// Output the test reads as a leak, with the reason.
+		fmt.Fprintln(os.Stderr, "luabind-output-check:", err)
+		os.Exit(1)
 	}
 }
 

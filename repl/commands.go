@@ -163,12 +163,19 @@ func (r *repl) cmdRun(args []string) *leaveError {
 	return r.settle(id, lines+2)
 }
 
+// taskWait bounds how long the REPL waits on a background task before it
+// shows the prompt: after :run for what the script says first (settle),
+// after Ctrl-C or :kill for its end (awaitEnd). The pseudo-terminal tests
+// raise it to their own deadline, so that a machine too loaded to start
+// a script within it does not change what they see.
+var taskWait = 2 * time.Second
+
 // settle waits a little after :run for the script's first line of output
 // (a server names its address), its end, or its first input() — so what
 // it says first is shown now, not held under the next prompt. Bounded:
-// a quiet script gets the prompt after 2 seconds.
+// a quiet script gets the prompt after taskWait (2 seconds).
 func (r *repl) settle(id int, wantLines int) *leaveError {
-	timeout := time.NewTimer(2 * time.Second)
+	timeout := time.NewTimer(taskWait)
 	defer timeout.Stop()
 	poll := time.NewTicker(10 * time.Millisecond) // for the task's end, which has no event
 	defer poll.Stop()
@@ -235,7 +242,7 @@ func (r *repl) cmdKill(args []string) *leaveError {
 // :jobs shows it ended: it ends at its next instruction or blocking call.
 // It reports whether it did.
 func (r *repl) awaitEnd(id int) bool {
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(taskWait)
 	for r.running(id) && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond) // polling the task list: a task's end has no event
 	}

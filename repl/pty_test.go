@@ -25,11 +25,13 @@ import (
 
 // startTerm starts sockplay's REPL on a terminal. env adds to the
 // environment; history goes to $XDG_STATE_HOME, a fresh temporary
-// directory unless env sets one.
+// directory unless env sets one. The REPL waits on a task it starts or
+// stops (:run, Ctrl-C) until the test's deadline, not for the 2 seconds
+// a user gets: a loaded machine may take longer to start a script.
 func startTerm(t *testing.T, env ...string) *ptytest.Term {
 	t.Helper()
 	cmd := exec.Command("sockplay")
-	cmd.Env = ptytest.Env(t, env...)
+	cmd.Env = ptytest.Env(t, append([]string{taskWaitEnv + "=" + ptytest.Timeout.String()}, env...)...)
 	tm := ptytest.Start(t, cmd)
 	tm.Expect(":help for help")
 	tm.Expect("> ")
