@@ -30,7 +30,13 @@ import (
 // a user gets: a loaded machine may take longer to start a script.
 func startTerm(t *testing.T, env ...string) *ptytest.Term {
 	t.Helper()
-	cmd := exec.Command("sockplay")
+	return startTermArgs(t, nil, env...)
+}
+
+// startTermArgs is startTerm with sockplay's arguments.
+func startTermArgs(t *testing.T, args []string, env ...string) *ptytest.Term {
+	t.Helper()
+	cmd := exec.Command("sockplay", args...)
 	cmd.Env = ptytest.Env(t, append([]string{taskWaitEnv + "=" + ptytest.Timeout.String()}, env...)...)
 	tm := ptytest.Start(t, cmd)
 	tm.Expect(":help for help")
