@@ -24,7 +24,7 @@ import (
 
 func TestTerminalSandboxedREPL(t *testing.T) {
 	state := t.TempDir()
-	tm := startTermArgs(t, []string{"--sandbox", "--cpu", "60s", "--files", "64", "-i"}, "XDG_STATE_HOME="+state)
+	tm := startTermArgs(t, []string{"--sandbox", "--memory", "256MiB", "--cpu", "60s", "--files", "64", "-i"}, "XDG_STATE_HOME="+state)
 
 	// The REPL is the child's: the limits are on its process, not on
 	// sockplay's.
@@ -38,6 +38,11 @@ func TestTerminalSandboxedREPL(t *testing.T) {
 		}
 		if got := limitLine(t, tm.Process().Pid, "Max cpu time"); !strings.Contains(got, "unlimited") {
 			t.Errorf("sockplay's own process is limited: %q", got)
+		}
+		// The address space: not under the race detector, whose shadow
+		// memory makes it meaningless (internal/child).
+		if got := limitLine(t, kid, "Max address space"); !raceEnabled && strings.Contains(got, "unlimited") {
+			t.Errorf("the REPL's process: %q, want its memory limited", got)
 		}
 	}
 
@@ -116,14 +121,22 @@ func assertCookedMode(t *testing.T, tm *ptytest.Term) {
 	}
 }
 
-// onlyChild is the one child process of pid (Linux).
+// onlyChild is the one child process of pid (Linux). Each thread lists
+// the children it started.
 func onlyChild(t *testing.T, pid int) int {
 	t.Helper()
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + strconv.Itoa(pid) + "/children")
-	if err != nil {
-		t.Fatal(err)
+	lists, err := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/task/*/children")
+	if err != nil || len(lists) == 0 {
+		t.Fatalf("the threads of sockplay: %v", err)
 	}
-	kids := strings.Fields(string(data))
+	var kids []string
+	for _, l := range lists {
+		data, err := os.ReadFile(l)
+		if err != nil && !os.IsNotExist(err) { // a thread may end meanwhile
+			t.Fatal(err)
+		}
+		kids = append(kids, strings.Fields(string(data))...)
+	}
 	if len(kids) != 1 {
 		t.Fatalf("sockplay --sandbox -i has children %q, want one", kids)
 	}
