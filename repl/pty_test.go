@@ -44,6 +44,15 @@ func startTermArgs(t *testing.T, args []string, env ...string) *ptytest.Term {
 	return tm
 }
 
+// ctrlD ends the session with Ctrl-D, which must exit with status 0.
+func ctrlD(t *testing.T, tm *ptytest.Term) {
+	t.Helper()
+	tm.Type("\x04")
+	if code := tm.Wait(); code != 0 {
+		t.Errorf("exit status %d after Ctrl-D", code)
+	}
+}
+
 func TestTerminalLineEditing(t *testing.T) {
 	tm := startTerm(t)
 	// Ctrl-A goes to the start of the line, where the missing p goes.
@@ -57,10 +66,7 @@ func TestTerminalLineEditing(t *testing.T) {
 	tm.Expect("913\n")
 	tm.Type("\x1b[A\r")
 	tm.Expect("x + 1\n913\n")
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d after Ctrl-D", code)
-	}
+	ctrlD(t, tm)
 }
 
 func TestTerminalTabCompletion(t *testing.T) {
@@ -123,10 +129,7 @@ func TestTerminalCtrlCAtThePrompt(t *testing.T) {
 	tm.Type("garbage\x03")
 	tm.Expect("^C\n> ")
 	tm.Line("1 + 1", "2\n")
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d", code)
-	}
+	ctrlD(t, tm)
 }
 
 func TestTerminalCtrlCDuringAccept(t *testing.T) {
@@ -143,10 +146,7 @@ func TestTerminalCtrlCDuringAccept(t *testing.T) {
 	tm.Type("\x03")
 	tm.Expect("interrupted\n> ")
 	tm.Line(`b:sendall("late"); a:recv(10)`, `"late"`)
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d", code)
-	}
+	ctrlD(t, tm)
 }
 
 func TestTerminalBackgroundServerAndClient(t *testing.T) {

@@ -73,10 +73,7 @@ func TestTerminalSandboxedREPL(t *testing.T) {
 	tm.Line("1 + 1", "2\n> ")
 
 	// Ctrl-D ends it; the lines typed are in the user's history.
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d after Ctrl-D", code)
-	}
+	ctrlD(t, tm)
 	data, err := os.ReadFile(filepath.Join(state, "sockplay", "history"))
 	if err != nil || !strings.Contains(string(data), "histmark = 6 * 7\nhistmark\n") {
 		t.Errorf("history file %q, %v", data, err)
