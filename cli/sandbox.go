@@ -214,6 +214,13 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 		// terminal's foreground group.
 		spec.Stdin, spec.StdinPipe = io.stdin, true
 	}
+	var sigs chan os.Signal
+	if p.repl {
+		// From before the child starts: a SIGTERM meanwhile is its too.
+		sigs = make(chan os.Signal, 4)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		defer signal.Stop(sigs)
+	}
 	proc, err := child.Start(spec)
 	if err != nil {
 		fmt.Fprintln(io.stderr, "sockplay: cannot start the sandbox's process:", err)
@@ -221,7 +228,7 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 	}
 	ctx := context.Background()
 	if p.repl {
-		defer forwardSignals(proc, term)()
+		defer forwardSignals(proc, sigs, term)()
 	} else {
 		var stop func()
 		ctx, stop = interruptible(io.stderr)
@@ -243,13 +250,12 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 }
 
 // forwardSignals passes on to a sandboxed REPL's child the signals this
-// process gets while it runs, until stop: SIGTERM and SIGHUP make the
-// REPL leave (and set the terminal back), Ctrl-C interrupts its line.
-// When the child shares the terminal (term), the terminal's Ctrl-C
-// reaches it directly, and this process drops its own.
-func forwardSignals(proc *child.Proc, term bool) (stop func()) {
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+// process gets on sigs (os.Interrupt, SIGTERM, SIGHUP), until stop:
+// SIGTERM and SIGHUP make the REPL leave (and set the terminal back),
+// Ctrl-C interrupts its line. When the child shares the terminal (term),
+// the terminal's Ctrl-C reaches it directly, and this process drops its
+// own.
+func forwardSignals(proc *child.Proc, sigs <-chan os.Signal, term bool) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		for {
@@ -263,10 +269,7 @@ func forwardSignals(proc *child.Proc, term bool) (stop func()) {
 			}
 		}
 	}()
-	return func() {
-		signal.Stop(sigs)
-		close(done)
-	}
+	return func() { close(done) }
 }
 
 // replHistory gives a sandboxed REPL's child a copy of the user's history
