@@ -47,7 +47,7 @@ func runCommandLine(c *Command, f *runFlags, io *stdio, args []string, needScrip
 	if src == nil {
 		return status
 	}
-	if f.sandboxed() && !p.repl && !child.InChild() && child.Supported {
+	if f.sandboxed() && (!p.repl || p.replChild) && !child.InChild() && child.Supported {
 		return runSandboxed(f, io, p, src) // sandbox.go
 	}
 	opts := luabind.Options{Stdin: io.stdin, Stdout: io.stdout, Stderr: io.stderr, Scripts: scripts.FS, Command: commandName(), Lang: io.lang}
@@ -186,7 +186,7 @@ func runREPL(io *stdio, opts luabind.Options, src *source, args []string) int {
 		Stdin: io.stdin, Stdout: io.stdout, Stderr: io.stderr,
 		InitArgs:    args,
 		Banner:      io.lang.Sprintf("sockplay %s: Lua with Python's socket module. :help for help, Ctrl-D to leave.", version),
-		HistoryFile: repl.HistoryFile(),
+		HistoryFile: historyFile(),
 		ScriptNames: scriptNames(),
 	}
 	switch {
@@ -208,6 +208,15 @@ func runREPL(io *stdio, opts luabind.Options, src *source, args []string) int {
 	}
 	rt.Close()
 	return report(err, io.stderr)
+}
+
+// historyFile is where the REPL keeps its history: in a sandboxed REPL's
+// child, the copy its parent made (replHistory).
+func historyFile() string {
+	if childRun != nil {
+		return childRun.History
+	}
+	return repl.HistoryFile()
 }
 
 // read returns the code of a file or bundled source.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/diagram"
+	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/trace"
@@ -72,6 +73,8 @@ type runPlan struct {
 	args   []string // the script's arguments
 	repl   bool     // the REPL, after target or -e CODE if any
 	stdin  bool     // the script is standard input
+	// replChild: a sandboxed REPL would run in a child process (sandbox.go)
+	replChild bool
 }
 
 // plan decides what to run from the arguments left after the flags.
@@ -90,6 +93,9 @@ func (f *runFlags) plan(args []string, needScript, stdinTerminal bool) (runPlan,
 	}
 	p.repl = f.interactive || nothing && stdinTerminal
 	p.stdin = p.target == "-" || nothing && !p.repl
+	// On a terminal, the child must share it (not on Windows, where the
+	// sandboxed REPL stays in this process).
+	p.replChild = p.repl && child.Supported && (!stdinTerminal || child.TerminalSupported)
 	f.label = runLabel(p, hasCode)
 	return p, f.check(p)
 }
@@ -99,7 +105,7 @@ func (f *runFlags) check(p runPlan) error {
 	if p.repl && p.target == "-" {
 		return errors.New(f.lang.Sprintf("-i and - conflict: standard input cannot be both the script and the REPL's input"))
 	}
-	if p.repl {
+	if p.repl && !p.replChild {
 		for _, name := range f.limits.processFlags() {
 			if f.given(name) {
 				return errors.New(f.lang.Sprintf("%s limits a sandboxed script's own process, and the REPL runs in this one (--sandbox -i confines it in this process)", dashed(name)))

@@ -7,20 +7,26 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/internal/i18n"
+	"github.com/sockplay/sockplay/internal/tty"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/luatest"
+	"github.com/sockplay/sockplay/repl"
 	"github.com/sockplay/sockplay/scripts"
 )
 
-// Sandboxed runs in a child process: sockplay run --sandbox (a script,
-// not the REPL), sockplay test --sandbox and sockplay exercise check run
-// every untrusted script in a process of its own (package internal/child)
-// under the limits below, and survive whatever it does.
+// Sandboxed runs in a child process: sockplay run --sandbox, the
+// sandboxed REPL (--sandbox -i), sockplay test --sandbox and sockplay
+// exercise check run every untrusted script in a process of its own
+// (package internal/child) under the limits below, and survive whatever
+// it does.
 
 // sandboxFlags are the limits of a sandboxed script's own process, the
 // same for run, test and exercise check.
@@ -100,6 +106,10 @@ type runJob struct {
 	// sandboxed process but the sending.
 	UIJoin  string
 	Command string // how the user started sockplay (commandName)
+	// History is the REPL's history file: a copy of the user's in a
+	// folder of its own (repl.CopyHistory), which the parent merges
+	// back; "" for none.
+	History string
 }
 
 type runReport struct{ Status int }
@@ -173,6 +183,11 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 	if !f.given("timeout") {
 		timeout = luabind.DefaultSandboxTimeout
 	}
+	if p.repl {
+		// The sandbox's time limit is each line's; the session lasts as
+		// long as the user types (--timeout is refused with the REPL).
+		timeout = 0
+	}
 	spec := child.Spec{
 		Role: "run", Label: src.name, Payload: job,
 		Stdout: io.stdout, Stderr: io.stderr,
@@ -180,21 +195,48 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 		Access: access,
 		Lang:   io.lang,
 	}
-	if !p.stdin && io.stdin != nil {
+	term := p.repl && isTerminal(io.stdin) && isTerminal(io.stdout) && isFile(io.stderr)
+	switch {
+	case term:
+		// The REPL's line editor needs the terminal itself.
+		spec.Stdin, spec.Terminal = io.stdin, true
+		hist, done, err := replHistory(access, io.stderr)
+		if err != nil {
+			fmt.Fprintln(io.stderr, "sockplay:", err)
+			return exitError
+		}
+		defer done()
+		job.History = hist
+		spec.Payload = job
+		defer tty.SaveMode(io.stdin.(*os.File)).Restore() // what a killed REPL left raw
+	case !p.stdin && io.stdin != nil:
 		// A pipe, even from a terminal: the child is not in the
 		// terminal's foreground group.
 		spec.Stdin, spec.StdinPipe = io.stdin, true
+	}
+	var sigs chan os.Signal
+	if p.repl {
+		// From before the child starts: a SIGTERM meanwhile is its too.
+		sigs = make(chan os.Signal, 4)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		defer signal.Stop(sigs)
 	}
 	proc, err := child.Start(spec)
 	if err != nil {
 		fmt.Fprintln(io.stderr, "sockplay: cannot start the sandbox's process:", err)
 		return exitError
 	}
-	ctx, stop := interruptible(io.stderr)
-	defer stop()
-	// Ctrl-C is the terminal's to send to this process: the child gets
-	// it from here, and reports "interrupted" itself.
-	defer context.AfterFunc(ctx, proc.Interrupt)()
+	ctx := context.Background()
+	if p.repl {
+		defer forwardSignals(proc, sigs, term)()
+	} else {
+		var stop func()
+		ctx, stop = interruptible(io.stderr)
+		defer stop()
+		// Ctrl-C is the terminal's to send to this process: the child gets
+		// it from here, and reports "interrupted" itself.
+		defer context.AfterFunc(ctx, proc.Interrupt)()
+	}
 	out := proc.Wait()
 	var rep runReport
 	if out.Report != nil && json.Unmarshal(out.Report, &rep) == nil {
@@ -205,4 +247,62 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 		return exitInterrupted
 	}
 	return exitError
+}
+
+// forwardSignals passes on to a sandboxed REPL's child the signals this
+// process gets on sigs (os.Interrupt, SIGTERM, SIGHUP), until stop:
+// SIGTERM and SIGHUP make the REPL leave (and set the terminal back),
+// Ctrl-C interrupts its line. When the child shares the terminal (term),
+// the terminal's Ctrl-C reaches it directly, and this process drops its
+// own.
+func forwardSignals(proc *child.Proc, sigs <-chan os.Signal, term bool) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				if sig != os.Interrupt || !term {
+					proc.Signal(sig)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// replHistory gives a sandboxed REPL's child a copy of the user's history
+// file, in a folder of its own that the child may write (its only one
+// besides its temporary folder, which its scripts may read: the history
+// is not theirs). done adds the lines typed to the user's file and
+// removes the folder. No history: "".
+func replHistory(access *child.Access, stderr io.Writer) (path string, done func(), err error) {
+	orig := repl.HistoryFile()
+	if orig == "" {
+		return "", func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "sockplay-history-")
+	if err != nil {
+		return "", nil, err
+	}
+	child.OwnDir(dir)
+	c, err := repl.CopyHistory(orig, filepath.Join(dir, "history"))
+	if err != nil {
+		child.RemoveDir(dir)
+		return "", nil, err
+	}
+	access.Write = append(access.Write, dir)
+	return c.Path(), func() {
+		if err := c.Merge(); err != nil {
+			// As the REPL words it (repl/history.go).
+			fmt.Fprintf(stderr, "history is not saved: %v (SOCKPLAY_HISTORY=off turns it off)\n", err)
+		}
+		child.RemoveDir(dir)
+	}, nil
+}
+
+func isFile(w any) bool {
+	_, ok := w.(*os.File)
+	return ok
 }

@@ -138,3 +138,50 @@ func (h *history) rewrite(lines []string) {
 		os.Remove(tmp)
 	}
 }
+
+// HistoryCopy is a history file's last lines copied into a file of
+// another folder, for a REPL whose process may not reach the original
+// (the sandboxed REPL's, which writes only in folders made for it):
+// Merge adds the lines typed there to the original.
+type HistoryCopy struct {
+	orig, path string
+	n          int // the lines copied
+}
+
+// CopyHistory copies the lines of orig a REPL loads into path.
+func CopyHistory(orig, path string) (*HistoryCopy, error) {
+	lines, _ := readHistory(orig)
+	var data []byte
+	if len(lines) > 0 {
+		data = []byte(strings.Join(lines, "\n") + "\n")
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return nil, err
+	}
+	return &HistoryCopy{orig: orig, path: path, n: len(lines)}, nil
+}
+
+// Path is the copy's file, the REPL's HistoryFile.
+func (c *HistoryCopy) Path() string { return c.path }
+
+// Merge appends to the original the lines added to the copy.
+func (c *HistoryCopy) Merge() error {
+	f, err := os.Open(c.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := &history{path: c.orig}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	for i := 0; sc.Scan(); {
+		if l := sc.Text(); l != "" {
+			if i++; i > c.n {
+				if err := h.appendFile(l); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return sc.Err()
+}

@@ -85,3 +85,49 @@ func TestHistoryReportsAWriteFailureOnce(t *testing.T) {
 		t.Errorf("reported %d times: %q", n, errs.String())
 	}
 }
+
+// A copy holds the lines a REPL loads; Merge adds to the original the
+// lines appended to the copy since, and only those.
+func TestHistoryCopy(t *testing.T) {
+	dir := t.TempDir()
+	orig := filepath.Join(dir, "state", "history")
+	os.MkdirAll(filepath.Dir(orig), 0o700)
+	var old []string
+	for i := range historyKeep + 5 {
+		old = append(old, fmt.Sprint("old ", i))
+	}
+	if err := os.WriteFile(orig, []byte(strings.Join(old, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := CopyHistory(orig, filepath.Join(dir, "copy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, _ := os.ReadFile(c.Path())
+	if want := strings.Join(old[5:], "\n") + "\n"; string(copied) != want {
+		t.Fatalf("the copy has %d bytes, want the last %d lines", len(copied), historyKeep)
+	}
+	h := &history{path: c.Path()}
+	h.appendFile("typed 1")
+	h.appendFile("typed 2")
+	if err := c.Merge(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(orig)
+	if want := strings.Join(append(old, "typed 1", "typed 2"), "\n") + "\n"; string(data) != want {
+		t.Errorf("after Merge the history ends with %q", data[max(0, len(data)-40):])
+	}
+	// No history yet: an empty copy, and Merge makes the file.
+	none := filepath.Join(dir, "none", "history")
+	c, err = CopyHistory(none, filepath.Join(dir, "copy2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	(&history{path: c.Path()}).appendFile("first")
+	if err := c.Merge(); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(none); string(data) != "first\n" {
+		t.Errorf("a new history: %q", data)
+	}
+}

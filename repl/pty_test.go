@@ -30,12 +30,27 @@ import (
 // a user gets: a loaded machine may take longer to start a script.
 func startTerm(t *testing.T, env ...string) *ptytest.Term {
 	t.Helper()
-	cmd := exec.Command("sockplay")
+	return startTermArgs(t, nil, env...)
+}
+
+// startTermArgs is startTerm with sockplay's arguments.
+func startTermArgs(t *testing.T, args []string, env ...string) *ptytest.Term {
+	t.Helper()
+	cmd := exec.Command("sockplay", args...)
 	cmd.Env = ptytest.Env(t, append([]string{taskWaitEnv + "=" + ptytest.Timeout.String()}, env...)...)
 	tm := ptytest.Start(t, cmd)
 	tm.Expect(":help for help")
 	tm.Expect("> ")
 	return tm
+}
+
+// ctrlD ends the session with Ctrl-D, which must exit with status 0.
+func ctrlD(t *testing.T, tm *ptytest.Term) {
+	t.Helper()
+	tm.Type("\x04")
+	if code := tm.Wait(); code != 0 {
+		t.Errorf("exit status %d after Ctrl-D", code)
+	}
 }
 
 func TestTerminalLineEditing(t *testing.T) {
@@ -51,10 +66,7 @@ func TestTerminalLineEditing(t *testing.T) {
 	tm.Expect("913\n")
 	tm.Type("\x1b[A\r")
 	tm.Expect("x + 1\n913\n")
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d after Ctrl-D", code)
-	}
+	ctrlD(t, tm)
 }
 
 func TestTerminalTabCompletion(t *testing.T) {
@@ -117,10 +129,7 @@ func TestTerminalCtrlCAtThePrompt(t *testing.T) {
 	tm.Type("garbage\x03")
 	tm.Expect("^C\n> ")
 	tm.Line("1 + 1", "2\n")
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d", code)
-	}
+	ctrlD(t, tm)
 }
 
 func TestTerminalCtrlCDuringAccept(t *testing.T) {
@@ -137,10 +146,7 @@ func TestTerminalCtrlCDuringAccept(t *testing.T) {
 	tm.Type("\x03")
 	tm.Expect("interrupted\n> ")
 	tm.Line(`b:sendall("late"); a:recv(10)`, `"late"`)
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d", code)
-	}
+	ctrlD(t, tm)
 }
 
 func TestTerminalBackgroundServerAndClient(t *testing.T) {

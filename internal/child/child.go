@@ -106,6 +106,16 @@ type Spec struct {
 	// Stdin by the parent, even when Stdin is a file: a child that is not
 	// in the terminal's foreground group must not read the terminal.
 	StdinPipe bool
+	// Terminal gives the child this process's terminal (where
+	// TerminalSupported): Stdin, Stdout and Stderr, which must then be
+	// files, are its own descriptors as they are, and it stays in this
+	// process's group, the terminal's foreground group, instead of
+	// leading one of its own. So it reads the terminal, the terminal's
+	// Ctrl-C and Ctrl-Z reach it, and a shell's job control stops and
+	// resumes it with this process. Ctrl-C reaches this process too: the
+	// caller ignores it while the child runs. Killed, the child alone is
+	// (its group is its parent's).
+	Terminal bool
 	// Lang is the language of the Outcome's Reason.
 	Lang i18n.Lang
 }
@@ -222,6 +232,22 @@ func start(spec Spec, su setup) (*Proc, error) {
 	cmd.Stderr = &crashFilter{w: orDiscard(spec.Stderr), tail: p.tail, lineStart: true}
 	var stdinW *os.File
 	switch {
+	case spec.Terminal:
+		if !TerminalSupported {
+			return nil, errors.New("a child cannot share the terminal on this system")
+		}
+		files := []*os.File{nil, nil, nil}
+		for i, s := range []any{spec.Stdin, spec.Stdout, spec.Stderr} {
+			f, ok := s.(*os.File)
+			if !ok {
+				return nil, errors.New("a child given the terminal needs files for its standard streams")
+			}
+			files[i] = f
+		}
+		// As they are: a pipe in between would make them no terminal,
+		// and stderr's text reach it after stdout's that followed it.
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = files[0], files[1], files[2]
+		shareGroup(cmd.SysProcAttr)
 	case spec.StdinPipe:
 		r, w, err := os.Pipe()
 		if err != nil {
@@ -286,11 +312,11 @@ func orDiscard(w io.Writer) io.Writer {
 	return w
 }
 
-// childEnv is the child's environment: only what its runtime and its
-// messages need from this process's (the grader's may hold secrets: a
-// token of the CI job), with glibc told to keep one malloc arena (each
-// reserves 64 MiB of address space, which the address-space limit
-// counts), and short crash reports.
+// childEnv is the child's environment: only what its runtime, its
+// messages and a terminal need from this process's (the grader's may
+// hold secrets: a token of the CI job), with glibc told to keep one
+// malloc arena (each reserves 64 MiB of address space, which the
+// address-space limit counts), and short crash reports.
 func childEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -311,7 +337,7 @@ func childEnv() []string {
 }
 
 var keepEnv = map[string]bool{
-	"PATH": true, "LANG": true, "LANGUAGE": true, "TZ": true, "TMPDIR": true, "NO_COLOR": true,
+	"PATH": true, "LANG": true, "LANGUAGE": true, "TZ": true, "TMPDIR": true, "NO_COLOR": true, "TERM": true,
 	"GOTRACEBACK": true, "GODEBUG": true, "GOMAXPROCS": true, "GOGC": true, "GORACE": true, "MALLOC_ARENA_MAX": true,
 }
 
@@ -389,7 +415,18 @@ func (p *Proc) killGroup() {
 		return
 	default:
 	}
-	p.killTree(!inChildNested())
+	p.killTree(!inChildNested() && !p.spec.Terminal)
+}
+
+// Signal passes sig on to the child (SIGTERM, SIGHUP; os.Interrupt as
+// Interrupt does); where the system has no such signals, it interrupts
+// the child for os.Interrupt and kills it for any other.
+func (p *Proc) Signal(sig os.Signal) {
+	select {
+	case <-p.done:
+	default:
+		p.signal(sig)
+	}
 }
 
 // reason says why a child that did not report ended.

@@ -19,6 +19,8 @@ const addressSpaceLimit = false
 
 const limitsLayer = "none"
 
+const TerminalSupported = false
+
 type sysProc struct{}
 
 func passFiles(*exec.Cmd, *os.File, *os.File)           {}
@@ -27,6 +29,8 @@ func keepFromChildren(*os.File)                         {}
 func (p *Proc) attach() error                           { return nil }
 func (p *Proc) release()                                {}
 func (p *Proc) interrupt()                              {}
+func (p *Proc) signal(os.Signal)                        {}
+func shareGroup(*syscall.SysProcAttr)                   {}
 func (p *Proc) killTree(bool)                           {}
 func sysProcAttr(setup) *syscall.SysProcAttr            { return nil }
 func setLimits(*setup) error                            { return nil }

@@ -36,6 +36,14 @@ func (p *Proc) release() {}
 
 func (p *Proc) interrupt() { p.cmd.Process.Signal(os.Interrupt) }
 
+func (p *Proc) signal(sig os.Signal) { p.cmd.Process.Signal(sig) }
+
+// TerminalSupported: a child may share the terminal (Spec.Terminal).
+const TerminalSupported = true
+
+// shareGroup keeps the child in this process's group.
+func shareGroup(attr *syscall.SysProcAttr) { attr.Setpgid = false }
+
 func (p *Proc) killTree(group bool) {
 	pid := p.cmd.Process.Pid
 	if group {

@@ -67,6 +67,21 @@ func childFiles() (setup, report *os.File) {
 	return os.NewFile(uintptr(hs), "setup"), os.NewFile(uintptr(hr), "report")
 }
 
+// TerminalSupported: a child does not share the console (Spec.Terminal):
+// Ctrl-C would reach it and its parent alike, which Ctrl-Break's
+// forwarding (interrupt) is here to avoid.
+const TerminalSupported = false
+
+func shareGroup(*syscall.SysProcAttr) {}
+
+func (p *Proc) signal(sig os.Signal) {
+	if sig == os.Interrupt {
+		p.interrupt()
+		return
+	}
+	p.killTree(true)
+}
+
 // keepFromChildren: a child inherits only the handles listed for it.
 func keepFromChildren(*os.File) {}
 

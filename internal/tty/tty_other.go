@@ -9,3 +9,5 @@ func isTerminal(uintptr) bool { return false }
 func SetKeySignals(bool) {}
 
 func Resized() {}
+
+func saveMode(uintptr) func() { return nil }

@@ -33,3 +33,11 @@ func SetKeySignals(on bool) {
 func Resized() {
 	unix.Kill(os.Getpid(), unix.SIGWINCH)
 }
+
+func saveMode(fd uintptr) func() {
+	mode, err := unix.IoctlGetTermios(int(fd), ioctlGetTermios)
+	if err != nil {
+		return nil
+	}
+	return func() { unix.IoctlSetTermios(int(fd), ioctlSetTermios, mode) }
+}

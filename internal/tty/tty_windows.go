@@ -28,6 +28,14 @@ func SetKeySignals(on bool) {
 	windows.SetConsoleMode(h, mode)
 }
 
+func saveMode(fd uintptr) func() {
+	var mode uint32
+	if windows.GetConsoleMode(windows.Handle(fd), &mode) != nil {
+		return nil
+	}
+	return func() { windows.SetConsoleMode(windows.Handle(fd), mode) }
+}
+
 var writeConsoleInput = windows.NewLazySystemDLL("kernel32.dll").NewProc("WriteConsoleInputW")
 
 // inputRecord is the console's INPUT_RECORD holding a
