@@ -43,9 +43,9 @@ type stdio struct {
 // Main runs the process's command line as sockplay and exits with its
 // status. version is the program's version (main.version).
 func Main(v string) {
+	version = v // before the child's roles: the sandboxed REPL's banner shows it
 	// A child process of a sandboxed run runs its role and exits here.
 	child.Serve(childRoles())
-	version = v
 	tuneGC()
 	stopProfile := startProfile()
 	status := Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
