@@ -190,7 +190,7 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 		fmt.Fprintln(io.stderr, "sockplay: cannot start the sandbox's process:", err)
 		return exitError
 	}
-	ctx, stop := interruptible(io.stderr)
+	ctx, stop := interruptible(io.lang, io.stderr)
 	defer stop()
 	// Ctrl-C is the terminal's to send to this process: the child gets
 	// it from here, and reports "interrupted" itself.

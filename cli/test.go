@@ -99,7 +99,7 @@ func runTests(c *Command, fl *testFlags, io *stdio) int {
 	if fl.verbose {
 		printLayers(stdout, opts)
 	}
-	ctx, stop := interruptible(stderr)
+	ctx, stop := interruptible(l, stderr)
 	defer stop()
 	res := luatest.Run(ctx, files, opts)
 	passed, failed := res.Counts()
