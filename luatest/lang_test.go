@@ -28,7 +28,7 @@ func TestWordsInTheStudentsLanguage(t *testing.T) {
 			"test_bad_timeout":     {"(timeout must be a number of seconds >= 0)"},
 		}, "testdata/lang/lang_test.lua:9: logged\t7"},
 		{luabind.Chinese, map[string][]string{
-			"test_say": {"testdata/lang/lang_test.lua:5: 对 one 的回复: 得到 1，应为 2", "testdata/lang/lang_test.lua:6: 直接用表: 得到 1，应为 2",
+			"test_say": {"testdata/lang/lang_test.lua:5: 对 one 的回复：得到 1，应为 2", "testdata/lang/lang_test.lua:6: 直接用表：得到 1，应为 2",
 				"testdata/lang/lang_test.lua:7: zh", "testdata/lang/lang_test.lua:8: plain"},
 			"test_say_misuse":      {"bad argument #1 to say (需要一个按语言给出文字的表（{en = \"...\", zh = \"...\"}），却得到 string)"},
 			"test_say_empty_table": {"却得到 一个既没有 en 也没有 zh 的表)"},

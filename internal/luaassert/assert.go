@@ -85,7 +85,8 @@ func where(L *lua.LState) string {
 func (m *module) report(L *lua.LState, msgArg int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if msgArg > 0 && L.GetTop() >= msgArg && L.Get(msgArg) != lua.LNil {
-		msg = text(L, m.lang, L.Get(msgArg)) + ": " + msg
+		note := text(L, m.lang, L.Get(msgArg))
+		msg = m.lang.Sprintf("%s: %s", note, msg)
 	}
 	m.r.Errorf("%s %s", where(L), msg)
 }

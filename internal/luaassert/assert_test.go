@@ -152,7 +152,7 @@ func runIn(t *testing.T, l i18n.Lang, script string) *recorder {
 // values compared and the check author's words stay as they are.
 func TestFailuresInChinese(t *testing.T) {
 	for _, c := range []struct{ code, en, zh string }{
-		{`assert.eq("a", "b", "context")`, `context: got "a", want "b"`, `context: 得到 "a"，应为 "b"`},
+		{`assert.eq("a", "b", "context")`, `context: got "a", want "b"`, `context：得到 "a"，应为 "b"`},
 		{`assert.matches("port x", "^port %d+$")`, `"port x" does not match "^port %d+$"`, `"port x" 不匹配 "^port %d+$"`},
 		{`assert.matches(7, "^7$")`, `got 7, want a string matching "^7$"`, `得到 7，应为匹配 "^7$" 的字符串`},
 		{`assert.near(1, 2)`, "got 1, want 2 ± 1e-06", "得到 1，应为 2 ± 1e-06"},
@@ -164,17 +164,17 @@ func TestFailuresInChinese(t *testing.T) {
 		{`assert.raises(function() error("plain") end, "TimeoutError")`, `raised "<string>:1: plain", want a TimeoutError`,
 			`抛出了 "<string>:1: plain"，应抛出 TimeoutError`},
 		{`assert.raises(raise_ebadf, "TimeoutError", "why")`, "why: raised OSError: [Errno 9] Bad file descriptor, want TimeoutError",
-			"why: 抛出了 OSError: [Errno 9] Bad file descriptor，应抛出 TimeoutError"},
+			"why：抛出了 OSError: [Errno 9] Bad file descriptor，应抛出 TimeoutError"},
 		{`assert.raises(function() error("boom") end, "bang")`, `raised "<string>:1: boom", want an error containing "bang"`,
 			`抛出了 "<string>:1: boom"，应为包含 "bang" 的错误`},
 		{`assert.fails(function() end, "bang")`, `no error raised, want one containing ["bang"]`, `没有抛出错误，应抛出包含 ["bang"] 的错误消息`},
 		{`assert.fails(raise_ebadf, "x")`, `raised a table (OSError: [Errno 9] Bad file descriptor), want an error message containing ["x"]`,
 			`抛出了一个 table（OSError: [Errno 9] Bad file descriptor），应为包含 ["x"] 的错误消息`},
 		// A message in both languages: the reader's.
-		{`assert.eq(1, 2, {en = "reply to one", zh = "对 one 的回复"})`, "reply to one: got 1, want 2", "对 one 的回复: 得到 1，应为 2"},
+		{`assert.eq(1, 2, {en = "reply to one", zh = "对 one 的回复"})`, "reply to one: got 1, want 2", "对 one 的回复：得到 1，应为 2"},
 		{`assert.fail({en = "by hand", zh = "手动失败"})`, "by hand", "手动失败"},
-		{`assert.true_(false, {zh = "只有中文"})`, "只有中文: got false, want a true value", "只有中文: 得到 false，应为真值"},
-		{`assert.true_(false, {en = "English only"})`, "English only: got false, want a true value", "English only: 得到 false，应为真值"},
+		{`assert.true_(false, {zh = "只有中文"})`, "只有中文: got false, want a true value", "只有中文：得到 false，应为真值"},
+		{`assert.true_(false, {en = "English only"})`, "English only: got false, want a true value", "English only：得到 false，应为真值"},
 	} {
 		for _, lc := range []struct {
 			l    i18n.Lang
