@@ -73,21 +73,8 @@ assert.true_(not ok and err:find("an error class, its name or a part of the mess
 reached = true
 `
 	rec := &recorder{}
-	L := lua.NewState()
+	L := newState(t, Loader(rec))
 	defer L.Close()
-	lualib.OpenErrors(L)
-	L.SetGlobal("raise_ebadf", L.NewFunction(func(L *lua.LState) int {
-		L.Error(lualib.NewError(L, "OSError", 9, "Bad file descriptor"), 0)
-		return 0
-	}))
-	L.SetGlobal("raise_refused", L.NewFunction(func(L *lua.LState) int {
-		L.Error(lualib.NewError(L, "ConnectionRefusedError", 111, "Connection refused"), 0)
-		return 0
-	}))
-	L.PreloadModule("assert", Loader(rec))
-	if err := L.DoString(`assert = require("assert")`); err != nil {
-		t.Fatal(err)
-	}
 	fn, err := L.Load(strings.NewReader(script+"assert.eq(reached, true)"), "self.lua")
 	if err != nil {
 		t.Fatal(err)
@@ -126,22 +113,36 @@ reached = true
 	}
 }
 
-// runIn runs script with the module worded in l and returns what it
-// reported.
-func runIn(t *testing.T, l i18n.Lang, script string) *recorder {
+// newState is a Lua state with the module loaded by loader as assert,
+// and two functions that raise error values: raise_ebadf (OSError) and
+// raise_refused (ConnectionRefusedError).
+func newState(t *testing.T, loader lua.LGFunction) *lua.LState {
 	t.Helper()
-	rec := &recorder{}
 	L := lua.NewState()
-	defer L.Close()
 	lualib.OpenErrors(L)
 	L.SetGlobal("raise_ebadf", L.NewFunction(func(L *lua.LState) int {
 		L.Error(lualib.NewError(L, "OSError", 9, "Bad file descriptor"), 0)
 		return 0
 	}))
-	L.PreloadModule("assert", LoaderIn(l, rec))
+	L.SetGlobal("raise_refused", L.NewFunction(func(L *lua.LState) int {
+		L.Error(lualib.NewError(L, "ConnectionRefusedError", 111, "Connection refused"), 0)
+		return 0
+	}))
+	L.PreloadModule("assert", loader)
 	if err := L.DoString(`assert = require("assert")`); err != nil {
+		L.Close()
 		t.Fatal(err)
 	}
+	return L
+}
+
+// runIn runs script with the module worded in l and returns what it
+// reported.
+func runIn(t *testing.T, l i18n.Lang, script string) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	L := newState(t, LoaderIn(l, rec))
+	defer L.Close()
 	if err := L.DoString(script); err != nil {
 		t.Fatalf("run: %v", err)
 	}
