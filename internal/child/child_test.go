@@ -369,7 +369,7 @@ func TestLayersIn(t *testing.T) {
 	if got, want := ls.String(), "child process, rlimits (memory 512 MiB, CPU 30s, 1024 open files, files up to 64 MiB, killed after 32s), Landlock ABI 6, netns (loopback only), in-process policy"; got != want {
 		t.Errorf("English:\n%s\nwant\n%s", got, want)
 	}
-	if got, want := ls.In(i18n.Chinese), "子进程，rlimits（内存 512 MiB，CPU 时间 30s，最多打开 1024 个文件，单个文件最大 64 MiB，32s 后强行终止），Landlock ABI 6，网络命名空间（只有回环），进程内策略"; got != want {
+	if got, want := ls.In(i18n.Chinese), "子进程，rlimits（内存 512 MiB，CPU 时间 30s，最多打开 1024 个文件，单个文件最大 64 MiB，32s 后强行终止），Landlock ABI 6，网络命名空间（只有回环接口），进程内策略"; got != want {
 		t.Errorf("Chinese:\n%s\nwant\n%s", got, want)
 	}
 	ls = Layers{Limits: Limits{Memory: 512 << 20}, NetNSError: "operation not permitted"}
