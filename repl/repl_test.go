@@ -128,6 +128,19 @@ func TestCtrlCInChinese(t *testing.T) {
 	s.expect("已中断\n")
 	s.send(`"after"`)
 	s.expect(`"after"`)
+	// A task of :run that has the keyboard, stopped while it runs on.
+	script := filepath.Join(t.TempDir(), "asks.lua")
+	if err := os.WriteFile(script, []byte(`local l = input("? ") print("got " .. l) while true do sleep(0.01) end`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.send(":run " + script)
+	s.expect("? ")
+	s.send("x")
+	s.expect("got x\n")
+	s.sigs <- os.Interrupt
+	s.expect("已中断\n")
+	s.send(`"end"`)
+	s.expect(`"end"`)
 	if strings.Contains(s.out.String(), "interrupted") {
 		t.Errorf("English in the Chinese session:\n%s", s.out.String())
 	}
