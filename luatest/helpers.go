@@ -181,12 +181,7 @@ func (tr *testRun) tempdir(L *lua.LState) int {
 func (tr *testRun) log(L *lua.LState) int {
 	parts := make([]string, 0, L.GetTop())
 	for i := 1; i <= L.GetTop(); i++ {
-		v := L.Get(i)
-		s, ok := luaassert.Say(tr.opts.Lang, v)
-		if !ok {
-			s = L.ToStringMeta(v).String()
-		}
-		parts = append(parts, s)
+		parts = append(parts, luaassert.Text(L, tr.opts.Lang, L.Get(i)))
 	}
 	tr.logf("%s %s\n", where(L), strings.Join(parts, "\t"))
 	return 0
@@ -204,20 +199,17 @@ func (tr *testRun) say(L *lua.LState) int {
 		}
 		L.ArgError(1, tr.opts.Lang.Sprintf("a table of texts by language expected ({en = \"...\", zh = \"...\"}), got %s", got))
 	}
-	if L.GetTop() == 1 {
+	top := L.GetTop()
+	if top == 1 {
 		L.Push(lua.LString(text))
 		return 1
 	}
-	format := L.GetField(L.GetGlobal("string"), "format")
-	args := []lua.LValue{lua.LString(text)}
-	for i := 2; i <= L.GetTop(); i++ {
-		args = append(args, L.Get(i))
+	L.Push(L.GetField(L.GetGlobal("string"), "format"))
+	L.Push(lua.LString(text))
+	for i := 2; i <= top; i++ {
+		L.Push(L.Get(i))
 	}
-	L.Push(format)
-	for _, a := range args {
-		L.Push(a)
-	}
-	L.Call(len(args), 1)
+	L.Call(top, 1)
 	return 1
 }
 

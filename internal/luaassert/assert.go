@@ -85,7 +85,7 @@ func where(L *lua.LState) string {
 func (m *module) report(L *lua.LState, msgArg int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if msgArg > 0 && L.GetTop() >= msgArg && L.Get(msgArg) != lua.LNil {
-		note := text(L, m.lang, L.Get(msgArg))
+		note := Text(L, m.lang, L.Get(msgArg))
 		msg = m.lang.Sprintf("%s: %s", note, msg)
 	}
 	m.r.Errorf("%s %s", where(L), msg)
@@ -113,9 +113,9 @@ func Say(l i18n.Lang, v lua.LValue) (s string, ok bool) {
 	return "", false
 }
 
-// text is what a message argument says: its text in l if it is a table
+// Text is what a message argument says: its text in l if it is a table
 // of translations (Say), else tostring of it.
-func text(L *lua.LState, l i18n.Lang, v lua.LValue) string {
+func Text(L *lua.LState, l i18n.Lang, v lua.LValue) string {
 	if s, ok := Say(l, v); ok {
 		return s
 	}
@@ -240,9 +240,9 @@ func (m *module) near(L *lua.LState) int {
 }
 
 // raised calls fn (argument 1) with no arguments and returns what it
-// raised; if it raised nothing, that is a failure (none, after the
-// message argument msgArg). A Go panic inside fn
-// is a failure of its own: misuse must never panic.
+// raised; if it raised nothing, that is a failure, none (after the
+// message argument msgArg). A Go panic inside fn is a failure of its
+// own: misuse must never panic.
 func (m *module) raised(L *lua.LState, msgArg int, none string) (errv lua.LValue, ok bool) {
 	fn := L.CheckFunction(1)
 	top := L.GetTop()
@@ -381,13 +381,13 @@ func (m *module) fails(L *lua.LState) int {
 
 // assert.fail(msg)   (records a failure)
 func (m *module) fail(L *lua.LState) int {
-	m.r.Errorf("%s %s", where(L), text(L, m.lang, L.Get(1)))
+	m.r.Errorf("%s %s", where(L), Text(L, m.lang, L.Get(1)))
 	return 0
 }
 
 // assert.skip(reason)   (logs that the rest of a part is skipped; the caller returns)
 func (m *module) skip(L *lua.LState) int {
-	reason := text(L, m.lang, L.Get(1))
+	reason := Text(L, m.lang, L.Get(1))
 	m.r.Logf("%s %s", where(L), m.lang.Sprintf("skipped: %s", reason))
 	return 0
 }
@@ -396,7 +396,7 @@ func (m *module) skip(L *lua.LState) int {
 func (m *module) log(L *lua.LState) int {
 	parts := make([]string, 0, L.GetTop())
 	for i := 1; i <= L.GetTop(); i++ {
-		parts = append(parts, text(L, m.lang, L.Get(i)))
+		parts = append(parts, Text(L, m.lang, L.Get(i)))
 	}
 	m.r.Logf("%s %s", where(L), strings.Join(parts, "\t"))
 	return 0
