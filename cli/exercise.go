@@ -154,7 +154,7 @@ func exerciseCheck(c *Command, name, file string, fl *checkFlags, io *stdio) int
 	l.Fprintf(stdout, "Checking %s against exercise %s (%s), in the sandbox:\n\n", file, name, title)
 	// Messages name the checks by their file name, not the temporary copy.
 	checksDir := filepath.Join(tmp, name) + string(filepath.Separator)
-	ctx, stop := interruptible(stderr)
+	ctx, stop := interruptible(l, stderr)
 	defer stop()
 	opts := luatest.Options{
 		Target:      file,

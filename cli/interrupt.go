@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/child"
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // termGrace is how long a run may take to end after SIGTERM before the
@@ -27,7 +27,7 @@ var termGrace = 3 * time.Second
 // done.
 //
 // The REPL is not run under it: it takes Ctrl-C for the running line.
-func interruptible(stderr io.Writer) (ctx context.Context, stop func()) {
+func interruptible(l i18n.Lang, stderr io.Writer) (ctx context.Context, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	// os.Interrupt is Ctrl-C (Ctrl-Break too on Windows); SIGTERM is
@@ -54,12 +54,12 @@ func interruptible(stderr io.Writer) (ctx context.Context, stop func()) {
 		select {
 		case <-sigs:
 		case <-grace:
-			fmt.Fprintf(stderr, "\nsockplay: the run did not end within %v of SIGTERM\n", termGrace)
+			l.Fprintf(stderr, "\nsockplay: the run did not end within %v of SIGTERM\n", termGrace)
 		case <-done:
 			return
 		}
 		child.Cleanup()
-		fmt.Fprintln(stderr, "\ninterrupted")
+		l.Fprintf(stderr, "\ninterrupted\n")
 		os.Exit(exitInterrupted)
 	}()
 	return ctx, func() {

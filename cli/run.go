@@ -162,7 +162,7 @@ var errTimeLimit = errors.New("time limit")
 func execute(io *stdio, opts luabind.Options, deadline time.Duration, run func(context.Context, *luabind.Runtime) error) int {
 	rt := luabind.New(opts)
 	defer rt.Close()
-	ctx, stop := interruptible(io.stderr)
+	ctx, stop := interruptible(io.lang, io.stderr)
 	defer stop()
 	if deadline > 0 {
 		var cancel context.CancelFunc
@@ -172,10 +172,10 @@ func execute(io *stdio, opts luabind.Options, deadline time.Duration, run func(c
 	err := run(ctx, rt)
 	var e *luabind.Error
 	if errors.As(err, &e) && e.Kind == luabind.Interrupted && context.Cause(ctx) == errTimeLimit {
-		fmt.Fprintf(io.stderr, "sockplay: time limit: the run took longer than %v (--timeout)\n", deadline)
+		io.lang.Fprintf(io.stderr, "sockplay: time limit: the run took longer than %v (--timeout)\n", deadline)
 		return exitError
 	}
-	return report(err, io.stderr)
+	return report(io.lang, err, io.stderr)
 }
 
 // runREPL runs the REPL (package repl) in a fresh runtime, after running
@@ -207,7 +207,7 @@ func runREPL(io *stdio, opts luabind.Options, src *source, args []string) int {
 		return exitInterrupted
 	}
 	rt.Close()
-	return report(err, io.stderr)
+	return report(io.lang, err, io.stderr)
 }
 
 // historyFile is where the REPL keeps its history: in a sandboxed REPL's
@@ -242,7 +242,7 @@ func scriptNames() []string {
 // report prints a run's error as luabind words it (the traceback, the
 // message, the source line with a caret, a hint), and returns the exit
 // status.
-func report(err error, stderr io.Writer) int {
+func report(l i18n.Lang, err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
@@ -253,7 +253,7 @@ func report(err error, stderr io.Writer) int {
 	}
 	switch e.Kind {
 	case luabind.Interrupted:
-		fmt.Fprintln(stderr, "interrupted")
+		l.Fprintf(stderr, "interrupted\n")
 		return exitInterrupted
 	case luabind.Exit:
 		return e.Code

@@ -205,7 +205,7 @@ func (f *runFlags) prepareTrace(opts *luabind.Options, stderr io.Writer) (func(i
 				fmt.Fprintln(stderr, "sockplay: --diagram:", err)
 				return max(status, exitError)
 			}
-			fmt.Fprintf(stderr, "sockplay: diagram written to %s\n", f.diagram)
+			opts.Lang.Fprintf(stderr, "sockplay: diagram written to %s\n", f.diagram)
 		}
 		return status
 	}, nil

@@ -200,7 +200,7 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 	case term:
 		// The REPL's line editor needs the terminal itself.
 		spec.Stdin, spec.Terminal = io.stdin, true
-		hist, done, err := replHistory(access, io.stderr)
+		hist, done, err := replHistory(access, io.lang, io.stderr)
 		if err != nil {
 			fmt.Fprintln(io.stderr, "sockplay:", err)
 			return exitError
@@ -231,7 +231,7 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 		defer forwardSignals(proc, sigs, term)()
 	} else {
 		var stop func()
-		ctx, stop = interruptible(io.stderr)
+		ctx, stop = interruptible(io.lang, io.stderr)
 		defer stop()
 		// Ctrl-C is the terminal's to send to this process: the child gets
 		// it from here, and reports "interrupted" itself.
@@ -277,7 +277,7 @@ func forwardSignals(proc *child.Proc, sigs <-chan os.Signal, term bool) (stop fu
 // besides its temporary folder, which its scripts may read: the history
 // is not theirs). done adds the lines typed to the user's file and
 // removes the folder. No history: "".
-func replHistory(access *child.Access, stderr io.Writer) (path string, done func(), err error) {
+func replHistory(access *child.Access, l i18n.Lang, stderr io.Writer) (path string, done func(), err error) {
 	orig := repl.HistoryFile()
 	if orig == "" {
 		return "", func() {}, nil
@@ -296,7 +296,8 @@ func replHistory(access *child.Access, stderr io.Writer) (path string, done func
 	return c.Path(), func() {
 		if err := c.Merge(); err != nil {
 			// As the REPL words it (repl/history.go).
-			fmt.Fprintf(stderr, "history is not saved: %v (SOCKPLAY_HISTORY=off turns it off)\n", err)
+			why := err.Error()
+			l.Fprintf(stderr, "history is not saved: %s (SOCKPLAY_HISTORY=off turns it off)\n", why)
 		}
 		child.RemoveDir(dir)
 	}, nil

@@ -99,14 +99,15 @@ func runTests(c *Command, fl *testFlags, io *stdio) int {
 	if fl.verbose {
 		printLayers(stdout, opts)
 	}
-	ctx, stop := interruptible(stderr)
+	ctx, stop := interruptible(l, stderr)
 	defer stop()
 	res := luatest.Run(ctx, files, opts)
 	passed, failed := res.Counts()
 	printCounts(l, stdout, passed, failed)
 	if fl.junit != "" {
 		if err := writeJUnit(fl.junit, res); err != nil {
-			fmt.Fprintf(stderr, "sockplay test: --junit: %v\n", err)
+			why := err.Error()
+			l.Fprintf(stderr, "sockplay test: --junit: %s\n", why)
 			return exitError
 		}
 	}
@@ -170,19 +171,22 @@ func isolate(opts *luatest.Options, l *sandboxFlags) {
 	}
 }
 
-// printLayers says what confines the tests here (sockplay test -v).
+// printLayers says what confines the tests here (sockplay test -v), in
+// the tests' language.
 func printLayers(w io.Writer, opts luatest.Options) {
+	l := opts.Lang
 	switch {
 	case !opts.Sandbox:
-		fmt.Fprintln(w, "sandbox: none (the tests run in this process; --sandbox confines them)")
+		l.Fprintf(w, "sandbox: none (the tests run in this process; --sandbox confines them)\n")
 	case opts.Isolate == nil:
-		fmt.Fprintln(w, "sandbox layers: in-process policy (no child processes on this system)")
+		l.Fprintf(w, "sandbox layers: in-process policy (no child processes on this system)\n")
 	default:
-		layers, err := opts.Isolate.Layers(opts.Timeout)
+		layers, err := opts.Isolate.Layers(l, opts.Timeout)
 		if err != nil {
-			layers = "child process (" + err.Error() + "), in-process policy"
+			why := err.Error()
+			layers = l.Sprintf("child process (%s), in-process policy", why)
 		}
-		fmt.Fprintln(w, "sandbox layers: "+layers)
+		l.Fprintf(w, "sandbox layers: %s\n", layers)
 	}
 }
 

@@ -5,12 +5,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sockplay/sockplay/exercises"
 	"github.com/sockplay/sockplay/internal/i18n"
+	"github.com/sockplay/sockplay/lua/ast"
+	"github.com/sockplay/sockplay/lua/parse"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -193,5 +196,97 @@ func TestStart(t *testing.T) {
 	}
 	if _, err := exercises.Start("nope", dir, i18n.English); err == nil || !strings.Contains(err.Error(), `no exercise named "nope"`) {
 		t.Errorf("Start(nope): %v", err)
+	}
+}
+
+// msgArg is the position of the message argument of the assert module's
+// checks.
+var msgArg = map[string]int{"eq": 3, "ne": 3, "true_": 2, "contains": 3, "matches": 3, "near": 4, "raises": 3, "fail": 1}
+
+// The checks' own words reach a Chinese student in Chinese: every message
+// an assertion of a bundled check gives is a table of both languages,
+// {en = ..., zh = ...}, or test.say of one, or a value (a variable
+// holding such a table, or data: a host, a port list), never English
+// text alone. (docs/EXERCISES.md shows teachers the same.)
+func TestCheckMessagesInBothLanguages(t *testing.T) {
+	for _, info := range exercises.List(i18n.English) {
+		file := info.Name + "/" + info.Name + "_test.lua"
+		chunk, err := parse.Parse(strings.NewReader(read(t, file)), file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		eachCall(reflect.ValueOf(chunk), func(call *ast.FuncCallExpr) {
+			get, ok := call.Func.(*ast.AttrGetExpr)
+			if !ok {
+				return
+			}
+			obj, ok1 := get.Object.(*ast.IdentExpr)
+			key, ok2 := get.Key.(*ast.StringExpr)
+			if !ok1 || !ok2 || obj.Value != "assert" || msgArg[key.Value] == 0 || len(call.Args) < msgArg[key.Value] {
+				return
+			}
+			calls++
+			if msg := call.Args[msgArg[key.Value]-1]; !bilingual(msg) {
+				t.Errorf("%s:%d: assert.%s's message is in one language: give {en = ..., zh = ...}", file, msg.Line(), key.Value)
+			}
+		})
+		if calls == 0 {
+			t.Errorf("%s: no assertion with a message found: the walk misses them", file)
+		}
+	}
+}
+
+// bilingual reports whether a message expression says its words in both
+// languages (or is a value, which may).
+func bilingual(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.IdentExpr:
+		return true
+	case *ast.TableExpr:
+		keys := map[string]bool{}
+		for _, f := range e.Fields {
+			if k, ok := f.Key.(*ast.StringExpr); ok {
+				keys[k.Value] = true
+			}
+		}
+		return keys["en"] && keys["zh"]
+	case *ast.FuncCallExpr:
+		get, ok := e.Func.(*ast.AttrGetExpr)
+		if !ok {
+			return false
+		}
+		obj, ok1 := get.Object.(*ast.IdentExpr)
+		key, ok2 := get.Key.(*ast.StringExpr)
+		return ok1 && ok2 && obj.Value == "test" && key.Value == "say" && len(e.Args) > 0 && bilingual(e.Args[0])
+	}
+	return false
+}
+
+// eachCall calls f with every function call in the syntax tree v.
+func eachCall(v reflect.Value, f func(*ast.FuncCallExpr)) {
+	switch v.Kind() {
+	case reflect.Interface:
+		if !v.IsNil() {
+			eachCall(v.Elem(), f)
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		if call, ok := v.Interface().(*ast.FuncCallExpr); ok {
+			f(call)
+		}
+		eachCall(v.Elem(), f)
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			eachCall(v.Index(i), f)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				eachCall(v.Field(i), f)
+			}
+		}
 	}
 }

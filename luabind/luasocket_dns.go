@@ -59,7 +59,7 @@ func (rt *Runtime) lsGetHost(L *lua.LState, address string) (*lsHost, bool) {
 func (rt *Runtime) lsReverse(L *lua.LState, ip netip.Addr) (string, bool) {
 	if rt.sandbox != nil {
 		if !ip.IsLoopback() {
-			refuse(L, "looking up the name of %s refused: only loopback addresses may be used (no DNS queries)", ip)
+			refuse(L, "looking up the name of %s refused: %s", ip, rt.opts.Lang.Sprintf("only loopback addresses may be used (no DNS queries)"))
 		}
 		return "localhost", true
 	}

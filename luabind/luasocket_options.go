@@ -176,7 +176,7 @@ func (rt *Runtime) lsSetoption(L *lua.LState) int {
 // (multicast groups, interfaces) are the sandbox's to refuse.
 func (rt *Runtime) lsRefuseInSandbox(L *lua.LState, name string) {
 	if rt.sandbox != nil {
-		refuse(L, "setoption(%q) refused: the sandbox allows loopback only", name)
+		refuse(L, "setoption(%q) refused: %s", name, rt.opts.Lang.Sprintf("the sandbox allows loopback only"))
 	}
 }
 

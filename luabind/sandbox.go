@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/i18n"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
 )
@@ -197,8 +198,8 @@ func (rt *Runtime) openSandbox() {
 	// Threads copy the state's options: this is set before any exists.
 	L.Options.OpenFile = sb.openFile
 	if oslib, ok := L.GetGlobal("os").(*lua.LTable); ok {
-		oslib.RawSetString("execute", L.NewFunction(sbOsExecute))
-		oslib.RawSetString("setenv", L.NewFunction(sbRefused("os.setenv", "scripts cannot change the host's environment")))
+		oslib.RawSetString("execute", L.NewFunction(sb.osExecute))
+		oslib.RawSetString("setenv", L.NewFunction(sb.refused("os.setenv", i18n.Key("scripts cannot change the host's environment"))))
 		oslib.RawSetString("getenv", L.NewFunction(sb.osGetenv))
 		oslib.RawSetString("remove", L.NewFunction(sb.osRemove))
 		oslib.RawSetString("rename", L.NewFunction(sb.osRename))
@@ -206,7 +207,7 @@ func (rt *Runtime) openSandbox() {
 	}
 	if iolib, ok := L.GetGlobal("io").(*lua.LTable); ok {
 		open, _ := iolib.RawGetString("open").(*lua.LFunction)
-		iolib.RawSetString("popen", L.NewFunction(sbRefused("io.popen", "scripts cannot run programs")))
+		iolib.RawSetString("popen", L.NewFunction(sb.refused("io.popen", noPrograms)))
 		iolib.RawSetString("tmpfile", L.NewFunction(sb.ioTmpfile(open)))
 		iolib.RawSetString("lines", L.NewFunction(sb.ioLines(iolib.RawGetString("lines"))))
 		iolib.RawSetString("input", L.NewFunction(sb.ioInput(iolib.RawGetString("input"))))
@@ -216,7 +217,7 @@ func (rt *Runtime) openSandbox() {
 		// grader's input and hold the runtime lock while it waits.
 		stdin := L.NewTable()
 		for _, name := range []string{"read", "lines", "close", "seek", "setvbuf"} {
-			stdin.RawSetString(name, L.NewFunction(sbRefused("io.stdin:"+name, "use input() or io.read() to read the script's input")))
+			stdin.RawSetString(name, L.NewFunction(sb.refused("io.stdin:"+name, useInput)))
 		}
 		iolib.RawSetString("stdin", stdin)
 	}
@@ -243,25 +244,34 @@ func (rt *Runtime) openSandbox() {
 	}
 }
 
-// refuse raises PermissionError("sandbox: ...").
+// refuse raises PermissionError("sandbox: ..."): what is refused, in
+// English, and why, in the user's language (the sandbox's lang).
 func refuse(L *lua.LState, format string, args ...any) {
 	L.Error(lualib.NewError(L, "PermissionError", lualib.NoErrno, "sandbox: "+fmt.Sprintf(format, args...)), 0)
 }
 
-func sbRefused(name, why string) lua.LGFunction {
+// Why a function of the host is refused, the key of its translation.
+var (
+	noPrograms = i18n.Key("scripts cannot run programs")
+	useInput   = i18n.Key("use input() or io.read() to read the script's input")
+)
+
+// refused is a function that refuses to run: name is not allowed, for
+// the reason why (a key of the catalog).
+func (sb *sandboxState) refused(name, why string) lua.LGFunction {
 	return func(L *lua.LState) int {
-		refuse(L, "%s is not allowed (%s)", name, why)
+		refuse(L, "%s is not allowed (%s)", name, sb.lang.Text(why))
 		return 0
 	}
 }
 
 // os.execute(cmd?) -> false   (sandbox: there is no shell; running a command raises PermissionError)
-func sbOsExecute(L *lua.LState) int {
+func (sb *sandboxState) osExecute(L *lua.LState) int {
 	if L.GetTop() == 0 {
 		L.Push(lua.LFalse)
 		return 1
 	}
-	refuse(L, "os.execute is not allowed (scripts cannot run programs)")
+	refuse(L, "os.execute is not allowed (%s)", sb.lang.Text(noPrograms))
 	return 0
 }
 

@@ -279,7 +279,7 @@ func (sb *sandboxState) outside(verb, name string, write bool) string {
 func (sb *sandboxState) inTemp(L *lua.LState, what, name string) (*os.Root, string) {
 	rule, rel, ok := sb.match(name)
 	if !ok || !rule.write || rel == "." {
-		refuse(L, "%s(%q) refused: files may be written only inside %s", what, name, sb.tempDirText())
+		refuse(L, "%s(%q) refused: %s", what, name, sb.lang.Sprintf("files may be written only inside %s", sb.tempDirText()))
 	}
 	return rule.root, rel
 }
@@ -339,7 +339,7 @@ func (sb *sandboxState) osRename(L *lua.LState) int {
 // TempDir, and returns err otherwise.
 func (sb *sandboxState) rootCall(L *lua.LState, what, name string, err error) error {
 	if escaped(err) {
-		refuse(L, "%s(%q) refused: the path leads out of %s (through \"..\" or a symbolic link)", what, name, sb.tempDirText())
+		refuse(L, "%s(%q) refused: %s", what, name, sb.lang.Sprintf("the path leads out of %s (through \"..\" or a symbolic link)", sb.tempDirText()))
 	}
 	return err
 }
@@ -357,7 +357,7 @@ func osResult(L *lua.LState, err error) int {
 // os.tmpname() -> path   (sandbox: a new empty file in the sandbox's directory)
 func (sb *sandboxState) osTmpname(L *lua.LState) int {
 	if sb.tempReal == "" {
-		refuse(L, "os.tmpname is not allowed: this sandbox has no directory to write in")
+		refuse(L, "os.tmpname is not allowed: %s", sb.lang.Sprintf("this sandbox has no directory to write in"))
 	}
 	f, err := os.CreateTemp(sb.tempReal, "lua_")
 	if err != nil {
@@ -384,7 +384,7 @@ func (sb *sandboxState) ioTmpfile(open *lua.LFunction) lua.LGFunction {
 func (sb *sandboxState) ioLines(lines lua.LValue) lua.LGFunction {
 	return func(L *lua.LState) int {
 		if L.GetTop() == 0 {
-			refuse(L, "io.lines() reads the host's standard input: use input() or io.read() to read the script's input")
+			refuse(L, "io.lines() reads the host's standard input: %s", sb.lang.Text(useInput))
 		}
 		L.CheckString(1)
 		return callOriginal(L, lines)
@@ -395,7 +395,7 @@ func (sb *sandboxState) ioLines(lines lua.LValue) lua.LGFunction {
 func (sb *sandboxState) ioInput(input lua.LValue) lua.LGFunction {
 	return func(L *lua.LState) int {
 		if L.Get(1) == lua.LNil {
-			refuse(L, "io.input() is the host's standard input: use input() or io.read() to read the script's input")
+			refuse(L, "io.input() is the host's standard input: %s", sb.lang.Text(useInput))
 		}
 		return callOriginal(L, input)
 	}

@@ -92,3 +92,53 @@ print(pcall(spawn, function() end))
 		t.Errorf("run: %v, want the task limit", err)
 	}
 }
+
+// What the sandbox refuses is named in English (the PermissionError's
+// "sandbox: ... refused"), why in the user's language.
+func TestSandboxRefusalsInChinese(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ code, en, zh string }{
+		{`socket.dns.tohostname("192.0.2.1")`,
+			"sandbox: looking up the name of 192.0.2.1 refused: only loopback addresses may be used (no DNS queries)",
+			"sandbox: looking up the name of 192.0.2.1 refused: 只能使用回环地址（不做 DNS 查询）"},
+		{`socket.udp4():setoption("ip-add-membership", {multiaddr = "224.0.0.1", interface = "*"})`,
+			`sandbox: setoption("ip-add-membership") refused: the sandbox allows loopback only`,
+			`sandbox: setoption("ip-add-membership") refused: 沙箱只允许回环地址`},
+		{`os.setenv("A", "b")`,
+			"sandbox: os.setenv is not allowed (scripts cannot change the host's environment)",
+			"sandbox: os.setenv is not allowed (脚本不能修改宿主的环境变量)"},
+		{`os.execute("ls")`, "sandbox: os.execute is not allowed (scripts cannot run programs)", "sandbox: os.execute is not allowed (脚本不能启动程序)"},
+		{`io.popen("ls")`, "sandbox: io.popen is not allowed (scripts cannot run programs)", "sandbox: io.popen is not allowed (脚本不能启动程序)"},
+		{`io.stdin:read()`,
+			"sandbox: io.stdin:read is not allowed (use input() or io.read() to read the script's input)",
+			"sandbox: io.stdin:read is not allowed (请用 input() 或 io.read() 读取脚本的输入)"},
+		{`io.lines()`,
+			"sandbox: io.lines() reads the host's standard input: use input() or io.read() to read the script's input",
+			"sandbox: io.lines() reads the host's standard input: 请用 input() 或 io.read() 读取脚本的输入"},
+		{`io.input()`,
+			"sandbox: io.input() is the host's standard input: use input() or io.read() to read the script's input",
+			"sandbox: io.input() is the host's standard input: 请用 input() 或 io.read() 读取脚本的输入"},
+		{`os.remove("/etc/passwd")`,
+			`sandbox: os.remove("/etc/passwd") refused: files may be written only inside ` + dir + ` (os.getenv("TMPDIR"))`,
+			`sandbox: os.remove("/etc/passwd") refused: 只能在 ` + dir + ` (os.getenv("TMPDIR")) 里写文件`},
+	} {
+		for _, lc := range []struct {
+			l    Language
+			want string
+		}{{English, c.en}, {Chinese, c.zh}} {
+			rt := New(Options{Sandbox: &Sandbox{TempDir: dir}, Lang: lc.l})
+			err := runIn(t, rt, c.code)
+			rt.Close()
+			var e *Error
+			if !errors.As(err, &e) || e.Class != "PermissionError" || !strings.HasSuffix(e.Msg, ": "+lc.want) {
+				t.Errorf("%s (%v): %v, want PermissionError %q", c.code, lc.l, err, lc.want)
+			}
+		}
+	}
+	rt := New(Options{Sandbox: &Sandbox{}, Lang: Chinese})
+	defer rt.Close()
+	err := runIn(t, rt, `os.tmpname()`)
+	if want := "sandbox: os.tmpname is not allowed: 这个沙箱没有可以写入的目录"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("os.tmpname: %v, want %q", err, want)
+	}
+}

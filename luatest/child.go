@@ -57,14 +57,14 @@ func (iso Isolation) limits(wall time.Duration) child.Limits {
 }
 
 // Layers says what confines the tests' children on this machine (for
-// sockplay test -v), by starting one.
-func (iso Isolation) Layers(timeout time.Duration) (string, error) {
+// sockplay test -v), in lang, by starting one.
+func (iso Isolation) Layers(lang luabind.Language, timeout time.Duration) (string, error) {
 	l := iso.limits(testWall(Options{Timeout: timeout}))
 	ls, err := child.Probe(l)
 	if err != nil {
 		return "", err
 	}
-	return ls.String(), nil
+	return ls.In(lang), nil
 }
 
 // ServeChild makes this process one of the runner's children if it was

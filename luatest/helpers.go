@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/i18n"
+	"github.com/sockplay/sockplay/internal/luaassert"
 	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/luabind"
@@ -40,22 +42,28 @@ func (tr *testRun) open(L *lua.LState) int {
 		"run":          tr.runClient,
 		"source":       tr.source,
 		"log":          tr.log,
+		"say":          tr.say,
 		"__run":        tr.runTestFunction,
 		"__rethrow":    rethrow,
 		"__address":    tr.address,
 	})
 	mod.RawSetString("timeout", lua.LNumber(tr.opts.ioTimeout().Seconds()))
+	lang := "en"
+	if tr.opts.Lang == i18n.Chinese {
+		lang = "zh"
+	}
+	mod.RawSetString("lang", lua.LString(lang))
 	mt := L.NewTypeMetatable(serverMeta)
 	methods := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"line":    tr.serverLine,
-		"output":  serverOutput,
-		"stderr":  serverStderr,
-		"running": serverRunning,
+		"output":  tr.serverOutput,
+		"stderr":  tr.serverStderr,
+		"running": tr.serverRunning,
 		"wait":    tr.serverWait,
 		"stop":    tr.serverStop,
 	})
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
-		s := checkServer(L)
+		s := tr.checkServer(L)
 		switch key := L.CheckString(2); key {
 		case "host":
 			L.Push(lua.LString(s.host))
@@ -80,7 +88,7 @@ func (tr *testRun) open(L *lua.LState) int {
 		return 1
 	}))
 	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		s := checkServer(L)
+		s := tr.checkServer(L)
 		L.Push(lua.LString(fmt.Sprintf("<server %s on %s>", s.name, s.where())))
 		return 1
 	}))
@@ -121,7 +129,8 @@ func (tr *testRun) runTestFunction(L *lua.LState) int {
 	L.Call(0, 0)
 	test, ok := L.GetGlobal(name).(*lua.LFunction)
 	if !ok {
-		L.RaiseError("%s is not a function once %s has run", name, tr.file)
+		file := tr.file
+		L.RaiseError("%s", tr.opts.Lang.Sprintf("%s is not a function once %s has run", name, file))
 	}
 	L.Push(test)
 	L.Call(0, 0)
@@ -143,7 +152,7 @@ func (tr *testRun) target(L *lua.LState) int {
 	}
 	def := L.OptString(1, "")
 	if def == "" {
-		L.RaiseError("test.target: no script under test (give a default: test.target(\"solution/name.lua\"))")
+		L.RaiseError("%s", tr.opts.Lang.Sprintf("test.target: no script under test (give a default: test.target(\"solution/name.lua\"))"))
 	}
 	if !filepath.IsAbs(def) {
 		def = filepath.Join(tr.dir, def)
@@ -157,7 +166,7 @@ func (tr *testRun) tempdir(L *lua.LState) int {
 	dir := tr.tmp
 	if name := L.OptString(1, ""); name != "" {
 		if name != filepath.Base(name) || name == "." || name == ".." {
-			L.ArgError(1, "a folder name, without a path")
+			L.ArgError(1, tr.opts.Lang.Sprintf("a folder name, without a path"))
 		}
 		dir = filepath.Join(dir, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -172,10 +181,36 @@ func (tr *testRun) tempdir(L *lua.LState) int {
 func (tr *testRun) log(L *lua.LState) int {
 	parts := make([]string, 0, L.GetTop())
 	for i := 1; i <= L.GetTop(); i++ {
-		parts = append(parts, L.ToStringMeta(L.Get(i)).String())
+		parts = append(parts, luaassert.Text(L, tr.opts.Lang, L.Get(i)))
 	}
 	tr.logf("%s %s\n", where(L), strings.Join(parts, "\t"))
 	return 0
+}
+
+// test.say({en = "...", zh = "..."}, ...) -> text   (the text in the
+// student's language, formatted with the arguments as string.format does
+// when there are any): a check's words in both languages.
+func (tr *testRun) say(L *lua.LState) int {
+	text, ok := luaassert.Say(tr.opts.Lang, L.Get(1))
+	if !ok {
+		got := L.Get(1).Type().String()
+		if got == "table" {
+			got = tr.opts.Lang.Sprintf("a table with neither en nor zh")
+		}
+		L.ArgError(1, tr.opts.Lang.Sprintf("a table of texts by language expected ({en = \"...\", zh = \"...\"}), got %s", got))
+	}
+	top := L.GetTop()
+	if top == 1 {
+		L.Push(lua.LString(text))
+		return 1
+	}
+	L.Push(L.GetField(L.GetGlobal("string"), "format"))
+	L.Push(lua.LString(text))
+	for i := 2; i <= top; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(top, 1)
+	return 1
 }
 
 // test.source(script) -> text   (a script's source, to check how it is written)
@@ -216,29 +251,31 @@ func (tr *testRun) resolve(script string) (name, code string, err error) {
 			return strings.TrimSuffix(script, ".lua") + ".lua", string(src), nil
 		}
 	}
-	return "", "", fmt.Errorf("no script %q: neither a file (next to the test file or here) nor a bundled script", script)
+	quoted := strconv.Quote(script)
+	return "", "", errors.New(tr.opts.Lang.Sprintf("no script %s: neither a file (next to the test file or here) nor a bundled script", quoted))
 }
 
 // stringArgs converts the arguments from n on (strings or numbers) to
 // strings, as a command line passes them.
-func stringArgs(L *lua.LState, n int, fname string) []string {
+func (tr *testRun) stringArgs(L *lua.LState, n int, fname string) []string {
 	var args []string
 	for i := n; i <= L.GetTop(); i++ {
 		switch v := L.Get(i).(type) {
 		case lua.LString, lua.LNumber:
 			args = append(args, lua.LVAsString(v))
 		default:
-			L.ArgError(i, fname+": arguments must be strings or numbers, got "+v.Type().String())
+			got := v.Type().String()
+			L.ArgError(i, tr.opts.Lang.Sprintf("%s: arguments must be strings or numbers, got %s", fname, got))
 		}
 	}
 	return args
 }
 
-func listArg(L *lua.LState, v lua.LValue, fname string) []string {
+func (tr *testRun) listArg(L *lua.LState, v lua.LValue, fname string) []string {
 	t, ok := v.(*lua.LTable)
 	if !ok {
 		if v != lua.LNil {
-			L.RaiseError("%s: args must be a list of strings or numbers", fname)
+			L.RaiseError("%s", tr.opts.Lang.Sprintf("%s: args must be a list of strings or numbers", fname))
 		}
 		return nil
 	}
@@ -248,7 +285,8 @@ func listArg(L *lua.LState, v lua.LValue, fname string) []string {
 		case lua.LString, lua.LNumber:
 			args = append(args, lua.LVAsString(x))
 		default:
-			L.RaiseError("%s: args[%d] must be a string or number, got %s", fname, i, x.Type())
+			n, got := strconv.Itoa(i), x.Type().String()
+			L.RaiseError("%s", tr.opts.Lang.Sprintf("%s: args[%s] must be a string or number, got %s", fname, n, got))
 		}
 	}
 	return args
@@ -334,10 +372,10 @@ func (tr *testRun) startServer(L *lua.LState) int {
 	var args []string
 	stdin := ""
 	if opts, ok := L.Get(2).(*lua.LTable); ok {
-		args = listArg(L, opts.RawGetString("args"), "test.start_server")
+		args = tr.listArg(L, opts.RawGetString("args"), "test.start_server")
 		stdin = lua.LVAsString(opts.RawGetString("stdin"))
 	} else {
-		args = stringArgs(L, 2, "test.start_server")
+		args = tr.stringArgs(L, 2, "test.start_server")
 	}
 	if len(args) == 0 {
 		args = []string{"0"}
@@ -440,7 +478,7 @@ func (tr *testRun) address(L *lua.LState) int {
 		h, ok1 := L.GetTable(v, lua.LNumber(1)).(lua.LString)
 		p, ok2 := L.GetTable(v, lua.LNumber(2)).(lua.LNumber)
 		if !ok1 || !ok2 {
-			L.RaiseError("an address is {host, port}, with host a string and port a number")
+			L.RaiseError("%s", tr.opts.Lang.Sprintf("an address is {host, port}, with host a string and port a number"))
 		}
 		host, port = string(h), int(p)
 		where = net.JoinHostPort(host, strconv.Itoa(port))
@@ -456,13 +494,14 @@ func (tr *testRun) address(L *lua.LState) int {
 		}
 		host, port, where = h, n, string(v)
 	default:
-		L.RaiseError("a server, {host, port}, \"host:port\" or a socket file's path expected, got %s", L.Get(1).Type())
+		got := L.Get(1).Type().String()
+		L.RaiseError("%s", tr.opts.Lang.Sprintf("a server, {host, port}, \"host:port\" or a socket file's path expected, got %s", got))
 	}
 	if why := tr.notLoopback(host); why != "" {
 		L.RaiseError("%s: %s", where, why)
 	}
 	if port <= 0 || port > 65535 {
-		L.RaiseError("%s: port out of range", where)
+		L.RaiseError("%s", tr.opts.Lang.Sprintf("%s: port out of range", where))
 	}
 	a := L.CreateTable(2, 0)
 	a.RawSetInt(1, lua.LString(host))
@@ -529,32 +568,32 @@ func (tr *testRun) waitLine(L *lua.LState, s *server, i int, timeout time.Durati
 	return line, ok
 }
 
-func checkServer(L *lua.LState) *server {
+func (tr *testRun) checkServer(L *lua.LState) *server {
 	ud, ok := L.Get(1).(*lua.LUserData)
 	if ok {
 		if s, ok := ud.Value.(*server); ok {
 			return s
 		}
 	}
-	L.RaiseError("server expected (call its methods with a colon: srv:line())")
+	L.RaiseError("%s", tr.opts.Lang.Sprintf("server expected (call its methods with a colon: srv:line())"))
 	return nil
 }
 
-func timeoutArg(L *lua.LState, n int, def time.Duration) time.Duration {
+func (tr *testRun) timeoutArg(L *lua.LState, n int, def time.Duration) time.Duration {
 	if L.Get(n) == lua.LNil {
 		return def
 	}
 	secs := float64(L.CheckNumber(n))
 	if secs < 0 || secs != secs {
-		L.ArgError(n, "timeout must be a number of seconds >= 0")
+		L.ArgError(n, tr.opts.Lang.Sprintf("timeout must be a number of seconds >= 0"))
 	}
 	return time.Duration(secs * float64(time.Second))
 }
 
 // srv:line(timeout?) -> line   (the server's next line of output; raises TimeoutError after timeout (default test.timeout), an error if the server ended)
 func (tr *testRun) serverLine(L *lua.LState) int {
-	s := checkServer(L)
-	timeout := timeoutArg(L, 2, tr.opts.ioTimeout())
+	s := tr.checkServer(L)
+	timeout := tr.timeoutArg(L, 2, tr.opts.ioTimeout())
 	line, ok := tr.waitLine(L, s, s.next, timeout)
 	if !ok {
 		if s.ended() {
@@ -569,27 +608,27 @@ func (tr *testRun) serverLine(L *lua.LState) int {
 }
 
 // srv:output() -> text   (everything the server printed so far)
-func serverOutput(L *lua.LState) int {
-	L.Push(lua.LString(checkServer(L).out.String()))
+func (tr *testRun) serverOutput(L *lua.LState) int {
+	L.Push(lua.LString(tr.checkServer(L).out.String()))
 	return 1
 }
 
 // srv:stderr() -> text   (what the server wrote to stderr so far: errors of its tasks)
-func serverStderr(L *lua.LState) int {
-	L.Push(lua.LString(checkServer(L).errOut.String()))
+func (tr *testRun) serverStderr(L *lua.LState) int {
+	L.Push(lua.LString(tr.checkServer(L).errOut.String()))
 	return 1
 }
 
 // srv:running() -> boolean
-func serverRunning(L *lua.LState) int {
-	L.Push(lua.LBool(!checkServer(L).ended()))
+func (tr *testRun) serverRunning(L *lua.LState) int {
+	L.Push(lua.LBool(!tr.checkServer(L).ended()))
 	return 1
 }
 
 // srv:wait(timeout?) -> ok, error message   (waits for the server to end by itself; raises TimeoutError if it is still running after timeout)
 func (tr *testRun) serverWait(L *lua.LState) int {
-	s := checkServer(L)
-	timeout := timeoutArg(L, 2, tr.opts.ioTimeout())
+	s := tr.checkServer(L)
+	timeout := tr.timeoutArg(L, 2, tr.opts.ioTimeout())
 	err := tr.rt.Blocking(L, func(ctx context.Context) error {
 		timer := time.NewTimer(timeout)
 		defer timer.Stop()
@@ -618,7 +657,7 @@ func (tr *testRun) serverWait(L *lua.LState) int {
 
 // srv:stop()   (stops the server, as Ctrl-C does, and waits for it)
 func (tr *testRun) serverStop(L *lua.LState) int {
-	s := checkServer(L)
+	s := tr.checkServer(L)
 	if err := tr.rt.Blocking(L, func(context.Context) error { s.stop(); return nil }); err != nil {
 		luabind.Raise(L, err)
 	}
@@ -633,14 +672,14 @@ func (tr *testRun) runClient(L *lua.LState) int {
 	script := L.CheckString(1)
 	opts, _ := L.Get(2).(*lua.LTable)
 	if opts == nil && L.Get(2) != lua.LNil {
-		L.ArgError(2, "options table expected ({args=, stdin=, timeout=, sandbox=})")
+		L.ArgError(2, tr.opts.Lang.Sprintf("options table expected ({args=, stdin=, timeout=, sandbox=})"))
 	}
 	var args []string
 	stdin := ""
 	timeout := 2 * tr.opts.ioTimeout()
 	force := false
 	if opts != nil {
-		args = listArg(L, opts.RawGetString("args"), "test.run")
+		args = tr.listArg(L, opts.RawGetString("args"), "test.run")
 		if v, ok := opts.RawGetString("stdin").(lua.LString); ok {
 			stdin = string(v)
 		}

@@ -2,7 +2,6 @@ package repl
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/peterh/liner"
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // historyKeep is how many lines are loaded; the file is trimmed to that
@@ -50,15 +50,17 @@ type history struct {
 	ed     *liner.State
 	last   string
 	stderr io.Writer
-	failed bool // a write failed and was reported: stay quiet
+	lang   i18n.Lang // of the report of a failed write
+	failed bool      // a write failed and was reported: stay quiet
 }
 
-// openHistory loads path's last lines into ed.
-func openHistory(path string, ed *liner.State, stderr io.Writer) *history {
+// openHistory loads path's last lines into ed; a failure to save one is
+// reported to stderr in l.
+func openHistory(path string, ed *liner.State, stderr io.Writer, l i18n.Lang) *history {
 	if path == "" {
 		return nil
 	}
-	h := &history{path: path, ed: ed, stderr: stderr}
+	h := &history{path: path, ed: ed, stderr: stderr, lang: l}
 	lines, total := readHistory(path)
 	for _, l := range lines {
 		ed.AppendHistory(l)
@@ -108,7 +110,8 @@ func (h *history) add(line string) {
 	h.ed.AppendHistory(line)
 	if err := h.appendFile(line); err != nil && !h.failed {
 		h.failed = true
-		fmt.Fprintf(h.stderr, "history is not saved: %v (SOCKPLAY_HISTORY=off turns it off)\n", err)
+		why := err.Error()
+		h.lang.Fprintf(h.stderr, "history is not saved: %s (SOCKPLAY_HISTORY=off turns it off)\n", why)
 	}
 }
 

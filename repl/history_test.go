@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/peterh/liner"
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 func TestHistoryFileLocation(t *testing.T) {
@@ -38,7 +39,7 @@ func TestHistoryKeepsLinesAndTrims(t *testing.T) {
 	ed := liner.NewLiner() // not a terminal here: only its history is used
 	defer ed.Close()
 	var errs strings.Builder
-	h := openHistory(path, ed, &errs)
+	h := openHistory(path, ed, &errs, i18n.English)
 	for _, l := range []string{"x = 1", "x = 1", "  ", "print(x)", "for i = 1, 2 do"} {
 		h.add(l)
 	}
@@ -62,7 +63,7 @@ func TestHistoryKeepsLinesAndTrims(t *testing.T) {
 	}
 	ed2 := liner.NewLiner()
 	defer ed2.Close()
-	openHistory(path, ed2, &errs)
+	openHistory(path, ed2, &errs, i18n.English)
 	if lines, total := readHistory(path); total != historyKeep || len(lines) != historyKeep {
 		t.Errorf("after trimming: %d lines", total)
 	}
@@ -77,12 +78,17 @@ func TestHistoryReportsAWriteFailureOnce(t *testing.T) {
 	os.WriteFile(blocker, nil, 0o600)
 	ed := liner.NewLiner()
 	defer ed.Close()
-	var errs strings.Builder
-	h := openHistory(filepath.Join(blocker, "history"), ed, &errs) // a file where a directory should be
-	h.add("a")
-	h.add("b")
-	if n := strings.Count(errs.String(), "history is not saved"); n != 1 {
-		t.Errorf("reported %d times: %q", n, errs.String())
+	for _, c := range []struct {
+		l    i18n.Lang
+		want string
+	}{{i18n.English, "history is not saved: "}, {i18n.Chinese, "历史记录没有保存："}} {
+		var errs strings.Builder
+		h := openHistory(filepath.Join(blocker, "history"), ed, &errs, c.l) // a file where a directory should be
+		h.add("a")
+		h.add("b")
+		if n := strings.Count(errs.String(), c.want); n != 1 {
+			t.Errorf("%v: reported %d times: %q", c.l, n, errs.String())
+		}
 	}
 }
 

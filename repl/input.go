@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -210,7 +209,7 @@ func (r *repl) nextInput(id int) (req inputRequest, ok bool, leave *leaveError) 
 			r.sess.Kill(id)
 			r.awaitEnd(id)
 			r.con.freshLine()
-			fmt.Fprintln(r.stderr, "interrupted")
+			r.rt.Lang().Fprintf(r.stderr, "interrupted\n")
 			return req, false, nil
 		case <-r.sess.Done():
 			return req, false, r.sessionExit()

@@ -18,7 +18,7 @@ func (r *repl) showError(err error) {
 		return
 	}
 	if e.Kind == luabind.Interrupted {
-		fmt.Fprintln(r.stderr, "interrupted")
+		r.rt.Lang().Fprintf(r.stderr, "interrupted\n")
 		return
 	}
 	if e.Column == 0 && e.SourceLine != "" && slices.Contains(strings.Split(r.typed, "\n"), e.SourceLine) {

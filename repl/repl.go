@@ -163,7 +163,7 @@ func Run(ctx context.Context, rt *luabind.Runtime, opts Options) (err error) {
 		r.ed.SetCtrlCAborts(true)
 		r.ed.SetTabCompletionStyle(liner.TabPrints)
 		r.ed.SetWordCompleter(r.complete)
-		r.hist = openHistory(opts.HistoryFile, r.ed, r.stderr)
+		r.hist = openHistory(opts.HistoryFile, r.ed, r.stderr, r.rt.Lang())
 		r.src = editorSource{r.ed}
 		r.con.redraw = redrawPrompt
 	case isTerminal(opts.Stdin, nil) && isTerminal(opts.Stdout, nil):

@@ -28,9 +28,15 @@ type session struct {
 
 func startSession(t *testing.T, opts Options) *session {
 	t.Helper()
+	return startSessionIn(t, luabind.English, opts)
+}
+
+// startSessionIn is startSession in the language l.
+func startSessionIn(t *testing.T, l luabind.Language, opts Options) *session {
+	t.Helper()
 	pr, pw := io.Pipe()
 	s := &session{t: t, in: pw, out: &syncBuffer{}, sigs: make(chan os.Signal, 4), done: make(chan error, 1)}
-	s.rt = luabind.New(luabind.Options{Scripts: os.DirFS("../scripts")})
+	s.rt = luabind.New(luabind.Options{Scripts: os.DirFS("../scripts"), Lang: l})
 	opts.Stdin, opts.Stdout, opts.Stderr, opts.Signals = pr, s.out, s.out, s.sigs
 	go func() { s.done <- Run(context.Background(), s.rt, opts) }()
 	t.Cleanup(func() {
@@ -105,6 +111,38 @@ func TestCtrlCInterruptsTheLineOnly(t *testing.T) {
 	s.in.Close()
 	if err := s.wait(); err != nil {
 		t.Errorf("Run: %v", err)
+	}
+}
+
+// A Chinese user reads that the line was interrupted in Chinese, whether
+// it ran Lua or waited for input.
+func TestCtrlCInChinese(t *testing.T) {
+	s := startSessionIn(t, luabind.Chinese, Options{Transcript: true})
+	s.send(`print("spinning"); while true do end`)
+	s.expect("spinning\n")
+	s.sigs <- os.Interrupt
+	s.expect("已中断\n")
+	s.send(`input("more? ")`)
+	s.expect("more? ")
+	s.sigs <- os.Interrupt
+	s.expect("已中断\n")
+	s.send(`"after"`)
+	s.expect(`"after"`)
+	// A task of :run that has the keyboard, stopped while it runs on.
+	script := filepath.Join(t.TempDir(), "asks.lua")
+	if err := os.WriteFile(script, []byte(`local l = input("? ") print("got " .. l) while true do sleep(0.01) end`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.send(":run " + script)
+	s.expect("? ")
+	s.send("x")
+	s.expect("got x\n")
+	s.sigs <- os.Interrupt
+	s.expect("已中断\n")
+	s.send(`"end"`)
+	s.expect(`"end"`)
+	if strings.Contains(s.out.String(), "interrupted") {
+		t.Errorf("English in the Chinese session:\n%s", s.out.String())
 	}
 }
 

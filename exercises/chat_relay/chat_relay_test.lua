@@ -7,15 +7,16 @@ local WAIT = 2 -- seconds to wait for a datagram
 local function member(srv, name)
   local m = test.udp(WAIT)
   m:sendto("JOIN " .. name, srv.addr)
-  assert.eq(m:recvfrom(2048), "WELCOME " .. name, "JOIN " .. name)
+  assert.eq(m:recvfrom(2048), "WELCOME " .. name, {en = "the answer to JOIN " .. name, zh = "对 JOIN " .. name .. " 的回答"})
   return m
 end
 
--- nothing(sock, what) checks that no datagram arrives for a moment.
-local function nothing(sock, what)
+-- nothing(sock, who) checks that no datagram arrives for a moment; who
+-- names the socket's member in both languages, {en = ..., zh = ...}.
+local function nothing(sock, who)
   sock:settimeout(0.2)
   local ok, got = pcall(sock.recvfrom, sock, 2048)
-  assert.true_(not ok, what .. ": got " .. tostring(got) .. ", want nothing")
+  assert.true_(not ok, test.say({en = "%s: got %q, want nothing", zh = "%s：收到了 %q，应该什么也收不到"}, test.say(who), tostring(got)))
   sock:settimeout(WAIT)
 end
 
@@ -36,14 +37,14 @@ function test_messages_reach_the_others()
   local srv = test.start_server(RELAY)
   local ann = member(srv, "ann")
   local bob = member(srv, "bob")
-  assert.eq(ann:recvfrom(2048), "* bob joined", "ann learns that bob joined")
+  assert.eq(ann:recvfrom(2048), "* bob joined", {en = "ann learns that bob joined", zh = "ann 得知 bob 加入了"})
   local cyd = member(srv, "cyd")
-  assert.eq(ann:recvfrom(2048), "* cyd joined", "ann learns that cyd joined")
-  assert.eq(bob:recvfrom(2048), "* cyd joined", "bob learns that cyd joined")
+  assert.eq(ann:recvfrom(2048), "* cyd joined", {en = "ann learns that cyd joined", zh = "ann 得知 cyd 加入了"})
+  assert.eq(bob:recvfrom(2048), "* cyd joined", {en = "bob learns that cyd joined", zh = "bob 得知 cyd 加入了"})
   ann:sendto("hello all", srv.addr)
-  assert.eq(bob:recvfrom(2048), "ann: hello all", "bob")
-  assert.eq(cyd:recvfrom(2048), "ann: hello all", "cyd")
-  nothing(ann, "the sender")
+  assert.eq(bob:recvfrom(2048), "ann: hello all", {en = "bob", zh = "bob 收到的"})
+  assert.eq(cyd:recvfrom(2048), "ann: hello all", {en = "cyd", zh = "cyd 收到的"})
+  nothing(ann, {en = "the sender", zh = "发送者"})
   ann:close() bob:close() cyd:close()
 end
 
@@ -60,7 +61,7 @@ function test_leave()
   assert.eq(bob:recvfrom(2048), "BYE")
   assert.eq(ann:recvfrom(2048), "* bob left")
   ann:sendto("anyone?", srv.addr)
-  nothing(bob, "a member that left")
+  nothing(bob, {en = "a member that left", zh = "已经离开的成员"})
   ann:close() bob:close()
 end
 
@@ -74,7 +75,7 @@ function test_strangers_must_join_first()
   local stranger = test.udp(WAIT)
   stranger:sendto("hi", srv.addr)
   assert.eq(stranger:recvfrom(2048), "ERROR join first: JOIN name")
-  nothing(ann, "a member, when a stranger talks")
+  nothing(ann, {en = "a member, when a stranger talks", zh = "陌生人说话时的成员"})
   ann:close() stranger:close()
 end
 

@@ -24,7 +24,7 @@ function test_keeps_the_conversation_going()
   local c = test.connect(srv)
   for _, word in ipairs({"one", "two", "three"}) do
     c:sendall(word)
-    assert.eq(c:recv(1024), word:upper(), "reply to " .. word)
+    assert.eq(c:recv(1024), word:upper(), {en = "reply to " .. word, zh = "对 " .. word .. " 的回复"})
   end
   c:close()
 end
@@ -50,5 +50,5 @@ function test_ends_when_the_client_leaves()
   assert.eq(c:recv(1024), "BYE")
   c:close()
   local ok, err = srv:wait()
-  assert.true_(ok, "the server ended with an error: " .. tostring(err))
+  assert.true_(ok, {en = "the server ended with an error: " .. tostring(err), zh = "服务端出错结束：" .. tostring(err)})
 end

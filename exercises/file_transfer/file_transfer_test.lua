@@ -2,6 +2,8 @@
 -- its client, then the client with the checks as its server.
 
 local SCRIPT = test.target("solution/file_transfer.lua")
+-- The message of a check of the server's answer, in both languages.
+local ANSWER = {en = "the answer", zh = "服务端的回答"}
 
 local function read_file(path)
   local f = io.open(path, "rb")
@@ -46,9 +48,9 @@ end
 -- zh hint: 依次读取 2 字节（名字的长度）、名字、4 字节（文件大小），再读恰好 size 个字节；保存它们；回答 "OK N\n"。
 function test_server_stores_a_file()
   local srv, dir = start_storing()
-  assert.eq(upload(srv, "hello.txt", "hello, world\n"), "OK 13\n", "the answer")
-  assert.eq(srv:line(), "received hello.txt (13 bytes)", "what the server prints")
-  assert.eq(read_file(dir .. "/hello.txt"), "hello, world\n", "the stored file")
+  assert.eq(upload(srv, "hello.txt", "hello, world\n"), "OK 13\n", ANSWER)
+  assert.eq(srv:line(), "received hello.txt (13 bytes)", {en = "what the server prints", zh = "服务端打印的内容"})
+  assert.eq(read_file(dir .. "/hello.txt"), "hello, world\n", {en = "the stored file", zh = "保存下来的文件"})
 end
 
 -- 300 KB of binary data arrive whole.
@@ -58,10 +60,10 @@ end
 function test_server_stores_big_binary_files()
   local srv, dir = start_storing()
   local data = binary(300000)
-  assert.eq(upload(srv, "data.bin", data), "OK 300000\n", "the answer")
+  assert.eq(upload(srv, "data.bin", data), "OK 300000\n", ANSWER)
   local stored = read_file(dir .. "/data.bin")
-  assert.eq(stored and #stored, 300000, "the stored file's size")
-  assert.true_(stored == data, "the stored bytes differ from the bytes sent")
+  assert.eq(stored and #stored, 300000, {en = "the stored file's size", zh = "保存下来的文件的大小"})
+  assert.true_(stored == data, {en = "the stored bytes differ from the bytes sent", zh = "保存下来的字节和发送的字节不一样"})
 end
 
 -- The header may arrive one byte at a time.
@@ -76,7 +78,7 @@ function test_server_waits_for_the_whole_header()
     c:sendall(msg:sub(i, i))
     sleep(0.005)
   end
-  assert.eq(test.recv_until(c, "\n"), "OK 4\n", "the answer")
+  assert.eq(test.recv_until(c, "\n"), "OK 4\n", ANSWER)
   c:close()
   assert.eq(read_file(dir .. "/slow.txt"), "slow")
 end
@@ -87,11 +89,11 @@ end
 -- zh hint: 拒绝 ""、"."、".." 以及含有 "/" 或 "\\" 的名字：回答 "ERROR bad name\n"，什么也不保存。
 function test_server_refuses_bad_names()
   local srv, dir = start_storing()
-  assert.matches(upload(srv, "../evil.txt", "evil"), "^ERROR", "the answer to ../evil.txt")
-  assert.eq(read_file(test.tempdir() .. "/evil.txt"), nil, "a file outside the folder")
-  assert.matches(upload(srv, "a/b.txt", "b"), "^ERROR", "the answer to a/b.txt")
-  assert.matches(upload(srv, "..", "x"), "^ERROR", "the answer to ..")
-  assert.eq(upload(srv, "fine.txt", "ok"), "OK 2\n", "a good name after the bad ones")
+  assert.matches(upload(srv, "../evil.txt", "evil"), "^ERROR", {en = "the answer to ../evil.txt", zh = "对 ../evil.txt 的回答"})
+  assert.eq(read_file(test.tempdir() .. "/evil.txt"), nil, {en = "a file outside the folder", zh = "文件夹外面的文件"})
+  assert.matches(upload(srv, "a/b.txt", "b"), "^ERROR", {en = "the answer to a/b.txt", zh = "对 a/b.txt 的回答"})
+  assert.matches(upload(srv, "..", "x"), "^ERROR", {en = "the answer to ..", zh = "对 .. 的回答"})
+  assert.eq(upload(srv, "fine.txt", "ok"), "OK 2\n", {en = "a good name after the bad ones", zh = "在错误的名字之后给一个正确的名字"})
 end
 
 -- Client after client.
@@ -101,10 +103,10 @@ end
 function test_server_serves_client_after_client()
   local srv, dir = start_storing()
   for i = 1, 3 do
-    assert.eq(upload(srv, "f" .. i, tostring(i):rep(i * 10)), ("OK %d\n"):format(i * 10), "file " .. i)
+    assert.eq(upload(srv, "f" .. i, tostring(i):rep(i * 10)), ("OK %d\n"):format(i * 10), test.say({en = "file %d", zh = "第 %d 个文件"}, i))
   end
   for i = 1, 3 do
-    assert.eq(read_file(dir .. "/f" .. i), tostring(i):rep(i * 10), "stored file " .. i)
+    assert.eq(read_file(dir .. "/f" .. i), tostring(i):rep(i * 10), test.say({en = "stored file %d", zh = "保存下来的第 %d 个文件"}, i))
   end
 end
 
@@ -138,11 +140,11 @@ function test_client_sends_a_file()
   local data = binary(100000)
   write_file(path, data)
   local out, err = test.run(SCRIPT, {args = {"send", path, srv:getsockname().port}})
-  assert.eq(err, nil, "the client failed")
+  assert.eq(err, nil, {en = "the client failed", zh = "客户端出错了"})
   assert.eq(out, "sent data.bin (100000 bytes)\n")
-  assert.eq(got.name, "data.bin", "the name in the header")
-  assert.eq(got.size, 100000, "the size in the header")
-  assert.true_(got.data == data, "the bytes the server received differ from the file")
+  assert.eq(got.name, "data.bin", {en = "the name in the header", zh = "头部里的名字"})
+  assert.eq(got.size, 100000, {en = "the size in the header", zh = "头部里的大小"})
+  assert.true_(got.data == data, {en = "the bytes the server received differ from the file", zh = "服务端收到的字节和文件不一样"})
 end
 
 -- The client checks the size the server reports.
@@ -155,5 +157,5 @@ function test_client_reports_a_size_mismatch()
   write_file(path, "twelve bytes")
   local out, err = test.run(SCRIPT, {args = {"send", path, srv:getsockname().port}})
   assert.eq(out, "size mismatch: sent 12 bytes, the server got 1\n")
-  assert.eq(err, "os.exit(1)", "how the client ended")
+  assert.eq(err, "os.exit(1)", {en = "how the client ended", zh = "客户端的结束方式"})
 end

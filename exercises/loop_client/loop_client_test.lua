@@ -39,7 +39,7 @@ local function port_of(srv) return srv:getsockname().port end
 function test_prints_each_reply()
   local srv = upper_server()
   local out, err = test.run(CLIENT, {args = {port_of(srv)}, stdin = "hello\nworld\n"})
-  assert.eq(err, nil, "the client failed")
+  assert.eq(err, nil, {en = "the client failed", zh = "客户端出错了"})
   assert.eq(out, "HELLO\nWORLD\n")
 end
 
@@ -50,9 +50,9 @@ end
 function test_skips_empty_lines()
   local srv, counts = upper_server()
   local out, err = test.run(CLIENT, {args = {port_of(srv)}, stdin = "a\n\n\nb\n", timeout = 3})
-  assert.eq(err, nil, "the client failed")
+  assert.eq(err, nil, {en = "the client failed", zh = "客户端出错了"})
   assert.eq(out, "A\nB\n")
-  assert.eq(counts.messages, 2, "messages the server received")
+  assert.eq(counts.messages, 2, {en = "messages the server received", zh = "服务端收到的消息数"})
 end
 
 -- A server that closes the connection after every message: the client
@@ -63,14 +63,14 @@ end
 function test_reconnects_when_the_server_closes()
   local srv, counts = upper_server(1)
   local out, err = test.run(CLIENT, {args = {port_of(srv)}, stdin = "one\ntwo\nthree\n"})
-  assert.eq(err, nil, "the client failed")
+  assert.eq(err, nil, {en = "the client failed", zh = "客户端出错了"})
   local replies = {}
   for line in out:gmatch("[^\n]+") do
     if line ~= "server closed the connection, reconnecting" then replies[#replies + 1] = line end
   end
-  assert.eq(table.concat(replies, " "), "ONE TWO THREE", "the replies, without the reconnect messages")
+  assert.eq(table.concat(replies, " "), "ONE TWO THREE", {en = "the replies, without the reconnect messages", zh = "去掉重新连接的消息之后的回复"})
   assert.contains(out, "server closed the connection, reconnecting\n")
-  assert.eq(counts.connections, 3, "connections the server saw")
+  assert.eq(counts.connections, 3, {en = "connections the server saw", zh = "服务端看到的连接数"})
 end
 
 -- No server at all: a clear message and exit status 1, not a traceback.
@@ -82,7 +82,7 @@ function test_says_when_no_server_runs()
   closed:bind({"127.0.0.1", 0}) -- bound, not listening: connecting is refused
   local out, err = test.run(CLIENT, {args = {closed:getsockname().port}, stdin = "hello\n"})
   assert.eq(out, "cannot connect: is the server running?\n")
-  assert.eq(err, "os.exit(1)", "how the client ended")
+  assert.eq(err, "os.exit(1)", {en = "how the client ended", zh = "客户端的结束方式"})
   closed:close()
 end
 
@@ -96,5 +96,5 @@ function test_ends_cleanly_when_the_server_is_gone()
   local out, err = test.run(CLIENT, {args = {port_of(srv)}, stdin = "first\nsecond\n"})
   assert.matches(out, "^FIRST\n")
   assert.matches(out, "cannot connect: is the server running%?\n$")
-  assert.eq(err, "os.exit(1)", "how the client ended")
+  assert.eq(err, "os.exit(1)", {en = "how the client ended", zh = "客户端的结束方式"})
 end

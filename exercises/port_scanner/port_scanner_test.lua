@@ -29,7 +29,7 @@ local function adjacent()
     a:close()
     b:close()
   end
-  error("found no two adjacent free ports")
+  error(test.say{en = "found no two adjacent free ports", zh = "找不到两个相邻的空闲端口"})
 end
 
 local function scan(host, list)
@@ -46,7 +46,7 @@ function test_reports_the_open_ports()
   local o2, p2 = port(true)
   local c2, q2 = port(false)
   local out, err = scan("127.0.0.1", table.concat({q1, p2, q2, p1}, ","))
-  assert.eq(err, nil, "the scanner failed")
+  assert.eq(err, nil, {en = "the scanner failed", zh = "扫描器出错了"})
   assert.eq(out, ("%d open\n%d open\n2 open\n"):format(p2, p1))
   o1:close() c1:close() o2:close() c2:close()
 end
@@ -59,7 +59,7 @@ function test_ranges()
   local a, b, p = adjacent()
   local c, q = port(false)
   local out, err = scan("127.0.0.1", ("%d-%d,%d"):format(p, p + 1, q))
-  assert.eq(err, nil, "the scanner failed")
+  assert.eq(err, nil, {en = "the scanner failed", zh = "扫描器出错了"})
   assert.eq(out, ("%d open\n1 open\n"):format(p))
   a:close() b:close() c:close()
 end
@@ -71,7 +71,7 @@ end
 function test_nothing_open()
   local c, q = port(false)
   local out, err = scan("127.0.0.1", tostring(q))
-  assert.eq(err, nil, "the scanner failed")
+  assert.eq(err, nil, {en = "the scanner failed", zh = "扫描器出错了"})
   assert.eq(out, "0 open\n")
   c:close()
 end
@@ -83,7 +83,7 @@ end
 function test_localhost_is_fine()
   local o, p = port(true)
   local out, err = scan("localhost", tostring(p))
-  assert.eq(err, nil, "the scanner failed")
+  assert.eq(err, nil, {en = "the scanner failed", zh = "扫描器出错了"})
   assert.eq(out, ("%d open\n1 open\n"):format(p))
   o:close()
 end
@@ -97,7 +97,7 @@ function test_refuses_other_hosts()
   for _, host in ipairs({"10.1.2.3", "192.0.2.7", "example.com"}) do
     local out, err = test.run(SCANNER, {args = {host, "80"}, sandbox = true})
     assert.eq(out, "refusing to scan " .. host .. ": only this machine may be scanned\n", host)
-    assert.eq(err, "os.exit(2)", "how the scanner ended for " .. host)
+    assert.eq(err, "os.exit(2)", {en = "how the scanner ended for " .. host, zh = "扫描 " .. host .. " 时扫描器的结束方式"})
   end
 end
 
@@ -109,6 +109,6 @@ function test_refuses_bad_port_lists()
   for _, list in ipairs({"http", "80,x", "0", "70000", "90-80", "1-2-3"}) do
     local out, err = scan("127.0.0.1", list)
     assert.eq(out, "bad port list: " .. list .. "\n", list)
-    assert.eq(err, "os.exit(2)", "how the scanner ended for " .. list)
+    assert.eq(err, "os.exit(2)", {en = "how the scanner ended for " .. list, zh = "端口列表为 " .. list .. " 时扫描器的结束方式"})
   end
 end

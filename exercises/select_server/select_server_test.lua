@@ -14,9 +14,9 @@ function test_two_clients_at_once()
   assert.eq(first:recv(1024), "one")
   local second = test.connect(srv, WAIT)
   second:sendall("two")
-  assert.eq(second:recv(1024), "two", "the second client, while the first is connected")
+  assert.eq(second:recv(1024), "two", {en = "the second client, while the first is connected", zh = "第一个客户端还连着时的第二个客户端"})
   first:sendall("three")
-  assert.eq(first:recv(1024), "three", "the first client again")
+  assert.eq(first:recv(1024), "three", {en = "the first client again", zh = "又轮到第一个客户端"})
   first:close()
   second:close()
 end
@@ -59,7 +59,7 @@ function test_clients_leave_cleanly()
     rude:close()
   end
   stay:sendall("still here")
-  assert.eq(stay:recv(1024), "still here", "a client connected all along")
+  assert.eq(stay:recv(1024), "still here", {en = "a client connected all along", zh = "一直连着的客户端"})
   stay:close()
 end
 
@@ -69,6 +69,6 @@ end
 -- zh hint: 这个练习讲的是 select.select：不要使用 spawn。
 function test_uses_select_not_spawn()
   local code = test.source(SERVER):gsub("%-%-%[%[.-%]%]", ""):gsub("%-%-[^\n]*", "")
-  assert.true_(code:find("select.select", 1, true), "the code (without its comments) does not call select.select")
-  assert.true_(not code:find("spawn", 1, true), "the code calls spawn")
+  assert.true_(code:find("select.select", 1, true), {en = "the code (without its comments) does not call select.select", zh = "代码（去掉注释后）没有调用 select.select"})
+  assert.true_(not code:find("spawn", 1, true), {en = "the code calls spawn", zh = "代码调用了 spawn"})
 end

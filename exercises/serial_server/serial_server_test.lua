@@ -8,8 +8,8 @@ local SERVER = test.target("solution/serial_server.lua")
 -- zh hint: 一个客户端离开后，接受下一个：用 `while true do` 循环把 accept 和服务过程包起来。
 function test_serves_two_clients_in_turn()
   local srv = test.start_server(SERVER)
-  assert.eq(test.exchange(srv, "first"), "first", "the first client")
-  assert.eq(test.exchange(srv, "second"), "second", "the second client")
+  assert.eq(test.exchange(srv, "first"), "first", {en = "the first client", zh = "第一个客户端"})
+  assert.eq(test.exchange(srv, "second"), "second", {en = "the second client", zh = "第二个客户端"})
 end
 
 -- Five clients in turn, three messages each.
@@ -42,10 +42,10 @@ function test_second_client_waits_for_the_first()
   local second = test.connect(srv)
   second:sendall("two")
   second:settimeout(0.3)
-  assert.raises(function() second:recv(1024) end, "TimeoutError", "served while the first client is still connected")
+  assert.raises(function() second:recv(1024) end, "TimeoutError", {en = "served while the first client is still connected", zh = "第一个客户端还连着时就得到了服务"})
   first:close()
   second:settimeout(test.timeout)
-  assert.eq(second:recv(1024), "two", "served once the first client has left")
+  assert.eq(second:recv(1024), "two", {en = "served once the first client has left", zh = "第一个客户端离开后得到服务"})
   second:close()
 end
 

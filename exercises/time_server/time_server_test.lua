@@ -11,9 +11,9 @@ function test_replies_in_that_format()
   local srv = test.start_server(SERVER)
   local before = os.date("%Y")
   local year = test.udp_exchange(srv, "%Y", WAIT)
-  assert.true_(year == before or year == os.date("%Y"), ("got %q, want this year"):format(year))
+  assert.true_(year == before or year == os.date("%Y"), test.say({en = "got %q, want this year", zh = "得到 %q，应为今年"}, year))
   local secs = test.udp_exchange(srv, "%s", WAIT)
-  assert.near(secs, os.time(), 2, "seconds since 1970")
+  assert.near(secs, os.time(), 2, {en = "seconds since 1970", zh = "自 1970 年以来的秒数"})
   assert.eq(test.udp_exchange(srv, "year %Y!", WAIT), os.date("year %Y!"))
 end
 
@@ -35,7 +35,7 @@ function test_bad_format_gets_an_error()
   local srv = test.start_server(SERVER)
   assert.eq(test.udp_exchange(srv, "*t", WAIT), "error: bad format")
   assert.eq(test.udp_exchange(srv, "!*t", WAIT), "error: bad format")
-  assert.eq(test.udp_exchange(srv, "%%", WAIT), "%", "the server still answers")
+  assert.eq(test.udp_exchange(srv, "%%", WAIT), "%", {en = "the server still answers", zh = "服务端仍然会回答"})
 end
 
 -- Each client gets its own answer.
@@ -47,8 +47,8 @@ function test_each_client_gets_its_answer()
   local a, b = test.udp(WAIT), test.udp(WAIT)
   a:sendto("A %Y", srv.addr)
   b:sendto("B %Y", srv.addr)
-  assert.matches(a:recvfrom(1024), "^A %d%d%d%d$", "client a")
-  assert.matches(b:recvfrom(1024), "^B %d%d%d%d$", "client b")
+  assert.matches(a:recvfrom(1024), "^A %d%d%d%d$", {en = "client a", zh = "客户端 a"})
+  assert.matches(b:recvfrom(1024), "^B %d%d%d%d$", {en = "client b", zh = "客户端 b"})
   a:close()
   b:close()
 end

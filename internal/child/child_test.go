@@ -361,6 +361,23 @@ func TestProbe(t *testing.T) {
 	}
 }
 
+// The layers as sockplay test -v lists them, in English and in Chinese
+// (the mechanisms' names as they are, the numbers not grouped).
+func TestLayersIn(t *testing.T) {
+	ls := Layers{Limits: Limits{Memory: 512 << 20, CPU: 30 * time.Second, Files: 1024, FileSize: 64 << 20, Wall: 30 * time.Second},
+		AddressSpace: true, LandlockABI: 6, NetNS: true}
+	if got, want := ls.String(), "child process, rlimits (memory 512 MiB, CPU 30s, 1024 open files, files up to 64 MiB, killed after 32s), Landlock ABI 6, netns (loopback only), in-process policy"; got != want {
+		t.Errorf("English:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := ls.In(i18n.Chinese), "子进程，rlimits（内存 512 MiB，CPU 时间 30s，最多打开 1024 个文件，单个文件最大 64 MiB，32s 后强行终止），Landlock ABI 6，网络命名空间（只有回环接口），进程内策略"; got != want {
+		t.Errorf("Chinese:\n%s\nwant\n%s", got, want)
+	}
+	ls = Layers{Limits: Limits{Memory: 512 << 20}, NetNSError: "operation not permitted"}
+	if got, want := ls.In(i18n.Chinese), "子进程，rlimits（内存：在竞态检测器下不限制），没有 Landlock（这个内核不支持），没有网络命名空间（operation not permitted），进程内策略"; got != want {
+		t.Errorf("Chinese, fewer layers:\n%s\nwant\n%s", got, want)
+	}
+}
+
 // alive reports whether process pid runs (a zombie does not).
 func alive(pid int) bool {
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))

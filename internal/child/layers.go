@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strings"
+	"strconv"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // Layers are what confines a child on this machine, as a probe child
@@ -68,54 +70,77 @@ func Probe(l Limits) (Layers, error) {
 	return ls, nil
 }
 
-// String lists the layers, as `sockplay test -v` prints them.
-func (ls Layers) String() string {
+// String lists the layers in English.
+func (ls Layers) String() string { return ls.In(i18n.English) }
+
+// In lists the layers in l, as `sockplay test -v` prints them: the
+// mechanisms' own names (rlimits, Landlock) as they are. Numbers are
+// formatted before the printer sees them, which would group their digits.
+func (ls Layers) In(l i18n.Lang) string {
 	var limits []string
-	l := ls.Limits
+	lim := ls.Limits
 	switch {
 	case ls.AddressSpace && runtime.GOOS == "windows":
-		limits = append(limits, "committed memory "+Size(l.Memory))
+		limits = append(limits, l.Sprintf("committed memory %s", Size(lim.Memory)))
 	case ls.AddressSpace:
-		limits = append(limits, "memory "+Size(l.Memory))
-	case l.Memory > 0 && runtime.GOOS == "darwin":
-		limits = append(limits, "memory: the Go runtime's soft limit only (macOS does not enforce RLIMIT_AS)")
-	case l.Memory > 0:
-		limits = append(limits, "memory: none under the race detector")
+		limits = append(limits, l.Sprintf("memory %s", Size(lim.Memory)))
+	case lim.Memory > 0 && runtime.GOOS == "darwin":
+		limits = append(limits, l.Sprintf("memory: the Go runtime's soft limit only (macOS does not enforce RLIMIT_AS)"))
+	case lim.Memory > 0:
+		limits = append(limits, l.Sprintf("memory: none under the race detector"))
 	}
+	cpu := cpuSeconds(lim.CPU).String()
 	switch {
-	case l.CPU > 0 && runtime.GOOS == "windows":
-		limits = append(limits, fmt.Sprintf("CPU %v of user time", cpuSeconds(l.CPU)))
-	case l.CPU > 0:
-		limits = append(limits, fmt.Sprintf("CPU %v", cpuSeconds(l.CPU)))
+	case lim.CPU > 0 && runtime.GOOS == "windows":
+		limits = append(limits, l.Sprintf("CPU %s of user time", cpu))
+	case lim.CPU > 0:
+		limits = append(limits, l.Sprintf("CPU %s", cpu))
 	}
-	if l.Files > 0 && filesLimited {
-		limits = append(limits, fmt.Sprintf("%d open files", l.Files))
+	if lim.Files > 0 && filesLimited {
+		files := strconv.Itoa(lim.Files)
+		limits = append(limits, l.Sprintf("%s open files", files))
 	}
-	if l.FileSize > 0 && filesLimited {
-		limits = append(limits, "files up to "+Size(l.FileSize))
+	if lim.FileSize > 0 && filesLimited {
+		limits = append(limits, l.Sprintf("files up to %s", Size(lim.FileSize)))
 	}
-	if (l.Files > 0 || l.FileSize > 0) && !filesLimited {
-		limits = append(limits, "no limit on files (none on Windows)")
+	if (lim.Files > 0 || lim.FileSize > 0) && !filesLimited {
+		limits = append(limits, l.Sprintf("no limit on files (none on Windows)"))
 	}
-	if l.Wall > 0 {
-		limits = append(limits, fmt.Sprintf("killed after %v", l.Wall+Grace))
+	if lim.Wall > 0 {
+		kill := (lim.Wall + Grace).String()
+		limits = append(limits, l.Sprintf("killed after %s", kill))
 	}
-	parts := []string{"child process", limitsLayer + " (" + strings.Join(limits, ", ") + ")"}
+	layer, list := limitsLayer, joinIn(l, limits)
+	parts := []string{l.Sprintf("child process"), l.Sprintf("%s (%s)", layer, list)}
 	switch {
 	case ls.LandlockABI > 0:
-		parts = append(parts, fmt.Sprintf("Landlock ABI %d", ls.LandlockABI))
+		abi := strconv.Itoa(ls.LandlockABI)
+		parts = append(parts, l.Sprintf("Landlock ABI %s", abi))
 	case runtime.GOOS == "linux":
-		parts = append(parts, "no Landlock (not in this kernel)")
+		parts = append(parts, l.Sprintf("no Landlock (not in this kernel)"))
 	default:
-		parts = append(parts, "no Landlock (Linux only)")
+		parts = append(parts, l.Sprintf("no Landlock (Linux only)"))
 	}
 	switch {
 	case ls.NetNS:
-		parts = append(parts, "netns (loopback only)")
+		parts = append(parts, l.Sprintf("netns (loopback only)"))
 	case ls.NetNSError != "":
-		parts = append(parts, "no netns ("+ls.NetNSError+")")
+		why := ls.NetNSError
+		parts = append(parts, l.Sprintf("no netns (%s)", why))
 	default:
-		parts = append(parts, "no netns")
+		parts = append(parts, l.Sprintf("no netns"))
 	}
-	return strings.Join(append(parts, "in-process policy"), ", ")
+	return joinIn(l, append(parts, l.Sprintf("in-process policy")))
+}
+
+// joinIn lists items as l separates them (", " or "，").
+func joinIn(l i18n.Lang, items []string) string {
+	if len(items) == 0 {
+		return ""
+	}
+	list := items[0]
+	for _, item := range items[1:] {
+		list = l.Sprintf("%s, %s", list, item)
+	}
+	return list
 }

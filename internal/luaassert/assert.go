@@ -32,9 +32,9 @@ type Reporter interface {
 // luabind.Options.Modules or L.PreloadModule.
 func Loader(r Reporter) lua.LGFunction { return LoaderIn(i18n.English, r) }
 
-// LoaderIn is Loader whose failures of the common checks (eq, ne, true_,
-// contains) are worded in l, as a student reads them; what they compare
-// is shown as it is.
+// LoaderIn is Loader whose failures are worded in l, as a student reads
+// them, as are the check author's messages given in both languages (Say);
+// what the checks compare is shown as it is.
 func LoaderIn(l i18n.Lang, r Reporter) lua.LGFunction {
 	m := &module{r: r, lang: l}
 	return m.open
@@ -85,9 +85,41 @@ func where(L *lua.LState) string {
 func (m *module) report(L *lua.LState, msgArg int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if msgArg > 0 && L.GetTop() >= msgArg && L.Get(msgArg) != lua.LNil {
-		msg = L.ToStringMeta(L.Get(msgArg)).String() + ": " + msg
+		note := Text(L, m.lang, L.Get(msgArg))
+		msg = m.lang.Sprintf("%s: %s", note, msg)
 	}
 	m.r.Errorf("%s %s", where(L), msg)
+}
+
+// Say is a check author's message in the language l, when the author
+// gave it in several, as a table {en = "...", zh = "..."}: its entry for
+// l, else its English, else its Chinese. ok is false when v is no such
+// table. The assert module takes such a table for a message; luatest's
+// test.say picks from one.
+func Say(l i18n.Lang, v lua.LValue) (s string, ok bool) {
+	t, isTable := v.(*lua.LTable)
+	if !isTable {
+		return "", false
+	}
+	order := []string{"en", "zh"}
+	if l == i18n.Chinese {
+		order = []string{"zh", "en"}
+	}
+	for _, key := range order {
+		if s, isStr := t.RawGetString(key).(lua.LString); isStr {
+			return string(s), true
+		}
+	}
+	return "", false
+}
+
+// Text is what a message argument says: its text in l if it is a table
+// of translations (Say), else tostring of it.
+func Text(L *lua.LState, l i18n.Lang, v lua.LValue) string {
+	if s, ok := Say(l, v); ok {
+		return s
+	}
+	return L.ToStringMeta(v).String()
 }
 
 // show formats a value for a failure message: strings quoted (binary data
@@ -154,17 +186,21 @@ func (m *module) contains(L *lua.LState) int {
 // assert.matches(s, pattern, msg?)   (a Lua pattern, as string.find: anchor it with ^ and $ to match all of s)
 func (m *module) matches(L *lua.LState) int {
 	pattern := L.CheckString(2)
+	quoted := strconv.Quote(pattern)
 	s, ok := L.Get(1).(lua.LString)
 	if !ok {
-		m.report(L, 3, "got %s, want a string matching %q", show(L, L.Get(1)), pattern)
+		got := show(L, L.Get(1))
+		m.report(L, 3, "%s", m.lang.Sprintf("got %s, want a string matching %s", got, quoted))
 		return 0
 	}
 	found, err := pm.Find(pattern, []byte(s), 0, 1)
 	if err != nil {
-		L.RaiseError("assert.matches: bad pattern %q: %v", pattern, err)
+		why := err.Error()
+		L.RaiseError("%s", m.lang.Sprintf("assert.matches: bad pattern %s: %s", quoted, why))
 	}
 	if len(found) == 0 {
-		m.report(L, 3, "%s does not match %q", show(L, s), pattern)
+		got := show(L, s)
+		m.report(L, 3, "%s", m.lang.Sprintf("%s does not match %s", got, quoted))
 	}
 	return 0
 }
@@ -176,6 +212,9 @@ func (m *module) near(L *lua.LState) int {
 	if L.Get(3) != lua.LNil {
 		tol = float64(L.CheckNumber(3))
 	}
+	// The numbers as fmt's %v writes them: x/text's printer would group
+	// their digits.
+	wanted := fmt.Sprint(want)
 	var got float64
 	switch v := L.Get(1).(type) {
 	case lua.LNumber:
@@ -183,40 +222,45 @@ func (m *module) near(L *lua.LState) int {
 	case lua.LString:
 		n, err := strconv.ParseFloat(strings.TrimSpace(string(v)), 64)
 		if err != nil {
-			m.report(L, 4, "got %s, want a number near %v", show(L, v), want)
+			shown := show(L, v)
+			m.report(L, 4, "%s", m.lang.Sprintf("got %s, want a number near %s", shown, wanted))
 			return 0
 		}
 		got = n
 	default:
-		m.report(L, 4, "got %s, want a number near %v", show(L, v), want)
+		shown := show(L, v)
+		m.report(L, 4, "%s", m.lang.Sprintf("got %s, want a number near %s", shown, wanted))
 		return 0
 	}
 	if math.IsNaN(got) || math.Abs(got-want) > tol {
-		m.report(L, 4, "got %v, want %v ± %v", got, want, tol)
+		shown, tolerance := fmt.Sprint(got), fmt.Sprint(tol)
+		m.report(L, 4, "%s", m.lang.Sprintf("got %s, want %s ± %s", shown, wanted, tolerance))
 	}
 	return 0
 }
 
 // raised calls fn (argument 1) with no arguments and returns what it
-// raised; if it raised nothing, that is a failure ("no error raised,
-// want " + want, after the message argument msgArg). A Go panic inside fn
-// is a failure of its own: misuse must never panic.
-func (m *module) raised(L *lua.LState, msgArg int, want string) (errv lua.LValue, ok bool) {
+// raised; if it raised nothing, that is a failure, none (after the
+// message argument msgArg). A Go panic inside fn is a failure of its
+// own: misuse must never panic.
+func (m *module) raised(L *lua.LState, msgArg int, none string) (errv lua.LValue, ok bool) {
 	fn := L.CheckFunction(1)
 	top := L.GetTop()
 	L.Push(fn)
 	err := L.PCall(0, 0, nil)
 	L.SetTop(top)
 	if err == nil {
-		m.report(L, msgArg, "no error raised, want %s", want)
+		m.report(L, msgArg, "%s", none)
 		return lua.LNil, false
 	}
 	apiErr, isAPI := err.(*lua.ApiError)
 	if !isAPI {
-		m.report(L, 0, "error is not a Lua error: %v", err)
+		why := err.Error()
+		m.report(L, 0, "%s", m.lang.Sprintf("error is not a Lua error: %s", why))
 		return lua.LString(err.Error()), true
 	}
 	if apiErr.Type == lua.ApiErrorPanic {
+		// A bug of sockplay's, quoted as Go words it.
 		m.report(L, 0, "Go panic: %v", apiErr.Object)
 	}
 	return apiErr.Object, true
@@ -239,9 +283,10 @@ func (m *module) raises(L *lua.LState) int {
 	}
 	class := lualib.IsErrorClass(want)
 	if want == "" || (!class && what.Type() != lua.LTString) {
-		L.ArgError(2, "an error class, its name or a part of the message expected, got "+show(L, what))
+		got := show(L, what)
+		L.ArgError(2, m.lang.Sprintf("an error class, its name or a part of the message expected, got %s", got))
 	}
-	errv, ok := m.raised(L, 3, want)
+	errv, ok := m.raised(L, 3, m.lang.Sprintf("no error raised, want %s", want))
 	if !ok {
 		L.Push(lua.LNil)
 		return 1
@@ -250,17 +295,25 @@ func (m *module) raises(L *lua.LState) int {
 	switch {
 	case !class:
 		if !strings.Contains(text, want) {
-			m.report(L, 3, "raised %q, want an error containing %q", text, want)
+			m.report(L, 3, "%s", m.raisedOther(text, want))
 		}
 	case !isA(L, errv, what):
 		if _, isValue := errv.(*lua.LTable); isValue {
-			m.report(L, 3, "raised %s, want %s", text, want)
+			m.report(L, 3, "%s", m.lang.Sprintf("raised %s, want %s", text, want))
+		} else if quoted := strconv.Quote(text); article(want) == "an" {
+			m.report(L, 3, "%s", m.lang.Sprintf("raised %s, want an %s", quoted, want))
 		} else {
-			m.report(L, 3, "raised %q, want %s %s", text, article(want), want)
+			m.report(L, 3, "%s", m.lang.Sprintf("raised %s, want a %s", quoted, want))
 		}
 	}
 	L.Push(errv)
 	return 1
+}
+
+// raisedOther is the failure of an error message without the part want.
+func (m *module) raisedOther(text, want string) string {
+	raised, part := strconv.Quote(text), strconv.Quote(want)
+	return m.lang.Sprintf("raised %s, want an error containing %s", raised, part)
 }
 
 // article is the indefinite article of word: "a TimeoutError", "an OSError".
@@ -303,20 +356,22 @@ func (m *module) fails(L *lua.LState) int {
 		wants = append(wants, L.CheckString(i))
 	}
 	if len(wants) == 0 {
-		L.ArgError(2, "a part of the message expected")
+		L.ArgError(2, m.lang.Sprintf("a part of the message expected"))
 	}
-	errv, ok := m.raised(L, 0, fmt.Sprintf("one containing %q", wants))
+	parts := fmt.Sprintf("%q", wants)
+	errv, ok := m.raised(L, 0, m.lang.Sprintf("no error raised, want one containing %s", parts))
 	if !ok {
 		L.Push(lua.LNil)
 		return 1
 	}
 	msg := L.ToStringMeta(errv).String()
 	if _, isStr := errv.(lua.LString); !isStr {
-		m.report(L, 0, "raised a %s (%s), want an error message containing %q", errv.Type(), msg, wants)
+		kind := errv.Type().String()
+		m.report(L, 0, "%s", m.lang.Sprintf("raised a %s (%s), want an error message containing %s", kind, msg, parts))
 	} else {
 		for _, want := range wants {
 			if !strings.Contains(msg, want) {
-				m.report(L, 0, "raised %q, want an error containing %q", msg, want)
+				m.report(L, 0, "%s", m.raisedOther(msg, want))
 			}
 		}
 	}
@@ -326,13 +381,14 @@ func (m *module) fails(L *lua.LState) int {
 
 // assert.fail(msg)   (records a failure)
 func (m *module) fail(L *lua.LState) int {
-	m.r.Errorf("%s %s", where(L), L.ToStringMeta(L.Get(1)).String())
+	m.r.Errorf("%s %s", where(L), Text(L, m.lang, L.Get(1)))
 	return 0
 }
 
 // assert.skip(reason)   (logs that the rest of a part is skipped; the caller returns)
 func (m *module) skip(L *lua.LState) int {
-	m.r.Logf("%s skipped: %s", where(L), L.ToStringMeta(L.Get(1)).String())
+	reason := Text(L, m.lang, L.Get(1))
+	m.r.Logf("%s %s", where(L), m.lang.Sprintf("skipped: %s", reason))
 	return 0
 }
 
@@ -340,7 +396,7 @@ func (m *module) skip(L *lua.LState) int {
 func (m *module) log(L *lua.LState) int {
 	parts := make([]string, 0, L.GetTop())
 	for i := 1; i <= L.GetTop(); i++ {
-		parts = append(parts, L.ToStringMeta(L.Get(i)).String())
+		parts = append(parts, Text(L, m.lang, L.Get(i)))
 	}
 	m.r.Logf("%s %s", where(L), strings.Join(parts, "\t"))
 	return 0

@@ -24,8 +24,8 @@ local port = tonumber(arg[1] or 8082)
 local host = arg[2] or "127.0.0.1"
 if not port then error("usage: sockplay run tcp/cmd_server [port] [host]", 0) end
 if host ~= "localhost" and not host:match("^127%.%d+%.%d+%.%d+$") then
-  io.stderr:write("cmd_server runs the commands it receives, so it listens on a loopback\n",
-    "address only (127.0.0.1, localhost); refusing to listen on " .. host .. "\n")
+  io.stderr:write(tr("cmd_server runs the commands it receives, so it listens on a loopback\naddress only (127.0.0.1, localhost); refusing to listen on %s", host),
+    "\n")
   os.exit(2)
 end
 
@@ -35,7 +35,7 @@ server:bind({host, port})
 server:listen(5)
 local addr = server:getsockname()
 print("server is listening on " .. addr.host .. ":" .. addr.port)
-print("WARNING: this server runs every command it receives as a shell command, as you.")
+print(tr("WARNING: this server runs every command it receives as a shell command, as you."))
 
 -- Windows? package.config's first character is the path separator, "\"
 -- there (Lua has no other way to say which system it runs on).

@@ -16,7 +16,7 @@ local port = tonumber(arg[1] or 8084)
 local host = arg[2] or "127.0.0.1"
 if not port then error("usage: sockplay run tcp/framed_client [port] [host]", 0) end
 
-print("type messages, one per line; end of input (Ctrl-D) sends them all at once")
+print(tr("type messages, one per line; end of input (Ctrl-D) sends them all at once"))
 local msgs = {}
 while true do
   local line = input()

@@ -38,7 +38,7 @@ print("client " .. tostring(client_addr) .. " connected; it sends three small me
 
 -- Wait, as a busy server would: meanwhile the client's sends pile up in
 -- this socket's receive buffer.
-print("press Enter to call recv(65536)")
+print(tr("press Enter to call recv(65536)"))
 if input() == nil then
   sleep(1) -- no input to wait for (piped or empty): wait a second instead
 end
