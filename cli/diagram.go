@@ -57,7 +57,8 @@ always. See docs/TRACE.md.
 			return exitError
 		}
 		if *out == "" && path != "" {
-			fmt.Fprintf(io.stderr, "%s: wrote %s (-o FILE names it; -o - writes to the terminal)\n", c.title(), path)
+			title := c.title()
+			io.lang.Fprintf(io.stderr, "%s: wrote %s (-o FILE names it; -o - writes to the terminal)\n", title, path)
 		}
 		return exitOK
 	}

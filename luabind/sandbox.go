@@ -254,6 +254,7 @@ func refuse(L *lua.LState, format string, args ...any) {
 var (
 	noPrograms = i18n.Key("scripts cannot run programs")
 	useInput   = i18n.Key("use input() or io.read() to read the script's input")
+	nameAFile  = i18n.Key("name the file to load")
 )
 
 // refused is a function that refuses to run: name is not allowed, for

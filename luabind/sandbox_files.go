@@ -430,7 +430,7 @@ func (sb *sandboxState) ioClose(closeFn lua.LValue) lua.LGFunction {
 func (sb *sandboxState) guardPathArg(name string, fn lua.LValue) lua.LGFunction {
 	return func(L *lua.LState) int {
 		if _, ok := L.Get(1).(lua.LString); !ok {
-			refuse(L, "%s without a file name reads the host's standard input", name)
+			refuse(L, "%s without a file name reads the host's standard input: %s", name, sb.lang.Text(nameAFile))
 		}
 		return callOriginal(L, fn)
 	}

@@ -273,11 +273,12 @@ func (r *repl) cmdReset([]string) *leaveError {
 	tasks, sockets := len(r.sess.Tasks()), r.rt.OpenSockets()
 	ctx, cancel := context.WithTimeout(r.ctx, 5*time.Second)
 	defer cancel()
+	l := r.rt.Lang()
 	if err := r.sess.Reset(ctx); err != nil {
-		fmt.Fprintln(r.stderr, "reset:", err)
+		why := err.Error()
+		l.Fprintf(r.stderr, "reset failed: %s\n", why)
 		return nil
 	}
-	l := r.rt.Lang()
 	taskCount, socketCount := l.Sprintf("1 task"), l.Sprintf("1 socket")
 	if tasks != 1 {
 		taskCount = l.Sprintf("%s tasks", strconv.Itoa(tasks))
