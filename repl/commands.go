@@ -317,9 +317,10 @@ of a call that ends the line. A chunk that is not finished continues at the
 	b.WriteString(l.Sprintf(`
 Globals, sockets and spawned tasks persist from line to line, and so does a
 top-level local: at the prompt, local x = 1 sets the global x (:help locals).
-Servers you spawn or :run keep running while you type; what they print while
-you type is held and shown when you press Enter (:help tasks). Ctrl-C stops
-the running line only; twice within a second, the background tasks too.
+Servers you spawn or :run keep running while you type; what they print
+shows at once, above the prompt and your half-typed line (:help tasks).
+Ctrl-C stops the running line only; twice within a second, the background
+tasks too.
 
 A global never assigned is nil, with a warning (True is not Lua's true);
 strict(true) makes it an error. At >>, a second empty line drops an

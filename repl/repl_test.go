@@ -303,7 +303,7 @@ func TestHelp(t *testing.T) {
 	}
 	for _, want := range []string{
 		"local x = 1 sets the global x",                           // the choice about locals
-		"held and shown when you press Enter",                     // the choice about background output
+		"shows at once, above the prompt",                         // the choice about background output
 		"s:recv(1024)", "create_server", "ConnectionRefusedError", // the API
 		"Ctrl-R", "Tab", "SOCKPLAY_HISTORY", // the keys
 		"spawn(function()", ":kill N", // tasks
