@@ -76,18 +76,10 @@ func (h *hub) addProc(name string, pid int) *proc {
 // run takes the events and sends frames until stop is closed.
 func (h *hub) run() {
 	defer close(h.done)
-	tick := time.NewTicker(tickEvery)
+	tick := newPacer()
 	defer tick.Stop()
-	ticking := true
 	for {
-		if on := h.watchers.Load() > 0; on != ticking {
-			ticking = on
-			if on {
-				tick.Reset(tickEvery)
-			} else {
-				tick.Stop()
-			}
-		}
+		tick.set(h.watchers.Load() > 0)
 		select {
 		case <-h.stop:
 			h.tick(true)
@@ -97,6 +89,27 @@ func (h *hub) run() {
 		case <-h.local.wake: // half full, or a page came or left
 			h.tick(false)
 		}
+	}
+}
+
+// A pacer ticks every tickEvery while a page watches (set), and not at
+// all while none does.
+type pacer struct {
+	*time.Ticker
+	on bool
+}
+
+func newPacer() *pacer { return &pacer{time.NewTicker(tickEvery), true} }
+
+func (p *pacer) set(on bool) {
+	if on == p.on {
+		return
+	}
+	p.on = on
+	if on {
+		p.Reset(tickEvery)
+	} else {
+		p.Stop()
 	}
 }
 

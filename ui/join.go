@@ -162,19 +162,11 @@ func (j *joiner) readLoop() {
 // next message says how many.
 func (j *joiner) sendLoop() {
 	defer close(j.done)
-	tick := time.NewTicker(tickEvery)
+	tick := newPacer()
 	defer tick.Stop()
-	ticking := true
 	var lastSnap time.Time
 	for {
-		if on := j.watch.Load(); on != ticking {
-			ticking = on
-			if on {
-				tick.Reset(tickEvery)
-			} else {
-				tick.Stop()
-			}
-		}
+		tick.set(j.watch.Load())
 		final := false
 		select {
 		case <-j.stop:
