@@ -138,12 +138,14 @@ func (rt *Runtime) initTrace() {
 		if !o.Off || o.Live != nil {
 			rt.trace.on.Store(rt.trace.tr)
 		}
-		rt.trace.mu.Lock()
-		rt.trace.setData()
-		rt.trace.mu.Unlock()
 		if o.Live != nil {
 			o.Live.Attach(rt)
 		}
+		// After Attach: a sink whose answer changes before it knows the
+		// runtime cannot tell it (TraceSinkChanged), so it is asked now.
+		rt.trace.mu.Lock()
+		rt.trace.setData()
+		rt.trace.mu.Unlock()
 	}
 }
 
