@@ -539,9 +539,11 @@ func (h *hub) removeClient(c *client) {
 // notifyWatch tells the joined processes whether a page watches (they
 // take snapshots only then), and Finish that the pages changed.
 func (h *hub) notifyWatch() {
+	// Read with the lock held: of two pages that come and go at once,
+	// the later call sets what holds.
+	h.mu.Lock()
 	on := h.watchers.Load() > 0
 	h.local.setWatched(on) // which wakes run, to tick or to stop
-	h.mu.Lock()
 	for j := range h.joiners {
 		j.setWatch(on)
 	}
