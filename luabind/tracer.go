@@ -29,7 +29,9 @@ import (
 // Tracing off costs one atomic load per socket call: the call sites do
 // `tc := rt.traceBegin()` (traceSend for calls that put bytes on the
 // wire) and emit only when tc is not nil; calls that do not wait use
-// rt.traceEvent.
+// rt.traceEvent. A live sink that wants no data events (a view without a
+// page) costs a send or recv the same load, a branch, and the count of
+// its bytes on the socket (traceState.data).
 
 // DefaultTraceBytes is how many bytes of data an event shows when
 // TraceOptions.Bytes is 0.
@@ -64,7 +66,10 @@ type TraceSink interface {
 	// carries (LiveEvent.Skipped), so that a sink that draws bytes to the
 	// recv that took them still can: a live view without a page does not
 	// want them, and costs a busy server almost nothing. Ends of stream,
-	// failures, datagrams and the other events always come.
+	// failures, datagrams and the other events always come. The runtime
+	// asks when it starts and again when the sink calls
+	// Runtime.TraceSinkChanged, not on each call: a sink whose answer
+	// changes calls that after the change.
 	WantsData() bool
 	// Attach is called once, by New, with the runtime whose events
 	// follow; the sink may take its Snapshot (from another goroutine).
@@ -76,12 +81,16 @@ type TraceSink interface {
 	TraceEvent(ev *LiveEvent)
 }
 
-// traceState is the runtime's tracing: on is the tracer in use (nil: off),
-// the only thing the socket calls look at.
+// traceState is the runtime's tracing: on is the tracer in use (nil:
+// off), and data what the calls that may carry data get from traceBegin
+// (nil: off; the tracer's quiet call while a data event would only be
+// counted; else its full call), the only things the socket calls look
+// at. Both change together, with mu held (setData).
 type traceState struct {
-	on atomic.Pointer[tracer]
-	mu sync.Mutex
-	tr *tracer // the configured tracer, made on first use
+	on   atomic.Pointer[tracer]
+	data atomic.Pointer[traceCall]
+	mu   sync.Mutex
+	tr   *tracer // the configured tracer, made on first use
 }
 
 // tracer writes events. Its methods are called with the runtime lock held
@@ -100,8 +109,9 @@ type tracer struct {
 	// with a live sink).
 	muted atomic.Bool
 	// quiet is the call traceBegin gives when nothing of a data event is
-	// wanted but its count (shared: never written).
-	quiet traceCall
+	// wanted but its count; full stands for the calls begin makes
+	// (traceState.data; shared: never written).
+	quiet, full traceCall
 	// The second timeText formatted last, and its text (guarded by mu).
 	sec     int64
 	secText string
@@ -109,7 +119,8 @@ type tracer struct {
 
 func newTracer(opts TraceOptions) *tracer {
 	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now()}
-	tr.quiet = traceCall{tr: tr}
+	tr.quiet = traceCall{tr: tr, quiet: true}
+	tr.full = traceCall{tr: tr}
 	if tr.bytes == 0 {
 		tr.bytes = DefaultTraceBytes
 	}
@@ -130,7 +141,36 @@ func (rt *Runtime) initTrace() {
 		if o.Live != nil {
 			o.Live.Attach(rt)
 		}
+		// After Attach: a sink whose answer changes before it knows the
+		// runtime cannot tell it (TraceSinkChanged), so it is asked now.
+		rt.trace.mu.Lock()
+		rt.trace.setData()
+		rt.trace.mu.Unlock()
 	}
+}
+
+// setData sets what traceBegin gives the calls that may carry data, from
+// on, the lines and the live sink's WantsData. Called with mu held, so
+// that of two changes at once the later one sees both.
+func (ts *traceState) setData() {
+	tr := ts.on.Load()
+	switch {
+	case tr == nil:
+		ts.data.Store(nil)
+	case tr.opts.Live != nil && !tr.linesOn() && !tr.opts.Live.WantsData():
+		ts.data.Store(&tr.quiet)
+	default:
+		ts.data.Store(&tr.full)
+	}
+}
+
+// TraceSinkChanged tells the runtime that its live sink's WantsData may
+// have changed (TraceSink): the runtime asks it again. Safe from any
+// goroutine, and from the sink's TraceEvent.
+func (rt *Runtime) TraceSinkChanged() {
+	rt.trace.mu.Lock()
+	defer rt.trace.mu.Unlock()
+	rt.trace.setData()
 }
 
 // SetTracing turns the socket trace on or off and reports whether it was
@@ -141,6 +181,7 @@ func (rt *Runtime) SetTracing(on bool) (was bool) {
 	rt.trace.mu.Lock()
 	defer rt.trace.mu.Unlock()
 	was = rt.Tracing()
+	defer rt.trace.setData()
 	if tr := rt.trace.tr; tr != nil && tr.opts.Live != nil {
 		// The live sink goes on; only the lines stop or start.
 		tr.muted.Store(!on)
@@ -174,6 +215,7 @@ func (tr *tracer) linesOn() bool {
 type traceCall struct {
 	tr      *tracer
 	t0      time.Time
+	quiet   bool // the tracer's quiet call (traceState.data)
 	atStart bool // the event is timed when the call began
 	slot    *traceSlot
 	live    *LiveEvent // the live sink's event, made beforehand (nil: made by emit)
@@ -182,24 +224,15 @@ type traceCall struct {
 // traceBegin is called where a socket call that may wait starts: nil when
 // tracing is off (the call sites check that, and do nothing else).
 func (rt *Runtime) traceBegin() *traceCall {
-	tr := rt.trace.on.Load()
-	if tr == nil {
-		return nil
+	c := rt.trace.data.Load()
+	if c == nil || c.quiet {
+		// Off, or a live view without a page: most calls are recvs, of
+		// which it wants only the bytes, so no allocation, no clock (the
+		// events of traceBegin's calls are timed when they return; only
+		// their durations are lost).
+		return c
 	}
-	if tr.quietData() {
-		// A live view without a page: most calls are recvs, of which it
-		// wants only the bytes, so no allocation, no clock (the events of
-		// traceBegin's calls are timed when they return; only their
-		// durations are lost).
-		return &tr.quiet
-	}
-	return tr.begin()
-}
-
-// quietData reports whether a data event would only be counted: a live
-// sink that wants no data (a view without a page) and no lines.
-func (tr *tracer) quietData() bool {
-	return tr.opts.Live != nil && !tr.opts.Live.WantsData() && !tr.linesOn()
+	return c.tr.begin()
 }
 
 // begin is a traced call, starting now.
@@ -241,18 +274,15 @@ func (rt *Runtime) traceSend() *traceCall {
 
 // traceStreamSend is traceSend for a send of data on s (send, sendall,
 // LuaSocket's send). On a stream socket, while a data event would only be
-// counted (quietData), it needs neither a place nor its start time: it
+// counted (the quiet call), it needs neither a place nor its start time: it
 // gets traceBegin's quiet call, with no allocation, clock or lock (a
 // failed send's event is then timed when it returns).
 func (rt *Runtime) traceStreamSend(s *Socket) *traceCall {
-	tr := rt.trace.on.Load()
-	if tr == nil {
-		return nil
+	c := rt.trace.data.Load()
+	if c == nil || c.quiet && s.typ == bsd.SOCK_STREAM {
+		return c
 	}
-	if s.typ == bsd.SOCK_STREAM && tr.quietData() {
-		return &tr.quiet
-	}
-	return tr.beginSend()
+	return c.tr.beginSend()
 }
 
 // beginSend is a traced send, placed where it began (traceSend).
@@ -347,10 +377,7 @@ type Skipped struct {
 // whether that is all there is to do: no lines are written and the sink
 // does not want it.
 func (tr *tracer) countOnly(s *Socket, sl *traceSlot, ev *traceNote, err error) bool {
-	if err != nil || ev.bytes == 0 || s.typ != bsd.SOCK_STREAM || ev.event != "send" && ev.event != "recv" || tr.opts.Live.WantsData() {
-		return false
-	}
-	if tr.linesOn() {
+	if err != nil || ev.bytes == 0 || s.typ != bsd.SOCK_STREAM || ev.event != "send" && ev.event != "recv" || s.rt.trace.data.Load() != &tr.quiet {
 		return false
 	}
 	sk := &s.traced.skipped

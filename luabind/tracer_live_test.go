@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -189,5 +190,63 @@ c:close(); s:close(); server:close()`
 			got = append(got, fmt.Sprintf("%d %s %q %+v", ev.Sock, ev.Event, ev.Error, sink.skips[i]))
 		}
 		t.Errorf("failed send seen: %v, LuaSocket send counted: %v; events:\n%s", failed, counted, strings.Join(got, "\n"))
+	}
+}
+
+// switchSink wants data events when told, and tells the runtime.
+type switchSink struct {
+	quietSink
+	wants atomic.Bool
+}
+
+func (s *switchSink) WantsData() bool { return s.wants.Load() }
+
+func (s *switchSink) set(rt *Runtime, wants bool) {
+	s.wants.Store(wants)
+	rt.TraceSinkChanged()
+}
+
+// The runtime asks the sink whether it wants data events when it starts
+// and when the sink says its answer changed (TraceSinkChanged), and the
+// lines want them whatever the sink says.
+func TestLiveSinkChangesItsMind(t *testing.T) {
+	sink := &switchSink{}
+	var text syncbuf.Buffer
+	rt := New(Options{Trace: &TraceOptions{Text: &text, Off: true, Live: sink}})
+	defer rt.Close()
+	exchange := func(msg string) {
+		t.Helper()
+		code := `local a, b = socket.socketpair()
+a:sendall(arg[1])
+assert(b:recv(100) == arg[1])
+a:close(); b:close()`
+		if err := rt.RunString(context.Background(), "switch", code, []string{msg}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exchange("ab") // counted
+	sink.set(rt, true)
+	exchange("cde") // recorded
+	sink.set(rt, false)
+	rt.SetTracing(true)
+	exchange("fghi") // recorded: the lines want it
+	rt.SetTracing(false)
+	exchange("jklmn") // counted
+	var data []string
+	skipped := 0
+	for i, ev := range sink.events {
+		if ev.Event == "send" || ev.Event == "recv" {
+			data = append(data, ev.Event+" "+string(ev.DataBytes()))
+		}
+		skipped += sink.skips[i].Sent + sink.skips[i].Received
+	}
+	if got, want := strings.Join(data, "|"), "send cde|recv cde|send fghi|recv fghi"; got != want {
+		t.Errorf("data events %q, want %q", got, want)
+	}
+	if skipped != 2*len("ab")+2*len("jklmn") {
+		t.Errorf("%d bytes counted, want %d", skipped, 2*len("ab")+2*len("jklmn"))
+	}
+	if !strings.Contains(text.String(), "fghi") || strings.Contains(text.String(), "cde") {
+		t.Errorf("lines:\n%s", text.String())
 	}
 }

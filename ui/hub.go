@@ -18,11 +18,13 @@ import (
 
 // The hub is the view's state, in the process that serves the page: the
 // processes (its own run and those that joined), their events, the
-// latest snapshot of each, and the pages connected. It takes its own
-// run's events every tickEvery and, while a page is connected, sends the
+// latest snapshot of each, and the pages connected. While a page is
+// connected, it takes its own run's events every tickEvery and sends the
 // pages a frame at most every frameEvery: the sockets and tasks of each
 // process, the diagram drawn again by package diagram when events came,
-// and the events themselves for the page's log.
+// and the events themselves for the page's log. While none is, it
+// sleeps, and takes the events only when the sink is half full (or the
+// run ends): a run without a page has no goroutine of the view waking.
 
 const (
 	tickEvery  = 50 * time.Millisecond
@@ -74,16 +76,40 @@ func (h *hub) addProc(name string, pid int) *proc {
 // run takes the events and sends frames until stop is closed.
 func (h *hub) run() {
 	defer close(h.done)
-	tick := time.NewTicker(tickEvery)
+	tick := newPacer()
 	defer tick.Stop()
 	for {
+		tick.set(h.watchers.Load() > 0)
 		select {
 		case <-h.stop:
 			h.tick(true)
 			return
 		case <-tick.C:
 			h.tick(false)
+		case <-h.local.wake: // half full, or a page came or left
+			h.tick(false)
 		}
+	}
+}
+
+// A pacer ticks every tickEvery while a page watches (set), and not at
+// all while none does.
+type pacer struct {
+	*time.Ticker
+	on bool
+}
+
+func newPacer() *pacer { return &pacer{time.NewTicker(tickEvery), true} }
+
+func (p *pacer) set(on bool) {
+	if on == p.on {
+		return
+	}
+	p.on = on
+	if on {
+		p.Reset(tickEvery)
+	} else {
+		p.Stop()
 	}
 }
 
@@ -129,6 +155,9 @@ func (h *hub) addRemote(p *proc, evs []wireEvent, dropped int64) {
 	ptrs := make([]*luabind.LiveEvent, len(evs))
 	for i, w := range evs {
 		ptrs[i] = &luabind.LiveEvent{Event: w.Event} // Time and Data written
+		// At, as the local events have it (a joined process without a
+		// page sends its events late).
+		ptrs[i].At, _ = time.Parse(time.RFC3339Nano, w.Event.Time)
 		if w.Skipped != nil {
 			ptrs[i].Skipped = *w.Skipped
 		}
@@ -485,8 +514,12 @@ func (c *client) writeLoop(done <-chan struct{}) error {
 	}
 }
 
-// addClient registers a page and sends it everything at once.
+// addClient registers a page and sends it everything at once. The events
+// the sink holds (without a page the hub takes them only when it fills)
+// are taken first: they go to the diagram, not to this page's log, as
+// the events before it came.
 func (h *hub) addClient(c *client) {
+	h.tick(false)
 	h.mu.Lock()
 	h.clients[c] = struct{}{}
 	h.mu.Unlock()
@@ -506,9 +539,11 @@ func (h *hub) removeClient(c *client) {
 // notifyWatch tells the joined processes whether a page watches (they
 // take snapshots only then), and Finish that the pages changed.
 func (h *hub) notifyWatch() {
-	on := h.watchers.Load() > 0
-	h.local.watched.Store(on)
+	// Read with the lock held: of two pages that come and go at once,
+	// the later call sets what holds.
 	h.mu.Lock()
+	on := h.watchers.Load() > 0
+	h.local.setWatched(on) // which wakes run, to tick or to stop
 	for j := range h.joiners {
 		j.setWatch(on)
 	}

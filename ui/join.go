@@ -150,26 +150,29 @@ func (j *joiner) readLoop() {
 		}
 		if m.Type == "watch" {
 			j.watch.Store(m.On)
-			j.sink.watched.Store(m.On)
+			j.sink.setWatched(m.On) // which wakes sendLoop
 		}
 	}
 }
 
-// sendLoop sends the run's events every tickEvery, and its snapshot
-// while a page watches. A view that reads slowly holds up this loop,
-// never the run: the sink drops what does not fit and the next message
-// says how many.
+// sendLoop sends the run's events and its snapshot every tickEvery while
+// a page watches; while none does, it sleeps until the sink is half full
+// or a page comes, as the hub does. A view that reads slowly holds up
+// this loop, never the run: the sink drops what does not fit and the
+// next message says how many.
 func (j *joiner) sendLoop() {
 	defer close(j.done)
-	tick := time.NewTicker(tickEvery)
+	tick := newPacer()
 	defer tick.Stop()
 	var lastSnap time.Time
 	for {
+		tick.set(j.watch.Load())
 		final := false
 		select {
 		case <-j.stop:
 			final = true
 		case <-tick.C:
+		case <-j.sink.wake:
 		}
 		if j.gone.Load() {
 			j.sink.take() // nobody to send them to
@@ -192,9 +195,11 @@ func (j *joiner) sendLoop() {
 				j.leave()
 			}
 		}
-		if (j.watch.Load() || final) && time.Since(lastSnap) >= snapshotEvery {
-			lastSnap = time.Now()
-			if snap := j.sink.snapshot(); snap != nil && !final {
+		if j.watch.Load() && !final && time.Since(lastSnap) >= snapshotEvery {
+			// Before the runtime exists there is none: the next wake
+			// tries again.
+			if snap := j.sink.snapshot(); snap != nil {
+				lastSnap = time.Now()
 				j.send(context.Background(), &joinMsg{Type: "snapshot", Snapshot: snap})
 			}
 		}

@@ -104,7 +104,11 @@ func (p *proc) add(evs []*luabind.LiveEvent) {
 			c.in += int64(ev.ByteCount())
 		}
 		if ev.Event == "close" && ev.Error == "" {
-			p.closed = append(p.closed, &closedSock{sock: ev.Sock, family: c.family, typ: c.typ, local: c.local, remote: c.remote, in: c.in, out: c.out, at: time.Now()})
+			at := le.At // taken late while no page watches: the event's own time
+			if at.IsZero() {
+				at = time.Now()
+			}
+			p.closed = append(p.closed, &closedSock{sock: ev.Sock, family: c.family, typ: c.typ, local: c.local, remote: c.remote, in: c.in, out: c.out, at: at})
 			if len(p.closed) > maxClosed {
 				p.closed = p.closed[len(p.closed)-maxClosed:]
 			}

@@ -16,8 +16,9 @@ const firstData = 1000
 // sinkMax bounds the events waiting for the view to take them: beyond
 // it, events are dropped and counted, so a view that falls behind never
 // slows the run nor grows its memory. (The view takes them every
-// tickEvery; a run that makes more events than this in that time is
-// shown with the count of what was left out.)
+// tickEvery while a page watches, else when it is half full; a run that
+// makes more events than this meanwhile is shown with the count of what
+// was left out.)
 const sinkMax = 16384
 
 // sink is the runtime's end of the view (luabind.TraceSink): TraceEvent
@@ -26,8 +27,12 @@ const sinkMax = 16384
 // swapped, not reallocated.
 type sink struct {
 	rt      atomic.Pointer[luabind.Runtime]
-	watched atomic.Bool  // a page watches the view
+	watched atomic.Bool  // a page watches the view (setWatched)
 	data    atomic.Int64 // data events taken
+	// wake tells the goroutine that takes the events to take them now:
+	// while no page watches it sleeps, until the buffer is half full or
+	// a page comes (cap 1).
+	wake chan struct{}
 
 	mu      sync.Mutex
 	buf     []*luabind.LiveEvent
@@ -39,23 +44,50 @@ type sink struct {
 func newSink(max int) *sink {
 	// Made to their full size at once: TraceEvent runs on a task's stack,
 	// and growing a slice there would take it deep into the allocator.
-	return &sink{max: max, buf: make([]*luabind.LiveEvent, 0, max), spare: make([]*luabind.LiveEvent, 0, max)}
+	return &sink{max: max, buf: make([]*luabind.LiveEvent, 0, max), spare: make([]*luabind.LiveEvent, 0, max),
+		wake: make(chan struct{}, 1)}
+}
+
+// poke wakes the goroutine that takes the events, if it sleeps.
+func (s *sink) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// setWatched records whether a page watches, tells the runtime that
+// WantsData may have changed, and wakes the goroutine that takes the
+// events.
+func (s *sink) setWatched(on bool) {
+	s.watched.Store(on)
+	if rt := s.rt.Load(); rt != nil {
+		rt.TraceSinkChanged()
+	}
+	s.poke()
 }
 
 // Attach is luabind.TraceSink's: the runtime to take snapshots of.
 func (s *sink) Attach(rt *luabind.Runtime) { s.rt.Store(rt) }
 
-// WantsData is luabind.TraceSink's.
+// WantsData is luabind.TraceSink's: it changes when a page comes or goes
+// (setWatched) and with the firstData-th data event (TraceEvent), which
+// tell the runtime.
 func (s *sink) WantsData() bool { return s.watched.Load() || s.data.Load() < firstData }
 
 // TraceEvent is luabind.TraceSink's: it never waits.
 func (s *sink) TraceEvent(ev *luabind.LiveEvent) {
-	if ev.Event.Bytes != nil {
-		s.data.Add(1)
+	if ev.Event.Bytes != nil && s.data.Add(1) == firstData {
+		if rt := s.rt.Load(); rt != nil {
+			rt.TraceSinkChanged()
+		}
 	}
 	s.mu.Lock()
 	if len(s.buf) < s.max {
 		s.buf = append(s.buf, ev)
+		if len(s.buf) == s.max/2 {
+			s.poke()
+		}
 	} else {
 		s.dropped++
 	}

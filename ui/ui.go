@@ -23,9 +23,11 @@
 // Cost: the runtime hands each event to a bounded buffer (sink.go) and
 // goes on. With no page connected the view keeps the events, but after
 // the first firstData sends and recvs only counts their bytes
-// (luabind.TraceSink.WantsData), which is what a busy server pays for
-// --ui; snapshots are taken only while a page watches. When a page falls
-// behind, what it missed is dropped and counted.
+// (luabind.TraceSink.WantsData): what a busy server pays for --ui is an
+// atomic load and that count per send or recv. Snapshots are taken only
+// while a page watches, and the view's goroutines sleep while none does,
+// until one comes or the buffer is half full. When a page falls behind,
+// what it missed is dropped and counted.
 package ui
 
 import (

@@ -248,6 +248,53 @@ func TestEventsAndSnapshot(t *testing.T) {
 	rt.Cancel()
 }
 
+// A page opened after the events gets them in its first frame's diagram:
+// without a page the view takes its events only when its buffer fills,
+// and a page that comes takes them first.
+func TestLatePage(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	v := startView(t, Options{Name: "early"})
+	rt := luabind.New(luabind.Options{Trace: &luabind.TraceOptions{Live: v.Sink()}})
+	defer rt.Close()
+	if err := rt.RunString(ctx, "early", `local a, b = socket.socketpair()
+a:sendall("hello")
+assert(b:recv(100) == "hello")
+a:close(); b:close()`, nil); err != nil {
+		t.Fatal(err)
+	}
+	page := dialPage(t, ctx, v)
+	f := readFrames(t, ctx, page, "the first frame", func(f map[string]json.RawMessage) bool { return f["procs"] != nil })
+	var d diagramView
+	if err := json.Unmarshal(f["diagram"], &d); err != nil || !strings.Contains(d.SVG, `sendall 5 bytes &#34;hello&#34;`) {
+		t.Errorf("the first frame's diagram lacks the exchange (%v): %.300s", err, f["diagram"])
+	}
+	var procs []procView
+	json.Unmarshal(f["procs"], &procs)
+	if len(procs) != 1 || len(procs[0].Closed) != 2 {
+		t.Errorf("procs: %+v", procs)
+	}
+}
+
+// Without a page, the view sleeps until its buffer is half full.
+func TestSinkWakesWhenHalfFull(t *testing.T) {
+	s := newSink(10)
+	for i := 0; i < 4; i++ {
+		s.TraceEvent(&luabind.LiveEvent{Event: trace.Event{Sock: i, Event: "close"}})
+	}
+	select {
+	case <-s.wake:
+		t.Fatal("woken before half full")
+	default:
+	}
+	s.TraceEvent(&luabind.LiveEvent{Event: trace.Event{Sock: 4, Event: "close"}})
+	select {
+	case <-s.wake:
+	default:
+		t.Fatal("not woken at half full")
+	}
+}
+
 // The sink never waits: beyond its bound it drops and counts.
 func TestSinkDropsWhenFull(t *testing.T) {
 	s := newSink(10)
@@ -343,12 +390,18 @@ func TestJoin(t *testing.T) {
 	rt := luabind.New(luabind.Options{Trace: &luabind.TraceOptions{Live: joined.Sink()}})
 	defer rt.Close()
 	go rt.RunString(ctx, "client", `local s = socket.create_server({"127.0.0.1", 0}) s:accept()`, nil)
+	// A frame has the diagram only when it changed: the page keeps the
+	// last one, and so does this loop.
+	var diag json.RawMessage
 	readFrames(t, ctx, page, "the joined process's listener", func(f map[string]json.RawMessage) bool {
+		if f["diagram"] != nil {
+			diag = f["diagram"]
+		}
 		var procs []procView
 		json.Unmarshal(f["procs"], &procs)
 		return len(procs) == 2 && procs[1].Name == "client" && !procs[1].Host && len(procs[1].Sockets) == 1 &&
 			procs[1].Sockets[0].State == "LISTEN" && len(procs[1].Tasks) == 1 && procs[1].Tasks[0].Call == "accept" &&
-			bytes.Contains(f["diagram"], []byte("client ("))
+			bytes.Contains(diag, []byte("client ("))
 	})
 	rt.Cancel()
 	joined.Finish(ctx)
