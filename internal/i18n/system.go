@@ -43,22 +43,3 @@ func fromSystem(tags []string) Lang {
 	}
 	return English
 }
-
-// parseDefaultsArray reads the strings of an array as macOS's `defaults
-// read` prints it, in the old plist format: ( "zh-Hans-CN", en ), with
-// quotes around an item only when it needs them. A single value (what
-// it prints for a string, AppleLocale) is a list of one.
-func parseDefaultsArray(out string) []string {
-	out = strings.TrimSpace(out)
-	if strings.HasPrefix(out, "(") && strings.HasSuffix(out, ")") {
-		out = out[1 : len(out)-1]
-	}
-	var items []string
-	for _, item := range strings.Split(out, ",") {
-		item = strings.Trim(strings.TrimSpace(item), `"`)
-		if item != "" {
-			items = append(items, item)
-		}
-	}
-	return items
-}
