@@ -56,7 +56,11 @@ func Main(v string) {
 
 // Run runs a sockplay command line and returns its exit status.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	l := i18n.FromEnv()
+	return runIn(i18n.FromEnv(), args, stdin, stdout, stderr)
+}
+
+// runIn runs a command line speaking l.
+func runIn(l i18n.Lang, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return newCommands(l).execute(&stdio{stdin, stdout, stderr, args, l}, args)
 }
 

@@ -110,6 +110,9 @@ type runJob struct {
 	// folder of its own (repl.CopyHistory), which the parent merges
 	// back; "" for none.
 	History string
+	// Lang is the parent's language: the child's environment may not
+	// say it (on Windows and macOS the system's settings may).
+	Lang i18n.Lang
 }
 
 type runReport struct{ Status int }
@@ -130,7 +133,7 @@ func runChild(payload json.RawMessage) (any, int) {
 	if job.Script != nil {
 		stdin = strings.NewReader(*job.Script)
 	}
-	status := Run(job.Args, stdin, os.Stdout, os.Stderr)
+	status := runIn(job.Lang, job.Args, stdin, os.Stdout, os.Stderr)
 	return runReport{Status: status}, status
 }
 
@@ -146,7 +149,7 @@ func runSandboxed(f *runFlags, io *stdio, p runPlan, src *source) int {
 	}
 	child.OwnDir(dir)
 	defer child.RemoveDir(dir)
-	job := runJob{Args: io.args, TempDir: dir, Command: commandName()}
+	job := runJob{Args: io.args, TempDir: dir, Command: commandName(), Lang: io.lang}
 	access := &child.Access{Read: f.limits.allowRead, Write: []string{dir}}
 	if src.file != "" {
 		// The script, and the modules beside it that it may require.

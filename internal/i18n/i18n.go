@@ -78,12 +78,21 @@ func (l Lang) Fprintf(w io.Writer, format string, args ...any) (int, error) {
 
 // FromEnv is the language the environment asks for: SOCKPLAY_LANG (zh or
 // en) wins; else the first of LC_ALL, LC_MESSAGES and LANG that is set,
-// as POSIX orders them, says Chinese when it starts with "zh".
-func FromEnv() Lang { return fromEnv(os.LookupEnv) }
+// as POSIX orders them, says Chinese when its language is zh (zh_CN.UTF-8,
+// zh_TW too: tagLang); else, with none of them set, the system's
+// preferred languages do on Windows and macOS (systemLanguages), where
+// terminals may export no locale. LANGUAGE, gettext's list, is not read:
+// sessions that set it set LANG to agree, and one LANG is simpler to
+// reason about (SOCKPLAY_LANG is there for the rest).
+func FromEnv() Lang { return fromEnv(os.LookupEnv, systemLang) }
+
+// systemLang is asked once a process: on macOS it runs a program.
+var systemLang = sync.OnceValue(func() Lang { return fromSystem(systemLanguages()) })
 
 // fromEnv takes a lookup, not a getenv: gotext's call graph would take a
 // func(string) string for Key, and the variables' names for messages.
-func fromEnv(lookup func(string) (string, bool)) Lang {
+// system is asked only when no variable decides.
+func fromEnv(lookup func(string) (string, bool), system func() Lang) Lang {
 	if v, _ := lookup("SOCKPLAY_LANG"); v != "" {
 		if l, ok := Parse(v); ok {
 			return l
@@ -91,13 +100,12 @@ func fromEnv(lookup func(string) (string, bool)) Lang {
 	}
 	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v, _ := lookup(name); v != "" {
-			if strings.HasPrefix(strings.ToLower(v), "zh") {
-				return Chinese
-			}
-			return English
+			// An explicit locale that is not ours (C, de_DE) is English.
+			l, _ := tagLang(v)
+			return l
 		}
 	}
-	return English
+	return system()
 }
 
 // Parse reads a language name as SOCKPLAY_LANG spells it: "zh" (or a
