@@ -159,7 +159,7 @@ func TestDemoNamesTheCommandAsStarted(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(goRun, "run", "demo")
-	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
+	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"), "SOCKPLAY_LANG=en") // the English words, whatever the developer's locale
 	out, err := cmd.CombinedOutput()
 	want := "  go run . run tcp/echo_server      go run . run tcp/echo_client\nNext: 'go run . list' shows every program of the tutorial.\n"
 	if err != nil || !strings.HasSuffix(string(out), want) {

@@ -37,7 +37,7 @@ func TestReadmeErrorExamples(t *testing.T) {
 		port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 		ln.Close() // refused from now on
 		cmd := exec.Command(sockplay(t), "run", name, port)
-		cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"), "NO_COLOR=1")
+		cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"), "NO_COLOR=1", "SOCKPLAY_LANG=en") // the README quotes the English
 		out, _ := cmd.CombinedOutput()
 		if string(out) != want {
 			t.Errorf("README.md shows for sockplay run %s:\n%s\nit prints:\n%s", name, want, out)

@@ -13,6 +13,7 @@ import (
 // the same column, at least two spaces after the longest name (a long
 // name such as bench/luasocket_echo_server pushed its summary out of line).
 func TestListAlignsSummaries(t *testing.T) {
+	t.Setenv("SOCKPLAY_LANG", "en") // the English summaries, whatever the developer's locale
 	var stdout, stderr bytes.Buffer
 	if code := Run([]string{"list"}, strings.NewReader(""), &stdout, &stderr); code != 0 || stderr.Len() > 0 {
 		t.Fatalf("sockplay list: exit %d, stderr %q", code, stderr.String())
