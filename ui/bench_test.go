@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/benchlua"
 	"github.com/sockplay/sockplay/internal/cputime"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
@@ -110,15 +111,6 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 //
 //	go test -run '^$' -bench SendRecvView -benchmem ./ui/
 func BenchmarkSendRecvView(b *testing.B) {
-	code := `
-local a, b = socket.socketpair()
-local msg = string.rep("x", 64)
-for i = 1, tonumber(arg[1]) do
-  a:send(msg)
-  b:recv(65536)
-end
-a:close(); b:close()
-`
 	for _, mode := range []string{"off", "view", "json", "nullsink"} {
 		b.Run(mode, func(b *testing.B) {
 			// A server always has a goroutine waiting for the network, as
@@ -149,7 +141,7 @@ a:close(); b:close()
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu0 := cputime.Now()
-			if err := rt.RunString(context.Background(), "sendrecv.lua", code, []string{strconv.Itoa(b.N)}); err != nil {
+			if err := rt.RunString(context.Background(), "sendrecv.lua", benchlua.SendRecv, []string{strconv.Itoa(b.N)}); err != nil {
 				b.Fatal(err)
 			}
 			// CPU time is what a server that fills its cores pays, and
