@@ -37,9 +37,11 @@ func newExerciseListCommand(l i18n.Lang) *Command {
 		Short:     l.Sprintf("the exercises, in order"),
 	}
 	c.Run = noArgs(c, func(io *stdio) int {
+		var rows [][2]string
 		for i, info := range exercises.List(io.lang) {
-			fmt.Fprintf(io.stdout, "%d. %-18s %s\n", i+1, info.Name, info.Title)
+			rows = append(rows, [2]string{fmt.Sprintf("%d. %s", i+1, info.Name), info.Title})
 		}
+		writeColumns(io.stdout, "", rows)
 		io.lang.Fprintf(io.stdout, "\nStart one with:  sockplay exercise start NAME\n")
 		return exitOK
 	})
