@@ -49,10 +49,7 @@ func TestTerminalLineEditing(t *testing.T) {
 	tm.Expect("913\n")
 	tm.Type("\x1b[A\r")
 	tm.Expect("x + 1\n913\n")
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d after Ctrl-D", code)
-	}
+	tm.Quit()
 }
 
 func TestTerminalTabCompletion(t *testing.T) {
@@ -79,10 +76,7 @@ func TestTerminalHistoryAcrossSessions(t *testing.T) {
 	tm := startTerm(t, "XDG_STATE_HOME="+state)
 	tm.Line("histmark = 6 * 7", "> ")
 	tm.Line("histmark", "42\n")
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Fatalf("exit status %d", code)
-	}
+	tm.Quit()
 	data, err := os.ReadFile(filepath.Join(state, "sockplay", "history"))
 	if err != nil || string(data) != "histmark = 6 * 7\nhistmark\n" {
 		t.Fatalf("history file %q, %v", data, err)
@@ -98,8 +92,7 @@ func TestTerminalHistoryAcrossSessions(t *testing.T) {
 	off := t.TempDir()
 	tm = startTerm(t, "XDG_STATE_HOME="+off, "SOCKPLAY_HISTORY=off")
 	tm.Line("1", "1\n")
-	tm.Type("\x04")
-	tm.Wait()
+	tm.Quit()
 	if _, err := os.Stat(filepath.Join(off, "sockplay")); !os.IsNotExist(err) {
 		t.Errorf("history written with SOCKPLAY_HISTORY=off: %v", err)
 	}
@@ -115,10 +108,7 @@ func TestTerminalCtrlCAtThePrompt(t *testing.T) {
 	tm.Type("garbage\x03")
 	tm.Expect("^C\n> ")
 	tm.Line("1 + 1", "2\n")
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d", code)
-	}
+	tm.Quit()
 }
 
 func TestTerminalCtrlCDuringAccept(t *testing.T) {
@@ -135,10 +125,7 @@ func TestTerminalCtrlCDuringAccept(t *testing.T) {
 	tm.Type("\x03")
 	tm.Expect("interrupted\n> ")
 	tm.Line(`b:sendall("late"); a:recv(10)`, `"late"`)
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d", code)
-	}
+	tm.Quit()
 }
 
 func TestTerminalBackgroundServerAndClient(t *testing.T) {
