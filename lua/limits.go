@@ -25,32 +25,20 @@ const (
 	DefaultMaxCoroutineDepth = 200
 )
 
-func (o *Options) maxStringSize() int {
-	if o.MaxStringSize > 0 {
-		return o.MaxStringSize
-	}
-	return DefaultMaxStringSize
-}
-
-func (o *Options) maxSourceSize() int {
-	if o.MaxSourceSize > 0 {
-		return o.MaxSourceSize
-	}
-	return DefaultMaxSourceSize
-}
-
-func (o *Options) maxSyntaxDepth() int {
-	if o.MaxSyntaxDepth > 0 {
-		return o.MaxSyntaxDepth
-	}
-	return DefaultMaxSyntaxDepth
-}
-
+// The limits in effect: an option's value, or its default when it is not
+// positive.
+func (o *Options) maxStringSize() int  { return positiveOr(o.MaxStringSize, DefaultMaxStringSize) }
+func (o *Options) maxSourceSize() int  { return positiveOr(o.MaxSourceSize, DefaultMaxSourceSize) }
+func (o *Options) maxSyntaxDepth() int { return positiveOr(o.MaxSyntaxDepth, DefaultMaxSyntaxDepth) }
 func (o *Options) maxCoroutineDepth() int {
-	if o.MaxCoroutineDepth > 0 {
-		return o.MaxCoroutineDepth
+	return positiveOr(o.MaxCoroutineDepth, DefaultMaxCoroutineDepth)
+}
+
+func positiveOr(v, def int) int {
+	if v > 0 {
+		return v
 	}
-	return DefaultMaxCoroutineDepth
+	return def
 }
 
 // checkStringSize raises "resulting string too large" (Lua 5.3's words)
