@@ -270,6 +270,20 @@ func (spec formatSpec) float(v float64, conv byte) string {
 	return spec.pad(sign+body, spec.zero)
 }
 
+// optRange reads the range of tb that arguments n and n+1 give, as Lua
+// 5.1's unpack and table.concat do: 1 and #tb when nil, numbers cut to
+// integers as C's cast does.
+func optRange(L *LState, tb *LTable, n int) (first, last int64) {
+	first, last = 1, int64(tb.Len())
+	if L.Get(n) != LNil {
+		first = cInt64(float64(L.CheckNumber(n)))
+	}
+	if L.Get(n+1) != LNil {
+		last = cInt64(float64(L.CheckNumber(n + 1)))
+	}
+	return first, last
+}
+
 // cInt64 converts as C's (long long) cast on amd64, where Lua 5.1's
 // reference results come from: toward zero, and the "integer
 // indefinite" value for NaN and what does not fit.

@@ -70,14 +70,7 @@ func tableRemove(L *LState) int {
 func tableConcat(L *LState) int {
 	tbl := L.CheckTable(1)
 	sep := L.OptString(2, "")
-	i := int64(1)
-	if L.Get(3) != LNil {
-		i = cInt64(float64(L.CheckNumber(3)))
-	}
-	last := int64(tbl.Len())
-	if L.Get(4) != LNil {
-		last = cInt64(float64(L.CheckNumber(4)))
-	}
+	i, last := optRange(L, tbl, 3)
 	max := L.Options.maxStringSize()
 	var b strings.Builder
 	add := func(s string) {
