@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sockplay/sockplay/internal/benchlua"
+	"github.com/sockplay/sockplay/internal/bench"
 	"github.com/sockplay/sockplay/internal/cputime"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -92,10 +92,7 @@ func pingPong(b *testing.B, addr string) {
 	b.ResetTimer()
 	cpu0 := cputime.Now()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.Write(msg); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.ReadFull(c, buf); err != nil {
+		if err := bench.RoundTrip(c, msg, buf); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -129,11 +126,7 @@ func pingPongParallel(b *testing.B, addr string) {
 		msg := make([]byte, 64)
 		buf := make([]byte, 64)
 		for pb.Next() {
-			if _, err := c.Write(msg); err != nil {
-				b.Error(err)
-				return
-			}
-			if _, err := io.ReadFull(c, buf); err != nil {
+			if err := bench.RoundTrip(c, msg, buf); err != nil {
 				b.Error(err)
 				return
 			}
@@ -148,7 +141,7 @@ func BenchmarkLuaSendRecv(b *testing.B) {
 	defer rt.Close()
 	b.ReportAllocs()
 	b.ResetTimer()
-	if err := rt.RunString(context.Background(), "sendrecv.lua", benchlua.SendRecv, []string{strconv.Itoa(b.N)}); err != nil {
+	if err := rt.RunString(context.Background(), "sendrecv.lua", bench.SendRecv, []string{strconv.Itoa(b.N)}); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sockplay/sockplay/internal/benchlua"
+	"github.com/sockplay/sockplay/internal/bench"
 	"github.com/sockplay/sockplay/internal/cputime"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
@@ -88,11 +88,7 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 			defer wg.Done()
 			msg, buf := make([]byte, 64), make([]byte, 64)
 			for range n {
-				if _, err := c.Write(msg); err != nil {
-					b.Error(err)
-					return
-				}
-				if _, err := io.ReadFull(c, buf); err != nil {
+				if err := bench.RoundTrip(c, msg, buf); err != nil {
 					b.Error(err)
 					return
 				}
@@ -141,7 +137,7 @@ func BenchmarkSendRecvView(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu0 := cputime.Now()
-			if err := rt.RunString(context.Background(), "sendrecv.lua", benchlua.SendRecv, []string{strconv.Itoa(b.N)}); err != nil {
+			if err := rt.RunString(context.Background(), "sendrecv.lua", bench.SendRecv, []string{strconv.Itoa(b.N)}); err != nil {
 				b.Fatal(err)
 			}
 			// CPU time is what a server that fills its cores pays, and
