@@ -22,7 +22,7 @@ func (f *runFlags) registerUI(l i18n.Lang, fs *flag.FlagSet) {
 	f.uiPort = -1
 	fs.BoolVar(&f.ui, "ui", false, l.Sprintf("a live view of the run in the browser: sockets with their\nkernel state, tasks, the sequence diagram (docs/TRACE.md);\njoins the view of another --ui run if one is open"))
 	fs.Var(portValue{&f.uiPort}, "ui-port", l.Sprintf("the live view's `PORT` on 127.0.0.1 (default: a free one);\nimplies --ui, and starts a view of its own"))
-	fs.Var(urlValue{&f.uiJoin}, "ui-join", l.Sprintf("join the live view at `URL`, as a --ui run printed it;\nimplies --ui"))
+	fs.Var(urlValue(&f.uiJoin), "ui-join", l.Sprintf("join the live view at `URL`, as a --ui run printed it;\nimplies --ui"))
 	fs.BoolVar(&f.open, "open", false, l.Sprintf("open the live view in the browser ($BROWSER, else the\nsystem's); implies --ui"))
 }
 
@@ -121,19 +121,6 @@ func (v portValue) Set(s string) error {
 }
 
 // urlValue is a view's address.
-type urlValue struct{ p *string }
-
-func (v urlValue) String() string {
-	if v.p == nil {
-		return ""
-	}
-	return *v.p
-}
-
-func (v urlValue) Set(s string) error {
-	if s == "" {
-		return badValue("needs the view's address (http://127.0.0.1:PORT/?token=...)")
-	}
-	*v.p = s
-	return nil
+func urlValue(p *string) textValue {
+	return textValue{p, i18n.Key("needs the view's address (http://127.0.0.1:PORT/?token=...)")}
 }

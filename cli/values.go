@@ -13,23 +13,30 @@ import (
 
 // Flag values whose errors say what a good value looks like.
 
-// fileValue is a file name; it must not be empty.
-type fileValue struct{ p *string }
+// textValue is a string that must not be empty; needs says what it
+// needs (a message of the catalog, marked by i18n.Key).
+type textValue struct {
+	p     *string
+	needs string
+}
 
-func (v fileValue) String() string {
+func (v textValue) String() string {
 	if v.p == nil {
 		return ""
 	}
 	return *v.p
 }
 
-func (v fileValue) Set(s string) error {
+func (v textValue) Set(s string) error {
 	if s == "" {
-		return badValue("needs a file name")
+		return badValue(v.needs)
 	}
 	*v.p = s
 	return nil
 }
+
+// fileValue is a file name.
+func fileValue(p *string) textValue { return textValue{p, i18n.Key("needs a file name")} }
 
 // countValue is a whole number, 0 or more, of what (default "bytes").
 type countValue struct {
