@@ -45,6 +45,17 @@ func startAtProbe(t *testing.T, name, code string) (rt *Runtime, release chan st
 	return rt, release, ran
 }
 
+// connectedPair is the start of the snapshot tests' scripts (lines 1 to
+// 6): a listener srv (backlog 5), a client c connected to it, and conn,
+// the connection srv accepted.
+const connectedPair = `local srv = socket.socket()
+srv:bind({"127.0.0.1", 0})
+srv:listen(5)
+local c = socket.socket()
+c:connect(srv:getsockname())
+local conn = srv:accept()
+`
+
 // snapshotUntil takes snapshots until ok says one is right, or fails.
 func snapshotUntil(t *testing.T, rt *Runtime, what string, ok func(*Snapshot) bool) *Snapshot {
 	t.Helper()
@@ -62,13 +73,7 @@ func snapshotUntil(t *testing.T, rt *Runtime, what string, ok func(*Snapshot) bo
 }
 
 func TestSnapshot(t *testing.T) {
-	rt, release, done := startAtProbe(t, "snap", `local srv = socket.socket()
-srv:bind({"127.0.0.1", 0})
-srv:listen(5)
-local c = socket.socket()
-c:connect(srv:getsockname())
-local conn = srv:accept()
-local reader = spawn(function() return conn:recv(100) .. conn:recv(100) end)
+	rt, release, done := startAtProbe(t, "snap", connectedPair+`local reader = spawn(function() return conn:recv(100) .. conn:recv(100) end)
 local other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 c:send("hello")
 probe.wait()
@@ -128,13 +133,7 @@ assert(reader:join() == "hello!")
 // Unread bytes show in the receiving socket's queue, and a peer's close
 // in the kernel's state (CLOSE_WAIT), without any call of the script.
 func TestSnapshotKernelState(t *testing.T) {
-	rt, release, done := startAtProbe(t, "kernel", `local srv = socket.socket()
-srv:bind({"127.0.0.1", 0})
-srv:listen(5)
-local c = socket.socket()
-c:connect(srv:getsockname())
-local conn = srv:accept()
-c:sendall("12345678")
+	rt, release, done := startAtProbe(t, "kernel", connectedPair+`c:sendall("12345678")
 c:close()
 probe.wait()
 `)
