@@ -8,7 +8,6 @@ package luabind
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -118,12 +117,7 @@ func startLua(t *testing.T, impl, file string, stdin io.Reader, args ...string) 
 // next returns the script's next line of output.
 func (p *luaProc) next(t *testing.T) string {
 	t.Helper()
-	return p.lines.Next(t, interopLine, p.name, p.done, func(ended bool) string {
-		if ended {
-			return fmt.Sprintf(" (%v):\n%s", p.err, p.out)
-		}
-		return ":\n" + p.out.String()
-	})
+	return p.lines.Next(t, interopLine, p.name, p.done, &p.err, p.out)
 }
 
 // expect reads the next line and checks it against the regular expression.

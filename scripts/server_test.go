@@ -9,7 +9,6 @@ package scripts_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"regexp"
@@ -92,15 +91,11 @@ func startServer(t *testing.T, name string, opts luabind.Options, args ...string
 
 func (s *server) port() string { return strconv.Itoa(s.Port) }
 
-// next returns the server's next line of output.
+// next returns the server's next line of output; a failure shows its
+// stderr.
 func (s *server) next(t *testing.T) string {
 	t.Helper()
-	return s.lines.Next(t, lineTimeout, s.name, s.done, func(ended bool) string {
-		if ended {
-			return fmt.Sprintf(": %v; stderr: %s", s.err, s.stderr)
-		}
-		return "; stderr: " + s.stderr.String()
-	})
+	return s.lines.Next(t, lineTimeout, s.name, s.done, &s.err, s.stderr)
 }
 
 // expect checks that the server's next lines are want, exactly or (for

@@ -4,6 +4,7 @@ package outlines
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -36,11 +37,11 @@ func Start(r io.Reader, buffered, maxLine int, copy io.Writer) *Reader {
 }
 
 // Next returns the next line. It fails the test when the output ends
-// first ("NAME ended before the expected output"), after waiting for
-// done (the program's end), or when no line comes within d ("NAME: no
-// output within D"); details(ended) is what the message shows then (the
-// program's error once it ended, what it wrote).
-func (o *Reader) Next(t testing.TB, d time.Duration, name string, done <-chan struct{}, details func(ended bool) string) string {
+// first ("NAME ended before the expected output"), with *result, the
+// program's, read once done is closed; or when no line comes within d
+// ("NAME: no output within D"). Both messages show shown (what the
+// program wrote, or its stderr).
+func (o *Reader) Next(t testing.TB, d time.Duration, name string, done <-chan struct{}, result *error, shown fmt.Stringer) string {
 	t.Helper()
 	timer := time.NewTimer(d)
 	defer timer.Stop()
@@ -48,11 +49,11 @@ func (o *Reader) Next(t testing.TB, d time.Duration, name string, done <-chan st
 	case line, ok := <-o.lines:
 		if !ok {
 			<-done
-			t.Fatalf("%s ended before the expected output%s", name, details(true))
+			t.Fatalf("%s ended before the expected output (%v):\n%s", name, *result, shown)
 		}
 		return line
 	case <-timer.C:
-		t.Fatalf("%s: no output within %v%s", name, d, details(false))
+		t.Fatalf("%s: no output within %v:\n%s", name, d, shown)
 	}
 	return ""
 }

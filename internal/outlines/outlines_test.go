@@ -1,6 +1,7 @@
 package outlines
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -26,10 +27,13 @@ func (f *fatalRecorder) Fatalf(format string, args ...any) {
 // failure's message.
 func next(o *Reader, d time.Duration, done <-chan struct{}) (line, failure string) {
 	f := &fatalRecorder{}
+	result := errors.New("exit status 3")
+	var shown strings.Builder
+	shown.WriteString("what it wrote")
 	ended := make(chan struct{})
 	go func() {
 		defer close(ended)
-		line = o.Next(f, d, "prog", done, func(ended bool) string { return fmt.Sprintf(" [ended=%v]", ended) })
+		line = o.Next(f, d, "prog", done, &result, &shown)
 	}()
 	<-ended
 	return line, f.msg
@@ -50,7 +54,7 @@ func TestNext(t *testing.T) {
 			t.Errorf("Next = %q (failure %q), want %q", line, failure, want)
 		}
 	}
-	if _, failure := next(o, 10*time.Second, done); failure != "prog ended before the expected output [ended=true]" {
+	if _, failure := next(o, 10*time.Second, done); failure != "prog ended before the expected output (exit status 3):\nwhat it wrote" {
 		t.Errorf("after the end: failure %q", failure)
 	}
 	if all.String() != "one\ntwo\n" {
@@ -62,7 +66,7 @@ func TestNextTimesOut(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
 	o := Start(pr, 10, 1<<10, nil)
-	if _, failure := next(o, time.Millisecond, nil); failure != "prog: no output within 1ms [ended=false]" {
+	if _, failure := next(o, time.Millisecond, nil); failure != "prog: no output within 1ms:\nwhat it wrote" {
 		t.Errorf("failure %q", failure)
 	}
 }
