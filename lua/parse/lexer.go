@@ -491,20 +491,8 @@ func (lx *lexer) readString() {
 			switch e {
 			case tEOF:
 				continue // unfinished string
-			case 'a':
-				buf = append(buf, '\a')
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'v':
-				buf = append(buf, '\v')
+			case 'a', 'b', 'f', 'n', 'r', 't', 'v':
+				buf = append(buf, "\a\b\f\n\r\t\v"[strings.IndexByte("abfnrtv", byte(e))])
 			case '\\', '"', '\'':
 				buf = append(buf, byte(e))
 			case '\n', '\r':

@@ -266,19 +266,15 @@ func (p *parser) statement1(line int) ast.Stmt {
 		} else {
 			st.Exprs = []ast.Expr{}
 		}
-		st.SetLine(line)
-		return st
+		return at(st, line)
 	case T2Colon:
 		p.next()
-		st := &ast.LabelStmt{Name: p.checkName()}
+		st := at(&ast.LabelStmt{Name: p.checkName()}, line)
 		p.checkNext(T2Colon)
-		st.SetLine(line)
 		return st
 	case TGoto:
 		p.next()
-		st := &ast.GotoStmt{Label: p.checkName()}
-		st.SetLine(line)
-		return st
+		return at(&ast.GotoStmt{Label: p.checkName()}, line)
 	}
 	return p.exprstat()
 }
@@ -292,8 +288,13 @@ func (p *parser) end(st ast.Stmt, who, line int) {
 
 // spanning sets the lines node starts and ends on, and returns it.
 func spanning[N ast.PositionHolder](node N, line, last int) N {
-	node.SetLine(line)
 	node.SetLastLine(last)
+	return at(node, line)
+}
+
+// at sets the line node starts on, and returns it.
+func at[N ast.PositionHolder](node N, line int) N {
+	node.SetLine(line)
 	return node
 }
 
