@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 
 	"github.com/sockplay/sockplay/lua/ast"
 )
@@ -56,6 +57,27 @@ func (ls *LState) checkStringSize(fname string, size float64) {
 // more than Options.MaxStringSize.
 func (ls *LState) CheckStringSize(fname string, size float64) {
 	ls.checkStringSize(fname, size)
+}
+
+// cappedBuilder builds fname's result, a string of at most max bytes
+// (Options.MaxStringSize): add raises "resulting string too large"
+// rather than pass it.
+type cappedBuilder struct {
+	strings.Builder
+	L     *LState
+	fname string
+	max   int
+}
+
+func (ls *LState) cappedBuilder(fname string) cappedBuilder {
+	return cappedBuilder{L: ls, fname: fname, max: ls.Options.maxStringSize()}
+}
+
+func (b *cappedBuilder) add(s string) {
+	if b.Len()+len(s) > b.max {
+		b.L.RaiseError("%s", stringTooLarge(b.fname, float64(b.Len())+float64(len(s)), b.max))
+	}
+	b.WriteString(s)
 }
 
 func stringTooLarge(fname string, size float64, max int) string {

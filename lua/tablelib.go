@@ -3,7 +3,6 @@ package lua
 import (
 	"math"
 	"sort"
-	"strings"
 )
 
 func OpenTable(L *LState) int {
@@ -71,22 +70,15 @@ func tableConcat(L *LState) int {
 	tbl := L.CheckTable(1)
 	sep := L.OptString(2, "")
 	i, last := optRange(L, tbl, 3)
-	max := L.Options.maxStringSize()
-	var b strings.Builder
-	add := func(s string) {
-		if b.Len()+len(s) > max {
-			L.RaiseError("%s", stringTooLarge("table.concat", float64(b.Len())+float64(len(s)), max))
-		}
-		b.WriteString(s)
-	}
+	b := L.cappedBuilder("table.concat")
 	for ; i <= last; i++ {
 		v := tbl.RawGet(LNumber(i))
 		if !LVCanConvToString(v) {
 			L.RaiseError("invalid value (%s) at index %d in table for 'concat'", v.Type().String(), i)
 		}
-		add(LVAsString(v))
+		b.add(LVAsString(v))
 		if i < last {
-			add(sep)
+			b.add(sep)
 		}
 	}
 	L.Push(LString(b.String()))
