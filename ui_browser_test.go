@@ -16,22 +16,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/sockplay/sockplay/internal/chromium"
 	"github.com/sockplay/sockplay/internal/syncbuf"
 )
 
 var uiScreenshots = flag.String("ui-screenshots", "", "TestLiveViewInBrowser writes its screenshots of the page to `DIR` (docs): live_view_connected.png, live_view.png")
-
-// chromium returns Chromium (or Chrome), or skips: CI installs it
-// (.ci/run).
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no Chromium: apt-get install -y chromium (.ci/run does)")
-	return ""
-}
 
 // A started sockplay: its stdin, and its output as it comes.
 type uiRun struct {
@@ -118,7 +107,7 @@ func (r *uiRun) waitStderr(t *testing.T, ctx context.Context, re string) string 
 // it is clicked. With -ui-screenshots DIR the test keeps pictures of it
 // (docs/live_view_connected.png, docs/live_view.png).
 func TestLiveViewInBrowser(t *testing.T) {
-	browser := chromium(t)
+	browser := chromium.Path(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	// A discovery folder of the test's own, so that no other view on

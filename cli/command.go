@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sockplay/sockplay/internal/i18n"
 )
@@ -235,12 +236,22 @@ func (c *Command) listCommands(w io.Writer) {
 		}
 		return "sockplay " + sub.UsageLine
 	}
-	width := 0
-	for _, sub := range c.Commands {
-		width = max(width, len(left(sub)))
+	rows := make([][2]string, len(c.Commands))
+	for i, sub := range c.Commands {
+		rows[i] = [2]string{left(sub), sub.Short}
 	}
-	for _, sub := range c.Commands {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, left(sub), sub.Short)
+	writeColumns(w, "  ", rows)
+}
+
+// writeColumns writes rows of two columns after indent, the second column
+// starting two spaces after the longest first one.
+func writeColumns(w io.Writer, indent string, rows [][2]string) {
+	width := 0
+	for _, r := range rows {
+		width = max(width, utf8.RuneCountInString(r[0]))
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s%-*s  %s\n", indent, width, r[0], r[1])
 	}
 }
 

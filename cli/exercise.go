@@ -37,9 +37,11 @@ func newExerciseListCommand(l i18n.Lang) *Command {
 		Short:     l.Sprintf("the exercises, in order"),
 	}
 	c.Run = noArgs(c, func(io *stdio) int {
+		var rows [][2]string
 		for i, info := range exercises.List(io.lang) {
-			fmt.Fprintf(io.stdout, "%d. %-18s %s\n", i+1, info.Name, info.Title)
+			rows = append(rows, [2]string{fmt.Sprintf("%d. %s", i+1, info.Name), info.Title})
 		}
+		writeColumns(io.stdout, "", rows)
 		io.lang.Fprintf(io.stdout, "\nStart one with:  sockplay exercise start NAME (or its number)\n")
 		return exitOK
 	})
@@ -79,8 +81,8 @@ Exit status: 0 every check passes, 1 one failed, 2 usage, 130 interrupted.
 `),
 	}
 	var fl checkFlags
-	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", l.Sprintf("the time limit of each check: `D` (default 30s)"))
-	c.Flag.Var(sizeValue{&fl.output}, "output", l.Sprintf("what is kept of each check's output and failures: `SIZE`\n(default 64KiB)"))
+	c.Flag.Var(durationValue(&fl.timeout, false), "timeout", l.Sprintf("the time limit of each check: `D` (default 30s)"))
+	c.Flag.Var(sizeValue(&fl.output), "output", l.Sprintf("what is kept of each check's output and failures: `SIZE`\n(default 64KiB)"))
 	fl.limits.register(l, &c.Flag, l.Sprintf("the checks always run sandboxed"))
 	c.Run = func(io *stdio, args []string) int {
 		switch len(args) {

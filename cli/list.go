@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
@@ -22,20 +20,15 @@ sockplay run NAME; read its source with sockplay show NAME.
 `),
 	}
 	c.Run = noArgs(c, func(io *stdio) int {
-		list := scripts.List()
-		// The summaries start in one column, two spaces after the
-		// longest name.
-		width := 0
-		for _, s := range list {
-			width = max(width, utf8.RuneCountInString(s.Name))
-		}
-		for _, s := range list {
+		var rows [][2]string
+		for _, s := range scripts.List() {
 			summary := s.Summary
 			if io.lang == i18n.Chinese && s.SummaryZh != "" {
 				summary = s.SummaryZh
 			}
-			fmt.Fprintf(io.stdout, "%-*s  %s\n", width, s.Name, summary)
+			rows = append(rows, [2]string{s.Name, summary})
 		}
+		writeColumns(io.stdout, "", rows)
 		return exitOK
 	})
 	return c

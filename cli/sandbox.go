@@ -42,10 +42,10 @@ type sandboxFlags struct {
 // flags relate to --sandbox there).
 func (f *sandboxFlags) register(l i18n.Lang, fs *flag.FlagSet, note string) {
 	f.memory, f.files, f.fileSize = child.DefaultMemory, child.DefaultFiles, child.DefaultFileSize
-	fs.Var(sizeValue{&f.memory}, "memory", l.Sprintf("each sandboxed script's memory (its address space): `SIZE`\n(default 512MiB; 0: none)"))
-	fs.Var(durationValue{p: &f.cpu, zeroIsNone: true}, "cpu", l.Sprintf("each sandboxed script's CPU time: `D` (default: its time limit)"))
-	fs.Var(countValue{p: &f.files, what: "files"}, "files", l.Sprintf("how many files a sandboxed script may have open: `N` (default 256)"))
-	fs.Var(sizeValue{&f.fileSize}, "file-size", l.Sprintf("the largest file a sandboxed script may write: `SIZE` (default 64MiB)"))
+	fs.Var(sizeValue(&f.memory), "memory", l.Sprintf("each sandboxed script's memory (its address space): `SIZE`\n(default 512MiB; 0: none)"))
+	fs.Var(durationValue(&f.cpu, true), "cpu", l.Sprintf("each sandboxed script's CPU time: `D` (default: its time limit)"))
+	fs.Var(countValue(&f.files, "files"), "files", l.Sprintf("how many files a sandboxed script may have open: `N` (default 256)"))
+	fs.Var(sizeValue(&f.fileSize), "file-size", l.Sprintf("the largest file a sandboxed script may write: `SIZE` (default 64MiB)"))
 	fs.Var(listValue{&f.allowRead}, "allow-read", l.Sprintf("a file or folder sandboxed scripts may read besides their own\nscript: `PATH` (again for more; %s)", note))
 }
 

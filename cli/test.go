@@ -35,12 +35,12 @@ Exit status: 0 all passed, 1 a test failed (or none was found), 2 usage,
 	}
 	var fl testFlags
 	c.Flag.BoolVar(&fl.verbose, "v", false, l.Sprintf("show every test's output"))
-	c.Flag.Var(regexpValue{&fl.run}, "run", l.Sprintf("only the tests whose name matches the regular expression `PATTERN`"))
-	c.Flag.Var(fileValue{&fl.junit}, "junit", l.Sprintf("also write the results as JUnit XML to `FILE` (for CI)"))
+	c.Flag.Var(regexpValue(&fl.run), "run", l.Sprintf("only the tests whose name matches the regular expression `PATTERN`"))
+	c.Flag.Var(fileValue(&fl.junit), "junit", l.Sprintf("also write the results as JUnit XML to `FILE` (for CI)"))
 	c.Flag.BoolVar(&fl.sandbox, "sandbox", false, l.Sprintf("confine the tests and the scripts they start (as sockplay run --sandbox)"))
-	c.Flag.Var(durationValue{p: &fl.timeout}, "timeout", l.Sprintf("the time limit of each test: `D` (default 30s)"))
-	c.Flag.Var(fileValue{&fl.target}, "target", l.Sprintf("the script under test, what test.target() returns: `FILE`"))
-	c.Flag.Var(sizeValue{&fl.output}, "output", l.Sprintf("what is kept of each test's output and failures: `SIZE`\n(default 64KiB)"))
+	c.Flag.Var(durationValue(&fl.timeout, false), "timeout", l.Sprintf("the time limit of each test: `D` (default 30s)"))
+	c.Flag.Var(fileValue(&fl.target), "target", l.Sprintf("the script under test, what test.target() returns: `FILE`"))
+	c.Flag.Var(sizeValue(&fl.output), "output", l.Sprintf("what is kept of each test's output and failures: `SIZE`\n(default 64KiB)"))
 	fl.limits.register(l, &c.Flag, l.Sprintf("each implies --sandbox"))
 	c.Run = func(io *stdio, paths []string) int {
 		fl.paths = paths

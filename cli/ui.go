@@ -21,8 +21,8 @@ import (
 func (f *runFlags) registerUI(l i18n.Lang, fs *flag.FlagSet) {
 	f.uiPort = -1
 	fs.BoolVar(&f.ui, "ui", false, l.Sprintf("a live view of the run in the browser: sockets with their\nkernel state, tasks, the sequence diagram (docs/TRACE.md);\njoins the view of another --ui run if one is open"))
-	fs.Var(portValue{&f.uiPort}, "ui-port", l.Sprintf("the live view's `PORT` on 127.0.0.1 (default: a free one);\nimplies --ui, and starts a view of its own"))
-	fs.Var(urlValue{&f.uiJoin}, "ui-join", l.Sprintf("join the live view at `URL`, as a --ui run printed it;\nimplies --ui"))
+	fs.Var(portValue(&f.uiPort), "ui-port", l.Sprintf("the live view's `PORT` on 127.0.0.1 (default: a free one);\nimplies --ui, and starts a view of its own"))
+	fs.Var(urlValue(&f.uiJoin), "ui-join", l.Sprintf("join the live view at `URL`, as a --ui run printed it;\nimplies --ui"))
 	fs.BoolVar(&f.open, "open", false, l.Sprintf("open the live view in the browser ($BROWSER, else the\nsystem's); implies --ui"))
 }
 
@@ -101,39 +101,23 @@ func finishView(view *ui.View) {
 	view.Finish(ctx)
 }
 
-// portValue is a TCP port, 0 to 65535.
-type portValue struct{ p *int }
-
-func (v portValue) String() string {
-	if v.p == nil || *v.p < 0 {
-		return ""
-	}
-	return fmt.Sprint(*v.p)
-}
-
-func (v portValue) Set(s string) error {
-	var n int
-	if _, err := fmt.Sscan(s, &n); err != nil || n < 0 || n > 65535 || fmt.Sprint(n) != s {
-		return badValue("not a port (0 to 65535; 0: a free one)")
-	}
-	*v.p = n
-	return nil
+// portValue is a TCP port, 0 to 65535 (a negative value shows as none).
+func portValue(p *int) checked[int] {
+	return checked[int]{p, func(s string) (int, error) {
+		var n int
+		if _, err := fmt.Sscan(s, &n); err != nil || n < 0 || n > 65535 || fmt.Sprint(n) != s {
+			return 0, badValue("not a port (0 to 65535; 0: a free one)")
+		}
+		return n, nil
+	}, func(n int) string {
+		if n < 0 {
+			return ""
+		}
+		return fmt.Sprint(n)
+	}}
 }
 
 // urlValue is a view's address.
-type urlValue struct{ p *string }
-
-func (v urlValue) String() string {
-	if v.p == nil {
-		return ""
-	}
-	return *v.p
-}
-
-func (v urlValue) Set(s string) error {
-	if s == "" {
-		return badValue("needs the view's address (http://127.0.0.1:PORT/?token=...)")
-	}
-	*v.p = s
-	return nil
+func urlValue(p *string) checked[string] {
+	return textValue(p, i18n.Key("needs the view's address (http://127.0.0.1:PORT/?token=...)"))
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/chromium"
 	"github.com/sockplay/sockplay/trace"
 )
 
@@ -333,17 +334,6 @@ func TestDocsEchoFlow(t *testing.T) {
 	}
 }
 
-// chromium returns a Chromium (or Chrome) to render with, or skips.
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no Chromium: apt-get install -y chromium (.ci/run does)")
-	return ""
-}
-
 // screenshot renders an SVG file in headless Chromium at its own size.
 func screenshot(t *testing.T, browser, svgPath string, w, h int) image.Image {
 	t.Helper()
@@ -377,7 +367,7 @@ func screenshot(t *testing.T, browser, svgPath string, w, h int) image.Image {
 // picture has the lifelines, the coloured arrows and text, not an XML
 // error page (which is what a browser shows for a malformed SVG).
 func TestRendersInChromium(t *testing.T) {
-	browser := chromium(t)
+	browser := chromium.Path(t)
 	for _, tc := range []struct {
 		name   string
 		traces []string

@@ -447,14 +447,7 @@ func baseType(L *LState) int {
 // for unpack({}, 1, 2^30)).
 func baseUnpack(L *LState) int {
 	tb := L.CheckTable(1)
-	i := int64(1)
-	if L.Get(2) != LNil {
-		i = cInt64(float64(L.CheckNumber(2)))
-	}
-	e := int64(tb.Len())
-	if L.Get(3) != LNil {
-		e = cInt64(float64(L.CheckNumber(3)))
-	}
+	i, e := optRange(L, tb, 2)
 	if i > e {
 		return 0
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 
 	"github.com/sockplay/sockplay/lua/ast"
 )
@@ -25,32 +26,20 @@ const (
 	DefaultMaxCoroutineDepth = 200
 )
 
-func (o *Options) maxStringSize() int {
-	if o.MaxStringSize > 0 {
-		return o.MaxStringSize
-	}
-	return DefaultMaxStringSize
-}
-
-func (o *Options) maxSourceSize() int {
-	if o.MaxSourceSize > 0 {
-		return o.MaxSourceSize
-	}
-	return DefaultMaxSourceSize
-}
-
-func (o *Options) maxSyntaxDepth() int {
-	if o.MaxSyntaxDepth > 0 {
-		return o.MaxSyntaxDepth
-	}
-	return DefaultMaxSyntaxDepth
-}
-
+// The limits in effect: an option's value, or its default when it is not
+// positive.
+func (o *Options) maxStringSize() int  { return positiveOr(o.MaxStringSize, DefaultMaxStringSize) }
+func (o *Options) maxSourceSize() int  { return positiveOr(o.MaxSourceSize, DefaultMaxSourceSize) }
+func (o *Options) maxSyntaxDepth() int { return positiveOr(o.MaxSyntaxDepth, DefaultMaxSyntaxDepth) }
 func (o *Options) maxCoroutineDepth() int {
-	if o.MaxCoroutineDepth > 0 {
-		return o.MaxCoroutineDepth
+	return positiveOr(o.MaxCoroutineDepth, DefaultMaxCoroutineDepth)
+}
+
+func positiveOr(v, def int) int {
+	if v > 0 {
+		return v
 	}
-	return DefaultMaxCoroutineDepth
+	return def
 }
 
 // checkStringSize raises "resulting string too large" (Lua 5.3's words)
@@ -68,6 +57,27 @@ func (ls *LState) checkStringSize(fname string, size float64) {
 // more than Options.MaxStringSize.
 func (ls *LState) CheckStringSize(fname string, size float64) {
 	ls.checkStringSize(fname, size)
+}
+
+// cappedBuilder builds fname's result, a string of at most max bytes
+// (Options.MaxStringSize): add raises "resulting string too large"
+// rather than pass it.
+type cappedBuilder struct {
+	strings.Builder
+	L     *LState
+	fname string
+	max   int
+}
+
+func (ls *LState) cappedBuilder(fname string) cappedBuilder {
+	return cappedBuilder{L: ls, fname: fname, max: ls.Options.maxStringSize()}
+}
+
+func (b *cappedBuilder) add(s string) {
+	if b.Len()+len(s) > b.max {
+		b.L.RaiseError("%s", stringTooLarge(b.fname, float64(b.Len())+float64(len(s)), b.max))
+	}
+	b.WriteString(s)
 }
 
 func stringTooLarge(fname string, size float64, max int) string {

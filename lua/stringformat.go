@@ -17,19 +17,12 @@ func strFormat(L *LState) int {
 	f := L.CheckString(1)
 	top := L.GetTop()
 	arg := 1
-	max := L.Options.maxStringSize()
-	var b strings.Builder
-	add := func(s string) {
-		if b.Len()+len(s) > max {
-			L.RaiseError("%s", stringTooLarge("string.format", float64(b.Len())+float64(len(s)), max))
-		}
-		b.WriteString(s)
-	}
+	b := L.cappedBuilder("string.format")
 	for i := 0; i < len(f); i++ {
 		c := f[i]
 		if c != '%' {
-			if b.Len() >= max {
-				add(string(c))
+			if b.Len() >= b.max {
+				b.add(string(c))
 			}
 			b.WriteByte(c)
 			continue
@@ -51,7 +44,7 @@ func strFormat(L *LState) int {
 		}
 		switch conv {
 		case 'c':
-			add(spec.pad(string([]byte{byte(cInt64(float64(L.CheckNumber(arg))))}), false))
+			b.add(spec.pad(string([]byte{byte(cInt64(float64(L.CheckNumber(arg))))}), false))
 		case 'd', 'i':
 			n := cInt64(float64(L.CheckNumber(arg)))
 			neg := n < 0
@@ -59,31 +52,31 @@ func strFormat(L *LState) int {
 			if neg {
 				u = -u
 			}
-			add(spec.integer(u, neg, 10, false))
+			b.add(spec.integer(u, neg, 10, false))
 		case 'o':
-			add(spec.integer(cUint64(float64(L.CheckNumber(arg))), false, 8, false))
+			b.add(spec.integer(cUint64(float64(L.CheckNumber(arg))), false, 8, false))
 		case 'u':
-			add(spec.integer(cUint64(float64(L.CheckNumber(arg))), false, 10, false))
+			b.add(spec.integer(cUint64(float64(L.CheckNumber(arg))), false, 10, false))
 		case 'x':
-			add(spec.integer(cUint64(float64(L.CheckNumber(arg))), false, 16, false))
+			b.add(spec.integer(cUint64(float64(L.CheckNumber(arg))), false, 16, false))
 		case 'X':
-			add(spec.integer(cUint64(float64(L.CheckNumber(arg))), false, 16, true))
+			b.add(spec.integer(cUint64(float64(L.CheckNumber(arg))), false, 16, true))
 		case 'e', 'E', 'f', 'g', 'G':
-			add(spec.float(float64(L.CheckNumber(arg)), conv))
+			b.add(spec.float(float64(L.CheckNumber(arg)), conv))
 		case 'q':
-			add(quoteString(L.CheckString(arg)))
+			b.add(quoteString(L.CheckString(arg)))
 		case 's':
 			s := L.CheckString(arg)
 			if !spec.precSet && len(s) >= 100 {
 				// Lua 5.1 keeps a long string whole (its sprintf buffer
 				// is small), width or not.
-				add(s)
+				b.add(s)
 				continue
 			}
 			if spec.precSet && spec.prec < len(s) {
 				s = s[:spec.prec]
 			}
-			add(spec.pad(s, false))
+			b.add(spec.pad(s, false))
 		default:
 			L.RaiseError("invalid option '%%%s' to 'format'", string(conv))
 		}
@@ -268,6 +261,20 @@ func (spec formatSpec) float(v float64, conv byte) string {
 		body = strings.ToUpper(body)
 	}
 	return spec.pad(sign+body, spec.zero)
+}
+
+// optRange reads the range of tb that arguments n and n+1 give, as Lua
+// 5.1's unpack and table.concat do: 1 and #tb when nil, numbers cut to
+// integers as C's cast does.
+func optRange(L *LState, tb *LTable, n int) (first, last int64) {
+	first, last = 1, int64(tb.Len())
+	if L.Get(n) != LNil {
+		first = cInt64(float64(L.CheckNumber(n)))
+	}
+	if L.Get(n+1) != LNil {
+		last = cInt64(float64(L.CheckNumber(n + 1)))
+	}
+	return first, last
 }
 
 // cInt64 converts as C's (long long) cast on amd64, where Lua 5.1's

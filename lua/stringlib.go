@@ -237,32 +237,25 @@ func strGsub(L *LState) int {
 		L.ArgError(3, "string/function/table expected")
 	}
 	maxN := strOptInt(L, 4, int64(len(str))+1)
-	max := L.Options.maxStringSize()
 	p := 0
 	anchor := len(pat) > 0 && pat[0] == '^'
 	if anchor {
 		p = 1
 	}
 	m := pm.NewMatcher(pat, unsafeFastStringToReadOnlyBytes(str), L.doneChan())
-	var b strings.Builder
-	add := func(piece string) {
-		if b.Len()+len(piece) > max {
-			L.RaiseError("%s", stringTooLarge("string.gsub", float64(b.Len())+float64(len(piece)), max))
-		}
-		b.WriteString(piece)
-	}
+	b := L.cappedBuilder("string.gsub")
 	n := int64(0)
 	s := 0
 	for n < maxN {
 		e := L.matchOrRaise(m, s, p)
 		if e != -1 {
 			n++
-			add(gsubValue(L, m, str, repl, s, e))
+			b.add(gsubValue(L, m, str, repl, s, e))
 		}
 		if e != -1 && e > s {
 			s = e
 		} else if s < len(str) {
-			add(str[s : s+1])
+			b.add(str[s : s+1])
 			s++
 		} else {
 			break
@@ -271,7 +264,7 @@ func strGsub(L *LState) int {
 			break
 		}
 	}
-	add(str[s:])
+	b.add(str[s:])
 	L.Push(LString(b.String()))
 	L.Push(LNumber(n))
 	return 2

@@ -3,7 +3,6 @@ package lua
 import (
 	"math"
 	"sort"
-	"strings"
 )
 
 func OpenTable(L *LState) int {
@@ -70,30 +69,16 @@ func tableRemove(L *LState) int {
 func tableConcat(L *LState) int {
 	tbl := L.CheckTable(1)
 	sep := L.OptString(2, "")
-	i := int64(1)
-	if L.Get(3) != LNil {
-		i = cInt64(float64(L.CheckNumber(3)))
-	}
-	last := int64(tbl.Len())
-	if L.Get(4) != LNil {
-		last = cInt64(float64(L.CheckNumber(4)))
-	}
-	max := L.Options.maxStringSize()
-	var b strings.Builder
-	add := func(s string) {
-		if b.Len()+len(s) > max {
-			L.RaiseError("%s", stringTooLarge("table.concat", float64(b.Len())+float64(len(s)), max))
-		}
-		b.WriteString(s)
-	}
+	i, last := optRange(L, tbl, 3)
+	b := L.cappedBuilder("table.concat")
 	for ; i <= last; i++ {
 		v := tbl.RawGet(LNumber(i))
 		if !LVCanConvToString(v) {
 			L.RaiseError("invalid value (%s) at index %d in table for 'concat'", v.Type().String(), i)
 		}
-		add(LVAsString(v))
+		b.add(LVAsString(v))
 		if i < last {
-			add(sep)
+			b.add(sep)
 		}
 	}
 	L.Push(LString(b.String()))

@@ -101,6 +101,26 @@ func durationValue(d time.Duration) lua.LValue {
 	return lua.LNumber(d.Seconds())
 }
 
+// typedArg returns argument n as a T (a Lua table, boolean, ...), or
+// raises "<what> expected, got <its type>".
+func typedArg[T lua.LValue](L *lua.LState, n int, fname, what string) T {
+	v, ok := L.Get(n).(T)
+	if !ok {
+		lualib.ArgError(L, n, fname, what+" expected, got "+lualib.TypeName(L.Get(n)))
+	}
+	return v
+}
+
+// typedField returns t[key] as a T, or raises "<what> '<key>' field
+// expected" for argument n (LuaSocket's words for its option tables).
+func typedField[T lua.LValue](L *lua.LState, n int, fname string, t *lua.LTable, key, what string) T {
+	v, ok := t.RawGetString(key).(T)
+	if !ok {
+		lualib.ArgError(L, n, fname, what+" '"+key+"' field expected")
+	}
+	return v
+}
+
 // checkOptionKeys refuses keys of the options table t (argument n, as
 // Python's keyword arguments) other than names: socket.socket{famly=...}
 // must not quietly make an AF_INET socket.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bench"
 	"github.com/sockplay/sockplay/internal/cputime"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -21,12 +22,13 @@ import (
 //	go test -run '^$' -bench . -benchmem ./luabind/
 //	go test -run '^$' -bench EchoPingPong -cpuprofile cpu.prof ./luabind/
 
-// startEcho runs the Lua echo server (the bundled bench/echo_server, which
-// the project's benchmark runs too: a task per client, recv(65536) then
-// sendall, inside pcall) and returns its address; it stops when the
-// benchmark ends.
-func startEcho(b testing.TB) string {
-	addr, stop := runEchoScript(b, "bench/echo_server")
+// startEcho runs a bundled Lua echo server and returns its address; it
+// stops when the benchmark ends. bench/echo_server is the one the
+// project's benchmark runs too (a task per client, recv(65536) then
+// sendall, inside pcall); bench/luasocket_echo_server is the same echo in
+// the LuaSocket dialect (select, receive, send per message).
+func startEcho(b testing.TB, script string) string {
+	addr, stop := runEchoScript(b, script)
 	b.Cleanup(stop)
 	return addr
 }
@@ -67,16 +69,13 @@ func runEchoScript(b testing.TB, script string) (string, func()) {
 // BenchmarkEchoPingPong: one op is a 64-byte round trip through the Lua
 // echo server, from a Go client; allocs/op include the client's (none).
 func BenchmarkEchoPingPong(b *testing.B) {
-	pingPong(b, startEcho(b))
+	pingPong(b, startEcho(b, "bench/echo_server"))
 }
 
 // BenchmarkLSEchoPingPong is BenchmarkEchoPingPong through the same echo
-// written in the LuaSocket dialect (bench/luasocket_echo_server: select,
-// receive, send per message).
+// written in the LuaSocket dialect.
 func BenchmarkLSEchoPingPong(b *testing.B) {
-	addr, stop := runEchoScript(b, "bench/luasocket_echo_server")
-	b.Cleanup(stop)
-	pingPong(b, addr)
+	pingPong(b, startEcho(b, "bench/luasocket_echo_server"))
 }
 
 // pingPong makes b.N 64-byte round trips through the echo server at addr.
@@ -93,10 +92,7 @@ func pingPong(b *testing.B, addr string) {
 	b.ResetTimer()
 	cpu0 := cputime.Now()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.Write(msg); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.ReadFull(c, buf); err != nil {
+		if err := bench.RoundTrip(c, msg, buf); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -105,14 +101,12 @@ func pingPong(b *testing.B, addr string) {
 
 // BenchmarkEchoPingPongParallel: 50 clients at once, as loadgen's c=50.
 func BenchmarkEchoPingPongParallel(b *testing.B) {
-	pingPongParallel(b, startEcho(b))
+	pingPongParallel(b, startEcho(b, "bench/echo_server"))
 }
 
 // BenchmarkLSEchoPingPongParallel: 50 clients of the LuaSocket-dialect echo.
 func BenchmarkLSEchoPingPongParallel(b *testing.B) {
-	addr, stop := runEchoScript(b, "bench/luasocket_echo_server")
-	b.Cleanup(stop)
-	pingPongParallel(b, addr)
+	pingPongParallel(b, startEcho(b, "bench/luasocket_echo_server"))
 }
 
 func pingPongParallel(b *testing.B, addr string) {
@@ -132,11 +126,7 @@ func pingPongParallel(b *testing.B, addr string) {
 		msg := make([]byte, 64)
 		buf := make([]byte, 64)
 		for pb.Next() {
-			if _, err := c.Write(msg); err != nil {
-				b.Error(err)
-				return
-			}
-			if _, err := io.ReadFull(c, buf); err != nil {
+			if err := bench.RoundTrip(c, msg, buf); err != nil {
 				b.Error(err)
 				return
 			}
@@ -149,18 +139,9 @@ func pingPongParallel(b *testing.B, addr string) {
 func BenchmarkLuaSendRecv(b *testing.B) {
 	rt := New(Options{})
 	defer rt.Close()
-	code := `
-local a, b = socket.socketpair()
-local msg = string.rep("x", 64)
-for i = 1, tonumber(arg[1]) do
-  a:send(msg)
-  b:recv(65536)
-end
-a:close(); b:close()
-`
 	b.ReportAllocs()
 	b.ResetTimer()
-	if err := rt.RunString(context.Background(), "sendrecv.lua", code, []string{strconv.Itoa(b.N)}); err != nil {
+	if err := rt.RunString(context.Background(), "sendrecv.lua", bench.SendRecv, []string{strconv.Itoa(b.N)}); err != nil {
 		b.Fatal(err)
 	}
 }

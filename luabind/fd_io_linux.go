@@ -125,12 +125,9 @@ func (fd *linuxFD) wait(L *lua.LState, t *task, write bool, timeout time.Duratio
 		deadline = time.Now().Add(timeout)
 	}
 	for {
-		fd.prepare(write, deadline)
-		if !t.waitOn(fd.s, write) {
-			fd.end(write)
+		if !fd.waitBegin(t, fd.s, write, deadline) {
 			return t.ctx.Err()
 		}
-		rt.release(t)
 		var err error
 		if write {
 			err = fd.rc.Write(t.ioFn)
@@ -141,18 +138,9 @@ func (fd *linuxFD) wait(L *lua.LState, t *task, write bool, timeout time.Duratio
 			}
 		}
 		t.io.takeData()
-		fd.end(write)
-		// Before the lock is taken again: a task holding it may be
-		// waiting in prepare for this interrupt to be over.
-		if t.doneWaiting() {
-			fd.unkick()
-		}
-		rt.acquire(t)
-		if t.ctx.Err() != nil {
-			if err != nil {
-				return t.ctx.Err()
-			}
-			return nil // the call finished before the interrupt
+		cancelled, err := fd.waitEnd(t, fd.s, write, err)
+		if cancelled {
+			return err
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) && (deadline.IsZero() || time.Now().Before(deadline)) {
 			continue // another task's interrupt, not our timeout

@@ -55,30 +55,17 @@ func deadlineFor(timeout time.Duration) time.Time {
 // runtime lock released, until it is done or the deadline passes; the
 // task's interrupt ends it. It returns the call's error.
 func (fd *portFD) ioWait(L *lua.LState, t *task, write bool, deadline time.Time) error {
-	rt := fd.s.rt
 	for {
-		fd.prepare(write, deadline)
-		if !t.waitOn(fd.s, write) {
-			fd.end(write)
+		if !fd.waitBegin(t, fd.s, write, deadline) {
 			return t.ctx.Err()
 		}
-		rt.release(t)
 		portDo(&t.io, fd, deadline)
 		t.io.takeData()
-		fd.end(write)
-		// Before the lock is taken again: a task holding it may be
-		// waiting in prepare for this interrupt to be over.
-		if t.doneWaiting() {
-			fd.unkick()
-		}
-		rt.acquire(t)
 		err := t.io.err
 		t.io.err = nil
-		if t.ctx.Err() != nil {
-			if err != nil {
-				return t.ctx.Err()
-			}
-			return nil // the call finished before the interrupt
+		cancelled, err := fd.waitEnd(t, fd.s, write, err)
+		if cancelled {
+			return err
 		}
 		if isDeadline(err) && t.io.n == 0 && (deadline.IsZero() || time.Now().Before(deadline)) {
 			continue // another task's interrupt, not our timeout

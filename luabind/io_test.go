@@ -5,7 +5,6 @@ package luabind
 // released, cancellably.
 
 import (
-	"context"
 	"io"
 	"strings"
 	"testing"
@@ -100,17 +99,7 @@ func runGated(t *testing.T, code string) {
 	host := func(L *lua.LState) int {
 		L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 			"waitReading": func(L *lua.LState) int {
-				err := rt.Blocking(L, func(ctx context.Context) error {
-					select {
-					case <-in.reading:
-						return nil
-					case <-ctx.Done():
-						return ctx.Err()
-					}
-				})
-				if err != nil {
-					Raise(L, err)
-				}
+				blockUntil(rt, L, in.reading, nil)
 				return 0
 			},
 			"feed": func(L *lua.LState) int {

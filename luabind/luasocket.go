@@ -3,6 +3,7 @@ package luabind
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"syscall"
 	"time"
@@ -133,8 +134,10 @@ type lsState struct {
 	mod     *lua.LTable // the socket module
 }
 
-// lsMethods are the methods of each group of classes, as LuaSocket has
-// them (luasocket_tcp.go, luasocket_udp.go, luasocket_unix.go).
+// lsGroupMethods are the methods of each group of classes, as LuaSocket
+// has them (luasocket_tcp.go, luasocket_udp.go, luasocket_unix.go): every
+// class's, then those of its kind (stream or datagram) and of its family
+// (inet or unix), then its own.
 func (rt *Runtime) lsGroupMethods() map[lsClasses]map[string]lua.LGFunction {
 	common := map[string]lua.LGFunction{
 		"close":      rt.lsClose,
@@ -142,79 +145,57 @@ func (rt *Runtime) lsGroupMethods() map[lsClasses]map[string]lua.LGFunction {
 		"getfd":      rt.lsGetfd,
 		"setfd":      rt.lsSetfd,
 		"settimeout": rt.lsSettimeout,
+		"setoption":  rt.lsSetoption,
 	}
-	with := func(extra map[string]lua.LGFunction) map[string]lua.LGFunction {
+	stream := map[string]lua.LGFunction{
+		"accept":      rt.lsAccept,
+		"getstats":    rt.lsGetstats,
+		"setstats":    rt.lsSetstats,
+		"listen":      rt.lsListen,
+		"receive":     rt.lsReceive,
+		"send":        rt.lsSend,
+		"shutdown":    rt.lsShutdown,
+		"getsockname": rt.lsGetsockname,
+	}
+	dgram := map[string]lua.LGFunction{
+		"receive":     rt.lsDgramReceive,
+		"receivefrom": rt.lsDgramReceivefrom,
+		"send":        rt.lsDgramSend,
+		"sendto":      rt.lsDgramSendto,
+		"getsockname": rt.lsGetsockname,
+		"gettimeout":  rt.lsGettimeout,
+	}
+	inet := map[string]lua.LGFunction{
+		"getfamily":   rt.lsGetfamily,
+		"getoption":   rt.lsGetoption,
+		"getpeername": rt.lsGetpeername,
+		"setsockname": rt.lsInetBind,
+	}
+	unix := map[string]lua.LGFunction{
+		"bind":        rt.lsUnixBind,
+		"connect":     rt.lsUnixConnect,
+		"setpeername": rt.lsUnixConnect,
+		"setsockname": rt.lsUnixBind,
+	}
+	merge := func(parts ...map[string]lua.LGFunction) map[string]lua.LGFunction {
 		m := map[string]lua.LGFunction{}
-		for k, v := range common {
-			m[k] = v
-		}
-		for k, v := range extra {
-			m[k] = v
+		for _, part := range parts {
+			maps.Copy(m, part)
 		}
 		return m
 	}
 	return map[lsClasses]map[string]lua.LGFunction{
-		lsTCPAny: with(map[string]lua.LGFunction{
-			"accept":      rt.lsAccept,
+		lsTCPAny: merge(common, stream, inet, map[string]lua.LGFunction{
 			"bind":        rt.lsInetBind,
 			"connect":     rt.lsInetConnect,
-			"getfamily":   rt.lsGetfamily,
-			"getoption":   rt.lsGetoption,
-			"getpeername": rt.lsGetpeername,
-			"getsockname": rt.lsGetsockname,
-			"getstats":    rt.lsGetstats,
-			"setstats":    rt.lsSetstats,
-			"listen":      rt.lsListen,
-			"receive":     rt.lsReceive,
-			"send":        rt.lsSend,
-			"setoption":   rt.lsSetoption,
 			"setpeername": rt.lsInetConnect,
-			"setsockname": rt.lsInetBind,
 			"gettimeout":  rt.lsGettimeout,
-			"shutdown":    rt.lsShutdown,
 		}),
-		lsUDPAny: with(map[string]lua.LGFunction{
-			"getfamily":   rt.lsGetfamily,
-			"getpeername": rt.lsGetpeername,
-			"getsockname": rt.lsGetsockname,
-			"receive":     rt.lsDgramReceive,
-			"receivefrom": rt.lsDgramReceivefrom,
-			"send":        rt.lsDgramSend,
-			"sendto":      rt.lsDgramSendto,
-			"setoption":   rt.lsSetoption,
-			"getoption":   rt.lsGetoption,
+		lsUDPAny: merge(common, dgram, inet, map[string]lua.LGFunction{
 			"setpeername": rt.lsUDPSetpeername,
-			"setsockname": rt.lsInetBind,
-			"gettimeout":  rt.lsGettimeout,
 		}),
-		lsUnixStreamAny: with(map[string]lua.LGFunction{
-			"accept":      rt.lsAccept,
-			"bind":        rt.lsUnixBind,
-			"connect":     rt.lsUnixConnect,
-			"getstats":    rt.lsGetstats,
-			"setstats":    rt.lsSetstats,
-			"listen":      rt.lsListen,
-			"receive":     rt.lsReceive,
-			"send":        rt.lsSend,
-			"setoption":   rt.lsSetoption,
-			"setpeername": rt.lsUnixConnect,
-			"setsockname": rt.lsUnixBind,
-			"getsockname": rt.lsGetsockname,
-			"shutdown":    rt.lsShutdown,
-		}),
-		lsUnixDgramAny: with(map[string]lua.LGFunction{
-			"bind":        rt.lsUnixBind,
-			"connect":     rt.lsUnixConnect,
-			"send":        rt.lsDgramSend,
-			"sendto":      rt.lsDgramSendto,
-			"receive":     rt.lsDgramReceive,
-			"receivefrom": rt.lsDgramReceivefrom,
-			"setoption":   rt.lsSetoption,
-			"setpeername": rt.lsUnixConnect,
-			"setsockname": rt.lsUnixBind,
-			"getsockname": rt.lsGetsockname,
-			"gettimeout":  rt.lsGettimeout,
-		}),
+		lsUnixStreamAny: merge(common, stream, unix),
+		lsUnixDgramAny:  merge(common, dgram, unix),
 	}
 }
 

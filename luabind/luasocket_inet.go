@@ -220,50 +220,49 @@ func lsSockType(c lsClass) int {
 }
 
 // lsTryBind binds o to host and port (inet_trybind): each address in
-// turn until one binds, making the descriptor if o has none or one of
-// another family.
+// turn until one binds.
 func (rt *Runtime) lsTryBind(L *lua.LState, o *lsObject, host, port, call string) error {
-	typ := lsSockType(o.class)
-	addrs, err := rt.lsResolve(L, host, port, o.family, typ, true)
-	if err != nil {
-		return err
-	}
-	for _, sa := range addrs {
-		if f := int(sa.family); !o.open() || f != o.family {
-			rt.lsDestroy(L, o)
-			if err = rt.lsCreate(L, o, f, typ, call); err != nil {
-				continue
-			}
-		}
+	return rt.lsTryAddrs(L, o, host, port, call, true, func(sa sockAddr) (bool, error) {
 		rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
-		err = o.s.sys.bind(sa)
+		err := o.s.sys.bind(sa)
 		rt.traceEvent(L, o.s, &traceNote{event: "bind", call: call}, err)
-		if err == nil {
-			return nil
-		}
-	}
-	return err
+		return err == nil, err
+	})
 }
 
 // lsTryConnect connects o to host and port (inet_tryconnect): each
 // address in turn until one answers, or at once when the timeout is 0
 // (the connection then goes on in the background).
 func (rt *Runtime) lsTryConnect(L *lua.LState, o *lsObject, host, port, call string) error {
+	return rt.lsTryAddrs(L, o, host, port, call, false, func(sa sockAddr) (bool, error) {
+		err := rt.lsConnectTo(L, o, sa, call)
+		return err == nil || o.timeoutZero(), err
+	})
+}
+
+// lsTryAddrs is the loop of lsTryBind (passive) and lsTryConnect: it
+// resolves host and port for o and, address after address, makes o's
+// descriptor anew when it has none or one of another family, then calls
+// try, until try reports done. A connection's timeouts count from each
+// attempt, as in inet_tryconnect. It returns the last error.
+func (rt *Runtime) lsTryAddrs(L *lua.LState, o *lsObject, host, port, call string, passive bool, try func(sockAddr) (done bool, err error)) error {
 	typ := lsSockType(o.class)
-	addrs, err := rt.lsResolve(L, host, port, o.family, typ, false)
+	addrs, err := rt.lsResolve(L, host, port, o.family, typ, passive)
 	if err != nil {
 		return err
 	}
 	for _, sa := range addrs {
-		o.markStart(rt.ls)
+		if !passive {
+			o.markStart(rt.ls)
+		}
 		if f := int(sa.family); !o.open() || f != o.family {
 			rt.lsDestroy(L, o)
 			if err = rt.lsCreate(L, o, f, typ, call); err != nil {
 				continue
 			}
 		}
-		err = rt.lsConnectTo(L, o, sa, call)
-		if err == nil || o.timeoutZero() {
+		var done bool
+		if done, err = try(sa); done {
 			break
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/outlines"
 	"github.com/sockplay/sockplay/internal/syncbuf"
 )
 
@@ -57,7 +58,7 @@ func implementations() []string {
 // arrives line by line.
 type luaProc struct {
 	name   string
-	lines  chan string
+	lines  *outlines.Reader
 	out    *syncbuf.Buffer // everything it printed, stderr included
 	done   chan struct{}
 	err    error // the run's result, once done is closed
@@ -70,19 +71,10 @@ type luaProc struct {
 func startLua(t *testing.T, impl, file string, stdin io.Reader, args ...string) *luaProc {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), interopTimeout)
-	p := &luaProc{name: impl + " " + filepath.Base(file), lines: make(chan string, 1000),
+	p := &luaProc{name: impl + " " + filepath.Base(file),
 		out: &syncbuf.Buffer{}, done: make(chan struct{}), cancel: cancel}
 	pr, pw := io.Pipe()
-	go func() {
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 64*1024), 1<<20)
-		for sc.Scan() {
-			p.out.Write([]byte(sc.Text() + "\n"))
-			p.lines <- sc.Text()
-		}
-		close(p.lines)
-		io.Copy(io.Discard, pr)
-	}()
+	p.lines = outlines.Start(pr, 1000, 1<<20, p.out)
 	switch impl {
 	case onSockplay:
 		p.rt = New(Options{Stdin: stdin, Stdout: pw, Stderr: pw})
@@ -125,19 +117,7 @@ func startLua(t *testing.T, impl, file string, stdin io.Reader, args ...string) 
 // next returns the script's next line of output.
 func (p *luaProc) next(t *testing.T) string {
 	t.Helper()
-	timer := time.NewTimer(interopLine)
-	defer timer.Stop()
-	select {
-	case line, ok := <-p.lines:
-		if !ok {
-			<-p.done
-			t.Fatalf("%s ended before the expected output (%v):\n%s", p.name, p.err, p.out)
-		}
-		return line
-	case <-timer.C:
-		t.Fatalf("%s: no output within %v:\n%s", p.name, interopLine, p.out)
-	}
-	return ""
+	return p.lines.Next(t, interopLine, p.name, p.done, &p.err, p.out)
 }
 
 // expect reads the next line and checks it against the regular expression.
@@ -159,8 +139,7 @@ func (p *luaProc) wait(t *testing.T) string {
 	case <-time.After(interopTimeout):
 		t.Fatalf("%s did not end:\n%s", p.name, p.out)
 	}
-	for range p.lines { // the rest of the output
-	}
+	p.lines.Drain() // the rest of the output
 	if p.err != nil {
 		t.Errorf("%s: %v\n%s", p.name, p.err, p.out)
 	}

@@ -110,12 +110,8 @@ func (rt *Runtime) lsSetoption(L *lua.LState) int {
 	var err error
 	switch opt.kind {
 	case lsOptBool:
-		v, ok := L.Get(3).(lua.LBool)
-		if !ok {
-			lualib.ArgError(L, 3, fname, "boolean expected, got "+lualib.TypeName(L.Get(3)))
-		}
 		n := 0
-		if v {
+		if typedArg[lua.LBool](L, 3, fname, "boolean") {
 			n = 1
 		}
 		err = o.setInt(opt, n)
@@ -127,18 +123,9 @@ func (rt *Runtime) lsSetoption(L *lua.LState) int {
 		}
 		err = o.setInt(opt, int(n))
 	case lsOptLinger:
-		t, ok := L.Get(3).(*lua.LTable)
-		if !ok {
-			lualib.ArgError(L, 3, fname, "table expected, got "+lualib.TypeName(L.Get(3)))
-		}
-		on, ok := t.RawGetString("on").(lua.LBool)
-		if !ok {
-			lualib.ArgError(L, 3, fname, "boolean 'on' field expected")
-		}
-		secs, ok := t.RawGetString("timeout").(lua.LNumber)
-		if !ok {
-			lualib.ArgError(L, 3, fname, "number 'timeout' field expected")
-		}
+		t := typedArg[*lua.LTable](L, 3, fname, "table")
+		on := typedField[lua.LBool](L, 3, fname, t, "on", "boolean")
+		secs := typedField[lua.LNumber](L, 3, fname, t, "timeout", "number")
 		var b [8]byte
 		if on {
 			binary.NativeEndian.PutUint32(b[:4], 1)
@@ -182,23 +169,14 @@ func (rt *Runtime) lsRefuseInSandbox(L *lua.LState, name string) {
 
 // lsMembership packs a membership table: struct ip_mreq or ipv6_mreq.
 func lsMembership(L *lua.LState, kind lsOptKind, fname string) string {
-	t, ok := L.Get(3).(*lua.LTable)
-	if !ok {
-		lualib.ArgError(L, 3, fname, "table expected, got "+lualib.TypeName(L.Get(3)))
-	}
-	group, ok := t.RawGetString("multiaddr").(lua.LString)
-	if !ok {
-		lualib.ArgError(L, 3, fname, "string 'multiaddr' field expected")
-	}
+	t := typedArg[*lua.LTable](L, 3, fname, "table")
+	group := typedField[lua.LString](L, 3, fname, t, "multiaddr", "string")
 	ip, err := netip.ParseAddr(string(group))
 	if kind == lsOptMember {
 		if err != nil || !ip.Is4() {
 			lualib.ArgError(L, 3, fname, "invalid 'multiaddr' ip address")
 		}
-		iface, ok := t.RawGetString("interface").(lua.LString)
-		if !ok {
-			lualib.ArgError(L, 3, fname, "string 'interface' field expected")
-		}
+		iface := typedField[lua.LString](L, 3, fname, t, "interface", "string")
 		ifip := netip.IPv4Unspecified()
 		if iface != "*" {
 			if ifip, err = netip.ParseAddr(string(iface)); err != nil || !ifip.Is4() {

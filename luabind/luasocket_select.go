@@ -114,9 +114,7 @@ func (rt *Runtime) lsSelectList(L *lua.LState, n int, fname string) []lsSelectEn
 	if v == lua.LNil {
 		return nil
 	}
-	if _, ok := v.(*lua.LTable); !ok {
-		lualib.ArgError(L, n, fname, "table expected, got "+lualib.TypeName(v))
-	}
+	typedArg[*lua.LTable](L, n, fname, "table")
 	var list []lsSelectEntry
 	for i := 1; ; i++ {
 		obj := L.GetTable(v, lua.LNumber(i))

@@ -15,10 +15,7 @@ import (
 // getfd, settimeout, ...).
 
 // socket.tcp() -> tcp{master}   (its descriptor is made by bind or connect, in the address's family)
-func (rt *Runtime) lsTCP(L *lua.LState) int {
-	L.Push(rt.lsNew(L, lsTCPMaster, bsd.AF_UNSPEC, nil).ud)
-	return 1
-}
+func (rt *Runtime) lsTCP(L *lua.LState) int { return rt.lsMake(L, lsTCPMaster, bsd.AF_UNSPEC, "tcp") }
 
 // socket.tcp4() -> tcp{master} | nil, err   (an IPv4 socket)
 func (rt *Runtime) lsTCP4(L *lua.LState) int { return rt.lsMake(L, lsTCPMaster, bsd.AF_INET, "tcp4") }
@@ -26,9 +23,15 @@ func (rt *Runtime) lsTCP4(L *lua.LState) int { return rt.lsMake(L, lsTCPMaster, 
 // socket.tcp6() -> tcp{master} | nil, err   (an IPv6-only socket)
 func (rt *Runtime) lsTCP6(L *lua.LState) int { return rt.lsMake(L, lsTCPMaster, bsd.AF_INET6, "tcp6") }
 
-// lsMake makes an object of class c with a descriptor of family.
+// lsMake makes an object of class c with a descriptor of family; with
+// AF_UNSPEC, without one (bind, connect or sendto makes it, in the
+// address's family).
 func (rt *Runtime) lsMake(L *lua.LState, c lsClass, family int, call string) int {
 	o := rt.lsNew(L, c, family, nil)
+	if family == bsd.AF_UNSPEC {
+		L.Push(o.ud)
+		return 1
+	}
 	if err := rt.lsCreate(L, o, family, lsSockType(c), call); err != nil {
 		return pushFail(L, err)
 	}

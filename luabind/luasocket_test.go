@@ -86,11 +86,8 @@ func TestLuaSocketTrace(t *testing.T) {
 // matched from send to receive, the datagrams.
 func TestLuaSocketDiagram(t *testing.T) {
 	var js syncbuf.Buffer
-	rt := New(Options{Trace: &TraceOptions{JSON: &js}})
-	defer rt.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), luaTestTimeout)
-	defer cancel()
-	if err := rt.RunString(ctx, "exchange", lsExchange, nil); err != nil {
+	rt, _, _ := newTestRuntime(t, Options{Trace: &TraceOptions{JSON: &js}})
+	if err := rt.RunString(testContext(t), "exchange", lsExchange, nil); err != nil {
 		t.Fatal(err)
 	}
 	tr, err := trace.Read(strings.NewReader(js.String()), "exchange")
@@ -166,11 +163,8 @@ print(r2, e2)`)
 // script leaves open is closed when its run ends, whatever state its
 // objects are in.
 func TestLuaSocketClosedAtRunEnd(t *testing.T) {
-	rt := New(Options{})
-	defer rt.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), luaTestTimeout)
-	defer cancel()
-	err := rt.RunString(ctx, "leave-open", `
+	rt, _, _ := newTestRuntime(t, Options{})
+	err := rt.RunString(testContext(t), "leave-open", `
 local server = assert(socket.bind("127.0.0.1", 0))
 local _, port = server:getsockname()
 local client = assert(socket.connect("127.0.0.1", port))
@@ -252,12 +246,8 @@ print("not interrupted")`, nil)
 // sets socket._DEBUG and adds the elapsed time to send and receive.
 func TestLuaSocketDebugMode(t *testing.T) {
 	t.Setenv("LUASOCKET_DEBUG", "1")
-	var out syncbuf.Buffer
-	rt := New(Options{Stdout: &out})
-	defer rt.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), luaTestTimeout)
-	defer cancel()
-	err := rt.RunString(ctx, "debug", `
+	rt, out, _ := newTestRuntime(t, Options{})
+	err := rt.RunString(testContext(t), "debug", `
 local server = assert(socket.bind("127.0.0.1", 0))
 local ip, port = server:getsockname()
 local c = assert(socket.connect(ip, port))
@@ -306,12 +296,8 @@ func TestLuaSocketHTTP(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	var out syncbuf.Buffer
-	rt := New(Options{Stdout: &out})
-	defer rt.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), luaTestTimeout)
-	defer cancel()
-	err := rt.RunString(ctx, "http", `
+	rt, out, _ := newTestRuntime(t, Options{})
+	err := rt.RunString(testContext(t), "http", `
 local http = require("socket.http")
 local ltn12 = require("ltn12")
 local base = arg[1]

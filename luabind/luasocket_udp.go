@@ -16,8 +16,7 @@ import (
 
 // socket.udp() -> udp{unconnected}   (its descriptor is made by setsockname, setpeername or sendto)
 func (rt *Runtime) lsUDP(L *lua.LState) int {
-	L.Push(rt.lsNew(L, lsUDPUnconnected, bsd.AF_UNSPEC, nil).ud)
-	return 1
+	return rt.lsMake(L, lsUDPUnconnected, bsd.AF_UNSPEC, "udp")
 }
 
 // socket.udp4() -> udp{unconnected} | nil, err

@@ -18,17 +18,7 @@ func TestBlockingAndRaise(t *testing.T) {
 		L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 			// host.wait() waits for release (or the task's interruption)
 			"wait": func(L *lua.LState) int {
-				err := rt.Blocking(L, func(ctx context.Context) error {
-					select {
-					case <-release:
-						return nil
-					case <-ctx.Done():
-						return ctx.Err()
-					}
-				})
-				if err != nil {
-					Raise(L, err)
-				}
+				blockUntil(rt, L, release, nil)
 				L.Push(lua.LString("released"))
 				return 1
 			},

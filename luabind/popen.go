@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/shell"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
 )
@@ -65,7 +66,7 @@ func (rt *Runtime) ioPopen(L *lua.LState) int {
 		mode = lualib.CheckString(L, 2, "io.popen", "mode")
 	}
 	// A bounded wait for pipes the command's children still hold.
-	cmd := shellCommand(command)
+	cmd := shell.Command(command)
 	cmd.WaitDelay = time.Second
 	f := &popenFile{cmd: cmd}
 	cmd.Stderr = &f.errOut
@@ -109,7 +110,7 @@ func (rt *Runtime) osExecute(L *lua.LState) int {
 		return 1
 	}
 	command := lualib.CheckString(L, 1, "os.execute", "command")
-	cmd := shellCommand(command)
+	cmd := shell.Command(command)
 	cmd.WaitDelay = time.Second
 	f := &popenFile{cmd: cmd}
 	cmd.Stdout, cmd.Stderr = &f.out, &f.errOut
@@ -130,6 +131,9 @@ func (rt *Runtime) osExecute(L *lua.LState) int {
 	L.Push(lua.LNumber(0))
 	return 1
 }
+
+// kill ends the command and, on Unix, everything in its process group.
+func (f *popenFile) kill() { shell.Kill(f.cmd.Process) }
 
 // wait runs fn with the lock released; cancelling the task kills the
 // command, which ends fn.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/syncbuf"
+	lua "github.com/sockplay/sockplay/lua"
 )
 
 // testTimeout bounds every wait in the Go tests: a hang fails the test.
@@ -62,6 +63,27 @@ func result(t *testing.T, ch <-chan error) error {
 	case <-time.After(testTimeout):
 		t.Fatalf("the run did not end within %v", testTimeout)
 		return nil
+	}
+}
+
+// blockUntil is a host function's wait on ch, as Blocking runs one: the
+// runtime lock is released until ch delivers (or is closed) or the task is
+// cancelled; a cancellation is raised in the task. before, when not nil,
+// runs first with the lock already released.
+func blockUntil(rt *Runtime, L *lua.LState, ch <-chan struct{}, before func()) {
+	err := rt.Blocking(L, func(ctx context.Context) error {
+		if before != nil {
+			before()
+		}
+		select {
+		case <-ch:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	if err != nil {
+		Raise(L, err)
 	}
 }
 

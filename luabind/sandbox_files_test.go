@@ -1,13 +1,14 @@
 package luabind
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/syncbuf"
 )
 
 // The file allowlist (issue 13, classes 2 and 3): a script reads only its
@@ -73,19 +74,8 @@ s:bind(os.getenv("TMPDIR") .. "/../escape.sock")`,
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rt, out := sandboxed(t, Sandbox{TempDir: tmp, Read: []string{own}, Timeout: 5 * time.Second})
-			err := runArgs(t, rt, tc.code, other, exe, own)
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("run: %v, want an error; output: %s", err, out)
-			}
-			at := 0
-			for _, w := range tc.want {
-				i := strings.Index(e.Msg[at:], w)
-				if i < 0 {
-					t.Fatalf("error %q lacks %q (after position %d)", e.Msg, w, at)
-				}
-				at += i + len(w)
-			}
+			err := runIn(t, rt, tc.code, other, exe, own)
+			wantRefusal(t, err, out, tc.want)
 			if strings.Contains(out.String(), "secret") || strings.Contains(out.String(), "root:") {
 				t.Errorf("the script read what it may not: %q", out)
 			}
@@ -109,7 +99,7 @@ func TestSandboxFileAllowlistAllows(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt, out := sandboxed(t, Sandbox{TempDir: tmp, Read: []string{link}})
-	err := runArgs(t, rt, `
+	err := runIn(t, rt, `
 local tmp = os.getenv("TMPDIR")
 local f = assert(io.open(tmp .. "/a.txt", "w")) f:write("A") f:close()
 assert(io.open(tmp .. "/sub/../a.txt"):read("*a") == "A")
@@ -163,18 +153,7 @@ g()`,
 			rt, out := sandboxed(t, Sandbox{Timeout: time.Second})
 			start := time.Now()
 			err := runIn(t, rt, tc.code)
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("run: %v, want an error; output: %s", err, out)
-			}
-			at := 0
-			for _, w := range tc.want {
-				i := strings.Index(e.Msg[at:], w)
-				if i < 0 {
-					t.Fatalf("error %q lacks %q (after position %d)", e.Msg, w, at)
-				}
-				at += i + len(w)
-			}
+			wantRefusal(t, err, out, tc.want)
 			if d := time.Since(start); d > 15*time.Second {
 				t.Errorf("the run took %v", d)
 			}
@@ -182,13 +161,20 @@ g()`,
 	}
 }
 
-func runArgs(t *testing.T, rt *Runtime, code string, args ...string) error {
+// wantRefusal checks that a run ended with an error whose message holds
+// the parts want, in that order.
+func wantRefusal(t *testing.T, err error, out *syncbuf.Buffer, want []string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), sandboxRunTimeout)
-	defer cancel()
-	err := rt.RunString(ctx, "hostile.lua", code, args)
-	if ctx.Err() != nil {
-		t.Fatalf("the run did not end within %v", sandboxRunTimeout)
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("run: %v, want an error; output: %s", err, out)
 	}
-	return err
+	at := 0
+	for _, w := range want {
+		i := strings.Index(e.Msg[at:], w)
+		if i < 0 {
+			t.Fatalf("error %q lacks %q (after position %d)", e.Msg, w, at)
+		}
+		at += i + len(w)
+	}
 }

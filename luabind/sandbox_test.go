@@ -31,13 +31,13 @@ func sandboxed(t *testing.T, sb Sandbox) (*Runtime, *syncbuf.Buffer) {
 	return rt, &out
 }
 
-// runIn runs code in rt, which must end it (with its sockets closed)
-// within sandboxRunTimeout.
-func runIn(t *testing.T, rt *Runtime, code string) error {
+// runIn runs code as hostile.lua with the arguments args in rt, which must
+// end it (with its sockets closed) within sandboxRunTimeout.
+func runIn(t *testing.T, rt *Runtime, code string, args ...string) error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), sandboxRunTimeout)
 	defer cancel()
-	err := rt.RunString(ctx, "hostile.lua", code, nil)
+	err := rt.RunString(ctx, "hostile.lua", code, args)
 	if ctx.Err() != nil {
 		t.Fatalf("the run did not end within %v: the sandbox did not stop it", sandboxRunTimeout)
 	}

@@ -11,31 +11,50 @@ import (
 	lua "github.com/sockplay/sockplay/lua"
 )
 
-// probeModule is a Go module whose wait() tells the test that the script
-// got there, then blocks (letting go of the runtime lock) until the test
-// releases it.
-func probeModule(rt **Runtime, ready chan<- struct{}, release <-chan struct{}) lua.LGFunction {
-	return func(L *lua.LState) int {
-		mod := L.NewTable()
-		mod.RawSetString("wait", L.NewFunction(func(L *lua.LState) int {
-			err := (*rt).Blocking(L, func(ctx context.Context) error {
-				ready <- struct{}{}
-				select {
-				case <-release:
-					return nil
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			})
-			if err != nil {
-				Raise(L, err)
-			}
-			return 0
+// startAtProbe runs code on a new runtime whose module probe has a wait()
+// that tells the test the script got there, then blocks (letting go of the
+// runtime lock) until the test closes release. It returns once the script
+// waits in probe.wait(); done gives the run's end. A snapshot reads the
+// kernel's view of a socket on Linux only: elsewhere the test is skipped.
+func startAtProbe(t *testing.T, name, code string) (rt *Runtime, release chan struct{}, done <-chan error) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("a snapshot reads the kernel's view of a socket (TCP state, queues, byte counts) on Linux only")
+	}
+	ready, release := make(chan struct{}), make(chan struct{})
+	probe := func(L *lua.LState) int {
+		L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+			"wait": func(L *lua.LState) int {
+				blockUntil(rt, L, release, func() { ready <- struct{}{} })
+				return 0
+			},
 		}))
-		L.Push(mod)
 		return 1
 	}
+	rt = New(Options{Modules: map[string]lua.LGFunction{"probe": probe}})
+	t.Cleanup(func() { rt.Close() })
+	ran := make(chan error, 1)
+	go func() { ran <- rt.RunString(context.Background(), name, code, nil) }()
+	select {
+	case <-ready:
+	case err := <-ran:
+		t.Fatalf("the script ended: %v", err)
+	case <-time.After(luaTestTimeout):
+		t.Fatal("the script did not reach probe.wait()")
+	}
+	return rt, release, ran
 }
+
+// connectedPair is the start of the snapshot tests' scripts (lines 1 to
+// 6): a listener srv (backlog 5), a client c connected to it, and conn,
+// the connection srv accepted.
+const connectedPair = `local srv = socket.socket()
+srv:bind({"127.0.0.1", 0})
+srv:listen(5)
+local c = socket.socket()
+c:connect(srv:getsockname())
+local conn = srv:accept()
+`
 
 // snapshotUntil takes snapshots until ok says one is right, or fails.
 func snapshotUntil(t *testing.T, rt *Runtime, what string, ok func(*Snapshot) bool) *Snapshot {
@@ -54,35 +73,13 @@ func snapshotUntil(t *testing.T, rt *Runtime, what string, ok func(*Snapshot) bo
 }
 
 func TestSnapshot(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("a snapshot reads the kernel's view of a socket (TCP state, queues, byte counts) on Linux only")
-	}
-	var rt *Runtime
-	ready, release := make(chan struct{}), make(chan struct{})
-	rt = New(Options{Modules: map[string]lua.LGFunction{"probe": probeModule(&rt, ready, release)}})
-	defer rt.Close()
-	code := `local srv = socket.socket()
-srv:bind({"127.0.0.1", 0})
-srv:listen(5)
-local c = socket.socket()
-c:connect(srv:getsockname())
-local conn = srv:accept()
-local reader = spawn(function() return conn:recv(100) .. conn:recv(100) end)
+	rt, release, done := startAtProbe(t, "snap", connectedPair+`local reader = spawn(function() return conn:recv(100) .. conn:recv(100) end)
 local other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 c:send("hello")
 probe.wait()
 c:send("!")
 assert(reader:join() == "hello!")
-`
-	done := make(chan error, 1)
-	go func() { done <- rt.RunString(context.Background(), "snap", code, nil) }()
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("the script ended: %v", err)
-	case <-time.After(luaTestTimeout):
-		t.Fatal("the script did not reach probe.wait()")
-	}
+`)
 	// The reader may take the hello before it blocks: wait until it
 	// waits on its socket.
 	snap := snapshotUntil(t, rt, "the reader blocked in recv", func(s *Snapshot) bool {
@@ -125,7 +122,7 @@ assert(reader:join() == "hello!")
 		t.Errorf("UDP socket: %+v %+v", udp, udp.Kernel)
 	}
 	close(release)
-	if err := <-done; err != nil {
+	if err := result(t, done); err != nil {
 		t.Fatal(err)
 	}
 	if snap := rt.Snapshot(); len(snap.Sockets) != 0 || len(snap.Tasks) != 0 {
@@ -136,26 +133,10 @@ assert(reader:join() == "hello!")
 // Unread bytes show in the receiving socket's queue, and a peer's close
 // in the kernel's state (CLOSE_WAIT), without any call of the script.
 func TestSnapshotKernelState(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("a snapshot reads the kernel's view of a socket (TCP state, queues, byte counts) on Linux only")
-	}
-	var rt *Runtime
-	ready, release := make(chan struct{}), make(chan struct{})
-	rt = New(Options{Modules: map[string]lua.LGFunction{"probe": probeModule(&rt, ready, release)}})
-	defer rt.Close()
-	code := `local srv = socket.socket()
-srv:bind({"127.0.0.1", 0})
-srv:listen(5)
-local c = socket.socket()
-c:connect(srv:getsockname())
-local conn = srv:accept()
-c:sendall("12345678")
+	rt, release, done := startAtProbe(t, "kernel", connectedPair+`c:sendall("12345678")
 c:close()
 probe.wait()
-`
-	done := make(chan error, 1)
-	go func() { done <- rt.RunString(context.Background(), "kernel", code, nil) }()
-	<-ready
+`)
 	snap := snapshotUntil(t, rt, "the accepted socket in CLOSE_WAIT with 8 bytes queued", func(s *Snapshot) bool {
 		return len(s.Sockets) == 2 && s.Sockets[1].Kernel != nil && s.Sockets[1].Kernel.State == "CLOSE_WAIT" && s.Sockets[1].Kernel.RecvQueue == 8
 	})
@@ -163,7 +144,7 @@ probe.wait()
 		t.Errorf("listener: %+v", k)
 	}
 	close(release)
-	if err := <-done; err != nil {
+	if err := result(t, done); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -50,19 +50,15 @@ func sysVirtual(level, opt int) bool { return false }
 // sysDefaults are BSD's defaults where net sets others (bsdDefaults).
 func sysDefaults(family, typ int) []portOpt { return bsdDefaults(family, typ) }
 
-// sysGetBytes gets SO_LINGER as struct linger, the others as an int.
-func sysGetBytes(h uintptr, level, opt, buflen int) ([]byte, error) {
-	if level == unix.SOL_SOCKET && opt == unix.SO_LINGER_SEC {
-		l, err := unix.GetsockoptLinger(int(h), level, opt)
-		if err != nil {
-			return nil, err
-		}
-		b := lingerBytes(l.Onoff, l.Linger)
-		return b[:min(len(b), buflen)], nil
+// sysGetLinger reads SO_LINGER_SEC, Darwin's SO_LINGER in seconds;
+// isLinger is false for any other option.
+func sysGetLinger(h uintptr, level, opt int) (on, secs int32, isLinger bool, err error) {
+	if level != unix.SOL_SOCKET || opt != unix.SO_LINGER_SEC {
+		return 0, 0, false, nil
 	}
-	v, err := unix.GetsockoptInt(int(h), level, opt)
+	l, err := unix.GetsockoptLinger(int(h), level, opt)
 	if err != nil {
-		return nil, err
+		return 0, 0, true, err
 	}
-	return intBytes(v, buflen), nil
+	return l.Onoff, l.Linger, true, nil
 }

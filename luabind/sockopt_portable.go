@@ -335,18 +335,3 @@ func lingerOf(b []byte) (on, secs int32, ok bool) {
 	}
 	return int32(binary.NativeEndian.Uint32(b)), int32(binary.NativeEndian.Uint32(b[4:])), true
 }
-
-// lingerBytes is SO_LINGER's value as getsockopt gives it to a script.
-func lingerBytes(on, secs int32) []byte {
-	b := make([]byte, 8)
-	binary.NativeEndian.PutUint32(b, uint32(on))
-	binary.NativeEndian.PutUint32(b[4:], uint32(secs))
-	return b
-}
-
-// intBytes is an int option's value as getsockopt's buffer, cut to
-// buflen.
-func intBytes(v, buflen int) []byte {
-	b := sysIntBytes(v)
-	return b[:min(len(b), buflen)]
-}

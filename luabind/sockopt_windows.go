@@ -88,21 +88,16 @@ func sysSetBytes(h uintptr, level, opt int, v []byte) error {
 	return windows.Setsockopt(windows.Handle(h), int32(level), int32(opt), &v[0], int32(len(v)))
 }
 
-// sysGetBytes gets SO_LINGER as Linux's struct linger, the others as an
-// int.
-func sysGetBytes(h uintptr, level, opt, buflen int) ([]byte, error) {
-	if level == windows.SOL_SOCKET && opt == windows.SO_LINGER {
-		var l struct{ on, secs uint16 }
-		n := int32(unsafe.Sizeof(l))
-		if err := windows.Getsockopt(windows.Handle(h), int32(level), int32(opt), (*byte)(unsafe.Pointer(&l)), &n); err != nil {
-			return nil, err
-		}
-		b := lingerBytes(int32(l.on), int32(l.secs))
-		return b[:min(len(b), buflen)], nil
+// sysGetLinger reads SO_LINGER, Winsock's two 16-bit fields; isLinger is
+// false for any other option.
+func sysGetLinger(h uintptr, level, opt int) (on, secs int32, isLinger bool, err error) {
+	if level != windows.SOL_SOCKET || opt != windows.SO_LINGER {
+		return 0, 0, false, nil
 	}
-	v, err := sysGetInt(h, level, opt)
-	if err != nil {
-		return nil, err
+	var l struct{ on, secs uint16 }
+	n := int32(unsafe.Sizeof(l))
+	if err := windows.Getsockopt(windows.Handle(h), int32(level), int32(opt), (*byte)(unsafe.Pointer(&l)), &n); err != nil {
+		return 0, 0, true, err
 	}
-	return intBytes(v, buflen), nil
+	return int32(l.on), int32(l.secs), true, nil
 }

@@ -117,3 +117,41 @@ func (w *waitDeadlines) unkick() {
 		w.kdone.Broadcast()
 	}
 }
+
+// waitBegin begins a task's wait for its system call on s in one
+// direction: that direction's deadline set, the runtime lock released.
+// It reports false, with nothing to end, if the task is already
+// cancelled. The call is made by the backend, in its own frame: a helper
+// around it would deepen every idle task's stack.
+func (w *waitDeadlines) waitBegin(t *task, s *Socket, write bool, deadline time.Time) bool {
+	w.prepare(write, deadline)
+	if !t.waitOn(s, write) {
+		w.end(write)
+		return false
+	}
+	s.rt.release(t)
+	return true
+}
+
+// waitEnd ends a wait begun with waitBegin, after the call (which took
+// t.io's data) returned err, and takes the runtime lock again. cancelled
+// reports that the task's cancellation ends the wait: the error is then
+// what to return (the cancellation, or nil if the call finished before
+// it). Otherwise it is err, for the backend to judge (a deadline may be
+// another task's interrupt).
+func (w *waitDeadlines) waitEnd(t *task, s *Socket, write bool, err error) (cancelled bool, _ error) {
+	w.end(write)
+	// Before the lock is taken again: a task holding it may be waiting in
+	// prepare for this interrupt to be over.
+	if t.doneWaiting() {
+		w.unkick()
+	}
+	s.rt.acquire(t)
+	if t.ctx.Err() != nil {
+		if err != nil {
+			return true, t.ctx.Err()
+		}
+		return true, nil // the call finished before the interrupt
+	}
+	return false, err
+}

@@ -62,6 +62,36 @@ func mimeNumber(L *lua.LState, n int, fname string, def float64, optional bool) 
 	return 0
 }
 
+// mimeCarryFilter is the frame of the filters that carry bytes over
+// (b64, unb64, qp, unqp): f(carry, input) runs step over carry..input,
+// which writes what it can and returns the bytes that need more input to
+// be decided, the next call's carry. Without input (the stream's end)
+// finish, when not nil, writes what the carry gives (nil: it is
+// dropped), and the result is the output, nil if empty, and a nil carry.
+// A nil carry gives nil, nil.
+func mimeCarryFilter(L *lua.LState, fname string, step func(b *strings.Builder, in string) (carry string), finish func(b *strings.Builder, carry string)) int {
+	carry, ok := mimeOptString(L, 1, fname)
+	if !ok {
+		L.Push(lua.LNil)
+		L.Push(lua.LNil)
+		return 2
+	}
+	in, more := mimeOptString(L, 2, fname)
+	var b strings.Builder
+	carry = step(&b, carry+in)
+	if !more {
+		if finish != nil {
+			finish(&b, carry)
+		}
+		pushNilIfEmpty(L, b.String())
+		L.Push(lua.LNil)
+		return 2
+	}
+	L.Push(lua.LString(b.String()))
+	L.Push(lua.LString(carry))
+	return 2
+}
+
 // pushNilIfEmpty pushes s, or nil when it is empty, as the core's final
 // steps return.
 func pushNilIfEmpty(L *lua.LState, s string) {
@@ -98,91 +128,63 @@ func b64Group(b *strings.Builder, a, c, d byte) {
 
 // mime.b64(carry, input) -> encoded, carry   (input nil: the end, padded)
 func mimeB64(L *lua.LState) int {
-	first, ok := mimeOptString(L, 1, "mime.b64")
-	if !ok {
-		L.Push(lua.LNil)
-		L.Push(lua.LNil)
-		return 2
-	}
-	second, more := mimeOptString(L, 2, "mime.b64")
-	in := first + second
-	var b strings.Builder
-	b.Grow(len(in)/3*4 + 4)
-	n := len(in) / 3 * 3
-	for i := 0; i < n; i += 3 {
-		b64Group(&b, in[i], in[i+1], in[i+2])
-	}
-	rest := in[n:]
-	if more {
-		L.Push(lua.LString(b.String()))
-		L.Push(lua.LString(rest))
-		return 2
-	}
-	switch len(rest) {
-	case 1:
-		v := uint32(rest[0]) << 4
-		b.WriteByte(b64Alphabet[v>>6&63])
-		b.WriteByte(b64Alphabet[v&63])
-		b.WriteString("==")
-	case 2:
-		v := (uint32(rest[0])<<8 | uint32(rest[1])) << 2
-		b.WriteByte(b64Alphabet[v>>12&63])
-		b.WriteByte(b64Alphabet[v>>6&63])
-		b.WriteByte(b64Alphabet[v&63])
-		b.WriteByte('=')
-	}
-	pushNilIfEmpty(L, b.String())
-	L.Push(lua.LNil)
-	return 2
+	return mimeCarryFilter(L, "mime.b64", func(b *strings.Builder, in string) string {
+		b.Grow(len(in)/3*4 + 4)
+		n := len(in) / 3 * 3
+		for i := 0; i < n; i += 3 {
+			b64Group(b, in[i], in[i+1], in[i+2])
+		}
+		return in[n:]
+	}, func(b *strings.Builder, rest string) {
+		switch len(rest) {
+		case 1:
+			v := uint32(rest[0]) << 4
+			b.WriteByte(b64Alphabet[v>>6&63])
+			b.WriteByte(b64Alphabet[v&63])
+			b.WriteString("==")
+		case 2:
+			v := (uint32(rest[0])<<8 | uint32(rest[1])) << 2
+			b.WriteByte(b64Alphabet[v>>12&63])
+			b.WriteByte(b64Alphabet[v>>6&63])
+			b.WriteByte(b64Alphabet[v&63])
+			b.WriteByte('=')
+		}
+	})
 }
 
 // mime.unb64(carry, input) -> decoded, carry   (characters outside Base64 are skipped)
 func mimeUnb64(L *lua.LState) int {
-	first, ok := mimeOptString(L, 1, "mime.unb64")
-	if !ok {
-		L.Push(lua.LNil)
-		L.Push(lua.LNil)
-		return 2
-	}
-	second, more := mimeOptString(L, 2, "mime.unb64")
-	var b strings.Builder
+	// Without more input an incomplete group is dropped.
+	return mimeCarryFilter(L, "mime.unb64", b64Decode, nil)
+}
+
+// b64Decode decodes in; the carry is an incomplete group.
+func b64Decode(b *strings.Builder, in string) string {
 	var group [4]byte
 	size := 0
-	decode := func(s string) {
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if b64Value[c] > 64 {
-				continue
-			}
-			group[size] = c
-			if size++; size < 4 {
-				continue
-			}
-			v := uint32(b64Value[group[0]])<<18 | uint32(b64Value[group[1]])<<12 |
-				uint32(b64Value[group[2]])<<6 | uint32(b64Value[group[3]])
-			out := [3]byte{byte(v >> 16), byte(v >> 8), byte(v)}
-			switch {
-			case group[2] == '=':
-				b.Write(out[:1])
-			case group[3] == '=':
-				b.Write(out[:2])
-			default:
-				b.Write(out[:])
-			}
-			size = 0
+	for i := 0; i < len(in); i++ {
+		c := in[i]
+		if b64Value[c] > 64 {
+			continue
 		}
+		group[size] = c
+		if size++; size < 4 {
+			continue
+		}
+		v := uint32(b64Value[group[0]])<<18 | uint32(b64Value[group[1]])<<12 |
+			uint32(b64Value[group[2]])<<6 | uint32(b64Value[group[3]])
+		out := [3]byte{byte(v >> 16), byte(v >> 8), byte(v)}
+		switch {
+		case group[2] == '=':
+			b.Write(out[:1])
+		case group[3] == '=':
+			b.Write(out[:2])
+		default:
+			b.Write(out[:])
+		}
+		size = 0
 	}
-	decode(first)
-	if !more {
-		// Without more input an incomplete group is dropped.
-		pushNilIfEmpty(L, b.String())
-		L.Push(lua.LNil)
-		return 2
-	}
-	decode(second)
-	L.Push(lua.LString(b.String()))
-	L.Push(lua.LString(group[:size]))
-	return 2
+	return string(group[:size])
 }
 
 const hexDigits = "0123456789ABCDEF"
@@ -238,39 +240,29 @@ func qpEncode(b *strings.Builder, in, marker string) string {
 
 // mime.qp(carry, input [, marker]) -> encoded, carry   (marker replaces CRLF line breaks; default "\r\n")
 func mimeQP(L *lua.LState) int {
-	first, ok := mimeOptString(L, 1, "mime.qp")
-	if !ok {
-		L.Push(lua.LNil)
-		L.Push(lua.LNil)
-		return 2
-	}
+	// The marker is checked after the carry (and not when it is nil),
+	// before the input.
 	marker := "\r\n"
-	if m, ok := mimeOptString(L, 3, "mime.qp"); ok {
-		marker = m
+	if _, ok := mimeOptString(L, 1, "mime.qp"); ok {
+		if m, ok := mimeOptString(L, 3, "mime.qp"); ok {
+			marker = m
+		}
 	}
-	second, more := mimeOptString(L, 2, "mime.qp")
-	var b strings.Builder
-	carry := qpEncode(&b, first, marker)
-	if !more {
+	return mimeCarryFilter(L, "mime.qp", func(b *strings.Builder, in string) string {
+		return qpEncode(b, in, marker)
+	}, func(b *strings.Builder, carry string) {
 		// The end: what was held back goes out, a soft break after it.
 		for i := 0; i < len(carry); i++ {
 			if qpPlain(carry[i]) {
 				b.WriteByte(carry[i])
 			} else {
-				qpQuote(&b, carry[i])
+				qpQuote(b, carry[i])
 			}
 		}
 		if carry != "" {
 			b.WriteString("=\r\n")
 		}
-		pushNilIfEmpty(L, b.String())
-		L.Push(lua.LNil)
-		return 2
-	}
-	carry = qpEncode(&b, carry+second, marker)
-	L.Push(lua.LString(b.String()))
-	L.Push(lua.LString(carry))
-	return 2
+	})
 }
 
 func hexValue(c byte) (byte, bool) {
@@ -327,24 +319,7 @@ func qpDecode(b *strings.Builder, in string) string {
 
 // mime.unqp(carry, input) -> decoded, carry
 func mimeUnqp(L *lua.LState) int {
-	first, ok := mimeOptString(L, 1, "mime.unqp")
-	if !ok {
-		L.Push(lua.LNil)
-		L.Push(lua.LNil)
-		return 2
-	}
-	second, more := mimeOptString(L, 2, "mime.unqp")
-	var b strings.Builder
-	carry := qpDecode(&b, first)
-	if !more {
-		pushNilIfEmpty(L, b.String())
-		L.Push(lua.LNil)
-		return 2
-	}
-	carry = qpDecode(&b, carry+second)
-	L.Push(lua.LString(b.String()))
-	L.Push(lua.LString(carry))
-	return 2
+	return mimeCarryFilter(L, "mime.unqp", qpDecode, nil)
 }
 
 // mime.wrp(left, input [, length]) -> wrapped, left   (breaks lines with CRLF before they pass length; left: room on the current line)

@@ -115,15 +115,11 @@ type testReport struct {
 // runTestInChild runs one test in a child process and reports it, also
 // when the child dies.
 func runTestInChild(ctx context.Context, file string, res *TestResult, opts Options) *TestResult {
-	start := time.Now()
-	defer func() { res.Duration = time.Since(start) }()
-	tmp, err := os.MkdirTemp("", "sockplay-test-")
-	if err != nil {
-		res.Failures = []string{err.Error()}
-		return res
-	}
-	child.OwnDir(tmp)
-	defer child.RemoveDir(tmp)
+	return inTestDir(res, func(tmp string) *TestResult { return runChildIn(ctx, file, res, opts, tmp) })
+}
+
+// runChildIn runs a test in a child process with tmp as its folder.
+func runChildIn(ctx context.Context, file string, res *TestResult, opts Options, tmp string) *TestResult {
 	iso := *opts.Isolate
 	job := testJob{File: file, Name: res.Name, Hint: res.Hint, Tmp: tmp, Opts: childOptions{
 		Target: opts.Target, Sandbox: opts.Sandbox, TrustTests: opts.TrustTests,

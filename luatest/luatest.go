@@ -356,6 +356,12 @@ func (tr *testRun) Write(p []byte) (int, error) {
 const driver = `test.__run(arg[1])`
 
 func runTest(ctx context.Context, file, src string, res *TestResult, opts Options) *TestResult {
+	return inTestDir(res, func(tmp string) *TestResult { return runTestIn(ctx, file, src, res, opts, tmp) })
+}
+
+// inTestDir runs a test, timed, with a new temporary folder of its own:
+// removed after it, or by child.Cleanup if the process must end first.
+func inTestDir(res *TestResult, run func(tmp string) *TestResult) *TestResult {
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
 	tmp, err := os.MkdirTemp("", "sockplay-test-")
@@ -363,8 +369,9 @@ func runTest(ctx context.Context, file, src string, res *TestResult, opts Option
 		res.Failures = []string{err.Error()}
 		return res
 	}
-	defer os.RemoveAll(tmp)
-	return runTestIn(ctx, file, src, res, opts, tmp)
+	child.OwnDir(tmp)
+	defer child.RemoveDir(tmp)
+	return run(tmp)
 }
 
 // endSeenWithin is how long a failed test waits for a server's end to be

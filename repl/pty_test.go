@@ -45,14 +45,6 @@ func startTermArgs(t *testing.T, args []string, env ...string) *ptytest.Term {
 }
 
 // ctrlD ends the session with Ctrl-D, which must exit with status 0.
-func ctrlD(t *testing.T, tm *ptytest.Term) {
-	t.Helper()
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Errorf("exit status %d after Ctrl-D", code)
-	}
-}
-
 func TestTerminalLineEditing(t *testing.T) {
 	tm := startTerm(t)
 	// Ctrl-A goes to the start of the line, where the missing p goes.
@@ -66,7 +58,7 @@ func TestTerminalLineEditing(t *testing.T) {
 	tm.Expect("913\n")
 	tm.Type("\x1b[A\r")
 	tm.Expect("x + 1\n913\n")
-	ctrlD(t, tm)
+	tm.Quit()
 }
 
 func TestTerminalTabCompletion(t *testing.T) {
@@ -93,10 +85,7 @@ func TestTerminalHistoryAcrossSessions(t *testing.T) {
 	tm := startTerm(t, "XDG_STATE_HOME="+state)
 	tm.Line("histmark = 6 * 7", "> ")
 	tm.Line("histmark", "42\n")
-	tm.Type("\x04")
-	if code := tm.Wait(); code != 0 {
-		t.Fatalf("exit status %d", code)
-	}
+	tm.Quit()
 	data, err := os.ReadFile(filepath.Join(state, "sockplay", "history"))
 	if err != nil || string(data) != "histmark = 6 * 7\nhistmark\n" {
 		t.Fatalf("history file %q, %v", data, err)
@@ -112,8 +101,7 @@ func TestTerminalHistoryAcrossSessions(t *testing.T) {
 	off := t.TempDir()
 	tm = startTerm(t, "XDG_STATE_HOME="+off, "SOCKPLAY_HISTORY=off")
 	tm.Line("1", "1\n")
-	tm.Type("\x04")
-	tm.Wait()
+	tm.Quit()
 	if _, err := os.Stat(filepath.Join(off, "sockplay")); !os.IsNotExist(err) {
 		t.Errorf("history written with SOCKPLAY_HISTORY=off: %v", err)
 	}
@@ -129,7 +117,7 @@ func TestTerminalCtrlCAtThePrompt(t *testing.T) {
 	tm.Type("garbage\x03")
 	tm.Expect("^C\n> ")
 	tm.Line("1 + 1", "2\n")
-	ctrlD(t, tm)
+	tm.Quit()
 }
 
 func TestTerminalCtrlCDuringAccept(t *testing.T) {
@@ -146,7 +134,7 @@ func TestTerminalCtrlCDuringAccept(t *testing.T) {
 	tm.Type("\x03")
 	tm.Expect("interrupted\n> ")
 	tm.Line(`b:sendall("late"); a:recv(10)`, `"late"`)
-	ctrlD(t, tm)
+	tm.Quit()
 }
 
 func TestTerminalBackgroundServerAndClient(t *testing.T) {

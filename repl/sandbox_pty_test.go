@@ -73,7 +73,7 @@ func TestTerminalSandboxedREPL(t *testing.T) {
 	tm.Line("1 + 1", "2\n> ")
 
 	// Ctrl-D ends it; the lines typed are in the user's history.
-	ctrlD(t, tm)
+	tm.Quit()
 	data, err := os.ReadFile(filepath.Join(state, "sockplay", "history"))
 	if err != nil || !strings.Contains(string(data), "histmark = 6 * 7\nhistmark\n") {
 		t.Errorf("history file %q, %v", data, err)

@@ -111,24 +111,22 @@ func TestListMatchesEmbeddedFiles(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
-	for src, want := range map[string]string{
-		"-- An echo server.\n--\n-- More.\n": "An echo server.",
-		"--- Three dashes\n":                 "Three dashes",
-		"local x = 1\n":                      "",
-		"":                                   "",
+	for _, tc := range []struct {
+		name      string
+		summary   func([]byte) string
+		src, want string
+	}{
+		{"Summary", scripts.Summary, "-- An echo server.\n--\n-- More.\n", "An echo server."},
+		{"Summary", scripts.Summary, "--- Three dashes\n", "Three dashes"},
+		{"Summary", scripts.Summary, "local x = 1\n", ""},
+		{"Summary", scripts.Summary, "", ""},
+		{"SummaryZh", scripts.SummaryZh, "-- An echo server.\n-- zh: 回显服务端。\n-- More.\n", "回显服务端。"},
+		{"SummaryZh", scripts.SummaryZh, "-- An echo server.\n--\n-- zh: later\n", ""},
+		{"SummaryZh", scripts.SummaryZh, "-- An echo server.\n", ""},
+		{"SummaryZh", scripts.SummaryZh, "-- zh: first\n", ""},
 	} {
-		if got := scripts.Summary([]byte(src)); got != want {
-			t.Errorf("Summary(%q) = %q, want %q", src, got, want)
-		}
-	}
-	for src, want := range map[string]string{
-		"-- An echo server.\n-- zh: 回显服务端。\n-- More.\n": "回显服务端。",
-		"-- An echo server.\n--\n-- zh: later\n":        "",
-		"-- An echo server.\n":                          "",
-		"-- zh: first\n":                                "",
-	} {
-		if got := scripts.SummaryZh([]byte(src)); got != want {
-			t.Errorf("SummaryZh(%q) = %q, want %q", src, got, want)
+		if got := tc.summary([]byte(tc.src)); got != tc.want {
+			t.Errorf("%s(%q) = %q, want %q", tc.name, tc.src, got, tc.want)
 		}
 	}
 }

@@ -7,7 +7,6 @@ package scripts_test
 // testdata/*_test.lua.
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -18,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/outlines"
 	"github.com/sockplay/sockplay/internal/syncbuf"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
@@ -37,7 +37,7 @@ type server struct {
 	name   string
 	rt     *luabind.Runtime
 	cancel context.CancelFunc
-	lines  chan string
+	lines  *outlines.Reader
 	stderr *syncbuf.Buffer
 	done   chan struct{}
 	err    error // the run's result, once done is closed
@@ -56,7 +56,6 @@ func startServer(t *testing.T, name string, opts luabind.Options, args ...string
 	pr, pw := io.Pipe()
 	s := &server{
 		name:   name,
-		lines:  make(chan string, 10000),
 		stderr: &syncbuf.Buffer{},
 		done:   make(chan struct{}),
 	}
@@ -64,15 +63,7 @@ func startServer(t *testing.T, name string, opts luabind.Options, args ...string
 	s.rt = luabind.New(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	s.cancel = cancel
-	go func() {
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 64*1024), 4<<20)
-		for sc.Scan() {
-			s.lines <- sc.Text()
-		}
-		close(s.lines)
-		io.Copy(io.Discard, pr) // never block the server's print
-	}()
+	s.lines = outlines.Start(pr, 10000, 4<<20, nil)
 	go func() {
 		s.err = s.rt.RunScript(ctx, name, args)
 		pw.Close()
@@ -100,22 +91,11 @@ func startServer(t *testing.T, name string, opts luabind.Options, args ...string
 
 func (s *server) port() string { return strconv.Itoa(s.Port) }
 
-// next returns the server's next line of output.
+// next returns the server's next line of output; a failure shows its
+// stderr.
 func (s *server) next(t *testing.T) string {
 	t.Helper()
-	timer := time.NewTimer(lineTimeout)
-	defer timer.Stop()
-	select {
-	case line, ok := <-s.lines:
-		if !ok {
-			<-s.done
-			t.Fatalf("%s ended before the expected output: %v; stderr: %s", s.name, s.err, s.stderr)
-		}
-		return line
-	case <-timer.C:
-		t.Fatalf("%s: no output within %v; stderr: %s", s.name, lineTimeout, s.stderr)
-	}
-	return ""
+	return s.lines.Next(t, lineTimeout, s.name, s.done, &s.err, s.stderr)
 }
 
 // expect checks that the server's next lines are want, exactly or (for

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bench"
 	"github.com/sockplay/sockplay/internal/cputime"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/scripts"
@@ -87,11 +88,7 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 			defer wg.Done()
 			msg, buf := make([]byte, 64), make([]byte, 64)
 			for range n {
-				if _, err := c.Write(msg); err != nil {
-					b.Error(err)
-					return
-				}
-				if _, err := io.ReadFull(c, buf); err != nil {
+				if err := bench.RoundTrip(c, msg, buf); err != nil {
 					b.Error(err)
 					return
 				}
@@ -110,15 +107,6 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 //
 //	go test -run '^$' -bench SendRecvView -benchmem ./ui/
 func BenchmarkSendRecvView(b *testing.B) {
-	code := `
-local a, b = socket.socketpair()
-local msg = string.rep("x", 64)
-for i = 1, tonumber(arg[1]) do
-  a:send(msg)
-  b:recv(65536)
-end
-a:close(); b:close()
-`
 	for _, mode := range []string{"off", "view", "json", "nullsink"} {
 		b.Run(mode, func(b *testing.B) {
 			// A server always has a goroutine waiting for the network, as
@@ -149,7 +137,7 @@ a:close(); b:close()
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu0 := cputime.Now()
-			if err := rt.RunString(context.Background(), "sendrecv.lua", code, []string{strconv.Itoa(b.N)}); err != nil {
+			if err := rt.RunString(context.Background(), "sendrecv.lua", bench.SendRecv, []string{strconv.Itoa(b.N)}); err != nil {
 				b.Fatal(err)
 			}
 			// CPU time is what a server that fills its cores pays, and

@@ -154,17 +154,25 @@ func dialPage(t *testing.T, ctx context.Context, v *View) *websocket.Conn {
 	return c
 }
 
+// watchedRuntime starts a view called name with a page on it, registered
+// (it has had its first frame), and a runtime whose events go to the
+// view; ctx bounds the test's waits. All end with the test.
+func watchedRuntime(t *testing.T, name string) (ctx context.Context, page *websocket.Conn, rt *luabind.Runtime) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	t.Cleanup(cancel)
+	v := startView(t, Options{Name: name})
+	page = dialPage(t, ctx, v)
+	readFrames(t, ctx, page, "the first frame", func(f map[string]json.RawMessage) bool { return f["procs"] != nil })
+	rt = luabind.New(luabind.Options{Trace: &luabind.TraceOptions{Live: v.Sink()}})
+	t.Cleanup(func() { rt.Close() })
+	return ctx, page, rt
+}
+
 // The event stream: a run's events reach the page as log lines and as
 // the diagram, and its sockets and tasks as a snapshot.
 func TestEventStream(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	defer cancel()
-	v := startView(t, Options{Name: "exchange"})
-	page := dialPage(t, ctx, v)
-	readFrames(t, ctx, page, "the first frame", func(f map[string]json.RawMessage) bool { return f["procs"] != nil })
-
-	rt := luabind.New(luabind.Options{Trace: &luabind.TraceOptions{Live: v.Sink()}})
-	defer rt.Close()
+	ctx, page, rt := watchedRuntime(t, "exchange")
 	ready := make(chan struct{})
 	go func() {
 		defer close(ready)
@@ -200,14 +208,7 @@ hold = a`, nil)
 
 // The log lines and the snapshot of a run in progress.
 func TestEventsAndSnapshot(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	defer cancel()
-	v := startView(t, Options{Name: "server"})
-	page := dialPage(t, ctx, v)
-	// The page is registered when it has its first frame.
-	readFrames(t, ctx, page, "the first frame", func(f map[string]json.RawMessage) bool { return f["procs"] != nil })
-	rt := luabind.New(luabind.Options{Trace: &luabind.TraceOptions{Live: v.Sink()}})
-	defer rt.Close()
+	ctx, page, rt := watchedRuntime(t, "server")
 	go rt.RunString(ctx, "server", `local srv = socket.create_server({"127.0.0.1", 0}) srv:accept()`, nil)
 	var lines []logLine
 	listening := false

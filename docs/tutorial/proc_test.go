@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/shell"
 	"github.com/sockplay/sockplay/internal/syncbuf"
 )
 
@@ -30,7 +31,7 @@ func start(cmdline, dir string, env []string, stdin string) (*proc, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := shellCommand(cmdline)
+	cmd := shell.Command(cmdline)
 	cmd.Dir = dir
 	cmd.Env = env
 	cmd.Stdin = strings.NewReader(stdin)
@@ -99,7 +100,7 @@ func (p *proc) wait(d time.Duration) error {
 }
 
 // interrupt sends SIGINT to the process group, as Ctrl-C in a terminal.
-func (p *proc) interrupt() { interruptGroup(p.cmd.Process) }
+func (p *proc) interrupt() { shell.Interrupt(p.cmd.Process) }
 
 // kill ends the process group and waits for it.
 func (p *proc) kill() {
@@ -108,7 +109,7 @@ func (p *proc) kill() {
 		return
 	default:
 	}
-	killGroup(p.cmd.Process)
+	shell.Kill(p.cmd.Process)
 	select {
 	case <-p.done:
 	case <-time.After(10 * time.Second):

@@ -1,52 +1,44 @@
 package bsd
 
 import (
+	"go/constant"
+	"go/importer"
+	"go/token"
+	"go/types"
 	"testing"
-
-	"golang.org/x/sys/unix"
 )
 
 // On Linux the Lua API's numbers are the kernel's: the Linux backend
-// passes them on as they are.
+// passes them on as they are. Every constant of this package is compared
+// with golang.org/x/sys/unix's of the same name, both read by the type
+// checker from their source, so a constant added here is checked too.
 func TestLinuxNumbers(t *testing.T) {
-	for name, pair := range map[string][2]int{
-		"AF_UNSPEC": {AF_UNSPEC, unix.AF_UNSPEC}, "AF_UNIX": {AF_UNIX, unix.AF_UNIX},
-		"AF_INET": {AF_INET, unix.AF_INET}, "AF_INET6": {AF_INET6, unix.AF_INET6},
-		"SOCK_STREAM": {SOCK_STREAM, unix.SOCK_STREAM}, "SOCK_DGRAM": {SOCK_DGRAM, unix.SOCK_DGRAM},
-		"SOCK_RAW":   {SOCK_RAW, unix.SOCK_RAW},
-		"SOL_SOCKET": {SOL_SOCKET, unix.SOL_SOCKET}, "IPPROTO_IP": {IPPROTO_IP, unix.IPPROTO_IP},
-		"IPPROTO_TCP": {IPPROTO_TCP, unix.IPPROTO_TCP}, "IPPROTO_UDP": {IPPROTO_UDP, unix.IPPROTO_UDP},
-		"IPPROTO_IPV6": {IPPROTO_IPV6, unix.IPPROTO_IPV6},
-		"SO_DEBUG":     {SO_DEBUG, unix.SO_DEBUG}, "SO_REUSEADDR": {SO_REUSEADDR, unix.SO_REUSEADDR},
-		"SO_TYPE": {SO_TYPE, unix.SO_TYPE}, "SO_ERROR": {SO_ERROR, unix.SO_ERROR},
-		"SO_DONTROUTE": {SO_DONTROUTE, unix.SO_DONTROUTE}, "SO_BROADCAST": {SO_BROADCAST, unix.SO_BROADCAST},
-		"SO_SNDBUF": {SO_SNDBUF, unix.SO_SNDBUF}, "SO_RCVBUF": {SO_RCVBUF, unix.SO_RCVBUF},
-		"SO_KEEPALIVE": {SO_KEEPALIVE, unix.SO_KEEPALIVE}, "SO_OOBINLINE": {SO_OOBINLINE, unix.SO_OOBINLINE},
-		"SO_LINGER": {SO_LINGER, unix.SO_LINGER}, "SO_REUSEPORT": {SO_REUSEPORT, unix.SO_REUSEPORT},
-		"SO_RCVLOWAT": {SO_RCVLOWAT, unix.SO_RCVLOWAT}, "SO_SNDLOWAT": {SO_SNDLOWAT, unix.SO_SNDLOWAT},
-		"SO_BINDTODEVICE": {SO_BINDTODEVICE, unix.SO_BINDTODEVICE}, "SO_ACCEPTCONN": {SO_ACCEPTCONN, unix.SO_ACCEPTCONN},
-		"TCP_NODELAY": {TCP_NODELAY, unix.TCP_NODELAY}, "TCP_MAXSEG": {TCP_MAXSEG, unix.TCP_MAXSEG},
-		"TCP_KEEPIDLE": {TCP_KEEPIDLE, unix.TCP_KEEPIDLE}, "TCP_KEEPINTVL": {TCP_KEEPINTVL, unix.TCP_KEEPINTVL},
-		"TCP_KEEPCNT": {TCP_KEEPCNT, unix.TCP_KEEPCNT}, "TCP_DEFER_ACCEPT": {TCP_DEFER_ACCEPT, unix.TCP_DEFER_ACCEPT},
-		"TCP_QUICKACK": {TCP_QUICKACK, unix.TCP_QUICKACK}, "TCP_FASTOPEN": {TCP_FASTOPEN, unix.TCP_FASTOPEN},
-		"TCP_FASTOPEN_CONNECT": {TCP_FASTOPEN_CONNECT, unix.TCP_FASTOPEN_CONNECT},
-		"IP_TOS":               {IP_TOS, unix.IP_TOS}, "IP_TTL": {IP_TTL, unix.IP_TTL},
-		"IP_MULTICAST_IF": {IP_MULTICAST_IF, unix.IP_MULTICAST_IF}, "IP_MULTICAST_TTL": {IP_MULTICAST_TTL, unix.IP_MULTICAST_TTL},
-		"IP_MULTICAST_LOOP": {IP_MULTICAST_LOOP, unix.IP_MULTICAST_LOOP},
-		"IP_ADD_MEMBERSHIP": {IP_ADD_MEMBERSHIP, unix.IP_ADD_MEMBERSHIP}, "IP_DROP_MEMBERSHIP": {IP_DROP_MEMBERSHIP, unix.IP_DROP_MEMBERSHIP},
-		"IPV6_UNICAST_HOPS": {IPV6_UNICAST_HOPS, unix.IPV6_UNICAST_HOPS}, "IPV6_MULTICAST_LOOP": {IPV6_MULTICAST_LOOP, unix.IPV6_MULTICAST_LOOP},
-		"IPV6_ADD_MEMBERSHIP": {IPV6_ADD_MEMBERSHIP, unix.IPV6_ADD_MEMBERSHIP}, "IPV6_DROP_MEMBERSHIP": {IPV6_DROP_MEMBERSHIP, unix.IPV6_DROP_MEMBERSHIP},
-		"IPV6_V6ONLY": {IPV6_V6ONLY, unix.IPV6_V6ONLY},
-		"MSG_OOB":     {MSG_OOB, unix.MSG_OOB}, "MSG_PEEK": {MSG_PEEK, unix.MSG_PEEK}, "MSG_TRUNC": {MSG_TRUNC, unix.MSG_TRUNC},
-		"MSG_DONTWAIT": {MSG_DONTWAIT, unix.MSG_DONTWAIT}, "MSG_WAITALL": {MSG_WAITALL, unix.MSG_WAITALL},
-		"MSG_NOSIGNAL": {MSG_NOSIGNAL, unix.MSG_NOSIGNAL},
-		"SHUT_RD":      {SHUT_RD, unix.SHUT_RD}, "SHUT_WR": {SHUT_WR, unix.SHUT_WR}, "SHUT_RDWR": {SHUT_RDWR, unix.SHUT_RDWR},
-		"SOMAXCONN": {SOMAXCONN, unix.SOMAXCONN}, "IFNAMSIZ": {IFNAMSIZ, unix.IFNAMSIZ},
-		"POLLIN": {POLLIN, unix.POLLIN}, "POLLPRI": {POLLPRI, unix.POLLPRI}, "POLLOUT": {POLLOUT, unix.POLLOUT},
-		"POLLERR": {POLLERR, unix.POLLERR}, "POLLHUP": {POLLHUP, unix.POLLHUP}, "POLLNVAL": {POLLNVAL, unix.POLLNVAL},
-	} {
-		if pair[0] != pair[1] {
-			t.Errorf("%s: %d here, %d in the kernel", name, pair[0], pair[1])
+	imp := importer.ForCompiler(token.NewFileSet(), "source", nil)
+	ours, err := imp.Import("github.com/sockplay/sockplay/internal/bsd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kernel, err := imp.Import("golang.org/x/sys/unix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, name := range ours.Scope().Names() {
+		c, ok := ours.Scope().Lookup(name).(*types.Const)
+		if !ok {
+			continue
 		}
+		k, ok := kernel.Scope().Lookup(name).(*types.Const)
+		if !ok {
+			t.Errorf("%s: no constant of that name in golang.org/x/sys/unix", name)
+			continue
+		}
+		if !constant.Compare(c.Val(), token.EQL, k.Val()) {
+			t.Errorf("%s: %s here, %s in the kernel", name, c.Val(), k.Val())
+		}
+		checked++
+	}
+	if checked < 60 {
+		t.Errorf("only %d constants compared: the package's source was not read whole", checked)
 	}
 }

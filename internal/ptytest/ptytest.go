@@ -185,6 +185,16 @@ func (tm *Term) Line(code, want string) {
 	}
 }
 
+// Quit types Ctrl-D, which ends a REPL at an empty prompt, and checks that
+// the program exits with status 0.
+func (tm *Term) Quit() {
+	tm.t.Helper()
+	tm.Type("\x04")
+	if code := tm.Wait(); code != 0 {
+		tm.t.Errorf("exit status %d after Ctrl-D", code)
+	}
+}
+
 // Wait returns the program's exit status.
 func (tm *Term) Wait() int {
 	tm.t.Helper()

@@ -277,11 +277,15 @@ func (lx *lexer) longBracket() (level int, ok bool) {
 
 func (lx *lexer) scanToken(c int) {
 	t := &lx.tok
-	two := func(next byte, typ int) {
+	// two reads c and, when the next byte is nexts[i], that byte too: a
+	// two-byte token of type typs[i] (c alone keeps the type set above).
+	two := func(nexts string, typs ...int) {
 		lx.pos++
-		if lx.cur() == int(next) {
-			lx.pos++
-			t.typ = typ
+		if n := lx.cur(); n != tEOF {
+			if i := strings.IndexByte(nexts, byte(n)); i >= 0 {
+				lx.pos++
+				t.typ = typs[i]
+			}
 		}
 	}
 	switch c {
@@ -297,33 +301,17 @@ func (lx *lexer) scanToken(c int) {
 			lx.errorNear("invalid long string delimiter", lx.src[t.start:lx.pos])
 		}
 	case '=':
-		two('=', TEqeq)
+		two("=", TEqeq)
 	case '<':
-		lx.pos++
-		switch lx.cur() {
-		case '=':
-			lx.pos++
-			t.typ = TLte
-		case '<':
-			lx.pos++
-			t.typ = tShl
-		}
+		two("=<", TLte, tShl)
 	case '>':
-		lx.pos++
-		switch lx.cur() {
-		case '=':
-			lx.pos++
-			t.typ = TGte
-		case '>':
-			lx.pos++
-			t.typ = tShr
-		}
+		two("=>", TGte, tShr)
 	case '/':
-		two('/', tIDiv)
+		two("/", tIDiv)
 	case '~':
-		two('=', TNeq)
+		two("=", TNeq)
 	case ':':
-		two(':', T2Colon)
+		two(":", T2Colon)
 	case '"', '\'':
 		lx.readString()
 	case '.':
@@ -503,20 +491,8 @@ func (lx *lexer) readString() {
 			switch e {
 			case tEOF:
 				continue // unfinished string
-			case 'a':
-				buf = append(buf, '\a')
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'v':
-				buf = append(buf, '\v')
+			case 'a', 'b', 'f', 'n', 'r', 't', 'v':
+				buf = append(buf, "\a\b\f\n\r\t\v"[strings.IndexByte("abfnrtv", byte(e))])
 			case '\\', '"', '\'':
 				buf = append(buf, byte(e))
 			case '\n', '\r':

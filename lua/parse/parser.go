@@ -244,27 +244,18 @@ func (p *parser) statement1(line int) ast.Stmt {
 		stmts := p.loopBlock()
 		p.checkMatch(TUntil, TRepeat, line)
 		cond := p.expr()
-		st := &ast.RepeatStmt{Condition: cond, Stmts: stmts}
-		st.SetLine(line)
-		st.SetLastLine(cond.Line())
-		return st
+		return spanning(&ast.RepeatStmt{Condition: cond, Stmts: stmts}, line, cond.Line())
 	case TFunction:
 		p.next()
 		name := p.funcname()
 		body := p.body(line)
-		st := &ast.FuncDefStmt{Name: name, Func: body}
-		st.SetLine(line)
-		st.SetLastLine(body.LastLine())
-		return st
+		return spanning(&ast.FuncDefStmt{Name: name, Func: body}, line, body.LastLine())
 	case TLocal:
 		p.next()
 		if p.testNext(TFunction) {
 			name := p.checkName()
 			body := p.body(p.lx.line)
-			st := &ast.LocalAssignStmt{Names: []string{name}, Exprs: []ast.Expr{body}}
-			st.SetLine(line)
-			st.SetLastLine(body.LastLine())
-			return st
+			return spanning(&ast.LocalAssignStmt{Names: []string{name}, Exprs: []ast.Expr{body}}, line, body.LastLine())
 		}
 		st := &ast.LocalAssignStmt{Names: []string{p.checkName()}}
 		for p.testNext(',') {
@@ -275,19 +266,15 @@ func (p *parser) statement1(line int) ast.Stmt {
 		} else {
 			st.Exprs = []ast.Expr{}
 		}
-		st.SetLine(line)
-		return st
+		return at(st, line)
 	case T2Colon:
 		p.next()
-		st := &ast.LabelStmt{Name: p.checkName()}
+		st := at(&ast.LabelStmt{Name: p.checkName()}, line)
 		p.checkNext(T2Colon)
-		st.SetLine(line)
 		return st
 	case TGoto:
 		p.next()
-		st := &ast.GotoStmt{Label: p.checkName()}
-		st.SetLine(line)
-		return st
+		return at(&ast.GotoStmt{Label: p.checkName()}, line)
 	}
 	return p.exprstat()
 }
@@ -296,8 +283,19 @@ func (p *parser) statement1(line int) ast.Stmt {
 func (p *parser) end(st ast.Stmt, who, line int) {
 	end := p.t.line
 	p.checkMatch(TEnd, who, line)
-	st.SetLine(line)
-	st.SetLastLine(end)
+	spanning(st, line, end)
+}
+
+// spanning sets the lines node starts and ends on, and returns it.
+func spanning[N ast.PositionHolder](node N, line, last int) N {
+	node.SetLastLine(last)
+	return at(node, line)
+}
+
+// at sets the line node starts on, and returns it.
+func at[N ast.PositionHolder](node N, line int) N {
+	node.SetLine(line)
+	return node
 }
 
 func (p *parser) loopBlock() []ast.Stmt {
@@ -557,10 +555,7 @@ func (p *parser) simpleexp() (ast.Expr, exprKind) {
 		line := p.t.line
 		p.next()
 		body := p.body(p.lx.line)
-		f := &ast.FunctionExpr{ParList: body.ParList, Stmts: body.Stmts}
-		f.SetLine(line)
-		f.SetLastLine(body.LastLine())
-		return f, kindOther
+		return spanning(&ast.FunctionExpr{ParList: body.ParList, Stmts: body.Stmts}, line, body.LastLine()), kindOther
 	default:
 		return p.suffixedexp()
 	}
