@@ -179,7 +179,7 @@ func mathRad(L *LState) int {
 func mathRandom(L *LState) int {
 	switch L.GetTop() {
 	case 0:
-		L.Push(LNumber(rand.Float64()))
+		L.Push(LNumber(randomFloat(L)))
 		return 1
 	case 1, 2:
 	default:
@@ -192,12 +192,23 @@ func mathRandom(L *LState) int {
 	if !(lo <= hi) {
 		L.ArgError(L.GetTop(), "interval is empty")
 	}
-	L.Push(LNumber(math.Floor(rand.Float64()*(hi-lo+1)) + lo))
+	L.Push(LNumber(math.Floor(randomFloat(L)*(hi-lo+1)) + lo))
 	return 1
 }
 
+// randomFloat is the state's next random number in [0, 1).
+func randomFloat(L *LState) float64 {
+	if r := L.G.random; r != nil {
+		return r.Float64()
+	}
+	return rand.Float64()
+}
+
+// math.randomseed(x): the state's numbers from then on are the same for
+// the same x, as in Lua. (rand.Seed, which upstream calls, does nothing
+// since Go 1.24, and would seed every state of the process at once.)
 func mathRandomseed(L *LState) int {
-	rand.Seed(L.CheckInt64(1))
+	L.G.random = rand.New(rand.NewSource(L.CheckInt64(1)))
 	return 0
 }
 

@@ -3,6 +3,7 @@ package lua
 import (
 	"context"
 	"fmt"
+	"math/rand"
 	"os"
 )
 
@@ -171,6 +172,9 @@ type Global struct {
 	Global        *LTable
 
 	checkpoint checkpoint // a host's call between two instructions (checkpoint.go)
+	// random is math.random's generator, seeded by math.randomseed; nil
+	// until then: Go's randomly seeded global one.
+	random *rand.Rand
 
 	builtinMts map[int]LValue
 	tempFiles  []*os.File
