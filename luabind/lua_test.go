@@ -70,7 +70,7 @@ func runLuaTest(t *testing.T, file string, opts luaassert.Options) {
 	err := rt.RunFile(ctx, file, []string{dir})
 	msg := ""
 	if e, ok := err.(*Error); ok && e.Kind == Interrupted && ctx.Err() != nil {
-		t.Fatalf("%s did not finish within %v (a hang?)", file, limit)
+		t.Fatalf("%s did not finish within %v (a hang?), stopped at:\n%s\n%s", file, limit, e.Msg, e.Traceback)
 	} else if ok {
 		msg = strings.TrimSpace(e.Msg + "\n" + e.Traceback)
 	} else if err != nil {
