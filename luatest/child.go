@@ -321,6 +321,11 @@ func outcome(l luabind.Language, out *child.Outcome) (error, []luabind.Warning) 
 		}
 		return nil, rep.Warnings
 	}
+	if out.Interrupted {
+		// Stopped while it started up, before the script ran: as a
+		// script interrupted at once.
+		return &luabind.Error{Kind: luabind.Interrupted, Msg: "interrupted"}, nil
+	}
 	return errors.New(l.Sprintf("its process %s", out.Reason)), nil
 }
 

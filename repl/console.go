@@ -40,6 +40,10 @@ type console struct {
 	// redraw, with a line editor, makes it draw its prompt and line again
 	// (set before the first read); nil: held output waits for Enter.
 	redraw func()
+
+	// announcing: holdWhile runs; complete lines stay held too, as no
+	// prompt is on the screen and what it writes must come first.
+	announcing bool
 }
 
 type heldWrite struct {
@@ -71,7 +75,7 @@ func (cw consoleWriter) Write(p []byte) (int, error) {
 	defer c.mu.Unlock()
 	if c.holding {
 		c.hold(cw.w, p)
-		if c.redraw != nil && bytes.IndexByte(p, '\n') >= 0 {
+		if c.redraw != nil && !c.announcing && bytes.IndexByte(p, '\n') >= 0 {
 			c.showHeldLines()
 		}
 		return len(p), nil
@@ -189,14 +193,16 @@ func (c *console) freshLine() {
 }
 
 // holdWhile runs fn with output held, then writes say (not held) and what
-// was held, in that order: :run announces a script before it speaks.
+// was held, in that order: :run announces a script before it speaks, even
+// when the script's first line comes before fn returns.
 func (c *console) holdWhile(fn func() (say string)) {
 	c.mu.Lock()
-	c.holding = true
+	c.holding, c.announcing = true, true
 	c.mu.Unlock()
 	say := fn()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.announcing = false
 	if say != "" {
 		c.emit(c.out, []byte(say))
 	}

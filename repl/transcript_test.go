@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/luabind"
 )
 
@@ -67,7 +68,9 @@ func runTranscript(t *testing.T, file string) {
 	}
 
 	out := &syncBuffer{}
-	rt := luabind.New(luabind.Options{Scripts: os.DirFS("../scripts")})
+	var rt *luabind.Runtime
+	rt = luabind.New(luabind.Options{Scripts: os.DirFS("../scripts"),
+		Modules: map[string]lua.LGFunction{"transcript": transcriptModule(&rt)}})
 	defer rt.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -87,6 +90,22 @@ func runTranscript(t *testing.T, file string) {
 	}
 	if !matchLines(want, got) {
 		t.Errorf("%s: transcript differs\n--- want\n%s\n--- got\n%s", file, strings.Join(want, "\n"), strings.Join(got, "\n"))
+	}
+}
+
+// transcriptModule is the global transcript of the transcripts' Lua:
+// transcript.warnings() is how many warnings the runtime has said, for a
+// loop that must hold the runtime until it is warned about, however long
+// a loaded machine takes to warn.
+func transcriptModule(rt **luabind.Runtime) lua.LGFunction {
+	return func(L *lua.LState) int {
+		L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+			"warnings": func(L *lua.LState) int {
+				L.Push(lua.LNumber(len((*rt).Warnings())))
+				return 1
+			},
+		}))
+		return 1
 	}
 }
 

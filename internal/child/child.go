@@ -40,6 +40,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/sockplay/sockplay/internal/i18n"
@@ -149,10 +150,11 @@ type Proc struct {
 	tail    *tailBuffer   // the last bytes of its stderr, for the reason of a crash
 	sys     sysProc       // this system's handle on it: its job on Windows
 
-	mu      sync.Mutex
-	out     *Outcome
-	killed  bool // by the wall-clock limit
-	stopped bool // by Kill
+	mu          sync.Mutex
+	out         *Outcome
+	killed      bool // by the wall-clock limit
+	stopped     bool // by Kill
+	interrupted bool // Interrupt was called
 }
 
 // Outcome is how a child ended.
@@ -168,6 +170,11 @@ type Outcome struct {
 	// status), no limit ended it.
 	Reason  string
 	Crashed bool
+	// Interrupted: the SIGINT of Interrupt ended it (Reason "stopped"),
+	// as it ends a child that does not listen for it, or not yet: one
+	// interrupted while it still starts up, before its role began (on a
+	// loaded machine). Not on Windows.
+	Interrupted bool
 	// Duration is how long it ran.
 	Duration time.Duration
 }
@@ -369,6 +376,7 @@ func (p *Proc) wait() {
 	p.mu.Lock()
 	if out.Report == nil {
 		out.Reason, out.Crashed = p.reason(err)
+		out.Interrupted = p.endedByInterrupt(err)
 	}
 	p.out = out
 	p.mu.Unlock()
@@ -395,6 +403,9 @@ func (p *Proc) Interrupt() {
 	select {
 	case <-p.done:
 	default:
+		p.mu.Lock()
+		p.interrupted = true
+		p.mu.Unlock()
 		p.interrupt()
 	}
 }
@@ -440,7 +451,7 @@ func (p *Proc) reason(err error) (why string, crashed bool) {
 	switch {
 	case p.killed:
 		return lang.Sprintf("did not stop within %v (killed)", l.Wall), false
-	case p.stopped:
+	case p.stopped || p.endedByInterrupt(err):
 		return lang.Sprintf("stopped"), false
 	case exit != nil && l.CPU > 0 && cpuKilled(exit, l.CPU):
 		return lang.Sprintf("used more than %v of CPU time (killed)", cpuSeconds(l.CPU)), false
@@ -452,6 +463,15 @@ func (p *Proc) reason(err error) (why string, crashed bool) {
 		return lang.Sprintf("crashed: %s", err.Error()), true
 	}
 	return lang.Sprintf("crashed (exit status %s)%s", strconv.Itoa(p.cmd.ProcessState.ExitCode()), lastLine(tail)), true
+}
+
+// endedByInterrupt reports whether the SIGINT of Interrupt ended the
+// child (Outcome.Interrupted). Called with p.mu held.
+func (p *Proc) endedByInterrupt(err error) bool {
+	var exit *exec.ExitError
+	errors.As(err, &exit)
+	sig, signaled := exitSignal(exit)
+	return p.interrupted && signaled && sig == syscall.SIGINT
 }
 
 // outOfMemory reports whether a Go runtime's last words say it ran out

@@ -387,3 +387,32 @@ func alive(pid int) bool {
 	_, rest, _ := strings.Cut(string(stat), ") ")
 	return !strings.HasPrefix(rest, "Z")
 }
+
+// A child ended by Interrupt's SIGINT before it listens for it (here,
+// never; in real roles, while it still starts up) was stopped; it did
+// not crash.
+func TestInterruptBeforeItListens(t *testing.T) {
+	p, err := Start(Spec{Role: "sleep", Limits: Limits{Wall: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Interrupt()
+	select {
+	case <-p.Done():
+	case <-time.After(60 * time.Second):
+		p.Kill()
+		t.Fatal("the child did not end within 60s of its interrupt")
+	}
+	if out := p.Wait(); !out.Interrupted || out.Crashed || out.Reason != "stopped" || out.Report != nil {
+		t.Errorf("outcome %+v", out)
+	}
+	// A SIGINT that Interrupt did not send is a crash.
+	p, err = Start(Spec{Role: "sleep", Limits: Limits{Wall: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Process.Signal(os.Interrupt)
+	if out := p.Wait(); out.Interrupted || !out.Crashed || out.Reason != "crashed (interrupt)" {
+		t.Errorf("outcome of a SIGINT from elsewhere %+v", out)
+	}
+}
