@@ -297,8 +297,10 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 	p := hub.addProc(clipName(hello.Name), hello.PID)
 	hub.joiners[jc] = struct{}{}
 	hub.version++
-	hub.mu.Unlock()
+	// With the lock held, as notifyWatch: a page that comes meanwhile
+	// must not have its watch undone by a count read before it came.
 	jc.setWatch(hub.watchers.Load() > 0)
+	hub.mu.Unlock()
 	why := "its connection to the view was lost"
 	defer func() {
 		hub.mu.Lock()
