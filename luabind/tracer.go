@@ -77,7 +77,8 @@ type TraceSink interface {
 	// TraceEvent is called for each event, in the order the text and
 	// JSON lines are written, with the runtime lock held: it must
 	// return at once (queue the event, or drop it when the queue is
-	// full). The event is the sink's to keep; ev.Fill() completes it.
+	// full). The event is the sink's to keep, or to give back when it
+	// is done with it (Runtime.ReuseLive); ev.Fill() completes it.
 	TraceEvent(ev *LiveEvent)
 }
 
@@ -102,9 +103,17 @@ type tracer struct {
 	bytes int // data bytes per event (>= 0)
 	start time.Time
 	queue []*traceSlot // events waiting for an earlier call to return
-	// batch holds live events allocated for the events to come (newLive;
-	// guarded by the runtime lock).
-	batch []LiveEvent
+	// batch holds live events allocated for the events to come, and
+	// reused the events the sink gave back (newLive; both guarded by the
+	// runtime lock).
+	batch  []LiveEvent
+	reused []*LiveEvent
+	// free has the events given back since newLive last took them
+	// (Runtime.ReuseLive), nFree how many: newLive looks at the count,
+	// not the lock, while it has none.
+	freeMu sync.Mutex
+	free   []*LiveEvent
+	nFree  atomic.Int64
 	// muted: Text and JSON are off while Live goes on (SetTracing(false)
 	// with a live sink).
 	muted atomic.Bool
@@ -247,17 +256,51 @@ func (tr *tracer) begin() *traceCall {
 	return c
 }
 
-// newLive is a live event for the sink, from a batch allocated at once:
-// an event made after a call returned then rarely needs the allocator,
-// which would take a task's stack beyond its wait's (and growing a stack
-// copies it). Called with the runtime lock held.
+// newLive is a live event for the sink: one the sink gave back
+// (Runtime.ReuseLive), else from a batch allocated at once. An event made
+// after a call returned then rarely needs the allocator, which would take
+// a task's stack beyond its wait's (and growing a stack copies it); and a
+// sink that keeps only recent events costs no allocation per event.
+// Called with the runtime lock held.
 func (tr *tracer) newLive() *LiveEvent {
+	if len(tr.reused) == 0 && tr.nFree.Load() > 0 {
+		tr.freeMu.Lock()
+		tr.reused, tr.free = tr.free, tr.reused
+		tr.nFree.Store(0)
+		tr.freeMu.Unlock()
+	}
+	if n := len(tr.reused); n > 0 {
+		e := tr.reused[n-1]
+		tr.reused[n-1] = nil
+		tr.reused = tr.reused[:n-1]
+		return e
+	}
 	if len(tr.batch) == 0 {
 		tr.batch = make([]LiveEvent, liveBatch)
 	}
 	e := &tr.batch[0]
 	tr.batch = tr.batch[1:]
 	return e
+}
+
+// ReuseLive gives the runtime back live events that its sink got
+// (TraceSink.TraceEvent) and holds no more: the tracer makes its next
+// events in them instead of allocating new ones. The sink must keep no
+// pointer into them, nor give one back twice. Safe from any goroutine.
+func (rt *Runtime) ReuseLive(evs []*LiveEvent) {
+	rt.trace.mu.Lock()
+	tr := rt.trace.tr
+	rt.trace.mu.Unlock()
+	if tr == nil || tr.opts.Live == nil || len(evs) == 0 {
+		return
+	}
+	for _, e := range evs {
+		*e = LiveEvent{} // here, not on the task that takes it
+	}
+	tr.freeMu.Lock()
+	defer tr.freeMu.Unlock()
+	tr.free = append(tr.free, evs...)
+	tr.nFree.Store(int64(len(tr.free)))
 }
 
 // traceSend is traceBegin for send, sendto and connect, whose event is

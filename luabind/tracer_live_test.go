@@ -250,3 +250,65 @@ a:close(); b:close()`
 		t.Errorf("lines:\n%s", text.String())
 	}
 }
+
+// keptSink keeps the live events themselves.
+type keptSink struct {
+	liveSink
+	kept []*LiveEvent
+}
+
+func (s *keptSink) TraceEvent(ev *LiveEvent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.kept = append(s.kept, ev)
+}
+
+// The events a sink gives back (ReuseLive) are the next ones made, with
+// nothing left of what they said before.
+func TestReuseLive(t *testing.T) {
+	var sink keptSink
+	rt := New(Options{Trace: &TraceOptions{Live: &sink}})
+	defer rt.Close()
+	run := func(code string) []*LiveEvent {
+		t.Helper()
+		sink.kept = nil
+		if err := rt.RunString(context.Background(), "reuse", code, nil); err != nil {
+			t.Fatal(err)
+		}
+		return sink.kept
+	}
+	// Data, an error and a listen's backlog, then events with none.
+	first := run(`local a, b = socket.socketpair()
+a:sendall("hello")
+assert(b:recv(100) == "hello")
+a:close()
+assert(not pcall(a.send, a, "x"))
+b:close()
+local l = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+l:bind({"127.0.0.1", 0}); l:listen(3); l:close()`)
+	given := map[*LiveEvent]bool{}
+	for _, e := range first {
+		e.Fill()
+		given[e] = true
+	}
+	rt.ReuseLive(first)
+	second := run(`for i = 1, 4 do
+  local a, b = socket.socketpair()
+  a:close(); b:close()
+end`)
+	if len(second) < len(first) {
+		t.Fatalf("%d events after %d", len(second), len(first))
+	}
+	for i, e := range second {
+		if i < len(first) != given[e] {
+			t.Errorf("event %d (%s): reused %v, of %d given back", i, e.Event.Event, given[e], len(first))
+		}
+		ev := e.Fill()
+		if ev.Bytes != nil || ev.Data != "" || ev.Error != "" || ev.Errno != 0 || ev.Backlog != nil || len(e.Head) != 0 || e.Skipped != (Skipped{}) {
+			t.Errorf("event %d keeps an earlier one's fields: %+v", i, ev)
+		}
+		if ev.Event != "created" && ev.Event != "close" || ev.Family != "AF_UNIX" {
+			t.Errorf("event %d: %+v", i, ev)
+		}
+	}
+}

@@ -38,32 +38,7 @@ func BenchmarkEchoView(b *testing.B) {
 // benchEcho runs the Lua echo server, with a view or not, and as many Go
 // clients as asked, each doing round trips.
 func benchEcho(b *testing.B, clients int, withView bool) {
-	opts := luabind.Options{Scripts: scripts.FS}
-	if withView {
-		v, err := Start(Options{Name: "bench", Dir: b.TempDir()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer v.Close()
-		opts.Trace = &luabind.TraceOptions{Off: true, Live: v.Sink()}
-	}
-	pr, pw := io.Pipe()
-	opts.Stdout = pw
-	rt := luabind.New(opts)
-	defer rt.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		rt.RunScript(ctx, "bench/echo_server", []string{"0"})
-		close(done)
-	}()
-	defer func() { cancel(); <-done; pw.Close() }()
-	line, _ := bufio.NewReader(pr).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "server is listening on ")
-	if !ok {
-		b.Fatalf("bench/echo_server said %q", line)
-	}
-	go io.Copy(io.Discard, pr)
+	addr := startEchoServer(b, withView)
 	conns := make([]net.Conn, clients)
 	for i := range conns {
 		c, err := net.Dial("tcp", addr)
@@ -98,6 +73,97 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 	wg.Wait()
 	// The clients' CPU time too: the same with a view and without.
 	cputime.Report(b, cpu0)
+}
+
+// startEchoServer runs the Lua echo server (bench/echo_server), with a
+// view without a page or not, until the benchmark ends, and returns its
+// address.
+func startEchoServer(b *testing.B, withView bool) string {
+	opts := luabind.Options{Scripts: scripts.FS}
+	if withView {
+		v, err := Start(Options{Name: "bench", Dir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { v.Close() })
+		opts.Trace = &luabind.TraceOptions{Off: true, Live: v.Sink()}
+	}
+	pr, pw := io.Pipe()
+	opts.Stdout = pw
+	rt := luabind.New(opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		rt.RunScript(ctx, "bench/echo_server", []string{"0"})
+		close(done)
+	}()
+	// Cleanups run last in first: the run ends before the view closes.
+	b.Cleanup(func() { cancel(); <-done; pw.Close(); rt.Close() })
+	line, _ := bufio.NewReader(pr).ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "server is listening on ")
+	if !ok {
+		b.Fatalf("bench/echo_server said %q", line)
+	}
+	go io.Copy(io.Discard, pr)
+	return addr
+}
+
+// What the view costs a server per connection with no page open: one op
+// is a connection to the Lua echo server (connect, a 64-byte round trip,
+// close: the server records its accept, end of stream and close), from
+// 10 Go clients at once, as the load generator's connect mode does.
+//
+//	go test -run '^$' -bench ConnectView -benchmem ./ui/
+func BenchmarkConnectView(b *testing.B) {
+	for _, withView := range []bool{false, true} {
+		name := "no-view"
+		if withView {
+			name = "view"
+		}
+		b.Run(name, func(b *testing.B) {
+			const clients = 10
+			addr := startEchoServer(b, withView)
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := cputime.Now()
+			var wg sync.WaitGroup
+			for i := range clients {
+				n := b.N / clients
+				if i < b.N%clients {
+					n++
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					msg, buf := make([]byte, 64), make([]byte, 64)
+					for range n {
+						if err := connectOnce(addr, msg, buf); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			cputime.Report(b, cpu0)
+		})
+	}
+}
+
+// connectOnce connects to addr, sends msg, reads its echo into buf and
+// closes.
+func connectOnce(addr string, msg, buf []byte) error {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Minute))
+	if _, err := c.Write(msg); err != nil {
+		return err
+	}
+	_, err = io.ReadFull(c, buf)
+	return err
 }
 
 // What the view costs one event, without the network: one op is

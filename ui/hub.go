@@ -137,17 +137,24 @@ func (h *hub) addEvents(p *proc, evs []*luabind.LiveEvent, dropped int64) {
 	}
 	p.add(evs)
 	h.version++
-	if len(h.clients) == 0 {
-		return
+	if len(h.clients) > 0 {
+		lines := make([]logLine, len(evs))
+		who := fmt.Sprintf("%s %d", p.name, p.pid)
+		for i, ev := range evs {
+			lines[i] = logLine{Proc: p.id, Who: who, Text: ev.Fill().TextLine(false), Error: ev.Event.Error != ""}
+		}
+		for c := range h.clients {
+			c.push(lines)
+		}
 	}
-	lines := make([]logLine, len(evs))
-	who := fmt.Sprintf("%s %d", p.name, p.pid)
-	for i, ev := range evs {
-		lines[i] = logLine{Proc: p.id, Who: who, Text: ev.Fill().TextLine(false), Error: ev.Event.Error != ""}
+	// The events p left out (of evs too) go back to this process's run,
+	// which makes its next ones in them; a joined process's were made
+	// here (addRemote) and are left to the collector.
+	if p == h.procs[0] {
+		h.local.reuse(p.gone)
 	}
-	for c := range h.clients {
-		c.push(lines)
-	}
+	clear(p.gone)
+	p.gone = p.gone[:0]
 }
 
 // addRemote takes events that a joined process sent.
@@ -209,7 +216,11 @@ func (h *hub) frame() {
 
 	h.mu.Lock()
 	for i, c := range closed {
-		c.linger, c.looked = linger[i], true
+		// Meanwhile c may have become another socket's (proc.closedSock):
+		// that one is looked up next time.
+		if c.local == ends[i][0] && c.remote == ends[i][1] {
+			c.linger, c.looked = linger[i], true
+		}
 	}
 	views := make([]procView, len(h.procs))
 	for i, p := range h.procs {
@@ -223,8 +234,17 @@ func (h *hub) frame() {
 		skipped = map[diagram.SockRef]diagram.Skipped{}
 		for i, p := range h.procs {
 			tr := &trace.Trace{Name: p.label(), Events: make([]trace.Event, len(p.events))}
+			// Copies, Bytes too: the diagram is drawn without the lock,
+			// and an event left out meanwhile is made again in the run
+			// (luabind.Runtime.ReuseLive).
+			counts := make([]int, len(p.events))
 			for j, ev := range p.events {
-				tr.Events[j] = *ev.Fill() // each event is filled once, with the lock
+				e := &tr.Events[j]
+				*e = *ev.Fill() // each event is filled once, with the lock
+				if e.Bytes != nil {
+					counts[j] = *e.Bytes
+					e.Bytes = &counts[j]
+				}
 			}
 			traces = append(traces, tr)
 			for sock, sk := range p.skipped {

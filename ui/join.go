@@ -175,7 +175,8 @@ func (j *joiner) sendLoop() {
 		case <-j.sink.wake:
 		}
 		if j.gone.Load() {
-			j.sink.take() // nobody to send them to
+			evs, _ := j.sink.take() // nobody to send them to
+			j.sink.reuse(evs)
 			if final {
 				return
 			}
@@ -191,7 +192,10 @@ func (j *joiner) sendLoop() {
 					m.Events[i].Skipped = &sk
 				}
 			}
-			if j.send(context.Background(), m) != nil {
+			err := j.send(context.Background(), m)
+			// Only now: m's events point into evs (their Bytes).
+			j.sink.reuse(evs)
+			if err != nil {
 				j.leave()
 			}
 		}

@@ -37,6 +37,13 @@ type proc struct {
 	counts map[int]*sockCount
 	closed []*closedSock // most recent last
 
+	// gone has the events left out since the hub last gave them back
+	// to the run that made them (hub.addEvents), and spare the counts of
+	// sockets closed, for the next sockets: a busy server's connections
+	// then cost the view no allocation.
+	gone  []*luabind.LiveEvent
+	spare []*sockCount
+
 	snap     *luabind.Snapshot // the latest
 	dropped  int64             // events the view never got (its queue was full)
 	ended    bool
@@ -77,7 +84,7 @@ func (p *proc) add(evs []*luabind.LiveEvent) {
 		ev := &le.Event
 		c := p.counts[ev.Sock]
 		if c == nil {
-			c = &sockCount{}
+			c = p.newCount()
 			p.counts[ev.Sock] = c
 		}
 		if sk := le.Skipped; sk.Events > 0 {
@@ -108,16 +115,40 @@ func (p *proc) add(evs []*luabind.LiveEvent) {
 			if at.IsZero() {
 				at = time.Now()
 			}
-			p.closed = append(p.closed, &closedSock{sock: ev.Sock, family: c.family, typ: c.typ, local: c.local, remote: c.remote, in: c.in, out: c.out, at: at})
-			if len(p.closed) > maxClosed {
-				p.closed = p.closed[len(p.closed)-maxClosed:]
-			}
+			cs := p.closedSock()
+			*cs = closedSock{sock: ev.Sock, family: c.family, typ: c.typ, local: c.local, remote: c.remote, in: c.in, out: c.out, at: at}
+			p.closed = append(p.closed, cs)
 			delete(p.counts, ev.Sock)
+			p.spare = append(p.spare, c)
 		}
 	}
 	if len(p.events) > p.limit {
 		p.trim()
 	}
+}
+
+// closedSock makes room in closed for one more socket, and returns the
+// closedSock to record it in: the oldest's when closed is full.
+func (p *proc) closedSock() *closedSock {
+	if len(p.closed) < maxClosed {
+		return &closedSock{}
+	}
+	cs := p.closed[0]
+	copy(p.closed, p.closed[1:])
+	p.closed = p.closed[:maxClosed-1]
+	return cs
+}
+
+// newCount is a zero sockCount, a closed socket's if there is one.
+func (p *proc) newCount() *sockCount {
+	n := len(p.spare)
+	if n == 0 {
+		return &sockCount{}
+	}
+	c := p.spare[n-1]
+	p.spare = p.spare[:n-1]
+	*c = sockCount{}
+	return c
 }
 
 // skip records that a socket sent and received bytes in events the view
@@ -136,6 +167,7 @@ func (p *proc) skip(sock int, c *sockCount, sent, received int) {
 					received += ev.ByteCount()
 				}
 				p.trimmed++
+				p.gone = append(p.gone, le)
 				continue
 			}
 			kept = append(kept, le)
@@ -163,7 +195,7 @@ func streamData(ev *trace.Event) bool {
 // is left, so trimming costs a constant per event.
 func (p *proc) trim() {
 	recent := len(p.events) - p.limit/2
-	kept := make([]*luabind.LiveEvent, 0, p.limit)
+	kept := p.events[:0] // in place: an event moves only towards the front
 	for i, le := range p.events {
 		ev := &le.Event
 		if i < recent {
@@ -190,11 +222,13 @@ func (p *proc) trim() {
 			}
 			if drop {
 				p.trimmed++
+				p.gone = append(p.gone, le)
 				continue
 			}
 		}
 		kept = append(kept, le)
 	}
+	clear(p.events[len(kept):])
 	present := map[int]bool{}
 	for _, le := range kept {
 		present[le.Event.Sock] = true

@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +138,55 @@ func TestGapKeepsMatching(t *testing.T) {
 	}
 	if c := p.counts[1]; c.out != 6 {
 		t.Errorf("sock 1 sent %d bytes, want 6", c.out)
+	}
+}
+
+// A run without a page makes its events in the ones the view left out
+// (luabind.Runtime.ReuseLive): many sockets cost a bounded number of
+// events, and those the view keeps are each still the event the trace
+// wrote, none overwritten by a later one.
+func TestEventsReused(t *testing.T) {
+	h := newHub(newSink(sinkMax), "run", 1)
+	var lines bytes.Buffer
+	rt := luabind.New(luabind.Options{Trace: &luabind.TraceOptions{JSON: &lines, Live: h.local}})
+	defer rt.Close()
+	seen := map[*luabind.LiveEvent]bool{}
+	const rounds, pairs = 100, 20 // 4 events a pair: 8,000 events
+	for range rounds {
+		if err := rt.RunString(context.Background(), "pairs", fmt.Sprintf(`for i = 1, %d do
+  local a, b = socket.socketpair()
+  a:close(); b:close()
+end`, pairs), nil); err != nil {
+			t.Fatal(err)
+		}
+		h.tick(false)
+		for _, le := range h.procs[0].events {
+			seen[le] = true
+		}
+	}
+	p := h.procs[0]
+	if p.trimmed == 0 || len(p.closed) != maxClosed || len(p.counts) != 0 {
+		t.Fatalf("trimmed %d, %d closed, %d open", p.trimmed, len(p.closed), len(p.counts))
+	}
+	// Without reuse every event would be a new one.
+	if len(seen) > 3*keepEvents {
+		t.Errorf("%d events made for %d", len(seen), rounds*pairs*4)
+	}
+	wrote := map[[2]any]trace.Event{}
+	for line := range strings.Lines(lines.String()) {
+		var ev trace.Event
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatal(err)
+		}
+		wrote[[2]any{ev.Sock, ev.Event}] = ev
+	}
+	if len(wrote) != rounds*pairs*4 {
+		t.Fatalf("%d JSON lines", len(wrote))
+	}
+	for _, le := range p.events {
+		got := *le.Fill()
+		if want := wrote[[2]any{got.Sock, got.Event}]; got != want {
+			t.Fatalf("the view keeps\n%+v\nthe trace wrote\n%+v", got, want)
+		}
 	}
 }

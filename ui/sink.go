@@ -105,6 +105,15 @@ func (s *sink) take() ([]*luabind.LiveEvent, int64) {
 	return evs, d
 }
 
+// reuse gives the runtime back events taken from the sink that nobody
+// holds any more (luabind.Runtime.ReuseLive), so that its next events
+// need no allocation.
+func (s *sink) reuse(evs []*luabind.LiveEvent) {
+	if rt := s.rt.Load(); rt != nil {
+		rt.ReuseLive(evs)
+	}
+}
+
 // snapshot is the runtime's snapshot, nil before the runtime exists.
 func (s *sink) snapshot() *luabind.Snapshot {
 	if rt := s.rt.Load(); rt != nil {

@@ -390,7 +390,11 @@ func TestJoin(t *testing.T) {
 	page := dialPage(t, ctx, host)
 	rt := luabind.New(luabind.Options{Trace: &luabind.TraceOptions{Live: joined.Sink()}})
 	defer rt.Close()
-	go rt.RunString(ctx, "client", `local s = socket.create_server({"127.0.0.1", 0}) s:accept()`, nil)
+	go rt.RunString(ctx, "client", `local a, b = socket.socketpair()
+a:sendall("hello")
+assert(b:recv(100) == "hello")
+a:close(); b:close()
+local s = socket.create_server({"127.0.0.1", 0}) s:accept()`, nil)
 	// A frame has the diagram only when it changed: the page keeps the
 	// last one, and so does this loop.
 	var diag json.RawMessage
@@ -402,7 +406,7 @@ func TestJoin(t *testing.T) {
 		json.Unmarshal(f["procs"], &procs)
 		return len(procs) == 2 && procs[1].Name == "client" && !procs[1].Host && len(procs[1].Sockets) == 1 &&
 			procs[1].Sockets[0].State == "LISTEN" && len(procs[1].Tasks) == 1 && procs[1].Tasks[0].Call == "accept" &&
-			bytes.Contains(diag, []byte("client ("))
+			bytes.Contains(diag, []byte("client (")) && bytes.Contains(diag, []byte("sendall 5 bytes"))
 	})
 	rt.Cancel()
 	joined.Finish(ctx)
