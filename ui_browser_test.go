@@ -116,42 +116,10 @@ func TestLiveViewInBrowser(t *testing.T) {
 	if err := os.Mkdir(runDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "XDG_RUNTIME_DIR="+runDir, "NO_COLOR=1", "SOCKPLAY_HISTORY=off", "GORACE=atexit_sleep_ms=0")
-
-	server := startUIRun(t, ctx, env, "run", "--ui", "tcp/echo_server", "0")
-	url := server.waitStderr(t, ctx, `(?m)^ui: (http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32})$`)
-	first := <-server.lines
-	port, ok := strings.CutPrefix(first, "server is listening on 127.0.0.1:")
-	if !ok {
-		t.Fatalf("server: %q; stderr: %s", first, server.stderr.String())
-	}
-
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")), chromedp.WindowSize(1500, 1000),
-		chromedp.Flag("hide-scrollbars", true))
+	env := append(os.Environ(), "XDG_RUNTIME_DIR="+runDir, "NO_COLOR=1", "SOCKPLAY_HISTORY=off", "GORACE=atexit_sleep_ms=0", "SOCKPLAY_LANG=en")
+	server, port, page, cancelPage, cancelAlloc, waitFor := openEchoServerView(t, ctx, browser, env)
 	defer cancelAlloc()
-	page, cancelPage := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
 	defer cancelPage()
-
-	// waitFor polls the page until the JavaScript expression is true.
-	waitFor := func(what, expr string) {
-		t.Helper()
-		wctx, cancel := context.WithTimeout(page, 30*time.Second)
-		defer cancel()
-		if _, err := chromedp.Run(wctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-			text, err2 := chromedp.Run(page, chromedp.Evaluate[string](`document.body.innerText`))
-			if err2 != nil {
-				text = err2.Error()
-			}
-			t.Fatalf("the page does not show %s (%v); it shows:\n%s\nthe server's stderr: %s", what, err, text, server.stderr.String())
-		}
-	}
-	if err := chromedp.Do(page, chromedp.Navigate(url)); err != nil {
-		t.Fatal(err)
-	}
 	waitFor("that it is live", `document.querySelector("#status").textContent === "live"`)
 	waitFor("the listening socket", `!!document.querySelector('table.sockets tr.sock[data-state="LISTEN"]')`)
 
@@ -182,14 +150,7 @@ func TestLiveViewInBrowser(t *testing.T) {
 
 	io.WriteString(client.stdin, "hello\n")
 	client.stdin.Close()
-	hasAll := func(texts ...string) string {
-		var conds []string
-		for _, s := range texts {
-			conds = append(conds, fmt.Sprintf("d.includes(%q)", s))
-		}
-		return `(() => { const s = document.querySelector("#diagram svg"); const d = s ? s.textContent : ""; return ` + strings.Join(conds, " && ") + `; })()`
-	}
-	waitFor("hello and HELLO in the diagram", hasAll(`send 5 bytes "hello"`, `recv(1024) → 5 bytes "hello"`, `send 5 bytes "HELLO"`, `recv(1024) → 5 bytes "HELLO"`))
+	waitFor("hello and HELLO in the diagram", diagramHas(`send 5 bytes "hello"`, `recv(1024) → 5 bytes "hello"`, `send 5 bytes "HELLO"`, `recv(1024) → 5 bytes "HELLO"`))
 	waitFor("the closes", `document.querySelectorAll("#diagram g.step.fin").length >= 2 &&
 		[...document.querySelectorAll("#diagram g.step")].filter(g => g.textContent.includes("close()")).length === 3`)
 	waitFor("both processes' sockets closed", `document.querySelectorAll("table.sockets tr.sock.closed").length === 3 &&
@@ -224,5 +185,101 @@ func TestLiveViewInBrowser(t *testing.T) {
 		t.Fatalf("the server's view did not close when the page went:\n%s", server.stderr.String())
 	case err != nil:
 		t.Errorf("the server: %v\n%s", err, server.stderr.String())
+	}
+}
+
+// openEchoServerView starts the tutorial's echo server with --ui in env
+// and opens its view in Chromium: the run, the port it listens on, the
+// page, and waitFor, which polls the page until a JavaScript expression
+// is true (the test fails after 30 s).
+func openEchoServerView(t *testing.T, ctx context.Context, browser string, env []string) (server *uiRun, port string, page context.Context, cancelPage, cancelAlloc context.CancelFunc, waitFor func(what, expr string)) {
+	t.Helper()
+	server = startUIRun(t, ctx, env, "run", "--ui", "tcp/echo_server", "0")
+	url := server.waitStderr(t, ctx, `(?m)^ui: (http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32})$`)
+	first := <-server.lines
+	port, ok := strings.CutPrefix(first, "server is listening on 127.0.0.1:")
+	if !ok {
+		t.Fatalf("server: %q; stderr: %s", first, server.stderr.String())
+	}
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")), chromedp.WindowSize(1500, 1000),
+		chromedp.Flag("hide-scrollbars", true))
+	page, cancelPage = chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
+	waitFor = func(what, expr string) {
+		t.Helper()
+		wctx, cancel := context.WithTimeout(page, 30*time.Second)
+		defer cancel()
+		if _, err := chromedp.Run(wctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+			text, err2 := chromedp.Run(page, chromedp.Evaluate[string](`document.body.innerText`))
+			if err2 != nil {
+				text = err2.Error()
+			}
+			t.Fatalf("the page does not show %s (%v); it shows:\n%s\nthe server's stderr: %s", what, err, text, server.stderr.String())
+		}
+	}
+	if err := chromedp.Do(page, chromedp.Navigate(url)); err != nil {
+		cancelPage()
+		cancelAlloc()
+		t.Fatal(err)
+	}
+	return server, port, page, cancelPage, cancelAlloc, waitFor
+}
+
+// diagramHas is a JavaScript expression: the diagram's text has every
+// one of texts.
+func diagramHas(texts ...string) string {
+	var conds []string
+	for _, s := range texts {
+		conds = append(conds, fmt.Sprintf("d.includes(%q)", s))
+	}
+	return `(() => { const s = document.querySelector("#diagram svg"); const d = s ? s.textContent : ""; return ` + strings.Join(conds, " && ") + `; })()`
+}
+
+// The live view of a run in Chinese: the page's headings, columns,
+// status and hex-dump panel, and the diagram, in Chinese; the kernel's
+// states, the socket calls and the addresses as they are.
+func TestLiveViewInBrowserChinese(t *testing.T) {
+	browser := chromium.Path(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	runDir := filepath.Join(t.TempDir(), "run")
+	if err := os.Mkdir(runDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "XDG_RUNTIME_DIR="+runDir, "NO_COLOR=1", "SOCKPLAY_HISTORY=off", "GORACE=atexit_sleep_ms=0", "SOCKPLAY_LANG=zh")
+	server, port, page, cancelPage, cancelAlloc, waitFor := openEchoServerView(t, ctx, browser, env)
+	defer cancelAlloc()
+	defer cancelPage()
+	waitFor("that it is live, in Chinese", `document.querySelector("#status").textContent === "实时" && document.documentElement.lang === "zh-CN"`)
+	waitFor("the listening socket", `!!document.querySelector('table.sockets tr.sock[data-state="LISTEN"]')`)
+	waitFor("the headings and columns in Chinese", `(() => { const t = document.body.innerText;
+		return ["套接字", "任务", "事件", "时序图", "点击一条消息可查看它的字节", "本地 → 远端", "状态", "收 / 发", "等待于", "LISTEN", "accept"].every(w => t.includes(w)) &&
+			!["Sockets", "Tasks", "Events", "Sequence diagram", "local → remote", "waits in", "live view"].some(w => t.includes(w)); })()`)
+
+	client := startUIRun(t, ctx, env, "run", "--ui", "tcp/echo_client", port)
+	client.waitStderr(t, ctx, `(?m)^ui: http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32} `)
+	waitFor("both sockets ESTABLISHED", `[...document.querySelectorAll("table.sockets")].filter(
+		t => t.querySelector('tr.sock:not(.closed)[data-state="ESTABLISHED"]')).length === 2`)
+	waitFor("the server's task in recv", `[...document.querySelectorAll("table.tasks tr.task")].some(r => r.textContent.includes("套接字 2 上的 recv"))`)
+	io.WriteString(client.stdin, "hello\n")
+	client.stdin.Close()
+	waitFor("hello and HELLO in the Chinese diagram", diagramHas(`时序图：`, `握手`, `send 5 字节 "hello"`, `recv(1024) → 5 字节 "HELLO"`))
+	waitFor("no English in the diagram", `!["Sequence diagram", "handshake", "bytes", "time flows down"].some(w => document.querySelector("#diagram svg").textContent.includes(w))`)
+	if err := chromedp.Do(page, chromedp.Click(chromedp.CSS(`#diagram g.step.send[data-bytes="5"] text`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the hex dump, in Chinese", `!document.querySelector("#details").hidden && document.querySelector("#dbytes").innerText.includes("十六进制转储") &&
+		document.querySelector("#dhex").textContent.includes("68 65 6c 6c 6f")`)
+	if ok, err := client.wait(ctx); !ok || err != nil {
+		t.Errorf("the client: %v (exited: %v)\n%s", err, ok, client.stderr.String())
+	}
+	cancelPage()
+	cancelAlloc()
+	if ok, err := server.wait(ctx); !ok || err != nil {
+		t.Errorf("the server: %v (exited: %v)\n%s", err, ok, server.stderr.String())
 	}
 }

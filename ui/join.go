@@ -299,7 +299,7 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 	hub.version++
 	hub.mu.Unlock()
 	jc.setWatch(hub.watchers.Load() > 0)
-	why := "its connection to the view was lost"
+	why := whyLost
 	defer func() {
 		hub.mu.Lock()
 		delete(hub.joiners, jc)
@@ -316,7 +316,7 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 		}
 		var m joinMsg
 		if json.Unmarshal(b, &m) != nil {
-			why = "it sent what the view does not read"
+			why = whyUnreadable
 			conn.Close(websocket.StatusPolicyViolation, "not a message of a join")
 			return
 		}
