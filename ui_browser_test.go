@@ -107,19 +107,11 @@ func (r *uiRun) waitStderr(t *testing.T, ctx context.Context, re string) string 
 // it is clicked. With -ui-screenshots DIR the test keeps pictures of it
 // (docs/live_view_connected.png, docs/live_view.png).
 func TestLiveViewInBrowser(t *testing.T) {
-	browser := chromium.Path(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	// A discovery folder of the test's own, so that no other view on
-	// this machine is joined.
-	runDir := filepath.Join(t.TempDir(), "run")
-	if err := os.Mkdir(runDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "XDG_RUNTIME_DIR="+runDir, "NO_COLOR=1", "SOCKPLAY_HISTORY=off", "GORACE=atexit_sleep_ms=0", "SOCKPLAY_LANG=en")
-	server, port, page, cancelPage, cancelAlloc, waitFor := openEchoServerView(t, ctx, browser, env)
-	defer cancelAlloc()
-	defer cancelPage()
+	v := openEchoServerView(t, ctx, "en")
+	defer v.closePage()
+	server, port, env, page, waitFor := v.server, v.port, v.env, v.page, v.waitFor
 	waitFor("that it is live", `document.querySelector("#status").textContent === "live"`)
 	waitFor("the listening socket", `!!document.querySelector('table.sockets tr.sock[data-state="LISTEN"]')`)
 
@@ -178,8 +170,7 @@ func TestLiveViewInBrowser(t *testing.T) {
 	// The server's run has ended; its view stays while the page is open,
 	// and closes when the page goes.
 	server.waitStderr(t, ctx, `(?m)^(ui: the run has ended; the view stays open while a page shows it)`)
-	cancelPage()
-	cancelAlloc()
+	v.closePage()
 	switch ok, err := server.wait(ctx); {
 	case !ok:
 		t.Fatalf("the server's view did not close when the page went:\n%s", server.stderr.String())
@@ -188,19 +179,40 @@ func TestLiveViewInBrowser(t *testing.T) {
 	}
 }
 
-// openEchoServerView starts the tutorial's echo server with --ui in env
-// and opens its view in Chromium: the run, the port it listens on, the
-// page, and waitFor, which polls the page until a JavaScript expression
-// is true (the test fails after 30 s).
-func openEchoServerView(t *testing.T, ctx context.Context, browser string, env []string) (server *uiRun, port string, page context.Context, cancelPage, cancelAlloc context.CancelFunc, waitFor func(what, expr string)) {
+// An echoView is the tutorial's echo server run with --ui, its view open
+// in Chromium.
+type echoView struct {
+	server *uiRun
+	port   string   // the server's
+	env    []string // the server's, for a client to join its view
+	page   context.Context
+	// closePage closes the page and the browser.
+	closePage func()
+	// waitFor polls the page until the JavaScript expression is true
+	// (the test fails after 30 s).
+	waitFor func(what, expr string)
+}
+
+// openEchoServerView starts the echo server with --ui in language lang
+// (SOCKPLAY_LANG) and opens its view in headless Chromium.
+func openEchoServerView(t *testing.T, ctx context.Context, lang string) *echoView {
 	t.Helper()
-	server = startUIRun(t, ctx, env, "run", "--ui", "tcp/echo_server", "0")
-	url := server.waitStderr(t, ctx, `(?m)^ui: (http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32})$`)
-	first := <-server.lines
+	browser := chromium.Path(t)
+	// A discovery folder of the test's own, so that no other view on
+	// this machine is joined.
+	runDir := filepath.Join(t.TempDir(), "run")
+	if err := os.Mkdir(runDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	v := &echoView{env: append(os.Environ(), "XDG_RUNTIME_DIR="+runDir, "NO_COLOR=1", "SOCKPLAY_HISTORY=off", "GORACE=atexit_sleep_ms=0", "SOCKPLAY_LANG="+lang)}
+	v.server = startUIRun(t, ctx, v.env, "run", "--ui", "tcp/echo_server", "0")
+	url := v.server.waitStderr(t, ctx, `(?m)^ui: (http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32})$`)
+	first := <-v.server.lines
 	port, ok := strings.CutPrefix(first, "server is listening on 127.0.0.1:")
 	if !ok {
-		t.Fatalf("server: %q; stderr: %s", first, server.stderr.String())
+		t.Fatalf("server: %q; stderr: %s", first, v.server.stderr.String())
 	}
+	v.port = port
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
@@ -208,8 +220,13 @@ func openEchoServerView(t *testing.T, ctx context.Context, browser string, env [
 		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")), chromedp.WindowSize(1500, 1000),
 		chromedp.Flag("hide-scrollbars", true))
-	page, cancelPage = chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
-	waitFor = func(what, expr string) {
+	page, cancelPage := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
+	v.page = page
+	v.closePage = func() {
+		cancelPage()
+		cancelAlloc()
+	}
+	v.waitFor = func(what, expr string) {
 		t.Helper()
 		wctx, cancel := context.WithTimeout(page, 30*time.Second)
 		defer cancel()
@@ -218,15 +235,14 @@ func openEchoServerView(t *testing.T, ctx context.Context, browser string, env [
 			if err2 != nil {
 				text = err2.Error()
 			}
-			t.Fatalf("the page does not show %s (%v); it shows:\n%s\nthe server's stderr: %s", what, err, text, server.stderr.String())
+			t.Fatalf("the page does not show %s (%v); it shows:\n%s\nthe server's stderr: %s", what, err, text, v.server.stderr.String())
 		}
 	}
 	if err := chromedp.Do(page, chromedp.Navigate(url)); err != nil {
-		cancelPage()
-		cancelAlloc()
+		v.closePage()
 		t.Fatal(err)
 	}
-	return server, port, page, cancelPage, cancelAlloc, waitFor
+	return v
 }
 
 // diagramHas is a JavaScript expression: the diagram's text has every
@@ -243,17 +259,11 @@ func diagramHas(texts ...string) string {
 // status and hex-dump panel, and the diagram, in Chinese; the kernel's
 // states, the socket calls and the addresses as they are.
 func TestLiveViewInBrowserChinese(t *testing.T) {
-	browser := chromium.Path(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	runDir := filepath.Join(t.TempDir(), "run")
-	if err := os.Mkdir(runDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "XDG_RUNTIME_DIR="+runDir, "NO_COLOR=1", "SOCKPLAY_HISTORY=off", "GORACE=atexit_sleep_ms=0", "SOCKPLAY_LANG=zh")
-	server, port, page, cancelPage, cancelAlloc, waitFor := openEchoServerView(t, ctx, browser, env)
-	defer cancelAlloc()
-	defer cancelPage()
+	v := openEchoServerView(t, ctx, "zh")
+	defer v.closePage()
+	server, port, env, page, waitFor := v.server, v.port, v.env, v.page, v.waitFor
 	waitFor("that it is live, in Chinese", `document.querySelector("#status").textContent === "实时" && document.documentElement.lang === "zh-CN"`)
 	waitFor("the listening socket", `!!document.querySelector('table.sockets tr.sock[data-state="LISTEN"]')`)
 	waitFor("the headings and columns in Chinese", `(() => { const t = document.body.innerText;
@@ -277,8 +287,7 @@ func TestLiveViewInBrowserChinese(t *testing.T) {
 	if ok, err := client.wait(ctx); !ok || err != nil {
 		t.Errorf("the client: %v (exited: %v)\n%s", err, ok, client.stderr.String())
 	}
-	cancelPage()
-	cancelAlloc()
+	v.closePage()
 	if ok, err := server.wait(ctx); !ok || err != nil {
 		t.Errorf("the server: %v (exited: %v)\n%s", err, ok, server.stderr.String())
 	}
