@@ -107,51 +107,11 @@ func (r *uiRun) waitStderr(t *testing.T, ctx context.Context, re string) string 
 // it is clicked. With -ui-screenshots DIR the test keeps pictures of it
 // (docs/live_view_connected.png, docs/live_view.png).
 func TestLiveViewInBrowser(t *testing.T) {
-	browser := chromium.Path(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	// A discovery folder of the test's own, so that no other view on
-	// this machine is joined.
-	runDir := filepath.Join(t.TempDir(), "run")
-	if err := os.Mkdir(runDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "XDG_RUNTIME_DIR="+runDir, "NO_COLOR=1", "SOCKPLAY_HISTORY=off", "GORACE=atexit_sleep_ms=0")
-
-	server := startUIRun(t, ctx, env, "run", "--ui", "tcp/echo_server", "0")
-	url := server.waitStderr(t, ctx, `(?m)^ui: (http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32})$`)
-	first := <-server.lines
-	port, ok := strings.CutPrefix(first, "server is listening on 127.0.0.1:")
-	if !ok {
-		t.Fatalf("server: %q; stderr: %s", first, server.stderr.String())
-	}
-
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")), chromedp.WindowSize(1500, 1000),
-		chromedp.Flag("hide-scrollbars", true))
-	defer cancelAlloc()
-	page, cancelPage := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
-	defer cancelPage()
-
-	// waitFor polls the page until the JavaScript expression is true.
-	waitFor := func(what, expr string) {
-		t.Helper()
-		wctx, cancel := context.WithTimeout(page, 30*time.Second)
-		defer cancel()
-		if _, err := chromedp.Run(wctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-			text, err2 := chromedp.Run(page, chromedp.Evaluate[string](`document.body.innerText`))
-			if err2 != nil {
-				text = err2.Error()
-			}
-			t.Fatalf("the page does not show %s (%v); it shows:\n%s\nthe server's stderr: %s", what, err, text, server.stderr.String())
-		}
-	}
-	if err := chromedp.Do(page, chromedp.Navigate(url)); err != nil {
-		t.Fatal(err)
-	}
+	v := openEchoServerView(t, ctx, "en")
+	defer v.closePage()
+	server, port, env, page, waitFor := v.server, v.port, v.env, v.page, v.waitFor
 	waitFor("that it is live", `document.querySelector("#status").textContent === "live"`)
 	waitFor("the listening socket", `!!document.querySelector('table.sockets tr.sock[data-state="LISTEN"]')`)
 
@@ -182,14 +142,7 @@ func TestLiveViewInBrowser(t *testing.T) {
 
 	io.WriteString(client.stdin, "hello\n")
 	client.stdin.Close()
-	hasAll := func(texts ...string) string {
-		var conds []string
-		for _, s := range texts {
-			conds = append(conds, fmt.Sprintf("d.includes(%q)", s))
-		}
-		return `(() => { const s = document.querySelector("#diagram svg"); const d = s ? s.textContent : ""; return ` + strings.Join(conds, " && ") + `; })()`
-	}
-	waitFor("hello and HELLO in the diagram", hasAll(`send 5 bytes "hello"`, `recv(1024) → 5 bytes "hello"`, `send 5 bytes "HELLO"`, `recv(1024) → 5 bytes "HELLO"`))
+	waitFor("hello and HELLO in the diagram", diagramHas(`send 5 bytes "hello"`, `recv(1024) → 5 bytes "hello"`, `send 5 bytes "HELLO"`, `recv(1024) → 5 bytes "HELLO"`))
 	waitFor("the closes", `document.querySelectorAll("#diagram g.step.fin").length >= 2 &&
 		[...document.querySelectorAll("#diagram g.step")].filter(g => g.textContent.includes("close()")).length === 3`)
 	waitFor("both processes' sockets closed", `document.querySelectorAll("table.sockets tr.sock.closed").length === 3 &&
@@ -217,12 +170,125 @@ func TestLiveViewInBrowser(t *testing.T) {
 	// The server's run has ended; its view stays while the page is open,
 	// and closes when the page goes.
 	server.waitStderr(t, ctx, `(?m)^(ui: the run has ended; the view stays open while a page shows it)`)
-	cancelPage()
-	cancelAlloc()
+	v.closePage()
 	switch ok, err := server.wait(ctx); {
 	case !ok:
 		t.Fatalf("the server's view did not close when the page went:\n%s", server.stderr.String())
 	case err != nil:
 		t.Errorf("the server: %v\n%s", err, server.stderr.String())
+	}
+}
+
+// An echoView is the tutorial's echo server run with --ui, its view open
+// in Chromium.
+type echoView struct {
+	server *uiRun
+	port   string   // the server's
+	env    []string // the server's, for a client to join its view
+	page   context.Context
+	// closePage closes the page and the browser.
+	closePage func()
+	// waitFor polls the page until the JavaScript expression is true
+	// (the test fails after 30 s).
+	waitFor func(what, expr string)
+}
+
+// openEchoServerView starts the echo server with --ui in language lang
+// (SOCKPLAY_LANG) and opens its view in headless Chromium.
+func openEchoServerView(t *testing.T, ctx context.Context, lang string) *echoView {
+	t.Helper()
+	browser := chromium.Path(t)
+	// A discovery folder of the test's own, so that no other view on
+	// this machine is joined.
+	runDir := filepath.Join(t.TempDir(), "run")
+	if err := os.Mkdir(runDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	v := &echoView{env: append(os.Environ(), "XDG_RUNTIME_DIR="+runDir, "NO_COLOR=1", "SOCKPLAY_HISTORY=off", "GORACE=atexit_sleep_ms=0", "SOCKPLAY_LANG="+lang)}
+	v.server = startUIRun(t, ctx, v.env, "run", "--ui", "tcp/echo_server", "0")
+	url := v.server.waitStderr(t, ctx, `(?m)^ui: (http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32})$`)
+	first := <-v.server.lines
+	port, ok := strings.CutPrefix(first, "server is listening on 127.0.0.1:")
+	if !ok {
+		t.Fatalf("server: %q; stderr: %s", first, v.server.stderr.String())
+	}
+	v.port = port
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")), chromedp.WindowSize(1500, 1000),
+		chromedp.Flag("hide-scrollbars", true))
+	page, cancelPage := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
+	v.page = page
+	v.closePage = func() {
+		cancelPage()
+		cancelAlloc()
+	}
+	v.waitFor = func(what, expr string) {
+		t.Helper()
+		wctx, cancel := context.WithTimeout(page, 30*time.Second)
+		defer cancel()
+		if _, err := chromedp.Run(wctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+			text, err2 := chromedp.Run(page, chromedp.Evaluate[string](`document.body.innerText`))
+			if err2 != nil {
+				text = err2.Error()
+			}
+			t.Fatalf("the page does not show %s (%v); it shows:\n%s\nthe server's stderr: %s", what, err, text, v.server.stderr.String())
+		}
+	}
+	if err := chromedp.Do(page, chromedp.Navigate(url)); err != nil {
+		v.closePage()
+		t.Fatal(err)
+	}
+	return v
+}
+
+// diagramHas is a JavaScript expression: the diagram's text has every
+// one of texts.
+func diagramHas(texts ...string) string {
+	var conds []string
+	for _, s := range texts {
+		conds = append(conds, fmt.Sprintf("d.includes(%q)", s))
+	}
+	return `(() => { const s = document.querySelector("#diagram svg"); const d = s ? s.textContent : ""; return ` + strings.Join(conds, " && ") + `; })()`
+}
+
+// The live view of a run in Chinese: the page's headings, columns,
+// status and hex-dump panel, and the diagram, in Chinese; the kernel's
+// states, the socket calls and the addresses as they are.
+func TestLiveViewInBrowserChinese(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	v := openEchoServerView(t, ctx, "zh")
+	defer v.closePage()
+	server, port, env, page, waitFor := v.server, v.port, v.env, v.page, v.waitFor
+	waitFor("that it is live, in Chinese", `document.querySelector("#status").textContent === "实时" && document.documentElement.lang === "zh-CN"`)
+	waitFor("the listening socket", `!!document.querySelector('table.sockets tr.sock[data-state="LISTEN"]')`)
+	waitFor("the headings and columns in Chinese", `(() => { const t = document.body.innerText;
+		return ["套接字", "任务", "事件", "时序图", "点击一条消息可查看它的字节", "本地 → 远端", "状态", "收 / 发", "等待于", "LISTEN", "accept"].every(w => t.includes(w)) &&
+			!["Sockets", "Tasks", "Events", "Sequence diagram", "local → remote", "waits in", "live view"].some(w => t.includes(w)); })()`)
+
+	client := startUIRun(t, ctx, env, "run", "--ui", "tcp/echo_client", port)
+	client.waitStderr(t, ctx, `(?m)^ui: http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32} `)
+	waitFor("both sockets ESTABLISHED", `[...document.querySelectorAll("table.sockets")].filter(
+		t => t.querySelector('tr.sock:not(.closed)[data-state="ESTABLISHED"]')).length === 2`)
+	waitFor("the server's task in recv", `[...document.querySelectorAll("table.tasks tr.task")].some(r => r.textContent.includes("套接字 2 上的 recv"))`)
+	io.WriteString(client.stdin, "hello\n")
+	client.stdin.Close()
+	waitFor("hello and HELLO in the Chinese diagram", diagramHas(`时序图：`, `握手`, `send 5 字节 "hello"`, `recv(1024) → 5 字节 "HELLO"`))
+	waitFor("no English in the diagram", `!["Sequence diagram", "handshake", "bytes", "time flows down"].some(w => document.querySelector("#diagram svg").textContent.includes(w))`)
+	if err := chromedp.Do(page, chromedp.Click(chromedp.CSS(`#diagram g.step.send[data-bytes="5"] text`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the hex dump, in Chinese", `!document.querySelector("#details").hidden && document.querySelector("#dbytes").innerText.includes("十六进制转储") &&
+		document.querySelector("#dhex").textContent.includes("68 65 6c 6c 6f")`)
+	if ok, err := client.wait(ctx); !ok || err != nil {
+		t.Errorf("the client: %v (exited: %v)\n%s", err, ok, client.stderr.String())
+	}
+	v.closePage()
+	if ok, err := server.wait(ctx); !ok || err != nil {
+		t.Errorf("the server: %v (exited: %v)\n%s", err, ok, server.stderr.String())
 	}
 }

@@ -41,7 +41,7 @@ always. See docs/TRACE.md.
 			}
 			traces = append(traces, tr)
 		}
-		d := diagram.Build(traces...)
+		d := diagram.BuildWith(diagram.Options{Lang: io.lang}, traces...)
 		path := *out
 		if path == "" && isTerminal(io.stdout) {
 			path = strings.TrimSuffix(files[0], filepath.Ext(files[0])) + ".svg"

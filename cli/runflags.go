@@ -199,7 +199,7 @@ func (f *runFlags) prepareTrace(opts *luabind.Options, stderr io.Writer) (func(i
 		if jsonBuf != nil {
 			tr, err := trace.Read(jsonBuf, "this run")
 			if err == nil {
-				err = writeDiagram(f.diagram, diagram.Build(tr))
+				err = writeDiagram(f.diagram, diagram.BuildWith(diagram.Options{Lang: f.lang}, tr))
 			}
 			if err != nil {
 				fmt.Fprintln(stderr, "sockplay: --diagram:", err)

@@ -82,7 +82,7 @@ func (f *runFlags) prepareUI(opts *luabind.Options, stderr io.Writer) (func(int)
 // startView starts the live view of this run, or joins one, as the flags
 // say.
 func (f *runFlags) startView(stderr io.Writer) (*ui.View, error) {
-	uo := ui.Options{Name: f.label, Port: max(f.uiPort, 0), Join: f.uiJoin, Find: f.uiPort < 0 && f.uiJoin == "", Stderr: stderr}
+	uo := ui.Options{Name: f.label, Port: max(f.uiPort, 0), Join: f.uiJoin, Find: f.uiPort < 0 && f.uiJoin == "", Stderr: stderr, Lang: f.lang}
 	if f.open {
 		uo.Open = ui.OpenBrowser
 	}

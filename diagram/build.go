@@ -20,6 +20,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/trace"
 )
 
@@ -37,6 +38,8 @@ type Diagram struct {
 	// OmittedEarlier: the omitted events are the first ones, not the last
 	// (Options.Last).
 	OmittedEarlier bool
+
+	lang i18n.Lang // of its words: the legend, notes, "bytes"
 }
 
 // Options change what Build draws.
@@ -49,6 +52,10 @@ type Options struct {
 	// recent data events), so that the bytes of the events given are
 	// still matched by their offsets in the stream.
 	Skipped map[SockRef]Skipped
+	// Lang is the language of the diagram's own words (the legend, the
+	// notes, "3 bytes"); the calls, addresses and TCP's words (FIN, SYN)
+	// are the same in every language.
+	Lang i18n.Lang
 }
 
 // SockRef names a socket: the index of its trace in Build's arguments
@@ -150,7 +157,7 @@ func Build(traces ...*trace.Trace) *Diagram { return BuildWith(Options{}, traces
 // BuildWith is Build with options. Its cost is linear in the events (and
 // n log n for merging them by time), however many connections they have.
 func BuildWith(opts Options, traces ...*trace.Trace) *Diagram {
-	d := &Diagram{}
+	d := &Diagram{lang: opts.Lang}
 	var items []item
 	for ti, tr := range traces {
 		d.Traces = append(d.Traces, tr.Name)
@@ -209,7 +216,7 @@ func BuildWith(opts Options, traces ...*trace.Trace) *Diagram {
 		row += st.Rows
 		if st.Kind == KindSend {
 			if len(st.Links) > 1 {
-				st.Label += fmt.Sprintf(" → %d recvs", len(st.Links))
+				st.Label += " → " + d.lang.Sprintf("%d recvs", len(st.Links))
 			}
 			st.Label += " " + st.preview
 		}
@@ -411,7 +418,7 @@ func (b *builder) lifelineFor(addr string, near *Lifeline) *Lifeline {
 			return l
 		}
 	}
-	l := &Lifeline{Endpoint: addr, Detail: "not traced", near: near, Group: -1}
+	l := &Lifeline{Endpoint: addr, Detail: b.d.lang.Sprintf("not traced"), near: near, Group: -1}
 	b.lines[addr] = l
 	b.d.Lifelines = append(b.d.Lifelines, l)
 	return l
@@ -472,7 +479,7 @@ func (b *builder) add(st *Step) *Step {
 func (b *builder) step(it item, at float64) {
 	ev := it.ev
 	s := b.socks[sockKey{it.trace, ev.Sock}]
-	st := &Step{At: at, Trace: b.traces[it.trace].Name, Ev: ev, From: s.lifeline, Title: title(b.traces[it.trace].Name, ev, at)}
+	st := &Step{At: at, Trace: b.traces[it.trace].Name, Ev: ev, From: s.lifeline, Title: title(b.d.lang, b.traces[it.trace].Name, ev, at)}
 	if ev.Error != "" && ev.Event != "connect" {
 		st.Kind = KindError
 		st.Label = fmt.Sprintf("%s ✗ %s", ev.CallName(), ev.Error)
@@ -571,7 +578,7 @@ func (b *builder) connect(st *Step, s *sock) {
 		// A datagram socket's connect only sets its default peer.
 		st.Kind = KindNote
 		st.To = nil
-		st.Label = "connect(" + trace.ShowAddr(ev.Remote) + "): the default peer"
+		st.Label = "connect(" + trace.ShowAddr(ev.Remote) + "): " + b.d.lang.Sprintf("the default peer")
 	default:
 		st.Kind = KindHandshake
 		st.Rows = 2
@@ -587,7 +594,7 @@ func (b *builder) send(st *Step, s *sock) {
 	ev := st.Ev
 	n := ev.ByteCount()
 	st.Kind = KindSend
-	st.Label = fmt.Sprintf("%s %s", ev.CallName(), plural(n, "byte"))
+	st.Label = ev.CallName() + " " + byteCount(b.d.lang, n)
 	st.preview = preview(ev.DataBytes(), n) // after "→ N recvs", once the recvs are known
 	if s.peer != nil {
 		st.To = s.peer.lifeline
@@ -617,7 +624,7 @@ func (b *builder) recv(st *Step, s *sock) {
 		st.To = s.peer.lifeline // drawn on s's lifeline; To names the sender
 	}
 	if n == 0 {
-		st.Label = call + ` → "" end of stream`
+		st.Label = call + ` → "" ` + b.d.lang.Sprintf("end of stream")
 		if p := s.peer; p != nil && p.fin != nil && !s.finSeen {
 			p.fin.Links = append(p.fin.Links, st)
 			st.Links = append(st.Links, p.fin)
@@ -626,7 +633,7 @@ func (b *builder) recv(st *Step, s *sock) {
 		b.add(st)
 		return
 	}
-	st.Label = fmt.Sprintf("%s → %s", call, plural(n, "byte"))
+	st.Label = call + " → " + byteCount(b.d.lang, n)
 	if p := s.peer; p != nil {
 		// The sends are in stream order and the recvs take them in
 		// order: look from the first send not wholly taken yet.
@@ -644,7 +651,7 @@ func (b *builder) recv(st *Step, s *sock) {
 			}
 		}
 		if len(st.Links) > 1 {
-			st.Label += fmt.Sprintf(" of %d sends", len(st.Links))
+			st.Label += " " + b.d.lang.Sprintf("of %d sends", len(st.Links))
 		}
 	}
 	st.Label += " " + preview(ev.DataBytes(), n)
@@ -670,7 +677,7 @@ func (b *builder) datagram(st *Step, s *sock, to string) {
 	n := ev.ByteCount()
 	st.Kind = KindDatagram
 	st.To = b.lifelineFor(to, s.lifeline)
-	st.Label = fmt.Sprintf("%s %s %s", ev.CallName(), plural(n, "byte"), preview(ev.DataBytes(), n))
+	st.Label = ev.CallName() + " " + byteCount(b.d.lang, n) + " " + preview(ev.DataBytes(), n)
 	k := dgramKey{st.To, portOf(ev.Local)}
 	b.dgrams[k] = append(b.dgrams[k], st)
 	b.add(st)
@@ -682,7 +689,7 @@ func (b *builder) dgramRecv(st *Step, s *sock, from string) {
 	ev := st.Ev
 	n := ev.ByteCount()
 	st.Kind = KindDgramRecv
-	st.Label = fmt.Sprintf("%s(%d) → %s %s", ev.CallName(), ev.Bufsize, plural(n, "byte"), preview(ev.DataBytes(), n))
+	st.Label = fmt.Sprintf("%s(%d) → %s %s", ev.CallName(), ev.Bufsize, byteCount(b.d.lang, n), preview(ev.DataBytes(), n))
 	// Only a datagram to this lifeline from the same port (or path) can
 	// match: sameEndpoint compares ports.
 	k := dgramKey{s.lifeline, portOf(from)}
@@ -698,12 +705,12 @@ func (b *builder) dgramRecv(st *Step, s *sock, from string) {
 	}
 	if st.To == nil && from != "" {
 		st.To = b.lifelineFor(from, s.lifeline)
-		st.Label += " from " + from // no sendto in the traces shows where from
+		st.Label += " " + b.d.lang.Sprintf("from %s", from) // no sendto in the traces shows where from
 	}
 	b.add(st)
 }
 
-func title(traceName string, ev *trace.Event, at float64) string {
+func title(l i18n.Lang, traceName string, ev *trace.Event, at float64) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "+%.6f s  %s  task %d  sock %d  %s", at, traceName, ev.Task, ev.Sock, ev.Event)
 	if ev.Call != "" {
@@ -713,9 +720,10 @@ func title(traceName string, ev *trace.Event, at float64) string {
 		fmt.Fprintf(&b, "\n%s → %s", trace.ShowAddr(ev.Local), trace.ShowAddr(ev.Remote))
 	}
 	if ev.Bytes != nil {
-		fmt.Fprintf(&b, "\n%d bytes", *ev.Bytes)
+		n := *ev.Bytes
+		b.WriteString("\n" + l.Sprintf("%d bytes", n)) // n, as byteCount names it: one message
 		if data := ev.DataBytes(); len(data) > 0 {
-			fmt.Fprintf(&b, ", first %d: % x", len(data), data)
+			fmt.Fprintf(&b, ", %s % x", l.Sprintf("first %d:", len(data)), data)
 		}
 	}
 	if ev.Error != "" {
@@ -741,11 +749,12 @@ func shortType(t string) string {
 	return ""
 }
 
-func plural(n int, word string) string {
+// byteCount is "1 byte", "N bytes" in l.
+func byteCount(l i18n.Lang, n int) string {
 	if n == 1 {
-		return "1 " + word
+		return l.Sprintf("1 byte")
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return l.Sprintf("%d bytes", n)
 }
 
 // previewLen is how many characters of data a label shows.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/chromium"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/trace"
 )
 
@@ -428,3 +429,69 @@ func TestRendersInChromium(t *testing.T) {
 }
 
 func near(a, b int) bool { return a-b < 24 && b-a < 24 }
+
+// In Chinese the diagram's own words are Chinese; the calls, addresses
+// and TCP's words stay, and the steps are the same as in English.
+func TestChinese(t *testing.T) {
+	for _, tc := range []struct {
+		traces []string
+		zh, en []string // words the Chinese diagram has, and has not
+	}{
+		{[]string{"echo_server", "echo_client"},
+			[]string{"时序图：", "握手", "一次 send 的字节，指向取走它们的 recv", "FIN（close、shutdown）", "时间自上而下", " 字节 ", "send 5 字节", "5 字节, 前 5 个: 68 65", "FIN", "127.0.0.1:"},
+			[]string{"Sequence diagram", "handshake", "bytes", "time flows down", "end of stream"}},
+		{[]string{"errors"},
+			[]string{"（跟踪记录里没有 recvfrom 取走它）", "错误", "ConnectionRefusedError", "RST"},
+			[]string{"no recvfrom took it", "error\n", "datagram\n"}},
+		{[]string{"udp_server", "udp_client"},
+			[]string{"数据报", "recvfrom("},
+			[]string{"bytes", "datagram\n"}},
+		{[]string{"unix"},
+			[]string{`→ "" 数据流结束`},
+			[]string{"bytes", "end of stream"}},
+	} {
+		traces := load(t, tc.traces...)
+		d := BuildWith(Options{Lang: i18n.Chinese}, traces...)
+		svg := texts(t, render(t, d))
+		for _, w := range tc.zh {
+			if !strings.Contains(svg, w) {
+				t.Errorf("%v: the Chinese diagram has no %q", tc.traces, w)
+			}
+		}
+		for _, w := range tc.en {
+			if strings.Contains(svg, w) {
+				t.Errorf("%v: the Chinese diagram has the English %q", tc.traces, w)
+			}
+		}
+		// The same steps, rows and links as the English diagram.
+		en := Build(traces...)
+		if len(d.Steps) != len(en.Steps) || len(d.Lifelines) != len(en.Lifelines) {
+			t.Fatalf("%v: %d steps, %d lifelines in Chinese; %d, %d in English", tc.traces, len(d.Steps), len(d.Lifelines), len(en.Steps), len(en.Lifelines))
+		}
+		for i, st := range d.Steps {
+			if e := en.Steps[i]; st.Kind != e.Kind || st.Row != e.Row || len(st.Links) != len(e.Links) {
+				t.Errorf("%v: step %d is %s at row %d in Chinese, %s at row %d in English", tc.traces, i, st.Kind, st.Row, e.Kind, e.Row)
+			}
+		}
+		if bad := collisions(drawAll(d)); len(bad) > 0 {
+			t.Errorf("%v in Chinese:\n%s", tc.traces, strings.Join(bad, "\n"))
+		}
+	}
+}
+
+// texts is the text of an SVG, a line per element.
+func texts(t *testing.T, svg []byte) string {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	var b strings.Builder
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		if c, ok := tok.(xml.CharData); ok && strings.TrimSpace(string(c)) != "" {
+			b.WriteString(string(c) + "\n")
+		}
+	}
+	return b.String()
+}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // Layout, in pixels.
@@ -54,7 +56,8 @@ func (d *Diagram) WriteSVG(w io.Writer) error {
 	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="'DejaVu Sans Mono', Menlo, Consolas, monospace" font-size="11">`+"\n",
 		width, height, width, height)
-	p("<title>%s</title>\n", esc("sockplay sequence diagram: "+strings.Join(d.Traces, " + ")))
+	traces := strings.Join(d.Traces, " + ")
+	p("<title>%s</title>\n", esc(d.lang.Sprintf("sockplay sequence diagram: %s", traces)))
 	p("<defs>\n")
 	for _, name := range []string{"data", "fin", "handshake", "datagram", "error"} {
 		p(`<marker id="arrow-%s" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>`+"\n", name, colors[name])
@@ -62,7 +65,7 @@ func (d *Diagram) WriteSVG(w io.Writer) error {
 	p("</defs>\n")
 	p(`<rect width="100%%" height="100%%" fill="#ffffff"/>` + "\n")
 	p(`<text class="heading" x="16" y="26" font-size="15" font-weight="bold" fill="#1f2328">%s</text>`+"\n",
-		esc("Sequence diagram: "+strings.Join(d.Traces, " + ")))
+		esc(d.lang.Sprintf("Sequence diagram: %s", traces)))
 	d.legend(&b)
 
 	d.lanes(&b, float64(width), float64(height-24))
@@ -114,10 +117,10 @@ func (d *Diagram) WriteSVG(w io.Writer) error {
 	switch {
 	case d.Omitted > 0 && d.OmittedEarlier:
 		p(`<text class="omitted" x="16" y="%d" fill="#cf222e">%s</text>`+"\n", headerTop+headerH+18,
-			esc(fmt.Sprintf("… %d earlier events are not drawn (a diagram draws the last %d)", d.Omitted, MaxSteps)))
+			esc("… "+d.lang.Sprintf("%d earlier events are not drawn (a diagram draws the last %d)", d.Omitted, MaxSteps)))
 	case d.Omitted > 0:
 		p(`<text class="omitted" x="16" y="%d" fill="#cf222e">%s</text>`+"\n", height-20,
-			esc(fmt.Sprintf("… %d more events are not drawn (a diagram draws at most %d)", d.Omitted, MaxSteps)))
+			esc("… "+d.lang.Sprintf("%d more events are not drawn (a diagram draws at most %d)", d.Omitted, MaxSteps)))
 	}
 	p("</svg>\n")
 	_, err := w.Write(b.Bytes())
@@ -166,17 +169,18 @@ func (d *Diagram) legend(b *bytes.Buffer) {
 	item := func(color, dash, text string) {
 		fmt.Fprintf(b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="%s" stroke-width="2"%s/>`, x, y-4, x+26, y-4, color, dash)
 		fmt.Fprintf(b, `<text x="%.0f" y="%.0f" fill="#57606a">%s</text>`, x+32, y, esc(text))
-		x += 32 + float64(utf8.RuneCountInString(text))*charW + 22
+		x += 32 + float64(columns(text))*charW + 22
 	}
 	b.WriteString(`<g class="legend">`)
-	item(colors["handshake"], "", "handshake")
-	item(colors["data"], "", "bytes of a send, to the recv that took them")
-	item(colors["fin"], "", "FIN (close, shutdown)")
-	item(colors["datagram"], "", "datagram")
-	item(colors["error"], "", "error")
+	l := d.lang
+	item(colors["handshake"], "", l.Sprintf("handshake"))
+	item(colors["data"], "", l.Sprintf("bytes of a send, to the recv that took them"))
+	item(colors["fin"], "", l.Sprintf("FIN (close, shutdown)"))
+	item(colors["datagram"], "", l.Sprintf("datagram"))
+	item(colors["error"], "", l.Sprintf("error"))
 	b.WriteString("</g>\n")
 	fmt.Fprintf(b, `<text x="16" y="%d" fill="#57606a" font-size="10">%s</text>`+"\n", 70,
-		esc("time flows down; the left column is seconds since the first event; hover for details"))
+		esc(l.Sprintf("time flows down; the left column is seconds since the first event; hover for details")))
 }
 
 // A drawing is what one step draws: marks (dots, boxes), arrows and
@@ -445,13 +449,13 @@ func (d *Diagram) draw(st *Step) *drawing {
 			// Nobody in the traces took these bytes (yet): a dashed arrow
 			// to the other end at the same row.
 			arrow(xf, y, xt, y, color, ` stroke-dasharray="6 4"`)
-			note := " (no recv took it in the traces)"
+			note := d.lang.Sprintf("(no recv took it in the traces)")
 			if st.Kind == KindFIN {
-				note = ` (no recv returned "" in the traces)`
+				note = d.lang.Sprintf(`(no recv returned "" in the traces)`)
 			} else if st.Kind == KindDatagram {
-				note = " (no recvfrom took it in the traces)"
+				note = d.lang.Sprintf("(no recvfrom took it in the traces)")
 			}
-			l := label(lx, y-5, anchor, colors[color], st.Label+note, "")
+			l := label(lx, y-5, anchor, colors[color], st.Label+" "+note, "")
 			l.alt = l.flipped(xf, y+4)
 			break
 		}
@@ -525,6 +529,20 @@ func esc(s string) string {
 	var b strings.Builder
 	xml.EscapeText(&b, []byte(s))
 	return b.String()
+}
+
+// columns is how many columns of the monospace font s takes: a Chinese
+// character takes two.
+func columns(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n++
+		}
+	}
+	return n
 }
 
 // clip shortens s to n characters with "…".

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sockplay/sockplay/diagram"
 	"github.com/sockplay/sockplay/internal/hexdump"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/lualib"
 	"github.com/sockplay/sockplay/trace"
@@ -35,7 +36,8 @@ const (
 )
 
 type hub struct {
-	local *sink // this process's run
+	local *sink     // this process's run
+	lang  i18n.Lang // of the diagram
 
 	frameMu sync.Mutex // one frame at a time
 	tickMu  sync.Mutex // one take of the run's events at a time, so they stay in order
@@ -59,8 +61,8 @@ type hub struct {
 	done chan struct{}
 }
 
-func newHub(local *sink, name string, pid int) *hub {
-	h := &hub{local: local, clients: map[*client]struct{}{}, joiners: map[*joinConn]struct{}{},
+func newHub(local *sink, name string, pid int, lang i18n.Lang) *hub {
+	h := &hub{local: local, lang: lang, clients: map[*client]struct{}{}, joiners: map[*joinConn]struct{}{},
 		changed: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	h.addProc(name, pid)
 	return h
@@ -256,7 +258,7 @@ func (h *hub) frame() {
 
 	var diag json.RawMessage
 	if rebuild {
-		diag = drawDiagram(diagram.BuildWith(diagram.Options{Last: true, Skipped: skipped}, traces...))
+		diag = drawDiagram(diagram.BuildWith(diagram.Options{Last: true, Skipped: skipped, Lang: h.lang}, traces...))
 	}
 	procs, _ := json.Marshal(views)
 

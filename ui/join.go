@@ -305,7 +305,7 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 	// must not have its watch undone by a count read before it came.
 	jc.setWatch(hub.watchers.Load() > 0)
 	hub.mu.Unlock()
-	why := "its connection to the view was lost"
+	why := whyLost
 	defer func() {
 		hub.mu.Lock()
 		delete(hub.joiners, jc)
@@ -322,7 +322,7 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 		}
 		var m joinMsg
 		if json.Unmarshal(b, &m) != nil {
-			why = "it sent what the view does not read"
+			why = whyUnreadable
 			conn.Close(websocket.StatusPolicyViolation, "not a message of a join")
 			return
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/diagram"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/trace"
 )
@@ -146,7 +147,7 @@ func TestGapKeepsMatching(t *testing.T) {
 // events, and those the view keeps are each still the event the trace
 // wrote, none overwritten by a later one.
 func TestEventsReused(t *testing.T) {
-	h := newHub(newSink(sinkMax), "run", 1)
+	h := newHub(newSink(sinkMax), "run", 1, i18n.English)
 	var lines bytes.Buffer
 	rt := luabind.New(luabind.Options{Trace: &luabind.TraceOptions{JSON: &lines, Live: h.local}})
 	defer rt.Close()

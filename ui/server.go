@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // The host: the HTTP server of the view on 127.0.0.1 (the page, the
@@ -66,17 +67,17 @@ type host struct {
 
 // startHost starts a view on 127.0.0.1:port (0: a free port) and, if no
 // other view has it, on the discovery socket in dir.
-func startHost(port int, dir string, s *sink, name string) (*host, error) {
+func startHost(port int, dir string, s *sink, name string, lang i18n.Lang) (*host, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
 		return nil, fmt.Errorf("the view cannot listen on 127.0.0.1:%d: %w", port, err)
 	}
 	tok := make([]byte, 16)
 	rand.Read(tok)
-	h := &host{hub: newHub(s, name, os.Getpid()), token: hex.EncodeToString(tok), port: ln.Addr().(*net.TCPAddr).Port,
+	h := &host{hub: newHub(s, name, os.Getpid(), lang), token: hex.EncodeToString(tok), port: ln.Addr().(*net.TCPAddr).Port,
 		conns: map[*websocket.Conn]struct{}{}}
 	h.url = fmt.Sprintf("http://127.0.0.1:%d/?token=%s", h.port, h.token)
-	h.buildPage()
+	h.buildPage(lang)
 	h.srv = &http.Server{Handler: http.HandlerFunc(h.serveTCP), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 	h.serve(h.srv, ln)
 	if uln, path, err := listenDiscovery(dir); err == nil {
@@ -117,10 +118,14 @@ func (h *host) stop() {
 	h.wg.Wait()
 }
 
-// buildPage puts the script and style into the page, and allows that
-// script alone (by its hash) in the Content-Security-Policy.
-func (h *host) buildPage() {
-	page := strings.Replace(pageHTML, "/*STYLE*/", pageCSS, 1)
+// buildPage puts the script, the style and the words in lang
+// (pagetext.go) into the page, and allows that script alone (by its
+// hash) in the Content-Security-Policy: the words are JSON, which a
+// browser does not run.
+func (h *host) buildPage(lang i18n.Lang) {
+	page := strings.Replace(pageHTML, `<html lang="en">`, `<html lang="`+htmlLang(lang)+`">`, 1)
+	page = strings.Replace(page, "/*TEXTS*/", string(pageTexts(lang)), 1)
+	page = strings.Replace(page, "/*STYLE*/", pageCSS, 1)
 	page = strings.Replace(page, "/*SCRIPT*/", pageJS, 1)
 	sum := sha256.Sum256([]byte(pageJS))
 	h.page = []byte(page)

@@ -37,6 +37,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 )
 
@@ -58,6 +59,9 @@ type Options struct {
 	Stderr io.Writer
 	// Open, if set, opens the page in a browser (OpenBrowser).
 	Open func(url string) error
+	// Lang is the language of the page and its diagram, when this
+	// process serves the view (a joined process's is the view's).
+	Lang i18n.Lang
 }
 
 // A View is this process's part of a live view: the view itself (a
@@ -98,7 +102,7 @@ func Start(opts Options) (*View, error) {
 		v.url = v.joined.viewURL
 		fmt.Fprintf(opts.Stderr, "ui: %s (joined the view of process %d)\n", v.url, v.joined.hostPID)
 	} else {
-		h, err := startHost(opts.Port, opts.Dir, v.sink, opts.Name)
+		h, err := startHost(opts.Port, opts.Dir, v.sink, opts.Name, opts.Lang)
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/trace"
 )
@@ -315,7 +316,7 @@ func TestSinkDropsWhenFull(t *testing.T) {
 // memory: its log lines beyond clientMax are dropped and counted, its
 // frames replaced by the newest, and the hub never waits for it.
 func TestSlowPageDrops(t *testing.T) {
-	h := newHub(newSink(sinkMax), "run", 1)
+	h := newHub(newSink(sinkMax), "run", 1, i18n.English)
 	release := make(chan struct{})
 	sent := make(chan []byte, 10)
 	c := newClient(func(msg []byte) error {

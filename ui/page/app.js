@@ -16,6 +16,22 @@ const history = new Map(); // "proc:sock" -> [{state, at}]
 let procNames = new Map();
 let logDropped = 0;
 
+// The page's words in the run's language: the view sends them in the
+// page (ui/pagetext.go), each English text with its translation, where
+// {0}, {1} are what T fills in. Kernel states, socket calls and
+// addresses are the same in every language.
+const TEXTS = JSON.parse($("#texts").textContent || "{}");
+
+function T(text, ...args) {
+  let i = 0;
+  const t = TEXTS[text] || text.replace(/%s/g, () => `{${i++}}`);
+  return t.replace(/\{(\d+)\}/g, (_, n) => String(args[Number(n)]));
+}
+
+for (const e of document.querySelectorAll("[data-t]")) e.textContent = T(e.textContent);
+for (const e of document.querySelectorAll("[data-t-title]")) e.title = T(e.title);
+document.title = "sockplay · " + T("live view");
+
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -38,8 +54,8 @@ function setStatus(cls, text) {
 
 function connect() {
   const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
-  ws.onopen = () => setStatus("live", "live");
-  ws.onclose = () => setStatus("closed", "the view has closed (its process ended): this page keeps what it last showed");
+  ws.onopen = () => setStatus("live", T("live"));
+  ws.onclose = () => setStatus("closed", T("the view has closed (its process ended): this page keeps what it last showed"));
   ws.onmessage = (m) => {
     const f = JSON.parse(m.data);
     if (f.procs) showProcs(f.procs);
@@ -55,8 +71,8 @@ let lastProcs = [];
 function showDropped() {
   const parts = [];
   const lost = lastProcs.reduce((n, p) => n + p.dropped, 0);
-  if (lost > 0) parts.push(`${lost} events lost: the run made them faster than the view took them`);
-  if (logDropped > 0) parts.push(`${logDropped} events not shown in the log: this page fell behind`);
+  if (lost > 0) parts.push(T("%s events lost: the run made them faster than the view took them", lost));
+  if (logDropped > 0) parts.push(T("%s events not shown in the log: this page fell behind", logDropped));
   const d = $("#dropped");
   d.hidden = parts.length === 0;
   d.textContent = parts.join("; ");
@@ -64,7 +80,7 @@ function showDropped() {
 
 function kind(s) {
   const fam = { AF_INET: "IPv4", AF_INET6: "IPv6", AF_UNIX: "Unix" }[s.family] || s.family;
-  const typ = { SOCK_STREAM: s.family === "AF_UNIX" ? "stream" : "TCP", SOCK_DGRAM: s.family === "AF_UNIX" ? "datagram" : "UDP" }[s.type] || s.type;
+  const typ = { SOCK_STREAM: s.family === "AF_UNIX" ? T("stream") : "TCP", SOCK_DGRAM: s.family === "AF_UNIX" ? T("datagram") : "UDP" }[s.type] || s.type;
   return `${fam} ${typ}`;
 }
 
@@ -92,19 +108,19 @@ function socketRow(p, s) {
   const tr = el("tr", { class: "sock" + (s.closed ? " closed" : ""), "data-proc": p.id, "data-sock": s.sock, "data-state": s.state });
   // A state that changed lights up, fading out over two seconds.
   if (t.changes > 1 && t.since < 2000) tr.style.background = `rgba(255, 232, 115, ${(1 - t.since / 2000).toFixed(2)})`;
-  const ends = s.remote ? `${s.local || "(unnamed)"} → ${s.remote}` : (s.local || "(unbound)");
-  const stateCell = el("td", {}, el("span", { class: "state " + s.state, title: s.kernel ? "the kernel's TCP state (TCP_INFO)" : "" }, s.state));
+  const ends = s.remote ? `${s.local || T("(unnamed)")} → ${s.remote}` : (s.local || T("(unbound)"));
+  const stateCell = el("td", {}, el("span", { class: "state " + s.state, title: s.kernel ? T("the kernel's TCP state (TCP_INFO)") : "" }, s.state));
   if (t.states.length > 1) stateCell.append(el("div", { class: "history" }, t.states.join(" → ")));
   let queued = "";
-  if (s.state === "LISTEN" && s.kernel) queued = `${s.acceptq} to accept (backlog ${s.backlog})`;
-  else if (!s.closed) queued = `in ${s.recvq} / out ${s.sendq}`;
-  const waits = s.waiters.map((w) => `task ${w.task} in ${w.call}`).join(", ");
+  if (s.state === "LISTEN" && s.kernel) queued = T("%s to accept (backlog %s)", s.acceptq, s.backlog);
+  else if (!s.closed) queued = T("in %s / out %s", s.recvq, s.sendq);
+  const waits = s.waiters.map((w) => T("task %s in %s", w.task, w.call)).join(", ");
   tr.append(
     el("td", { class: "mono" }, s.sock, s.fd >= 0 ? el("div", { class: "history" }, `fd ${s.fd}`) : null),
     el("td", {}, kind(s)),
     el("td", { class: "mono" }, ends),
     stateCell,
-    el("td", { class: "mono", title: s.bytes_from === "kernel" ? "counted by the kernel" : "counted from the trace" }, `${bytes(s.in)} / ${bytes(s.out)}`),
+    el("td", { class: "mono", title: s.bytes_from === "kernel" ? T("counted by the kernel") : T("counted from the trace") }, `${bytes(s.in)} / ${bytes(s.out)}`),
     el("td", { class: "mono" }, queued),
     el("td", { class: "mono num" }, s.kernel && !s.closed && s.state !== "LISTEN" ? `${s.rtt_ms.toFixed(3)} ms` : ""),
     el("td", { class: "wait" }, waits),
@@ -114,11 +130,13 @@ function socketRow(p, s) {
 
 function procTitle(p) {
   let t = `${p.name} — pid ${p.pid}`;
-  if (p.host) t += " (serves this view)";
-  if (p.ended) t += p.ended_why ? ` — ended: ${p.ended_why}` : " — ended";
-  if (p.busy) t += " — a task holds the runtime (a loop that does not block)";
-  if (p.trimmed) t += ` — ${p.trimmed} old events left out of the diagram`;
-  if (p.unrecorded) t += ` — ${p.unrecorded} sends and recvs made while no page was open are not drawn (their bytes are counted)`;
+  if (p.host) t += " " + T("(serves this view)");
+  // ended_why is one of a few texts of the view (ui/join.go), translated
+  // as the rest.
+  if (p.ended) t += " — " + (p.ended_why ? T("ended: %s", T(p.ended_why)) : T("ended"));
+  if (p.busy) t += " — " + T("a task holds the runtime (a loop that does not block)");
+  if (p.trimmed) t += " — " + T("%s old events left out of the diagram", p.trimmed);
+  if (p.unrecorded) t += " — " + T("%s sends and recvs made while no page was open are not drawn (their bytes are counted)", p.unrecorded);
   return t;
 }
 
@@ -133,10 +151,10 @@ function showProcs(procs) {
   for (const p of procs) {
     const table = el("table", { class: "sockets", "data-proc": p.id },
       el("caption", {}, procTitle(p)),
-      el("tr", {}, ...["sock", "kind", "local → remote", "state", "in / out", "queued", "RTT", "waiting"].map((h) => el("th", {}, h))));
+      el("tr", {}, ...[T("sock"), T("kind"), T("local → remote"), T("state"), T("in / out"), T("queued"), "RTT", T("waiting")].map((h) => el("th", {}, h))));
     for (const s of p.sockets) table.append(socketRow(p, s));
     for (const s of p.closed) table.append(socketRow(p, s));
-    if (p.sockets.length + p.closed.length === 0) table.append(el("tr", {}, el("td", { colspan: 8, class: "hint" }, "no socket yet")));
+    if (p.sockets.length + p.closed.length === 0) table.append(el("tr", {}, el("td", { colspan: 8, class: "hint" }, T("no socket yet"))));
     socks.append(table);
   }
 
@@ -146,12 +164,12 @@ function showProcs(procs) {
     if (p.ended) continue;
     const table = el("table", { class: "tasks", "data-proc": p.id },
       el("caption", {}, `${p.name} — pid ${p.pid}`),
-      el("tr", {}, ...["task", "what", "waits in", "at"].map((h) => el("th", {}, h))));
+      el("tr", {}, ...[T("task"), T("what"), T("waits in"), T("at")].map((h) => el("th", {}, h))));
     for (const t of p.tasks) {
-      const waits = t.call ? (t.sock ? `${t.call} on sock ${t.sock}` : t.call) : (p.busy ? "" : "running");
+      const waits = t.call ? (t.sock ? T("%s on sock %s", t.call, t.sock) : t.call) : (p.busy ? "" : T("running"));
       table.append(el("tr", { class: "task", "data-task": t.id }, el("td", { class: "mono" }, t.id), el("td", {}, t.name), el("td", { class: "wait" }, waits), el("td", { class: "mono" }, t.where)));
     }
-    if (p.tasks.length === 0) table.append(el("tr", {}, el("td", { colspan: 4, class: "hint" }, "no task")));
+    if (p.tasks.length === 0) table.append(el("tr", {}, el("td", { colspan: 4, class: "hint" }, T("no task"))));
     tasks.append(table);
   }
   showDropped();
@@ -183,8 +201,8 @@ function showDetails(i) {
   $("#dbytes").hidden = !hasBytes;
   if (hasBytes) {
     let note = "";
-    if (st.shown < st.bytes) note = `\n(the first ${st.shown} of ${st.bytes} bytes: --trace-bytes N keeps more)`;
-    $("#dhex").textContent = (st.hex || "(no bytes)") + note;
+    if (st.shown < st.bytes) note = "\n" + T("(the first %s of %s bytes: --trace-bytes N keeps more)", st.shown, st.bytes);
+    $("#dhex").textContent = (st.hex || T("(no bytes)")) + note;
     $("#dtext").textContent = st.text || '""';
   }
 }
@@ -204,12 +222,12 @@ function showEvents(lines) {
   const log = $("#events");
   const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 20;
   for (const l of lines) {
-    const who = l.who || procNames.get(l.proc) || `process ${l.proc}`;
+    const who = l.who || procNames.get(l.proc) || T("process %s", l.proc);
     log.append(el("span", { class: l.error ? "err" : "" }, `[${who}] ${l.text}`));
     logCount++;
   }
   while (log.childNodes.length > MAX_LOG) log.firstChild.remove();
-  $("#eventcount").textContent = `(${logCount} in all, the last ${Math.min(logCount, MAX_LOG)} shown)`;
+  $("#eventcount").textContent = T("(%s in all, the last %s shown)", logCount, Math.min(logCount, MAX_LOG));
   if (atEnd) log.scrollTop = log.scrollHeight;
 }
 

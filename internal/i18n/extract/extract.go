@@ -25,11 +25,13 @@ import (
 // Packages are the packages whose messages the user reads.
 var Packages = []string{
 	"github.com/sockplay/sockplay/cli",
+	"github.com/sockplay/sockplay/diagram",
 	"github.com/sockplay/sockplay/internal/child",
 	"github.com/sockplay/sockplay/internal/luaassert",
 	"github.com/sockplay/sockplay/luabind",
 	"github.com/sockplay/sockplay/luatest",
 	"github.com/sockplay/sockplay/repl",
+	"github.com/sockplay/sockplay/ui",
 }
 
 // LuaDirs are the folders, from the module's root, whose Lua scripts
