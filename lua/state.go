@@ -487,14 +487,7 @@ func (rg *registry) forceResize(newSize int) {
 }
 
 func (rg *registry) SetTop(topi int) { // +inline-start
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-	{
-		requiredSize := topi
-		if requiredSize > cap(rg.array) {
-			rg.resize(requiredSize)
-		}
-	}
+	rg.checkSize(topi)
 	oldtopi := rg.top
 	rg.top = topi
 	for i := oldtopi; i < rg.top; i++ {
@@ -519,14 +512,7 @@ func (rg *registry) Top() int {
 
 func (rg *registry) Push(v LValue) {
 	newSize := rg.top + 1
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-	{
-		requiredSize := newSize
-		if requiredSize > cap(rg.array) {
-			rg.resize(requiredSize)
-		}
-	}
+	rg.checkSize(newSize)
 	rg.array[rg.top] = v
 	rg.top++
 }
@@ -553,14 +539,7 @@ func (rg *registry) Get(reg int) LValue {
 // CopyRange should ideally be renamed to MoveRange.
 func (rg *registry) CopyRange(regv, start, limit, n int) { // +inline-start
 	newSize := regv + n
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-	{
-		requiredSize := newSize
-		if requiredSize > cap(rg.array) {
-			rg.resize(requiredSize)
-		}
-	}
+	rg.checkSize(newSize)
 	if limit == -1 || limit > rg.top {
 		limit = rg.top
 	}
@@ -588,14 +567,7 @@ func (rg *registry) CopyRange(regv, start, limit, n int) { // +inline-start
 // FillNil fills the registry with nil values from regm to regm+n and then sets the registry top to regm+n
 func (rg *registry) FillNil(regm, n int) { // +inline-start
 	newSize := regm + n
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-	{
-		requiredSize := newSize
-		if requiredSize > cap(rg.array) {
-			rg.resize(requiredSize)
-		}
-	}
+	rg.checkSize(newSize)
 	for i := 0; i < n; i++ {
 		rg.array[regm+i] = LNil
 	}
@@ -681,14 +653,7 @@ func (rg *registry) Insert(value LValue, reg int) {
 
 func (rg *registry) Set(regi int, vali LValue) { // +inline-start
 	newSize := regi + 1
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-	{
-		requiredSize := newSize
-		if requiredSize > cap(rg.array) {
-			rg.resize(requiredSize)
-		}
-	}
+	rg.checkSize(newSize)
 	rg.array[regi] = vali
 	if regi >= rg.top {
 		rg.top = regi + 1
@@ -697,14 +662,7 @@ func (rg *registry) Set(regi int, vali LValue) { // +inline-start
 
 func (rg *registry) SetNumber(regi int, vali LNumber) { // +inline-start
 	newSize := regi + 1
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-	{
-		requiredSize := newSize
-		if requiredSize > cap(rg.array) {
-			rg.resize(requiredSize)
-		}
-	}
+	rg.checkSize(newSize)
 	rg.array[regi] = rg.alloc.LNumber2I(vali)
 	if regi >= rg.top {
 		rg.top = regi + 1
@@ -1203,15 +1161,7 @@ func (ls *LState) initCallFrame(cf *callFrame) { // +inline-start
 		if nargs < np {
 			// default any missing arguments to nil
 			newSize := cf.LocalBase + np
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-			{
-				rg := ls.reg
-				requiredSize := newSize
-				if requiredSize > cap(rg.array) {
-					rg.resize(requiredSize)
-				}
-			}
+			ls.reg.checkSize(newSize)
 			for i := nargs; i < np; i++ {
 				ls.reg.array[cf.LocalBase+i] = LNil
 			}
@@ -1224,15 +1174,7 @@ func (ls *LState) initCallFrame(cf *callFrame) { // +inline-start
 				nargs = int(proto.NumUsedRegisters)
 			}
 			newSize := cf.LocalBase + nargs
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-			{
-				rg := ls.reg
-				requiredSize := newSize
-				if requiredSize > cap(rg.array) {
-					rg.resize(requiredSize)
-				}
-			}
+			ls.reg.checkSize(newSize)
 			for i := np; i < nargs; i++ {
 				ls.reg.array[cf.LocalBase+i] = LNil
 			}

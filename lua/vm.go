@@ -72,102 +72,11 @@ func mainLoopWithContext(L *LState, baseframe *callFrame) {
 // When this function returns the top of the registry will be set to regv+n.
 func copyReturnValues(L *LState, regv, start, n, b int) { // +inline-start
 	if b == 1 {
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) FillNil(regm, n int) ' in '_state.go'
-		{
-			rg := L.reg
-			regm := regv
-			newSize := regm + n
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-			{
-				requiredSize := newSize
-				if requiredSize > cap(rg.array) {
-					rg.resize(requiredSize)
-				}
-			}
-			for i := 0; i < n; i++ {
-				rg.array[regm+i] = LNil
-			}
-			// values beyond top don't need to be valid LValues, so setting them to nil is fine
-			// setting them to nil rather than LNil lets us invoke the golang memclr opto
-			oldtop := rg.top
-			rg.top = regm + n
-			if rg.top < oldtop {
-				nilRange := rg.array[rg.top:oldtop]
-				for i := range nilRange {
-					nilRange[i] = nil
-				}
-			}
-		}
+		L.reg.FillNil(regv, n)
 	} else {
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) CopyRange(regv, start, limit, n int) ' in '_state.go'
-		{
-			rg := L.reg
-			limit := -1
-			newSize := regv + n
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-			{
-				requiredSize := newSize
-				if requiredSize > cap(rg.array) {
-					rg.resize(requiredSize)
-				}
-			}
-			if limit == -1 || limit > rg.top {
-				limit = rg.top
-			}
-			for i := 0; i < n; i++ {
-				srcIdx := start + i
-				if srcIdx >= limit || srcIdx < 0 {
-					rg.array[regv+i] = LNil
-				} else {
-					rg.array[regv+i] = rg.array[srcIdx]
-				}
-			}
-
-			// values beyond top don't need to be valid LValues, so setting them to nil is fine
-			// setting them to nil rather than LNil lets us invoke the golang memclr opto
-			oldtop := rg.top
-			rg.top = regv + n
-			if rg.top < oldtop {
-				nilRange := rg.array[rg.top:oldtop]
-				for i := range nilRange {
-					nilRange[i] = nil
-				}
-			}
-		}
+		L.reg.CopyRange(regv, start, -1, n)
 		if b > 1 && n > (b-1) {
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) FillNil(regm, n int) ' in '_state.go'
-			{
-				rg := L.reg
-				regm := regv + b - 1
-				n := n - (b - 1)
-				newSize := regm + n
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				for i := 0; i < n; i++ {
-					rg.array[regm+i] = LNil
-				}
-				// values beyond top don't need to be valid LValues, so setting them to nil is fine
-				// setting them to nil rather than LNil lets us invoke the golang memclr opto
-				oldtop := rg.top
-				rg.top = regm + n
-				if rg.top < oldtop {
-					nilRange := rg.array[rg.top:oldtop]
-					for i := range nilRange {
-						nilRange[i] = nil
-					}
-				}
-			}
+			L.reg.FillNil(regv+b-1, n-(b-1))
 		}
 	}
 } // +inline-end
@@ -218,46 +127,7 @@ func callGFunction(L *LState, tailcall bool) bool {
 		return true
 	}
 
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) CopyRange(regv, start, limit, n int) ' in '_state.go'
-	{
-		rg := L.reg
-		regv := frame.ReturnBase
-		start := L.reg.Top() - gfnret
-		limit := -1
-		n := wantret
-		newSize := regv + n
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-		{
-			requiredSize := newSize
-			if requiredSize > cap(rg.array) {
-				rg.resize(requiredSize)
-			}
-		}
-		if limit == -1 || limit > rg.top {
-			limit = rg.top
-		}
-		for i := 0; i < n; i++ {
-			srcIdx := start + i
-			if srcIdx >= limit || srcIdx < 0 {
-				rg.array[regv+i] = LNil
-			} else {
-				rg.array[regv+i] = rg.array[srcIdx]
-			}
-		}
-
-		// values beyond top don't need to be valid LValues, so setting them to nil is fine
-		// setting them to nil rather than LNil lets us invoke the golang memclr opto
-		oldtop := rg.top
-		rg.top = regv + n
-		if rg.top < oldtop {
-			nilRange := rg.array[rg.top:oldtop]
-			for i := range nilRange {
-				nilRange[i] = nil
-			}
-		}
-	}
+	L.reg.CopyRange(frame.ReturnBase, L.reg.Top()-gfnret, -1, wantret)
 	L.stack.Pop()
 	L.currentFrame = L.stack.Last()
 	return false
@@ -1231,26 +1101,7 @@ func init() {
 			if callable == nil {
 				L.raiseTypeError("call", lv, A)
 			}
-			// this section is inlined by go-inline
-			// source function is 'func (ls *LState) closeUpvalues(idx int) ' in '_state.go'
-			{
-				ls := L
-				idx := lbase
-				if ls.uvcache != nil {
-					var prev *Upvalue
-					for uv := ls.uvcache; uv != nil; uv = uv.next {
-						if uv.index >= idx {
-							if prev != nil {
-								prev.next = nil
-							} else {
-								ls.uvcache = nil
-							}
-							uv.Close()
-						}
-						prev = uv
-					}
-				}
-			}
+			L.closeUpvalues(lbase)
 			if callable.IsG {
 				luaframe := cf
 				L.pushCallFrame(callFrame{
@@ -1284,46 +1135,7 @@ func init() {
 					L.reg.Insert(lv, cf.LocalBase)
 				}
 				L.initCallFrame(cf)
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) CopyRange(regv, start, limit, n int) ' in '_state.go'
-				{
-					rg := L.reg
-					regv := base
-					start := RA
-					limit := -1
-					n := reg.Top() - RA - 1
-					newSize := regv + n
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					if limit == -1 || limit > rg.top {
-						limit = rg.top
-					}
-					for i := 0; i < n; i++ {
-						srcIdx := start + i
-						if srcIdx >= limit || srcIdx < 0 {
-							rg.array[regv+i] = LNil
-						} else {
-							rg.array[regv+i] = rg.array[srcIdx]
-						}
-					}
-
-					// values beyond top don't need to be valid LValues, so setting them to nil is fine
-					// setting them to nil rather than LNil lets us invoke the golang memclr opto
-					oldtop := rg.top
-					rg.top = regv + n
-					if rg.top < oldtop {
-						nilRange := rg.array[rg.top:oldtop]
-						for i := range nilRange {
-							nilRange[i] = nil
-						}
-					}
-				}
+				L.reg.CopyRange(base, RA, -1, reg.Top()-RA-1)
 				cf.Base = base
 				cf.LocalBase = base + (cf.LocalBase - lbase + 1)
 			}
@@ -1336,26 +1148,7 @@ func init() {
 			A := int(inst>>18) & 0xff //GETA
 			RA := lbase + A
 			B := int(inst & 0x1ff) //GETB
-			// this section is inlined by go-inline
-			// source function is 'func (ls *LState) closeUpvalues(idx int) ' in '_state.go'
-			{
-				ls := L
-				idx := lbase
-				if ls.uvcache != nil {
-					var prev *Upvalue
-					for uv := ls.uvcache; uv != nil; uv = uv.next {
-						if uv.index >= idx {
-							if prev != nil {
-								prev.next = nil
-							} else {
-								ls.uvcache = nil
-							}
-							uv.Close()
-						}
-						prev = uv
-					}
-				}
-			}
+			L.closeUpvalues(lbase)
 			nret := B - 1
 			if B == 0 {
 				nret = reg.Top() - RA
@@ -1366,222 +1159,12 @@ func init() {
 			}
 
 			if L.Parent != nil && L.stack.Sp() == 1 {
-				// this section is inlined by go-inline
-				// source function is 'func copyReturnValues(L *LState, regv, start, n, b int) ' in '_vm.go'
-				{
-					regv := reg.Top()
-					start := RA
-					b := B
-					if b == 1 {
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) FillNil(regm, n int) ' in '_state.go'
-						{
-							rg := L.reg
-							regm := regv
-							newSize := regm + n
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-							{
-								requiredSize := newSize
-								if requiredSize > cap(rg.array) {
-									rg.resize(requiredSize)
-								}
-							}
-							for i := 0; i < n; i++ {
-								rg.array[regm+i] = LNil
-							}
-							// values beyond top don't need to be valid LValues, so setting them to nil is fine
-							// setting them to nil rather than LNil lets us invoke the golang memclr opto
-							oldtop := rg.top
-							rg.top = regm + n
-							if rg.top < oldtop {
-								nilRange := rg.array[rg.top:oldtop]
-								for i := range nilRange {
-									nilRange[i] = nil
-								}
-							}
-						}
-					} else {
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) CopyRange(regv, start, limit, n int) ' in '_state.go'
-						{
-							rg := L.reg
-							limit := -1
-							newSize := regv + n
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-							{
-								requiredSize := newSize
-								if requiredSize > cap(rg.array) {
-									rg.resize(requiredSize)
-								}
-							}
-							if limit == -1 || limit > rg.top {
-								limit = rg.top
-							}
-							for i := 0; i < n; i++ {
-								srcIdx := start + i
-								if srcIdx >= limit || srcIdx < 0 {
-									rg.array[regv+i] = LNil
-								} else {
-									rg.array[regv+i] = rg.array[srcIdx]
-								}
-							}
-
-							// values beyond top don't need to be valid LValues, so setting them to nil is fine
-							// setting them to nil rather than LNil lets us invoke the golang memclr opto
-							oldtop := rg.top
-							rg.top = regv + n
-							if rg.top < oldtop {
-								nilRange := rg.array[rg.top:oldtop]
-								for i := range nilRange {
-									nilRange[i] = nil
-								}
-							}
-						}
-						if b > 1 && n > (b-1) {
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) FillNil(regm, n int) ' in '_state.go'
-							{
-								rg := L.reg
-								regm := regv + b - 1
-								n := n - (b - 1)
-								newSize := regm + n
-								// this section is inlined by go-inline
-								// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-								{
-									requiredSize := newSize
-									if requiredSize > cap(rg.array) {
-										rg.resize(requiredSize)
-									}
-								}
-								for i := 0; i < n; i++ {
-									rg.array[regm+i] = LNil
-								}
-								// values beyond top don't need to be valid LValues, so setting them to nil is fine
-								// setting them to nil rather than LNil lets us invoke the golang memclr opto
-								oldtop := rg.top
-								rg.top = regm + n
-								if rg.top < oldtop {
-									nilRange := rg.array[rg.top:oldtop]
-									for i := range nilRange {
-										nilRange[i] = nil
-									}
-								}
-							}
-						}
-					}
-				}
+				copyReturnValues(L, reg.Top(), RA, n, B)
 				switchToParentThread(L, n, false, true)
 				return 1
 			}
 			islast := baseframe == L.stack.Pop() || L.stack.IsEmpty()
-			// this section is inlined by go-inline
-			// source function is 'func copyReturnValues(L *LState, regv, start, n, b int) ' in '_vm.go'
-			{
-				regv := cf.ReturnBase
-				start := RA
-				b := B
-				if b == 1 {
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) FillNil(regm, n int) ' in '_state.go'
-					{
-						rg := L.reg
-						regm := regv
-						newSize := regm + n
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-						{
-							requiredSize := newSize
-							if requiredSize > cap(rg.array) {
-								rg.resize(requiredSize)
-							}
-						}
-						for i := 0; i < n; i++ {
-							rg.array[regm+i] = LNil
-						}
-						// values beyond top don't need to be valid LValues, so setting them to nil is fine
-						// setting them to nil rather than LNil lets us invoke the golang memclr opto
-						oldtop := rg.top
-						rg.top = regm + n
-						if rg.top < oldtop {
-							nilRange := rg.array[rg.top:oldtop]
-							for i := range nilRange {
-								nilRange[i] = nil
-							}
-						}
-					}
-				} else {
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) CopyRange(regv, start, limit, n int) ' in '_state.go'
-					{
-						rg := L.reg
-						limit := -1
-						newSize := regv + n
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-						{
-							requiredSize := newSize
-							if requiredSize > cap(rg.array) {
-								rg.resize(requiredSize)
-							}
-						}
-						if limit == -1 || limit > rg.top {
-							limit = rg.top
-						}
-						for i := 0; i < n; i++ {
-							srcIdx := start + i
-							if srcIdx >= limit || srcIdx < 0 {
-								rg.array[regv+i] = LNil
-							} else {
-								rg.array[regv+i] = rg.array[srcIdx]
-							}
-						}
-
-						// values beyond top don't need to be valid LValues, so setting them to nil is fine
-						// setting them to nil rather than LNil lets us invoke the golang memclr opto
-						oldtop := rg.top
-						rg.top = regv + n
-						if rg.top < oldtop {
-							nilRange := rg.array[rg.top:oldtop]
-							for i := range nilRange {
-								nilRange[i] = nil
-							}
-						}
-					}
-					if b > 1 && n > (b-1) {
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) FillNil(regm, n int) ' in '_state.go'
-						{
-							rg := L.reg
-							regm := regv + b - 1
-							n := n - (b - 1)
-							newSize := regm + n
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-							{
-								requiredSize := newSize
-								if requiredSize > cap(rg.array) {
-									rg.resize(requiredSize)
-								}
-							}
-							for i := 0; i < n; i++ {
-								rg.array[regm+i] = LNil
-							}
-							// values beyond top don't need to be valid LValues, so setting them to nil is fine
-							// setting them to nil rather than LNil lets us invoke the golang memclr opto
-							oldtop := rg.top
-							rg.top = regm + n
-							if rg.top < oldtop {
-								nilRange := rg.array[rg.top:oldtop]
-								for i := range nilRange {
-									nilRange[i] = nil
-								}
-							}
-						}
-					}
-				}
-			}
+			copyReturnValues(L, cf.ReturnBase, RA, n, B)
 			L.currentFrame = L.stack.Last()
 			if islast || L.currentFrame == nil || L.currentFrame.Fn.IsG {
 				return 1
@@ -1647,36 +1230,7 @@ func init() {
 								}
 							}
 						} else {
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) SetTop(topi int) ' in '_state.go'
-							{
-								rg := reg
-								topi := RA + 1
-								// this section is inlined by go-inline
-								// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-								{
-									requiredSize := topi
-									if requiredSize > cap(rg.array) {
-										rg.resize(requiredSize)
-									}
-								}
-								oldtopi := rg.top
-								rg.top = topi
-								for i := oldtopi; i < rg.top; i++ {
-									rg.array[i] = LNil
-								}
-								// values beyond top don't need to be valid LValues, so setting them to nil is fine
-								// setting them to nil rather than LNil lets us invoke the golang memclr opto
-								if rg.top < oldtopi {
-									nilRange := rg.array[rg.top:oldtopi]
-									for i := range nilRange {
-										nilRange[i] = nil
-									}
-								}
-								//for i := rg.top; i < oldtop; i++ {
-								//	rg.array[i] = LNil
-								//}
-							}
+							reg.SetTop(RA + 1)
 						}
 					} else {
 						L.RaiseError("for statement step must be a number")
@@ -1744,36 +1298,7 @@ func init() {
 			RA := lbase + A
 			C := int(inst>>9) & 0x1ff //GETC
 			nret := C
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) SetTop(topi int) ' in '_state.go'
-			{
-				rg := reg
-				topi := RA + 3 + 2
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := topi
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				oldtopi := rg.top
-				rg.top = topi
-				for i := oldtopi; i < rg.top; i++ {
-					rg.array[i] = LNil
-				}
-				// values beyond top don't need to be valid LValues, so setting them to nil is fine
-				// setting them to nil rather than LNil lets us invoke the golang memclr opto
-				if rg.top < oldtopi {
-					nilRange := rg.array[rg.top:oldtopi]
-					for i := range nilRange {
-						nilRange[i] = nil
-					}
-				}
-				//for i := rg.top; i < oldtop; i++ {
-				//	rg.array[i] = LNil
-				//}
-			}
+			reg.SetTop(RA + 3 + 2)
 			// this section is inlined by go-inline
 			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
 			{
@@ -1895,26 +1420,7 @@ func init() {
 			lbase := cf.LocalBase
 			A := int(inst>>18) & 0xff //GETA
 			RA := lbase + A
-			// this section is inlined by go-inline
-			// source function is 'func (ls *LState) closeUpvalues(idx int) ' in '_state.go'
-			{
-				ls := L
-				idx := RA
-				if ls.uvcache != nil {
-					var prev *Upvalue
-					for uv := ls.uvcache; uv != nil; uv = uv.next {
-						if uv.index >= idx {
-							if prev != nil {
-								prev.next = nil
-							} else {
-								ls.uvcache = nil
-							}
-							uv.Close()
-						}
-						prev = uv
-					}
-				}
-			}
+			L.closeUpvalues(RA)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CLOSURE
@@ -1975,46 +1481,7 @@ func init() {
 			if B == 0 {
 				nwant = nvarargs
 			}
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) CopyRange(regv, start, limit, n int) ' in '_state.go'
-			{
-				rg := reg
-				regv := RA
-				start := cf.Base + nparams + 1
-				limit := cf.LocalBase
-				n := nwant
-				newSize := regv + n
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				if limit == -1 || limit > rg.top {
-					limit = rg.top
-				}
-				for i := 0; i < n; i++ {
-					srcIdx := start + i
-					if srcIdx >= limit || srcIdx < 0 {
-						rg.array[regv+i] = LNil
-					} else {
-						rg.array[regv+i] = rg.array[srcIdx]
-					}
-				}
-
-				// values beyond top don't need to be valid LValues, so setting them to nil is fine
-				// setting them to nil rather than LNil lets us invoke the golang memclr opto
-				oldtop := rg.top
-				rg.top = regv + n
-				if rg.top < oldtop {
-					nilRange := rg.array[rg.top:oldtop]
-					for i := range nilRange {
-						nilRange[i] = nil
-					}
-				}
-			}
+			reg.CopyRange(RA, cf.Base+nparams+1, cf.LocalBase, nwant)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_NOP
