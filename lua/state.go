@@ -586,69 +586,15 @@ func (rg *registry) FillNil(regm, n int) { // +inline-start
 func (rg *registry) Insert(value LValue, reg int) {
 	top := rg.Top()
 	if reg >= top {
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-		{
-			regi := reg
-			vali := value
-			newSize := regi + 1
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-			{
-				requiredSize := newSize
-				if requiredSize > cap(rg.array) {
-					rg.resize(requiredSize)
-				}
-			}
-			rg.array[regi] = vali
-			if regi >= rg.top {
-				rg.top = regi + 1
-			}
-		}
+		rg.Set(reg, value)
 		return
 	}
 	top--
 	for ; top >= reg; top-- {
 		// FIXME consider using copy() here if Insert() is called enough
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-		{
-			regi := top + 1
-			vali := rg.Get(top)
-			newSize := regi + 1
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-			{
-				requiredSize := newSize
-				if requiredSize > cap(rg.array) {
-					rg.resize(requiredSize)
-				}
-			}
-			rg.array[regi] = vali
-			if regi >= rg.top {
-				rg.top = regi + 1
-			}
-		}
+		rg.Set(top+1, rg.Get(top))
 	}
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-	{
-		regi := reg
-		vali := value
-		newSize := regi + 1
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-		{
-			requiredSize := newSize
-			if requiredSize > cap(rg.array) {
-				rg.resize(requiredSize)
-			}
-		}
-		rg.array[regi] = vali
-		if regi >= rg.top {
-			rg.top = regi + 1
-		}
-	}
+	rg.Set(reg, value)
 }
 
 func (rg *registry) Set(regi int, vali LValue) { // +inline-start

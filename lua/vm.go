@@ -186,26 +186,7 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff) //GETB
 			v := reg.Get(lbase + B)
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, v)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_MOVEN
@@ -216,26 +197,7 @@ func init() {
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
 			v := reg.Get(lbase + B)
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := lbase + A
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(lbase+A, v)
 			code := cf.Fn.Proto.Code
 			pc := cf.Pc
 			for i := 0; i < C; i++ {
@@ -244,26 +206,7 @@ func init() {
 				A = int(inst>>18) & 0xff //GETA
 				B = int(inst & 0x1ff)    //GETB
 				v := reg.Get(lbase + B)
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-				{
-					rg := reg
-					regi := lbase + A
-					vali := v
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = vali
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.Set(lbase+A, v)
 			}
 			cf.Pc = pc
 			return 0
@@ -276,26 +219,7 @@ func init() {
 			RA := lbase + A
 			Bx := int(inst & 0x3ffff) //GETBX
 			v := cf.Fn.Proto.Constants[Bx]
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, v)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LOADBOOL
@@ -307,47 +231,9 @@ func init() {
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
 			if B != 0 {
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-				{
-					rg := reg
-					regi := RA
-					vali := LTrue
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = vali
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.Set(RA, LTrue)
 			} else {
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-				{
-					rg := reg
-					regi := RA
-					vali := LFalse
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = vali
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.Set(RA, LFalse)
 			}
 			if C != 0 {
 				cf.Pc++
@@ -362,26 +248,7 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff) //GETB
 			for i := RA; i <= lbase+B; i++ {
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-				{
-					rg := reg
-					regi := i
-					vali := LNil
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = vali
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.Set(i, LNil)
 			}
 			return 0
 		},
@@ -393,26 +260,7 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff) //GETB
 			v := cf.Fn.Upvalues[B].Value()
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, v)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETGLOBAL
@@ -424,26 +272,7 @@ func init() {
 			Bx := int(inst & 0x3ffff) //GETBX
 			//reg.Set(RA, L.getField(cf.Fn.Env, cf.Fn.Proto.Constants[Bx]))
 			v := L.getFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[Bx])
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, v)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETTABLE
@@ -455,26 +284,7 @@ func init() {
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
 			v := L.getField(reg.Get(lbase+B), L.rkValue(C))
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, v)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETTABLEKS
@@ -486,26 +296,7 @@ func init() {
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
 			v := L.getFieldString(reg.Get(lbase+B), L.rkString(C))
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, v)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETGLOBAL
@@ -560,26 +351,7 @@ func init() {
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
 			v := newLTable(B, C)
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, v)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SELF
@@ -592,46 +364,8 @@ func init() {
 			C := int(inst>>9) & 0x1ff //GETC
 			selfobj := reg.Get(lbase + B)
 			v := L.getFieldString(selfobj, L.rkString(C))
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA + 1
-				vali := selfobj
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, v)
+			reg.Set(RA+1, selfobj)
 			return 0
 		},
 		opArith, // OP_ADD
@@ -649,74 +383,17 @@ func init() {
 			B := int(inst & 0x1ff) //GETB
 			unaryv := L.rkValue(B)
 			if nm, ok := unaryv.(LNumber); ok {
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-				{
-					rg := reg
-					regi := RA
-					vali := -nm
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = vali
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.Set(RA, -nm)
 			} else {
 				op := L.metaOp1(unaryv, "__unm")
 				if op.Type() == LTFunction {
 					reg.Push(op)
 					reg.Push(unaryv)
 					L.Call(1, 1)
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-					{
-						rg := reg
-						regi := RA
-						vali := reg.Pop()
-						newSize := regi + 1
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-						{
-							requiredSize := newSize
-							if requiredSize > cap(rg.array) {
-								rg.resize(requiredSize)
-							}
-						}
-						rg.array[regi] = vali
-						if regi >= rg.top {
-							rg.top = regi + 1
-						}
-					}
+					reg.Set(RA, reg.Pop())
 				} else if str, ok1 := unaryv.(LString); ok1 {
 					if num, err := parseNumber(string(str)); err == nil {
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-						{
-							rg := reg
-							regi := RA
-							vali := -num
-							newSize := regi + 1
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-							{
-								requiredSize := newSize
-								if requiredSize > cap(rg.array) {
-									rg.resize(requiredSize)
-								}
-							}
-							rg.array[regi] = vali
-							if regi >= rg.top {
-								rg.top = regi + 1
-							}
-						}
+						reg.Set(RA, -num)
 					} else {
 						L.raiseArithError(unaryv, unaryv)
 					}
@@ -734,47 +411,9 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff) //GETB
 			if LVIsFalse(reg.Get(lbase + B)) {
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-				{
-					rg := reg
-					regi := RA
-					vali := LTrue
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = vali
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.Set(RA, LTrue)
 			} else {
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-				{
-					rg := reg
-					regi := RA
-					vali := LFalse
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = vali
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.Set(RA, LFalse)
 			}
 			return 0
 		},
@@ -787,26 +426,7 @@ func init() {
 			B := int(inst & 0x1ff) //GETB
 			switch lv := L.rkValue(B).(type) {
 			case LString:
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) SetNumber(regi int, vali LNumber) ' in '_state.go'
-				{
-					rg := reg
-					regi := RA
-					vali := LNumber(len(lv))
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = rg.alloc.LNumber2I(vali)
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.SetNumber(RA, LNumber(len(lv)))
 			default:
 				op := L.metaOp1(lv, "__len")
 				if op.Type() == LTFunction {
@@ -816,69 +436,12 @@ func init() {
 					ret := reg.Pop()
 					if ret.Type() == LTNumber {
 						v, _ := ret.(LNumber)
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) SetNumber(regi int, vali LNumber) ' in '_state.go'
-						{
-							rg := reg
-							regi := RA
-							vali := v
-							newSize := regi + 1
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-							{
-								requiredSize := newSize
-								if requiredSize > cap(rg.array) {
-									rg.resize(requiredSize)
-								}
-							}
-							rg.array[regi] = rg.alloc.LNumber2I(vali)
-							if regi >= rg.top {
-								rg.top = regi + 1
-							}
-						}
+						reg.SetNumber(RA, v)
 					} else {
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-						{
-							rg := reg
-							regi := RA
-							vali := ret
-							newSize := regi + 1
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-							{
-								requiredSize := newSize
-								if requiredSize > cap(rg.array) {
-									rg.resize(requiredSize)
-								}
-							}
-							rg.array[regi] = vali
-							if regi >= rg.top {
-								rg.top = regi + 1
-							}
-						}
+						reg.Set(RA, ret)
 					}
 				} else if lv.Type() == LTTable {
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) SetNumber(regi int, vali LNumber) ' in '_state.go'
-					{
-						rg := reg
-						regi := RA
-						vali := LNumber(lv.(*LTable).Len())
-						newSize := regi + 1
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-						{
-							requiredSize := newSize
-							if requiredSize > cap(rg.array) {
-								rg.resize(requiredSize)
-							}
-						}
-						rg.array[regi] = rg.alloc.LNumber2I(vali)
-						if regi >= rg.top {
-							rg.top = regi + 1
-						}
-					}
+					reg.SetNumber(RA, LNumber(lv.(*LTable).Len()))
 				} else {
 					L.raiseTypeError("get length of", lv, rkReg(B))
 				}
@@ -896,26 +459,7 @@ func init() {
 			RC := lbase + C
 			RB := lbase + B
 			v := stringConcat(L, RC-RB+1, RC)
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := v
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, v)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_JMP
@@ -1022,26 +566,7 @@ func init() {
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
 			if value := reg.Get(lbase + B); LVAsBool(value) != (C == 0) {
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-				{
-					rg := reg
-					regi := RA
-					vali := value
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = vali
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.Set(RA, value)
 			} else {
 				cf.Pc++
 			}
@@ -1182,26 +707,7 @@ func init() {
 					if step, ok3 := reg.Get(RA + 2).(LNumber); ok3 {
 						init += step
 						v := LNumber(init)
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) SetNumber(regi int, vali LNumber) ' in '_state.go'
-						{
-							rg := reg
-							regi := RA
-							vali := v
-							newSize := regi + 1
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-							{
-								requiredSize := newSize
-								if requiredSize > cap(rg.array) {
-									rg.resize(requiredSize)
-								}
-							}
-							rg.array[regi] = rg.alloc.LNumber2I(vali)
-							if regi >= rg.top {
-								rg.top = regi + 1
-							}
-						}
+						reg.SetNumber(RA, v)
 						if (step > 0 && init <= limit) || (step <= 0 && init >= limit) {
 							Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
 							// A loop goes round: serve a host's checkpoint (checkpoint.go).
@@ -1209,26 +715,7 @@ func init() {
 								L.runCheckpoint(cf.Pc - 1) // the for's own line
 							}
 							cf.Pc += Sbx
-							// this section is inlined by go-inline
-							// source function is 'func (rg *registry) SetNumber(regi int, vali LNumber) ' in '_state.go'
-							{
-								rg := reg
-								regi := RA + 3
-								vali := v
-								newSize := regi + 1
-								// this section is inlined by go-inline
-								// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-								{
-									requiredSize := newSize
-									if requiredSize > cap(rg.array) {
-										rg.resize(requiredSize)
-									}
-								}
-								rg.array[regi] = rg.alloc.LNumber2I(vali)
-								if regi >= rg.top {
-									rg.top = regi + 1
-								}
-							}
+							reg.SetNumber(RA+3, v)
 						} else {
 							reg.SetTop(RA + 1)
 						}
@@ -1261,26 +748,7 @@ func init() {
 			}
 			if init, ok1 := reg.Get(RA).(LNumber); ok1 {
 				if step, ok2 := reg.Get(RA + 2).(LNumber); ok2 {
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) SetNumber(regi int, vali LNumber) ' in '_state.go'
-					{
-						rg := reg
-						regi := RA
-						vali := LNumber(init - step)
-						newSize := regi + 1
-						// this section is inlined by go-inline
-						// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-						{
-							requiredSize := newSize
-							if requiredSize > cap(rg.array) {
-								rg.resize(requiredSize)
-							}
-						}
-						rg.array[regi] = rg.alloc.LNumber2I(vali)
-						if regi >= rg.top {
-							rg.top = regi + 1
-						}
-					}
+					reg.SetNumber(RA, LNumber(init-step))
 				} else {
 					L.RaiseError("for statement step must be a number")
 				}
@@ -1299,88 +767,12 @@ func init() {
 			C := int(inst>>9) & 0x1ff //GETC
 			nret := C
 			reg.SetTop(RA + 3 + 2)
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA + 3 + 2
-				vali := reg.Get(RA + 2)
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA + 3 + 1
-				vali := reg.Get(RA + 1)
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA + 3
-				vali := reg.Get(RA)
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA+3+2, reg.Get(RA+2))
+			reg.Set(RA+3+1, reg.Get(RA+1))
+			reg.Set(RA+3, reg.Get(RA))
 			L.callR(2, nret, RA+3)
 			if value := reg.Get(RA + 3); value != LNil {
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-				{
-					rg := reg
-					regi := RA + 2
-					vali := value
-					newSize := regi + 1
-					// this section is inlined by go-inline
-					// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-					{
-						requiredSize := newSize
-						if requiredSize > cap(rg.array) {
-							rg.resize(requiredSize)
-						}
-					}
-					rg.array[regi] = vali
-					if regi >= rg.top {
-						rg.top = regi + 1
-					}
-				}
+				reg.Set(RA+2, value)
 				pc := cf.Fn.Proto.Code[cf.Pc]
 				// The loop's jump back, made here: serve a host's checkpoint
 				// (checkpoint.go).
@@ -1432,26 +824,7 @@ func init() {
 			Bx := int(inst & 0x3ffff) //GETBX
 			proto := cf.Fn.Proto.FunctionPrototypes[Bx]
 			closure := newLFunctionL(proto, cf.Fn.Env, int(proto.NumUpvalues))
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-			{
-				rg := reg
-				regi := RA
-				vali := closure
-				newSize := regi + 1
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				rg.array[regi] = vali
-				if regi >= rg.top {
-					rg.top = regi + 1
-				}
-			}
+			reg.Set(RA, closure)
 			for i := 0; i < int(proto.NumUpvalues); i++ {
 				inst = cf.Fn.Proto.Code[cf.Pc]
 				cf.Pc++
@@ -1505,48 +878,10 @@ func opArith(L *LState, inst uint32, baseframe *callFrame) int { //OP_ADD, OP_SU
 	v2, ok2 := rhs.(LNumber)
 	if ok1 && ok2 {
 		v := numberArith(L, opcode, LNumber(v1), LNumber(v2))
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) SetNumber(regi int, vali LNumber) ' in '_state.go'
-		{
-			rg := reg
-			regi := RA
-			vali := v
-			newSize := regi + 1
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-			{
-				requiredSize := newSize
-				if requiredSize > cap(rg.array) {
-					rg.resize(requiredSize)
-				}
-			}
-			rg.array[regi] = rg.alloc.LNumber2I(vali)
-			if regi >= rg.top {
-				rg.top = regi + 1
-			}
-		}
+		reg.SetNumber(RA, v)
 	} else {
 		v := objectArith(L, opcode, lhs, rhs)
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
-		{
-			rg := reg
-			regi := RA
-			vali := v
-			newSize := regi + 1
-			// this section is inlined by go-inline
-			// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-			{
-				requiredSize := newSize
-				if requiredSize > cap(rg.array) {
-					rg.resize(requiredSize)
-				}
-			}
-			rg.array[regi] = vali
-			if regi >= rg.top {
-				rg.top = regi + 1
-			}
-		}
+		reg.Set(RA, v)
 	}
 	return 0
 }
