@@ -597,23 +597,32 @@ func (rg *registry) Insert(value LValue, reg int) {
 	rg.Set(reg, value)
 }
 
-func (rg *registry) Set(regi int, vali LValue) { // +inline-start
-	newSize := regi + 1
-	rg.checkSize(newSize)
+// Set and SetNumber are small enough for Go to inline them into each
+// opcode (most instructions set a register). A register below top lies
+// within the array (top never passes its length), so only one at or above
+// top needs raiseTop.
+func (rg *registry) Set(regi int, vali LValue) {
+	if regi >= rg.top {
+		rg.raiseTop(regi + 1)
+	}
 	rg.array[regi] = vali
-	if regi >= rg.top {
-		rg.top = regi + 1
-	}
-} // +inline-end
+}
 
-func (rg *registry) SetNumber(regi int, vali LNumber) { // +inline-start
-	newSize := regi + 1
-	rg.checkSize(newSize)
-	rg.array[regi] = rg.alloc.LNumber2I(vali)
+func (rg *registry) SetNumber(regi int, vali LNumber) {
 	if regi >= rg.top {
-		rg.top = regi + 1
+		rg.raiseTop(regi + 1)
 	}
-} // +inline-end
+	rg.array[regi] = rg.alloc.LNumber2I(vali)
+}
+
+// raiseTop makes the array hold newTop registers and moves top there. Kept
+// out of line so that Set stays small enough to inline.
+//
+//go:noinline
+func (rg *registry) raiseTop(newTop int) {
+	rg.checkSize(newTop)
+	rg.top = newTop
+}
 
 // free is how many more values the registry can hold, growing as far as
 // it may.
