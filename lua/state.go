@@ -2134,21 +2134,27 @@ func (ls *LState) Status(th *LState) string {
 	return "running"
 }
 
+// pushThreadBody pushes the frame of fn, the function a coroutine runs,
+// at the bottom of its call stack, where the first resume starts it.
+func (ls *LState) pushThreadBody(fn *LFunction) {
+	base := 0
+	ls.stack.Push(callFrame{
+		Fn:         fn,
+		Pc:         0,
+		Base:       base,
+		LocalBase:  base + 1,
+		ReturnBase: base,
+		NArgs:      0,
+		NRet:       MultRet,
+		Parent:     nil,
+		TailCall:   0,
+	})
+}
+
 func (ls *LState) Resume(th *LState, fn *LFunction, args ...LValue) (ResumeState, error, []LValue) {
 	isstarted := th.isStarted()
 	if !isstarted {
-		base := 0
-		th.stack.Push(callFrame{
-			Fn:         fn,
-			Pc:         0,
-			Base:       base,
-			LocalBase:  base + 1,
-			ReturnBase: base,
-			NArgs:      0,
-			NRet:       MultRet,
-			Parent:     nil,
-			TailCall:   0,
-		})
+		th.pushThreadBody(fn)
 	}
 
 	if msg := ls.resumeRefusal(th); msg != "" {

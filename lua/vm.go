@@ -9,17 +9,26 @@ import (
 	"strings"
 )
 
+// startLoop makes the frame on top of the call stack current and says
+// whether it is a Lua function for the main loop to run; a Go function is
+// called here.
+func startLoop(L *LState) bool {
+	if L.stack.IsEmpty() {
+		return false
+	}
+	L.currentFrame = L.stack.Last()
+	if L.currentFrame.Fn.IsG {
+		callGFunction(L, false)
+		return false
+	}
+	return true
+}
+
 func mainLoop(L *LState, baseframe *callFrame) {
 	var inst uint32
 	var cf *callFrame
 
-	if L.stack.IsEmpty() {
-		return
-	}
-
-	L.currentFrame = L.stack.Last()
-	if L.currentFrame.Fn.IsG {
-		callGFunction(L, false)
+	if !startLoop(L) {
 		return
 	}
 
@@ -37,13 +46,7 @@ func mainLoopWithContext(L *LState, baseframe *callFrame) {
 	var inst uint32
 	var cf *callFrame
 
-	if L.stack.IsEmpty() {
-		return
-	}
-
-	L.currentFrame = L.stack.Last()
-	if L.currentFrame.Fn.IsG {
-		callGFunction(L, false)
+	if !startLoop(L) {
 		return
 	}
 
