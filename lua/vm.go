@@ -510,13 +510,7 @@ func init() {
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
 			ret := equals(L, L.rkValue(B), L.rkValue(C), false)
-			v := 1
-			if ret {
-				v = 0
-			}
-			if v == A {
-				cf.Pc++
-			}
+			skipUnless(cf, ret, A)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LT
@@ -525,13 +519,7 @@ func init() {
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
 			ret := lessThan(L, L.rkValue(B), L.rkValue(C))
-			v := 1
-			if ret {
-				v = 0
-			}
-			if v == A {
-				cf.Pc++
-			}
+			skipUnless(cf, ret, A)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LE
@@ -568,13 +556,7 @@ func init() {
 				}
 			}
 
-			v := 1
-			if ret {
-				v = 0
-			}
-			if v == A {
-				cf.Pc++
-			}
+			skipUnless(cf, ret, A)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TEST
@@ -1019,6 +1001,18 @@ func opArith(L *LState, inst uint32, baseframe *callFrame) int { //OP_ADD, OP_SU
 
 // luaModulo is Lua 5.1's luai_nummod, a - floor(a/b)*b: its rounding,
 // and its NaN for a % 0 and a % inf, are what Lua 5.1 scripts get.
+// skipUnless is the end of OP_EQ, OP_LT and OP_LE: the next instruction
+// (the jump) is skipped unless the comparison's result is what A asks for.
+func skipUnless(cf *callFrame, ret bool, A int) {
+	v := 1
+	if ret {
+		v = 0
+	}
+	if v == A {
+		cf.Pc++
+	}
+}
+
 func luaModulo(lhs, rhs LNumber) LNumber {
 	flhs := float64(lhs)
 	frhs := float64(rhs)
