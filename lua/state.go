@@ -462,13 +462,13 @@ func newRegistry(handler registryHandler, initialSize int, growBy int, maxSize i
 	return &registry{make([]LValue, initialSize), 0, growBy, maxSize, alloc, handler}
 }
 
-func (rg *registry) checkSize(requiredSize int) { // +inline-start
+func (rg *registry) checkSize(requiredSize int) {
 	if requiredSize > cap(rg.array) {
 		rg.resize(requiredSize)
 	}
-} // +inline-end
+}
 
-func (rg *registry) resize(requiredSize int) { // +inline-start
+func (rg *registry) resize(requiredSize int) {
 	newSize := requiredSize + rg.growBy // give some padding
 	if newSize > rg.maxSize {
 		newSize = rg.maxSize
@@ -478,7 +478,7 @@ func (rg *registry) resize(requiredSize int) { // +inline-start
 		return
 	}
 	rg.forceResize(newSize)
-} // +inline-end
+}
 
 func (rg *registry) forceResize(newSize int) {
 	newSlice := make([]LValue, newSize)
@@ -486,7 +486,7 @@ func (rg *registry) forceResize(newSize int) {
 	rg.array = newSlice
 }
 
-func (rg *registry) SetTop(topi int) { // +inline-start
+func (rg *registry) SetTop(topi int) {
 	rg.checkSize(topi)
 	oldtopi := rg.top
 	rg.top = topi
@@ -504,7 +504,7 @@ func (rg *registry) SetTop(topi int) { // +inline-start
 	//for i := rg.top; i < oldtop; i++ {
 	//	rg.array[i] = LNil
 	//}
-} // +inline-end
+}
 
 func (rg *registry) Top() int {
 	return rg.top
@@ -537,7 +537,7 @@ func (rg *registry) Get(reg int) LValue {
 // After the copy, the registry is truncated to be at the end of the copied range, ie the original of the copied values
 // are nilled out. (So top will be regv+n)
 // CopyRange should ideally be renamed to MoveRange.
-func (rg *registry) CopyRange(regv, start, limit, n int) { // +inline-start
+func (rg *registry) CopyRange(regv, start, limit, n int) {
 	newSize := regv + n
 	rg.checkSize(newSize)
 	if limit == -1 || limit > rg.top {
@@ -562,10 +562,10 @@ func (rg *registry) CopyRange(regv, start, limit, n int) { // +inline-start
 			nilRange[i] = nil
 		}
 	}
-} // +inline-end
+}
 
 // FillNil fills the registry with nil values from regm to regm+n and then sets the registry top to regm+n
-func (rg *registry) FillNil(regm, n int) { // +inline-start
+func (rg *registry) FillNil(regm, n int) {
 	newSize := regm + n
 	rg.checkSize(newSize)
 	for i := 0; i < n; i++ {
@@ -581,7 +581,7 @@ func (rg *registry) FillNil(regm, n int) { // +inline-start
 			nilRange[i] = nil
 		}
 	}
-} // +inline-end
+}
 
 func (rg *registry) Insert(value LValue, reg int) {
 	top := rg.Top()
@@ -1001,7 +1001,7 @@ func (ls *LState) rkString(idx int) string {
 	return string(ls.reg.array[ls.currentFrame.LocalBase+idx].(LString))
 }
 
-func (ls *LState) closeUpvalues(idx int) { // +inline-start
+func (ls *LState) closeUpvalues(idx int) {
 	if ls.uvcache != nil {
 		var prev *Upvalue
 		for uv := ls.uvcache; uv != nil; uv = uv.next {
@@ -1016,7 +1016,7 @@ func (ls *LState) closeUpvalues(idx int) { // +inline-start
 			prev = uv
 		}
 	}
-} // +inline-end
+}
 
 func (ls *LState) findUpvalue(idx int) *Upvalue {
 	var prev *Upvalue
@@ -1106,7 +1106,7 @@ func (ls *LState) metaCall(lvalue LValue) (*LFunction, bool) {
 	return nil, false
 }
 
-func (ls *LState) initCallFrame(cf *callFrame) { // +inline-start
+func (ls *LState) initCallFrame(cf *callFrame) {
 	if cf.Fn.IsG {
 		ls.reg.SetTop(cf.LocalBase + cf.NArgs)
 	} else {
@@ -1184,9 +1184,9 @@ func (ls *LState) initCallFrame(cf *callFrame) { // +inline-start
 			ls.reg.SetTop(maxreg)
 		}
 	}
-} // +inline-end
+}
 
-func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline-start
+func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) {
 	if meta {
 		cf.NArgs++
 		ls.reg.Insert(fn, cf.LocalBase)
@@ -1201,7 +1201,7 @@ func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline
 	newcf := ls.stack.Last()
 	ls.initCallFrame(newcf)
 	ls.currentFrame = newcf
-} // +inline-end
+}
 
 func (ls *LState) callR(nargs, nret, rbase int) {
 	base := ls.reg.Top() - nargs - 1

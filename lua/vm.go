@@ -73,7 +73,7 @@ func mainLoopWithContext(L *LState, baseframe *callFrame) {
 // n is the desired number of return values.
 // If n more than the available return values then the extra values are set to nil.
 // When this function returns the top of the registry will be set to regv+n.
-func copyReturnValues(L *LState, regv, start, n, b int) { // +inline-start
+func copyReturnValues(L *LState, regv, start, n, b int) {
 	if b == 1 {
 		L.reg.FillNil(regv, n)
 	} else {
@@ -82,7 +82,7 @@ func copyReturnValues(L *LState, regv, start, n, b int) { // +inline-start
 			L.reg.FillNil(regv+b-1, n-(b-1))
 		}
 	}
-} // +inline-end
+}
 
 func switchToParentThread(L *LState, nargs int, haserror bool, kill bool) {
 	parent := L.Parent
