@@ -24,6 +24,14 @@ func benchmarkChunk(b *testing.B, setup func(L *LState), src string) {
 	}
 }
 
+// setGofn makes the global gofn, a Go function returning its first argument.
+func setGofn(L *LState) {
+	L.SetGlobal("gofn", L.NewFunction(func(L *LState) int {
+		L.Push(L.Get(1))
+		return 1
+	}))
+}
+
 // BenchmarkCallLua: Lua calling Lua (OP_CALL, OP_RETURN), fixed arguments,
 // missing arguments and varargs.
 func BenchmarkCallLua(b *testing.B) {
@@ -39,12 +47,7 @@ func BenchmarkCallLua(b *testing.B) {
 
 // BenchmarkCallGo: Lua calling Go functions.
 func BenchmarkCallGo(b *testing.B) {
-	benchmarkChunk(b, func(L *LState) {
-		L.SetGlobal("gofn", L.NewFunction(func(L *LState) int {
-			L.Push(L.Get(1))
-			return 1
-		}))
-	}, `
+	benchmarkChunk(b, setGofn, `
 		local gofn, n = gofn, 0
 		for i = 1, 1000 do
 			n = n + gofn(i) + gofn(i, i)
@@ -54,12 +57,7 @@ func BenchmarkCallGo(b *testing.B) {
 
 // BenchmarkCallTail: tail calls to Lua and to Go (OP_TAILCALL).
 func BenchmarkCallTail(b *testing.B) {
-	benchmarkChunk(b, func(L *LState) {
-		L.SetGlobal("gofn", L.NewFunction(func(L *LState) int {
-			L.Push(L.Get(1))
-			return 1
-		}))
-	}, `
+	benchmarkChunk(b, setGofn, `
 		local gofn = gofn
 		local function down(k) if k == 0 then return 0 end return down(k - 1) end
 		local function g(x) return gofn(x) end
