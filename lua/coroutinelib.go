@@ -21,18 +21,7 @@ var coFuncs = map[string]LGFunction{
 func coCreate(L *LState) int {
 	fn := L.CheckFunction(1)
 	newthread := L.newCoroutine()
-	base := 0
-	newthread.stack.Push(callFrame{
-		Fn:         fn,
-		Pc:         0,
-		Base:       base,
-		LocalBase:  base + 1,
-		ReturnBase: base,
-		NArgs:      0,
-		NRet:       MultRet,
-		Parent:     nil,
-		TailCall:   0,
-	})
+	newthread.pushThreadBody(fn)
 	L.Push(newthread)
 	return 1
 }

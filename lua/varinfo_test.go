@@ -219,9 +219,7 @@ func TestCompileErrorText(t *testing.T) {
 // field reads and writes, method calls, arithmetic, length, concatenation)
 // without error: naming costs only when raising, so this must not move.
 func BenchmarkHotPath(b *testing.B) {
-	L := NewState()
-	defer L.Close()
-	fn, err := L.LoadString(`
+	benchmarkChunk(b, nil, `
 		local t = {n = 0, name = "x", items = {1, 2, 3}}
 		function t:bump(k) self.n = self.n + k end
 		local function add(a, b) return a + b end
@@ -231,13 +229,4 @@ func BenchmarkHotPath(b *testing.B) {
 			t.n = t.n + #s - #t.items * 2 % 3
 		end
 		return t.n`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for range b.N {
-		L.Push(fn)
-		L.Call(0, 1)
-		L.Pop(1)
-	}
 }
