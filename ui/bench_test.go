@@ -49,11 +49,21 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 		c.SetDeadline(time.Now().Add(5 * time.Minute))
 		conns[i] = c
 	}
+	runClients(b, clients, func(i int, msg, buf []byte) error {
+		return bench.RoundTrip(conns[i], msg, buf)
+	})
+}
+
+// runClients times b.N ops shared among clients goroutines, client i
+// doing op(i, msg, buf) with 64-byte buffers of its own, and reports the
+// allocations and the process's CPU time per op (the clients' too: the
+// same with a view and without).
+func runClients(b *testing.B, clients int, op func(i int, msg, buf []byte) error) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cputime.Now()
 	var wg sync.WaitGroup
-	for i, c := range conns {
+	for i := range clients {
 		n := b.N / clients
 		if i < b.N%clients {
 			n++
@@ -63,7 +73,7 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 			defer wg.Done()
 			msg, buf := make([]byte, 64), make([]byte, 64)
 			for range n {
-				if err := bench.RoundTrip(c, msg, buf); err != nil {
+				if err := op(i, msg, buf); err != nil {
 					b.Error(err)
 					return
 				}
@@ -71,7 +81,6 @@ func benchEcho(b *testing.B, clients int, withView bool) {
 		}()
 	}
 	wg.Wait()
-	// The clients' CPU time too: the same with a view and without.
 	cputime.Report(b, cpu0)
 }
 
@@ -121,31 +130,10 @@ func BenchmarkConnectView(b *testing.B) {
 			name = "view"
 		}
 		b.Run(name, func(b *testing.B) {
-			const clients = 10
 			addr := startEchoServer(b, withView)
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu0 := cputime.Now()
-			var wg sync.WaitGroup
-			for i := range clients {
-				n := b.N / clients
-				if i < b.N%clients {
-					n++
-				}
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					msg, buf := make([]byte, 64), make([]byte, 64)
-					for range n {
-						if err := connectOnce(addr, msg, buf); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-			cputime.Report(b, cpu0)
+			runClients(b, 10, func(_ int, msg, buf []byte) error {
+				return connectOnce(addr, msg, buf)
+			})
 		})
 	}
 }
