@@ -25,7 +25,7 @@ type waitDeadlines struct {
 	dl deadliner // nil until the socket has something to wait on
 
 	kmu   sync.Mutex
-	kdone sync.Cond // signalled when kicks drops to 0; its L is &kmu
+	kdone sync.Cond // signalled when kicks drops to 0 and when a wait ends; its L is &kmu
 	kicks int
 	// The deadlines last set, so a wait sets one only when it changes,
 	// and how many tasks wait in each direction (prepare). Guarded by kmu.
@@ -55,15 +55,22 @@ func (w *waitDeadlines) replace(dl deadliner) {
 // deadline: while another waits, a later deadline (or none) must not
 // replace its earlier one, or its timeout would come late (or never); the
 // earliest is set, and a task woken by another's deadline waits again.
+//
+// Only one task at a time is in the system call's wait on a descriptor
+// (Go's poller queues the others on the descriptor's lock, where no
+// deadline reaches them). So when the deadline set has passed while
+// others still wait, prepare waits for them to leave before it sets
+// another: a task woken by their timeout that went straight back in,
+// with no deadline, would keep them queued behind it for ever.
 func (w *waitDeadlines) prepare(write bool, deadline time.Time) {
 	w.kmu.Lock()
 	defer w.kmu.Unlock()
-	for w.kicks > 0 {
-		w.kdone.Wait()
-	}
 	set, waiting := &w.rdl, &w.rwaiting
 	if write {
 		set, waiting = &w.wdl, &w.wwaiting
+	}
+	for w.kicks > 0 || *waiting > 0 && !set.IsZero() && !time.Now().Before(*set) {
+		w.kdone.Wait()
 	}
 	*waiting++
 	if *waiting > 1 && !set.IsZero() && (deadline.IsZero() || set.Before(deadline)) && time.Now().Before(*set) {
@@ -87,6 +94,7 @@ func (w *waitDeadlines) end(write bool) {
 	} else {
 		w.rwaiting--
 	}
+	w.kdone.Broadcast() // a prepare may wait for this one to leave
 	w.kmu.Unlock()
 }
 

@@ -340,3 +340,28 @@ do
   c:close()
   u:close()
 end
+
+-- The same with the task without a timeout in the wait first: the task
+-- with one is queued behind it (one waiter at a time is in the system's
+-- wait), and its timeout still comes. It did not when the task without
+-- one, woken by that deadline, went straight back into the wait.
+do
+  local u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  u:bind({LOCAL, 0})
+  local c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  for i = 1, 30 do
+    u:settimeout(nil)
+    local waiting = false
+    local b = spawn(function() waiting = true return u:recv(10) end)
+    while not waiting do sleep(0) end -- b waits in recv: it set waiting, then held the lock until it waited
+    u:settimeout(0.01)
+    local a = spawn(function() return pcall(u.recv, u, 10) end)
+    local ok, err = a:join()
+    assert.eq(ok, false)
+    assert.true_(type(err) == "table" and err:is("TimeoutError"), tostring(err))
+    c:sendto("b" .. i, u:getsockname())
+    assert.eq(b:join(), "b" .. i)
+  end
+  c:close()
+  u:close()
+end
