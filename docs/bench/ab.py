@@ -168,35 +168,30 @@ def write_summary(path, meta, names, tests, rounds, results, cpu):
              f"{rounds} rounds, {meta['dur']} per test after {meta['warmup']} warm-up; "
              "servers (each started once):", ""]
     lines += [f"- `{n}`: `{meta['servers'][n]}`" for n in names]
-    lines += ["", f"Ratio to `{base}` within each round: median (min–max), then each round's.", "",
-              "| test | " + " | ".join(f"{n} median rate" for n in names) + " | " +
-              " | ".join(f"{n}/{base}" for n in names[1:]) + " | rounds |",
-              "|---" * (len(names) * 2) + "|---|"]
-    rows = ratio_cells(names, tests, rounds, results)
-    for test, _ in tests:
-        med = []
-        for n in names:
-            v = [results[(test, r, n)] for r in range(rounds) if (test, r, n) in results]
-            med.append(f"{statistics.median(v):,.0f}" if v else "–")
-        ratios, per_round = rows[test]
-        lines.append(f"| {test} | " + " | ".join(med) + " | " + " | ".join(ratios) +
-                     " | " + "; ".join(per_round) + " |")
+    def table(intro, head, values, cell):
+        # One table: each server's median value, then the ratios to base.
+        nonlocal lines
+        lines += ["", intro, "",
+                  "| test | " + " | ".join(f"{n} {head}" for n in names) + " | " +
+                  " | ".join(f"{n}/{base}" for n in names[1:]) + " | rounds |",
+                  "|---" * (len(names) * 2) + "|---|"]
+        rows = ratio_cells(names, tests, rounds, values)
+        for test, _ in tests:
+            med = []
+            for n in names:
+                v = [values[(test, r, n)] for r in range(rounds) if (test, r, n) in values]
+                med.append(cell(statistics.median(v)) if v else "–")
+            ratios, per_round = rows[test]
+            lines.append(f"| {test} | " + " | ".join(med) + " | " + " | ".join(ratios) +
+                         " | " + "; ".join(per_round) + " |")
+
+    table(f"Ratio to `{base}` within each round: median (min–max), then each round's.",
+          "median rate", results, lambda m: f"{m:,.0f}")
     # Server CPU per op: what each server spends on the same work, which
     # the other loads of a shared machine move less than the rates.
-    lines += ["", "Server CPU time per op (µs; bulk: per MB), and its ratio to "
-              f"`{base}` within each round: median (min–max), then each round's.", "",
-              "| test | " + " | ".join(f"{n} median" for n in names) + " | " +
-              " | ".join(f"{n}/{base}" for n in names[1:]) + " | rounds |",
-              "|---" * (len(names) * 2) + "|---|"]
-    rows = ratio_cells(names, tests, rounds, cpu)
-    for test, _ in tests:
-        med = []
-        for n in names:
-            v = [cpu[(test, r, n)] * 1e6 for r in range(rounds) if (test, r, n) in cpu]
-            med.append(f"{statistics.median(v):.1f}" if v else "–")
-        ratios, per_round = rows[test]
-        lines.append(f"| {test} | " + " | ".join(med) + " | " + " | ".join(ratios) +
-                     " | " + "; ".join(per_round) + " |")
+    table("Server CPU time per op (µs; bulk: per MB), and its ratio to "
+          f"`{base}` within each round: median (min–max), then each round's.",
+          "median", cpu, lambda m: f"{m * 1e6:.1f}")
     open(path, "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))
 
