@@ -88,13 +88,27 @@ func baseError(L *LState) int {
 	return 0
 }
 
-func baseGetFEnv(L *LState) int {
-	var value LValue
+// baseFEnvTarget is getfenv/setfenv's first argument: a function or a
+// stack level, 1 when absent.
+func baseFEnvTarget(L *LState) LValue {
 	if L.GetTop() == 0 {
-		value = LNumber(1)
-	} else {
-		value = L.Get(1)
+		return LNumber(1)
 	}
+	return L.Get(1)
+}
+
+// baseFEnvFrame is the frame level levels above the current one, nil past
+// the bottom of the stack.
+func baseFEnvFrame(L *LState, level int) *callFrame {
+	cf := L.currentFrame
+	for i := 0; i < level && cf != nil; i++ {
+		cf = cf.Parent
+	}
+	return cf
+}
+
+func baseGetFEnv(L *LState) int {
+	value := baseFEnvTarget(L)
 
 	if fn, ok := value.(*LFunction); ok {
 		if !fn.IsG {
@@ -110,10 +124,7 @@ func baseGetFEnv(L *LState) int {
 		if level <= 0 {
 			L.Push(L.Env)
 		} else {
-			cf := L.currentFrame
-			for i := 0; i < level && cf != nil; i++ {
-				cf = cf.Parent
-			}
+			cf := baseFEnvFrame(L, level)
 			if cf == nil || cf.Fn.IsG {
 				L.Push(L.G.Global)
 			} else {
@@ -371,12 +382,7 @@ func baseSelect(L *LState) int {
 }
 
 func baseSetFEnv(L *LState) int {
-	var value LValue
-	if L.GetTop() == 0 {
-		value = LNumber(1)
-	} else {
-		value = L.Get(1)
-	}
+	value := baseFEnvTarget(L)
 	env := L.CheckTable(2)
 
 	if fn, ok := value.(*LFunction); ok {
@@ -396,10 +402,7 @@ func baseSetFEnv(L *LState) int {
 			return 0
 		}
 
-		cf := L.currentFrame
-		for i := 0; i < level && cf != nil; i++ {
-			cf = cf.Parent
-		}
+		cf := baseFEnvFrame(L, level)
 		if cf == nil || cf.Fn.IsG {
 			L.RaiseError("cannot change the environment of given object")
 		} else {

@@ -612,18 +612,24 @@ func ioInput(L *LState) int {
 		L.Push(fileDefIn(L))
 		return 1
 	}
+	return ioSetDefault(L, fileDefInIndex, os.O_RDONLY, false, true)
+}
+
+// ioSetDefault makes argument 1 (a file name to open with flag, or a file)
+// the default file at index in io's upvalue table, for io.input/io.output.
+func ioSetDefault(L *LState, index int, flag int, writable, readable bool) int {
 	switch lv := L.Get(1).(type) {
 	case LString:
-		file, err := newFile(L, nil, string(lv), os.O_RDONLY, 0600, false, true)
+		file, err := newFile(L, nil, string(lv), flag, 0600, writable, readable)
 		if err != nil {
 			L.RaiseError("%s", err.Error())
 		}
-		L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(fileDefInIndex, file)
+		L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(index, file)
 		L.Push(file)
 		return 1
 	case *LUserData:
 		if _, ok := lv.Value.(*lFile); ok {
-			L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(fileDefInIndex, lv)
+			L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(index, lv)
 			L.Push(lv)
 			return 1
 		}
@@ -792,25 +798,7 @@ func ioOutput(L *LState) int {
 		L.Push(fileDefOut(L))
 		return 1
 	}
-	switch lv := L.Get(1).(type) {
-	case LString:
-		file, err := newFile(L, nil, string(lv), os.O_WRONLY|os.O_CREATE, 0600, true, false)
-		if err != nil {
-			L.RaiseError("%s", err.Error())
-		}
-		L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(fileDefOutIndex, file)
-		L.Push(file)
-		return 1
-	case *LUserData:
-		if _, ok := lv.Value.(*lFile); ok {
-			L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(fileDefOutIndex, lv)
-			L.Push(lv)
-			return 1
-		}
-
-	}
-	L.ArgError(1, "string or file expedted, but got "+L.Get(1).Type().String())
-	return 0
+	return ioSetDefault(L, fileDefOutIndex, os.O_WRONLY|os.O_CREATE, true, false)
 }
 
 func ioWrite(L *LState) int {
