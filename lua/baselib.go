@@ -150,13 +150,8 @@ func ipairsaux(L *LState) int {
 	v := tb.RawGetInt(i)
 	if v == LNil {
 		return 0
-	} else {
-		L.Pop(1)
-		L.Push(LNumber(i))
-		L.Push(LNumber(i))
-		L.Push(v)
-		return 2
 	}
+	return baseIterResult(L, LNumber(i), v)
 }
 
 func baseIpairs(L *LState) int {
@@ -277,13 +272,18 @@ func pairsaux(L *LState) int {
 	key, value := tb.Next(L.Get(2))
 	if key == LNil {
 		return 0
-	} else {
-		L.Pop(1)
-		L.Push(key)
-		L.Push(key)
-		L.Push(value)
-		return 2
 	}
+	return baseIterResult(L, key, value)
+}
+
+// baseIterResult replaces the control variable on top of the stack with
+// key and returns key, value: the step of the ipairs and pairs iterators.
+func baseIterResult(L *LState, key, value LValue) int {
+	L.Pop(1)
+	L.Push(key)
+	L.Push(key)
+	L.Push(value)
+	return 2
 }
 
 func basePairs(L *LState) int {

@@ -1206,10 +1206,7 @@ func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) i
 		compileExprWithMVPropagation(context, ex.Object, &reg, &b)
 		c := reg
 		compileExprWithKMVPropagation(context, ex.Key, &reg, &c)
-		opcode := OP_GETTABLE
-		if _, ok := ex.Key.(*ast.StringExpr); ok {
-			opcode = OP_GETTABLEKS
-		}
+		opcode := tableKeyOp(ex.Key, OP_GETTABLE, OP_GETTABLEKS)
 		code.AddABC(opcode, a, b, c, sline(ex))
 		return sused
 	case *ast.TableExpr:
@@ -1388,10 +1385,7 @@ func compileTableExpr(context *funcContext, reg int, ex *ast.TableExpr, ec *expc
 			compileExprWithKMVPropagation(context, field.Key, &reg, &b)
 			c := reg
 			compileExprWithKMVPropagation(context, field.Value, &reg, &c)
-			opcode := OP_SETTABLE
-			if _, ok := field.Key.(*ast.StringExpr); ok {
-				opcode = OP_SETTABLEKS
-			}
+			opcode := tableKeyOp(field.Key, OP_SETTABLE, OP_SETTABLEKS)
 			code.AddABC(opcode, tablereg, b, c, sline(ex))
 			reg = regorg
 		}
@@ -1879,3 +1873,12 @@ func Compile(chunk []ast.Stmt, name string) (proto *FunctionProto, err error) { 
 	proto = context.Proto
 	return
 } // }}}
+
+// tableKeyOp is ksop, the string-key form of a table get or set, where key
+// is a string constant, and op otherwise.
+func tableKeyOp(key ast.Expr, op, ksop int) int {
+	if _, ok := key.(*ast.StringExpr); ok {
+		return ksop
+	}
+	return op
+}

@@ -540,9 +540,18 @@ func fileLinesIter(L *LState) int {
 	} else {
 		file = L.Get(UpvalueIndex(2)).(*LUserData).Value.(*lFile)
 	}
+	return linesNext(L, file, false)
+}
+
+// linesNext returns file's next line, or nil at its end, closing it then if
+// toclose (io.lines(name) opened it); for the lines iterators.
+func linesNext(L *LState, file *lFile, toclose bool) int {
 	buf, _, err := file.reader.ReadLine()
 	if err != nil {
 		if err == io.EOF {
+			if toclose {
+				fileCloseAux(L, file)
+			}
 			L.Push(LNil)
 			return 1
 		}
@@ -659,19 +668,7 @@ func ioLinesIter(L *LState) int {
 		file = L.Get(UpvalueIndex(2)).(*LUserData).Value.(*lFile)
 		toclose = true
 	}
-	buf, _, err := file.reader.ReadLine()
-	if err != nil {
-		if err == io.EOF {
-			if toclose {
-				fileCloseAux(L, file)
-			}
-			L.Push(LNil)
-			return 1
-		}
-		L.RaiseError("%s", err.Error())
-	}
-	L.Push(LString(string(buf)))
-	return 1
+	return linesNext(L, file, toclose)
 }
 
 func ioLines(L *LState) int {
