@@ -154,6 +154,18 @@ func ipairsaux(L *LState) int {
 	return baseIterResult(L, LNumber(i), v)
 }
 
+// basePCallFailed returns false and the error object (or message) of a
+// failed call, for pcall and xpcall.
+func basePCallFailed(L *LState, err error) int {
+	L.Push(LFalse)
+	if aerr, ok := err.(*ApiError); ok {
+		L.Push(aerr.Object)
+	} else {
+		L.Push(LString(err.Error()))
+	}
+	return 2
+}
+
 func baseIpairs(L *LState) int {
 	tb := L.CheckTable(1)
 	L.Push(L.Get(UpvalueIndex(1)))
@@ -304,13 +316,7 @@ func basePCall(L *LState) int {
 	}
 	nargs := L.GetTop() - 1
 	if err := L.PCall(nargs, MultRet, nil); err != nil {
-		L.Push(LFalse)
-		if aerr, ok := err.(*ApiError); ok {
-			L.Push(aerr.Object)
-		} else {
-			L.Push(LString(err.Error()))
-		}
-		return 2
+		return basePCallFailed(L, err)
 	} else {
 		L.Insert(LTrue, 1)
 		return L.GetTop()
@@ -471,13 +477,7 @@ func baseXPCall(L *LState) int {
 	top := L.GetTop()
 	L.Push(fn)
 	if err := L.PCall(0, MultRet, errfunc); err != nil {
-		L.Push(LFalse)
-		if aerr, ok := err.(*ApiError); ok {
-			L.Push(aerr.Object)
-		} else {
-			L.Push(LString(err.Error()))
-		}
-		return 2
+		return basePCallFailed(L, err)
 	} else {
 		L.Insert(LTrue, top+1)
 		return L.GetTop() - top

@@ -941,12 +941,7 @@ func compileIfStmt(context *funcContext, stmt *ast.IfStmt) { // {{{
 func compileBranchCondition(context *funcContext, reg int, expr ast.Expr, thenlabel, elselabel int, hasnextcond bool) { // {{{
 	// TODO folding constants?
 	code := context.Code
-	flip := 0
-	jumplabel := elselabel
-	if hasnextcond {
-		flip = 1
-		jumplabel = thenlabel
-	}
+	flip, jumplabel := branchJump(thenlabel, elselabel, hasnextcond)
 
 	switch ex := expr.(type) {
 	case *ast.FalseExpr, *ast.NilExpr:
@@ -1581,12 +1576,7 @@ func compileLogicalOpExpr(context *funcContext, reg int, expr *ast.LogicalOpExpr
 func compileLogicalOpExprAux(context *funcContext, reg int, expr ast.Expr, ec *expcontext, thenlabel, elselabel int, hasnextcond bool, lb *lblabels) { // {{{
 	// TODO folding constants?
 	code := context.Code
-	flip := 0
-	jumplabel := elselabel
-	if hasnextcond {
-		flip = 1
-		jumplabel = thenlabel
-	}
+	flip, jumplabel := branchJump(thenlabel, elselabel, hasnextcond)
 
 	switch ex := expr.(type) {
 	case *ast.FalseExpr:
@@ -1881,4 +1871,13 @@ func tableKeyOp(key ast.Expr, op, ksop int) int {
 		return ksop
 	}
 	return op
+}
+
+// branchJump is the test flip and the label a condition jumps to: the else
+// label, or the then label (flip 1) when another condition follows.
+func branchJump(thenlabel, elselabel int, hasnextcond bool) (flip, jumplabel int) {
+	if hasnextcond {
+		return 1, thenlabel
+	}
+	return 0, elselabel
 }

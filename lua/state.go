@@ -1617,15 +1617,7 @@ func (ls *LState) ToBool(n int) bool {
 }
 
 func (ls *LState) ToInt(n int) int {
-	if lv, ok := ls.Get(n).(LNumber); ok {
-		return int(lv)
-	}
-	if lv, ok := ls.Get(n).(LString); ok {
-		if num, err := parseNumber(string(lv)); err == nil {
-			return int(num)
-		}
-	}
-	return 0
+	return int(ls.ToInt64(n))
 }
 
 func (ls *LState) ToInt64(n int) int64 {
