@@ -516,6 +516,12 @@ func fileSeek(L *LState) int {
 	return 1
 
 errreturn:
+	return ioFailed(L, err)
+}
+
+// ioFailed returns nil and err's message, the failure result of io's
+// functions.
+func ioFailed(L *LState, err error) int {
 	L.Push(LNil)
 	L.Push(LString(err.Error()))
 	return 2
@@ -611,9 +617,7 @@ func fileSetVBuf(L *LState) int {
 	L.Push(LTrue)
 	return 1
 errreturn:
-	L.Push(LNil)
-	L.Push(LString(err.Error()))
-	return 2
+	return ioFailed(L, err)
 }
 
 func ioInput(L *LState) int {

@@ -153,9 +153,7 @@ func osGetEnv(L *LState) int {
 // like do in Lua.
 func osResult(L *LState, err error) int {
 	if err != nil {
-		L.Push(LNil)
-		L.Push(LString(err.Error()))
-		return 2
+		return ioFailed(L, err)
 	}
 	L.Push(LTrue)
 	return 1

@@ -1640,32 +1640,26 @@ func (ls *LState) ToString(n int) string {
 	return LVAsString(ls.Get(n))
 }
 
+// toValue is the value at n if it is a T, else T's zero (nil).
+func toValue[T LValue](ls *LState, n int) T {
+	lv, _ := ls.Get(n).(T)
+	return lv
+}
+
 func (ls *LState) ToTable(n int) *LTable {
-	if lv, ok := ls.Get(n).(*LTable); ok {
-		return lv
-	}
-	return nil
+	return toValue[*LTable](ls, n)
 }
 
 func (ls *LState) ToFunction(n int) *LFunction {
-	if lv, ok := ls.Get(n).(*LFunction); ok {
-		return lv
-	}
-	return nil
+	return toValue[*LFunction](ls, n)
 }
 
 func (ls *LState) ToUserData(n int) *LUserData {
-	if lv, ok := ls.Get(n).(*LUserData); ok {
-		return lv
-	}
-	return nil
+	return toValue[*LUserData](ls, n)
 }
 
 func (ls *LState) ToThread(n int) *LState {
-	if lv, ok := ls.Get(n).(*LState); ok {
-		return lv
-	}
-	return nil
+	return toValue[*LState](ls, n)
 }
 
 /* }}} */
