@@ -88,13 +88,27 @@ func baseError(L *LState) int {
 	return 0
 }
 
-func baseGetFEnv(L *LState) int {
-	var value LValue
+// baseFEnvTarget is getfenv/setfenv's first argument: a function or a
+// stack level, 1 when absent.
+func baseFEnvTarget(L *LState) LValue {
 	if L.GetTop() == 0 {
-		value = LNumber(1)
-	} else {
-		value = L.Get(1)
+		return LNumber(1)
 	}
+	return L.Get(1)
+}
+
+// baseFEnvFrame is the frame level levels above the current one, nil past
+// the bottom of the stack.
+func baseFEnvFrame(L *LState, level int) *callFrame {
+	cf := L.currentFrame
+	for i := 0; i < level && cf != nil; i++ {
+		cf = cf.Parent
+	}
+	return cf
+}
+
+func baseGetFEnv(L *LState) int {
+	value := baseFEnvTarget(L)
 
 	if fn, ok := value.(*LFunction); ok {
 		if !fn.IsG {
@@ -110,10 +124,7 @@ func baseGetFEnv(L *LState) int {
 		if level <= 0 {
 			L.Push(L.Env)
 		} else {
-			cf := L.currentFrame
-			for i := 0; i < level && cf != nil; i++ {
-				cf = cf.Parent
-			}
+			cf := baseFEnvFrame(L, level)
 			if cf == nil || cf.Fn.IsG {
 				L.Push(L.G.Global)
 			} else {
@@ -139,13 +150,20 @@ func ipairsaux(L *LState) int {
 	v := tb.RawGetInt(i)
 	if v == LNil {
 		return 0
-	} else {
-		L.Pop(1)
-		L.Push(LNumber(i))
-		L.Push(LNumber(i))
-		L.Push(v)
-		return 2
 	}
+	return baseIterResult(L, LNumber(i), v)
+}
+
+// basePCallFailed returns false and the error object (or message) of a
+// failed call, for pcall and xpcall.
+func basePCallFailed(L *LState, err error) int {
+	L.Push(LFalse)
+	if aerr, ok := err.(*ApiError); ok {
+		L.Push(aerr.Object)
+	} else {
+		L.Push(LString(err.Error()))
+	}
+	return 2
 }
 
 func baseIpairs(L *LState) int {
@@ -266,13 +284,18 @@ func pairsaux(L *LState) int {
 	key, value := tb.Next(L.Get(2))
 	if key == LNil {
 		return 0
-	} else {
-		L.Pop(1)
-		L.Push(key)
-		L.Push(key)
-		L.Push(value)
-		return 2
 	}
+	return baseIterResult(L, key, value)
+}
+
+// baseIterResult replaces the control variable on top of the stack with
+// key and returns key, value: the step of the ipairs and pairs iterators.
+func baseIterResult(L *LState, key, value LValue) int {
+	L.Pop(1)
+	L.Push(key)
+	L.Push(key)
+	L.Push(value)
+	return 2
 }
 
 func basePairs(L *LState) int {
@@ -293,13 +316,7 @@ func basePCall(L *LState) int {
 	}
 	nargs := L.GetTop() - 1
 	if err := L.PCall(nargs, MultRet, nil); err != nil {
-		L.Push(LFalse)
-		if aerr, ok := err.(*ApiError); ok {
-			L.Push(aerr.Object)
-		} else {
-			L.Push(LString(err.Error()))
-		}
-		return 2
+		return basePCallFailed(L, err)
 	} else {
 		L.Insert(LTrue, 1)
 		return L.GetTop()
@@ -371,12 +388,7 @@ func baseSelect(L *LState) int {
 }
 
 func baseSetFEnv(L *LState) int {
-	var value LValue
-	if L.GetTop() == 0 {
-		value = LNumber(1)
-	} else {
-		value = L.Get(1)
-	}
+	value := baseFEnvTarget(L)
 	env := L.CheckTable(2)
 
 	if fn, ok := value.(*LFunction); ok {
@@ -396,10 +408,7 @@ func baseSetFEnv(L *LState) int {
 			return 0
 		}
 
-		cf := L.currentFrame
-		for i := 0; i < level && cf != nil; i++ {
-			cf = cf.Parent
-		}
+		cf := baseFEnvFrame(L, level)
 		if cf == nil || cf.Fn.IsG {
 			L.RaiseError("cannot change the environment of given object")
 		} else {
@@ -468,13 +477,7 @@ func baseXPCall(L *LState) int {
 	top := L.GetTop()
 	L.Push(fn)
 	if err := L.PCall(0, MultRet, errfunc); err != nil {
-		L.Push(LFalse)
-		if aerr, ok := err.(*ApiError); ok {
-			L.Push(aerr.Object)
-		} else {
-			L.Push(LString(err.Error()))
-		}
-		return 2
+		return basePCallFailed(L, err)
 	} else {
 		L.Insert(LTrue, top+1)
 		return L.GetTop() - top

@@ -245,28 +245,10 @@ func (cd *codeStore) AddLoadNil(a, b, line int) {
 	cd.AddABC(OP_LOADNIL, a, b, 0, line)
 }
 
-func (cd *codeStore) SetOpCode(pc int, v int) {
-	opSetOpCode(&cd.codes[pc], v)
-}
-
-func (cd *codeStore) SetA(pc int, v int) {
-	opSetArgA(&cd.codes[pc], v)
-}
-
-func (cd *codeStore) SetB(pc int, v int) {
-	opSetArgB(&cd.codes[pc], v)
-}
-
-func (cd *codeStore) SetC(pc int, v int) {
-	opSetArgC(&cd.codes[pc], v)
-}
-
-func (cd *codeStore) SetBx(pc int, v int) {
-	opSetArgBx(&cd.codes[pc], v)
-}
-
-func (cd *codeStore) SetSbx(pc int, v int) {
-	opSetArgSbx(&cd.codes[pc], v)
+// Set changes one field of the instruction at pc with set (opSetOpCode,
+// opSetArgA, opSetArgSbx...).
+func (cd *codeStore) Set(pc int, set func(inst *uint32, v int), v int) {
+	set(&cd.codes[pc], v)
 }
 
 func (cd *codeStore) At(pc int) uint32 {
@@ -463,7 +445,7 @@ func (fc *funcContext) ResolveGoto(from, to *gotoLabelDesc, index int) {
 		varName := fc.Block.LocalVars.Names()[len(fc.Block.LocalVars.Names())-1]
 		raiseCompileError(fc, to.Line+1, "<goto %s> at line %d jumps into the scope of local '%s'", to.Name, from.Line, varName)
 	}
-	fc.Code.SetSbx(from.Pc, to.Id)
+	fc.Code.Set(from.Pc, opSetArgSbx, to.Id)
 	delete(fc.unresolvedGotos, index)
 }
 
@@ -471,7 +453,7 @@ func (fc *funcContext) FindLabel(block *codeBlock, gotoLabel *gotoLabelDesc, i i
 	target := block.GetLabel(gotoLabel.Name)
 	if target != nil {
 		if gotoLabel.NumActiveLocalVars > target.NumActiveLocalVars && block.RefUpvalue {
-			fc.Code.SetA(gotoLabel.Pc-1, target.NumActiveLocalVars)
+			fc.Code.Set(gotoLabel.Pc-1, opSetArgA, target.NumActiveLocalVars)
 		}
 		fc.ResolveGoto(gotoLabel, target, i)
 		return true
@@ -488,7 +470,7 @@ func (fc *funcContext) ResolveCurrentBlockGotosWithParentBlock() {
 		}
 		if gotoLabel.NumActiveLocalVars > blockActiveLocalVars {
 			if fc.Block.RefUpvalue {
-				fc.Code.SetA(gotoLabel.Pc-1, blockActiveLocalVars)
+				fc.Code.Set(gotoLabel.Pc-1, opSetArgA, blockActiveLocalVars)
 			}
 			gotoLabel.SetNumActiveLocalVars(blockActiveLocalVars)
 		}
@@ -915,7 +897,7 @@ func compileReturnStmt(context *funcContext, stmt *ast.ReturnStmt) { // {{{
 				reg += compileExpr(context, reg, ex, ecnone(0))
 			} else {
 				reg += compileExpr(context, reg, ex, ecnone(-2))
-				code.SetOpCode(code.LastPC(), OP_TAILCALL)
+				code.Set(code.LastPC(), opSetOpCode, OP_TAILCALL)
 			}
 			code.AddABC(OP_RETURN, a, 0, 0, sline(stmt))
 			return
@@ -959,12 +941,7 @@ func compileIfStmt(context *funcContext, stmt *ast.IfStmt) { // {{{
 func compileBranchCondition(context *funcContext, reg int, expr ast.Expr, thenlabel, elselabel int, hasnextcond bool) { // {{{
 	// TODO folding constants?
 	code := context.Code
-	flip := 0
-	jumplabel := elselabel
-	if hasnextcond {
-		flip = 1
-		jumplabel = thenlabel
-	}
+	flip, jumplabel := branchJump(thenlabel, elselabel, hasnextcond)
 
 	switch ex := expr.(type) {
 	case *ast.FalseExpr, *ast.NilExpr:
@@ -1112,7 +1089,7 @@ func compileNumberForStmt(context *funcContext, stmt *ast.NumberForStmt) { // {{
 	code.AddASbx(OP_FORLOOP, rindex, bodypc-(flpc+1), sline(stmt))
 
 	context.SetLabelPc(endlabel, code.LastPC())
-	code.SetSbx(bodypc, flpc-bodypc)
+	code.Set(bodypc, opSetArgSbx, flpc-bodypc)
 
 } // }}}
 
@@ -1224,10 +1201,7 @@ func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) i
 		compileExprWithMVPropagation(context, ex.Object, &reg, &b)
 		c := reg
 		compileExprWithKMVPropagation(context, ex.Key, &reg, &c)
-		opcode := OP_GETTABLE
-		if _, ok := ex.Key.(*ast.StringExpr); ok {
-			opcode = OP_GETTABLEKS
-		}
+		opcode := tableKeyOp(ex.Key, OP_GETTABLE, OP_GETTABLEKS)
 		code.AddABC(opcode, a, b, c, sline(ex))
 		return sused
 	case *ast.TableExpr:
@@ -1406,10 +1380,7 @@ func compileTableExpr(context *funcContext, reg int, ex *ast.TableExpr, ec *expc
 			compileExprWithKMVPropagation(context, field.Key, &reg, &b)
 			c := reg
 			compileExprWithKMVPropagation(context, field.Value, &reg, &c)
-			opcode := OP_SETTABLE
-			if _, ok := field.Key.(*ast.StringExpr); ok {
-				opcode = OP_SETTABLEKS
-			}
+			opcode := tableKeyOp(field.Key, OP_SETTABLE, OP_SETTABLEKS)
 			code.AddABC(opcode, tablereg, b, c, sline(ex))
 			reg = regorg
 		}
@@ -1440,8 +1411,8 @@ func compileTableExpr(context *funcContext, reg int, ex *ast.TableExpr, ec *expc
 			}
 		}
 	}
-	code.SetB(tablepc, int2Fb(arraycount))
-	code.SetC(tablepc, int2Fb(len(ex.Fields)-arraycount))
+	code.Set(tablepc, opSetArgB, int2Fb(arraycount))
+	code.Set(tablepc, opSetArgC, int2Fb(len(ex.Fields)-arraycount))
 	if shouldmove(ec, tablereg) {
 		code.AddABC(OP_MOVE, ec.reg, tablereg, 0, sline(ex))
 	}
@@ -1605,12 +1576,7 @@ func compileLogicalOpExpr(context *funcContext, reg int, expr *ast.LogicalOpExpr
 func compileLogicalOpExprAux(context *funcContext, reg int, expr ast.Expr, ec *expcontext, thenlabel, elselabel int, hasnextcond bool, lb *lblabels) { // {{{
 	// TODO folding constants?
 	code := context.Code
-	flip := 0
-	jumplabel := elselabel
-	if hasnextcond {
-		flip = 1
-		jumplabel = thenlabel
-	}
+	flip, jumplabel := branchJump(thenlabel, elselabel, hasnextcond)
 
 	switch ex := expr.(type) {
 	case *ast.FalseExpr:
@@ -1691,7 +1657,7 @@ func compileLogicalOpExprAux(context *funcContext, reg int, expr ast.Expr, ec *e
 		reg += compileExpr(context, reg, expr, &expcontext{ec.ctype, intMax(a, sreg), ec.varargopt})
 		last := context.Code.Last()
 		if opGetOpCode(last) == OP_MOVE && opGetArgA(last) == a {
-			context.Code.SetA(context.Code.LastPC(), sreg)
+			context.Code.Set(context.Code.LastPC(), opSetArgA, sreg)
 		} else {
 			context.Code.AddABC(OP_MOVE, sreg, a, 0, sline(expr))
 		}
@@ -1847,9 +1813,9 @@ func patchCode(context *funcContext) { // {{{
 				count++
 			}
 			if distance == 0 {
-				context.Code.SetOpCode(pc, OP_NOP)
+				context.Code.Set(pc, opSetOpCode, OP_NOP)
 			} else {
-				context.Code.SetSbx(pc, distance)
+				context.Code.Set(pc, opSetArgSbx, distance)
 			}
 		default:
 			if reg := opGetArgA(inst); reg > maxreg {
@@ -1862,8 +1828,8 @@ func patchCode(context *funcContext) { // {{{
 			moven++
 		} else {
 			if moven > 1 {
-				context.Code.SetOpCode(pc-moven, OP_MOVEN)
-				context.Code.SetC(pc-moven, intMin(moven-1, opMaxArgsC))
+				context.Code.Set(pc-moven, opSetOpCode, OP_MOVEN)
+				context.Code.Set(pc-moven, opSetArgC, intMin(moven-1, opMaxArgsC))
 			}
 			moven = 0
 		}
@@ -1897,3 +1863,21 @@ func Compile(chunk []ast.Stmt, name string) (proto *FunctionProto, err error) { 
 	proto = context.Proto
 	return
 } // }}}
+
+// tableKeyOp is ksop, the string-key form of a table get or set, where key
+// is a string constant, and op otherwise.
+func tableKeyOp(key ast.Expr, op, ksop int) int {
+	if _, ok := key.(*ast.StringExpr); ok {
+		return ksop
+	}
+	return op
+}
+
+// branchJump is the test flip and the label a condition jumps to: the else
+// label, or the then label (flip 1) when another condition follows.
+func branchJump(thenlabel, elselabel int, hasnextcond bool) (flip, jumplabel int) {
+	if hasnextcond {
+		return 1, thenlabel
+	}
+	return 0, elselabel
+}

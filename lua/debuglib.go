@@ -79,13 +79,7 @@ func debugGetLocal(L *LState) int {
 		L.ArgError(1, "level out of range")
 	}
 	name, value := L.GetLocal(dbg, idx)
-	if len(name) > 0 {
-		L.Push(LString(name))
-		L.Push(value)
-		return 2
-	}
-	L.Push(LNil)
-	return 1
+	return debugPushNamed(L, name, value)
 }
 
 func debugGetMetatable(L *LState) int {
@@ -97,13 +91,7 @@ func debugGetUpvalue(L *LState) int {
 	fn := L.CheckFunction(1)
 	idx := L.CheckInt(2)
 	name, value := L.GetUpvalue(fn, idx)
-	if len(name) > 0 {
-		L.Push(LString(name))
-		L.Push(value)
-		return 2
-	}
-	L.Push(LNil)
-	return 1
+	return debugPushNamed(L, name, value)
 }
 
 func debugSetFEnv(L *LState) int {
@@ -169,5 +157,17 @@ func debugTraceback(L *LState) int {
 		traceback = fmt.Sprintf("%s\n%s", msg, traceback)
 	}
 	L.Push(LString(traceback))
+	return 1
+}
+
+// debugPushNamed returns name and value, or nil where name is empty (no
+// such local or upvalue), for debug.getlocal and debug.getupvalue.
+func debugPushNamed(L *LState, name string, value LValue) int {
+	if len(name) > 0 {
+		L.Push(LString(name))
+		L.Push(value)
+		return 2
+	}
+	L.Push(LNil)
 	return 1
 }

@@ -516,6 +516,12 @@ func fileSeek(L *LState) int {
 	return 1
 
 errreturn:
+	return ioFailed(L, err)
+}
+
+// ioFailed returns nil and err's message, the failure result of io's
+// functions.
+func ioFailed(L *LState, err error) int {
 	L.Push(LNil)
 	L.Push(LString(err.Error()))
 	return 2
@@ -540,9 +546,18 @@ func fileLinesIter(L *LState) int {
 	} else {
 		file = L.Get(UpvalueIndex(2)).(*LUserData).Value.(*lFile)
 	}
+	return linesNext(L, file, false)
+}
+
+// linesNext returns file's next line, or nil at its end, closing it then if
+// toclose (io.lines(name) opened it); for the lines iterators.
+func linesNext(L *LState, file *lFile, toclose bool) int {
 	buf, _, err := file.reader.ReadLine()
 	if err != nil {
 		if err == io.EOF {
+			if toclose {
+				fileCloseAux(L, file)
+			}
 			L.Push(LNil)
 			return 1
 		}
@@ -602,9 +617,7 @@ func fileSetVBuf(L *LState) int {
 	L.Push(LTrue)
 	return 1
 errreturn:
-	L.Push(LNil)
-	L.Push(LString(err.Error()))
-	return 2
+	return ioFailed(L, err)
 }
 
 func ioInput(L *LState) int {
@@ -612,18 +625,24 @@ func ioInput(L *LState) int {
 		L.Push(fileDefIn(L))
 		return 1
 	}
+	return ioSetDefault(L, fileDefInIndex, os.O_RDONLY, false, true)
+}
+
+// ioSetDefault makes argument 1 (a file name to open with flag, or a file)
+// the default file at index in io's upvalue table, for io.input/io.output.
+func ioSetDefault(L *LState, index int, flag int, writable, readable bool) int {
 	switch lv := L.Get(1).(type) {
 	case LString:
-		file, err := newFile(L, nil, string(lv), os.O_RDONLY, 0600, false, true)
+		file, err := newFile(L, nil, string(lv), flag, 0600, writable, readable)
 		if err != nil {
 			L.RaiseError("%s", err.Error())
 		}
-		L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(fileDefInIndex, file)
+		L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(index, file)
 		L.Push(file)
 		return 1
 	case *LUserData:
 		if _, ok := lv.Value.(*lFile); ok {
-			L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(fileDefInIndex, lv)
+			L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(index, lv)
 			L.Push(lv)
 			return 1
 		}
@@ -653,19 +672,7 @@ func ioLinesIter(L *LState) int {
 		file = L.Get(UpvalueIndex(2)).(*LUserData).Value.(*lFile)
 		toclose = true
 	}
-	buf, _, err := file.reader.ReadLine()
-	if err != nil {
-		if err == io.EOF {
-			if toclose {
-				fileCloseAux(L, file)
-			}
-			L.Push(LNil)
-			return 1
-		}
-		L.RaiseError("%s", err.Error())
-	}
-	L.Push(LString(string(buf)))
-	return 1
+	return linesNext(L, file, toclose)
 }
 
 func ioLines(L *LState) int {
@@ -792,25 +799,7 @@ func ioOutput(L *LState) int {
 		L.Push(fileDefOut(L))
 		return 1
 	}
-	switch lv := L.Get(1).(type) {
-	case LString:
-		file, err := newFile(L, nil, string(lv), os.O_WRONLY|os.O_CREATE, 0600, true, false)
-		if err != nil {
-			L.RaiseError("%s", err.Error())
-		}
-		L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(fileDefOutIndex, file)
-		L.Push(file)
-		return 1
-	case *LUserData:
-		if _, ok := lv.Value.(*lFile); ok {
-			L.Get(UpvalueIndex(1)).(*LTable).RawSetInt(fileDefOutIndex, lv)
-			L.Push(lv)
-			return 1
-		}
-
-	}
-	L.ArgError(1, "string or file expedted, but got "+L.Get(1).Type().String())
-	return 0
+	return ioSetDefault(L, fileDefOutIndex, os.O_WRONLY|os.O_CREATE, true, false)
 }
 
 func ioWrite(L *LState) int {

@@ -149,28 +149,24 @@ func osGetEnv(L *LState) int {
 	return 1
 }
 
+// osResult returns true, or nil and err's message, as os.remove and the
+// like do in Lua.
+func osResult(L *LState, err error) int {
+	if err != nil {
+		return ioFailed(L, err)
+	}
+	L.Push(LTrue)
+	return 1
+}
+
 func osRemove(L *LState) int {
 	err := os.Remove(L.CheckString(1))
-	if err != nil {
-		L.Push(LNil)
-		L.Push(LString(err.Error()))
-		return 2
-	} else {
-		L.Push(LTrue)
-		return 1
-	}
+	return osResult(L, err)
 }
 
 func osRename(L *LState) int {
 	err := os.Rename(L.CheckString(1), L.CheckString(2))
-	if err != nil {
-		L.Push(LNil)
-		L.Push(LString(err.Error()))
-		return 2
-	} else {
-		L.Push(LTrue)
-		return 1
-	}
+	return osResult(L, err)
 }
 
 func osSetLocale(L *LState) int {
@@ -181,14 +177,7 @@ func osSetLocale(L *LState) int {
 
 func osSetEnv(L *LState) int {
 	err := os.Setenv(L.CheckString(1), L.CheckString(2))
-	if err != nil {
-		L.Push(LNil)
-		L.Push(LString(err.Error()))
-		return 2
-	} else {
-		L.Push(LTrue)
-		return 1
-	}
+	return osResult(L, err)
 }
 
 func osTime(L *LState) int {

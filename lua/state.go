@@ -1232,13 +1232,36 @@ func (ls *LState) callR(nargs, nret, rbase int) {
 	}
 }
 
+// getField and the other three below do the first raw access inline, the
+// hot case; only a miss goes through the shared __index/__newindex walk.
 func (ls *LState) getField(obj LValue, key LValue) LValue {
+	if tb, ok := obj.(*LTable); ok {
+		if ret := tb.RawGet(key); ret != LNil {
+			return ret
+		}
+	}
+	return ls.getFieldMiss(obj, key, "", false)
+}
+
+// getFieldString is getField for a string constant key (GETTABLEKS, SELF):
+// the key is boxed only for an __index function.
+func (ls *LState) getFieldString(obj LValue, key string) LValue {
+	if tb, ok := obj.(*LTable); ok {
+		if ret := tb.RawGetString(key); ret != LNil {
+			return ret
+		}
+	}
+	return ls.getFieldMiss(obj, nil, key, true)
+}
+
+// getFieldMiss follows __index from obj, whose own raw value (if a table)
+// is nil, for obj[key], or obj[skey] if isStr.
+func (ls *LState) getFieldMiss(obj LValue, key LValue, skey string, isStr bool) LValue {
 	curobj := obj
 	for i := 0; i < MaxTableGetLoop; i++ {
 		tb, istable := curobj.(*LTable)
-		if istable {
-			ret := tb.RawGet(key)
-			if ret != LNil {
+		if istable && i > 0 {
+			if ret := tb.rawGetKey(key, skey, isStr); ret != LNil {
 				return ret
 			}
 		}
@@ -1250,40 +1273,12 @@ func (ls *LState) getField(obj LValue, key LValue) LValue {
 			return LNil
 		}
 		if metaindex.Type() == LTFunction {
+			if isStr {
+				key = LString(skey)
+			}
 			ls.reg.Push(metaindex)
 			ls.reg.Push(curobj)
 			ls.reg.Push(key)
-			ls.Call(2, 1)
-			return ls.reg.Pop()
-		} else {
-			curobj = metaindex
-		}
-	}
-	ls.RaiseError("too many recursions in gettable")
-	return nil
-}
-
-func (ls *LState) getFieldString(obj LValue, key string) LValue {
-	curobj := obj
-	for i := 0; i < MaxTableGetLoop; i++ {
-		tb, istable := curobj.(*LTable)
-		if istable {
-			ret := tb.RawGetString(key)
-			if ret != LNil {
-				return ret
-			}
-		}
-		metaindex := ls.metaOp1(curobj, "__index")
-		if metaindex == LNil {
-			if !istable {
-				ls.raiseIndexError(curobj, i == 0)
-			}
-			return LNil
-		}
-		if metaindex.Type() == LTFunction {
-			ls.reg.Push(metaindex)
-			ls.reg.Push(curobj)
-			ls.reg.Push(LString(key))
 			ls.Call(2, 1)
 			return ls.reg.Pop()
 		} else {
@@ -1295,24 +1290,45 @@ func (ls *LState) getFieldString(obj LValue, key string) LValue {
 }
 
 func (ls *LState) setField(obj LValue, key LValue, value LValue) {
+	if tb, ok := obj.(*LTable); ok && tb.RawGet(key) != LNil {
+		ls.RawSet(tb, key, value)
+		return
+	}
+	ls.setFieldMiss(obj, key, "", false, value)
+}
+
+// setFieldString is setField for a string constant key (SETTABLEKS): the
+// key is boxed only for a __newindex function.
+func (ls *LState) setFieldString(obj LValue, key string, value LValue) {
+	if tb, ok := obj.(*LTable); ok && tb.RawGetString(key) != LNil {
+		tb.RawSetString(key, value)
+		return
+	}
+	ls.setFieldMiss(obj, nil, key, true, value)
+}
+
+// setFieldMiss follows __newindex from obj, which has no raw value (if a
+// table) at key, to set obj[key], or obj[skey] if isStr.
+func (ls *LState) setFieldMiss(obj LValue, key LValue, skey string, isStr bool, value LValue) {
 	curobj := obj
 	for i := 0; i < MaxTableGetLoop; i++ {
 		tb, istable := curobj.(*LTable)
-		if istable {
-			if tb.RawGet(key) != LNil {
-				ls.RawSet(tb, key, value)
-				return
-			}
+		if istable && i > 0 && tb.rawGetKey(key, skey, isStr) != LNil {
+			ls.setRaw(tb, key, skey, isStr, value)
+			return
 		}
 		metaindex := ls.metaOp1(curobj, "__newindex")
 		if metaindex == LNil {
 			if !istable {
 				ls.raiseIndexError(curobj, i == 0)
 			}
-			ls.RawSet(tb, key, value)
+			ls.setRaw(tb, key, skey, isStr, value)
 			return
 		}
 		if metaindex.Type() == LTFunction {
+			if isStr {
+				key = LString(skey)
+			}
 			ls.reg.Push(metaindex)
 			ls.reg.Push(curobj)
 			ls.reg.Push(key)
@@ -1326,36 +1342,21 @@ func (ls *LState) setField(obj LValue, key LValue, value LValue) {
 	ls.RaiseError("too many recursions in settable")
 }
 
-func (ls *LState) setFieldString(obj LValue, key string, value LValue) {
-	curobj := obj
-	for i := 0; i < MaxTableGetLoop; i++ {
-		tb, istable := curobj.(*LTable)
-		if istable {
-			if tb.RawGetString(key) != LNil {
-				tb.RawSetString(key, value)
-				return
-			}
-		}
-		metaindex := ls.metaOp1(curobj, "__newindex")
-		if metaindex == LNil {
-			if !istable {
-				ls.raiseIndexError(curobj, i == 0)
-			}
-			tb.RawSetString(key, value)
-			return
-		}
-		if metaindex.Type() == LTFunction {
-			ls.reg.Push(metaindex)
-			ls.reg.Push(curobj)
-			ls.reg.Push(LString(key))
-			ls.reg.Push(value)
-			ls.Call(3, 0)
-			return
-		} else {
-			curobj = metaindex
-		}
+// rawGetKey is tb[key], or tb[skey] if isStr.
+func (tb *LTable) rawGetKey(key LValue, skey string, isStr bool) LValue {
+	if isStr {
+		return tb.RawGetString(skey)
 	}
-	ls.RaiseError("too many recursions in settable")
+	return tb.RawGet(key)
+}
+
+// setRaw sets tb[key], or tb[skey] if isStr, without metamethods.
+func (ls *LState) setRaw(tb *LTable, key LValue, skey string, isStr bool, value LValue) {
+	if isStr {
+		tb.RawSetString(skey, value)
+	} else {
+		ls.RawSet(tb, key, value)
+	}
 }
 
 /* }}} */
@@ -1616,15 +1617,7 @@ func (ls *LState) ToBool(n int) bool {
 }
 
 func (ls *LState) ToInt(n int) int {
-	if lv, ok := ls.Get(n).(LNumber); ok {
-		return int(lv)
-	}
-	if lv, ok := ls.Get(n).(LString); ok {
-		if num, err := parseNumber(string(lv)); err == nil {
-			return int(num)
-		}
-	}
-	return 0
+	return int(ls.ToInt64(n))
 }
 
 func (ls *LState) ToInt64(n int) int64 {
@@ -1647,32 +1640,26 @@ func (ls *LState) ToString(n int) string {
 	return LVAsString(ls.Get(n))
 }
 
+// toValue is the value at n if it is a T, else T's zero (nil).
+func toValue[T LValue](ls *LState, n int) T {
+	lv, _ := ls.Get(n).(T)
+	return lv
+}
+
 func (ls *LState) ToTable(n int) *LTable {
-	if lv, ok := ls.Get(n).(*LTable); ok {
-		return lv
-	}
-	return nil
+	return toValue[*LTable](ls, n)
 }
 
 func (ls *LState) ToFunction(n int) *LFunction {
-	if lv, ok := ls.Get(n).(*LFunction); ok {
-		return lv
-	}
-	return nil
+	return toValue[*LFunction](ls, n)
 }
 
 func (ls *LState) ToUserData(n int) *LUserData {
-	if lv, ok := ls.Get(n).(*LUserData); ok {
-		return lv
-	}
-	return nil
+	return toValue[*LUserData](ls, n)
 }
 
 func (ls *LState) ToThread(n int) *LState {
-	if lv, ok := ls.Get(n).(*LState); ok {
-		return lv
-	}
-	return nil
+	return toValue[*LState](ls, n)
 }
 
 /* }}} */

