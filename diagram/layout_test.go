@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -219,3 +220,19 @@ func BenchmarkBuild(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// A label's background is as wide as its text in the monospace font, where
+// a Chinese character takes two columns: "你好" in a label's data must
+// not overflow it.
+func TestLabelBoxCountsWideCharacters(t *testing.T) {
+	for _, c := range []struct {
+		text    string
+		columns int
+	}{{"send 2 bytes", 12}, {`send 6 bytes "你好"`, 19}, {"5 字节", 6}} {
+		l := textLabel{x: 100, y: 50, anchor: "start", text: c.text}
+		x0, _, x1, _ := l.box()
+		if want := float64(c.columns)*charW + 6; math.Abs(x1-x0-want) > 1e-9 {
+			t.Errorf("%q: box %.1f wide, want %.1f (%d columns)", c.text, x1-x0, want, c.columns)
+		}
+	}
+}

@@ -233,7 +233,7 @@ func (l *textLabel) flipped(lx, y float64) *textLabel {
 
 // box is the label's background, which is what must stay clear.
 func (l *textLabel) box() (x0, y0, x1, y1 float64) {
-	w := float64(utf8.RuneCountInString(l.text))*charW + 6
+	w := float64(columns(l.text))*charW + 6
 	rx := l.x - 3
 	switch l.anchor {
 	case "end":
