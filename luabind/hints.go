@@ -532,7 +532,9 @@ func lineHint(l i18n.Lang, line string) string {
 	word, rest, _ := strings.Cut(s, " ")
 	word = strings.TrimSuffix(word, ":")
 	rest = strings.TrimSpace(rest)
-	colon := strings.HasSuffix(s, ":") && !strings.HasSuffix(s, "::")
+	// A colon that ends the code, not a comment (if ok then -- else:).
+	code := strings.TrimSpace(maskCode(s))
+	colon := strings.HasSuffix(code, ":") && !strings.HasSuffix(code, "::")
 	switch word {
 	case "if", "while", "for":
 		// while True: pass, on one line (a method call seldom has a
