@@ -623,17 +623,7 @@ func compileBlock(context *funcContext, chunk []ast.Stmt) { // {{{
 	ph.SetLine(sline(chunk[0]))
 	ph.SetLastLine(eline(chunk[len(chunk)-1]))
 	context.EnterBlock(labelNoJump, ph)
-	for i, stmt := range chunk {
-		lastStmt := true
-		for j := i + 1; j < len(chunk); j++ {
-			_, ok := chunk[j].(*ast.LabelStmt)
-			if !ok {
-				lastStmt = false
-				break
-			}
-		}
-		compileStmt(context, stmt, lastStmt)
-	}
+	compileChunk(context, chunk, false)
 	context.LeaveBlock()
 } // }}}
 

@@ -151,23 +151,24 @@ func fileDefIn(L *LState) *LUserData {
 }
 
 func fileIsWritable(L *LState, file *lFile) int {
-	if file.writer == nil {
-		L.Push(LNil)
-		L.Push(LString(fmt.Sprintf("%s is opened for only reading.", file.Name())))
-		L.Push(LNumber(1)) // C-Lua compatibility: Original Lua pushes errno to the stack
-		return 3
-	}
-	return 0
+	return fileOpenedOnlyFor(L, file, file.writer == nil, "reading")
 }
 
 func fileIsReadable(L *LState, file *lFile) int {
-	if file.reader == nil {
-		L.Push(LNil)
-		L.Push(LString(fmt.Sprintf("%s is opened for only writing.", file.Name())))
-		L.Push(LNumber(1)) // C-Lua compatibility: Original Lua pushes errno to the stack
-		return 3
+	return fileOpenedOnlyFor(L, file, file.reader == nil, "writing")
+}
+
+// fileOpenedOnlyFor pushes the failure a file method returns when the
+// file is opened only for the other direction (wrong), and returns how
+// many values it pushed: none when the file can be used.
+func fileOpenedOnlyFor(L *LState, file *lFile, wrong bool, only string) int {
+	if !wrong {
+		return 0
 	}
-	return 0
+	L.Push(LNil)
+	L.Push(LString(fmt.Sprintf("%s is opened for only %s.", file.Name(), only)))
+	L.Push(LNumber(1)) // C-Lua compatibility: Original Lua pushes errno to the stack
+	return 3
 }
 
 var stdFiles = []struct {

@@ -1273,12 +1273,7 @@ func (ls *LState) getFieldMiss(obj LValue, key LValue, skey string, isStr bool) 
 			return LNil
 		}
 		if metaindex.Type() == LTFunction {
-			if isStr {
-				key = LString(skey)
-			}
-			ls.reg.Push(metaindex)
-			ls.reg.Push(curobj)
-			ls.reg.Push(key)
+			ls.pushMetaCall(metaindex, curobj, key, skey, isStr)
 			ls.Call(2, 1)
 			return ls.reg.Pop()
 		} else {
@@ -1326,12 +1321,7 @@ func (ls *LState) setFieldMiss(obj LValue, key LValue, skey string, isStr bool, 
 			return
 		}
 		if metaindex.Type() == LTFunction {
-			if isStr {
-				key = LString(skey)
-			}
-			ls.reg.Push(metaindex)
-			ls.reg.Push(curobj)
-			ls.reg.Push(key)
+			ls.pushMetaCall(metaindex, curobj, key, skey, isStr)
 			ls.reg.Push(value)
 			ls.Call(3, 0)
 			return
@@ -1340,6 +1330,17 @@ func (ls *LState) setFieldMiss(obj LValue, key LValue, skey string, isStr bool, 
 		}
 	}
 	ls.RaiseError("too many recursions in settable")
+}
+
+// pushMetaCall pushes an __index or __newindex function, the object and
+// the key (skey, boxed, if isStr) for calling it.
+func (ls *LState) pushMetaCall(handler, obj, key LValue, skey string, isStr bool) {
+	if isStr {
+		key = LString(skey)
+	}
+	ls.reg.Push(handler)
+	ls.reg.Push(obj)
+	ls.reg.Push(key)
 }
 
 // rawGetKey is tb[key], or tb[skey] if isStr.
@@ -1981,6 +1982,23 @@ func (ls *LState) Call(nargs, nret int) {
 	ls.callR(nargs, nret, -1)
 }
 
+// recoveredError is the error a protected call returns for rcv, recovered
+// from a panic, and whether it was raised as a Lua error (an *ApiError,
+// returned as it is). A Go panic becomes an ApiError with Go's stack when
+// Options.IncludeGoStackTrace is set (sep stands between it and Lua's).
+func (ls *LState) recoveredError(rcv any, sep string) (*ApiError, bool) {
+	if apiErr, ok := rcv.(*ApiError); ok {
+		return apiErr, true
+	}
+	apiErr := ls.goPanicError(rcv)
+	if ls.Options.IncludeGoStackTrace {
+		buf := make([]byte, 4096)
+		runtime.Stack(buf, false)
+		apiErr.StackTrace = strings.Trim(string(buf), "\000") + sep + ls.stackTrace(0)
+	}
+	return apiErr, false
+}
+
 func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 	err = nil
 	sp := ls.stack.Sp()
@@ -1995,16 +2013,8 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 			// the closures that captured them (luaF_close in luaD_pcall).
 			// Open upvalues of the frames below stay open.
 			ls.closeUpvalues(base)
-			if _, ok := rcv.(*ApiError); !ok {
-				err = ls.goPanicError(rcv)
-				if ls.Options.IncludeGoStackTrace {
-					buf := make([]byte, 4096)
-					runtime.Stack(buf, false)
-					err.(*ApiError).StackTrace = strings.Trim(string(buf), "\000") + "\n" + ls.stackTrace(0)
-				}
-			} else {
-				err = rcv.(*ApiError)
-			}
+			apiErr, _ := ls.recoveredError(rcv, "\n")
+			err = apiErr
 			if errfunc != nil {
 				ls.Push(errfunc)
 				ls.Push(err.(*ApiError).Object)
@@ -2013,17 +2023,11 @@ func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
 					ls.Panic = oldpanic
 					rcv := recover()
 					if rcv != nil {
-						if _, ok := rcv.(*ApiError); !ok {
-							err = ls.goPanicError(rcv)
-							if ls.Options.IncludeGoStackTrace {
-								buf := make([]byte, 4096)
-								runtime.Stack(buf, false)
-								err.(*ApiError).StackTrace = strings.Trim(string(buf), "\000") + ls.stackTrace(0)
-							}
-						} else {
-							err = rcv.(*ApiError)
-							err.(*ApiError).StackTrace = ls.stackTrace(0)
+						apiErr, raised := ls.recoveredError(rcv, "")
+						if raised {
+							apiErr.StackTrace = ls.stackTrace(0)
 						}
+						err = apiErr
 						ls.stack.SetSp(sp)
 						ls.currentFrame = ls.stack.Last()
 						ls.reg.SetTop(base)

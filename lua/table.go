@@ -148,22 +148,7 @@ func (tb *LTable) RawSet(key LValue, value LValue) {
 	switch v := key.(type) {
 	case LNumber:
 		if isArrayKey(v) {
-			if tb.array == nil {
-				tb.array = make([]LValue, 0, defaultArrayCap)
-			}
-			index := int(v) - 1
-			alen := len(tb.array)
-			switch {
-			case index == alen:
-				tb.array = append(tb.array, value)
-			case index > alen:
-				for i := 0; i < (index - alen); i++ {
-					tb.array = append(tb.array, LNil)
-				}
-				tb.array = append(tb.array, value)
-			case index < alen:
-				tb.array[index] = value
-			}
+			tb.arraySet(int(v)-1, value)
 			return
 		}
 	case LString:
@@ -180,22 +165,30 @@ func (tb *LTable) RawSetInt(key int, value LValue) {
 		tb.RawSetH(LNumber(key), value)
 		return
 	}
-	if tb.array == nil {
-		tb.array = make([]LValue, 0, 32)
-	}
-	index := key - 1
-	alen := len(tb.array)
-	switch {
-	case index == alen:
-		tb.array = append(tb.array, value)
-	case index > alen:
-		for i := 0; i < (index - alen); i++ {
-			tb.array = append(tb.array, LNil)
-		}
-		tb.array = append(tb.array, value)
-	case index < alen:
+	tb.arraySet(key-1, value)
+}
+
+// arraySet stores value at index (from 0) of the array part, which an
+// array key's caller has checked. Overwriting is the common case and
+// small enough for Go to inline; growing is out of line.
+func (tb *LTable) arraySet(index int, value LValue) {
+	if index < len(tb.array) {
 		tb.array[index] = value
+		return
 	}
+	tb.arrayGrow(index, value)
+}
+
+// arrayGrow appends value at index, padding the array part with nils up
+// to it.
+func (tb *LTable) arrayGrow(index int, value LValue) {
+	if tb.array == nil {
+		tb.array = make([]LValue, 0, defaultArrayCap)
+	}
+	for len(tb.array) < index {
+		tb.array = append(tb.array, LNil)
+	}
+	tb.array = append(tb.array, value)
 }
 
 // RawSetString sets a given LValue to a given string index without the __newindex metamethod.
