@@ -150,6 +150,21 @@ func fileDefIn(L *LState) *LUserData {
 	return L.Get(UpvalueIndex(1)).(*LTable).RawGetInt(fileDefInIndex).(*LUserData)
 }
 
+// pushReadBytes pushes what one format of file:read read, or nil at the
+// end of the file, and says whether the read goes on to the next format:
+// not at the end of the file, nor after an error.
+func pushReadBytes(L *LState, buf []byte, err error, iseof bool) bool {
+	if iseof {
+		L.Push(LNil)
+		return false
+	}
+	if err != nil {
+		return false
+	}
+	L.Push(LString(string(buf)))
+	return true
+}
+
 func fileIsWritable(L *LState, file *lFile) int {
 	return fileOpenedOnlyFor(L, file, file.writer == nil, "reading")
 }
@@ -411,14 +426,12 @@ func fileReadAux(L *LState, file *lFile, idx int) int {
 			if err == errReadTooLarge {
 				L.RaiseError("%s", stringTooLarge("file:read", float64(size), L.Options.maxStringSize()))
 			}
-			if iseof {
-				L.Push(LNil)
-				goto normalreturn
-			}
-			if err != nil {
+			if !pushReadBytes(L, buf, err, iseof) {
+				if iseof {
+					goto normalreturn
+				}
 				goto errreturn
 			}
-			L.Push(LString(string(buf)))
 		case LString:
 			options := L.CheckString(i)
 			if len(options) > 0 && options[0] != '*' {
@@ -458,14 +471,12 @@ func fileReadAux(L *LState, file *lFile, idx int) int {
 					if err == errReadTooLarge {
 						L.RaiseError("%s", stringTooLarge("file:read(\"*l\")", float64(L.Options.maxStringSize())+1, L.Options.maxStringSize()))
 					}
-					if iseof {
-						L.Push(LNil)
-						goto normalreturn
-					}
-					if err != nil {
+					if !pushReadBytes(L, buf, err, iseof) {
+						if iseof {
+							goto normalreturn
+						}
 						goto errreturn
 					}
-					L.Push(LString(string(buf)))
 				default:
 					L.ArgError(2, "invalid options:"+string(opt))
 				}
