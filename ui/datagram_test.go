@@ -26,18 +26,17 @@ print("ready")
 while b:recvfrom(100) ~= "bye" do end
 a:close(); b:close()`
 
-// A page opened after a UDP exchange that the view did not record (beyond
-// its first firstData data events) sees the sockets, bound, with what they
-// sent and received, though no event has carried those counts yet; then,
-// watched, each datagram is an event in its log, and the counts follow.
-func TestLatePageDatagrams(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	defer cancel()
-	v := startView(t, Options{Name: "udp"})
+// n is how many datagrams udpExchange sends before it is ready: 2n data
+// events, of which the view records the first firstData.
+const n = firstData
+
+// runUDPExchange runs udpExchange with its events going to v, until it is
+// ready; the run's end comes on the channel returned.
+func runUDPExchange(t *testing.T, ctx context.Context, v *View) <-chan error {
+	t.Helper()
 	pr, pw := io.Pipe()
 	rt := luabind.New(luabind.Options{Stdout: pw, Trace: &luabind.TraceOptions{Live: v.Sink()}})
-	defer rt.Close()
-	const n = firstData // 2n data events: the last n only counted
+	t.Cleanup(func() { rt.Close() })
 	done := make(chan error, 1)
 	go func() {
 		err := rt.RunString(ctx, "udp", udpExchange, []string{strconv.Itoa(n)})
@@ -47,13 +46,13 @@ func TestLatePageDatagrams(t *testing.T) {
 	if line, err := bufio.NewReader(pr).ReadString('\n'); line != "ready\n" {
 		t.Fatalf("the script said %q (%v): %v", line, err, <-done)
 	}
+	return done
+}
 
-	page := dialPage(t, ctx, v)
-	var procs []procView
-	readFrames(t, ctx, page, "the first frame", func(f map[string]json.RawMessage) bool {
-		return json.Unmarshal(f["procs"], &procs) == nil && len(procs) == 1
-	})
-	p := procs[0]
+// checkUDPExchange checks what a page opened after udpExchange was ready
+// shows of its process, and returns its socket b.
+func checkUDPExchange(t *testing.T, p procView) sockView {
+	t.Helper()
 	if len(p.Sockets) != 2 {
 		t.Fatalf("sockets: %+v", p.Sockets)
 	}
@@ -69,6 +68,24 @@ func TestLatePageDatagrams(t *testing.T) {
 	if p.Unrecorded != 2*n-firstData {
 		t.Errorf("%d data events unrecorded, want %d", p.Unrecorded, 2*n-firstData)
 	}
+	return b
+}
+
+// A page opened after a UDP exchange that the view did not record (beyond
+// its first firstData data events) sees the sockets, bound, with what they
+// sent and received, though no event has carried those counts yet; then,
+// watched, each datagram is an event in its log, and the counts follow.
+func TestLatePageDatagrams(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	v := startView(t, Options{Name: "udp"})
+	done := runUDPExchange(t, ctx, v)
+	page := dialPage(t, ctx, v)
+	var procs []procView
+	readFrames(t, ctx, page, "the first frame", func(f map[string]json.RawMessage) bool {
+		return json.Unmarshal(f["procs"], &procs) == nil && len(procs) == 1
+	})
+	b := checkUDPExchange(t, procs[0])
 
 	c, err := net.Dial("udp", b.Local)
 	if err != nil {
@@ -120,4 +137,36 @@ func TestLatePageDatagrams(t *testing.T) {
 		}
 		return true
 	})
+}
+
+// The same of a process that joined the view: its snapshot carries what
+// its sockets' events have not.
+func TestLatePageDatagramsJoined(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	dir := runDir(t)
+	host := startView(t, Options{Name: "host", Dir: dir, Find: true})
+	joined := startView(t, Options{Name: "udp", Dir: dir, Find: true})
+	if joined.joined == nil {
+		t.Fatal("the second view did not join the first")
+	}
+	done := runUDPExchange(t, ctx, joined)
+	page := dialPage(t, ctx, host)
+	var procs []procView
+	// The joined process sends its snapshot once it hears a page watches.
+	readFrames(t, ctx, page, "the joined process's sockets", func(f map[string]json.RawMessage) bool {
+		return json.Unmarshal(f["procs"], &procs) == nil && len(procs) == 2 && len(procs[1].Sockets) == 2
+	})
+	b := checkUDPExchange(t, procs[1])
+	c, err := net.Dial("udp", b.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("bye")); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
