@@ -40,7 +40,9 @@ type hub struct {
 	lang  i18n.Lang // of the diagram
 
 	frameMu sync.Mutex // one frame at a time
-	tickMu  sync.Mutex // one take of the run's events at a time, so they stay in order
+	// tickMu: one take of the run's events at a time, so they stay in
+	// order, and none while a frame takes the run's snapshot (frame).
+	tickMu sync.Mutex
 
 	mu        sync.Mutex
 	procs     []*proc // procs[0] is this process

@@ -15,8 +15,10 @@ and the range (min-max).
     python3 docs/bench/ab.py --summary docs/bench/ab-NAME.jsonl   # its .md again
 
 The load generator is the benchmark harness's (see docs/PERFORMANCE.md):
-it takes -addr, -mode, -c, -size, -d, -warmup, -pid, -label and prints one
-JSON line with ops_per_s (MB/s in bulk mode: mb_per_s). Loopback only.
+it takes -proto, -addr, -mode, -c, -size, -d, -warmup, -pid, -label and
+prints one JSON line with ops_per_s (MB/s in bulk mode: mb_per_s).
+Loopback only. The tests of one run speak one protocol (the udp_ ones
+UDP), which the servers are probed with.
 """
 
 import argparse
