@@ -269,7 +269,7 @@ func (rt *Runtime) lsSend(L *lua.LState) int {
 		part := data[start-1 : end]
 		var tc *traceCall
 		if o.s != nil {
-			tc = rt.traceStreamSend(o.s)
+			tc = rt.traceDataSend(o.s, "send")
 		}
 		if tc != nil {
 			defer tc.settle()

@@ -105,10 +105,14 @@ func (rt *Runtime) lsRecvDatagram(L *lua.LState, o *lsObject, call string, wantF
 	} else {
 		data, err = o.s.sys.recvString(L, int(min(size, maxRecvBuf)), 0)
 	}
-	if tc != nil {
-		ev := &traceNote{event: "recv", call: call, data: tc.head(string(data)), bytes: len(data), isData: err == nil}
+	event := "recv"
+	if wantFrom {
+		event = "recvfrom"
+	}
+	if tc != nil && !tc.counted(o.s, event, len(data), err) {
+		ev := &traceNote{event: event, call: call, data: tc.head(string(data)), bytes: len(data), isData: err == nil}
 		if wantFrom {
-			ev.event, ev.remote = "recvfrom", sockaddrText(from)
+			ev.remote = sockaddrText(from)
 		}
 		tc.emit(L, o.s, ev, err)
 	}
@@ -178,15 +182,19 @@ func (rt *Runtime) lsSendDatagram(L *lua.LState, o *lsObject, data string, sa so
 		rt.allowAddr(L, "sendto", sa) // the sandbox: loopback only
 	}
 	o.arm()
-	tc := rt.traceSend()
+	event := "send"
+	if sa.ok() {
+		event = "sendto"
+	}
+	tc := rt.traceDataSend(o.s, event)
 	if tc != nil {
 		defer tc.settle()
 	}
 	n, err := o.s.sendOnce(L, stringBytes(data), 0, sa)
-	if tc != nil {
-		ev := &traceNote{event: "send", call: call, data: tc.head(data[:n]), bytes: n, isData: err == nil}
+	if tc != nil && !tc.counted(o.s, event, n, err) {
+		ev := &traceNote{event: event, call: call, data: tc.head(data[:n]), bytes: n, isData: err == nil}
 		if sa.ok() {
-			ev.event, ev.remote = "sendto", sockaddrText(sa)
+			ev.remote = sockaddrText(sa)
 			if path != "" {
 				ev.remote = path
 			}

@@ -41,6 +41,12 @@ type SocketState struct {
 	Kernel *KernelState
 	// Waiters are the tasks blocked on the socket, and in which call.
 	Waiters []Waiter
+	// Skipped is what the data events a live sink did not want
+	// (TraceSink.WantsData) carried since the socket's last event, which
+	// its next event carries (LiveEvent.Skipped): with the events before
+	// the snapshot, the socket's counts now. Zero when the snapshot is
+	// Busy.
+	Skipped Skipped
 }
 
 // KernelState is the kernel's view of a socket.
@@ -106,9 +112,11 @@ func (rt *Runtime) Snapshot() *Snapshot {
 
 	waiters := map[*Socket][]Waiter{}
 	views := make([]*portSnap, len(socks))
+	skipped := make([]Skipped, len(socks))
 	if rt.lockWithin(snapshotLockWait) {
 		for i, s := range socks {
 			views[i] = s.portSnapshot()
+			skipped[i] = s.traced.skipped
 		}
 		for _, t := range tasks {
 			ts := t.state()
@@ -129,7 +137,8 @@ func (rt *Runtime) Snapshot() *Snapshot {
 	// The kernel's view, without the lock: a socket closed meanwhile
 	// just has no Kernel.
 	for i, s := range socks {
-		ss := SocketState{Sock: s.id, FD: -1, Family: constName(familyNames, s.family), Type: constName(typeNames, s.typ), Waiters: waiters[s]}
+		ss := SocketState{Sock: s.id, FD: -1, Family: constName(familyNames, s.family), Type: constName(typeNames, s.typ), Waiters: waiters[s],
+			Skipped: skipped[i]}
 		s.readKernel(&ss, views[i])
 		snap.Sockets = append(snap.Sockets, ss)
 	}

@@ -14,9 +14,10 @@ import (
 // startAtProbe runs code on a new runtime whose module probe has a wait()
 // that tells the test the script got there, then blocks (letting go of the
 // runtime lock) until the test closes release. It returns once the script
-// waits in probe.wait(); done gives the run's end. A snapshot reads the
-// kernel's view of a socket on Linux only: elsewhere the test is skipped.
-func startAtProbe(t *testing.T, name, code string) (rt *Runtime, release chan struct{}, done <-chan error) {
+// waits in probe.wait(); done gives the run's end. trace, if not nil, is
+// the runtime's. A snapshot reads the kernel's view of a socket on Linux
+// only: elsewhere the test is skipped.
+func startAtProbe(t *testing.T, name, code string, trace *TraceOptions) (rt *Runtime, release chan struct{}, done <-chan error) {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("a snapshot reads the kernel's view of a socket (TCP state, queues, byte counts) on Linux only")
@@ -31,7 +32,7 @@ func startAtProbe(t *testing.T, name, code string) (rt *Runtime, release chan st
 		}))
 		return 1
 	}
-	rt = New(Options{Modules: map[string]lua.LGFunction{"probe": probe}})
+	rt = New(Options{Modules: map[string]lua.LGFunction{"probe": probe}, Trace: trace})
 	t.Cleanup(func() { rt.Close() })
 	ran := make(chan error, 1)
 	go func() { ran <- rt.RunString(context.Background(), name, code, nil) }()
@@ -79,7 +80,7 @@ c:send("hello")
 probe.wait()
 c:send("!")
 assert(reader:join() == "hello!")
-`)
+`, nil)
 	// The reader may take the hello before it blocks: wait until it
 	// waits on its socket.
 	snap := snapshotUntil(t, rt, "the reader blocked in recv", func(s *Snapshot) bool {
@@ -136,7 +137,7 @@ func TestSnapshotKernelState(t *testing.T) {
 	rt, release, done := startAtProbe(t, "kernel", connectedPair+`c:sendall("12345678")
 c:close()
 probe.wait()
-`)
+`, nil)
 	snap := snapshotUntil(t, rt, "the accepted socket in CLOSE_WAIT with 8 bytes queued", func(s *Snapshot) bool {
 		return len(s.Sockets) == 2 && s.Sockets[1].Kernel != nil && s.Sockets[1].Kernel.State == "CLOSE_WAIT" && s.Sockets[1].Kernel.RecvQueue == 8
 	})

@@ -196,9 +196,8 @@ func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
 	s, n, flags := recvArgs(L, "sock:recvfrom")
 	tc := rt.traceBegin()
 	data, from, err := s.sys.recvFrom(L, n, flags)
-	if tc != nil {
-		tc.emit(L, s, &traceNote{event: "recvfrom", data: tc.head(string(data)), bytes: len(data), bufsize: n,
-			remote: sockaddrText(from), isData: err == nil}, err)
+	if tc != nil && !tc.counted(s, "recvfrom", len(data), err) {
+		traceRecvfrom(tc, L, s, data, n, from, err)
 	}
 	if err != nil {
 		return raise(L, err)
@@ -212,12 +211,21 @@ func (rt *Runtime) sockRecvfrom(L *lua.LState) int {
 	return 2
 }
 
+// traceRecvfrom reports a recvfrom; out of line, as traceRecv, for the
+// stack of the tasks that wait in sockRecvfrom (a UDP server's).
+//
+//go:noinline
+func traceRecvfrom(tc *traceCall, L *lua.LState, s *Socket, data lua.LString, bufsize int, from sockAddr, err error) {
+	tc.emit(L, s, &traceNote{event: "recvfrom", data: tc.head(string(data)), bytes: len(data), bufsize: bufsize,
+		remote: sockaddrText(from), isData: err == nil}, err)
+}
+
 // sock:send(data, flags?) -> sent   (may send only part: use sendall to send everything)
 func (rt *Runtime) sockSend(L *lua.LState) int {
 	s := checkSocket(L, "sock:send")
 	data := lualib.CheckString(L, 2, "sock:send", "data")
 	flags := optIntArg(L, 3, "sock:send", "flags", 0)
-	tc := rt.traceStreamSend(s)
+	tc := rt.traceDataSend(s, "send")
 	if tc != nil {
 		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	}
@@ -233,7 +241,7 @@ func (rt *Runtime) sockSendall(L *lua.LState) int {
 	s := checkSocket(L, "sock:sendall")
 	data := lualib.CheckString(L, 2, "sock:sendall", "data")
 	flags := optIntArg(L, 3, "sock:sendall", "flags", 0)
-	tc := rt.traceStreamSend(s)
+	tc := rt.traceDataSend(s, "send")
 	if tc != nil && tc.slot != nil {
 		return sendallTraced(L, tc, s, data, flags)
 	}
@@ -288,7 +296,7 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 		}
 		spec, _ = addrArg(L, at, s.family, "sock:sendto")
 	}
-	tc := rt.traceSend()
+	tc := rt.traceDataSend(s, "sendto")
 	if tc != nil {
 		defer tc.settle() // a raise before emit (the sandbox) must not hold back the trace
 	}
@@ -304,7 +312,7 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 			s.sentTo = sa
 		}
 	}
-	if tc != nil {
+	if tc != nil && !tc.counted(s, "sendto", n, err) {
 		tc.emit(L, s, &traceNote{event: "sendto", data: tc.head(data[:n]), bytes: n, remote: targetText(spec, sa), isData: err == nil}, err)
 	}
 	return pushResult(L, lua.LNumber(n), err)

@@ -30,8 +30,9 @@ import (
 // `tc := rt.traceBegin()` (traceSend for calls that put bytes on the
 // wire) and emit only when tc is not nil; calls that do not wait use
 // rt.traceEvent. A live sink that wants no data events (a view without a
-// page) costs a send or recv the same load, a branch, and the count of
-// its bytes on the socket (traceState.data).
+// page) costs a send or recv, and a datagram's sendto or recvfrom, the
+// same load, a branch, and the count of its bytes on the socket
+// (traceState.data, countable).
 
 // DefaultTraceBytes is how many bytes of data an event shows when
 // TraceOptions.Bytes is 0.
@@ -60,13 +61,15 @@ type TraceOptions struct {
 // A TraceSink receives the events of a runtime as they happen
 // (TraceOptions.Live).
 type TraceSink interface {
-	// WantsData reports whether the sink wants the stream sockets' send
-	// and recv events with data now. When it does not, each costs the
-	// runtime only the count of its bytes, which the socket's next event
-	// carries (LiveEvent.Skipped), so that a sink that draws bytes to the
-	// recv that took them still can: a live view without a page does not
-	// want them, and costs a busy server almost nothing. Ends of stream,
-	// failures, datagrams and the other events always come. The runtime
+	// WantsData reports whether the sink wants the data events now: the
+	// sends and recvs, and the datagrams' sendtos and recvfroms
+	// (countable). When it does not, each costs the runtime only the
+	// count of its bytes, which the socket's next event carries
+	// (LiveEvent.Skipped) and a Snapshot shows until then
+	// (SocketState.Skipped), so that a sink that draws bytes to the recv
+	// that took them still can: a live view without a page does not want
+	// them, and costs a busy server almost nothing. Ends of stream, empty
+	// datagrams, failures and the other events always come. The runtime
 	// asks when it starts and again when the sink calls
 	// Runtime.TraceSinkChanged, not on each call: a sink whose answer
 	// changes calls that after the change.
@@ -315,14 +318,15 @@ func (rt *Runtime) traceSend() *traceCall {
 	return tr.beginSend()
 }
 
-// traceStreamSend is traceSend for a send of data on s (send, sendall,
-// LuaSocket's send). On a stream socket, while a data event would only be
-// counted (the quiet call), it needs neither a place nor its start time: it
-// gets traceBegin's quiet call, with no allocation, clock or lock (a
-// failed send's event is then timed when it returns).
-func (rt *Runtime) traceStreamSend(s *Socket) *traceCall {
+// traceDataSend is traceSend for a send of data on s (send, sendall,
+// sendto, LuaSocket's send and sendto; event is the event it makes).
+// While a data event would only be counted (the quiet call, countable),
+// it needs neither a place nor its start time: it gets traceBegin's quiet
+// call, with no allocation, clock or lock (a failed send's event is then
+// timed when it returns).
+func (rt *Runtime) traceDataSend(s *Socket, event string) *traceCall {
 	c := rt.trace.data.Load()
-	if c == nil || c.quiet && s.typ == bsd.SOCK_STREAM {
+	if c == nil || c.quiet && countable(s.typ, event) {
 		return c
 	}
 	return c.tr.beginSend()
@@ -334,6 +338,15 @@ func (tr *tracer) beginSend() *traceCall {
 	c.atStart = true
 	c.slot = tr.reserve()
 	return c
+}
+
+// counted counts the call's data event (event, of bytes on s) if the live
+// sink does not want it (countOnly), and reports whether it did: then
+// there is no event to emit. For the call sites whose event costs
+// something to describe (a datagram's address as text), which ask before
+// they describe it; emit asks for the others.
+func (c *traceCall) counted(s *Socket, event string, bytes int, err error) bool {
+	return c.tr.opts.Live != nil && c.tr.countOnly(s, c.slot, event, bytes, err)
 }
 
 // emit writes the call's event (err: its failure, nil if none).
@@ -416,19 +429,19 @@ type Skipped struct {
 	Sent, Received int // their bytes
 }
 
-// countOnly counts a data event the live sink does not want, and reports
-// whether that is all there is to do: no lines are written and the sink
-// does not want it.
-func (tr *tracer) countOnly(s *Socket, sl *traceSlot, ev *traceNote, err error) bool {
-	if err != nil || ev.bytes == 0 || s.typ != bsd.SOCK_STREAM || ev.event != "send" && ev.event != "recv" || s.rt.trace.data.Load() != &tr.quiet {
+// countOnly counts a data event (event, of bytes on s) that the live
+// sink does not want, and reports whether that is all there is to do: no
+// lines are written and the sink does not want it.
+func (tr *tracer) countOnly(s *Socket, sl *traceSlot, event string, bytes int, err error) bool {
+	if err != nil || bytes == 0 || !countable(s.typ, event) || s.rt.trace.data.Load() != &tr.quiet {
 		return false
 	}
 	sk := &s.traced.skipped
 	sk.Events++
-	if ev.event == "send" {
-		sk.Sent += ev.bytes
+	if event == "send" || event == "sendto" {
+		sk.Sent += bytes
 	} else {
-		sk.Received += ev.bytes
+		sk.Received += bytes
 	}
 	if sl != nil {
 		tr.mu.Lock()
@@ -436,6 +449,20 @@ func (tr *tracer) countOnly(s *Socket, sl *traceSlot, ev *traceNote, err error) 
 		tr.mu.Unlock()
 	}
 	return true
+}
+
+// countable reports whether an event of a socket of type typ is a data
+// event that a live sink may not want (WantsData): a send or recv, or on
+// a datagram socket a sendto or recvfrom. A stream socket's sendto and
+// recvfrom are rare, and stay events.
+func countable(typ int, event string) bool {
+	switch event {
+	case "send", "recv":
+		return true
+	case "sendto", "recvfrom":
+		return typ != bsd.SOCK_STREAM
+	}
+	return false
 }
 
 // traceNote is what a call site knows of its event; emit completes it
@@ -463,7 +490,7 @@ func (tr *tracer) emit(L *lua.LState, s *Socket, t0 time.Time, atStart bool, sl 
 	// Its frame stays small, the rest being in functions of their own:
 	// it runs on the task's stack after a recv, and an idle server task
 	// must still fit in 4 KiB (TestIdleTasksFit4KiBStacksWithLiveSink).
-	if tr.opts.Live != nil && tr.countOnly(s, sl, ev, err) {
+	if tr.opts.Live != nil && tr.countOnly(s, sl, ev.event, ev.bytes, err) {
 		return
 	}
 	now := time.Now()

@@ -3,6 +3,7 @@ package luabind
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -153,7 +154,7 @@ b:close()`
 }
 
 // A stream send that fails still makes its event for a sink that wants no
-// data (it gets the quiet call, traceStreamSend: timed when it returns),
+// data (it gets the quiet call, traceDataSend: timed when it returns),
 // and LuaSocket's sends are counted like the others.
 func TestLiveSinkQuietSendsFailAndCount(t *testing.T) {
 	var sink quietSink
@@ -310,5 +311,95 @@ end`)
 		if ev.Event != "created" && ev.Event != "close" || ev.Family != "AF_UNIX" {
 			t.Errorf("event %d: %+v", i, ev)
 		}
+	}
+}
+
+// datagrams is a script that sends and receives datagrams every way:
+// UDP sendto and recvfrom, send and recv on a connected UDP socket, a
+// Unix datagram socket, LuaSocket's udp; then it waits in probe.wait()
+// if wait, and closes its sockets. path is the Unix socket's.
+func datagrams(path string, wait bool) string {
+	return fmt.Sprintf("local path, wait = %q, %v\n", path, wait) + `local a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+local b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+a:bind({"127.0.0.1", 0}); b:bind({"127.0.0.1", 0})
+assert(a:sendto("abc", b:getsockname()) == 3)
+local data, from = b:recvfrom(10)
+assert(data == "abc")
+assert(b:sendto("de", from) == 2)
+assert(a:recvfrom(10) == "de")
+b:connect(a:getsockname())
+assert(b:send("f") == 1)
+assert(a:recv(10) == "f")
+local u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+u:bind(path)
+local v = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+assert(v:sendto("ghij", path) == 4)
+assert(u:recvfrom(10) == "ghij")
+local ls = require("socket")
+local c = assert(ls.udp()); assert(c:setsockname("127.0.0.1", 0))
+local d = assert(ls.udp()); assert(d:setsockname("127.0.0.1", 0))
+assert(c:sendto("klmno", d:getsockname()) == 5)
+assert(d:receivefrom() == "klmno")
+if wait then probe.wait() end
+a:close(); b:close(); u:close(); v:close(); c:close(); d:close()`
+}
+
+// datagramCounts is what each socket of datagrams sent and received, by
+// its number.
+var datagramCounts = map[int]Skipped{1: {3, 3, 3}, 2: {3, 3, 3}, 3: {1, 0, 4}, 4: {1, 4, 0}, 5: {1, 5, 0}, 6: {1, 0, 5}}
+
+// counted adds up what a quietSink's events carried, by socket, and fails
+// the test if a data event came.
+func (s *quietSink) counted(t *testing.T) map[int]Skipped {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	counts := map[int]Skipped{}
+	for i, ev := range s.events {
+		if ev.ByteCount() > 0 {
+			t.Errorf("a data event came: %+v", ev)
+		}
+		sk, c := s.skips[i], counts[ev.Sock]
+		counts[ev.Sock] = Skipped{c.Events + sk.Events, c.Sent + sk.Sent, c.Received + sk.Received}
+	}
+	return counts
+}
+
+// A sink that does not want data events gets no datagram either, of any
+// kind of datagram socket: each socket's next event carries what they
+// carried, as for a stream.
+func TestLiveSinkCountsDatagrams(t *testing.T) {
+	var sink quietSink
+	rt := New(Options{Trace: &TraceOptions{Live: &sink}})
+	defer rt.Close()
+	if err := rt.RunString(context.Background(), "dgrams", datagrams(t.TempDir()+"/u.sock", false), nil); err != nil {
+		t.Fatal(err)
+	}
+	if counts := sink.counted(t); fmt.Sprint(counts) != fmt.Sprint(datagramCounts) {
+		t.Errorf("counted %v, want %v", counts, datagramCounts)
+	}
+}
+
+// A snapshot shows, of each socket, what the data events a sink did not
+// want carried since the socket's last event: what no event has carried
+// yet.
+func TestSnapshotShowsSkipped(t *testing.T) {
+	var sink quietSink
+	rt, release, done := startAtProbe(t, "dgrams", datagrams(t.TempDir()+"/u.sock", true), &TraceOptions{Live: &sink})
+	want := maps.Clone(datagramCounts)
+	want[2] = Skipped{1, 1, 0} // b's connect carried the rest
+	got := map[int]Skipped{}
+	for _, ss := range rt.Snapshot().Sockets {
+		got[ss.Sock] = ss.Skipped
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("snapshot: %v, want %v", got, want)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if counts := sink.counted(t); fmt.Sprint(counts) != fmt.Sprint(datagramCounts) {
+		t.Errorf("counted %v, want %v", counts, datagramCounts)
 	}
 }

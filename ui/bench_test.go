@@ -23,25 +23,30 @@ import (
 // with and without a view. Compare ns/op and allocs/op:
 //
 //	go test -run '^$' -bench EchoView -benchmem ./ui/
-func BenchmarkEchoView(b *testing.B) {
+func BenchmarkEchoView(b *testing.B) { benchEchoViews(b, "tcp", "bench/echo_server") }
+
+// benchEchoViews runs the round trips of benchEcho at 1 and 50 clients,
+// without a view and with one.
+func benchEchoViews(b *testing.B, network, script string) {
 	for _, clients := range []int{1, 50} {
 		for _, withView := range []bool{false, true} {
 			name := fmt.Sprintf("c=%d/no-view", clients)
 			if withView {
 				name = fmt.Sprintf("c=%d/view", clients)
 			}
-			b.Run(name, func(b *testing.B) { benchEcho(b, clients, withView) })
+			b.Run(name, func(b *testing.B) { benchEcho(b, network, script, clients, withView) })
 		}
 	}
 }
 
-// benchEcho runs the Lua echo server, with a view or not, and as many Go
-// clients as asked, each doing round trips.
-func benchEcho(b *testing.B, clients int, withView bool) {
-	addr := startEchoServer(b, withView)
+// benchEcho runs a Lua echo server script, with a view or not, and as
+// many Go clients as asked over network ("tcp", or "udp": a connected
+// socket each), each doing 64-byte round trips.
+func benchEcho(b *testing.B, network, script string, clients int, withView bool) {
+	addr := startServer(b, script, withView)
 	conns := make([]net.Conn, clients)
 	for i := range conns {
-		c, err := net.Dial("tcp", addr)
+		c, err := net.Dial(network, addr)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -84,10 +89,18 @@ func runClients(b *testing.B, clients int, op func(i int, msg, buf []byte) error
 	cputime.Report(b, cpu0)
 }
 
-// startEchoServer runs the Lua echo server (bench/echo_server), with a
-// view without a page or not, until the benchmark ends, and returns its
-// address.
-func startEchoServer(b *testing.B, withView bool) string {
+// What the view costs a busy UDP server with no page open: one op is a
+// 64-byte datagram's round trip through the bundled Lua UDP echo server
+// (bench/udp_echo_server: a recvfrom and a sendto), with and without a
+// view. Compare ns/op (cpu-ns/op) and allocs/op:
+//
+//	go test -run '^$' -bench DatagramView -benchmem ./ui/
+func BenchmarkDatagramView(b *testing.B) { benchEchoViews(b, "udp", "bench/udp_echo_server") }
+
+// startServer runs a bundled Lua server script that takes its port and
+// says "server is listening on HOST:PORT", with a view without a page or
+// not, until the benchmark ends, and returns its address.
+func startServer(b *testing.B, script string, withView bool) string {
 	opts := luabind.Options{Scripts: scripts.FS}
 	if withView {
 		v, err := Start(Options{Name: "bench", Dir: b.TempDir()})
@@ -103,7 +116,7 @@ func startEchoServer(b *testing.B, withView bool) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		rt.RunScript(ctx, "bench/echo_server", []string{"0"})
+		rt.RunScript(ctx, script, []string{"0"})
 		close(done)
 	}()
 	// Cleanups run last in first: the run ends before the view closes.
@@ -111,7 +124,7 @@ func startEchoServer(b *testing.B, withView bool) string {
 	line, _ := bufio.NewReader(pr).ReadString('\n')
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "server is listening on ")
 	if !ok {
-		b.Fatalf("bench/echo_server said %q", line)
+		b.Fatalf("%s said %q", script, line)
 	}
 	go io.Copy(io.Discard, pr)
 	return addr
@@ -130,7 +143,7 @@ func BenchmarkConnectView(b *testing.B) {
 			name = "view"
 		}
 		b.Run(name, func(b *testing.B) {
-			addr := startEchoServer(b, withView)
+			addr := startServer(b, "bench/echo_server", withView)
 			runClients(b, 10, func(_ int, msg, buf []byte) error {
 				return connectOnce(addr, msg, buf)
 			})

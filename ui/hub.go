@@ -40,7 +40,9 @@ type hub struct {
 	lang  i18n.Lang // of the diagram
 
 	frameMu sync.Mutex // one frame at a time
-	tickMu  sync.Mutex // one take of the run's events at a time, so they stay in order
+	// tickMu: one take of the run's events at a time, so they stay in
+	// order, and none while a frame takes the run's snapshot (frame).
+	tickMu sync.Mutex
 
 	mu        sync.Mutex
 	procs     []*proc // procs[0] is this process
@@ -181,13 +183,17 @@ func (h *hub) addRemote(p *proc, evs []wireEvent, dropped int64) {
 func (h *hub) frame() {
 	h.frameMu.Lock()
 	defer h.frameMu.Unlock()
+	// No events of the run are added between the snapshot and its place
+	// (proc.setSnap).
+	h.tickMu.Lock()
 	local := h.local.snapshot()
 	now := time.Now()
 
 	h.mu.Lock()
+	h.tickMu.Unlock()
 	h.lastFrame = now
 	if local != nil {
-		h.procs[0].snap = local
+		h.procs[0].setSnap(local)
 	}
 	var closed []*closedSock
 	var ends [][2]string
@@ -290,8 +296,8 @@ type procView struct {
 	EndedWhy string `json:"ended_why,omitempty"`
 	Dropped  int64  `json:"dropped"` // events the view never got
 	Trimmed  int    `json:"trimmed"` // old events left out of the diagram
-	// Unrecorded counts the sends and recvs not recorded while no page
-	// watched (their bytes were counted).
+	// Unrecorded counts the data events (sends, recvs, datagrams) not
+	// recorded while no page watched (their bytes were counted).
 	Unrecorded int        `json:"unrecorded"`
 	Busy       bool       `json:"busy"`
 	Sockets    []sockView `json:"sockets"`
@@ -338,6 +344,9 @@ type taskView struct {
 func (p *proc) view(host bool) procView {
 	v := procView{ID: p.id, Name: p.name, PID: p.pid, Host: host, Ended: p.ended, EndedWhy: p.endedWhy,
 		Dropped: p.dropped, Trimmed: p.trimmed, Unrecorded: p.unrecorded, Sockets: []sockView{}, Closed: []sockView{}, Tasks: []taskView{}}
+	for _, sk := range p.pending {
+		v.Unrecorded += sk.Events
+	}
 	if s := p.snap; s != nil && !p.ended {
 		v.Busy = s.Busy
 		for _, ss := range s.Sockets {
@@ -365,6 +374,9 @@ func (p *proc) sockView(ss luabind.SocketState) sockView {
 	if c := p.counts[ss.Sock]; c != nil {
 		v.In, v.Out = c.in, c.out
 	}
+	sk := p.pending[ss.Sock]
+	v.In += int64(sk.Received)
+	v.Out += int64(sk.Sent)
 	for _, w := range ss.Waiters {
 		v.Waiters = append(v.Waiters, waiterView{Task: w.Task, Call: w.Call})
 	}

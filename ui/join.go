@@ -331,7 +331,7 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 			hub.addRemote(p, m.Events, m.Dropped)
 		case "snapshot":
 			hub.mu.Lock()
-			p.snap = m.Snapshot
+			p.setSnap(m.Snapshot) // after the events sent before it (sendLoop)
 			hub.mu.Unlock()
 		case "end":
 			why = ""

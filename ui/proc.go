@@ -44,8 +44,14 @@ type proc struct {
 	gone  []*luabind.LiveEvent
 	spare []*sockCount
 
-	snap     *luabind.Snapshot // the latest
-	dropped  int64             // events the view never got (its queue was full)
+	snap *luabind.Snapshot // the latest
+	// pending has, of the sockets with no event since snap was taken,
+	// what snap says their data events left out since their last event
+	// (luabind.SocketState.Skipped): a late page's counts of an idle
+	// socket, which no kernel counts (UDP, Unix), lack it until the
+	// socket's next event carries it (setSnap).
+	pending  map[int]luabind.Skipped
+	dropped  int64 // events the view never got (its queue was full)
 	ended    bool
 	endedWhy string // "" or how the connection to it ended
 }
@@ -53,8 +59,8 @@ type proc struct {
 // sockCount is what a socket's events add up to.
 type sockCount struct {
 	in, out int64 // bytes received and sent, from the events
-	// recorded counts the socket's stream data events in events (what
-	// skip has to take out).
+	// recorded counts the socket's data events in events (dataEvent:
+	// what skip has to take out).
 	recorded int
 	family   string
 	typ      string
@@ -82,6 +88,9 @@ func newProc(id int, name string, pid int) *proc {
 func (p *proc) add(evs []*luabind.LiveEvent) {
 	for _, le := range evs {
 		ev := &le.Event
+		if len(p.pending) > 0 {
+			delete(p.pending, ev.Sock) // its counts are in the events now
+		}
 		c := p.counts[ev.Sock]
 		if c == nil {
 			c = p.newCount()
@@ -93,7 +102,7 @@ func (p *proc) add(evs []*luabind.LiveEvent) {
 			c.out += int64(sk.Sent)
 			p.skip(ev.Sock, c, sk.Sent, sk.Received)
 		}
-		if streamData(ev) {
+		if dataEvent(ev) {
 			c.recorded++
 		}
 		p.events = append(p.events, le)
@@ -127,6 +136,27 @@ func (p *proc) add(evs []*luabind.LiveEvent) {
 	}
 }
 
+// setSnap records the process's latest snapshot. The events the view has
+// of the process must be those made before the snapshot was taken, or
+// fewer (the hub takes its run's with tickMu held, a joined process sends
+// its own before its snapshot): an event made after it carries what the
+// snapshot says was left out, and would be counted twice.
+func (p *proc) setSnap(snap *luabind.Snapshot) {
+	p.snap = snap
+	clear(p.pending)
+	if snap == nil {
+		return
+	}
+	for _, ss := range snap.Sockets {
+		if ss.Skipped.Events > 0 {
+			if p.pending == nil {
+				p.pending = map[int]luabind.Skipped{}
+			}
+			p.pending[ss.Sock] = ss.Skipped
+		}
+	}
+}
+
 // closedSock makes room in closed for one more socket, and returns the
 // closedSock to record it in: the oldest's when closed is full.
 func (p *proc) closedSock() *closedSock {
@@ -154,14 +184,16 @@ func (p *proc) newCount() *sockCount {
 // skip records that a socket sent and received bytes in events the view
 // did not get (luabind.LiveEvent.Skipped). The diagram counts skipped
 // bytes as coming before the socket's events: the socket's data events
-// kept from before these are left out too, their bytes counted.
+// kept from before these are left out too, their bytes counted (a
+// datagram socket's too: a datagram kept from before a gap would be
+// paired with a later one's receive).
 func (p *proc) skip(sock int, c *sockCount, sent, received int) {
 	if c.recorded > 0 {
 		kept := p.events[:0]
 		for _, le := range p.events {
 			ev := &le.Event
-			if ev.Sock == sock && streamData(ev) {
-				if ev.Event == "send" {
+			if ev.Sock == sock && dataEvent(ev) {
+				if ev.Event == "send" || ev.Event == "sendto" {
 					sent += ev.ByteCount()
 				} else {
 					received += ev.ByteCount()
@@ -182,10 +214,20 @@ func (p *proc) skip(sock int, c *sockCount, sent, received int) {
 	p.skipped[sock] = d
 }
 
-// streamData reports whether ev is a send or recv of bytes on a stream
-// socket: the events a view may leave out, their bytes counted.
-func streamData(ev *trace.Event) bool {
-	return ev.Type == "SOCK_STREAM" && ev.Error == "" && ev.ByteCount() > 0 && (ev.Event == "send" || ev.Event == "recv")
+// dataEvent reports whether ev is bytes sent or received that a run
+// without a page leaves out, counting them: a send or recv, or on a
+// datagram socket a sendto or recvfrom (luabind.TraceSink.WantsData).
+func dataEvent(ev *trace.Event) bool {
+	if ev.Error != "" || ev.ByteCount() == 0 {
+		return false
+	}
+	switch ev.Event {
+	case "send", "recv":
+		return true
+	case "sendto", "recvfrom":
+		return ev.Type != "SOCK_STREAM"
+	}
+	return false
 }
 
 // trim leaves out of the diagram the older events that do not say what a
@@ -203,9 +245,9 @@ func (p *proc) trim() {
 			switch ev.Event {
 			case "send", "sendto", "recv", "recvfrom":
 				drop = true
-				if streamData(ev) {
+				if dataEvent(ev) {
 					sk := p.skipped[ev.Sock]
-					if ev.Event == "send" {
+					if ev.Event == "send" || ev.Event == "sendto" {
 						sk.Sent += ev.ByteCount()
 					} else {
 						sk.Received += ev.ByteCount()

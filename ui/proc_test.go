@@ -191,3 +191,49 @@ end`, pairs), nil); err != nil {
 		}
 	}
 }
+
+// The same for datagrams: a datagram socket's datagrams recorded before
+// the ones not recorded are left out, so that a receive after the gap is
+// not paired with a datagram sent before it.
+func TestDatagramGapKeepsMatching(t *testing.T) {
+	p := newProc(1, "udp", 1)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	k := 0
+	const a, b = "127.0.0.1:1000", "127.0.0.1:2000"
+	ev := func(sock int, event, local, remote, data string, skip luabind.Skipped) *luabind.LiveEvent {
+		k++
+		le := &luabind.LiveEvent{At: t0.Add(time.Duration(k) * time.Microsecond), Skipped: skip,
+			Event: trace.Event{Task: 1, Sock: sock, Event: event, Family: "AF_INET", Type: "SOCK_DGRAM", Local: local, Remote: remote}}
+		if data != "" {
+			n := len(data)
+			le.Event.Bytes, le.Head = &n, []byte(data)
+		}
+		return le
+	}
+	none := luabind.Skipped{}
+	p.add([]*luabind.LiveEvent{ev(1, "created", "", "", "", none), ev(1, "bind", a, "", "", none),
+		ev(2, "created", "", "", "", none), ev(2, "bind", b, "", "", none),
+		ev(1, "sendto", a, b, "d1", none)})
+	// d1's receive and d2 went unrecorded; d3 comes with what was left out.
+	p.add([]*luabind.LiveEvent{
+		ev(1, "sendto", a, b, "d3", luabind.Skipped{Events: 1, Sent: 2}),
+		ev(2, "recvfrom", b, a, "d3", luabind.Skipped{Events: 2, Received: 4}),
+	})
+	if p.unrecorded != 3 || len(p.events) != 6 || p.counts[1].out != 6 || p.counts[2].in != 6 {
+		t.Fatalf("unrecorded %d, %d events kept, counts %+v %+v", p.unrecorded, len(p.events), p.counts[1], p.counts[2])
+	}
+	var evs []trace.Event
+	for _, le := range p.events {
+		evs = append(evs, *le.Fill())
+	}
+	d := diagram.BuildWith(diagram.Options{Last: true}, &trace.Trace{Name: "udp", Events: evs})
+	var dgrams []*diagram.Step
+	for _, st := range d.Steps {
+		if st.Kind == diagram.KindDatagram {
+			dgrams = append(dgrams, st)
+		}
+	}
+	if len(dgrams) != 1 || len(dgrams[0].Links) != 1 || string(dgrams[0].Links[0].Ev.DataBytes()) != "d3" {
+		t.Fatalf("d3 is not matched to its receive: %+v", dgrams)
+	}
+}

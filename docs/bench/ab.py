@@ -15,8 +15,10 @@ and the range (min-max).
     python3 docs/bench/ab.py --summary docs/bench/ab-NAME.jsonl   # its .md again
 
 The load generator is the benchmark harness's (see docs/PERFORMANCE.md):
-it takes -addr, -mode, -c, -size, -d, -warmup, -pid, -label and prints one
-JSON line with ops_per_s (MB/s in bulk mode: mb_per_s). Loopback only.
+it takes -proto, -addr, -mode, -c, -size, -d, -warmup, -pid, -label and
+prints one JSON line with ops_per_s (MB/s in bulk mode: mb_per_s).
+Loopback only. The tests of one run speak one protocol (the udp_ ones
+UDP), which the servers are probed with.
 """
 
 import argparse
@@ -36,7 +38,14 @@ TESTS = [
     ("pp64_c500", ["-mode", "pingpong", "-c", "500", "-size", "64"]),
     ("bulk64k_c4", ["-mode", "bulk", "-c", "4", "-size", "65536"]),
     ("connect_c10", ["-mode", "connect", "-c", "10", "-size", "64"]),
+    ("udp_pp64_c1", ["-proto", "udp", "-mode", "pingpong", "-c", "1", "-size", "64"]),
+    ("udp_pp64_c50", ["-proto", "udp", "-mode", "pingpong", "-c", "50", "-size", "64"]),
 ]
+
+
+def proto(args):
+    """The protocol a test's load generator arguments name (tcp unless -proto)."""
+    return args[args.index("-proto") + 1] if "-proto" in args else "tcp"
 
 
 def free_port():
@@ -86,6 +95,9 @@ def main():
     ap.add_argument("servers", nargs="+", help="NAME='command with {port}'")
     a = ap.parse_args()
     tests = [t for t in TESTS if t[0] in a.tests.split(",")]
+    protos = {proto(args) for _, args in tests}
+    if len(protos) != 1:
+        sys.exit(f"--tests mixes protocols ({', '.join(sorted(protos))}): the servers speak one")
     names, procs, ports = [], {}, {}
     jl = open(a.out + ".jsonl", "w")
     meta = {"label": "_meta", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -105,7 +117,7 @@ def main():
             ports[name] = port
             names.append(name)
             meta["servers"][name] = cmd
-            r = subprocess.run([a.loadgen, "-addr", f"127.0.0.1:{port}", "-mode", "probe", "-d", "10s"],
+            r = subprocess.run([a.loadgen, "-proto", *protos, "-addr", f"127.0.0.1:{port}", "-mode", "probe", "-d", "10s"],
                                capture_output=True)
             if r.returncode != 0:
                 sys.exit(f"{name} did not echo: {r.stderr.decode()}")
