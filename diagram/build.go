@@ -68,7 +68,11 @@ type Skipped struct{ Sent, Received int }
 // A Lifeline is one endpoint: an address (host:port, a path), or one
 // unnamed AF_UNIX socket.
 type Lifeline struct {
-	Endpoint string // as shown: "127.0.0.1:8081", "/tmp/echo.sock", "(unnamed)"
+	// Endpoint is its address: "127.0.0.1:8081", "/tmp/echo.sock", or
+	// "(unnamed)" (Unnamed), which the SVG shows in the diagram's
+	// language.
+	Endpoint string
+	Unnamed  bool   // an unnamed AF_UNIX socket's, or an address not known
 	Traced   bool   // false: only seen as the other end of a traced socket
 	Detail   string // which trace and sockets: "server.jsonl: sock 1, 2"
 	// Group is the trace (an index in Diagram.Traces) whose sockets the
@@ -301,7 +305,7 @@ func (b *builder) scan(items []item) {
 		if l == nil {
 			l = &Lifeline{Endpoint: ep, Traced: true, Group: s.key.trace}
 			if s.local == "" {
-				l.Endpoint = "(unnamed)"
+				l.Endpoint, l.Unnamed = trace.ShowAddr(""), true
 			}
 			k := portOf(l.Endpoint)
 			b.byPort[k] = append(b.byPort[k], l)
@@ -407,8 +411,9 @@ func portOf(addr string) string {
 // lifelineFor finds the lifeline of an address, or adds an untraced one
 // next to near, the lifeline that talks to it.
 func (b *builder) lifelineFor(addr string, near *Lifeline) *Lifeline {
-	if addr == "" {
-		addr = "(unnamed)"
+	unnamed := addr == ""
+	if unnamed {
+		addr = trace.ShowAddr("")
 	}
 	if l := b.lines[addr]; l != nil {
 		return l
@@ -418,7 +423,7 @@ func (b *builder) lifelineFor(addr string, near *Lifeline) *Lifeline {
 			return l
 		}
 	}
-	l := &Lifeline{Endpoint: addr, Detail: b.d.lang.Sprintf("not traced"), near: near, Group: -1}
+	l := &Lifeline{Endpoint: addr, Unnamed: unnamed, Detail: b.d.lang.Sprintf("not traced"), near: near, Group: -1}
 	b.lines[addr] = l
 	b.d.Lifelines = append(b.d.Lifelines, l)
 	return l
@@ -504,13 +509,13 @@ func (b *builder) step(it item, at float64) {
 		}
 	case "bind":
 		st.Kind = KindNote
-		st.Label = "bind(" + trace.ShowAddr(ev.Local) + ")"
+		st.Label = "bind(" + trace.ShowAddrIn(b.d.lang, ev.Local) + ")"
 	case "listen":
 		st.Kind = KindNote
 		st.Label = "listen(" + backlog(ev) + ")"
 	case "accept":
 		st.Kind = KindNote
-		st.Label = fmt.Sprintf("accept() → sock %d for %s", ev.New, trace.ShowAddr(ev.Remote))
+		st.Label = fmt.Sprintf("accept() → sock %d for %s", ev.New, trace.ShowAddrIn(b.d.lang, ev.Remote))
 	case "connect":
 		b.connect(st, s)
 		return
@@ -578,13 +583,13 @@ func (b *builder) connect(st *Step, s *sock) {
 		// A datagram socket's connect only sets its default peer.
 		st.Kind = KindNote
 		st.To = nil
-		st.Label = "connect(" + trace.ShowAddr(ev.Remote) + "): " + b.d.lang.Sprintf("the default peer")
+		st.Label = "connect(" + trace.ShowAddrIn(b.d.lang, ev.Remote) + "): " + b.d.lang.Sprintf("the default peer")
 	default:
 		st.Kind = KindHandshake
 		st.Rows = 2
-		st.Label = "connect(" + trace.ShowAddr(ev.Remote) + ")"
+		st.Label = "connect(" + trace.ShowAddrIn(b.d.lang, ev.Remote) + ")"
 		if ev.Call != "" && ev.Call != "connect" {
-			st.Label = ev.Call + "(" + trace.ShowAddr(ev.Remote) + ")"
+			st.Label = ev.Call + "(" + trace.ShowAddrIn(b.d.lang, ev.Remote) + ")"
 		}
 	}
 	b.add(st)
@@ -717,7 +722,7 @@ func title(l i18n.Lang, traceName string, ev *trace.Event, at float64) string {
 		fmt.Fprintf(&b, " (%s)", ev.Call)
 	}
 	if ev.Local != "" || ev.Remote != "" {
-		fmt.Fprintf(&b, "\n%s → %s", trace.ShowAddr(ev.Local), trace.ShowAddr(ev.Remote))
+		fmt.Fprintf(&b, "\n%s → %s", trace.ShowAddrIn(l, ev.Local), trace.ShowAddrIn(l, ev.Remote))
 	}
 	if ev.Bytes != nil {
 		n := *ev.Bytes
