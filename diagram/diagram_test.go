@@ -447,12 +447,17 @@ func TestChinese(t *testing.T) {
 			[]string{"数据报", "recvfrom("},
 			[]string{"bytes", "datagram\n"}},
 		{[]string{"unix"},
-			[]string{`→ "" 数据流结束`},
-			[]string{"bytes", "end of stream"}},
+			[]string{`→ "" 数据流结束`, "（未命名）\n", "for （未命名）", "（未命名） → /tmp/sockplay-diagram-test.sock"},
+			[]string{"bytes", "end of stream", "(unnamed)"}},
 	} {
 		traces := load(t, tc.traces...)
 		d := BuildWith(Options{Lang: i18n.Chinese}, traces...)
-		svg := texts(t, render(t, d))
+		raw := render(t, d)
+		svg := texts(t, raw)
+		// What a program reads stays: the lifelines' data-endpoint.
+		if tc.traces[0] == "unix" && !bytes.Contains(raw, []byte(`data-endpoint="(unnamed)"`)) {
+			t.Errorf("the Chinese diagram's unnamed lifelines have no data-endpoint=\"(unnamed)\"")
+		}
 		for _, w := range tc.zh {
 			if !strings.Contains(svg, w) {
 				t.Errorf("%v: the Chinese diagram has no %q", tc.traces, w)
