@@ -326,11 +326,12 @@ func (b *builder) scan(items []item) {
 			byTrace[s.key.trace] = append(byTrace[s.key.trace], strconv.Itoa(s.key.id))
 		}
 		for _, ti := range traces {
-			word := "sock"
+			name, socks := b.traces[ti].Name, strings.Join(byTrace[ti], ", ")
 			if len(byTrace[ti]) > 1 {
-				word = "socks"
+				parts = append(parts, b.d.lang.Sprintf("%s: socks %s", name, socks))
+			} else {
+				parts = append(parts, b.d.lang.Sprintf("%s: sock %s", name, socks))
 			}
-			parts = append(parts, fmt.Sprintf("%s: %s %s", b.traces[ti].Name, word, strings.Join(byTrace[ti], ", ")))
 		}
 		l.Detail = strings.Join(parts, "; ")
 	}
@@ -503,7 +504,7 @@ func (b *builder) step(it item, at float64) {
 	switch ev.Event {
 	case "created":
 		st.Kind = KindNote
-		st.Label = fmt.Sprintf("socket() → sock %d %s", ev.Sock, shortType(ev.Type))
+		st.Label = "socket() → " + sockWord(b.d.lang, ev.Sock) + " " + shortType(b.d.lang, ev.Type)
 		if ev.Call != "" {
 			st.Label += " (" + ev.Call + ")"
 		}
@@ -515,7 +516,8 @@ func (b *builder) step(it item, at float64) {
 		st.Label = "listen(" + backlog(ev) + ")"
 	case "accept":
 		st.Kind = KindNote
-		st.Label = fmt.Sprintf("accept() → sock %d for %s", ev.New, trace.ShowAddrIn(b.d.lang, ev.Remote))
+		newSock, client := strconv.Itoa(ev.New), trace.ShowAddrIn(b.d.lang, ev.Remote)
+		st.Label = "accept() → " + b.d.lang.Sprintf("sock %s for %s", newSock, client)
 	case "connect":
 		b.connect(st, s)
 		return
@@ -717,7 +719,8 @@ func (b *builder) dgramRecv(st *Step, s *sock, from string) {
 
 func title(l i18n.Lang, traceName string, ev *trace.Event, at float64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "+%.6f s  %s  task %d  sock %d  %s", at, traceName, ev.Task, ev.Sock, ev.Event)
+	task := strconv.Itoa(ev.Task)
+	fmt.Fprintf(&b, "+%.6f s  %s  %s  %s  %s", at, traceName, l.Sprintf("task %s", task), sockWord(l, ev.Sock), ev.Event)
 	if ev.Call != "" {
 		fmt.Fprintf(&b, " (%s)", ev.Call)
 	}
@@ -744,14 +747,21 @@ func backlog(ev *trace.Event) string {
 	return strconv.Itoa(*ev.Backlog)
 }
 
-func shortType(t string) string {
+func shortType(l i18n.Lang, t string) string {
 	switch t {
 	case "SOCK_STREAM":
-		return "(stream)"
+		return l.Sprintf("(stream)")
 	case "SOCK_DGRAM":
-		return "(datagram)"
+		return l.Sprintf("(datagram)")
 	}
 	return ""
+}
+
+// sockWord names a socket by its number in l, as the trace's text lines
+// do.
+func sockWord(l i18n.Lang, n int) string {
+	sock := strconv.Itoa(n)
+	return l.Sprintf("sock %s", sock)
 }
 
 // byteCount is "1 byte", "N bytes" in l.
