@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -109,20 +107,7 @@ func TestMessagesInBothLanguages(t *testing.T) {
 				{"/?token=" + tok, "", "http://evil.example", w.otherSite},
 				{"/no-such-page?token=" + tok, "", "", w.notFound},
 			} {
-				req, _ := http.NewRequestWithContext(ctx, "GET", base+tc.path, nil)
-				if tc.host != "" {
-					req.Host = tc.host
-				}
-				if tc.origin != "" {
-					req.Header.Set("Origin", tc.origin)
-				}
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if string(body) != tc.want+"\n" {
+				if _, body := get(t, base+tc.path, tc.host, tc.origin); string(body) != tc.want+"\n" {
 					t.Errorf("GET %s (Host %q, Origin %q): %q, want %q", tc.path, tc.host, tc.origin, body, tc.want+"\n")
 				}
 			}
