@@ -151,6 +151,9 @@ func TestLiveViewInBrowser(t *testing.T) {
 	// at once) is kept by the kernel in TIME_WAIT.
 	waitFor("a connection in TIME_WAIT", `!!document.querySelector('table.sockets tr.sock.closed[data-state="TIME_WAIT"]')`)
 	waitFor("one band per process", `document.querySelectorAll("#diagram g.lane").length === 2`)
+	// The log: each event as --trace writes it.
+	waitFor("the exchange in the log", `(() => { const t = document.querySelector("#events").textContent;
+		return /task 1 sock 1 created AF_INET SOCK_STREAM/.test(t) && /sock 2 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+ recv 5 B \(bufsize 1024\): 68 65 6c 6c 6f \|hello\|/.test(t); })()`)
 
 	// A message's bytes, when it is clicked.
 	if err := chromedp.Do(page, chromedp.Click(chromedp.CSS(`#diagram g.step.send[data-bytes="5"] text`))); err != nil {
@@ -271,7 +274,7 @@ func TestLiveViewInBrowserChinese(t *testing.T) {
 			!["Sockets", "Tasks", "Events", "Sequence diagram", "local → remote", "waits in", "live view"].some(w => t.includes(w)); })()`)
 
 	client := startUIRun(t, ctx, env, "run", "--ui", "tcp/echo_client", port)
-	client.waitStderr(t, ctx, `(?m)^ui: http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32} `)
+	client.waitStderr(t, ctx, `(?m)^ui: http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32} （已加入进程 \d+ 的视图）$`)
 	waitFor("both sockets ESTABLISHED", `[...document.querySelectorAll("table.sockets")].filter(
 		t => t.querySelector('tr.sock:not(.closed)[data-state="ESTABLISHED"]')).length === 2`)
 	waitFor("the server's task in recv", `[...document.querySelectorAll("table.tasks tr.task")].some(r => r.textContent.includes("套接字 2 上的 recv"))`)
@@ -279,6 +282,10 @@ func TestLiveViewInBrowserChinese(t *testing.T) {
 	client.stdin.Close()
 	waitFor("hello and HELLO in the Chinese diagram", diagramHas(`时序图：`, `握手`, `send 5 字节 "hello"`, `recv(1024) → 5 字节 "HELLO"`))
 	waitFor("no English in the diagram", `!["Sequence diagram", "handshake", "bytes", "time flows down"].some(w => document.querySelector("#diagram svg").textContent.includes(w))`)
+	// The log in Chinese, the calls, addresses and data as they are.
+	waitFor("the exchange in the log, in Chinese", `(() => { const t = document.querySelector("#events").textContent;
+		return /任务 1 套接字 1 创建 AF_INET SOCK_STREAM/.test(t) && /套接字 2 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+ recv 5 字节 \(bufsize 1024\): 68 65 6c 6c 6f \|hello\|/.test(t) &&
+			![" task ", " sock ", "created", " B "].some(w => t.includes(w)); })()`)
 	if err := chromedp.Do(page, chromedp.Click(chromedp.CSS(`#diagram g.step.send[data-bytes="5"] text`))); err != nil {
 		t.Fatal(err)
 	}
@@ -287,6 +294,7 @@ func TestLiveViewInBrowserChinese(t *testing.T) {
 	if ok, err := client.wait(ctx); !ok || err != nil {
 		t.Errorf("the client: %v (exited: %v)\n%s", err, ok, client.stderr.String())
 	}
+	server.waitStderr(t, ctx, `(?m)^(ui: 运行已结束；只要还有页面在显示，视图就保持打开)`)
 	v.closePage()
 	if ok, err := server.wait(ctx); !ok || err != nil {
 		t.Errorf("the server: %v (exited: %v)\n%s", err, ok, server.stderr.String())

@@ -197,7 +197,7 @@ func (f *runFlags) prepareTrace(opts *luabind.Options, stderr io.Writer) (func(i
 			}
 		}
 		if jsonBuf != nil {
-			tr, err := trace.Read(jsonBuf, "this run")
+			tr, err := trace.Read(jsonBuf, f.lang.Sprintf("this run")) // the diagram names it
 			if err == nil {
 				err = writeDiagram(f.diagram, diagram.BuildWith(diagram.Options{Lang: f.lang}, tr))
 			}

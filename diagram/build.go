@@ -68,7 +68,11 @@ type Skipped struct{ Sent, Received int }
 // A Lifeline is one endpoint: an address (host:port, a path), or one
 // unnamed AF_UNIX socket.
 type Lifeline struct {
-	Endpoint string // as shown: "127.0.0.1:8081", "/tmp/echo.sock", "(unnamed)"
+	// Endpoint is its address: "127.0.0.1:8081", "/tmp/echo.sock", or
+	// "(unnamed)" (Unnamed), which the SVG shows in the diagram's
+	// language.
+	Endpoint string
+	Unnamed  bool   // an unnamed AF_UNIX socket's, or an address not known
 	Traced   bool   // false: only seen as the other end of a traced socket
 	Detail   string // which trace and sockets: "server.jsonl: sock 1, 2"
 	// Group is the trace (an index in Diagram.Traces) whose sockets the
@@ -301,7 +305,7 @@ func (b *builder) scan(items []item) {
 		if l == nil {
 			l = &Lifeline{Endpoint: ep, Traced: true, Group: s.key.trace}
 			if s.local == "" {
-				l.Endpoint = "(unnamed)"
+				l.Endpoint, l.Unnamed = trace.ShowAddr(""), true
 			}
 			k := portOf(l.Endpoint)
 			b.byPort[k] = append(b.byPort[k], l)
@@ -322,11 +326,12 @@ func (b *builder) scan(items []item) {
 			byTrace[s.key.trace] = append(byTrace[s.key.trace], strconv.Itoa(s.key.id))
 		}
 		for _, ti := range traces {
-			word := "sock"
+			name, socks := b.traces[ti].Name, strings.Join(byTrace[ti], ", ")
 			if len(byTrace[ti]) > 1 {
-				word = "socks"
+				parts = append(parts, b.d.lang.Sprintf("%s: socks %s", name, socks))
+			} else {
+				parts = append(parts, b.d.lang.Sprintf("%s: sock %s", name, socks))
 			}
-			parts = append(parts, fmt.Sprintf("%s: %s %s", b.traces[ti].Name, word, strings.Join(byTrace[ti], ", ")))
 		}
 		l.Detail = strings.Join(parts, "; ")
 	}
@@ -407,8 +412,9 @@ func portOf(addr string) string {
 // lifelineFor finds the lifeline of an address, or adds an untraced one
 // next to near, the lifeline that talks to it.
 func (b *builder) lifelineFor(addr string, near *Lifeline) *Lifeline {
-	if addr == "" {
-		addr = "(unnamed)"
+	unnamed := addr == ""
+	if unnamed {
+		addr = trace.ShowAddr("")
 	}
 	if l := b.lines[addr]; l != nil {
 		return l
@@ -418,7 +424,7 @@ func (b *builder) lifelineFor(addr string, near *Lifeline) *Lifeline {
 			return l
 		}
 	}
-	l := &Lifeline{Endpoint: addr, Detail: b.d.lang.Sprintf("not traced"), near: near, Group: -1}
+	l := &Lifeline{Endpoint: addr, Unnamed: unnamed, Detail: b.d.lang.Sprintf("not traced"), near: near, Group: -1}
 	b.lines[addr] = l
 	b.d.Lifelines = append(b.d.Lifelines, l)
 	return l
@@ -498,19 +504,20 @@ func (b *builder) step(it item, at float64) {
 	switch ev.Event {
 	case "created":
 		st.Kind = KindNote
-		st.Label = fmt.Sprintf("socket() → sock %d %s", ev.Sock, shortType(ev.Type))
+		st.Label = "socket() → " + sockWord(b.d.lang, ev.Sock) + " " + shortType(b.d.lang, ev.Type)
 		if ev.Call != "" {
 			st.Label += " (" + ev.Call + ")"
 		}
 	case "bind":
 		st.Kind = KindNote
-		st.Label = "bind(" + trace.ShowAddr(ev.Local) + ")"
+		st.Label = "bind(" + trace.ShowAddrIn(b.d.lang, ev.Local) + ")"
 	case "listen":
 		st.Kind = KindNote
 		st.Label = "listen(" + backlog(ev) + ")"
 	case "accept":
 		st.Kind = KindNote
-		st.Label = fmt.Sprintf("accept() → sock %d for %s", ev.New, trace.ShowAddr(ev.Remote))
+		newSock, client := strconv.Itoa(ev.New), trace.ShowAddrIn(b.d.lang, ev.Remote)
+		st.Label = "accept() → " + b.d.lang.Sprintf("sock %s for %s", newSock, client)
 	case "connect":
 		b.connect(st, s)
 		return
@@ -578,13 +585,13 @@ func (b *builder) connect(st *Step, s *sock) {
 		// A datagram socket's connect only sets its default peer.
 		st.Kind = KindNote
 		st.To = nil
-		st.Label = "connect(" + trace.ShowAddr(ev.Remote) + "): " + b.d.lang.Sprintf("the default peer")
+		st.Label = "connect(" + trace.ShowAddrIn(b.d.lang, ev.Remote) + "): " + b.d.lang.Sprintf("the default peer")
 	default:
 		st.Kind = KindHandshake
 		st.Rows = 2
-		st.Label = "connect(" + trace.ShowAddr(ev.Remote) + ")"
+		st.Label = "connect(" + trace.ShowAddrIn(b.d.lang, ev.Remote) + ")"
 		if ev.Call != "" && ev.Call != "connect" {
-			st.Label = ev.Call + "(" + trace.ShowAddr(ev.Remote) + ")"
+			st.Label = ev.Call + "(" + trace.ShowAddrIn(b.d.lang, ev.Remote) + ")"
 		}
 	}
 	b.add(st)
@@ -712,12 +719,13 @@ func (b *builder) dgramRecv(st *Step, s *sock, from string) {
 
 func title(l i18n.Lang, traceName string, ev *trace.Event, at float64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "+%.6f s  %s  task %d  sock %d  %s", at, traceName, ev.Task, ev.Sock, ev.Event)
+	task := strconv.Itoa(ev.Task)
+	fmt.Fprintf(&b, "+%.6f s  %s  %s  %s  %s", at, traceName, l.Sprintf("task %s", task), sockWord(l, ev.Sock), ev.Event)
 	if ev.Call != "" {
 		fmt.Fprintf(&b, " (%s)", ev.Call)
 	}
 	if ev.Local != "" || ev.Remote != "" {
-		fmt.Fprintf(&b, "\n%s → %s", trace.ShowAddr(ev.Local), trace.ShowAddr(ev.Remote))
+		fmt.Fprintf(&b, "\n%s → %s", trace.ShowAddrIn(l, ev.Local), trace.ShowAddrIn(l, ev.Remote))
 	}
 	if ev.Bytes != nil {
 		n := *ev.Bytes
@@ -739,14 +747,21 @@ func backlog(ev *trace.Event) string {
 	return strconv.Itoa(*ev.Backlog)
 }
 
-func shortType(t string) string {
+func shortType(l i18n.Lang, t string) string {
 	switch t {
 	case "SOCK_STREAM":
-		return "(stream)"
+		return l.Sprintf("(stream)")
 	case "SOCK_DGRAM":
-		return "(datagram)"
+		return l.Sprintf("(datagram)")
 	}
 	return ""
+}
+
+// sockWord names a socket by its number in l, as the trace's text lines
+// do.
+func sockWord(l i18n.Lang, n int) string {
+	sock := strconv.Itoa(n)
+	return l.Sprintf("sock %s", sock)
 }
 
 // byteCount is "1 byte", "N bytes" in l.

@@ -438,21 +438,27 @@ func TestChinese(t *testing.T) {
 		zh, en []string // words the Chinese diagram has, and has not
 	}{
 		{[]string{"echo_server", "echo_client"},
-			[]string{"时序图：", "握手", "一次 send 的字节，指向取走它们的 recv", "FIN（close、shutdown）", "时间自上而下", " 字节 ", "send 5 字节", "5 字节, 前 5 个: 68 65", "FIN", "127.0.0.1:"},
-			[]string{"Sequence diagram", "handshake", "bytes", "time flows down", "end of stream"}},
+			[]string{"时序图：", "握手", "一次 send 的字节，指向取走它们的 recv", "FIN（close、shutdown）", "时间自上而下", " 字节 ", "send 5 字节", "5 字节, 前 5 个: 68 65", "FIN", "127.0.0.1:",
+				"socket() → 套接字 1 （流）", "echo_server.jsonl：套接字 1, 2", "echo_client.jsonl：套接字 1", "  任务 1  套接字 2  recv"},
+			[]string{"Sequence diagram", "handshake", "bytes", "time flows down", "end of stream", "(stream)", "→ sock", ": sock", "  task ", " for "}},
 		{[]string{"errors"},
 			[]string{"（跟踪记录里没有 recvfrom 取走它）", "错误", "ConnectionRefusedError", "RST"},
 			[]string{"no recvfrom took it", "error\n", "datagram\n"}},
 		{[]string{"udp_server", "udp_client"},
-			[]string{"数据报", "recvfrom("},
+			[]string{"数据报", "recvfrom(", "（数据报）"},
 			[]string{"bytes", "datagram\n"}},
 		{[]string{"unix"},
-			[]string{`→ "" 数据流结束`},
-			[]string{"bytes", "end of stream"}},
+			[]string{`→ "" 数据流结束`, "（未命名）\n", "accept() → 套接字 3，来自 （未命名）", "（未命名） → /tmp/sockplay-diagram-test.sock"},
+			[]string{"bytes", "end of stream", "(unnamed)", " for "}},
 	} {
 		traces := load(t, tc.traces...)
 		d := BuildWith(Options{Lang: i18n.Chinese}, traces...)
-		svg := texts(t, render(t, d))
+		raw := render(t, d)
+		svg := texts(t, raw)
+		// What a program reads stays: the lifelines' data-endpoint.
+		if tc.traces[0] == "unix" && !bytes.Contains(raw, []byte(`data-endpoint="(unnamed)"`)) {
+			t.Errorf("the Chinese diagram's unnamed lifelines have no data-endpoint=\"(unnamed)\"")
+		}
 		for _, w := range tc.zh {
 			if !strings.Contains(svg, w) {
 				t.Errorf("%v: the Chinese diagram has no %q", tc.traces, w)

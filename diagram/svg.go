@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sockplay/sockplay/trace"
 	"golang.org/x/text/width"
 )
 
@@ -95,10 +96,14 @@ func (d *Diagram) WriteSVG(w io.Writer) error {
 			dash = ` stroke-dasharray="5 3"`
 		}
 		p(`<g class="lifeline" data-endpoint="%s">`+"\n", esc(l.Endpoint))
-		p("<title>%s</title>\n", esc(l.Endpoint+"\n"+l.Detail))
+		shown := l.Endpoint
+		if l.Unnamed {
+			shown = trace.ShowAddrIn(d.lang, "")
+		}
+		p("<title>%s</title>\n", esc(shown+"\n"+l.Detail))
 		p(`<line x1="%.0f" y1="%d" x2="%.0f" y2="%.0f" stroke="#8c959f" stroke-dasharray="4 4"/>`+"\n", x, headerTop+headerH, x, endY)
 		p(`<rect x="%.0f" y="%d" width="%d" height="%d" rx="6" fill="#f6f8fa" stroke="#57606a"%s/>`+"\n", x-140, headerTop, 280, headerH, dash)
-		p(`<text x="%.0f" y="%d" text-anchor="middle" font-size="12" font-weight="bold" fill="#1f2328">%s</text>`+"\n", x, headerTop+18, esc(clip(l.Endpoint, 38)))
+		p(`<text x="%.0f" y="%d" text-anchor="middle" font-size="12" font-weight="bold" fill="#1f2328">%s</text>`+"\n", x, headerTop+18, esc(clip(shown, 38)))
 		p(`<text x="%.0f" y="%d" text-anchor="middle" font-size="10" fill="#57606a">%s</text>`+"\n", x, headerTop+34, esc(clip(l.Detail, 44)))
 		if ended {
 			p(`<path d="M%.0f,%.0f l10,10 m0,-10 l-10,10" stroke="#1f2328" stroke-width="2"/>`+"\n", x-5, endY-5)

@@ -48,8 +48,10 @@ type Options struct {
 	// "" leaves arg[-1] nil.
 	Command string
 
-	// Lang is the language of the hints under errors: English (the zero
-	// value) or Chinese. Class names and errno texts stay Python's.
+	// Lang is the language of the hints under errors and of the trace's
+	// text lines (TraceOptions.Text): English (the zero value) or
+	// Chinese. Class names and errno texts stay Python's, and the JSON
+	// lines are the same in every language.
 	Lang Language
 
 	// Strict makes reading a global that was never assigned an error

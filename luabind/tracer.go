@@ -43,7 +43,7 @@ const liveBatch = 64
 
 // TraceOptions configure the socket trace of a runtime (Options.Trace).
 type TraceOptions struct {
-	Text  io.Writer // one line per event; nil: none
+	Text  io.Writer // one line per event, in Options.Lang; nil: none
 	Color bool      // ANSI colours in Text: set it only when Text is a terminal
 	JSON  io.Writer // one JSON object per line (docs/TRACE.md); nil: none
 	// Bytes is how many bytes of each send/recv the events carry (hex and
@@ -103,7 +103,8 @@ type traceState struct {
 type tracer struct {
 	mu    sync.Mutex
 	opts  TraceOptions
-	bytes int // data bytes per event (>= 0)
+	lang  Language // of the text lines (Options.Lang)
+	bytes int      // data bytes per event (>= 0)
 	start time.Time
 	queue []*traceSlot // events waiting for an earlier call to return
 	// batch holds live events allocated for the events to come, and
@@ -129,8 +130,8 @@ type tracer struct {
 	secText string
 }
 
-func newTracer(opts TraceOptions) *tracer {
-	tr := &tracer{opts: opts, bytes: opts.Bytes, start: time.Now()}
+func newTracer(opts TraceOptions, lang Language) *tracer {
+	tr := &tracer{opts: opts, lang: lang, bytes: opts.Bytes, start: time.Now()}
 	tr.quiet = traceCall{tr: tr, quiet: true}
 	tr.full = traceCall{tr: tr}
 	if tr.bytes == 0 {
@@ -145,7 +146,7 @@ func newTracer(opts TraceOptions) *tracer {
 // initTrace sets up tracing from the runtime's options (called by New).
 func (rt *Runtime) initTrace() {
 	if o := rt.opts.Trace; o != nil {
-		rt.trace.tr = newTracer(*o)
+		rt.trace.tr = newTracer(*o, rt.opts.Lang)
 		rt.trace.tr.muted.Store(o.Off && o.Live != nil)
 		if !o.Off || o.Live != nil {
 			rt.trace.on.Store(rt.trace.tr)
@@ -204,7 +205,7 @@ func (rt *Runtime) SetTracing(on bool) (was bool) {
 		return was
 	}
 	if rt.trace.tr == nil {
-		rt.trace.tr = newTracer(TraceOptions{Text: rt.stderr})
+		rt.trace.tr = newTracer(TraceOptions{Text: rt.stderr}, rt.opts.Lang)
 	}
 	rt.trace.on.Store(rt.trace.tr)
 	return was
@@ -591,7 +592,7 @@ func (tr *tracer) lines(j *trace.Event, at time.Time, ev *traceNote) (text strin
 		line, _ = j.JSONLine() // nil (no line) only for a NaN time
 	}
 	if tr.opts.Text != nil {
-		text = j.TextLine(tr.opts.Color)
+		text = j.TextLineIn(tr.opts.Color, tr.lang)
 	}
 	return text, line
 }

@@ -98,7 +98,7 @@ func TestLiveSinkOff(t *testing.T) {
 
 // The tracer's own time formatting is time.RFC3339Nano's.
 func TestTimeText(t *testing.T) {
-	tr := newTracer(TraceOptions{})
+	tr := newTracer(TraceOptions{}, English)
 	base := time.Date(2026, 11, 25, 15, 50, 11, 0, time.FixedZone("CET", 3600))
 	for _, d := range []time.Duration{0, 1, 10, 120, 695444260, 999999999, time.Second, time.Second + 500*time.Millisecond, 36 * time.Hour} {
 		at := base.Add(d)

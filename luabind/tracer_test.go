@@ -409,3 +409,72 @@ func TestTraceAfterARaise(t *testing.T) {
 		t.Errorf("the events after the refused connect are missing:\n%s", text.String())
 	}
 }
+
+// In Chinese the text lines say their own words in Chinese, also when
+// socket.trace(true) turns them on; the JSON lines are the same events
+// as in English, in the same words.
+func TestTraceInChinese(t *testing.T) {
+	code := `
+		local a, b = socket.socketpair()
+		a:sendall("hello")
+		assert(b:recv(100) == "hello")
+		a:close()
+		assert(b:recv(100) == "")
+		b:close()`
+	summaries := map[Language]string{}
+	for _, l := range []Language{English, Chinese} {
+		var text, js, stderr syncbuf.Buffer
+		rt := New(Options{Stderr: &stderr, Lang: l, Trace: &TraceOptions{Text: &text, JSON: &js}})
+		ctx, cancel := context.WithTimeout(context.Background(), luaTestTimeout)
+		err := rt.RunString(ctx, "zh", code, nil)
+		cancel()
+		rt.Close()
+		if err != nil {
+			t.Fatalf("run: %v\nstderr: %s", err, stderr.String())
+		}
+		var events []map[string]any
+		for _, line := range strings.Split(strings.TrimSpace(js.String()), "\n") {
+			var ev map[string]any
+			if err := json.Unmarshal([]byte(line), &ev); err != nil {
+				t.Fatalf("JSON line %q: %v", line, err)
+			}
+			events = append(events, ev)
+		}
+		summaries[l] = eventSummary(events, nil)
+		want := map[Language]string{
+			English: `trace T task 1 sock 1 created (socketpair) AF_UNIX SOCK_STREAM (pair of sock 2)
+trace T task 1 sock 2 created (socketpair) AF_UNIX SOCK_STREAM (pair of sock 1)
+trace T task 1 sock 1 send (sendall) 5 B: 68 65 6c 6c 6f |hello|
+trace T task 1 sock 2 recv 5 B (bufsize 100): 68 65 6c 6c 6f |hello|
+trace T task 1 sock 1 close
+trace T task 1 sock 2 recv 0 B (bufsize 100): end of stream (the peer closed)
+trace T task 1 sock 2 close
+`,
+			Chinese: `trace T 任务 1 套接字 1 创建 (socketpair) AF_UNIX SOCK_STREAM （与套接字 2 成对）
+trace T 任务 1 套接字 2 创建 (socketpair) AF_UNIX SOCK_STREAM （与套接字 1 成对）
+trace T 任务 1 套接字 1 send (sendall) 5 字节: 68 65 6c 6c 6f |hello|
+trace T 任务 1 套接字 2 recv 5 字节 (bufsize 100): 68 65 6c 6c 6f |hello|
+trace T 任务 1 套接字 1 close
+trace T 任务 1 套接字 2 recv 0 字节 (bufsize 100): 数据流结束（对端已关闭）
+trace T 任务 1 套接字 2 close
+`}[l]
+		if got := normalize(text.String(), nil); got != want {
+			t.Errorf("%v text lines:\n%s\nwant\n%s", l, got, want)
+		}
+	}
+	if summaries[English] != summaries[Chinese] {
+		t.Errorf("the JSON lines in Chinese:\n%s\nin English:\n%s", summaries[Chinese], summaries[English])
+	}
+
+	var stderr bytes.Buffer
+	rt := New(Options{Stderr: &stderr, Lang: Chinese})
+	defer rt.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), luaTestTimeout)
+	defer cancel()
+	if err := rt.RunString(ctx, "t", `socket.trace(true) socket.socket():close()`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := normalize(stderr.String(), nil); got != "trace T 任务 1 套接字 1 创建 AF_INET SOCK_STREAM\ntrace T 任务 1 套接字 1 close\n" {
+		t.Errorf("socket.trace(true) in Chinese: %q", got)
+	}
+}

@@ -6,15 +6,18 @@
 // field names are a stable interface.
 //
 // The runtime (package luabind) writes events and package diagram reads
-// them; Event is the one definition both use. The package needs nothing
-// but the standard library, so a reader of traces does not pull in the
-// Lua VM.
+// them; Event is the one definition both use. The package needs the
+// standard library and sockplay's messages (internal/i18n: the text
+// lines speak the user's language, the JSON lines do not), so a reader
+// of traces does not pull in the Lua VM.
 package trace
 
 import (
 	"encoding/hex"
 	"encoding/json"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // Event is one socket event. The JSON names are docs/TRACE.md's; the
@@ -89,9 +92,13 @@ func (e *Event) Wall() float64 {
 
 // ShowAddr is an address as the text lines and diagrams show it: the
 // unnamed AF_UNIX address ("") is "(unnamed)".
-func ShowAddr(a string) string {
+func ShowAddr(a string) string { return ShowAddrIn(i18n.English, a) }
+
+// ShowAddrIn is ShowAddr in language l: an address is the same in every
+// language, "(unnamed)" is not.
+func ShowAddrIn(l i18n.Lang, a string) string {
 	if a == "" {
-		return "(unnamed)"
+		return l.Sprintf("(unnamed)")
 	}
 	return a
 }

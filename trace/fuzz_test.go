@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // FuzzRead: any bytes are a trace or an error, never a panic; a trace
-// read is shown as text lines without one, and written again as JSON
-// lines it reads back to the same events. The seed corpus is
+// read is shown as text lines (English and Chinese) without one, and
+// written again as JSON lines it reads back to the same events. The seed corpus is
 // testdata/fuzz/FuzzRead; CI runs it for a few seconds (.ci/run):
 //
 //	go test -run '^$' -fuzz FuzzRead -fuzztime 5s ./trace/
@@ -23,6 +25,7 @@ func FuzzRead(f *testing.F) {
 			e := &tr.Events[i]
 			e.TextLine(true)
 			e.TextLine(false)
+			e.TextLineIn(true, i18n.Chinese)
 			e.DataBytes()
 			e.Wall()
 			e.CallName()

@@ -2,9 +2,11 @@ package trace
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/sockplay/sockplay/internal/hexdump"
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // ANSI colours of the text lines.
@@ -23,7 +25,15 @@ const (
 // adds ANSI colours (for a terminal):
 //
 //	trace 0.001234 task 1 sock 2 127.0.0.1:8081 → 127.0.0.1:50312 recv 5 B (bufsize 1024): 68 65 6c 6c 6f |hello|
-func (e *Event) TextLine(color bool) string {
+func (e *Event) TextLine(color bool) string { return e.TextLineIn(color, i18n.English) }
+
+// TextLineIn is TextLine in language l. Only the line's own words are
+// translated ("task", "B", "end of stream"...): the socket calls,
+// constants, addresses, numbers, data and the error (Python's text) are
+// the same in every language, and so is the tag "trace" that starts it.
+//
+//	trace 0.001234 任务 1 套接字 2 127.0.0.1:8081 → 127.0.0.1:50312 recv 5 字节 (bufsize 1024): 68 65 6c 6c 6f |hello|
+func (e *Event) TextLineIn(color bool, l i18n.Lang) string {
 	paint := func(code, s string) string {
 		if !color || s == "" {
 			return s
@@ -31,15 +41,19 @@ func (e *Event) TextLine(color bool) string {
 		return code + s + ansiReset
 	}
 	var b strings.Builder
-	b.WriteString(paint(ansiDim, fmt.Sprintf("trace %.6f task %d", e.T, e.Task)))
-	fmt.Fprintf(&b, " sock %d", e.Sock)
+	// Numbers go in as text: x/text's printer would group their digits.
+	b.WriteString(paint(ansiDim, "trace "+strconv.FormatFloat(e.T, 'f', 6, 64)+" "+l.Sprintf("task %s", strconv.Itoa(e.Task))))
+	b.WriteString(" " + l.Sprintf("sock %s", strconv.Itoa(e.Sock)))
 	if e.Local != "" || e.Remote != "" {
-		b.WriteString(" " + ShowAddr(e.Local))
+		b.WriteString(" " + ShowAddrIn(l, e.Local))
 		if e.Remote != "" {
-			b.WriteString(" → " + ShowAddr(e.Remote))
+			b.WriteString(" → " + ShowAddrIn(l, e.Remote))
 		}
 	}
 	name := e.Event
+	if name == "created" {
+		name = l.Sprintf("created") // the one event that is not a call
+	}
 	if e.Call != "" {
 		name += " (" + e.Call + ")"
 	}
@@ -62,7 +76,7 @@ func (e *Event) TextLine(color bool) string {
 	case "created":
 		fmt.Fprintf(&b, " %s %s", e.Family, e.Type)
 		if e.Peer != 0 {
-			fmt.Fprintf(&b, " (pair of sock %d)", e.Peer)
+			b.WriteString(" " + l.Sprintf("(pair of sock %s)", strconv.Itoa(e.Peer)))
 		}
 	case "listen":
 		if e.Backlog != nil {
@@ -70,13 +84,13 @@ func (e *Event) TextLine(color bool) string {
 		}
 	case "accept":
 		if e.New != 0 {
-			fmt.Fprintf(&b, " → sock %d", e.New)
+			b.WriteString(" → " + l.Sprintf("sock %s", strconv.Itoa(e.New)))
 		}
 	case "shutdown":
 		b.WriteString(" " + e.How)
 	}
 	if e.Error != "" {
-		b.WriteString(" " + paint(ansiRed, "failed: "+e.Error))
+		b.WriteString(" " + paint(ansiRed, l.Sprintf("failed: %s", e.Error)))
 		if e.ByteCount() == 0 {
 			b.WriteString("\n")
 			return b.String()
@@ -84,15 +98,21 @@ func (e *Event) TextLine(color bool) string {
 	}
 	if e.Bytes != nil {
 		n := *e.Bytes
-		fmt.Fprintf(&b, " %d B", n)
+		count := strconv.Itoa(n)
+		b.WriteString(" " + l.Sprintf("%s B", count))
 		if e.Bufsize != 0 {
 			fmt.Fprintf(&b, " (bufsize %d)", e.Bufsize)
 		}
 		switch data := e.DataBytes(); {
 		case n == 0 && e.Event == "recv" && e.Error == "":
-			b.WriteString(": end of stream (the peer closed)")
+			b.WriteString(": " + l.Sprintf("end of stream (the peer closed)"))
 		case len(data) > 0:
-			b.WriteString(": " + paint(ansiDim, hexdump.Line(data, n)))
+			dump := hexdump.Line(data, n)
+			if n > len(data) {
+				rest := strconv.Itoa(n - len(data))
+				dump += " " + l.Sprintf("…+%s B", rest)
+			}
+			b.WriteString(": " + paint(ansiDim, dump))
 		}
 	}
 	b.WriteString("\n")

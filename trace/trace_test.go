@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/i18n"
 )
 
 // full is an event with every field set, so that a field added to Event
@@ -131,6 +133,67 @@ func TestTextLine(t *testing.T) {
 	refused := Event{Task: 1, Sock: 3, Event: "connect", Local: "", Remote: "127.0.0.1:1", Error: "ConnectionRefusedError: [Errno 111] Connection refused"}
 	if got := refused.TextLine(false); got != "trace 0.000000 task 1 sock 3 (unnamed) → 127.0.0.1:1 connect failed: ConnectionRefusedError: [Errno 111] Connection refused\n" {
 		t.Errorf("refused: %q", got)
+	}
+}
+
+// Each kind of text line, in English and in Chinese: the line's own
+// words are translated; the calls, constants, addresses, numbers, data
+// and the error (Python's) are the same; the JSON line is the same too.
+func TestTextLineLanguages(t *testing.T) {
+	n5, n0, n11, backlog := 5, 0, 11, 5
+	for _, tc := range []struct {
+		ev     Event
+		en, zh string
+	}{
+		{Event{T: 0.5, Task: 1, Sock: 1, Event: "created", Call: "socketpair", Family: "AF_UNIX", Type: "SOCK_STREAM", Peer: 2},
+			"trace 0.500000 task 1 sock 1 created (socketpair) AF_UNIX SOCK_STREAM (pair of sock 2)",
+			"trace 0.500000 任务 1 套接字 1 创建 (socketpair) AF_UNIX SOCK_STREAM （与套接字 2 成对）"},
+		{Event{Task: 2, Sock: 1, Event: "listen", Local: "127.0.0.1:8081", Backlog: &backlog},
+			"trace 0.000000 task 2 sock 1 127.0.0.1:8081 listen backlog 5",
+			"trace 0.000000 任务 2 套接字 1 127.0.0.1:8081 listen backlog 5"},
+		{Event{Task: 1, Sock: 1, Event: "accept", Local: "/tmp/s", New: 3},
+			"trace 0.000000 task 1 sock 1 /tmp/s accept → sock 3",
+			"trace 0.000000 任务 1 套接字 1 /tmp/s accept → 套接字 3"},
+		{Event{Task: 1, Sock: 3, Event: "send", Call: "sendall", Local: "/tmp/s", Remote: "", Bytes: &n11, Data: "6162"},
+			"trace 0.000000 task 1 sock 3 /tmp/s send (sendall) 11 B: 61 62 |ab| …+9 B",
+			"trace 0.000000 任务 1 套接字 3 /tmp/s send (sendall) 11 字节: 61 62 |ab| …另有 9 字节"},
+		{Event{Task: 1, Sock: 3, Event: "recv", Remote: "/tmp/s", Bytes: &n5, Bufsize: 1024, Data: "68656c6c6f"},
+			"trace 0.000000 task 1 sock 3 (unnamed) → /tmp/s recv 5 B (bufsize 1024): 68 65 6c 6c 6f |hello|",
+			"trace 0.000000 任务 1 套接字 3 （未命名） → /tmp/s recv 5 字节 (bufsize 1024): 68 65 6c 6c 6f |hello|"},
+		{Event{Task: 1, Sock: 3, Event: "recv", Bytes: &n0, Bufsize: 10},
+			"trace 0.000000 task 1 sock 3 recv 0 B (bufsize 10): end of stream (the peer closed)",
+			"trace 0.000000 任务 1 套接字 3 recv 0 字节 (bufsize 10): 数据流结束（对端已关闭）"},
+		{Event{Task: 1, Sock: 3, Event: "shutdown", How: "SHUT_WR"},
+			"trace 0.000000 task 1 sock 3 shutdown SHUT_WR",
+			"trace 0.000000 任务 1 套接字 3 shutdown SHUT_WR"},
+		{Event{Task: 1, Sock: 3, Event: "recvfrom", Local: "127.0.0.1:9", Error: "TimeoutError: timed out"},
+			"trace 0.000000 task 1 sock 3 127.0.0.1:9 recvfrom failed: TimeoutError: timed out",
+			"trace 0.000000 任务 1 套接字 3 127.0.0.1:9 recvfrom 失败：TimeoutError: timed out"},
+		// A send that failed after some bytes went: the error, then the count.
+		{Event{Task: 1, Sock: 3, Event: "send", Bytes: &n5, Error: "BrokenPipeError: [Errno 32] Broken pipe"},
+			"trace 0.000000 task 1 sock 3 send failed: BrokenPipeError: [Errno 32] Broken pipe 5 B",
+			"trace 0.000000 任务 1 套接字 3 send 失败：BrokenPipeError: [Errno 32] Broken pipe 5 字节"},
+	} {
+		json, _ := tc.ev.JSONLine()
+		if got := tc.ev.TextLine(false); got != tc.en+"\n" {
+			t.Errorf("English:\n got %q\nwant %q", got, tc.en+"\n")
+		}
+		if got := tc.ev.TextLineIn(false, i18n.English); got != tc.en+"\n" {
+			t.Errorf("TextLineIn English:\n got %q\nwant %q", got, tc.en+"\n")
+		}
+		if got := tc.ev.TextLineIn(false, i18n.Chinese); got != tc.zh+"\n" {
+			t.Errorf("Chinese:\n got %q\nwant %q", got, tc.zh+"\n")
+		}
+		colored := tc.ev.TextLineIn(true, i18n.Chinese)
+		if plain := regexp.MustCompile("\x1b\\[[0-9]+m").ReplaceAllString(colored, ""); plain != tc.zh+"\n" {
+			t.Errorf("Chinese in colour, without its colours: %q", plain)
+		}
+		if again, _ := tc.ev.JSONLine(); string(again) != string(json) {
+			t.Errorf("the JSON line changed: %s, then %s", json, again)
+		}
+	}
+	if ShowAddr("") != "(unnamed)" || ShowAddrIn(i18n.Chinese, "") != "（未命名）" || ShowAddrIn(i18n.Chinese, "/tmp/s") != "/tmp/s" {
+		t.Errorf("ShowAddr: %q, %q, %q", ShowAddr(""), ShowAddrIn(i18n.Chinese, ""), ShowAddrIn(i18n.Chinese, "/tmp/s"))
 	}
 }
 

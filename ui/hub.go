@@ -37,7 +37,7 @@ const (
 
 type hub struct {
 	local *sink     // this process's run
-	lang  i18n.Lang // of the diagram
+	lang  i18n.Lang // of the diagram and the log
 
 	frameMu sync.Mutex // one frame at a time
 	// tickMu: one take of the run's events at a time, so they stay in
@@ -145,7 +145,7 @@ func (h *hub) addEvents(p *proc, evs []*luabind.LiveEvent, dropped int64) {
 		lines := make([]logLine, len(evs))
 		who := fmt.Sprintf("%s %d", p.name, p.pid)
 		for i, ev := range evs {
-			lines[i] = logLine{Proc: p.id, Who: who, Text: ev.Fill().TextLine(false), Error: ev.Event.Error != ""}
+			lines[i] = logLine{Proc: p.id, Who: who, Text: ev.Fill().TextLineIn(false, h.lang), Error: ev.Event.Error != ""}
 		}
 		for c := range h.clients {
 			c.push(lines)

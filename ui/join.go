@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/luabind"
 	"github.com/sockplay/sockplay/trace"
 )
@@ -66,19 +67,21 @@ type joiner struct {
 	done   chan struct{}
 	closed sync.Once
 	stderr io.Writer
+	lang   i18n.Lang // of what it writes on stderr
 }
 
 // joinURL joins the view at rawURL (as the view printed it).
-func joinURL(rawURL string, s *sink, name string, stderr io.Writer) (*joiner, error) {
+func joinURL(rawURL string, s *sink, opts Options) (*joiner, error) {
+	l := opts.Lang
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "http" || u.Query().Get("token") == "" {
-		return nil, fmt.Errorf("--ui-join %s: not the address of a view (http://127.0.0.1:PORT/?token=..., as a --ui run prints it)", rawURL)
+		return nil, errors.New("--ui-join " + rawURL + ": " + l.Sprintf("not the address of a view (http://127.0.0.1:PORT/?token=..., as a --ui run prints it)"))
 	}
 	if host := u.Hostname(); host != "127.0.0.1" && host != "localhost" && host != "::1" {
-		return nil, fmt.Errorf("--ui-join %s: a view is on this machine only (127.0.0.1, localhost or ::1)", rawURL)
+		return nil, errors.New("--ui-join " + rawURL + ": " + l.Sprintf("a view is on this machine only (127.0.0.1, localhost or ::1)"))
 	}
 	ws := url.URL{Scheme: "ws", Host: u.Host, Path: "/join", RawQuery: url.Values{"token": {u.Query().Get("token")}}.Encode()}
-	j, err := dialJoin(ws.String(), nil, s, name, stderr)
+	j, err := dialJoin(ws.String(), nil, s, opts)
 	if err != nil {
 		return nil, fmt.Errorf("--ui-join %s: %v", rawURL, err)
 	}
@@ -87,34 +90,38 @@ func joinURL(rawURL string, s *sink, name string, stderr io.Writer) (*joiner, er
 
 // joinDir joins the view whose discovery socket is in dir; errNoView if
 // none answers.
-func joinDir(dir string, s *sink, name string, stderr io.Writer) (*joiner, error) {
+func joinDir(dir string, s *sink, opts Options) (*joiner, error) {
 	client, err := discoveryClient(dir)
 	if err != nil {
 		return nil, err
 	}
-	return dialJoin("ws://sockplay/join", client, s, name, stderr)
+	return dialJoin("ws://sockplay/join", client, s, opts)
 }
 
-func dialJoin(wsURL string, client *http.Client, s *sink, name string, stderr io.Writer) (*joiner, error) {
+// dialJoin joins the view at wsURL as opts.Name, saying what goes wrong
+// in opts.Lang on opts.Stderr.
+func dialJoin(wsURL string, client *http.Client, s *sink, opts Options) (*joiner, error) {
+	l := opts.Lang
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	conn, resp, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPClient: client})
 	if err != nil {
 		if resp != nil && resp.StatusCode == http.StatusForbidden {
-			return nil, errors.New("the view refused the token (403)")
+			return nil, errors.New(l.Sprintf("the view refused the token (403)"))
 		}
 		return nil, err
 	}
 	conn.SetReadLimit(1 << 20)
-	j := &joiner{conn: conn, sink: s, stop: make(chan struct{}), done: make(chan struct{}), stderr: stderr}
-	if err := j.send(ctx, &joinMsg{Type: "hello", Name: name, PID: os.Getpid()}); err != nil {
+	j := &joiner{conn: conn, sink: s, stop: make(chan struct{}), done: make(chan struct{}), stderr: opts.Stderr, lang: l}
+	if err := j.send(ctx, &joinMsg{Type: "hello", Name: opts.Name, PID: os.Getpid()}); err != nil {
 		conn.CloseNow()
 		return nil, err
 	}
 	var w joinMsg
 	if err := j.read(ctx, &w); err != nil || w.Type != "welcome" {
 		conn.CloseNow()
-		return nil, fmt.Errorf("the view did not welcome this process: %v", err)
+		why := fmt.Sprint(err)
+		return nil, errors.New(l.Sprintf("the view did not welcome this process: %s", why))
 	}
 	j.viewURL, j.hostPID = w.URL, w.PID
 	go j.readLoop()
@@ -223,7 +230,7 @@ func (j *joiner) leave() {
 	select {
 	case <-j.stop:
 	default:
-		fmt.Fprintln(j.stderr, "ui: the view has closed (the process that served it ended); this run goes on without it")
+		fmt.Fprintln(j.stderr, "ui: "+j.lang.Sprintf("the view has closed (the process that served it ended); this run goes on without it"))
 	}
 }
 
@@ -280,7 +287,7 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 	n := len(h.conns) - h.pages
 	h.mu.Unlock()
 	if n >= maxJoiners || !h.track(conn, false) {
-		conn.Close(websocket.StatusTryAgainLater, "too many processes joined")
+		conn.Close(websocket.StatusTryAgainLater, h.lang.Sprintf("too many processes joined"))
 		return
 	}
 	defer h.untrack(conn, false)
@@ -288,7 +295,7 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 	_, b, err := conn.Read(ctx)
 	var hello joinMsg
 	if err != nil || json.Unmarshal(b, &hello) != nil || hello.Type != "hello" {
-		conn.Close(websocket.StatusPolicyViolation, "hello expected")
+		conn.Close(websocket.StatusPolicyViolation, h.lang.Sprintf("hello expected"))
 		return
 	}
 	jc := &joinConn{conn: conn}
@@ -298,7 +305,7 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 	}
 	hub := h.hub
 	hub.mu.Lock()
-	p := hub.addProc(clipName(hello.Name), hello.PID)
+	p := hub.addProc(clipName(hello.Name, h.lang), hello.PID)
 	hub.joiners[jc] = struct{}{}
 	hub.version++
 	// With the lock held, as notifyWatch: a page that comes meanwhile
@@ -323,7 +330,7 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 		var m joinMsg
 		if json.Unmarshal(b, &m) != nil {
 			why = whyUnreadable
-			conn.Close(websocket.StatusPolicyViolation, "not a message of a join")
+			conn.Close(websocket.StatusPolicyViolation, h.lang.Sprintf("not a message of a join"))
 			return
 		}
 		switch m.Type {
@@ -345,8 +352,9 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// clipName keeps a joined process's name short and printable.
-func clipName(s string) string {
+// clipName keeps a joined process's name short and printable; a process
+// without one is named in l.
+func clipName(s string, l i18n.Lang) string {
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return -1
@@ -357,7 +365,7 @@ func clipName(s string) string {
 		s = string(r[:60]) + "…"
 	}
 	if s == "" {
-		s = "a process"
+		s = l.Sprintf("a process")
 	}
 	return s
 }

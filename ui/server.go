@@ -47,6 +47,7 @@ const (
 
 type host struct {
 	hub   *hub
+	lang  i18n.Lang // of the page and of the server's answers
 	token string
 	port  int
 	url   string
@@ -70,11 +71,12 @@ type host struct {
 func startHost(port int, dir string, s *sink, name string, lang i18n.Lang) (*host, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
-		return nil, fmt.Errorf("the view cannot listen on 127.0.0.1:%d: %w", port, err)
+		addr := "127.0.0.1:" + strconv.Itoa(port)
+		return nil, fmt.Errorf("%s: %w", lang.Sprintf("the view cannot listen on %s", addr), err)
 	}
 	tok := make([]byte, 16)
 	rand.Read(tok)
-	h := &host{hub: newHub(s, name, os.Getpid(), lang), token: hex.EncodeToString(tok), port: ln.Addr().(*net.TCPAddr).Port,
+	h := &host{hub: newHub(s, name, os.Getpid(), lang), lang: lang, token: hex.EncodeToString(tok), port: ln.Addr().(*net.TCPAddr).Port,
 		conns: map[*websocket.Conn]struct{}{}}
 	h.url = fmt.Sprintf("http://127.0.0.1:%d/?token=%s", h.port, h.token)
 	h.buildPage(lang)
@@ -136,24 +138,32 @@ func (h *host) buildPage(lang i18n.Lang) {
 
 // checkRequest answers 403 unless the request is for this view: a Host
 // naming it (not a DNS name rebound to 127.0.0.1), no Origin or its own,
-// and its token.
+// and its token. The answers are in the view's language: who gets them
+// is its user, at a browser.
 func (h *host) checkRequest(w http.ResponseWriter, r *http.Request) bool {
 	port := strconv.Itoa(h.port)
 	own := func(hostport string) bool {
 		return hostport == "127.0.0.1:"+port || hostport == "localhost:"+port || hostport == "[::1]:"+port
 	}
+	l := h.lang
 	switch {
 	case !own(r.Host):
-		http.Error(w, "403 forbidden: this view answers only to http://127.0.0.1:"+port+"/", http.StatusForbidden)
+		home := "http://127.0.0.1:" + port + "/"
+		http.Error(w, l.Sprintf("403 forbidden: this view answers only to %s", home), http.StatusForbidden)
 		return false
 	case r.Header.Get("Origin") != "" && !originOK(r.Header.Get("Origin"), own):
-		http.Error(w, "403 forbidden: a request from another site", http.StatusForbidden)
+		http.Error(w, l.Sprintf("403 forbidden: a request from another site"), http.StatusForbidden)
 		return false
 	case !h.tokenOK(r.URL.Query().Get("token")):
-		http.Error(w, "403 forbidden: open the address sockplay printed (ui: http://...?token=...); the token is required", http.StatusForbidden)
+		http.Error(w, l.Sprintf("403 forbidden: open the address sockplay printed (ui: http://...?token=...); the token is required"), http.StatusForbidden)
 		return false
 	}
 	return true
+}
+
+// notFound answers 404, as http.NotFound does, in the view's language.
+func (h *host) notFound(w http.ResponseWriter) {
+	http.Error(w, h.lang.Sprintf("404 page not found"), http.StatusNotFound)
 }
 
 func originOK(origin string, own func(string) bool) bool {
@@ -186,7 +196,7 @@ func (h *host) serveTCP(w http.ResponseWriter, r *http.Request) {
 	case "/join":
 		h.serveJoin(w, r)
 	default:
-		http.NotFound(w, r)
+		h.notFound(w)
 	}
 }
 
@@ -202,7 +212,7 @@ func (h *host) serveUnix(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintf(w, "%s\n%d\n", h.url, os.Getpid())
 	default:
-		http.NotFound(w, r)
+		h.notFound(w)
 	}
 }
 
@@ -239,7 +249,7 @@ func (h *host) servePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !h.track(conn, true) {
-		conn.Close(websocket.StatusTryAgainLater, "too many pages")
+		conn.Close(websocket.StatusTryAgainLater, h.lang.Sprintf("this view is open in too many pages: close one, then reload this one"))
 		return
 	}
 	defer h.untrack(conn, true)

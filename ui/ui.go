@@ -35,6 +35,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/sockplay/sockplay/internal/i18n"
@@ -55,12 +56,13 @@ type Options struct {
 	Find bool
 	// Dir is the folder of the discovery socket; "": DefaultDir().
 	Dir string
-	// Stderr gets the view's messages (its address first).
+	// Stderr gets the view's messages (its address first), in Lang.
 	Stderr io.Writer
 	// Open, if set, opens the page in a browser (OpenBrowser).
 	Open func(url string) error
-	// Lang is the language of the page and its diagram, when this
-	// process serves the view (a joined process's is the view's).
+	// Lang is the language of the messages on Stderr and, when this
+	// process serves the view, of the page, its diagram and log, and the
+	// server's answers (a joined process's page is the view's).
 	Lang i18n.Lang
 }
 
@@ -72,6 +74,7 @@ type View struct {
 	joined *joiner
 	url    string
 	stderr io.Writer
+	lang   i18n.Lang
 }
 
 // Start starts a view, or joins one (Options.Join, Options.Find), and
@@ -85,22 +88,24 @@ func Start(opts Options) (*View, error) {
 	if opts.Dir == "" {
 		opts.Dir = DefaultDir()
 	}
-	v := &View{sink: newSink(sinkMax), stderr: opts.Stderr}
+	v := &View{sink: newSink(sinkMax), stderr: opts.Stderr, lang: opts.Lang}
+	l := opts.Lang
 	switch {
 	case opts.Join != "":
-		j, err := joinURL(opts.Join, v.sink, opts.Name, opts.Stderr)
+		j, err := joinURL(opts.Join, v.sink, opts)
 		if err != nil {
 			return nil, err
 		}
 		v.joined = j
 	case opts.Find:
-		if j, err := joinDir(opts.Dir, v.sink, opts.Name, opts.Stderr); err == nil {
+		if j, err := joinDir(opts.Dir, v.sink, opts); err == nil {
 			v.joined = j
 		}
 	}
 	if v.joined != nil {
 		v.url = v.joined.viewURL
-		fmt.Fprintf(opts.Stderr, "ui: %s (joined the view of process %d)\n", v.url, v.joined.hostPID)
+		pid := strconv.Itoa(v.joined.hostPID)
+		fmt.Fprintln(opts.Stderr, "ui: "+l.Sprintf("%s (joined the view of process %s)", v.url, pid))
 	} else {
 		h, err := startHost(opts.Port, opts.Dir, v.sink, opts.Name, opts.Lang)
 		if err != nil {
@@ -112,7 +117,7 @@ func Start(opts Options) (*View, error) {
 	}
 	if opts.Open != nil {
 		if err := opts.Open(v.url); err != nil {
-			fmt.Fprintf(opts.Stderr, "ui: could not open a browser (%v): open the address above yourself\n", err)
+			fmt.Fprintln(opts.Stderr, "ui: "+l.Sprintf("could not open a browser (%s): open the address above yourself", err.Error()))
 		}
 	}
 	return v, nil
@@ -141,7 +146,7 @@ func (v *View) Finish(ctx context.Context) {
 	h := v.host
 	h.hub.endLocal()
 	if h.hub.watchers.Load() > 0 {
-		fmt.Fprintln(v.stderr, "ui: the run has ended; the view stays open while a page shows it (close the page, or press Ctrl-C)")
+		fmt.Fprintln(v.stderr, "ui: "+v.lang.Sprintf("the run has ended; the view stays open while a page shows it (close the page, or press Ctrl-C)"))
 		h.hub.waitUnwatched(ctx, leaveGrace)
 	}
 	v.Close()

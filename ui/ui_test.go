@@ -86,19 +86,7 @@ func TestTokenRequired(t *testing.T) {
 		{"/?token=" + tok, "", "http://" + u.Host, 200},
 		{"/no-such-page?token=" + tok, "", "", 404},
 	} {
-		req, _ := http.NewRequest("GET", base+tc.path, nil)
-		if tc.host != "" {
-			req.Host = tc.host
-		}
-		if tc.origin != "" {
-			req.Header.Set("Origin", tc.origin)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		resp, body := get(t, base+tc.path, tc.host, tc.origin)
 		if resp.StatusCode != tc.want {
 			t.Errorf("GET %s (Host %q, Origin %q): %d, want %d", tc.path, tc.host, tc.origin, resp.StatusCode, tc.want)
 		}
@@ -123,6 +111,28 @@ func TestTokenRequired(t *testing.T) {
 		t.Fatalf("a WebSocket with the token: %v", err)
 	}
 	c.Close(websocket.StatusNormalClosure, "")
+}
+
+// get requests url with the Host and Origin headers given ("": the
+// URL's host, no Origin), and returns the answer and its body.
+func get(t *testing.T, url, host, origin string) (*http.Response, []byte) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if host != "" {
+		req.Host = host
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, body
 }
 
 // readFrames reads a page's frames until ok says one is the awaited one.

@@ -38,11 +38,12 @@ func Dump(data []byte) string {
 	return b.String()
 }
 
-// Line is data as hex bytes and as text on one line, with what is left
-// out of total: "68 65 6c 6c 6f |hello| …+100 B". UTF-8 text shows as
-// text ("e4 bd a0 e5 a5 bd |你好|"); data that is not UTF-8 (GBK text,
-// binary) shows its printable ASCII bytes and a "." for each other byte,
-// as hexdump -C does.
+// Line is data, the first bytes of total, as hex bytes and as text on
+// one line: "68 65 6c 6c 6f |hello|". UTF-8 text shows as text ("e4 bd
+// a0 e5 a5 bd |你好|", the last character possibly cut short when total
+// is more); data that is not UTF-8 (GBK text, binary) shows its
+// printable ASCII bytes and a "." for each other byte, as hexdump -C
+// does. What is left out the caller says, in its language.
 func Line(data []byte, total int) string {
 	var b strings.Builder
 	for i, c := range data {
@@ -56,9 +57,6 @@ func Line(data []byte, total int) string {
 		writeText(&b, data)
 	} else {
 		writeASCII(&b, data)
-	}
-	if total > len(data) {
-		fmt.Fprintf(&b, " …+%d B", total-len(data))
 	}
 	return b.String()
 }

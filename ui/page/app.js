@@ -55,7 +55,9 @@ function setStatus(cls, text) {
 function connect() {
   const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
   ws.onopen = () => setStatus("live", T("live"));
-  ws.onclose = () => setStatus("closed", T("the view has closed (its process ended): this page keeps what it last showed"));
+  // A view that turns the page away says why, in the page's language
+  // (too many pages); one that ends closes without a reason.
+  ws.onclose = (e) => setStatus("closed", e.reason || T("the view has closed (its process ended): this page keeps what it last showed"));
   ws.onmessage = (m) => {
     const f = JSON.parse(m.data);
     if (f.procs) showProcs(f.procs);

@@ -31,6 +31,7 @@ var Packages = []string{
 	"github.com/sockplay/sockplay/luabind",
 	"github.com/sockplay/sockplay/luatest",
 	"github.com/sockplay/sockplay/repl",
+	"github.com/sockplay/sockplay/trace",
 	"github.com/sockplay/sockplay/ui",
 }
 
