@@ -49,7 +49,7 @@ var pageWords = []string{
 	i18n.Key("ended: %s"),
 	i18n.Key("a task holds the runtime (a loop that does not block)"),
 	i18n.Key("%s old events left out of the diagram"),
-	i18n.Key("%s sends and recvs made while no page was open are not drawn (their bytes are counted)"),
+	i18n.Key("%s sends and receives (send, recv, sendto, recvfrom) made while no page was open are not drawn (their bytes are counted)"),
 	i18n.Key("sock"),
 	i18n.Key("kind"),
 	i18n.Key("local → remote"),

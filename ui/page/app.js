@@ -138,7 +138,7 @@ function procTitle(p) {
   if (p.ended) t += " — " + (p.ended_why ? T("ended: %s", T(p.ended_why)) : T("ended"));
   if (p.busy) t += " — " + T("a task holds the runtime (a loop that does not block)");
   if (p.trimmed) t += " — " + T("%s old events left out of the diagram", p.trimmed);
-  if (p.unrecorded) t += " — " + T("%s sends and recvs made while no page was open are not drawn (their bytes are counted)", p.unrecorded);
+  if (p.unrecorded) t += " — " + T("%s sends and receives (send, recv, sendto, recvfrom) made while no page was open are not drawn (their bytes are counted)", p.unrecorded);
   return t;
 }
 
