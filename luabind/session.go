@@ -172,8 +172,10 @@ func (s *Session) StartCode(name, code string, args []string) (int, error) {
 // in it (and in those) has either ended or waits in a blocking call — a
 // socket, sleep, select.select, join, Blocking — as a REPL waits for a
 // script it starts before its next prompt, and a notebook for a cell.
-// input() does not count as waiting: the host serves it. Closed at once
-// for a script whose tasks have all ended, or an unknown id.
+// Reading input does not count as waiting (the host serves it), nor do a
+// connect and a name lookup (they end by themselves, and a client then
+// asks for input). Closed at once for a script whose tasks have all
+// ended, or an unknown id.
 func (s *Session) Settled(id int) <-chan struct{} {
 	s.mu.Lock()
 	g := s.groups[id]

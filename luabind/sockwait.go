@@ -138,7 +138,7 @@ func (w *waitDeadlines) waitBegin(t *task, s *Socket, write bool, deadline time.
 		return false
 	}
 	s.rt.release(t)
-	if t.group != nil {
+	if t.parksOnSocket() {
 		t.group.park()
 	}
 	return true
@@ -157,7 +157,7 @@ func (w *waitDeadlines) waitEnd(t *task, s *Socket, write bool, err error) (canc
 	if t.doneWaiting() {
 		w.unkick()
 	}
-	if t.group != nil {
+	if t.parksOnSocket() {
 		t.group.unpark() // before the lock: a task queued for it is busy
 	}
 	s.rt.acquire(t)

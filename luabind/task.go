@@ -288,11 +288,13 @@ func (rt *Runtime) unlocked(t *task, wait func()) {
 	wait()
 }
 
-// unlockedForInput is unlocked for a wait on the runtime's input, where
-// the task does not count as parked (Session.Settled): a REPL serves a
-// background task's input() by giving it the keyboard, so its next prompt
-// waits for that rather than coming back.
-func (rt *Runtime) unlockedForInput(t *task, wait func()) {
+// unlockedBusy is unlocked for a wait that does not settle a background
+// script (Session.Settled): reading input, which a REPL serves by giving
+// the task the keyboard; and the steps of making a connection, a name's
+// lookup and a connect, which end by themselves (no peer has to act, as
+// for an accept or a recv) and after which a client asks for input: the
+// REPL's prompt waits, and the client gets the keyboard at once.
+func (rt *Runtime) unlockedBusy(t *task, wait func()) {
 	rt.release(t)
 	defer rt.acquire(t)
 	wait()
@@ -319,6 +321,12 @@ func (g *scriptTasks) started() {
 
 func (g *scriptTasks) park()   { g.busy.Add(-1) }
 func (g *scriptTasks) unpark() { g.busy.Add(1) }
+
+// parksOnSocket reports whether the task's wait on a socket for t.io's
+// call settles its background script: not a connect's (unlockedBusy).
+func (t *task) parksOnSocket() bool {
+	return t.group != nil && t.io.kind != ioConnect
+}
 
 func (g *scriptTasks) ended() {
 	g.busy.Add(-1)
