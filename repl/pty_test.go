@@ -321,9 +321,9 @@ func TestTerminalRunGivesThePromptBackWhenSettled(t *testing.T) {
 	for file, code := range map[string]string{
 		quick: `print("one")
 local n = 0
-for i = 1, 1e5 do n = n + i end -- work, no wait
+for i = 1, 1e4 do n = n + i end -- work, no wait
 print("two")
-spawn(function() for i = 1, 1e5 do n = n + i end print("three") end)`,
+spawn(function() for i = 1, 1e4 do n = n + i end print("three") end)`,
 		client: `local c = socket.create_connection({"127.0.0.1", ` + port + `})
 c:sendall("hello")
 print("reply: " .. c:recv(100))
