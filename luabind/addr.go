@@ -369,7 +369,7 @@ func (rt *Runtime) lookupHost(L *lua.LState, host string, family int) (netip.Add
 	t := rt.currentTask(L)
 	var ips []netip.Addr
 	var err error
-	rt.unlocked(t, func() {
+	rt.unlockedBusy(t, func() {
 		ips, err = net.DefaultResolver.LookupNetIP(t.ctx, network, host)
 	})
 	if err != nil {

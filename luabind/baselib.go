@@ -69,7 +69,7 @@ func (rt *Runtime) readLine(L *lua.LState) int {
 	var line string
 	var ok bool
 	var err error
-	rt.unlocked(t, func() { line, ok, err = rt.stdin.readLine(t.ctx) })
+	rt.unlockedBusy(t, func() { line, ok, err = rt.stdin.readLine(t.ctx) })
 	return pushLine(L, line, ok, err)
 }
 

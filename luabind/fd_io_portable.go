@@ -795,7 +795,7 @@ func (fd *portFD) connect(L *lua.LState, sa sockAddr) error {
 	}
 	var c net.Conn
 	var err error
-	fd.s.rt.unlocked(t, func() { c, err = dialWaiting(ctx, d, network, addr) })
+	fd.s.rt.unlockedBusy(t, func() { c, err = dialWaiting(ctx, d, network, addr) })
 	cancel()
 	if err != nil {
 		if t.ctx.Err() != nil {

@@ -66,7 +66,7 @@ func (rt *Runtime) lsReverse(L *lua.LState, ip netip.Addr) (string, bool) {
 	t := rt.currentTask(L)
 	var names []string
 	var err error
-	rt.unlocked(t, func() { names, err = net.DefaultResolver.LookupAddr(t.ctx, ip.String()) })
+	rt.unlockedBusy(t, func() { names, err = net.DefaultResolver.LookupAddr(t.ctx, ip.String()) })
 	raiseInterrupt(L, t.ctx.Err())
 	if err != nil || len(names) == 0 {
 		return "", false

@@ -422,21 +422,19 @@ func (rt *Runtime) ExitCode() int {
 type taskGroup struct {
 	mu   sync.Mutex
 	n    int
-	zero chan struct{} // closed when n drops to 0; nil until the first Add
+	zero chan struct{} // closed when n drops to 0; nil while nobody waits
 }
 
 func (g *taskGroup) Add(delta int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	was := g.n
 	g.n += delta
 	switch {
 	case g.n < 0:
 		panic("luabind: negative task count")
-	case was == 0 && g.n > 0:
-		g.zero = make(chan struct{})
-	case was > 0 && g.n == 0:
+	case g.n == 0 && g.zero != nil:
 		close(g.zero)
+		g.zero = nil
 	}
 }
 
@@ -448,16 +446,31 @@ func (g *taskGroup) Wait() { g.WaitContext(context.Background()) }
 // WaitContext returns nil once no task is live, or ctx's error when ctx
 // is done first.
 func (g *taskGroup) WaitContext(ctx context.Context) error {
-	g.mu.Lock()
-	n, zero := g.n, g.zero
-	g.mu.Unlock()
-	if n == 0 {
-		return nil
-	}
 	select {
-	case <-zero:
+	case <-g.Zero():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
+
+// Zero returns a channel closed once no task is live: at once if none is
+// now.
+func (g *taskGroup) Zero() <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.n == 0 {
+		return closedChan
+	}
+	if g.zero == nil {
+		g.zero = make(chan struct{})
+	}
+	return g.zero
+}
+
+// closedChan is a channel that is closed: a wait on it is over at once.
+var closedChan = func() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}()

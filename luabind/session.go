@@ -26,7 +26,8 @@ type Session struct {
 	stopWatch func()
 
 	mu      sync.Mutex
-	scripts []*task // started by StartCode and not yet reported ended by Jobs
+	scripts []*task              // started by StartCode and not yet reported ended by Jobs
+	groups  map[int]*scriptTasks // the tasks of each script started, by its number, until all have ended
 }
 
 // NewSession starts a session in rt. Close it to stop its tasks and close
@@ -146,11 +147,43 @@ func (s *Session) StartCode(name, code string, args []string) (int, error) {
 	t := rt.newTask(s.ctx, s.ctx, fn, nil)
 	t.runCancel = t.cancel // os.exit in a background script ends that script
 	t.name = name
+	g := &scriptTasks{}
+	g.over = func() {
+		s.mu.Lock()
+		delete(s.groups, t.id)
+		s.mu.Unlock()
+	}
+	t.group = g
+	// The lock is held: the task cannot run, so neither end, before its
+	// tasks are recorded below.
 	t.start()
 	s.mu.Lock()
 	s.scripts = append(s.scripts, t)
+	if s.groups == nil {
+		s.groups = map[int]*scriptTasks{}
+	}
+	s.groups[t.id] = g
 	s.mu.Unlock()
 	return t.id, nil
+}
+
+// Settled returns a channel that is closed once background script id
+// (Start, StartCode) has settled: its main chunk and every task spawned
+// in it (and in those) has either ended or waits in a blocking call — a
+// socket, sleep, select.select, join, Blocking — as a REPL waits for a
+// script it starts before its next prompt, and a notebook for a cell.
+// Reading input does not count as waiting (the host serves it), nor do a
+// connect and a name lookup (they end by themselves, and a client then
+// asks for input). Closed at once for a script whose tasks have all
+// ended, or an unknown id.
+func (s *Session) Settled(id int) <-chan struct{} {
+	s.mu.Lock()
+	g := s.groups[id]
+	s.mu.Unlock()
+	if g == nil {
+		return closedChan
+	}
+	return g.busy.Zero()
 }
 
 // TaskInfo describes a task for a job list.

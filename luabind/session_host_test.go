@@ -182,3 +182,98 @@ func TestSessionJobsResetAndExit(t *testing.T) {
 		t.Errorf("Exited() = %d, %v", code, exited)
 	}
 }
+
+// A background script has settled once each of its tasks — its main
+// chunk and those spawned in it — has ended or waits in a blocking call.
+// A task in Go code that keeps the runtime (a call that does not let go
+// of it), or one reading input, which the host serves, has not.
+func TestSessionSettled(t *testing.T) {
+	ctx := testContext(t)
+	entered, release := make(chan struct{}), make(chan struct{})
+	reading := make(chan struct{})
+	rt, _, _ := newTestRuntime(t, Options{Modules: map[string]lua.LGFunction{"gate": func(L *lua.LState) int {
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			entered <- struct{}{}
+			<-release // with the runtime lock held: the task is busy
+			return 0
+		}))
+		return 1
+	}}})
+	s := rt.NewSession()
+	t.Cleanup(s.Close)
+	s.SetInput(func(ctx context.Context) (string, bool, error) {
+		reading <- struct{}{}
+		<-ctx.Done()
+		return "", false, ctx.Err()
+	})
+	settled := func(id int) bool {
+		select {
+		case <-s.Settled(id):
+			return true
+		default:
+			return false
+		}
+	}
+	waitSettled := func(what string, id int) {
+		t.Helper()
+		select {
+		case <-s.Settled(id):
+		case <-ctx.Done():
+			t.Fatalf("%s: not settled within the test's deadline", what)
+		}
+	}
+	waitFor := func(what string, ch chan struct{}) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			t.Fatalf("%s within the test's deadline", what)
+		}
+	}
+
+	// A spawned task, busy after the main chunk has ended; then asleep.
+	id, err := s.StartCode("spawns.lua", `spawn(function() gate() sleep(60) end)`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the spawned task did not call gate", entered)
+	if settled(id) {
+		t.Errorf("settled while its spawned task runs")
+	}
+	release <- struct{}{}
+	waitSettled("asleep", id)
+
+	// input() is not a wait that settles the script.
+	id, err = s.StartCode("asks.lua", `input("? ")`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the script did not read input", reading)
+	if settled(id) {
+		t.Errorf("settled while it reads input")
+	}
+	s.Kill(id)
+	waitSettled("killed", id)
+
+	// Ended, and a number no script has: settled.
+	id, err = s.StartCode("ends.lua", `local n = 0 for i = 1, 100 do n = n + i end`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitSettled("ended", id)
+	if !settled(12345) {
+		t.Errorf("an unknown script is not settled")
+	}
+
+	// The session forgets a script once all its tasks have ended.
+	s.StopBackground()
+	if err := rt.tasksWG.WaitContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	left := len(s.groups)
+	s.mu.Unlock()
+	if left != 0 {
+		t.Errorf("%d scripts still counted after all their tasks ended", left)
+	}
+}

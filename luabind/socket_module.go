@@ -223,7 +223,7 @@ func (rt *Runtime) lookupName(L *lua.LState, host string) ([]netip.Addr, error) 
 	t := rt.currentTask(L)
 	var ips []netip.Addr
 	var err error
-	rt.unlocked(t, func() { ips, err = net.DefaultResolver.LookupNetIP(t.ctx, "ip", host) })
+	rt.unlockedBusy(t, func() { ips, err = net.DefaultResolver.LookupNetIP(t.ctx, "ip", host) })
 	if err != nil {
 		if t.ctx.Err() != nil {
 			return nil, t.ctx.Err()

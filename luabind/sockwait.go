@@ -138,6 +138,9 @@ func (w *waitDeadlines) waitBegin(t *task, s *Socket, write bool, deadline time.
 		return false
 	}
 	s.rt.release(t)
+	if t.parksOnSocket() {
+		t.group.park()
+	}
 	return true
 }
 
@@ -153,6 +156,9 @@ func (w *waitDeadlines) waitEnd(t *task, s *Socket, write bool, err error) (canc
 	// prepare for this interrupt to be over.
 	if t.doneWaiting() {
 		w.unkick()
+	}
+	if t.parksOnSocket() {
+		t.group.unpark() // before the lock: a task queued for it is busy
 	}
 	s.rt.acquire(t)
 	if t.ctx.Err() != nil {

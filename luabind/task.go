@@ -31,6 +31,9 @@ type task struct {
 	// per client).
 	spawnedIn *lua.FunctionProto
 	spawnedAt int
+	// group: the background script (Session.StartCode) the task is part
+	// of, its main chunk or a task spawned in it; nil outside one.
+	group *scriptTasks
 
 	done    chan struct{}    // closed when the task has ended
 	results []lua.LValue     // fn's results; set before done is closed
@@ -79,6 +82,9 @@ func (t *task) start() {
 	rt.tasks[t] = struct{}{}
 	rt.tasksWG.Add(1)
 	rt.mu.Unlock()
+	if t.group != nil {
+		t.group.started() // busy from now: its goroutine may not run for a while
+	}
 	go t.run()
 }
 
@@ -141,6 +147,9 @@ func (t *task) finish(stopWake func() bool) {
 	rt.mu.Lock()
 	delete(rt.tasks, t)
 	rt.mu.Unlock()
+	if t.group != nil {
+		t.group.ended()
+	}
 	close(t.done)
 	rt.tasksWG.Done()
 }
@@ -272,7 +281,62 @@ func (rt *Runtime) currentTask(L *lua.LState) *task {
 func (rt *Runtime) unlocked(t *task, wait func()) {
 	rt.release(t)
 	defer rt.acquire(t)
+	if t.group != nil {
+		t.group.park()
+		defer t.group.unpark() // before the lock: a task queued for it is busy
+	}
 	wait()
+}
+
+// unlockedBusy is unlocked for a wait that does not settle a background
+// script (Session.Settled): reading input, which a REPL serves by giving
+// the task the keyboard; and the steps of making a connection, a name's
+// lookup and a connect, which end by themselves (no peer has to act, as
+// for an accept or a recv) and after which a client asks for input: the
+// REPL's prompt waits, and the client gets the keyboard at once.
+func (rt *Runtime) unlockedBusy(t *task, wait func()) {
+	rt.release(t)
+	defer rt.acquire(t)
+	wait()
+}
+
+// scriptTasks are a background script's tasks: its main chunk and every
+// task spawned in it, and in those. They are counted twice: live, for
+// the session to forget the script once all have ended; and busy — live
+// and not parked in a blocking call (a socket, sleep, select, join,
+// Blocking) — for a REPL to know when the script has settled.
+type scriptTasks struct {
+	busy taskGroup
+	mu   sync.Mutex
+	live int
+	over func() // called once the last task has ended (with no lock held)
+}
+
+func (g *scriptTasks) started() {
+	g.mu.Lock()
+	g.live++
+	g.mu.Unlock()
+	g.busy.Add(1)
+}
+
+func (g *scriptTasks) park()   { g.busy.Add(-1) }
+func (g *scriptTasks) unpark() { g.busy.Add(1) }
+
+// parksOnSocket reports whether the task's wait on a socket for t.io's
+// call settles its background script: not a connect's (unlockedBusy).
+func (t *task) parksOnSocket() bool {
+	return t.group != nil && t.io.kind != ioConnect
+}
+
+func (g *scriptTasks) ended() {
+	g.busy.Add(-1)
+	g.mu.Lock()
+	g.live--
+	last := g.live == 0
+	g.mu.Unlock()
+	if last && g.over != nil {
+		g.over()
+	}
 }
 
 // waitCtx blocks until ch is closed or the task is cancelled; it returns

@@ -37,6 +37,7 @@ func (rt *Runtime) spawn(L *lua.LState) int {
 	parent := rt.currentTask(L)
 	t := rt.newTask(parent.runCtx, parent.runCtx, fn, args)
 	t.runCancel = parent.runCancel
+	t.group = parent.group
 	if fn.Proto != nil {
 		t.name = fmt.Sprintf("function at %s:%d", fn.Proto.SourceName, fn.Proto.LineDefined)
 	} else {

@@ -159,6 +159,14 @@ func runChildIn(ctx context.Context, file string, res *TestResult, opts Options,
 		res.Failures, res.Output, res.Hint = rep.Failures, rep.Output, rep.Hint
 		return res
 	}
+	if out.Interrupted {
+		// Stopped while it started up, before the test ran: as a test
+		// interrupted at once (runTestIn's words, the child's own once
+		// it listens for the interrupt).
+		interrupted := &luabind.Error{Kind: luabind.Interrupted, Msg: "interrupted"}
+		res.Failures = []string{describeRunError(opts.Lang, interrupted, ctx, opts.timeout(), false)}
+		return res
+	}
 	msg := opts.Lang.Sprintf("%s: its process %s", res.Name, out.Reason)
 	if s := strings.TrimSpace(stderr.String()); s != "" && !out.Crashed {
 		msg += "\n" + opts.Lang.Sprintf("its stderr: %s", s)

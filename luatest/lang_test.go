@@ -1,10 +1,15 @@
 package luatest
 
 import (
+	"context"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/scripts"
 )
 
 // What a check author writes in both languages (a {en=, zh=} table, as a
@@ -59,6 +64,43 @@ func TestWordsInTheStudentsLanguage(t *testing.T) {
 		}
 		if r := got["test_say"]; r == nil || !strings.Contains(r.Output, c.log) {
 			t.Errorf("%v: test_say's output lacks %q", c.lang, c.log)
+		}
+	}
+}
+
+// A test interrupted as it starts is reported in the same words whether
+// it runs in this process or in a child, and in the child whether the
+// interrupt came before the child listened for it (while it started up,
+// as here, where the interrupt follows the start at once) or after.
+func TestInterruptedAtOnceInEveryMode(t *testing.T) {
+	const file = "testdata/pass_test.lua"
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, lang := range []luabind.Language{luabind.English, luabind.Chinese} {
+		want := []string{lang.Sprintf("interrupted")}
+		for _, mode := range modes {
+			if mode.opts.Isolate != nil && !child.Supported {
+				continue
+			}
+			opts := mode.opts
+			opts.Lang, opts.Scripts = lang, scripts.FS
+			tests, err := discover(file, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := tests[0]
+			if opts.Isolate != nil {
+				res = runTestInChild(ctx, file, res, opts)
+			} else {
+				res = runTest(ctx, file, string(src), res, opts)
+			}
+			if !slices.Equal(res.Failures, want) {
+				t.Errorf("%v, %s: %s interrupted at once: failures %q, want %q", lang, mode.name, res.Name, res.Failures, want)
+			}
 		}
 	}
 }

@@ -138,7 +138,6 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		fmt.Fprintln(r.stderr, msg)
 		return nil
 	}
-	lines := r.con.newlines()
 	var id int
 	var err error
 	r.con.holdWhile(func() string {
@@ -160,41 +159,34 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		r.showError(err)
 		return nil
 	}
-	return r.settle(id, lines+2)
+	return r.settle(id)
 }
 
 // taskWait bounds how long the REPL waits on a background task before it
-// shows the prompt: after :run for what the script says first (settle),
-// after Ctrl-C or :kill for its end (awaitEnd). The pseudo-terminal tests
+// shows the prompt: after :run for the script to settle (settle), after
+// Ctrl-C or :kill for its end (awaitEnd). The pseudo-terminal tests
 // raise it to their own deadline, so that a machine too loaded to start
 // a script within it does not change what they see.
 var taskWait = 2 * time.Second
 
-// settle waits a little after :run for the script's first line of output
-// (a server names its address), its end, or its first input() — so what
-// it says first is shown now, not held under the next prompt. Bounded:
-// a quiet script gets the prompt after taskWait (2 seconds).
-func (r *repl) settle(id int, wantLines int) *leaveError {
+// settle waits after :run, as a notebook waits for a cell, until the
+// script has settled (Session.Settled): its main chunk and every task it
+// spawned have ended, or wait on a socket, a sleep, a select. What it
+// says until then comes before the prompt; what it says later shows
+// above the prompt (console). Its first input() takes the keyboard at
+// once. Bounded: a script that runs on without waiting (a long
+// computation, a busy loop) gets the prompt back after taskWait.
+func (r *repl) settle(id int) *leaveError {
 	timeout := time.NewTimer(taskWait)
 	defer timeout.Stop()
-	poll := time.NewTicker(10 * time.Millisecond) // for the task's end, which has no event
-	defer poll.Stop()
-	for r.con.newlines() < wantLines {
-		select {
-		case <-r.con.lines:
-		case req := <-r.inputs:
-			return r.foreground(req)
-		case <-poll.C:
-			if !r.running(id) {
-				return nil
-			}
-		case <-timeout.C:
-			return nil
-		case sig := <-r.sigs:
-			if sig != os.Interrupt {
-				return &leaveError{signalExit(sig)}
-			}
-			return nil
+	select {
+	case <-r.sess.Settled(id):
+	case req := <-r.inputs:
+		return r.foreground(req)
+	case <-timeout.C:
+	case sig := <-r.sigs:
+		if sig != os.Interrupt {
+			return &leaveError{signalExit(sig)}
 		}
 	}
 	return nil
@@ -381,6 +373,7 @@ turns it off.
   c = socket.create_connection(srv:getsockname()); c:sendall("hi"); c:recv(10)
 t:status()  t:cancel()  t:join()   (a task spawned by a line outlives the line)
 :run NAME [args]  a bundled script as a background task: :run tcp/echo_server 0
+                  (the prompt is back once it and its tasks wait or end)
 :jobs             the background tasks and their state     :kill N  stop one
 Output: each line a background task prints shows at once, above the prompt,
   which comes back below it with what you had typed (on a terminal; in a

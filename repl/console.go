@@ -35,8 +35,6 @@ type console struct {
 	dropped int    // bytes of held output dropped for space
 	partial []byte // written after the last newline
 	lastW   io.Writer
-	nl      int           // newlines written so far
-	lines   chan struct{} // signalled when a newline is written
 	// redraw, with a line editor, makes it draw its prompt and line again
 	// (set before the first read); nil: held output waits for Enter.
 	redraw func()
@@ -58,7 +56,7 @@ const (
 )
 
 func newConsole(out io.Writer) *console {
-	return &console{out: out, lastW: out, lines: make(chan struct{}, 1)}
+	return &console{out: out, lastW: out}
 }
 
 // writer returns a writer to w through the console.
@@ -143,12 +141,7 @@ func (c *console) emit(w io.Writer, p []byte) (int, error) {
 	}
 	c.lastW = w
 	if i := bytes.LastIndexByte(p, '\n'); i >= 0 {
-		c.nl += bytes.Count(p, []byte("\n"))
 		c.partial = append(c.partial[:0], p[i+1:]...)
-		select {
-		case c.lines <- struct{}{}:
-		default:
-		}
 	} else {
 		c.partial = append(c.partial, p...)
 	}
@@ -291,11 +284,4 @@ func (c *console) release() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.flush()
-}
-
-// newlines counts the newlines written so far.
-func (c *console) newlines() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.nl
 }

@@ -281,3 +281,77 @@ func TestTerminalRunClientHasTheKeyboard(t *testing.T) {
 	tm.Line(":jobs", "cancelled")
 	close(reply)
 }
+
+// After :run the prompt comes back once the script has settled, as a
+// notebook's once a cell has run: everything a script that is quickly
+// done prints comes before it, also what its spawned task prints after a
+// stretch of work; a client that waits for a reply gives the prompt back
+// while it waits, and its reply shows above the prompt when it comes.
+// The REPL's bound on that wait is an hour here: a prompt that waited
+// for it would not come within the test's deadline.
+func TestTerminalRunGivesThePromptBackWhenSettled(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	reply := make(chan struct{})
+	served := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			served <- err
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(2 * ptytest.Timeout))
+		buf := make([]byte, 100)
+		if _, err := c.Read(buf); err != nil {
+			served <- err
+			return
+		}
+		<-reply // the test says when: the client waits in recv meanwhile
+		_, err = c.Write([]byte("HI"))
+		served <- err
+	}()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	dir := t.TempDir()
+	quick := filepath.Join(dir, "quick.lua")
+	client := filepath.Join(dir, "client.lua")
+	for file, code := range map[string]string{
+		quick: `print("one")
+local n = 0
+for i = 1, 1e4 do n = n + i end -- work, no wait
+print("two")
+spawn(function() for i = 1, 1e4 do n = n + i end print("three") end)`,
+		client: `local c = socket.create_connection({"127.0.0.1", ` + port + `})
+c:sendall("hello")
+print("reply: " .. c:recv(100))
+c:close()`,
+	} {
+		if err := os.WriteFile(file, []byte(code), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tm := startTerm(t, taskWaitEnv+"=1h")
+	tm.Line(":run "+quick, "runs in the background")
+	if got := tm.Expect("> "); got != " (:jobs lists tasks, :kill 1 stops it)\none\ntwo\nthree\n> " {
+		t.Errorf("after :run of a quick script the terminal showed %q", got)
+	}
+	tm.Line(":run "+client, "runs in the background")
+	if got := tm.Expect("> "); got != " (:jobs lists tasks, :kill 3 stops it)\n> " {
+		t.Errorf("after :run of a waiting client the terminal showed %q", got)
+	}
+	tm.Type("typed = 1")
+	tm.Expect("typed = 1")
+	close(reply)
+	if got := tm.Expect("reply: HI\n> typed = 1"); got != "reply: HI\n> typed = 1" {
+		t.Errorf("the reply showed as %q; want it above the prompt and the typed text", got)
+	}
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+	tm.Type("5\r")
+	tm.Line("typed", "15\n")
+	tm.Quit()
+}

@@ -35,6 +35,13 @@ func TestTranscripts(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no transcripts: %v", err)
 	}
+	// The REPL waits on a task it starts or stops (:run, :kill) until
+	// the transcripts' deadline, not for the 2 seconds a user gets: a
+	// loaded machine may take longer to settle a script. (The subtests
+	// run in parallel, alone: none of the package's other tests is.)
+	wait := taskWait
+	taskWait = 25 * time.Second
+	t.Cleanup(func() { taskWait = wait })
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
 			t.Parallel()

@@ -94,9 +94,15 @@ func TestPythonInterop(t *testing.T) {
 			srv := startServer(t, tc.server, luabind.Options{}, "0")
 			ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 			defer cancel()
-			out, err := python(t, ctx, tc.client, srv.port()).CombinedOutput()
+			// What it prints is its stdout; its stderr may hold what
+			// its launcher says of the environment (a shell wrapper's
+			// warning that LC_ALL names a locale this machine lacks).
+			cmd := python(t, ctx, tc.client, srv.port())
+			var stderr syncbuf.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
 			if err != nil {
-				t.Fatalf("python client: %v\n%s", err, out)
+				t.Fatalf("python client: %v\n%s%s", err, out, stderr.String())
 			}
 			checkOutput(t, "python client", string(out), strings.ReplaceAll(tc.want, "PORT", srv.port()))
 			srv.expect(t, tc.lines...)
