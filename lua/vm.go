@@ -209,6 +209,15 @@ func threadRun(L *LState) {
 	L.mainLoop(L, nil)
 }
 
+// operands decodes an ABC instruction in the current frame: the frame, A as
+// its register (RA) and the fields B and C. Go inlines it, and drops what a
+// handler leaves unused, so each handler compiles as with the fields decoded
+// in place.
+func operands(L *LState, inst uint32) (cf *callFrame, RA, B, C int) {
+	cf = L.currentFrame
+	return cf, cf.LocalBase + opGetArgA(inst), opGetArgB(inst), opGetArgC(inst)
+}
+
 type instFunc func(*LState, uint32, *callFrame) int
 
 var jumpTable [opCodeMax + 1]instFunc
@@ -216,32 +225,21 @@ var jumpTable [opCodeMax + 1]instFunc
 func init() {
 	jumpTable = [opCodeMax + 1]instFunc{
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_MOVE
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			v := reg.Get(lbase + B)
-			reg.Set(RA, v)
+			cf, RA, B, _ := operands(L, inst)
+			L.reg.Set(RA, L.reg.Get(cf.LocalBase+B))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_MOVEN
 			reg := L.reg
-			cf := L.currentFrame
+			cf, RA, B, C := operands(L, inst)
 			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			v := reg.Get(lbase + B)
-			reg.Set(lbase+A, v)
+			reg.Set(RA, reg.Get(lbase+B))
 			code := cf.Fn.Proto.Code
 			pc := cf.Pc
 			for i := 0; i < C; i++ {
 				inst = code[pc]
 				pc++
-				A = int(inst>>18) & 0xff //GETA
-				B = int(inst & 0x1ff)    //GETB
+				A, B := opGetArgA(inst), opGetArgB(inst)
 				v := reg.Get(lbase + B)
 				reg.Set(lbase+A, v)
 			}
@@ -249,29 +247,13 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LOADK
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			Bx := int(inst & 0x3ffff) //GETBX
-			v := cf.Fn.Proto.Constants[Bx]
-			reg.Set(RA, v)
+			cf, RA, _, _ := operands(L, inst)
+			L.reg.Set(RA, cf.Fn.Proto.Constants[opGetArgBx(inst)])
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LOADBOOL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			if B != 0 {
-				reg.Set(RA, LTrue)
-			} else {
-				reg.Set(RA, LFalse)
-			}
+			cf, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, LBool(B != 0))
 			if C != 0 {
 				cf.Pc++
 			}
@@ -279,129 +261,62 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LOADNIL
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			for i := RA; i <= lbase+B; i++ {
+			cf, RA, B, _ := operands(L, inst)
+			for i := RA; i <= cf.LocalBase+B; i++ {
 				reg.Set(i, LNil)
 			}
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETUPVAL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			v := cf.Fn.Upvalues[B].Value()
-			reg.Set(RA, v)
+			cf, RA, B, _ := operands(L, inst)
+			L.reg.Set(RA, cf.Fn.Upvalues[B].Value())
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETGLOBAL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			Bx := int(inst & 0x3ffff) //GETBX
-			//reg.Set(RA, L.getField(cf.Fn.Env, cf.Fn.Proto.Constants[Bx]))
-			v := L.getFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[Bx])
-			reg.Set(RA, v)
+			cf, RA, _, _ := operands(L, inst)
+			L.reg.Set(RA, L.getFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[opGetArgBx(inst)]))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETTABLE
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			v := L.getField(reg.Get(lbase+B), L.rkValue(C))
-			reg.Set(RA, v)
+			cf, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, L.getField(L.reg.Get(cf.LocalBase+B), L.rkValue(C)))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETTABLEKS
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			v := L.getFieldString(reg.Get(lbase+B), L.rkString(C))
-			reg.Set(RA, v)
+			cf, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, L.getFieldString(L.reg.Get(cf.LocalBase+B), L.rkString(C)))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETGLOBAL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			Bx := int(inst & 0x3ffff) //GETBX
-			//L.setField(cf.Fn.Env, cf.Fn.Proto.Constants[Bx], reg.Get(RA))
-			L.setFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[Bx], reg.Get(RA))
+			cf, RA, _, _ := operands(L, inst)
+			L.setFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[opGetArgBx(inst)], L.reg.Get(RA))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETUPVAL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			cf.Fn.Upvalues[B].SetValue(reg.Get(RA))
+			cf, RA, B, _ := operands(L, inst)
+			cf.Fn.Upvalues[B].SetValue(L.reg.Get(RA))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETTABLE
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			L.setField(reg.Get(RA), L.rkValue(B), L.rkValue(C))
+			_, RA, B, C := operands(L, inst)
+			L.setField(L.reg.Get(RA), L.rkValue(B), L.rkValue(C))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETTABLEKS
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			L.setFieldString(reg.Get(RA), L.rkString(B), L.rkValue(C))
+			_, RA, B, C := operands(L, inst)
+			L.setFieldString(L.reg.Get(RA), L.rkString(B), L.rkValue(C))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_NEWTABLE
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			v := newLTable(B, C)
-			reg.Set(RA, v)
+			_, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, newLTable(B, C))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SELF
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			selfobj := reg.Get(lbase + B)
-			v := L.getFieldString(selfobj, L.rkString(C))
-			reg.Set(RA, v)
+			cf, RA, B, C := operands(L, inst)
+			selfobj := reg.Get(cf.LocalBase + B)
+			reg.Set(RA, L.getFieldString(selfobj, L.rkString(C)))
 			reg.Set(RA+1, selfobj)
 			return 0
 		},
@@ -413,11 +328,7 @@ func init() {
 		opArith, // OP_POW
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_UNM
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
+			_, RA, B, _ := operands(L, inst)
 			unaryv := L.rkValue(B)
 			if nm, ok := unaryv.(LNumber); ok {
 				reg.Set(RA, -nm)
@@ -441,26 +352,13 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_NOT
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			if LVIsFalse(reg.Get(lbase + B)) {
-				reg.Set(RA, LTrue)
-			} else {
-				reg.Set(RA, LFalse)
-			}
+			cf, RA, B, _ := operands(L, inst)
+			L.reg.Set(RA, LBool(LVIsFalse(L.reg.Get(cf.LocalBase+B))))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LEN
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
+			_, RA, B, _ := operands(L, inst)
 			switch lv := L.rkValue(B).(type) {
 			case LString:
 				reg.SetNumber(RA, LNumber(len(lv)))
@@ -486,17 +384,8 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CONCAT
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			RC := lbase + C
-			RB := lbase + B
-			v := stringConcat(L, RC-RB+1, RC)
-			reg.Set(RA, v)
+			cf, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, stringConcat(L, C-B+1, cf.LocalBase+C))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_JMP
@@ -511,27 +400,21 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_EQ
 			cf := L.currentFrame
-			A := int(inst>>18) & 0xff //GETA
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
+			A, B, C := opGetArgA(inst), opGetArgB(inst), opGetArgC(inst)
 			ret := equals(L, L.rkValue(B), L.rkValue(C), false)
 			skipUnless(cf, ret, A)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LT
 			cf := L.currentFrame
-			A := int(inst>>18) & 0xff //GETA
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
+			A, B, C := opGetArgA(inst), opGetArgB(inst), opGetArgC(inst)
 			ret := lessThan(L, L.rkValue(B), L.rkValue(C))
 			skipUnless(cf, ret, A)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LE
 			cf := L.currentFrame
-			A := int(inst>>18) & 0xff //GETA
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
+			A, B, C := opGetArgA(inst), opGetArgB(inst), opGetArgC(inst)
 			lhs := L.rkValue(B)
 			rhs := L.rkValue(C)
 			ret := false
@@ -565,26 +448,16 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TEST
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			C := int(inst>>9) & 0x1ff //GETC
-			if LVAsBool(reg.Get(RA)) == (C == 0) {
+			cf, RA, _, C := operands(L, inst)
+			if LVAsBool(L.reg.Get(RA)) == (C == 0) {
 				cf.Pc++
 			}
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TESTSET
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			if value := reg.Get(lbase + B); LVAsBool(value) != (C == 0) {
+			cf, RA, B, C := operands(L, inst)
+			if value := reg.Get(cf.LocalBase + B); LVAsBool(value) != (C == 0) {
 				reg.Set(RA, value)
 			} else {
 				cf.Pc++
@@ -593,12 +466,8 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CALL
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
+			cf, RA, B, C := operands(L, inst)
+			A := RA - cf.LocalBase
 			nargs := B - 1
 			if B == 0 {
 				nargs = reg.Top() - (RA + 1)
@@ -723,11 +592,9 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TAILCALL
 			reg := L.reg
-			cf := L.currentFrame
+			cf, RA, B, _ := operands(L, inst)
 			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
+			A := RA - cf.LocalBase
 			nargs := B - 1
 			if B == 0 {
 				nargs = reg.Top() - (RA + 1)
@@ -786,11 +653,8 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_RETURN
 			reg := L.reg
-			cf := L.currentFrame
+			cf, RA, B, _ := operands(L, inst)
 			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
 			L.closeUpvalues(lbase)
 			nret := B - 1
 			if B == 0 {
@@ -816,10 +680,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_FORLOOP
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
+			cf, RA, _, _ := operands(L, inst)
 			if init, ok1 := reg.Get(RA).(LNumber); ok1 {
 				if limit, ok2 := reg.Get(RA + 1).(LNumber); ok2 {
 					if step, ok3 := reg.Get(RA + 2).(LNumber); ok3 {
@@ -850,10 +711,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_FORPREP
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
+			cf, RA, _, _ := operands(L, inst)
 			Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
 			// A numeric string is a number here too, as in Lua 5.1's
 			// forprep: for i = "1", "3" counts 1, 2, 3.
@@ -878,11 +736,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TFORLOOP
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			C := int(inst>>9) & 0x1ff //GETC
+			cf, RA, _, C := operands(L, inst)
 			nret := C
 			reg.SetTop(RA + 3 + 2)
 			reg.Set(RA+3+2, reg.Get(RA+2))
@@ -904,12 +758,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETLIST
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
+			cf, RA, B, C := operands(L, inst)
 			if C == 0 {
 				C = int(cf.Fn.Proto.Code[cf.Pc])
 				cf.Pc++
@@ -926,20 +775,15 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CLOSE
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
+			_, RA, _, _ := operands(L, inst)
 			L.closeUpvalues(RA)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CLOSURE
 			reg := L.reg
-			cf := L.currentFrame
+			cf, RA, _, _ := operands(L, inst)
 			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			Bx := int(inst & 0x3ffff) //GETBX
+			Bx := opGetArgBx(inst)
 			proto := cf.Fn.Proto.FunctionPrototypes[Bx]
 			closure := newLFunctionL(proto, cf.Fn.Env, int(proto.NumUpvalues))
 			reg.Set(RA, closure)
@@ -958,11 +802,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_VARARG
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
+			cf, RA, B, _ := operands(L, inst)
 			nparams := int(cf.Fn.Proto.NumParameters)
 			nvarargs := cf.NArgs - nparams
 			if nvarargs < 0 {
@@ -983,13 +823,8 @@ func init() {
 
 func opArith(L *LState, inst uint32, baseframe *callFrame) int { //OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_POW
 	reg := L.reg
-	cf := L.currentFrame
-	lbase := cf.LocalBase
-	A := int(inst>>18) & 0xff //GETA
-	RA := lbase + A
+	_, RA, B, C := operands(L, inst)
 	opcode := int(inst >> 26) //GETOPCODE
-	B := int(inst & 0x1ff)    //GETB
-	C := int(inst>>9) & 0x1ff //GETC
 	lhs := L.rkValue(B)
 	rhs := L.rkValue(C)
 	v1, ok1 := lhs.(LNumber)
