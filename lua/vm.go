@@ -218,6 +218,26 @@ func operands(L *LState, inst uint32) (cf *callFrame, RA, B, C int) {
 	return cf, cf.LocalBase + opGetArgA(inst), opGetArgB(inst), opGetArgC(inst)
 }
 
+// callee is what OP_CALL and OP_TAILCALL call: lv, the value in register
+// RA, if a function, else its __call metamethod. Go inlines it; calleeMeta
+// is the rare case.
+func callee(L *LState, lv LValue, RA int) *LFunction {
+	if fn, ok := lv.(*LFunction); ok {
+		return fn
+	}
+	return calleeMeta(L, lv, RA)
+}
+
+// calleeMeta is callee for a value that is not a function: its __call
+// metamethod, or an error naming the register.
+func calleeMeta(L *LState, lv LValue, RA int) *LFunction {
+	fn, _ := L.metaCall(lv)
+	if fn == nil {
+		L.raiseTypeError("call", lv, RA-L.currentFrame.LocalBase)
+	}
+	return fn
+}
+
 type instFunc func(*LState, uint32, *callFrame) int
 
 var jumpTable [opCodeMax + 1]instFunc
@@ -465,126 +485,11 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CALL
-			reg := L.reg
-			cf, RA, B, C := operands(L, inst)
-			A := RA - cf.LocalBase
-			nargs := B - 1
-			if B == 0 {
-				nargs = reg.Top() - (RA + 1)
-			}
-			lv := reg.Get(RA)
-			nret := C - 1
-			var callable *LFunction
-			var meta bool
-			if fn, ok := lv.(*LFunction); ok {
-				callable = fn
-				meta = false
-			} else {
-				callable, meta = L.metaCall(lv)
-			}
-			// The one copy of LState.pushCallFrame and initCallFrame kept
-			// written out: as calls they make Lua-to-Lua calls about 10 %
-			// slower (BenchmarkCallLua, lua/SOCKPLAY.md). A change to either
-			// must be made here too. It differs in one place: a value that
-			// cannot be called is named by its register (raiseTypeError).
-			{
-				ls := L
-				cf := callFrame{Fn: callable, Pc: 0, Base: RA, LocalBase: RA + 1, ReturnBase: RA, NArgs: nargs, NRet: nret, Parent: cf, TailCall: 0}
-				fn := lv
-				if meta {
-					cf.NArgs++
-					ls.reg.Insert(fn, cf.LocalBase)
-				}
-				if cf.Fn == nil {
-					ls.raiseTypeError("call", fn, A)
-				}
-				if ls.stack.IsFull() {
-					ls.RaiseError("stack overflow")
-				}
-				ls.stack.Push(cf)
-				newcf := ls.stack.Last()
-				{
-					cf := newcf
-					if cf.Fn.IsG {
-						ls.reg.SetTop(cf.LocalBase + cf.NArgs)
-					} else {
-						proto := cf.Fn.Proto
-						nargs := cf.NArgs
-						np := int(proto.NumParameters)
-						if nargs < np {
-							// default any missing arguments to nil
-							newSize := cf.LocalBase + np
-							ls.reg.checkSize(newSize)
-							for i := nargs; i < np; i++ {
-								ls.reg.array[cf.LocalBase+i] = LNil
-							}
-							nargs = np
-							ls.reg.top = newSize
-						}
-
-						if (proto.IsVarArg & VarArgIsVarArg) == 0 {
-							if nargs < int(proto.NumUsedRegisters) {
-								nargs = int(proto.NumUsedRegisters)
-							}
-							newSize := cf.LocalBase + nargs
-							ls.reg.checkSize(newSize)
-							for i := np; i < nargs; i++ {
-								ls.reg.array[cf.LocalBase+i] = LNil
-							}
-							ls.reg.top = cf.LocalBase + int(proto.NumUsedRegisters)
-						} else {
-							/* swap vararg positions:
-									   closure
-									   namedparam1 <- lbase
-									   namedparam2
-									   vararg1
-									   vararg2
-
-							           TO
-
-									   closure
-									   nil
-									   nil
-									   vararg1
-									   vararg2
-									   namedparam1 <- lbase
-									   namedparam2
-							*/
-							nvarargs := nargs - np
-							if nvarargs < 0 {
-								nvarargs = 0
-							}
-
-							ls.reg.SetTop(cf.LocalBase + nargs + np)
-							for i := 0; i < np; i++ {
-								//ls.reg.Set(cf.LocalBase+nargs+i, ls.reg.Get(cf.LocalBase+i))
-								ls.reg.array[cf.LocalBase+nargs+i] = ls.reg.array[cf.LocalBase+i]
-								//ls.reg.Set(cf.LocalBase+i, LNil)
-								ls.reg.array[cf.LocalBase+i] = LNil
-							}
-
-							if CompatVarArg {
-								ls.reg.SetTop(cf.LocalBase + nargs + np + 1)
-								if (proto.IsVarArg & VarArgNeedsArg) != 0 {
-									argtb := newLTable(nvarargs, 0)
-									for i := 0; i < nvarargs; i++ {
-										argtb.RawSetInt(i+1, ls.reg.Get(cf.LocalBase+np+i))
-									}
-									argtb.RawSetString("n", LNumber(nvarargs))
-									//ls.reg.Set(cf.LocalBase+nargs+np, argtb)
-									ls.reg.array[cf.LocalBase+nargs+np] = argtb
-								} else {
-									ls.reg.array[cf.LocalBase+nargs+np] = LNil
-								}
-							}
-							cf.LocalBase += nargs
-							maxreg := cf.LocalBase + int(proto.NumUsedRegisters)
-							ls.reg.SetTop(maxreg)
-						}
-					}
-				}
-				ls.currentFrame = newcf
-			}
+			_, RA, B, C := operands(L, inst)
+			lv := L.reg.Get(RA)
+			callable := callee(L, lv, RA)
+			nargs := L.reg.count(B, RA+1)
+			L.pushCallFrame(callable, lv, RA, nargs, RA, C-1)
 			if callable.IsG && callGFunction(L, false) {
 				return 1
 			}
@@ -593,38 +498,13 @@ func init() {
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TAILCALL
 			reg := L.reg
 			cf, RA, B, _ := operands(L, inst)
-			lbase := cf.LocalBase
-			A := RA - cf.LocalBase
-			nargs := B - 1
-			if B == 0 {
-				nargs = reg.Top() - (RA + 1)
-			}
-			lv := reg.Get(RA)
-			var callable *LFunction
-			var meta bool
-			if fn, ok := lv.(*LFunction); ok {
-				callable = fn
-				meta = false
-			} else {
-				callable, meta = L.metaCall(lv)
-			}
-			if callable == nil {
-				L.raiseTypeError("call", lv, A)
-			}
-			L.closeUpvalues(lbase)
+			lv := L.reg.Get(RA)
+			callable := callee(L, lv, RA)
+			nargs := L.reg.count(B, RA+1)
+			L.closeUpvalues(cf.LocalBase)
 			if callable.IsG {
 				luaframe := cf
-				L.pushCallFrame(callFrame{
-					Fn:         callable,
-					Pc:         0,
-					Base:       RA,
-					LocalBase:  RA + 1,
-					ReturnBase: cf.ReturnBase,
-					NArgs:      nargs,
-					NRet:       cf.NRet,
-					Parent:     cf,
-					TailCall:   0,
-				}, lv, meta)
+				L.pushCallFrame(callable, lv, RA, nargs, cf.ReturnBase, cf.NRet)
 				if callGFunction(L, true) {
 					return 1
 				}
@@ -640,7 +520,7 @@ func init() {
 				cf.NArgs = nargs
 				cf.TailCall++
 				lbase := cf.LocalBase
-				if meta {
+				if lv != LValue(callable) { // __call: lv is the first argument
 					cf.NArgs++
 					L.reg.Insert(lv, cf.LocalBase)
 				}
@@ -656,10 +536,7 @@ func init() {
 			cf, RA, B, _ := operands(L, inst)
 			lbase := cf.LocalBase
 			L.closeUpvalues(lbase)
-			nret := B - 1
-			if B == 0 {
-				nret = reg.Top() - RA
-			}
+			nret := reg.count(B, RA)
 			n := cf.NRet
 			if cf.NRet == MultRet {
 				n = nret
