@@ -29,7 +29,7 @@ func TestAutoGrowingCallFrameStackSetSp(t *testing.T) {
 		for to := 0; to <= depth; to++ {
 			cs := newAutoGrowingCallFrameStack(4 * FramesPerSegment)
 			for i := 0; i < depth; i++ {
-				cs.Next().Pc = i
+				cs.Push(callFrame{Pc: i})
 			}
 			cs.SetSp(to)
 			if cs.Sp() != to {
@@ -38,7 +38,7 @@ func TestAutoGrowingCallFrameStackSetSp(t *testing.T) {
 			if to > 0 && cs.Last().Pc != to-1 {
 				t.Fatalf("push %d, SetSp(%d): Last().Pc = %d", depth, to, cs.Last().Pc)
 			}
-			cs.Next().Pc = 100
+			cs.Push(callFrame{Pc: 100})
 			if cs.Sp() != to+1 || cs.Last().Pc != 100 || cs.Last().Idx != to {
 				t.Fatalf("push %d, SetSp(%d), push: Sp %d, Last %+v", depth, to, cs.Sp(), *cs.Last())
 			}
@@ -49,9 +49,7 @@ func TestAutoGrowingCallFrameStackSetSp(t *testing.T) {
 		if cs.IsFull() {
 			t.Fatalf("full after %d frames of %d", i, 2*FramesPerSegment)
 		}
-		if cs.Next() == nil {
-			t.Fatalf("no frame %d of %d", i, 2*FramesPerSegment)
-		}
+		cs.Push(callFrame{})
 	}
 	if !cs.IsFull() || cs.Next() != nil {
 		t.Fatal("not full after all its frames")

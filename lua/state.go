@@ -215,6 +215,8 @@ type callFrame struct {
 }
 
 type callFrameStack interface {
+	// Push puts v on top (pushFrame); a full stack panics.
+	Push(v callFrame)
 	// Next adds a frame on top and returns it, its Idx set and its other
 	// fields for the caller to write (they hold what the slot last held);
 	// nil if the stack is full.
@@ -252,6 +254,8 @@ func (cs *fixedCallFrameStack) Clear() {
 	cs.sp = 0
 }
 
+func (cs *fixedCallFrameStack) Push(v callFrame) { pushFrame(cs, v) }
+
 func (cs *fixedCallFrameStack) Next() *callFrame {
 	if cs.sp == len(cs.array) {
 		return nil
@@ -288,6 +292,16 @@ func (cs *fixedCallFrameStack) Pop() *callFrame {
 
 func (cs *fixedCallFrameStack) FreeAll() {
 	// nothing to do for fixed callframestack
+}
+
+// pushFrame is either stack's Push: a copy of v on top, with its Idx.
+func pushFrame(cs callFrameStack, v callFrame) {
+	cf := cs.Next()
+	if cf == nil {
+		panic("lua callstack overflow")
+	}
+	v.Idx = cf.Idx
+	*cf = v
 }
 
 // FramesPerSegment should be a power of 2 constant for performance reasons. It will allow the go compiler to change
@@ -360,6 +374,8 @@ func (cs *autoGrowingCallFrameStack) FreeAll() {
 		cs.segments[i] = nil
 	}
 }
+
+func (cs *autoGrowingCallFrameStack) Push(v callFrame) { pushFrame(cs, v) }
 
 func (cs *autoGrowingCallFrameStack) Next() *callFrame {
 	curSeg := cs.segments[cs.segIdx]
@@ -2148,8 +2164,18 @@ func (ls *LState) Status(th *LState) string {
 // pushThreadBody pushes the frame of fn, the function a coroutine runs,
 // at the bottom of its call stack, where the first resume starts it.
 func (ls *LState) pushThreadBody(fn *LFunction) {
-	cf := ls.stack.Next() // a new thread's stack is empty
-	*cf = callFrame{Idx: cf.Idx, Fn: fn, LocalBase: 1, NRet: MultRet}
+	base := 0
+	ls.stack.Push(callFrame{
+		Fn:         fn,
+		Pc:         0,
+		Base:       base,
+		LocalBase:  base + 1,
+		ReturnBase: base,
+		NArgs:      0,
+		NRet:       MultRet,
+		Parent:     nil,
+		TailCall:   0,
+	})
 }
 
 func (ls *LState) Resume(th *LState, fn *LFunction, args ...LValue) (ResumeState, error, []LValue) {

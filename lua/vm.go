@@ -135,36 +135,7 @@ func callGFunction(L *LState, tailcall bool) bool {
 		return true
 	}
 
-	// The one copy of registry.CopyRange kept written out: as a call it
-	// makes Lua-to-Go calls 2-5 % slower (BenchmarkCallGo, lua/SOCKPLAY.md).
-	// A change to CopyRange must be made here too.
-	{
-		rg := L.reg
-		regv := frame.ReturnBase
-		start := L.reg.Top() - gfnret
-		n := wantret
-		rg.checkSize(regv + n)
-		limit := rg.top // CopyRange with limit -1
-		for i := 0; i < n; i++ {
-			srcIdx := start + i
-			if srcIdx >= limit || srcIdx < 0 {
-				rg.array[regv+i] = LNil
-			} else {
-				rg.array[regv+i] = rg.array[srcIdx]
-			}
-		}
-
-		// values beyond top don't need to be valid LValues, so setting them to nil is fine
-		// setting them to nil rather than LNil lets us invoke the golang memclr opto
-		oldtop := rg.top
-		rg.top = regv + n
-		if rg.top < oldtop {
-			nilRange := rg.array[rg.top:oldtop]
-			for i := range nilRange {
-				nilRange[i] = nil
-			}
-		}
-	}
+	L.reg.CopyRange(frame.ReturnBase, L.reg.Top()-gfnret, -1, wantret)
 	L.stack.Pop()
 	L.currentFrame = L.stack.Last()
 	return false
