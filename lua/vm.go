@@ -183,10 +183,11 @@ func threadRun(L *LState) {
 // operands decodes an ABC instruction in the current frame: the frame, A as
 // its register (RA) and the fields B and C. Go inlines it, and drops what a
 // handler leaves unused, so each handler compiles as with the fields decoded
-// in place.
+// in place. The fields are spelled out, not opGetArgA etc.: each call
+// inlined inside leaves its marker NOP in every handler.
 func operands(L *LState, inst uint32) (cf *callFrame, RA, B, C int) {
 	cf = L.currentFrame
-	return cf, cf.LocalBase + opGetArgA(inst), opGetArgB(inst), opGetArgC(inst)
+	return cf, cf.LocalBase + int(inst>>18)&0xff, int(inst & 0x1ff), int(inst>>9) & 0x1ff
 }
 
 // callee is what OP_CALL and OP_TAILCALL call: lv, the value in register
@@ -230,7 +231,7 @@ func init() {
 			for i := 0; i < C; i++ {
 				inst = code[pc]
 				pc++
-				A, B := opGetArgA(inst), opGetArgB(inst)
+				A, B := int(inst>>18)&0xff, int(inst&0x1ff)
 				v := reg.Get(lbase + B)
 				reg.Set(lbase+A, v)
 			}
@@ -239,7 +240,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LOADK
 			cf, RA, _, _ := operands(L, inst)
-			L.reg.Set(RA, cf.Fn.Proto.Constants[opGetArgBx(inst)])
+			L.reg.Set(RA, cf.Fn.Proto.Constants[int(inst&0x3ffff)])
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LOADBOOL
@@ -265,7 +266,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETGLOBAL
 			cf, RA, _, _ := operands(L, inst)
-			L.reg.Set(RA, L.getFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[opGetArgBx(inst)]))
+			L.reg.Set(RA, L.getFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[int(inst&0x3ffff)]))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETTABLE
@@ -280,7 +281,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETGLOBAL
 			cf, RA, _, _ := operands(L, inst)
-			L.setFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[opGetArgBx(inst)], L.reg.Get(RA))
+			L.setFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[int(inst&0x3ffff)], L.reg.Get(RA))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETUPVAL
@@ -391,21 +392,21 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_EQ
 			cf := L.currentFrame
-			A, B, C := opGetArgA(inst), opGetArgB(inst), opGetArgC(inst)
+			A, B, C := int(inst>>18)&0xff, int(inst&0x1ff), int(inst>>9)&0x1ff
 			ret := equals(L, L.rkValue(B), L.rkValue(C), false)
 			skipUnless(cf, ret, A)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LT
 			cf := L.currentFrame
-			A, B, C := opGetArgA(inst), opGetArgB(inst), opGetArgC(inst)
+			A, B, C := int(inst>>18)&0xff, int(inst&0x1ff), int(inst>>9)&0x1ff
 			ret := lessThan(L, L.rkValue(B), L.rkValue(C))
 			skipUnless(cf, ret, A)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LE
 			cf := L.currentFrame
-			A, B, C := opGetArgA(inst), opGetArgB(inst), opGetArgC(inst)
+			A, B, C := int(inst>>18)&0xff, int(inst&0x1ff), int(inst>>9)&0x1ff
 			lhs := L.rkValue(B)
 			rhs := L.rkValue(C)
 			ret := false
@@ -631,7 +632,7 @@ func init() {
 			reg := L.reg
 			cf, RA, _, _ := operands(L, inst)
 			lbase := cf.LocalBase
-			Bx := opGetArgBx(inst)
+			Bx := int(inst & 0x3ffff)
 			proto := cf.Fn.Proto.FunctionPrototypes[Bx]
 			closure := newLFunctionL(proto, cf.Fn.Env, int(proto.NumUpvalues))
 			reg.Set(RA, closure)
