@@ -626,10 +626,11 @@ func (rg *registry) Insert(value LValue, reg int) {
 	rg.Set(reg, value)
 }
 
-// Set and SetNumber are small enough for Go to inline them into each
-// opcode (most instructions set a register). A register below top lies
-// within the array (top never passes its length), so only one at or above
-// top needs raiseTop.
+// Set is small enough for Go to inline it into each opcode (most
+// instructions set a register); SetNumber is not (LNumber2I inlined in it
+// makes it too large), so the arithmetic and for-loop opcodes call Set
+// and LNumber2I. A register below top lies within the array (top never
+// passes its length), so only one at or above top needs raiseTop.
 func (rg *registry) Set(regi int, vali LValue) {
 	if regi >= rg.top {
 		rg.raiseTop(regi + 1)

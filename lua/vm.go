@@ -534,8 +534,9 @@ func init() {
 				if limit, ok2 := reg.Get(RA + 1).(LNumber); ok2 {
 					if step, ok3 := reg.Get(RA + 2).(LNumber); ok3 {
 						init += step
-						v := LNumber(init)
-						reg.SetNumber(RA, v)
+						// Set(LNumber2I), not SetNumber: see opArith.
+						v := reg.alloc.LNumber2I(init)
+						reg.Set(RA, v)
 						if (step > 0 && init <= limit) || (step <= 0 && init >= limit) {
 							Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
 							// A loop goes round: serve a host's checkpoint (checkpoint.go).
@@ -543,7 +544,7 @@ func init() {
 								L.runCheckpoint(cf.Pc - 1) // the for's own line
 							}
 							cf.Pc += Sbx
-							reg.SetNumber(RA+3, v)
+							reg.Set(RA+3, v)
 						} else {
 							reg.SetTop(RA + 1)
 						}
@@ -679,8 +680,9 @@ func opArith(L *LState, inst uint32, baseframe *callFrame) int { //OP_ADD, OP_SU
 	v1, ok1 := lhs.(LNumber)
 	v2, ok2 := rhs.(LNumber)
 	if ok1 && ok2 {
-		v := numberArith(L, opcode, LNumber(v1), LNumber(v2))
-		reg.SetNumber(RA, v)
+		// Set and LNumber2I are each inlined here; SetNumber, the two
+		// together, is too large for Go to inline and costs a call.
+		reg.Set(RA, reg.alloc.LNumber2I(numberArith(L, opcode, LNumber(v1), LNumber(v2))))
 	} else {
 		v := objectArith(L, opcode, lhs, rhs)
 		reg.Set(RA, v)
