@@ -55,11 +55,20 @@ func newAllocator(size int) *allocator {
 // The downside of this is that all of the floats on a given block have to become eligible for gc before the block
 // as a whole can be gc-ed.
 func (al *allocator) LNumber2I(v LNumber) LValue {
-	// first check for shared preloaded numbers
-	if v >= 0 && v < preloadLimit && float64(v) == float64(int64(v)) {
-		return preloads[int(v)]
+	// first check for shared preloaded numbers: i is in preloads
+	// (preloadLimit is a power of two) and equals v only if v is an
+	// integer below preloadLimit
+	if i := int(v) & int(preloadLimit-1); LNumber(i) == v {
+		return preloads[i]
 	}
+	return al.newNumber(v)
+}
 
+// newNumber is LNumber2I for a number not preloaded: out of line, so that
+// LNumber2I inlined costs no more than its check.
+//
+//go:noinline
+func (al *allocator) newNumber(v LNumber) LValue {
 	// check if we need a new alloc page
 	if cap(al.fptrs) == len(al.fptrs) {
 		al.fptrs = make([]float64, 0, al.size)

@@ -51,7 +51,7 @@ func TestAutoGrowingCallFrameStackSetSp(t *testing.T) {
 		}
 		cs.Push(callFrame{})
 	}
-	if !cs.IsFull() {
+	if !cs.IsFull() || cs.Next() != nil {
 		t.Fatal("not full after all its frames")
 	}
 }

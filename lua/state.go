@@ -215,7 +215,12 @@ type callFrame struct {
 }
 
 type callFrameStack interface {
+	// Push puts v on top (pushFrame); a full stack panics.
 	Push(v callFrame)
+	// Next adds a frame on top and returns it, its Idx set and its other
+	// fields for the caller to write (they hold what the slot last held);
+	// nil if the stack is full.
+	Next() *callFrame
 	Pop() *callFrame
 	Last() *callFrame
 
@@ -249,10 +254,16 @@ func (cs *fixedCallFrameStack) Clear() {
 	cs.sp = 0
 }
 
-func (cs *fixedCallFrameStack) Push(v callFrame) {
-	cs.array[cs.sp] = v
-	cs.array[cs.sp].Idx = cs.sp
+func (cs *fixedCallFrameStack) Push(v callFrame) { pushFrame(cs, v) }
+
+func (cs *fixedCallFrameStack) Next() *callFrame {
+	if cs.sp == len(cs.array) {
+		return nil
+	}
+	cf := &cs.array[cs.sp]
+	cf.Idx = cs.sp
 	cs.sp++
+	return cf
 }
 
 func (cs *fixedCallFrameStack) Sp() int {
@@ -281,6 +292,16 @@ func (cs *fixedCallFrameStack) Pop() *callFrame {
 
 func (cs *fixedCallFrameStack) FreeAll() {
 	// nothing to do for fixed callframestack
+}
+
+// pushFrame is either stack's Push: a copy of v on top, with its Idx.
+func pushFrame(cs callFrameStack, v callFrame) {
+	cf := cs.Next()
+	if cf == nil {
+		panic("lua callstack overflow")
+	}
+	v.Idx = cf.Idx
+	*cf = v
 }
 
 // FramesPerSegment should be a power of 2 constant for performance reasons. It will allow the go compiler to change
@@ -354,24 +375,24 @@ func (cs *autoGrowingCallFrameStack) FreeAll() {
 	}
 }
 
-// Push pushes the passed callFrame onto the stack. it panics if the stack is full, caller should call IsFull() before
-// invoking this to avoid this.
-func (cs *autoGrowingCallFrameStack) Push(v callFrame) {
+func (cs *autoGrowingCallFrameStack) Push(v callFrame) { pushFrame(cs, v) }
+
+func (cs *autoGrowingCallFrameStack) Next() *callFrame {
 	curSeg := cs.segments[cs.segIdx]
 	if cs.segSp >= FramesPerSegment {
 		// segment full, push new segment if allowed
-		if cs.segIdx < segIdx(len(cs.segments)-1) {
-			curSeg = newCallFrameStackSegment()
-			cs.segIdx++
-			cs.segments[cs.segIdx] = curSeg
-			cs.segSp = 0
-		} else {
-			panic("lua callstack overflow")
+		if cs.segIdx >= segIdx(len(cs.segments)-1) {
+			return nil
 		}
+		curSeg = newCallFrameStackSegment()
+		cs.segIdx++
+		cs.segments[cs.segIdx] = curSeg
+		cs.segSp = 0
 	}
-	curSeg.array[cs.segSp] = v
-	curSeg.array[cs.segSp].Idx = int(cs.segSp) + FramesPerSegment*int(cs.segIdx)
+	cf := &curSeg.array[cs.segSp]
+	cf.Idx = int(cs.segSp) + FramesPerSegment*int(cs.segIdx)
 	cs.segSp++
+	return cf
 }
 
 // Sp retrieves the current stack depth, which is the number of frames currently pushed on the stack.
@@ -527,6 +548,15 @@ func (rg *registry) Get(reg int) LValue {
 	return rg.array[reg]
 }
 
+// count is how many values an instruction's field B gives (B 0: all from
+// register r to the top, as a call's arguments or a return's values).
+func (rg *registry) count(B, r int) int {
+	if B == 0 {
+		return rg.top - r
+	}
+	return B - 1
+}
+
 // CopyRange will move a section of values from index `start` to index `regv`
 // It will move `n` values.
 // `limit` specifies the maximum end range that can be copied from. If it's set to -1, then it defaults to stopping at
@@ -596,10 +626,11 @@ func (rg *registry) Insert(value LValue, reg int) {
 	rg.Set(reg, value)
 }
 
-// Set and SetNumber are small enough for Go to inline them into each
-// opcode (most instructions set a register). A register below top lies
-// within the array (top never passes its length), so only one at or above
-// top needs raiseTop.
+// Set is small enough for Go to inline it into each opcode (most
+// instructions set a register); SetNumber is not (LNumber2I inlined in it
+// makes it too large), so the arithmetic and for-loop opcodes call Set
+// and LNumber2I. A register below top lies within the array (top never
+// passes its length), so only one at or above top needs raiseTop.
 func (rg *registry) Set(regi int, vali LValue) {
 	if regi >= rg.top {
 		rg.raiseTop(regi + 1)
@@ -1105,101 +1136,119 @@ func (ls *LState) metaCall(lvalue LValue) (*LFunction, bool) {
 	return nil, false
 }
 
+// initCallFrame sets up the registers of cf, a frame just pushed or
+// reused by a tail call: a Go function's top is its last argument; a Lua
+// function's missing parameters and other registers are nil.
 func (ls *LState) initCallFrame(cf *callFrame) {
 	if cf.Fn.IsG {
 		ls.reg.SetTop(cf.LocalBase + cf.NArgs)
-	} else {
-		proto := cf.Fn.Proto
-		nargs := cf.NArgs
-		np := int(proto.NumParameters)
-		if nargs < np {
-			// default any missing arguments to nil
-			newSize := cf.LocalBase + np
-			ls.reg.checkSize(newSize)
-			for i := nargs; i < np; i++ {
-				ls.reg.array[cf.LocalBase+i] = LNil
-			}
-			nargs = np
-			ls.reg.top = newSize
-		}
-
-		if (proto.IsVarArg & VarArgIsVarArg) == 0 {
-			if nargs < int(proto.NumUsedRegisters) {
-				nargs = int(proto.NumUsedRegisters)
-			}
-			newSize := cf.LocalBase + nargs
-			ls.reg.checkSize(newSize)
-			for i := np; i < nargs; i++ {
-				ls.reg.array[cf.LocalBase+i] = LNil
-			}
-			ls.reg.top = cf.LocalBase + int(proto.NumUsedRegisters)
-		} else {
-			/* swap vararg positions:
-					   closure
-					   namedparam1 <- lbase
-					   namedparam2
-					   vararg1
-					   vararg2
-
-			           TO
-
-					   closure
-					   nil
-					   nil
-					   vararg1
-					   vararg2
-					   namedparam1 <- lbase
-					   namedparam2
-			*/
-			nvarargs := nargs - np
-			if nvarargs < 0 {
-				nvarargs = 0
-			}
-
-			ls.reg.SetTop(cf.LocalBase + nargs + np)
-			for i := 0; i < np; i++ {
-				//ls.reg.Set(cf.LocalBase+nargs+i, ls.reg.Get(cf.LocalBase+i))
-				ls.reg.array[cf.LocalBase+nargs+i] = ls.reg.array[cf.LocalBase+i]
-				//ls.reg.Set(cf.LocalBase+i, LNil)
-				ls.reg.array[cf.LocalBase+i] = LNil
-			}
-
-			if CompatVarArg {
-				ls.reg.SetTop(cf.LocalBase + nargs + np + 1)
-				if (proto.IsVarArg & VarArgNeedsArg) != 0 {
-					argtb := newLTable(nvarargs, 0)
-					for i := 0; i < nvarargs; i++ {
-						argtb.RawSetInt(i+1, ls.reg.Get(cf.LocalBase+np+i))
-					}
-					argtb.RawSetString("n", LNumber(nvarargs))
-					//ls.reg.Set(cf.LocalBase+nargs+np, argtb)
-					ls.reg.array[cf.LocalBase+nargs+np] = argtb
-				} else {
-					ls.reg.array[cf.LocalBase+nargs+np] = LNil
-				}
-			}
-			cf.LocalBase += nargs
-			maxreg := cf.LocalBase + int(proto.NumUsedRegisters)
-			ls.reg.SetTop(maxreg)
-		}
+		return
 	}
+	proto := cf.Fn.Proto
+	if (proto.IsVarArg & VarArgIsVarArg) != 0 {
+		ls.initVarArgFrame(cf)
+		return
+	}
+	// From the first missing or surplus argument up to the last register
+	// the function uses, or the last argument, all is nil.
+	nargs, np, nused := cf.NArgs, int(proto.NumParameters), int(proto.NumUsedRegisters)
+	end := cf.LocalBase + max(nargs, np, nused)
+	ls.reg.checkSize(end)
+	nils := ls.reg.array[cf.LocalBase+min(nargs, np) : end]
+	for i := range nils {
+		nils[i] = LNil
+	}
+	ls.reg.top = cf.LocalBase + nused
 }
 
-func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) {
-	if meta {
-		cf.NArgs++
-		ls.reg.Insert(fn, cf.LocalBase)
+// initVarArgFrame is initCallFrame for a vararg function.
+func (ls *LState) initVarArgFrame(cf *callFrame) {
+	proto := cf.Fn.Proto
+	nargs := cf.NArgs
+	np := int(proto.NumParameters)
+	if nargs < np {
+		// default any missing arguments to nil
+		newSize := cf.LocalBase + np
+		ls.reg.checkSize(newSize)
+		for i := nargs; i < np; i++ {
+			ls.reg.array[cf.LocalBase+i] = LNil
+		}
+		nargs = np
+		ls.reg.top = newSize
 	}
-	if cf.Fn == nil {
-		ls.raiseCallError(fn)
+	/* swap vararg positions:
+			   closure
+			   namedparam1 <- lbase
+			   namedparam2
+			   vararg1
+			   vararg2
+
+	           TO
+
+			   closure
+			   nil
+			   nil
+			   vararg1
+			   vararg2
+			   namedparam1 <- lbase
+			   namedparam2
+	*/
+	nvarargs := nargs - np
+	if nvarargs < 0 {
+		nvarargs = 0
 	}
-	if ls.stack.IsFull() {
+
+	ls.reg.SetTop(cf.LocalBase + nargs + np)
+	for i := 0; i < np; i++ {
+		ls.reg.array[cf.LocalBase+nargs+i] = ls.reg.array[cf.LocalBase+i]
+		ls.reg.array[cf.LocalBase+i] = LNil
+	}
+
+	if CompatVarArg {
+		ls.reg.SetTop(cf.LocalBase + nargs + np + 1)
+		if (proto.IsVarArg & VarArgNeedsArg) != 0 {
+			argtb := newLTable(nvarargs, 0)
+			for i := 0; i < nvarargs; i++ {
+				argtb.RawSetInt(i+1, ls.reg.Get(cf.LocalBase+np+i))
+			}
+			argtb.RawSetString("n", LNumber(nvarargs))
+			ls.reg.array[cf.LocalBase+nargs+np] = argtb
+		} else {
+			ls.reg.array[cf.LocalBase+nargs+np] = LNil
+		}
+	}
+	cf.LocalBase += nargs
+	maxreg := cf.LocalBase + int(proto.NumUsedRegisters)
+	ls.reg.SetTop(maxreg)
+}
+
+// pushCallFrame pushes the frame of a call of fn, with nargs arguments
+// above register base; nret results (MultRet: all) go from register
+// returnBase. lv, the value in base, is fn, or a value whose __call
+// metamethod fn is: then lv is fn's first argument. The frame becomes the
+// current one, its registers set up. fn is not nil: each caller names a
+// value it cannot call in its own words. The frame is written in place on
+// the stack, not passed by value: OP_CALL calls this for every call.
+func (ls *LState) pushCallFrame(fn *LFunction, lv LValue, base, nargs, returnBase, nret int) {
+	if lv != LValue(fn) {
+		nargs++
+		ls.reg.Insert(lv, base+1)
+	}
+	cf := ls.stack.Next()
+	if cf == nil {
 		ls.RaiseError("stack overflow")
 	}
-	ls.stack.Push(cf)
-	newcf := ls.stack.Last()
-	ls.initCallFrame(newcf)
-	ls.currentFrame = newcf
+	cf.Fn = fn
+	cf.Parent = ls.currentFrame
+	cf.Pc = 0
+	cf.Base = base
+	cf.LocalBase = base + 1
+	cf.ReturnBase = returnBase
+	cf.NArgs = nargs
+	cf.NRet = nret
+	cf.TailCall = 0
+	ls.initCallFrame(cf)
+	ls.currentFrame = cf
 }
 
 func (ls *LState) callR(nargs, nret, rbase int) {
@@ -1208,18 +1257,11 @@ func (ls *LState) callR(nargs, nret, rbase int) {
 		rbase = base
 	}
 	lv := ls.reg.Get(base)
-	fn, meta := ls.metaCall(lv)
-	ls.pushCallFrame(callFrame{
-		Fn:         fn,
-		Pc:         0,
-		Base:       base,
-		LocalBase:  base + 1,
-		ReturnBase: rbase,
-		NArgs:      nargs,
-		NRet:       nret,
-		Parent:     ls.currentFrame,
-		TailCall:   0,
-	}, lv, meta)
+	fn, _ := ls.metaCall(lv)
+	if fn == nil {
+		ls.raiseCallError(lv)
+	}
+	ls.pushCallFrame(fn, lv, base, nargs, rbase, nret)
 	if ls.G.MainThread == nil {
 		ls.G.MainThread = ls
 		ls.G.CurrentThread = ls

@@ -44,6 +44,7 @@ var runtimeCases = []runtimeCase{
 	// Calls.
 	{src: "b('hello')", want: "f.lua:1: attempt to call a nil value (global 'b')"},
 	{src: "local x\nx()", want: "f.lua:2: attempt to call a nil value (local 'x')"},
+	{src: "local x\nreturn x()", want: "f.lua:2: attempt to call a nil value (local 'x')"},
 	{src: "local data = 'abc'\ndata.decode('utf-8')", want: "f.lua:2: attempt to call a nil value (field 'decode')"},
 	{src: "local s = {}\ns:encode()", want: "f.lua:2: attempt to call a nil value (method 'encode')"},
 	{src: "local n\nlocal function f() n() end\nf()", want: "f.lua:2: attempt to call a nil value (upvalue 'n')"},

@@ -135,36 +135,7 @@ func callGFunction(L *LState, tailcall bool) bool {
 		return true
 	}
 
-	// The one copy of registry.CopyRange kept written out: as a call it
-	// makes Lua-to-Go calls 2-5 % slower (BenchmarkCallGo, lua/SOCKPLAY.md).
-	// A change to CopyRange must be made here too.
-	{
-		rg := L.reg
-		regv := frame.ReturnBase
-		start := L.reg.Top() - gfnret
-		n := wantret
-		rg.checkSize(regv + n)
-		limit := rg.top // CopyRange with limit -1
-		for i := 0; i < n; i++ {
-			srcIdx := start + i
-			if srcIdx >= limit || srcIdx < 0 {
-				rg.array[regv+i] = LNil
-			} else {
-				rg.array[regv+i] = rg.array[srcIdx]
-			}
-		}
-
-		// values beyond top don't need to be valid LValues, so setting them to nil is fine
-		// setting them to nil rather than LNil lets us invoke the golang memclr opto
-		oldtop := rg.top
-		rg.top = regv + n
-		if rg.top < oldtop {
-			nilRange := rg.array[rg.top:oldtop]
-			for i := range nilRange {
-				nilRange[i] = nil
-			}
-		}
-	}
+	L.reg.CopyRange(frame.ReturnBase, L.reg.Top()-gfnret, -1, wantret)
 	L.stack.Pop()
 	L.currentFrame = L.stack.Last()
 	return false
@@ -209,6 +180,36 @@ func threadRun(L *LState) {
 	L.mainLoop(L, nil)
 }
 
+// operands decodes an ABC instruction in the current frame: the frame, A as
+// its register (RA) and the fields B and C. Go inlines it, and drops what a
+// handler leaves unused, so each handler compiles as with the fields decoded
+// in place. The fields are spelled out, not opGetArgA etc.: each call
+// inlined inside leaves its marker NOP in every handler.
+func operands(L *LState, inst uint32) (cf *callFrame, RA, B, C int) {
+	cf = L.currentFrame
+	return cf, cf.LocalBase + int(inst>>18)&0xff, int(inst & 0x1ff), int(inst>>9) & 0x1ff
+}
+
+// callee is what OP_CALL and OP_TAILCALL call: lv, the value in register
+// RA, if a function, else its __call metamethod. Go inlines it; calleeMeta
+// is the rare case.
+func callee(L *LState, lv LValue, RA int) *LFunction {
+	if fn, ok := lv.(*LFunction); ok {
+		return fn
+	}
+	return calleeMeta(L, lv, RA)
+}
+
+// calleeMeta is callee for a value that is not a function: its __call
+// metamethod, or an error naming the register.
+func calleeMeta(L *LState, lv LValue, RA int) *LFunction {
+	fn, _ := L.metaCall(lv)
+	if fn == nil {
+		L.raiseTypeError("call", lv, RA-L.currentFrame.LocalBase)
+	}
+	return fn
+}
+
 type instFunc func(*LState, uint32, *callFrame) int
 
 var jumpTable [opCodeMax + 1]instFunc
@@ -216,32 +217,21 @@ var jumpTable [opCodeMax + 1]instFunc
 func init() {
 	jumpTable = [opCodeMax + 1]instFunc{
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_MOVE
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			v := reg.Get(lbase + B)
-			reg.Set(RA, v)
+			cf, RA, B, _ := operands(L, inst)
+			L.reg.Set(RA, L.reg.Get(cf.LocalBase+B))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_MOVEN
 			reg := L.reg
-			cf := L.currentFrame
+			cf, RA, B, C := operands(L, inst)
 			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			v := reg.Get(lbase + B)
-			reg.Set(lbase+A, v)
+			reg.Set(RA, reg.Get(lbase+B))
 			code := cf.Fn.Proto.Code
 			pc := cf.Pc
 			for i := 0; i < C; i++ {
 				inst = code[pc]
 				pc++
-				A = int(inst>>18) & 0xff //GETA
-				B = int(inst & 0x1ff)    //GETB
+				A, B := int(inst>>18)&0xff, int(inst&0x1ff)
 				v := reg.Get(lbase + B)
 				reg.Set(lbase+A, v)
 			}
@@ -249,29 +239,13 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LOADK
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			Bx := int(inst & 0x3ffff) //GETBX
-			v := cf.Fn.Proto.Constants[Bx]
-			reg.Set(RA, v)
+			cf, RA, _, _ := operands(L, inst)
+			L.reg.Set(RA, cf.Fn.Proto.Constants[int(inst&0x3ffff)])
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LOADBOOL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			if B != 0 {
-				reg.Set(RA, LTrue)
-			} else {
-				reg.Set(RA, LFalse)
-			}
+			cf, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, LBool(B != 0))
 			if C != 0 {
 				cf.Pc++
 			}
@@ -279,129 +253,62 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LOADNIL
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			for i := RA; i <= lbase+B; i++ {
+			cf, RA, B, _ := operands(L, inst)
+			for i := RA; i <= cf.LocalBase+B; i++ {
 				reg.Set(i, LNil)
 			}
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETUPVAL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			v := cf.Fn.Upvalues[B].Value()
-			reg.Set(RA, v)
+			cf, RA, B, _ := operands(L, inst)
+			L.reg.Set(RA, cf.Fn.Upvalues[B].Value())
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETGLOBAL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			Bx := int(inst & 0x3ffff) //GETBX
-			//reg.Set(RA, L.getField(cf.Fn.Env, cf.Fn.Proto.Constants[Bx]))
-			v := L.getFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[Bx])
-			reg.Set(RA, v)
+			cf, RA, _, _ := operands(L, inst)
+			L.reg.Set(RA, L.getFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[int(inst&0x3ffff)]))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETTABLE
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			v := L.getField(reg.Get(lbase+B), L.rkValue(C))
-			reg.Set(RA, v)
+			cf, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, L.getField(L.reg.Get(cf.LocalBase+B), L.rkValue(C)))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_GETTABLEKS
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			v := L.getFieldString(reg.Get(lbase+B), L.rkString(C))
-			reg.Set(RA, v)
+			cf, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, L.getFieldString(L.reg.Get(cf.LocalBase+B), L.rkString(C)))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETGLOBAL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			Bx := int(inst & 0x3ffff) //GETBX
-			//L.setField(cf.Fn.Env, cf.Fn.Proto.Constants[Bx], reg.Get(RA))
-			L.setFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[Bx], reg.Get(RA))
+			cf, RA, _, _ := operands(L, inst)
+			L.setFieldString(cf.Fn.Env, cf.Fn.Proto.stringConstants[int(inst&0x3ffff)], L.reg.Get(RA))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETUPVAL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			cf.Fn.Upvalues[B].SetValue(reg.Get(RA))
+			cf, RA, B, _ := operands(L, inst)
+			cf.Fn.Upvalues[B].SetValue(L.reg.Get(RA))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETTABLE
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			L.setField(reg.Get(RA), L.rkValue(B), L.rkValue(C))
+			_, RA, B, C := operands(L, inst)
+			L.setField(L.reg.Get(RA), L.rkValue(B), L.rkValue(C))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETTABLEKS
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			L.setFieldString(reg.Get(RA), L.rkString(B), L.rkValue(C))
+			_, RA, B, C := operands(L, inst)
+			L.setFieldString(L.reg.Get(RA), L.rkString(B), L.rkValue(C))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_NEWTABLE
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			v := newLTable(B, C)
-			reg.Set(RA, v)
+			_, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, newLTable(B, C))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SELF
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			selfobj := reg.Get(lbase + B)
-			v := L.getFieldString(selfobj, L.rkString(C))
-			reg.Set(RA, v)
+			cf, RA, B, C := operands(L, inst)
+			selfobj := reg.Get(cf.LocalBase + B)
+			reg.Set(RA, L.getFieldString(selfobj, L.rkString(C)))
 			reg.Set(RA+1, selfobj)
 			return 0
 		},
@@ -413,11 +320,7 @@ func init() {
 		opArith, // OP_POW
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_UNM
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
+			_, RA, B, _ := operands(L, inst)
 			unaryv := L.rkValue(B)
 			if nm, ok := unaryv.(LNumber); ok {
 				reg.Set(RA, -nm)
@@ -441,26 +344,13 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_NOT
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			if LVIsFalse(reg.Get(lbase + B)) {
-				reg.Set(RA, LTrue)
-			} else {
-				reg.Set(RA, LFalse)
-			}
+			cf, RA, B, _ := operands(L, inst)
+			L.reg.Set(RA, LBool(LVIsFalse(L.reg.Get(cf.LocalBase+B))))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LEN
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
+			_, RA, B, _ := operands(L, inst)
 			switch lv := L.rkValue(B).(type) {
 			case LString:
 				reg.SetNumber(RA, LNumber(len(lv)))
@@ -486,17 +376,8 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CONCAT
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			RC := lbase + C
-			RB := lbase + B
-			v := stringConcat(L, RC-RB+1, RC)
-			reg.Set(RA, v)
+			cf, RA, B, C := operands(L, inst)
+			L.reg.Set(RA, stringConcat(L, C-B+1, cf.LocalBase+C))
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_JMP
@@ -511,27 +392,21 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_EQ
 			cf := L.currentFrame
-			A := int(inst>>18) & 0xff //GETA
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
+			A, B, C := int(inst>>18)&0xff, int(inst&0x1ff), int(inst>>9)&0x1ff
 			ret := equals(L, L.rkValue(B), L.rkValue(C), false)
 			skipUnless(cf, ret, A)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LT
 			cf := L.currentFrame
-			A := int(inst>>18) & 0xff //GETA
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
+			A, B, C := int(inst>>18)&0xff, int(inst&0x1ff), int(inst>>9)&0x1ff
 			ret := lessThan(L, L.rkValue(B), L.rkValue(C))
 			skipUnless(cf, ret, A)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_LE
 			cf := L.currentFrame
-			A := int(inst>>18) & 0xff //GETA
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
+			A, B, C := int(inst>>18)&0xff, int(inst&0x1ff), int(inst>>9)&0x1ff
 			lhs := L.rkValue(B)
 			rhs := L.rkValue(C)
 			ret := false
@@ -565,26 +440,16 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TEST
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			C := int(inst>>9) & 0x1ff //GETC
-			if LVAsBool(reg.Get(RA)) == (C == 0) {
+			cf, RA, _, C := operands(L, inst)
+			if LVAsBool(L.reg.Get(RA)) == (C == 0) {
 				cf.Pc++
 			}
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TESTSET
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			if value := reg.Get(lbase + B); LVAsBool(value) != (C == 0) {
+			cf, RA, B, C := operands(L, inst)
+			if value := reg.Get(cf.LocalBase + B); LVAsBool(value) != (C == 0) {
 				reg.Set(RA, value)
 			} else {
 				cf.Pc++
@@ -592,130 +457,11 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CALL
-			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
-			nargs := B - 1
-			if B == 0 {
-				nargs = reg.Top() - (RA + 1)
-			}
-			lv := reg.Get(RA)
-			nret := C - 1
-			var callable *LFunction
-			var meta bool
-			if fn, ok := lv.(*LFunction); ok {
-				callable = fn
-				meta = false
-			} else {
-				callable, meta = L.metaCall(lv)
-			}
-			// The one copy of LState.pushCallFrame and initCallFrame kept
-			// written out: as calls they make Lua-to-Lua calls about 10 %
-			// slower (BenchmarkCallLua, lua/SOCKPLAY.md). A change to either
-			// must be made here too. It differs in one place: a value that
-			// cannot be called is named by its register (raiseTypeError).
-			{
-				ls := L
-				cf := callFrame{Fn: callable, Pc: 0, Base: RA, LocalBase: RA + 1, ReturnBase: RA, NArgs: nargs, NRet: nret, Parent: cf, TailCall: 0}
-				fn := lv
-				if meta {
-					cf.NArgs++
-					ls.reg.Insert(fn, cf.LocalBase)
-				}
-				if cf.Fn == nil {
-					ls.raiseTypeError("call", fn, A)
-				}
-				if ls.stack.IsFull() {
-					ls.RaiseError("stack overflow")
-				}
-				ls.stack.Push(cf)
-				newcf := ls.stack.Last()
-				{
-					cf := newcf
-					if cf.Fn.IsG {
-						ls.reg.SetTop(cf.LocalBase + cf.NArgs)
-					} else {
-						proto := cf.Fn.Proto
-						nargs := cf.NArgs
-						np := int(proto.NumParameters)
-						if nargs < np {
-							// default any missing arguments to nil
-							newSize := cf.LocalBase + np
-							ls.reg.checkSize(newSize)
-							for i := nargs; i < np; i++ {
-								ls.reg.array[cf.LocalBase+i] = LNil
-							}
-							nargs = np
-							ls.reg.top = newSize
-						}
-
-						if (proto.IsVarArg & VarArgIsVarArg) == 0 {
-							if nargs < int(proto.NumUsedRegisters) {
-								nargs = int(proto.NumUsedRegisters)
-							}
-							newSize := cf.LocalBase + nargs
-							ls.reg.checkSize(newSize)
-							for i := np; i < nargs; i++ {
-								ls.reg.array[cf.LocalBase+i] = LNil
-							}
-							ls.reg.top = cf.LocalBase + int(proto.NumUsedRegisters)
-						} else {
-							/* swap vararg positions:
-									   closure
-									   namedparam1 <- lbase
-									   namedparam2
-									   vararg1
-									   vararg2
-
-							           TO
-
-									   closure
-									   nil
-									   nil
-									   vararg1
-									   vararg2
-									   namedparam1 <- lbase
-									   namedparam2
-							*/
-							nvarargs := nargs - np
-							if nvarargs < 0 {
-								nvarargs = 0
-							}
-
-							ls.reg.SetTop(cf.LocalBase + nargs + np)
-							for i := 0; i < np; i++ {
-								//ls.reg.Set(cf.LocalBase+nargs+i, ls.reg.Get(cf.LocalBase+i))
-								ls.reg.array[cf.LocalBase+nargs+i] = ls.reg.array[cf.LocalBase+i]
-								//ls.reg.Set(cf.LocalBase+i, LNil)
-								ls.reg.array[cf.LocalBase+i] = LNil
-							}
-
-							if CompatVarArg {
-								ls.reg.SetTop(cf.LocalBase + nargs + np + 1)
-								if (proto.IsVarArg & VarArgNeedsArg) != 0 {
-									argtb := newLTable(nvarargs, 0)
-									for i := 0; i < nvarargs; i++ {
-										argtb.RawSetInt(i+1, ls.reg.Get(cf.LocalBase+np+i))
-									}
-									argtb.RawSetString("n", LNumber(nvarargs))
-									//ls.reg.Set(cf.LocalBase+nargs+np, argtb)
-									ls.reg.array[cf.LocalBase+nargs+np] = argtb
-								} else {
-									ls.reg.array[cf.LocalBase+nargs+np] = LNil
-								}
-							}
-							cf.LocalBase += nargs
-							maxreg := cf.LocalBase + int(proto.NumUsedRegisters)
-							ls.reg.SetTop(maxreg)
-						}
-					}
-				}
-				ls.currentFrame = newcf
-			}
+			_, RA, B, C := operands(L, inst)
+			lv := L.reg.Get(RA)
+			callable := callee(L, lv, RA)
+			nargs := L.reg.count(B, RA+1)
+			L.pushCallFrame(callable, lv, RA, nargs, RA, C-1)
 			if callable.IsG && callGFunction(L, false) {
 				return 1
 			}
@@ -723,41 +469,14 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TAILCALL
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
-			nargs := B - 1
-			if B == 0 {
-				nargs = reg.Top() - (RA + 1)
-			}
-			lv := reg.Get(RA)
-			var callable *LFunction
-			var meta bool
-			if fn, ok := lv.(*LFunction); ok {
-				callable = fn
-				meta = false
-			} else {
-				callable, meta = L.metaCall(lv)
-			}
-			if callable == nil {
-				L.raiseTypeError("call", lv, A)
-			}
-			L.closeUpvalues(lbase)
+			cf, RA, B, _ := operands(L, inst)
+			lv := L.reg.Get(RA)
+			callable := callee(L, lv, RA)
+			nargs := L.reg.count(B, RA+1)
+			L.closeUpvalues(cf.LocalBase)
 			if callable.IsG {
 				luaframe := cf
-				L.pushCallFrame(callFrame{
-					Fn:         callable,
-					Pc:         0,
-					Base:       RA,
-					LocalBase:  RA + 1,
-					ReturnBase: cf.ReturnBase,
-					NArgs:      nargs,
-					NRet:       cf.NRet,
-					Parent:     cf,
-					TailCall:   0,
-				}, lv, meta)
+				L.pushCallFrame(callable, lv, RA, nargs, cf.ReturnBase, cf.NRet)
 				if callGFunction(L, true) {
 					return 1
 				}
@@ -773,7 +492,7 @@ func init() {
 				cf.NArgs = nargs
 				cf.TailCall++
 				lbase := cf.LocalBase
-				if meta {
+				if lv != LValue(callable) { // __call: lv is the first argument
 					cf.NArgs++
 					L.reg.Insert(lv, cf.LocalBase)
 				}
@@ -786,16 +505,10 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_RETURN
 			reg := L.reg
-			cf := L.currentFrame
+			cf, RA, B, _ := operands(L, inst)
 			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
 			L.closeUpvalues(lbase)
-			nret := B - 1
-			if B == 0 {
-				nret = reg.Top() - RA
-			}
+			nret := reg.count(B, RA)
 			n := cf.NRet
 			if cf.NRet == MultRet {
 				n = nret
@@ -816,16 +529,14 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_FORLOOP
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
+			cf, RA, _, _ := operands(L, inst)
 			if init, ok1 := reg.Get(RA).(LNumber); ok1 {
 				if limit, ok2 := reg.Get(RA + 1).(LNumber); ok2 {
 					if step, ok3 := reg.Get(RA + 2).(LNumber); ok3 {
 						init += step
-						v := LNumber(init)
-						reg.SetNumber(RA, v)
+						// Set(LNumber2I), not SetNumber: see opArith.
+						v := reg.alloc.LNumber2I(init)
+						reg.Set(RA, v)
 						if (step > 0 && init <= limit) || (step <= 0 && init >= limit) {
 							Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
 							// A loop goes round: serve a host's checkpoint (checkpoint.go).
@@ -833,7 +544,7 @@ func init() {
 								L.runCheckpoint(cf.Pc - 1) // the for's own line
 							}
 							cf.Pc += Sbx
-							reg.SetNumber(RA+3, v)
+							reg.Set(RA+3, v)
 						} else {
 							reg.SetTop(RA + 1)
 						}
@@ -850,10 +561,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_FORPREP
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
+			cf, RA, _, _ := operands(L, inst)
 			Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
 			// A numeric string is a number here too, as in Lua 5.1's
 			// forprep: for i = "1", "3" counts 1, 2, 3.
@@ -878,11 +586,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_TFORLOOP
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			C := int(inst>>9) & 0x1ff //GETC
+			cf, RA, _, C := operands(L, inst)
 			nret := C
 			reg.SetTop(RA + 3 + 2)
 			reg.Set(RA+3+2, reg.Get(RA+2))
@@ -904,12 +608,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_SETLIST
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff)    //GETB
-			C := int(inst>>9) & 0x1ff //GETC
+			cf, RA, B, C := operands(L, inst)
 			if C == 0 {
 				C = int(cf.Fn.Proto.Code[cf.Pc])
 				cf.Pc++
@@ -926,20 +625,15 @@ func init() {
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CLOSE
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
+			_, RA, _, _ := operands(L, inst)
 			L.closeUpvalues(RA)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CLOSURE
 			reg := L.reg
-			cf := L.currentFrame
+			cf, RA, _, _ := operands(L, inst)
 			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			Bx := int(inst & 0x3ffff) //GETBX
+			Bx := int(inst & 0x3ffff)
 			proto := cf.Fn.Proto.FunctionPrototypes[Bx]
 			closure := newLFunctionL(proto, cf.Fn.Env, int(proto.NumUpvalues))
 			reg.Set(RA, closure)
@@ -958,11 +652,7 @@ func init() {
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_VARARG
 			reg := L.reg
-			cf := L.currentFrame
-			lbase := cf.LocalBase
-			A := int(inst>>18) & 0xff //GETA
-			RA := lbase + A
-			B := int(inst & 0x1ff) //GETB
+			cf, RA, B, _ := operands(L, inst)
 			nparams := int(cf.Fn.Proto.NumParameters)
 			nvarargs := cf.NArgs - nparams
 			if nvarargs < 0 {
@@ -983,20 +673,16 @@ func init() {
 
 func opArith(L *LState, inst uint32, baseframe *callFrame) int { //OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_POW
 	reg := L.reg
-	cf := L.currentFrame
-	lbase := cf.LocalBase
-	A := int(inst>>18) & 0xff //GETA
-	RA := lbase + A
+	_, RA, B, C := operands(L, inst)
 	opcode := int(inst >> 26) //GETOPCODE
-	B := int(inst & 0x1ff)    //GETB
-	C := int(inst>>9) & 0x1ff //GETC
 	lhs := L.rkValue(B)
 	rhs := L.rkValue(C)
 	v1, ok1 := lhs.(LNumber)
 	v2, ok2 := rhs.(LNumber)
 	if ok1 && ok2 {
-		v := numberArith(L, opcode, LNumber(v1), LNumber(v2))
-		reg.SetNumber(RA, v)
+		// Set and LNumber2I are each inlined here; SetNumber, the two
+		// together, is too large for Go to inline and costs a call.
+		reg.Set(RA, reg.alloc.LNumber2I(numberArith(L, opcode, LNumber(v1), LNumber(v2))))
 	} else {
 		v := objectArith(L, opcode, lhs, rhs)
 		reg.Set(RA, v)
