@@ -46,6 +46,11 @@ func TestScripts(t *testing.T) {
 		Deadline:            deadline,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("REPO", root)
+			// The folder of the sockplay command alone: a PATH with no
+			// other program on it (no browser to open).
+			if bin, err := exec.LookPath("sockplay"); err == nil {
+				env.Setenv("SOCKPLAYBIN", filepath.Dir(bin))
+			}
 			env.Setenv("VERSION", version)
 			env.Setenv("NSCRIPTS", strconv.Itoa(len(scripts.List())))
 			env.Setenv("NEXERCISES", strconv.Itoa(len(exercises.List(i18n.English))))

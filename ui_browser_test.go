@@ -150,6 +150,7 @@ func TestLiveViewInBrowser(t *testing.T) {
 	// The end that closed first (the server or the client: they close
 	// at once) is kept by the kernel in TIME_WAIT.
 	waitFor("a connection in TIME_WAIT", `!!document.querySelector('table.sockets tr.sock.closed[data-state="TIME_WAIT"]')`)
+	waitFor("hello's and HELLO's bytes in the table", inOut("5\\u00a0B / 5\\u00a0B"))
 	waitFor("one band per process", `document.querySelectorAll("#diagram g.lane").length === 2`)
 	// The log: each event as --trace writes it.
 	waitFor("the exchange in the log", `(() => { const t = document.querySelector("#events").textContent;
@@ -180,6 +181,12 @@ func TestLiveViewInBrowser(t *testing.T) {
 	case err != nil:
 		t.Errorf("the server: %v\n%s", err, server.stderr.String())
 	}
+}
+
+// inOut is true when a socket's row of the page says cell in its "in /
+// out" column (JavaScript's string escapes allowed).
+func inOut(cell string) string {
+	return `[...document.querySelectorAll("table.sockets tr.sock")].some(r => r.cells[4].textContent === "` + cell + `")`
 }
 
 // An echoView is the tutorial's echo server run with --ui, its view open
@@ -281,6 +288,7 @@ func TestLiveViewInBrowserChinese(t *testing.T) {
 	io.WriteString(client.stdin, "hello\n")
 	client.stdin.Close()
 	waitFor("hello and HELLO in the Chinese diagram", diagramHas(`时序图：`, `握手`, `send 5 字节 "hello"`, `recv(1024) → 5 字节 "HELLO"`))
+	waitFor("hello's and HELLO's bytes in the table, in Chinese", inOut("5\\u00a0字节 / 5\\u00a0字节"))
 	waitFor("no English in the diagram", `!["Sequence diagram", "handshake", "bytes", "time flows down"].some(w => document.querySelector("#diagram svg").textContent.includes(w))`)
 	// The log in Chinese, the calls, addresses and data as they are.
 	waitFor("the exchange in the log, in Chinese", `(() => { const t = document.querySelector("#events").textContent;

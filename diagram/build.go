@@ -485,7 +485,7 @@ func (b *builder) add(st *Step) *Step {
 func (b *builder) step(it item, at float64) {
 	ev := it.ev
 	s := b.socks[sockKey{it.trace, ev.Sock}]
-	st := &Step{At: at, Trace: b.traces[it.trace].Name, Ev: ev, From: s.lifeline, Title: title(b.d.lang, b.traces[it.trace].Name, ev, at)}
+	st := &Step{At: at, Trace: b.traces[it.trace].Name, Ev: ev, From: s.lifeline, Title: title(b.d.lang, b.traces[it.trace].Name, ev, at, s.listening)}
 	if ev.Error != "" && ev.Event != "connect" {
 		st.Kind = KindError
 		st.Label = fmt.Sprintf("%s ✗ %s", ev.CallName(), ev.Error)
@@ -717,14 +717,21 @@ func (b *builder) dgramRecv(st *Step, s *sock, from string) {
 	b.add(st)
 }
 
-func title(l i18n.Lang, traceName string, ev *trace.Event, at float64) string {
+// title is a step's tooltip; listening: its socket is a listener, which
+// has no peer.
+func title(l i18n.Lang, traceName string, ev *trace.Event, at float64, listening bool) string {
 	var b strings.Builder
 	task := strconv.Itoa(ev.Task)
 	fmt.Fprintf(&b, "+%.6f s  %s  %s  %s  %s", at, traceName, l.Sprintf("task %s", task), sockWord(l, ev.Sock), ev.Event)
 	if ev.Call != "" {
 		fmt.Fprintf(&b, " (%s)", ev.Call)
 	}
-	if ev.Local != "" || ev.Remote != "" {
+	switch {
+	case ev.Remote == "" && ev.Local != "" && (ev.Family != "AF_UNIX" || listening):
+		// No peer: an AF_INET socket's "" is none, where a connected
+		// AF_UNIX socket's is an unnamed one.
+		b.WriteString("\n" + ev.Local)
+	case ev.Local != "" || ev.Remote != "":
 		fmt.Fprintf(&b, "\n%s → %s", trace.ShowAddrIn(l, ev.Local), trace.ShowAddrIn(l, ev.Remote))
 	}
 	if ev.Bytes != nil {

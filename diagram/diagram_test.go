@@ -485,6 +485,54 @@ func TestChinese(t *testing.T) {
 	}
 }
 
+// A tooltip names the socket's ends: "local → remote", or the local
+// address alone for a socket with no peer (a TCP or UDP socket before it
+// connects, a listener), in either language. An AF_UNIX socket's peer
+// that has no name is "(unnamed)".
+func TestTitleEnds(t *testing.T) {
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		unnamed := lang.Sprintf("(unnamed)")
+		for _, tc := range []struct {
+			traces      []string
+			sock        int    // of the first trace
+			event, want string // a step of the socket's, and its tooltip's second line
+		}{
+			{[]string{"echo_server", "echo_client"}, 1, "bind", "127.0.0.1:8081"},
+			{[]string{"echo_server", "echo_client"}, 1, "listen", "127.0.0.1:8081"},
+			{[]string{"echo_server", "echo_client"}, 2, "recv", "127.0.0.1:8081 → 127.0.0.1:"},
+			{[]string{"udp_server", "udp_client"}, 1, "bind", "127.0.0.1:54735"},
+			{[]string{"unix"}, 1, "listen", "/tmp/sockplay-diagram-test.sock"},
+			{[]string{"unix"}, 1, "close", "/tmp/sockplay-diagram-test.sock"},
+			{[]string{"unix"}, 3, "recv", "/tmp/sockplay-diagram-test.sock → " + unnamed},
+		} {
+			traces := load(t, tc.traces...)
+			d := BuildWith(Options{Lang: lang}, traces...)
+			found := false
+			for _, st := range d.Steps {
+				if st.Trace != traces[0].Name || st.Ev.Sock != tc.sock || st.Ev.Event != tc.event {
+					continue
+				}
+				found = true
+				lines := strings.Split(st.Title, "\n")
+				if len(lines) < 2 || !strings.HasPrefix(lines[1], tc.want) || !strings.HasSuffix(tc.want, ":") && lines[1] != tc.want {
+					t.Errorf("%s: sock %d's %s: tooltip %q, want its second line %q", tc.traces[0], tc.sock, tc.event, st.Title, tc.want)
+				}
+			}
+			if !found {
+				t.Fatalf("%s: no %s of sock %d", tc.traces[0], tc.event, tc.sock)
+			}
+		}
+		// No TCP or UDP socket's tooltip names a peer it has not.
+		for _, names := range [][]string{{"echo_server", "echo_client"}, {"udp_server", "udp_client"}, {"errors"}, {"sticky_server", "sticky_client"}} {
+			for _, st := range BuildWith(Options{Lang: lang}, load(t, names...)...).Steps {
+				if strings.Contains(st.Title, "→ "+unnamed) {
+					t.Errorf("%v: tooltip %q", names, st.Title)
+				}
+			}
+		}
+	}
+}
+
 // texts is the text of an SVG, a line per element.
 func texts(t *testing.T, svg []byte) string {
 	t.Helper()

@@ -286,11 +286,15 @@ func (h *host) serveJoin(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	n := len(h.conns) - h.pages
 	h.mu.Unlock()
-	if n >= maxJoiners || !h.track(conn, false) {
+	if n >= maxJoiners {
 		conn.Close(websocket.StatusTryAgainLater, h.lang.Sprintf("too many processes joined"))
 		return
 	}
-	defer h.untrack(conn, false)
+	if ok, _ := h.track(conn, nil); !ok { // the view is closing
+		conn.CloseNow()
+		return
+	}
+	defer h.untrack(conn)
 	ctx := context.Background()
 	_, b, err := conn.Read(ctx)
 	var hello joinMsg

@@ -20,6 +20,7 @@ import (
 // log (the trace's text lines).
 type viewWords struct {
 	joined, noBrowser, ended, gone string // stderr, after "ui: "
+	noBrowserFound                 string // stderr, after "ui: ": a regexp, the system's error in it
 	notView, notLocal, badToken    string // errors of a join
 	wrongHost, otherSite, noToken  string // 403 answers
 	notFound, tooManyPages         string
@@ -28,8 +29,10 @@ type viewWords struct {
 
 var wordsIn = map[i18n.Lang]viewWords{
 	i18n.English: {
-		joined:       ` \(joined the view of process \d+\)`,
-		noBrowser:    "could not open a browser (no browser here): open the address above yourself",
+		joined:    ` \(joined the view of process \d+\)`,
+		noBrowser: "could not open a browser (no browser here): open the address above yourself",
+		noBrowserFound: `could not open a browser \(exec: "sockplay-no-such-browser": [^()]+\): ` +
+			`set BROWSER to one, or open the address above yourself`,
 		ended:        "the run has ended; the view stays open while a page shows it (close the page, or press Ctrl-C)",
 		gone:         "the view has closed (the process that served it ended); this run goes on without it",
 		notView:      "not the address of a view (http://127.0.0.1:PORT/?token=..., as a --ui run prints it)",
@@ -47,8 +50,10 @@ var wordsIn = map[i18n.Lang]viewWords{
 		},
 	},
 	i18n.Chinese: {
-		joined:       ` （已加入进程 \d+ 的视图）`,
-		noBrowser:    "无法打开浏览器（no browser here）：请自己打开上面的地址",
+		joined:    ` （已加入进程 \d+ 的视图）`,
+		noBrowser: "无法打开浏览器（no browser here）：请自己打开上面的地址",
+		noBrowserFound: `无法打开浏览器（exec: "sockplay-no-such-browser": [^()（）]+）：` +
+			`请把 BROWSER 设为一个浏览器，或者自己打开上面的地址`,
 		ended:        "运行已结束；只要还有页面在显示，视图就保持打开（关闭页面，或按 Ctrl-C）",
 		gone:         "视图已关闭（提供视图的进程已结束）；本次运行继续，只是不再有视图",
 		notView:      "不是视图的地址（应该是 --ui 运行时打印的 http://127.0.0.1:PORT/?token=...）",
@@ -65,6 +70,23 @@ var wordsIn = map[i18n.Lang]viewWords{
 			"任务 1 套接字 2 recv 0 字节 (bufsize 100): 数据流结束（对端已关闭）",
 		},
 	},
+}
+
+// With no browser to start, the view says so in the user's language,
+// the system's reason inside; its own words do not stay English.
+func TestNoBrowser(t *testing.T) {
+	// No system opener either on an empty PATH; the line names
+	// BROWSER's failure.
+	t.Setenv("PATH", "")
+	t.Setenv("BROWSER", "sockplay-no-such-browser")
+	for _, l := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		var stderr syncWriter
+		v := startView(t, Options{Name: "nobrowser", Lang: l, Stderr: &stderr, Open: OpenBrowser})
+		re := "^ui: " + regexp.QuoteMeta(v.URL()) + "\nui: " + wordsIn[l].noBrowserFound + "\n$"
+		if !regexp.MustCompile(re).MatchString(stderr.String()) {
+			t.Errorf("%s: stderr %q, want %q", htmlLang(l), stderr.String(), re)
+		}
+	}
 }
 
 func TestMessagesInBothLanguages(t *testing.T) {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"os"
 	"os/exec"
 	"runtime"
@@ -40,13 +39,26 @@ func OpenBrowser(url string) error {
 	default:
 		cmds = append(cmds, []string{"xdg-open", url})
 	}
-	err := errors.New("no browser found: set BROWSER")
+	var first error
 	for _, c := range cmds {
 		cmd := exec.Command(c[0], c[1:]...)
-		if err = cmd.Start(); err == nil {
+		err := cmd.Start()
+		if err == nil {
 			go cmd.Wait() // reap it whenever it ends
 			return nil
 		}
+		if first == nil {
+			first = err
+		}
 	}
-	return err
+	return &noBrowserError{first}
 }
+
+// noBrowserError: no command OpenBrowser tried started; Err is the first
+// one's failure (BROWSER's if it is set: the user's choice), in the
+// system's words. Start says the rest in the user's language.
+type noBrowserError struct{ Err error }
+
+func (e *noBrowserError) Error() string { return "no browser found (set BROWSER): " + e.Err.Error() }
+
+func (e *noBrowserError) Unwrap() error { return e.Err }

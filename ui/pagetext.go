@@ -44,6 +44,9 @@ var pageWords = []string{
 	i18n.Key("task %s in %s"),
 	i18n.Key("counted by the kernel"),
 	i18n.Key("counted from the trace"),
+	// A byte count below 10000; above, the page writes kB and MB, the
+	// units' symbols, in every language.
+	i18n.Key("%s B"),
 	i18n.Key("(serves this view)"),
 	i18n.Key("ended"),
 	i18n.Key("ended: %s"),

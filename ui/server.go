@@ -43,6 +43,12 @@ const (
 	// joinReadLimit bounds one message of a joined process.
 	joinReadLimit = 8 << 20
 	writeTimeout  = 10 * time.Second
+	// closeGrace is how long the view, closing, waits for its pages to
+	// answer the WebSocket's close. A page answers within milliseconds; one
+	// that does not (a frozen tab, a dead proxy) would hold the end of the
+	// run for the WebSocket library's own wait, 5 s: it is cut instead,
+	// and shows the same "closed" line (servePage sends no reason).
+	closeGrace = 250 * time.Millisecond
 )
 
 type host struct {
@@ -60,11 +66,23 @@ type host struct {
 	page []byte
 	csp  string
 
-	mu     sync.Mutex
-	pages  int
-	conns  map[*websocket.Conn]struct{}
-	closed sync.Once
+	mu    sync.Mutex
+	pages int
+	// conns are the WebSockets to close with the view, each with its
+	// connection (a page's; nil: a join's).
+	conns   map[*websocket.Conn]net.Conn
+	ending  bool           // the view is closing: it takes no more
+	serving sync.WaitGroup // the pages' handlers (servePage)
+	// graceOver is closeGrace's timer (a test's own in tests); cut counts
+	// the pages cut after it for not answering the close.
+	graceOver func() <-chan time.Time
+	cut       int
+	closed    sync.Once
 }
+
+// rawConnKey is the key of a request's connection in its context
+// (http.Server.ConnContext): a page's, to cut it when the view closes.
+type rawConnKey struct{}
 
 // startHost starts a view on 127.0.0.1:port (0: a free port) and, if no
 // other view has it, on the discovery socket in dir.
@@ -77,10 +95,11 @@ func startHost(port int, dir string, s *sink, name string, lang i18n.Lang) (*hos
 	tok := make([]byte, 16)
 	rand.Read(tok)
 	h := &host{hub: newHub(s, name, os.Getpid(), lang), lang: lang, token: hex.EncodeToString(tok), port: ln.Addr().(*net.TCPAddr).Port,
-		conns: map[*websocket.Conn]struct{}{}}
+		conns: map[*websocket.Conn]net.Conn{}, graceOver: func() <-chan time.Time { return time.After(closeGrace) }}
 	h.url = fmt.Sprintf("http://127.0.0.1:%d/?token=%s", h.port, h.token)
 	h.buildPage(lang)
-	h.srv = &http.Server{Handler: http.HandlerFunc(h.serveTCP), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	h.srv = &http.Server{Handler: http.HandlerFunc(h.serveTCP), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, rawConnKey{}, c) }}
 	h.serve(h.srv, ln)
 	if uln, path, err := listenDiscovery(dir); err == nil {
 		h.path = path
@@ -105,18 +124,43 @@ func (h *host) close() {
 	h.closed.Do(h.stop)
 }
 
+// The pages are closed by their handlers, with the WebSocket's close
+// handshake (servePage); those still there after closeGrace are cut.
+// The joins are closed at once: hijacked, Server.Close does not close
+// them.
 func (h *host) stop() {
-	close(h.hub.stop)
+	close(h.hub.stop) // which ends the pages' handlers
 	<-h.hub.done
 	h.srv.Close()
 	if h.usrv != nil {
 		h.usrv.Close() // which removes the socket file
 	}
 	h.mu.Lock()
-	for c := range h.conns {
-		c.CloseNow() // hijacked: Server.Close does not close them
+	h.ending = true
+	for c, raw := range h.conns {
+		if raw == nil {
+			c.CloseNow()
+		}
 	}
 	h.mu.Unlock()
+	served := make(chan struct{})
+	go func() {
+		h.serving.Wait()
+		close(served)
+	}()
+	select {
+	case <-served:
+	case <-h.graceOver():
+		h.mu.Lock()
+		for _, raw := range h.conns {
+			if raw != nil {
+				raw.Close() // which ends the handshake's wait
+				h.cut++
+			}
+		}
+		h.mu.Unlock()
+		<-served
+	}
 	h.wg.Wait()
 }
 
@@ -216,26 +260,32 @@ func (h *host) serveUnix(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// track keeps a connection to close with the view; false: the view has
-// as many as it takes.
-func (h *host) track(c *websocket.Conn, page bool) bool {
+// track keeps a connection to close with the view: a page's with its
+// connection raw, a join's with nil. false: the view has as many as it
+// takes, or is closing (ending).
+func (h *host) track(c *websocket.Conn, raw net.Conn) (ok, ending bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if page {
+	if h.ending {
+		return false, true
+	}
+	if raw != nil {
 		if h.pages >= maxPages {
-			return false
+			return false, false
 		}
 		h.pages++
+		h.serving.Add(1)
 	}
-	h.conns[c] = struct{}{}
-	return true
+	h.conns[c] = raw
+	return true, false
 }
 
-func (h *host) untrack(c *websocket.Conn, page bool) {
+func (h *host) untrack(c *websocket.Conn) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if page {
+	if h.conns[c] != nil {
 		h.pages--
+		h.serving.Done()
 	}
 	delete(h.conns, c)
 }
@@ -248,11 +298,15 @@ func (h *host) servePage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	if !h.track(conn, true) {
+	raw, _ := r.Context().Value(rawConnKey{}).(net.Conn)
+	if ok, ending := h.track(conn, raw); ending {
+		conn.CloseNow()
+		return
+	} else if !ok {
 		conn.Close(websocket.StatusTryAgainLater, h.lang.Sprintf("this view is open in too many pages: close one, then reload this one"))
 		return
 	}
-	defer h.untrack(conn, true)
+	defer h.untrack(conn)
 	ctx := conn.CloseRead(context.Background()) // done when the page goes
 	c := newClient(func(msg []byte) error {
 		wctx, cancel := context.WithTimeout(ctx, writeTimeout)

@@ -117,7 +117,13 @@ func Start(opts Options) (*View, error) {
 	}
 	if opts.Open != nil {
 		if err := opts.Open(v.url); err != nil {
-			fmt.Fprintln(opts.Stderr, "ui: "+l.Sprintf("could not open a browser (%s): open the address above yourself", err.Error()))
+			var nb *noBrowserError
+			if errors.As(err, &nb) {
+				why := nb.Err.Error()
+				fmt.Fprintln(opts.Stderr, "ui: "+l.Sprintf("could not open a browser (%s): set BROWSER to one, or open the address above yourself", why))
+			} else {
+				fmt.Fprintln(opts.Stderr, "ui: "+l.Sprintf("could not open a browser (%s): open the address above yourself", err.Error()))
+			}
 		}
 	}
 	return v, nil

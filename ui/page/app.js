@@ -86,9 +86,12 @@ function kind(s) {
   return `${fam} ${typ}`;
 }
 
-// bytes writes a byte count, its number and unit kept on one line.
+// bytes writes a byte count, its number and unit kept on one line: an
+// exact count in the page's words ("5 B", in Chinese "5 字节", as the
+// trace's lines say it), a rounded one with its unit's symbol, kB or MB,
+// which Chinese UIs write so too.
 function bytes(n) {
-  if (n < 10000) return `${n}\u00a0B`;
+  if (n < 10000) return T("%s B", n).replace(" ", "\u00a0");
   if (n < 10e6) return `${(n / 1e3).toFixed(1)}\u00a0kB`;
   return `${(n / 1e6).toFixed(1)}\u00a0MB`;
 }
