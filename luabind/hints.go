@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -232,6 +233,7 @@ var pythonGlobals = map[string]string{
 	"threading":  i18n.Key("sockplay runs a function alongside with spawn(f, ...), as threading.Thread(target=f).start()"),
 	"struct":     i18n.Key("Lua writes string.pack and string.unpack for struct.pack and struct.unpack"),
 	"raise":      i18n.Key("Lua raises with error(value)"),
+	"help":       i18n.Key("sockplay's help is :help at the REPL's prompt, and sockplay help in a shell"),
 }
 
 // pythonMethods are methods of Python's str, bytes, list and dict that
@@ -442,11 +444,13 @@ func tokenHint(l i18n.Lang, pe *parse.Error, line string, col int) string {
 	case strings.HasPrefix(rest, "!="):
 		return l.Sprintf("Lua writes ~= for !=")
 	case len(rest) > 1 && rest[1] == '=' && strings.ContainsRune("+-*/%", rune(rest[0])):
-		target := strings.TrimSpace(before)
-		if target == "" || !isSimpleTarget(target) {
-			target = "x"
-		}
+		target := assignTarget(before)
 		return l.Sprintf("Lua has no %s: write %s = %s %c 1", rest[:2], target, target, rest[0])
+	case strings.HasPrefix(rest, "++"):
+		target := assignTarget(before)
+		return l.Sprintf("Lua has no ++: write %s = %s + 1", target, target)
+	case pe.Near == "=" && strings.HasPrefix(pe.Message, "')' expected"), pe.Near == "end" && isKeywordArg(rest):
+		return keywordArgHint(l, line, col)
 	case pe.Near == "*" && strings.HasSuffix(before, "*"):
 		return l.Sprintf("Lua writes ^ for **: 2^10")
 	case pe.Near == "//":
@@ -463,6 +467,55 @@ func tokenHint(l i18n.Lang, pe *parse.Error, line string, col int) string {
 		return l.Sprintf("Lua has no in operator: t[x] ~= nil tests a key; a loop finds a value")
 	}
 	return ""
+}
+
+// assignTarget is the variable before an operator such as += (before is
+// the line up to it), or x when it is not a simple one.
+func assignTarget(before string) string {
+	target := strings.TrimSpace(before)
+	if target == "" || !isSimpleTarget(target) {
+		return "x"
+	}
+	return target
+}
+
+// isKeywordArg: rest starts with a name and a single =, as end="" in
+// print(x, end="").
+func isKeywordArg(rest string) bool {
+	i := 0
+	for i < len(rest) && isIdentByte(rest[i]) {
+		i++
+	}
+	after := strings.TrimLeft(rest[i:], " \t")
+	return i > 0 && strings.HasPrefix(after, "=") && !strings.HasPrefix(after, "==")
+}
+
+// keywordArgHint: Python's f(x, name=value), where the parser stops at
+// the name or at its =, which starts at byte col of line.
+func keywordArgHint(l i18n.Lang, line string, col int) string {
+	code := maskCode(line)
+	start, end := col, col
+	if code[col] == '=' { // the name is before the =
+		end = len(strings.TrimRight(code[:col], " \t"))
+		start = end
+	}
+	for start > 0 && isIdentByte(code[start-1]) {
+		start--
+	}
+	for end < len(code) && isIdentByte(code[end]) {
+		end++
+	}
+	prev := strings.TrimRight(code[:start], " \t")
+	if start == end || code[start] >= '0' && code[start] <= '9' || prev == "" || !strings.ContainsRune(",(", rune(prev[len(prev)-1])) {
+		return ""
+	}
+	name := line[start:end]
+	open := unclosedBefore(code, start)
+	callee := strings.TrimRight(code[:max(open, 0)], " \t")
+	if open >= 0 && findWordFrom(callee, "print", max(len(callee)-len("print"), 0)) >= 0 {
+		return l.Sprintf("Lua's print has no %s=: io.write(a, b) writes its arguments with no separator and no newline", name)
+	}
+	return l.Sprintf("Lua has no keyword arguments: pass %s by its position among the arguments (socket.socket and socket.create_server take a table instead: socket.socket{type = socket.SOCK_DGRAM})", name)
 }
 
 // tupleHint: in s.bind(("127.0.0.1", 8080)) the parser stops at the
@@ -586,6 +639,10 @@ func lineHint(l i18n.Lang, line string) string {
 	if strings.HasPrefix(s, "#") {
 		return l.Sprintf("Lua comments start with --, not #")
 	}
+	if target, ok := strings.CutSuffix(s, "--"); ok && isSimpleTarget(strings.TrimSpace(target)) {
+		target = strings.TrimSpace(target)
+		return l.Sprintf("Lua has no --, which starts a comment: write %s = %s - 1", target, target)
+	}
 	if strings.Contains(maskCode(s), "lambda ") {
 		return l.Sprintf("Lua writes function(x) return x + 1 end for lambda x: x + 1")
 	}
@@ -600,9 +657,37 @@ func lineHint(l i18n.Lang, line string) string {
 	case "while":
 		return l.Sprintf("Lua writes while cond do ... end: do, not a colon")
 	case "for":
+		if h := rangeHint(l, rest); h != "" {
+			return h
+		}
 		return l.Sprintf("Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon")
 	}
 	return l.Sprintf("Lua's blocks have no colon: if ... then, while ... do, for ... do, function f() ... end")
+}
+
+// rangeHint: for i in range(3): counts from 0 and stops before 3; Lua's
+// numeric for includes both ends. rest is what follows "for".
+func rangeHint(l i18n.Lang, rest string) string {
+	name, after, ok := strings.Cut(rest, " in range(")
+	name = strings.TrimSpace(name)
+	args, _, closed := strings.Cut(after, ")")
+	if !ok || !closed || name == "" || !isSimpleTarget(name) {
+		return ""
+	}
+	args = strings.TrimSpace(args)
+	from, to, two := strings.Cut(args, ",")
+	if !two {
+		from, to = "0", args
+	}
+	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+	if from == "" || to == "" || strings.Contains(to, ",") { // a step: the general hint
+		return ""
+	}
+	last := to + " - 1"
+	if n, err := strconv.Atoi(to); err == nil {
+		last = strconv.Itoa(n - 1)
+	}
+	return l.Sprintf("Lua writes for %s = %s, %s do ... end for range(%s): both ends are included, and do, not a colon", name, from, last, args)
 }
 
 // pythonGlobalHint is what the warning about an undefined global adds,
