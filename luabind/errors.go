@@ -303,6 +303,9 @@ func (rt *Runtime) describe(err error) *Error {
 	if h := rt.ownServersHint(e); h != "" {
 		e.Hint = h
 	}
+	if h := rt.ownPortHint(e); h != "" {
+		e.Hint = h
+	}
 	return e
 }
 

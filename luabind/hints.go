@@ -198,6 +198,30 @@ func (rt *Runtime) ownServersHint(e *Error) string {
 	return e.lang.Sprintf(hintOwnServers, e.addr.String(), strings.Join(at, ", "))
 }
 
+// hintOwnPort is the hint of a bind to a port that a socket of this run
+// still holds: at the REPL, s = socket.socket() and s:bind again after
+// a mistake, the first socket still open.
+const hintOwnPort = "a socket of this run, still open, is bound to %s: close() it before binding again, or use another port (at the REPL's prompt, :reset closes every socket)"
+
+// ownPortHint is the hint of an address in use that one of this run's
+// open sockets of the same type holds; "" otherwise.
+func (rt *Runtime) ownPortHint(e *Error) string {
+	if e.Errno != int(syscall.EADDRINUSE) || e.Family == bsd.AF_UNIX || !e.addr.IsValid() {
+		return ""
+	}
+	want := e.addr
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	for s := range rt.sockets {
+		a := s.boundAt
+		if s.typ == e.SockType && a.IsValid() && a.Port() == want.Port() &&
+			(a.Addr() == want.Addr() || a.Addr().IsUnspecified() || want.Addr().IsUnspecified()) {
+			return e.lang.Sprintf(hintOwnPort, want.String())
+		}
+	}
+	return ""
+}
+
 // pythonGlobals are the names a Python hand reads as globals that Lua
 // does not have, with the Lua way. The undefined-global warning ends with
 // it, and it is the hint of an error about the global.

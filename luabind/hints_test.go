@@ -4,7 +4,9 @@ import (
 	"github.com/sockplay/sockplay/internal/bsd"
 
 	"fmt"
+	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -291,6 +293,17 @@ func TestAddrHints(t *testing.T) {
 // or not, as a script meets them: the runtime records the call, the
 // socket's type and the address, and looks at what holds it.
 func TestSocketCallHints(t *testing.T) {
+	// A port held outside the run, by another program.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
 	for _, c := range []struct{ name, code, hint string }{
 		{"sendto on tcp", `local s = socket.socket(); s:sendto("x", {"127.0.0.1", 9})`, hintSendtoStream},
 		{"accept before listen", `local s = socket.socket(); s:bind({"127.0.0.1", 0}); s:accept()`, hintAcceptFirst},
@@ -306,14 +319,23 @@ func TestSocketCallHints(t *testing.T) {
 			socket.socket():connect(ADDR)`, hintTCPToUDP},
 		{"create_connection to a udp server", `u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u:bind({"127.0.0.1", 0}); ADDR = u:getsockname()
 			socket.create_connection(ADDR)`, hintTCPToUDP},
-		{"port in use", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname(); socket.socket():bind(ADDR)`, hintPortHeld},
+		{"port in use", `ADDR = {"127.0.0.1", GOPORT}; socket.socket():bind(ADDR)`, hintPortHeld},
+		{"port in use by this run", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname(); socket.socket():bind(ADDR)`, hintOwnPort},
+		{"port bound by this run", `local a = socket.socket(); a:bind({"127.0.0.1", 0}); ADDR = a:getsockname(); socket.socket():bind(ADDR)`, hintOwnPort},
+		{"udp port in use by this run", `local a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a:bind({"0.0.0.0", 0}); ADDR = {"127.0.0.1", a:getsockname().port}
+			socket.socket(socket.AF_INET, socket.SOCK_DGRAM):bind(ADDR)`, hintOwnPort},
+		// This run's TCP socket on the port does not hold it for UDP.
+		{"udp port in use elsewhere", `ADDR = {"127.0.0.1", GOUDPPORT}; local tcp = socket.socket(); tcp:bind(ADDR)
+			socket.socket(socket.AF_INET, socket.SOCK_DGRAM):bind(ADDR)`, hintPortHeld},
 		{"time wait", `local srv = socket.socket(); srv:bind({"127.0.0.1", 0}); srv:listen(5); ADDR = srv:getsockname()
 			local c = socket.create_connection(ADDR); local conn = srv:accept(); conn:close(); c:recv(10); c:close(); srv:close()
 			socket.socket():bind(ADDR)`, hintTimeWait},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rt, _, _ := newTestRuntime(t, Options{})
-			err := result(t, runAsync(testContext(t), rt, "hint.lua", "ADDR = nil\n"+c.code))
+			code := strings.ReplaceAll(c.code, "GOPORT", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+			code = strings.ReplaceAll(code, "GOUDPPORT", strconv.Itoa(pc.LocalAddr().(*net.UDPAddr).Port))
+			err := result(t, runAsync(testContext(t), rt, "hint.lua", "ADDR = nil\n"+code))
 			if err == nil {
 				t.Fatal("ran without an error")
 			}

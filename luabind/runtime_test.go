@@ -261,7 +261,7 @@ func TestErrorHints(t *testing.T) {
 		hint              string
 	}{
 		{"in use", `local a = socket.socket() a:bind({"127.0.0.1", 0}) a:listen()
-			socket.socket():bind(a:getsockname())`, "OSError", 98, "is in use now"},
+			socket.socket():bind(a:getsockname())`, "OSError", 98, "a socket of this run, still open, is bound to"},
 		{"closed", `local s = socket.socket() s:close() s:recv(1)`, "OSError", 9, "after close"},
 		{"unix path in use", `local p = os.tmpname() os.remove(p)
 			local a = socket.socket(socket.AF_UNIX) a:bind(p)

@@ -36,6 +36,10 @@ type Socket struct {
 	// address: the refused connection's hint names this run's servers
 	// (hints.go). Guarded by rt.mu.
 	listenAt netip.AddrPort
+	// boundAt is the IP address and port it was bound to (by bind, or
+	// by listen on an unbound socket): the hint of a port in use names
+	// this run's own socket that holds it. Guarded by rt.mu.
+	boundAt netip.AddrPort
 
 	traced sockTrace // what the trace keeps of it (tracer.go)
 	// sentTo is where sendto last sent: the hint of a datagram nobody

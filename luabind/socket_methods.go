@@ -78,6 +78,7 @@ func (rt *Runtime) sockBind(L *lua.LState) int {
 	if err != nil {
 		return raiseAddr(L, err, sa)
 	}
+	rt.noteBound(s)
 	return 0
 }
 
@@ -101,11 +102,20 @@ func (rt *Runtime) sockListen(L *lua.LState) int {
 }
 
 // noteListening records where s listens, after a listen() that
-// succeeded (Socket.listenAt).
-func (rt *Runtime) noteListening(s *Socket) {
+// succeeded (Socket.listenAt and boundAt).
+func (rt *Runtime) noteListening(s *Socket) { rt.noteAddress(s, true) }
+
+// noteBound records where s is bound, after a bind() that succeeded
+// (Socket.boundAt).
+func (rt *Runtime) noteBound(s *Socket) { rt.noteAddress(s, false) }
+
+func (rt *Runtime) noteAddress(s *Socket, listening bool) {
 	if sa, err := s.sys.sockname(); err == nil && sa.family != bsd.AF_UNIX {
 		rt.mu.Lock()
-		s.listenAt = sa.addrPort()
+		s.boundAt = sa.addrPort()
+		if listening {
+			s.listenAt = s.boundAt
+		}
 		rt.mu.Unlock()
 	}
 }

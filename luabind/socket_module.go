@@ -197,6 +197,9 @@ func (rt *Runtime) bindSource(L *lua.LState, s *Socket, source addrSpec, family 
 	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
 	err = s.sys.bind(sa)
 	rt.traceEvent(L, s, &traceNote{event: "bind", call: "create_connection"}, err)
+	if err == nil {
+		rt.noteBound(s)
+	}
 	return err
 }
 
