@@ -1,15 +1,18 @@
 package luabind
 
 import (
+	"maps"
 	"net/netip"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/sockplay/sockplay/internal/bsd"
 	"github.com/sockplay/sockplay/internal/i18n"
+	"github.com/sockplay/sockplay/internal/near"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
 )
@@ -280,6 +283,35 @@ var pythonMethods = map[string]string{
 	"get":        i18n.Key("Lua writes t[k] for d.get(k): nil when absent"),
 }
 
+// typoMethods are the methods a misspelt method call most likely
+// meant: a socket's and a string's.
+var typoMethods = sync.OnceValue(func() []string {
+	names := slices.Sorted(maps.Keys((*Runtime)(nil).socketMethods()))
+	return append(names, "byte", "find", "format", "gmatch", "gsub", "len", "lower", "match", "rep", "reverse", "sub", "upper")
+})
+
+// methodTypoHint: s:recieve(1024), s:sendal(data), data:uper(). receive
+// is the name of LuaSocket, whose sockets (require("socket")) have it.
+func methodTypoHint(l i18n.Lang, name string) string {
+	if near.Name(name, "receive") {
+		return l.Sprintf("a socket receives with recv(bufsize): sock:recv(1024) (receive is the LuaSocket dialect's, for the sockets of require(\"socket\"))")
+	}
+	var meant []string
+	for _, method := range typoMethods() {
+		if strings.EqualFold(method, name) {
+			return l.Sprintf("no method named %s: Lua's names are case-sensitive, this one is %s", name, method)
+		}
+		if near.Name(name, method) {
+			meant = append(meant, method)
+		}
+	}
+	if len(meant) == 0 {
+		return ""
+	}
+	choices := strings.Join(meant, ", ")
+	return l.Sprintf("no method named %s: did you mean %s?", name, choices)
+}
+
 // stackOverflowHint is the hint of the VM's "stack overflow": Python's
 // RecursionError.
 const stackOverflowHint = "too many calls inside each other: a function that calls itself needs a case where it stops"
@@ -305,6 +337,11 @@ func runtimeHint(l i18n.Lang, e *Error, te *lua.TypeError, line string) string {
 	case "field", "method":
 		if h, ok := pythonMethods[name]; ok && te != nil && te.Op == "call" {
 			return l.Text(h)
+		}
+		if te != nil && te.Op == "call" {
+			if h := methodTypoHint(l, name); h != "" {
+				return h
+			}
 		}
 	}
 	if te != nil && te.Op == "get length of" && strings.HasPrefix(strings.TrimSpace(line), "#") {

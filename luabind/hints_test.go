@@ -167,6 +167,30 @@ func TestPythonHints(t *testing.T) {
 	}
 }
 
+// A misspelt method of a socket or a string names the method meant;
+// a name near none gets no hint.
+func TestMethodTypoHints(t *testing.T) {
+	for _, c := range []struct{ code, hint string }{
+		{"local s = socket.socket()\ns:recieve(1024)\n", `a socket receives with recv(bufsize): sock:recv(1024) (receive is the LuaSocket dialect's, for the sockets of require("socket"))`},
+		{"local s = socket.socket()\ns.receive(1024)\n", `a socket receives with recv(bufsize): sock:recv(1024) (receive is the LuaSocket dialect's, for the sockets of require("socket"))`},
+		{"local s = socket.socket()\ns:sendal(\"x\")\n", "no method named sendal: did you mean sendall?"},
+		{"local s = socket.socket()\ns:setTimeout(1)\n", "no method named setTimeout: Lua's names are case-sensitive, this one is settimeout"},
+		{"local s = socket.socket()\ns:Close()\n", "no method named Close: Lua's names are case-sensitive, this one is close"},
+		{"local data = \"x\"\ndata:uper()\n", "no method named uper: did you mean upper?"},
+		{"local s = socket.socket()\ns:frobnicate()\n", ""},
+		{"local s = socket.socket()\nlocal x = s.sendal\nx()\n", ""}, // not a call of the field
+	} {
+		e := runFails(t, Options{}, c.code)
+		if e.Hint != c.hint {
+			t.Errorf("%q:\n%s\nhint %q\nwant %q", c.code, e.Report(), e.Hint, c.hint)
+		}
+	}
+	e := runFails(t, Options{Lang: Chinese}, "local s = socket.socket()\ns:sendal(\"x\")\n")
+	if !strings.Contains(e.Hint, "sendall") || !strings.ContainsRune(e.Hint, '：') {
+		t.Errorf("Chinese: hint %q", e.Hint)
+	}
+}
+
 // An undefined global's NameError (strict mode) has the hint of the
 // Python name.
 func TestPythonHintsStrict(t *testing.T) {
