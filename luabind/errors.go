@@ -195,6 +195,9 @@ func recordSocket(L *lua.LState, t *lua.LTable) {
 	if name := s.rt.methodName(L); name != "" {
 		t.RawSetString("call", lua.LString(name))
 	}
+	if n, ok := t.RawGetString("errno").(lua.LNumber); ok && int(n) == int(syscall.EPIPE) && s.unconnected {
+		t.RawSetString("unconnected", lua.LTrue)
+	}
 	if s.typ == bsd.SOCK_DGRAM && !s.closed() && unanswered(t) {
 		// Where the datagrams went that nothing answered.
 		sa, err := s.sys.peername()
@@ -293,6 +296,7 @@ func (rt *Runtime) describe(err error) *Error {
 			e.Kind = Interrupted
 		}
 		e.global = lua.LVAsString(t.RawGetString("variable")) // a NameError's
+		e.unconnected = lua.LVAsBool(t.RawGetString("unconnected"))
 	} else {
 		e.Msg = lua.LVAsString(apiErr.Object)
 		if e.Msg == "" {
@@ -359,9 +363,11 @@ type Error struct {
 	// run's main chunk or an evaluation.
 	Task string
 
-	lang   Language       // the language of Hint, and of Report's words
-	global string         // the variable a NameError is about
-	addr   netip.AddrPort // the address of the call (bind's, connect's), if known
+	lang   Language // the language of Hint, and of Report's words
+	global string   // the variable a NameError is about
+	// unconnected: the socket of the call was never connected (recordSocket)
+	unconnected bool
+	addr        netip.AddrPort // the address of the call (bind's, connect's), if known
 }
 
 func (e *Error) Error() string { return e.Msg }

@@ -72,7 +72,10 @@ const (
 	hintSendtoStream = "sendto is UDP's call: a TCP socket connect()s once, then send()s or sendall()s (on a connected TCP socket sendto's address means nothing)"
 	hintAcceptFirst  = "accept() needs a listening socket: bind() it, then listen(), then accept()"
 	hintListenDgram  = "UDP (SOCK_DGRAM) has no connections to listen for or accept: a UDP server binds, then recvfrom()s and answers with sendto(); listen and accept are TCP's (SOCK_STREAM)"
-	hintSendNoPeer   = "this UDP socket has no peer: sendto(data, {host, port}) says where each datagram goes (or connect() it first, then send())"
+	// Linux's EPIPE for a send on a TCP socket that never connected,
+	// a listening one too.
+	hintSendUnconnected = "this socket is not connected (Linux calls a send on it a broken pipe): connect() it first, or send on the socket that accept() returned, not on the listening one"
+	hintSendNoPeer      = "this UDP socket has no peer: sendto(data, {host, port}) says where each datagram goes (or connect() it first, then send())"
 )
 
 var callHints = map[callKey]string{
@@ -122,6 +125,9 @@ const (
 // (nil: none) looks at what holds the address of the call.
 func hintFor(l i18n.Lang, e *Error, probe probe) string {
 	errno := syscall.Errno(e.Errno)
+	if errno == syscall.EPIPE && e.unconnected && e.SockType == bsd.SOCK_STREAM && e.Call != "sendto" {
+		return l.Text(i18n.Key(hintSendUnconnected))
+	}
 	if h, ok := callHints[callKey{e.Call, e.SockType, errno}]; ok {
 		return l.Text(h)
 	}

@@ -334,6 +334,11 @@ func TestSocketCallHints(t *testing.T) {
 		{"accept through pcall", `local s = socket.socket(); s:bind({"127.0.0.1", 0}); local ok, e = pcall(s.accept, s); error(e, 0)`, hintAcceptFirst},
 		{"listen on udp", `local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:bind({"127.0.0.1", 0}); s:listen(5)`, hintListenDgram},
 		{"accept on udp", `local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:bind({"127.0.0.1", 0}); s:accept()`, hintListenDgram},
+		{"send unconnected", `local s = socket.socket(); s:send("hi")`, hintSendUnconnected},
+		{"sendall on the listening socket", `local s = socket.create_server({"127.0.0.1", 0}); s:sendall("hi")`, hintSendUnconnected},
+		{"send on a listening socket of socket.socket", `local s = socket.socket(); s:bind({"127.0.0.1", 0}); s:listen(); s:send("hi")`, hintSendUnconnected},
+		{"send after the peer closed", `local srv = socket.create_server({"127.0.0.1", 0}); local c = socket.socket(); c:connect(srv:getsockname())
+			srv:accept():close(); c:settimeout(5); assert(c:recv(10) == ""); for _ = 1, 100 do c:send("x"); sleep(0.01) end`, errnoHints[syscall.EPIPE]},
 		{"send on udp", `local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:send("x")`, hintSendNoPeer},
 		{"udp client, tcp server", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname()
 			local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:settimeout(0.2); s:sendto("x", ADDR); s:recvfrom(100)`, hintUDPToTCP},

@@ -42,6 +42,10 @@ type Socket struct {
 	boundAt netip.AddrPort
 
 	traced sockTrace // what the trace keeps of it (tracer.go)
+	// unconnected: made by socket.socket() or socket.create_server and
+	// never connect()ed. Linux answers a send on such a TCP socket with
+	// EPIPE, which is then no peer closing (hints.go).
+	unconnected bool
 	// sentTo is where sendto last sent: the hint of a datagram nobody
 	// answers looks there (hints.go).
 	sentTo sockAddr

@@ -1,10 +1,12 @@
 package luabind
 
 import (
+	"errors"
+	"syscall"
+
 	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"syscall"
 )
 
 // The socket methods, as Python's socket object has them. Each raises an
@@ -132,6 +134,9 @@ func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) (sockAddr,
 	if err == nil {
 		rt.allowAddr(L, "connect", sa) // the sandbox: loopback only
 		err = s.sys.connect(L, sa)
+		if err == nil || errors.Is(err, syscall.EINPROGRESS) || errors.Is(err, syscall.EALREADY) || errors.Is(err, syscall.EISCONN) {
+			s.unconnected = false
+		}
 	}
 	if tc != nil {
 		call := ""

@@ -128,6 +128,7 @@ func (rt *Runtime) socketNew(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
+	s.unconnected = true
 	rt.traceEvent(L, s, &traceNote{event: "created"}, nil)
 	rt.pushSocket(L, s)
 	return 1
@@ -282,6 +283,7 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
+	s.unconnected = true
 	rt.traceEvent(L, s, &traceNote{event: "created", call: "create_server"}, nil)
 	fail := func(err error) int {
 		rt.traceEvent(L, s, &traceNote{event: "close", call: "create_server"}, nil)
