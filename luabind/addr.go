@@ -27,7 +27,7 @@ func (rt *Runtime) openAddr() {
 	mt := L.NewTypeMetatable(addrMetaName)
 	mt.RawSetString("__tostring", L.NewFunction(addrToString))
 	mt.RawSetString("__eq", L.NewFunction(addrEq))
-	mt.RawSetString("__index", L.NewFunction(addrIndex))
+	mt.RawSetString("__index", L.NewFunction(rt.addrIndex))
 }
 
 // sockAddr is a socket address as the Lua-facing files and the socket
@@ -130,9 +130,12 @@ func addrEq(L *lua.LState) int {
 }
 
 // addr.host, addr.port, addr.flowinfo, addr.scope_id
-func addrIndex(L *lua.LState) int {
+func (rt *Runtime) addrIndex(L *lua.LState) int {
 	t := L.CheckTable(1)
 	switch L.Get(2) {
+	case lua.LNumber(0):
+		rt.noteZeroIndex(L)
+		L.Push(lua.LNil)
 	case lua.LString("host"):
 		L.Push(t.RawGetInt(1))
 	case lua.LString("port"):
