@@ -302,6 +302,9 @@ func methodTypoHint(l i18n.Lang, name string) string {
 	if near.Name(name, "receive") {
 		return l.Sprintf("a socket receives with recv(bufsize): sock:recv(1024) (receive is the LuaSocket dialect's, for the sockets of require(\"socket\"))")
 	}
+	if slices.Contains(typoMethods(), name) {
+		return "" // spelt right: the value is not what the line takes it for
+	}
 	var meant []string
 	for _, method := range typoMethods() {
 		if strings.EqualFold(method, name) {

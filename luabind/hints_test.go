@@ -178,6 +178,7 @@ func TestMethodTypoHints(t *testing.T) {
 		{"local s = socket.socket()\ns:Close()\n", "no method named Close: Lua's names are case-sensitive, this one is close"},
 		{"local data = \"x\"\ndata:uper()\n", "no method named uper: did you mean upper?"},
 		{"local s = socket.socket()\ns:frobnicate()\n", ""},
+		{"local t = {}\nt:recv(10)\n", ""}, // spelt right, but t is no socket
 		{"local s = socket.socket()\nlocal x = s.sendal\nx()\n", ""}, // not a call of the field
 	} {
 		e := runFails(t, Options{}, c.code)
