@@ -431,6 +431,15 @@ print(io.read("L"))
 	if stdout2.String() != "nil\n" {
 		t.Errorf("stdout = %q", stdout2.String())
 	}
+	// A prompt at the end of the input gets its line ended (Ctrl-D echoes
+	// no newline); a prompt answered does not.
+	rt3, stdout3, _ := newTestRuntime(t, Options{Stdin: strings.NewReader("abc\n")})
+	if err := rt3.RunString(testContext(t), "input.lua", `io.write(tostring(input(">>>")), "|", tostring(input(">>>")), "|")`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := stdout3.String(), ">>>>>>\nabc|nil|"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
 }
 
 // Output goes only to the writers given: nothing reaches the process's
