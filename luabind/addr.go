@@ -213,12 +213,7 @@ func addrArg(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 	}
 	pn, ok := port.(lua.LNumber)
 	if !ok {
-		if ps, isStr := port.(lua.LString); isStr {
-			if _, err := strconv.Atoi(string(ps)); err == nil {
-				lualib.ArgError(L, n, fname, fmt.Sprintf("port must be a number, got the string %q", string(ps)))
-			}
-		}
-		lualib.ArgError(L, n, fname, "port must be a number, got "+lualib.TypeName(port))
+		lualib.ArgError(L, n, fname, "port must be a number, got "+argTypeName(port))
 	}
 	p := float64(pn)
 	if p != float64(int(p)) || p < 0 || p > 65535 {
@@ -274,7 +269,7 @@ func addrInt(L *lua.LState, n int, fname, what string, v lua.LValue, max float64
 	}
 	f, ok := v.(lua.LNumber)
 	if !ok {
-		lualib.ArgError(L, n, fname, what+" must be an integer, got "+lualib.TypeName(v))
+		lualib.ArgError(L, n, fname, what+" must be an integer, got "+argTypeName(v))
 	}
 	if x := float64(f); x != math.Trunc(x) || x < 0 || x > max {
 		lualib.ArgError(L, n, fname, fmt.Sprintf("%s must be 0-%.0f, got %s", what, max, f.String()))

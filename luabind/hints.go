@@ -364,6 +364,9 @@ func runtimeHint(l i18n.Lang, e *Error, te *lua.TypeError, line string) string {
 			return l.Sprintf("Lua joins strings with .., not +: \"port \" .. 8080")
 		}
 	}
+	if strings.Contains(e.Msg, "bad argument #") && strings.Contains(e.Msg, ", got the string \"") {
+		return l.Sprintf("a string that holds a number is still a string: tonumber(x) makes it a number (arg[1], input() and recv give strings)")
+	}
 	if fn, ok := badArgFunction(e.Msg); ok {
 		if fn == "spawn" {
 			return spawnHint(l, code, line)

@@ -159,6 +159,11 @@ func TestPythonHints(t *testing.T) {
 		{"print(\"a\" + 1)\n", `Lua joins strings with .., not +: "port " .. 8080`},
 		{"error(\"boom\")\n", ""},
 		{"local s = socket.socket()\ns.close()\n", ""}, // its message says it: call it as sock:close(...), with a colon
+		// A number in a string (arg[1], input()) where a number goes.
+		{"local s = socket.socket()\ns:settimeout(\"5\")\n", "a string that holds a number is still a string: tonumber(x) makes it a number (arg[1], input() and recv give strings)"},
+		{"local s = socket.socket()\ns:bind({\"127.0.0.1\", \"8080\"})\n", "a string that holds a number is still a string: tonumber(x) makes it a number (arg[1], input() and recv give strings)"},
+		{"local s = socket.socket()\ns:recv(\" 1024\")\n", "a string that holds a number is still a string: tonumber(x) makes it a number (arg[1], input() and recv give strings)"},
+		{"local s = socket.socket()\ns:recv(\"lots\")\n", ""},
 	} {
 		e := runFails(t, Options{}, c.code)
 		if e.Hint != c.hint {
@@ -178,7 +183,7 @@ func TestMethodTypoHints(t *testing.T) {
 		{"local s = socket.socket()\ns:Close()\n", "no method named Close: Lua's names are case-sensitive, this one is close"},
 		{"local data = \"x\"\ndata:uper()\n", "no method named uper: did you mean upper?"},
 		{"local s = socket.socket()\ns:frobnicate()\n", ""},
-		{"local t = {}\nt:recv(10)\n", ""}, // spelt right, but t is no socket
+		{"local t = {}\nt:recv(10)\n", ""},                           // spelt right, but t is no socket
 		{"local s = socket.socket()\nlocal x = s.sendal\nx()\n", ""}, // not a call of the field
 	} {
 		e := runFails(t, Options{}, c.code)
