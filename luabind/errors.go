@@ -403,7 +403,8 @@ func newSyntaxError(l Language, name, code string, err error) *Error {
 		return &Error{Kind: SyntaxError, Msg: msg, lang: l}
 	}
 	e := &Error{Kind: SyntaxError, Msg: pe.Error(), Line: pe.Line, Incomplete: pe.Near == "<eof>", lang: l}
-	lines := strings.Split(code, "\n")
+	// The lexer skips a byte-order mark: its columns start after it.
+	lines := strings.Split(strings.TrimPrefix(code, utf8BOM), "\n")
 	if !e.Incomplete && pe.Line >= 1 && pe.Line <= len(lines) {
 		line := strings.TrimSuffix(lines[pe.Line-1], "\r")
 		e.SourceLine = line
