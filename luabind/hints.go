@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sockplay/sockplay/internal/bsd"
 	"github.com/sockplay/sockplay/internal/i18n"
@@ -513,6 +515,9 @@ func tokenHint(l i18n.Lang, pe *parse.Error, line string, col int) string {
 	}
 	rest := line[col:]
 	before := strings.TrimRight(line[:col], " \t")
+	if r, _ := utf8.DecodeRuneInString(rest); r >= utf8.RuneSelf {
+		return wideCharHint(l, r)
+	}
 	switch {
 	case strings.HasPrefix(rest, "!="):
 		return l.Sprintf("Lua writes ~= for !=")
@@ -538,6 +543,39 @@ func tokenHint(l i18n.Lang, pe *parse.Error, line string, col int) string {
 		return l.Sprintf("Lua compares with == and ~=: x == nil for x is None")
 	case pe.Near == "in" && startsWithWord(strings.TrimSpace(line), "if", "elif", "while"):
 		return l.Sprintf("Lua has no in operator: t[x] ~= nil tests a key; a loop finds a value")
+	}
+	return ""
+}
+
+// wideCharHint: a character the lexer does not take, typed by a Chinese
+// input method in its full-width mode: （ for (, ， for a comma, “ for ".
+func wideCharHint(l i18n.Lang, r rune) string {
+	var ascii rune
+	switch r {
+	case '\u3000': // the ideographic space
+		ascii = ' '
+	case '“', '”':
+		ascii = '"'
+	case '‘', '’':
+		ascii = '\''
+	case '。':
+		ascii = '.'
+	case '、':
+		ascii = ','
+	case '【':
+		ascii = '['
+	case '】':
+		ascii = ']'
+	default:
+		if r >= '！' && r <= '～' { // the full-width forms of ASCII's ! to ~
+			ascii = r - '！' + '!'
+		}
+	}
+	if ascii != 0 {
+		return l.Sprintf("'%c' is a full-width (Chinese) character: Lua needs the ASCII '%c' (type code with the input method in English, half-width, mode)", r, ascii)
+	}
+	if unicode.IsLetter(r) {
+		return l.Sprintf("Lua's names are ASCII letters, digits and _: '%c' may be in a string or a comment, not in a name", r)
 	}
 	return ""
 }

@@ -126,6 +126,15 @@ func TestPythonHints(t *testing.T) {
 		{"raise ValueError\n", "Lua raises with error(value)"},
 		{"x = 1\n# a comment\ny = 2\n", "Lua comments start with --, not #"},
 		{"f = lambda x: x + 1\n", "Lua writes function(x) return x + 1 end for lambda x: x + 1"},
+		// A Chinese input method's full-width characters where ASCII goes.
+		{"print（\"hi\"）\n", "'（' is a full-width (Chinese) character: Lua needs the ASCII '(' (type code with the input method in English, half-width, mode)"},
+		{"s = socket.socket()；\n", "'；' is a full-width (Chinese) character: Lua needs the ASCII ';' (type code with the input method in English, half-width, mode)"},
+		{"print(\"a\"，\"b\")\n", "'，' is a full-width (Chinese) character: Lua needs the ASCII ',' (type code with the input method in English, half-width, mode)"},
+		{"print(“hi”)\n", "'“' is a full-width (Chinese) character: Lua needs the ASCII '\"' (type code with the input method in English, half-width, mode)"},
+		{"x = 1　+ 2\n", "'　' is a full-width (Chinese) character: Lua needs the ASCII ' ' (type code with the input method in English, half-width, mode)"},
+		{"s:bind({\"127.0.0.1\"、8080})\n", "'、' is a full-width (Chinese) character: Lua needs the ASCII ',' (type code with the input method in English, half-width, mode)"},
+		{"local 名字 = 1\n", "Lua's names are ASCII letters, digits and _: '名' may be in a string or a comment, not in a name"},
+		{"x = 1 × 2\n", ""},
 		// Runtime errors: by the kind and name of the culprit, and the line.
 		{"print(b'hello')\n", "write 'hello', without the b: a Lua string holds bytes"},
 		{"local s = socket.socket()\ns:send(b\"GET / HTTP/1.0\\r\\n\")\n", `write "GET / HTTP/1.0\r\n", without the b: a Lua string holds bytes`},
