@@ -365,12 +365,19 @@ type Error struct {
 
 	lang   Language // the language of Hint, and of Report's words
 	global string   // the variable a NameError is about
+	cause  error    // what interrupted the run (Unwrap)
 	// unconnected: the socket of the call was never connected (recordSocket)
 	unconnected bool
 	addr        netip.AddrPort // the address of the call (bind's, connect's), if known
 }
 
 func (e *Error) Error() string { return e.Msg }
+
+// Unwrap is what interrupted the run, for Interrupted: the error of the
+// context given to the run (context.DeadlineExceeded, context.Canceled),
+// so that errors.Is tells a deadline from a Ctrl-C; nil otherwise (and
+// when Cancel, Close or a KeyboardInterrupt interrupted it).
+func (e *Error) Unwrap() error { return e.cause }
 
 // NewSyntaxError describes err, the error of compiling code (named name)
 // with parse.Parse, lua.Compile or LState.Load, as sockplay shows a
