@@ -364,6 +364,8 @@ func runtimeHint(l i18n.Lang, e *Error, te *lua.TypeError, line string) string {
 			return l.Sprintf("Lua formats with string.format(\"%%d\", n), not with %%")
 		case strings.Contains(code, "+"):
 			return l.Sprintf("Lua joins strings with .., not +: \"port \" .. 8080")
+		case strings.Contains(code, "*"):
+			return l.Sprintf("Lua repeats a string with string.rep(s, n), not with *")
 		}
 	}
 	if strings.Contains(e.Msg, "bad argument #") && strings.Contains(e.Msg, ", got the string \"") {
@@ -529,6 +531,10 @@ func tokenHint(l i18n.Lang, pe *parse.Error, line string, col int) string {
 		return l.Sprintf("Lua has no ++: write %s = %s + 1", target, target)
 	case pe.Near == "=" && strings.HasPrefix(pe.Message, "')' expected"), pe.Near == "end" && isKeywordArg(rest):
 		return keywordArgHint(l, line, col)
+	case pe.Near == ":" && unclosedBefore(maskCode(line), col) >= 0 && maskCode(line)[unclosedBefore(maskCode(line), col)] == '[':
+		return sliceHint(l, line, col)
+	case pe.Near == "else" && strings.HasPrefix(pe.Message, "'then' expected") && !startsWithWord(strings.TrimSpace(line), "if", "elseif"):
+		return l.Sprintf("Lua writes cond and a or b for a if cond else b (when a is neither nil nor false)")
 	case pe.Near == "*" && strings.HasSuffix(before, "*"):
 		return l.Sprintf("Lua writes ^ for **: 2^10")
 	case pe.Near == "//":
@@ -583,6 +589,9 @@ func wideCharHint(l i18n.Lang, r rune) string {
 // assignTarget is the variable before an operator such as += (before is
 // the line up to it), or x when it is not a simple one.
 func assignTarget(before string) string {
+	if i := strings.LastIndexByte(before, ';'); i >= 0 {
+		before = before[i+1:] // the statement's own line: local t = {}; t.x += 1
+	}
 	target := strings.TrimSpace(before)
 	if target == "" || !isSimpleTarget(target) {
 		return "x"
@@ -623,10 +632,43 @@ func keywordArgHint(l i18n.Lang, line string, col int) string {
 	name := line[start:end]
 	open := unclosedBefore(code, start)
 	callee := strings.TrimRight(code[:max(open, 0)], " \t")
+	if root := calleeRoot(callee); root != "" {
+		if h := pythonGlobalHint(l, root); h != "" {
+			return h // threading.Thread(target=f): what Lua has for threading
+		}
+	}
 	if open >= 0 && findWordFrom(callee, "print", max(len(callee)-len("print"), 0)) >= 0 {
 		return l.Sprintf("Lua's print has no %s=: io.write(a, b) writes its arguments with no separator and no newline", name)
 	}
 	return l.Sprintf("Lua has no keyword arguments: pass %s by its position among the arguments (socket.socket and socket.create_server take a table instead: socket.socket{type = socket.SOCK_DGRAM})", name)
+}
+
+// calleeRoot is the first name of the call whose arguments follow code:
+// threading for threading.Thread; "" if code does not end in a name.
+func calleeRoot(code string) string {
+	start := len(code)
+	for start > 0 && (isIdentByte(code[start-1]) || code[start-1] == '.' || code[start-1] == ':') {
+		start--
+	}
+	root, _, _ := strings.Cut(code[start:], ".")
+	root, _, _ = strings.Cut(root, ":")
+	return root
+}
+
+// sliceHint: data[1:3], where the parser stops at the colon (at byte col
+// of line) inside the brackets.
+func sliceHint(l i18n.Lang, line string, col int) string {
+	code := maskCode(line)
+	open := unclosedBefore(code, col)
+	start := open
+	for start > 0 && (isIdentByte(code[start-1]) || code[start-1] == '.') {
+		start--
+	}
+	obj := line[start:open]
+	if obj == "" || !isSimpleTarget(obj) {
+		obj = "s"
+	}
+	return l.Sprintf("Lua has no slices: %s:sub(i + 1, j) is Python's %s[i:j] (Lua counts from 1, and includes both ends)", obj, obj)
 }
 
 // tupleHint: in s.bind(("127.0.0.1", 8080)) the parser stops at the

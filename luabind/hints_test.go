@@ -126,6 +126,13 @@ func TestPythonHints(t *testing.T) {
 		{"raise ValueError\n", "Lua raises with error(value)"},
 		{"x = 1\n# a comment\ny = 2\n", "Lua comments start with --, not #"},
 		{"f = lambda x: x + 1\n", "Lua writes function(x) return x + 1 end for lambda x: x + 1"},
+		{"local t = {x = 1}; t.x += 1\n", "Lua has no +=: write t.x = t.x + 1"},
+		{"print(data[1:3])\n", "Lua has no slices: data:sub(i + 1, j) is Python's data[i:j] (Lua counts from 1, and includes both ends)"},
+		{"print(data[:3])\n", "Lua has no slices: data:sub(i + 1, j) is Python's data[i:j] (Lua counts from 1, and includes both ends)"},
+		{"print(conn.buf[:3])\n", "Lua has no slices: conn.buf:sub(i + 1, j) is Python's conn.buf[i:j] (Lua counts from 1, and includes both ends)"},
+		{"x = a if ok else b\n", "Lua writes cond and a or b for a if cond else b (when a is neither nil nor false)"},
+		{"threading.Thread(target=handle, args=(conn,)).start()\n", "sockplay runs a function alongside with spawn(f, ...), as threading.Thread(target=f).start()"},
+		{"print(\"-\" * 20)\n", "Lua repeats a string with string.rep(s, n), not with *"},
 		// A Chinese input method's full-width characters where ASCII goes.
 		{"print（\"hi\"）\n", "'（' is a full-width (Chinese) character: Lua needs the ASCII '(' (type code with the input method in English, half-width, mode)"},
 		{"s = socket.socket()；\n", "'；' is a full-width (Chinese) character: Lua needs the ASCII ';' (type code with the input method in English, half-width, mode)"},
