@@ -37,6 +37,8 @@ type Warning struct {
 	Msg   string   // the warning's text: "srv.lua:12: the main chunk calls recv ..."
 	Hint  string   // what to do
 	Lang  Language // of Msg, Hint and Text
+
+	chunk *lua.FunctionProto // the function of Where, when Where alone is not a place (the REPL's lines are all stdin:1)
 }
 
 // Text is the warning as Stderr shows it: "warning: MSG\nhint: HINT\n",
@@ -91,6 +93,9 @@ func (rt *Runtime) Warnings() []Warning {
 // Called with the lock held.
 func (rt *Runtime) warn(w Warning) {
 	key := w.Kind + "\x00" + w.Where + "\x00" + w.Task
+	if w.chunk != nil {
+		key += fmt.Sprintf("\x00%p", w.chunk)
+	}
 	if rt.warns.seen == nil {
 		rt.warns.seen = map[string]int{}
 	}
@@ -136,9 +141,17 @@ func (rt *Runtime) noteZeroIndex(L *lua.LState) {
 	if where == "" {
 		return // Go code asking: no mistake to point at
 	}
+	var chunk *lua.FunctionProto
+	if dbg, ok := L.GetStack(1); ok {
+		if f, err := L.GetInfo("f", dbg, lua.LNil); err == nil {
+			if f, ok := f.(*lua.LFunction); ok {
+				chunk = f.Proto // nil for a Go function
+			}
+		}
+	}
 	l := rt.opts.Lang
 	rt.warn(Warning{Kind: IndexWarning, Task: rt.taskName(), Where: where,
-		Msg: l.Sprintf(indexMsg, where), Hint: l.Sprintf(indexHint), Lang: l})
+		Msg: l.Sprintf(indexMsg, where), Hint: l.Sprintf(indexHint), Lang: l, chunk: chunk})
 }
 
 // watch starts the watchdog of a run or a session. It sleeps until a
