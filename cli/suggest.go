@@ -28,27 +28,21 @@ func suggestScripts(name string) []string {
 		return nil
 	}
 	base := path.Base(name)
-	var exact, typos []string
+	var bundled []string
 	for _, info := range scripts.List() {
-		full := info.Name
-		switch {
-		case path.Base(full) == base && full != name:
-			exact = append(exact, full)
-		case near.Name(name, full) || !strings.Contains(name, "/") && near.Name(base, path.Base(full)):
-			typos = append(typos, full)
-		}
+		bundled = append(bundled, info.Name)
 	}
+	out := near.Paths(name, bundled)
 	// The user's own scripts in the folder the name points into.
 	dir := filepath.Dir(filepath.FromSlash(name))
 	if files, err := filepath.Glob(filepath.Join(dir, "*.lua")); err == nil {
 		for _, f := range files {
 			stem := strings.TrimSuffix(filepath.Base(f), ".lua")
 			if near.Name(base, stem) {
-				typos = append(typos, filepath.ToSlash(f))
+				out = append(out, filepath.ToSlash(f))
 			}
 		}
 	}
-	out := append(exact, typos...)
 	out = slices.Compact(out)
 	if len(out) > maxSuggestions {
 		out = out[:maxSuggestions]

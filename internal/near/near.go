@@ -3,7 +3,10 @@
 // commands and exercises, and the hint of a misspelt method.
 package near
 
-import "strings"
+import (
+	"path"
+	"strings"
+)
 
 // Name reports whether b is within a typo or two of a, ignoring case:
 // one edit for short names, two from 8 characters on.
@@ -53,4 +56,24 @@ func distance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// Paths returns the names among candidates (slash-separated paths, as
+// tcp/echo_server) that name most likely meant, best first: those of
+// the same base name (echo_server: tcp/echo_server, unix/echo_server),
+// then those within a typo or two of it, whole (tcp/echo_sever) or, for
+// a name without a folder, by base name (echo_sever).
+func Paths(name string, candidates []string) []string {
+	base := path.Base(name)
+	var exact, typos []string
+	for _, c := range candidates {
+		switch {
+		case c == name:
+		case path.Base(c) == base:
+			exact = append(exact, c)
+		case Name(name, c) || !strings.Contains(name, "/") && Name(base, path.Base(c)):
+			typos = append(typos, c)
+		}
+	}
+	return append(exact, typos...)
 }

@@ -1,6 +1,9 @@
 package near
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestDistance(t *testing.T) {
 	for _, c := range []struct {
@@ -43,6 +46,24 @@ func TestName(t *testing.T) {
 	} {
 		if got := Name(c.a, c.b); got != c.want {
 			t.Errorf("Name(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestPaths(t *testing.T) {
+	names := []string{"tcp/echo_server", "tcp/echo_client", "unix/echo_server", "udp/server"}
+	for _, c := range []struct {
+		name string
+		want []string
+	}{
+		{"echo_server", []string{"tcp/echo_server", "unix/echo_server"}}, // the same base name first
+		{"tcp/echo_sever", []string{"tcp/echo_server"}},
+		{"echo_sever", []string{"tcp/echo_server", "unix/echo_server"}}, // no folder: by base name
+		{"tcp/echo_server", []string{"unix/echo_server"}},               // itself is no suggestion
+		{"nothing_like_it", nil},
+	} {
+		if got := Paths(c.name, names); !slices.Equal(got, c.want) {
+			t.Errorf("Paths(%q) = %q, want %q", c.name, got, c.want)
 		}
 	}
 }
