@@ -12,6 +12,7 @@ import (
 	"github.com/sockplay/sockplay/exercises"
 	"github.com/sockplay/sockplay/internal/child"
 	"github.com/sockplay/sockplay/internal/i18n"
+	"github.com/sockplay/sockplay/internal/near"
 	"github.com/sockplay/sockplay/luatest"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -225,14 +226,14 @@ func exerciseName(arg string) string {
 // unknownExercise is the error of an exercise name that is none, with
 // the names it may have meant.
 func unknownExercise(c *Command, name string) *usageError {
-	var near []string
+	var meant []string
 	for _, info := range exercises.List(c.lang) {
-		if nearName(name, info.Name) {
-			near = append(near, info.Name)
+		if near.Name(name, info.Name) {
+			meant = append(meant, info.Name)
 		}
 	}
-	if len(near) > 0 {
-		return c.usageErrorf("no exercise named %q; did you mean %s? (see 'sockplay exercise list')", name, strings.Join(near, ", "))
+	if len(meant) > 0 {
+		return c.usageErrorf("no exercise named %q; did you mean %s? (see 'sockplay exercise list')", name, strings.Join(meant, ", "))
 	}
 	return c.usageErrorf("no exercise named %q (see 'sockplay exercise list')", name)
 }

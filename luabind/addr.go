@@ -27,7 +27,7 @@ func (rt *Runtime) openAddr() {
 	mt := L.NewTypeMetatable(addrMetaName)
 	mt.RawSetString("__tostring", L.NewFunction(addrToString))
 	mt.RawSetString("__eq", L.NewFunction(addrEq))
-	mt.RawSetString("__index", L.NewFunction(addrIndex))
+	mt.RawSetString("__index", L.NewFunction(rt.addrIndex))
 }
 
 // sockAddr is a socket address as the Lua-facing files and the socket
@@ -130,9 +130,12 @@ func addrEq(L *lua.LState) int {
 }
 
 // addr.host, addr.port, addr.flowinfo, addr.scope_id
-func addrIndex(L *lua.LState) int {
+func (rt *Runtime) addrIndex(L *lua.LState) int {
 	t := L.CheckTable(1)
 	switch L.Get(2) {
+	case lua.LNumber(0):
+		rt.noteZeroIndex(L)
+		L.Push(lua.LNil)
 	case lua.LString("host"):
 		L.Push(t.RawGetInt(1))
 	case lua.LString("port"):
@@ -210,12 +213,7 @@ func addrArg(L *lua.LState, n int, family int, fname string) (addrSpec, int) {
 	}
 	pn, ok := port.(lua.LNumber)
 	if !ok {
-		if ps, isStr := port.(lua.LString); isStr {
-			if _, err := strconv.Atoi(string(ps)); err == nil {
-				lualib.ArgError(L, n, fname, fmt.Sprintf("port must be a number, got the string %q", string(ps)))
-			}
-		}
-		lualib.ArgError(L, n, fname, "port must be a number, got "+lualib.TypeName(port))
+		lualib.ArgError(L, n, fname, "port must be a number, got "+argTypeName(port))
 	}
 	p := float64(pn)
 	if p != float64(int(p)) || p < 0 || p > 65535 {
@@ -271,7 +269,7 @@ func addrInt(L *lua.LState, n int, fname, what string, v lua.LValue, max float64
 	}
 	f, ok := v.(lua.LNumber)
 	if !ok {
-		lualib.ArgError(L, n, fname, what+" must be an integer, got "+lualib.TypeName(v))
+		lualib.ArgError(L, n, fname, what+" must be an integer, got "+argTypeName(v))
 	}
 	if x := float64(f); x != math.Trunc(x) || x < 0 || x > max {
 		lualib.ArgError(L, n, fname, fmt.Sprintf("%s must be 0-%.0f, got %s", what, max, f.String()))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -24,10 +25,23 @@ func intArg(L *lua.LState, n int, fname, what string) int {
 	v := L.Get(n)
 	f, ok := v.(lua.LNumber)
 	if !ok {
-		lualib.ArgError(L, n, fname, what+" must be an integer, got "+lualib.TypeName(v))
+		lualib.ArgError(L, n, fname, what+" must be an integer, got "+argTypeName(v))
 	}
 	checkInt32(L, n, fname, what, f)
 	return int(f)
+}
+
+// argTypeName names the type of a wrong argument, and shows a string
+// that holds a number ("got the string \"1024\""): arg[1], input() and
+// recv give strings, which Lua's numbers are not (runtimeHint says
+// tonumber).
+func argTypeName(v lua.LValue) string {
+	if s, ok := v.(lua.LString); ok {
+		if _, err := strconv.ParseFloat(strings.TrimSpace(string(s)), 64); err == nil {
+			return fmt.Sprintf("the string %q", string(s))
+		}
+	}
+	return lualib.TypeName(v)
 }
 
 // checkInt32 raises the argument error of a number that is not a 32-bit
@@ -75,7 +89,7 @@ func durationArg(L *lua.LState, n int, fname string) time.Duration {
 	}
 	f, ok := v.(lua.LNumber)
 	if !ok {
-		lualib.ArgError(L, n, fname, "timeout must be a number or nil, got "+lualib.TypeName(v))
+		lualib.ArgError(L, n, fname, "timeout must be a number or nil, got "+argTypeName(v))
 	}
 	secs := float64(f)
 	if secs < 0 || math.IsNaN(secs) {
@@ -143,7 +157,7 @@ func intField(L *lua.LState, n int, fname string, t *lua.LTable, key string, def
 		checkInt32(L, n, fname, key, v)
 		return int(v)
 	default:
-		lualib.ArgError(L, n, fname, key+" must be an integer, got "+lualib.TypeName(v))
+		lualib.ArgError(L, n, fname, key+" must be an integer, got "+argTypeName(v))
 	}
 	return def
 }

@@ -55,11 +55,20 @@ func (rt *Runtime) tr(L *lua.LState) int {
 }
 
 // input(prompt?) -> line | nil   (a line without its newline; nil at end of input)
+//
+// At the end of the input the prompt's line is ended: Ctrl-D echoes no
+// newline, and what comes next (the shell's prompt) would follow the
+// prompt on its line.
 func (rt *Runtime) input(L *lua.LState) int {
-	if L.GetTop() >= 1 && L.Get(1) != lua.LNil {
+	prompted := L.GetTop() >= 1 && L.Get(1) != lua.LNil
+	if prompted {
 		io.WriteString(rt.stdout, L.ToStringMeta(L.Get(1)).String())
 	}
-	return rt.readLine(L)
+	n := rt.readLine(L)
+	if prompted && L.Get(-1) == lua.LNil {
+		io.WriteString(rt.stdout, "\n")
+	}
+	return n
 }
 
 // readLine pushes the next line of the runtime's input (nil at the end),

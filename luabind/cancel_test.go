@@ -6,6 +6,7 @@ package luabind
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -247,6 +248,10 @@ func TestCancelBusyLoop(t *testing.T) {
 				if e.Kind != Interrupted {
 					t.Errorf("%s: Kind = %v (%s), want Interrupted", code, e.Kind, e.Msg)
 				}
+				// The context's error is what interrupted it; Cancel has none.
+				if byContext := errors.Is(e, context.Canceled); byContext != (how == "context") {
+					t.Errorf("%s, %s: errors.Is(err, context.Canceled) = %v", code, how, byContext)
+				}
 			})
 		}
 	}
@@ -259,8 +264,8 @@ func TestRunDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		e := asError(t, result(t, runAsync(ctx, rt, "deadline.lua", code)))
 		cancel()
-		if e.Kind != Interrupted {
-			t.Errorf("%s: Kind = %v (%s), want Interrupted", code, e.Kind, e.Msg)
+		if e.Kind != Interrupted || !errors.Is(e, context.DeadlineExceeded) {
+			t.Errorf("%s: Kind = %v (%s), unwraps to %v; want Interrupted by context.DeadlineExceeded", code, e.Kind, e.Msg, e.Unwrap())
 		}
 	}
 	// an already cancelled context: the script does not run
@@ -268,8 +273,8 @@ func TestRunDeadline(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	e := asError(t, rt2.RunString(ctx, "cancelled.lua", `print("ran")`, nil))
-	if e.Kind != Interrupted || stdout.String() != "" {
-		t.Errorf("Kind = %v, stdout = %q", e.Kind, stdout.String())
+	if e.Kind != Interrupted || !errors.Is(e, context.Canceled) || stdout.String() != "" {
+		t.Errorf("Kind = %v, unwraps to %v, stdout = %q", e.Kind, e.Unwrap(), stdout.String())
 	}
 }
 

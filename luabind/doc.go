@@ -1,6 +1,19 @@
 // Package luabind runs Lua scripts (sockplay's gopher-lua, package lua)
 // against the operating system's network stack.
 //
+// To run a script:
+//
+//	rt := luabind.New(luabind.Options{Stdout: os.Stdout, Stderr: os.Stderr})
+//	defer rt.Close()
+//	err := rt.RunString(ctx, "hello.lua", `print(socket.gethostname())`, nil)
+//
+// RunFile runs a file, with its arguments in arg. The error of a script
+// that fails is an *Error: its Report is what sockplay prints (the line,
+// a caret, a hint for beginners' mistakes). Options.Modules adds modules
+// written in Go; Options.Sandbox confines a script in the process
+// (loopback only, no programs, limits). The examples here, and
+// examples/embed in the repository, are whole programs.
+//
 // A Runtime owns one Lua state. Lua code runs only while holding the
 // runtime's lock; every blocking primitive (accept, recv, connect, sleep,
 // input, join, ...) releases the lock for its wait, so many tasks — the main

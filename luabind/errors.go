@@ -195,6 +195,9 @@ func recordSocket(L *lua.LState, t *lua.LTable) {
 	if name := s.rt.methodName(L); name != "" {
 		t.RawSetString("call", lua.LString(name))
 	}
+	if n, ok := t.RawGetString("errno").(lua.LNumber); ok && int(n) == int(syscall.EPIPE) && s.unconnected {
+		t.RawSetString("unconnected", lua.LTrue)
+	}
 	if s.typ == bsd.SOCK_DGRAM && !s.closed() && unanswered(t) {
 		// Where the datagrams went that nothing answered.
 		sa, err := s.sys.peername()
@@ -293,6 +296,7 @@ func (rt *Runtime) describe(err error) *Error {
 			e.Kind = Interrupted
 		}
 		e.global = lua.LVAsString(t.RawGetString("variable")) // a NameError's
+		e.unconnected = lua.LVAsBool(t.RawGetString("unconnected"))
 	} else {
 		e.Msg = lua.LVAsString(apiErr.Object)
 		if e.Msg == "" {
@@ -301,6 +305,9 @@ func (rt *Runtime) describe(err error) *Error {
 	}
 	e.Hint = hintFor(e.lang, e, probeProc)
 	if h := rt.ownServersHint(e); h != "" {
+		e.Hint = h
+	}
+	if h := rt.ownPortHint(e); h != "" {
 		e.Hint = h
 	}
 	return e
@@ -356,12 +363,21 @@ type Error struct {
 	// run's main chunk or an evaluation.
 	Task string
 
-	lang   Language       // the language of Hint, and of Report's words
-	global string         // the variable a NameError is about
-	addr   netip.AddrPort // the address of the call (bind's, connect's), if known
+	lang   Language // the language of Hint, and of Report's words
+	global string   // the variable a NameError is about
+	cause  error    // what interrupted the run (Unwrap)
+	// unconnected: the socket of the call was never connected (recordSocket)
+	unconnected bool
+	addr        netip.AddrPort // the address of the call (bind's, connect's), if known
 }
 
 func (e *Error) Error() string { return e.Msg }
+
+// Unwrap is what interrupted the run, for Interrupted: the error of the
+// context given to the run (context.DeadlineExceeded, context.Canceled),
+// so that errors.Is tells a deadline from a Ctrl-C; nil otherwise (and
+// when Cancel, Close or a KeyboardInterrupt interrupted it).
+func (e *Error) Unwrap() error { return e.cause }
 
 // NewSyntaxError describes err, the error of compiling code (named name)
 // with parse.Parse, lua.Compile or LState.Load, as sockplay shows a
@@ -394,7 +410,8 @@ func newSyntaxError(l Language, name, code string, err error) *Error {
 		return &Error{Kind: SyntaxError, Msg: msg, lang: l}
 	}
 	e := &Error{Kind: SyntaxError, Msg: pe.Error(), Line: pe.Line, Incomplete: pe.Near == "<eof>", lang: l}
-	lines := strings.Split(code, "\n")
+	// The lexer skips a byte-order mark: its columns start after it.
+	lines := strings.Split(strings.TrimPrefix(code, utf8BOM), "\n")
 	if !e.Incomplete && pe.Line >= 1 && pe.Line <= len(lines) {
 		line := strings.TrimSuffix(lines[pe.Line-1], "\r")
 		e.SourceLine = line

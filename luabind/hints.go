@@ -1,14 +1,20 @@
 package luabind
 
 import (
+	"maps"
 	"net/netip"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sockplay/sockplay/internal/bsd"
 	"github.com/sockplay/sockplay/internal/i18n"
+	"github.com/sockplay/sockplay/internal/near"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lua/parse"
 )
@@ -68,7 +74,10 @@ const (
 	hintSendtoStream = "sendto is UDP's call: a TCP socket connect()s once, then send()s or sendall()s (on a connected TCP socket sendto's address means nothing)"
 	hintAcceptFirst  = "accept() needs a listening socket: bind() it, then listen(), then accept()"
 	hintListenDgram  = "UDP (SOCK_DGRAM) has no connections to listen for or accept: a UDP server binds, then recvfrom()s and answers with sendto(); listen and accept are TCP's (SOCK_STREAM)"
-	hintSendNoPeer   = "this UDP socket has no peer: sendto(data, {host, port}) says where each datagram goes (or connect() it first, then send())"
+	// Linux's EPIPE for a send on a TCP socket that never connected,
+	// a listening one too.
+	hintSendUnconnected = "this socket is not connected (Linux calls a send on it a broken pipe): connect() it first, or send on the socket that accept() returned, not on the listening one"
+	hintSendNoPeer      = "this UDP socket has no peer: sendto(data, {host, port}) says where each datagram goes (or connect() it first, then send())"
 )
 
 var callHints = map[callKey]string{
@@ -118,6 +127,9 @@ const (
 // (nil: none) looks at what holds the address of the call.
 func hintFor(l i18n.Lang, e *Error, probe probe) string {
 	errno := syscall.Errno(e.Errno)
+	if errno == syscall.EPIPE && e.unconnected && e.SockType == bsd.SOCK_STREAM && e.Call != "sendto" {
+		return l.Text(i18n.Key(hintSendUnconnected))
+	}
 	if h, ok := callHints[callKey{e.Call, e.SockType, errno}]; ok {
 		return l.Text(h)
 	}
@@ -197,6 +209,30 @@ func (rt *Runtime) ownServersHint(e *Error) string {
 	return e.lang.Sprintf(hintOwnServers, e.addr.String(), strings.Join(at, ", "))
 }
 
+// hintOwnPort is the hint of a bind to a port that a socket of this run
+// still holds: at the REPL, s = socket.socket() and s:bind again after
+// a mistake, the first socket still open.
+const hintOwnPort = "a socket of this run, still open, is bound to %s: close() it before binding again, or use another port (at the REPL's prompt, :reset closes every socket)"
+
+// ownPortHint is the hint of an address in use that one of this run's
+// open sockets of the same type holds; "" otherwise.
+func (rt *Runtime) ownPortHint(e *Error) string {
+	if e.Errno != int(syscall.EADDRINUSE) || e.Family == bsd.AF_UNIX || !e.addr.IsValid() {
+		return ""
+	}
+	want := e.addr
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	for s := range rt.sockets {
+		a := s.boundAt
+		if s.typ == e.SockType && a.IsValid() && a.Port() == want.Port() &&
+			(a.Addr() == want.Addr() || a.Addr().IsUnspecified() || want.Addr().IsUnspecified()) {
+			return e.lang.Sprintf(hintOwnPort, want.String())
+		}
+	}
+	return ""
+}
+
 // pythonGlobals are the names a Python hand reads as globals that Lua
 // does not have, with the Lua way. The undefined-global warning ends with
 // it, and it is the hint of an error about the global.
@@ -232,6 +268,7 @@ var pythonGlobals = map[string]string{
 	"threading":  i18n.Key("sockplay runs a function alongside with spawn(f, ...), as threading.Thread(target=f).start()"),
 	"struct":     i18n.Key("Lua writes string.pack and string.unpack for struct.pack and struct.unpack"),
 	"raise":      i18n.Key("Lua raises with error(value)"),
+	"help":       i18n.Key("sockplay's help is :help at the REPL's prompt, and sockplay help in a shell"),
 }
 
 // pythonMethods are methods of Python's str, bytes, list and dict that
@@ -252,6 +289,38 @@ var pythonMethods = map[string]string{
 	"keys":       i18n.Key("Lua writes for k in pairs(t) do ... end for t.keys()"),
 	"values":     i18n.Key("Lua writes for _, v in pairs(t) do ... end for t.values()"),
 	"get":        i18n.Key("Lua writes t[k] for d.get(k): nil when absent"),
+}
+
+// typoMethods are the methods a misspelt method call most likely
+// meant: a socket's and a string's.
+var typoMethods = sync.OnceValue(func() []string {
+	names := slices.Sorted(maps.Keys((*Runtime)(nil).socketMethods()))
+	return append(names, "byte", "find", "format", "gmatch", "gsub", "len", "lower", "match", "rep", "reverse", "sub", "upper")
+})
+
+// methodTypoHint: s:recieve(1024), s:sendal(data), data:uper(). receive
+// is the name of LuaSocket, whose sockets (require("socket")) have it.
+func methodTypoHint(l i18n.Lang, name string) string {
+	if near.Name(name, "receive") {
+		return l.Sprintf("a socket receives with recv(bufsize): sock:recv(1024) (receive is the LuaSocket dialect's, for the sockets of require(\"socket\"))")
+	}
+	if slices.Contains(typoMethods(), name) {
+		return "" // spelt right: the value is not what the line takes it for
+	}
+	var meant []string
+	for _, method := range typoMethods() {
+		if strings.EqualFold(method, name) {
+			return l.Sprintf("no method named %s: Lua's names are case-sensitive, this one is %s", name, method)
+		}
+		if near.Name(name, method) {
+			meant = append(meant, method)
+		}
+	}
+	if len(meant) == 0 {
+		return ""
+	}
+	choices := strings.Join(meant, ", ")
+	return l.Sprintf("no method named %s: did you mean %s?", name, choices)
 }
 
 // stackOverflowHint is the hint of the VM's "stack overflow": Python's
@@ -280,6 +349,11 @@ func runtimeHint(l i18n.Lang, e *Error, te *lua.TypeError, line string) string {
 		if h, ok := pythonMethods[name]; ok && te != nil && te.Op == "call" {
 			return l.Text(h)
 		}
+		if te != nil && te.Op == "call" {
+			if h := methodTypoHint(l, name); h != "" {
+				return h
+			}
+		}
 	}
 	if te != nil && te.Op == "get length of" && strings.HasPrefix(strings.TrimSpace(line), "#") {
 		return l.Sprintf("Lua comments start with --, not #")
@@ -290,7 +364,12 @@ func runtimeHint(l i18n.Lang, e *Error, te *lua.TypeError, line string) string {
 			return l.Sprintf("Lua formats with string.format(\"%%d\", n), not with %%")
 		case strings.Contains(code, "+"):
 			return l.Sprintf("Lua joins strings with .., not +: \"port \" .. 8080")
+		case strings.Contains(code, "*"):
+			return l.Sprintf("Lua repeats a string with string.rep(s, n), not with *")
 		}
+	}
+	if strings.Contains(e.Msg, "bad argument #") && strings.Contains(e.Msg, ", got the string \"") {
+		return l.Sprintf("a string that holds a number is still a string: tonumber(x) makes it a number (arg[1], input() and recv give strings)")
 	}
 	if fn, ok := badArgFunction(e.Msg); ok {
 		if fn == "spawn" {
@@ -438,15 +517,24 @@ func tokenHint(l i18n.Lang, pe *parse.Error, line string, col int) string {
 	}
 	rest := line[col:]
 	before := strings.TrimRight(line[:col], " \t")
+	if r, _ := utf8.DecodeRuneInString(rest); r >= utf8.RuneSelf {
+		return wideCharHint(l, r)
+	}
 	switch {
 	case strings.HasPrefix(rest, "!="):
 		return l.Sprintf("Lua writes ~= for !=")
 	case len(rest) > 1 && rest[1] == '=' && strings.ContainsRune("+-*/%", rune(rest[0])):
-		target := strings.TrimSpace(before)
-		if target == "" || !isSimpleTarget(target) {
-			target = "x"
-		}
+		target := assignTarget(before)
 		return l.Sprintf("Lua has no %s: write %s = %s %c 1", rest[:2], target, target, rest[0])
+	case strings.HasPrefix(rest, "++"):
+		target := assignTarget(before)
+		return l.Sprintf("Lua has no ++: write %s = %s + 1", target, target)
+	case pe.Near == "=" && strings.HasPrefix(pe.Message, "')' expected"), pe.Near == "end" && isKeywordArg(rest):
+		return keywordArgHint(l, line, col)
+	case pe.Near == ":" && unclosedBefore(maskCode(line), col) >= 0 && maskCode(line)[unclosedBefore(maskCode(line), col)] == '[':
+		return sliceHint(l, line, col)
+	case pe.Near == "else" && strings.HasPrefix(pe.Message, "'then' expected") && !startsWithWord(strings.TrimSpace(line), "if", "elseif"):
+		return l.Sprintf("Lua writes cond and a or b for a if cond else b (when a is neither nil nor false)")
 	case pe.Near == "*" && strings.HasSuffix(before, "*"):
 		return l.Sprintf("Lua writes ^ for **: 2^10")
 	case pe.Near == "//":
@@ -463,6 +551,124 @@ func tokenHint(l i18n.Lang, pe *parse.Error, line string, col int) string {
 		return l.Sprintf("Lua has no in operator: t[x] ~= nil tests a key; a loop finds a value")
 	}
 	return ""
+}
+
+// wideCharHint: a character the lexer does not take, typed by a Chinese
+// input method in its full-width mode: （ for (, ， for a comma, “ for ".
+func wideCharHint(l i18n.Lang, r rune) string {
+	var ascii rune
+	switch r {
+	case '\u3000': // the ideographic space
+		ascii = ' '
+	case '“', '”':
+		ascii = '"'
+	case '‘', '’':
+		ascii = '\''
+	case '。':
+		ascii = '.'
+	case '、':
+		ascii = ','
+	case '【':
+		ascii = '['
+	case '】':
+		ascii = ']'
+	default:
+		if r >= '！' && r <= '～' { // the full-width forms of ASCII's ! to ~
+			ascii = r - '！' + '!'
+		}
+	}
+	if ascii != 0 {
+		return l.Sprintf("'%c' is a full-width (Chinese) character: Lua needs the ASCII '%c' (type code with the input method in English, half-width, mode)", r, ascii)
+	}
+	if unicode.IsLetter(r) {
+		return l.Sprintf("Lua's names are ASCII letters, digits and _: '%c' may be in a string or a comment, not in a name", r)
+	}
+	return ""
+}
+
+// assignTarget is the variable before an operator such as += (before is
+// the line up to it), or x when it is not a simple one.
+func assignTarget(before string) string {
+	if i := strings.LastIndexByte(before, ';'); i >= 0 {
+		before = before[i+1:] // the statement's own line: local t = {}; t.x += 1
+	}
+	target := strings.TrimSpace(before)
+	if target == "" || !isSimpleTarget(target) {
+		return "x"
+	}
+	return target
+}
+
+// isKeywordArg: rest starts with a name and a single =, as end="" in
+// print(x, end="").
+func isKeywordArg(rest string) bool {
+	i := 0
+	for i < len(rest) && isIdentByte(rest[i]) {
+		i++
+	}
+	after := strings.TrimLeft(rest[i:], " \t")
+	return i > 0 && strings.HasPrefix(after, "=") && !strings.HasPrefix(after, "==")
+}
+
+// keywordArgHint: Python's f(x, name=value), where the parser stops at
+// the name or at its =, which starts at byte col of line.
+func keywordArgHint(l i18n.Lang, line string, col int) string {
+	code := maskCode(line)
+	start, end := col, col
+	if code[col] == '=' { // the name is before the =
+		end = len(strings.TrimRight(code[:col], " \t"))
+		start = end
+	}
+	for start > 0 && isIdentByte(code[start-1]) {
+		start--
+	}
+	for end < len(code) && isIdentByte(code[end]) {
+		end++
+	}
+	prev := strings.TrimRight(code[:start], " \t")
+	if start == end || code[start] >= '0' && code[start] <= '9' || prev == "" || !strings.ContainsRune(",(", rune(prev[len(prev)-1])) {
+		return ""
+	}
+	name := line[start:end]
+	open := unclosedBefore(code, start)
+	callee := strings.TrimRight(code[:max(open, 0)], " \t")
+	if root := calleeRoot(callee); root != "" {
+		if h := pythonGlobalHint(l, root); h != "" {
+			return h // threading.Thread(target=f): what Lua has for threading
+		}
+	}
+	if open >= 0 && findWordFrom(callee, "print", max(len(callee)-len("print"), 0)) >= 0 {
+		return l.Sprintf("Lua's print has no %s=: io.write(a, b) writes its arguments with no separator and no newline", name)
+	}
+	return l.Sprintf("Lua has no keyword arguments: pass %s by its position among the arguments (socket.socket and socket.create_server take a table instead: socket.socket{type = socket.SOCK_DGRAM})", name)
+}
+
+// calleeRoot is the first name of the call whose arguments follow code:
+// threading for threading.Thread; "" if code does not end in a name.
+func calleeRoot(code string) string {
+	start := len(code)
+	for start > 0 && (isIdentByte(code[start-1]) || code[start-1] == '.' || code[start-1] == ':') {
+		start--
+	}
+	root, _, _ := strings.Cut(code[start:], ".")
+	root, _, _ = strings.Cut(root, ":")
+	return root
+}
+
+// sliceHint: data[1:3], where the parser stops at the colon (at byte col
+// of line) inside the brackets.
+func sliceHint(l i18n.Lang, line string, col int) string {
+	code := maskCode(line)
+	open := unclosedBefore(code, col)
+	start := open
+	for start > 0 && (isIdentByte(code[start-1]) || code[start-1] == '.') {
+		start--
+	}
+	obj := line[start:open]
+	if obj == "" || !isSimpleTarget(obj) {
+		obj = "s"
+	}
+	return l.Sprintf("Lua has no slices: %s:sub(i + 1, j) is Python's %s[i:j] (Lua counts from 1, and includes both ends)", obj, obj)
 }
 
 // tupleHint: in s.bind(("127.0.0.1", 8080)) the parser stops at the
@@ -586,6 +792,10 @@ func lineHint(l i18n.Lang, line string) string {
 	if strings.HasPrefix(s, "#") {
 		return l.Sprintf("Lua comments start with --, not #")
 	}
+	if target, ok := strings.CutSuffix(s, "--"); ok && isSimpleTarget(strings.TrimSpace(target)) {
+		target = strings.TrimSpace(target)
+		return l.Sprintf("Lua has no --, which starts a comment: write %s = %s - 1", target, target)
+	}
 	if strings.Contains(maskCode(s), "lambda ") {
 		return l.Sprintf("Lua writes function(x) return x + 1 end for lambda x: x + 1")
 	}
@@ -600,9 +810,37 @@ func lineHint(l i18n.Lang, line string) string {
 	case "while":
 		return l.Sprintf("Lua writes while cond do ... end: do, not a colon")
 	case "for":
+		if h := rangeHint(l, rest); h != "" {
+			return h
+		}
 		return l.Sprintf("Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon")
 	}
 	return l.Sprintf("Lua's blocks have no colon: if ... then, while ... do, for ... do, function f() ... end")
+}
+
+// rangeHint: for i in range(3): counts from 0 and stops before 3; Lua's
+// numeric for includes both ends. rest is what follows "for".
+func rangeHint(l i18n.Lang, rest string) string {
+	name, after, ok := strings.Cut(rest, " in range(")
+	name = strings.TrimSpace(name)
+	args, _, closed := strings.Cut(after, ")")
+	if !ok || !closed || name == "" || !isSimpleTarget(name) {
+		return ""
+	}
+	args = strings.TrimSpace(args)
+	from, to, two := strings.Cut(args, ",")
+	if !two {
+		from, to = "0", args
+	}
+	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+	if from == "" || to == "" || strings.Contains(to, ",") { // a step: the general hint
+		return ""
+	}
+	last := to + " - 1"
+	if n, err := strconv.Atoi(to); err == nil {
+		last = strconv.Itoa(n - 1)
+	}
+	return l.Sprintf("Lua writes for %s = %s, %s do ... end for range(%s): both ends are included, and do, not a colon", name, from, last, args)
 }
 
 // pythonGlobalHint is what the warning about an undefined global adds,

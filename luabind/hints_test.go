@@ -4,7 +4,9 @@ import (
 	"github.com/sockplay/sockplay/internal/bsd"
 
 	"fmt"
+	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -93,7 +95,10 @@ func TestPythonHints(t *testing.T) {
 		{"while True: pass\n", "Lua writes while cond do ... end: do, not a colon"},
 		{"if x: print(1)\n", "Lua writes if cond then ... end: then, not a colon"},
 		{"if x == 1:\n    print(1)\n", "Lua writes if cond then ... end: then, not a colon"},
-		{"for i in range(3):\n    print(i)\n", "Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon"},
+		{"for i in range(3):\n    print(i)\n", "Lua writes for i = 0, 2 do ... end for range(3): both ends are included, and do, not a colon"},
+		{"for i in range(1, n):\n    print(i)\n", "Lua writes for i = 1, n - 1 do ... end for range(1, n): both ends are included, and do, not a colon"},
+		{"for i in range(0, 10, 2):\n    print(i)\n", "Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon"},
+		{"for k, v in d.items():\n    print(k)\n", "Lua writes for i = 1, n do ... end, or for k, v in pairs(t) do ... end: do, not a colon"},
 		{"if x then\n  y = 1\nelse:\n  y = 2\nend\n", "Lua writes else without a colon, and ends the if with end"},
 		{"x = 1\nif x then\n  y = 1\nelif x == 2 then\n  y = 2\nend\n", "Lua writes elseif cond then for elif cond:"},
 		{"try:\n    s.connect(addr)\nexcept OSError as e:\n    print(e)\n", "Lua has no try: local ok, err = pcall(function() ... end) catches an error"},
@@ -103,6 +108,12 @@ func TestPythonHints(t *testing.T) {
 		{"print('local:%s, peer:%s'%(localname, peername))\n", `Lua formats with string.format("%s:%d", host, port), not with % and a tuple`},
 		{"if a != b then end\n", "Lua writes ~= for !="},
 		{"count = 0\ncount += 1\n", "Lua has no +=: write count = count + 1"},
+		{"count = 0\ncount++\n", "Lua has no ++: write count = count + 1"},
+		{"count = 0\ncount--\n", "Lua has no --, which starts a comment: write count = count - 1"},
+		{"print(\"x\", end=\"\")\n", "Lua's print has no end=: io.write(a, b) writes its arguments with no separator and no newline"},
+		{"print(\"a\", \"b\", sep = \"\")\n", "Lua's print has no sep=: io.write(a, b) writes its arguments with no separator and no newline"},
+		{"c = socket.create_connection(addr, timeout=5)\n", "Lua has no keyword arguments: pass timeout by its position among the arguments (socket.socket and socket.create_server take a table instead: socket.socket{type = socket.SOCK_DGRAM})"},
+		{"s = socket.socket(family=socket.AF_INET)\n", "Lua has no keyword arguments: pass family by its position among the arguments (socket.socket and socket.create_server take a table instead: socket.socket{type = socket.SOCK_DGRAM})"},
 		{"n = 2 ** 8\n", "Lua writes ^ for **: 2^10"},
 		{"n = 7 // 2\n", "Lua 5.1 has no //: math.floor(a / b) divides without the fraction (and comments start with --)"},
 		{"t = [1, 2, 3]\n", "Lua writes a list as a table: {1, 2, 3}"},
@@ -115,6 +126,22 @@ func TestPythonHints(t *testing.T) {
 		{"raise ValueError\n", "Lua raises with error(value)"},
 		{"x = 1\n# a comment\ny = 2\n", "Lua comments start with --, not #"},
 		{"f = lambda x: x + 1\n", "Lua writes function(x) return x + 1 end for lambda x: x + 1"},
+		{"local t = {x = 1}; t.x += 1\n", "Lua has no +=: write t.x = t.x + 1"},
+		{"print(data[1:3])\n", "Lua has no slices: data:sub(i + 1, j) is Python's data[i:j] (Lua counts from 1, and includes both ends)"},
+		{"print(data[:3])\n", "Lua has no slices: data:sub(i + 1, j) is Python's data[i:j] (Lua counts from 1, and includes both ends)"},
+		{"print(conn.buf[:3])\n", "Lua has no slices: conn.buf:sub(i + 1, j) is Python's conn.buf[i:j] (Lua counts from 1, and includes both ends)"},
+		{"x = a if ok else b\n", "Lua writes cond and a or b for a if cond else b (when a is neither nil nor false)"},
+		{"threading.Thread(target=handle, args=(conn,)).start()\n", "sockplay runs a function alongside with spawn(f, ...), as threading.Thread(target=f).start()"},
+		{"print(\"-\" * 20)\n", "Lua repeats a string with string.rep(s, n), not with *"},
+		// A Chinese input method's full-width characters where ASCII goes.
+		{"print（\"hi\"）\n", "'（' is a full-width (Chinese) character: Lua needs the ASCII '(' (type code with the input method in English, half-width, mode)"},
+		{"s = socket.socket()；\n", "'；' is a full-width (Chinese) character: Lua needs the ASCII ';' (type code with the input method in English, half-width, mode)"},
+		{"print(\"a\"，\"b\")\n", "'，' is a full-width (Chinese) character: Lua needs the ASCII ',' (type code with the input method in English, half-width, mode)"},
+		{"print(“hi”)\n", "'“' is a full-width (Chinese) character: Lua needs the ASCII '\"' (type code with the input method in English, half-width, mode)"},
+		{"x = 1　+ 2\n", "'　' is a full-width (Chinese) character: Lua needs the ASCII ' ' (type code with the input method in English, half-width, mode)"},
+		{"s:bind({\"127.0.0.1\"、8080})\n", "'、' is a full-width (Chinese) character: Lua needs the ASCII ',' (type code with the input method in English, half-width, mode)"},
+		{"local 名字 = 1\n", "Lua's names are ASCII letters, digits and _: '名' may be in a string or a comment, not in a name"},
+		{"x = 1 × 2\n", ""},
 		// Runtime errors: by the kind and name of the culprit, and the line.
 		{"print(b'hello')\n", "write 'hello', without the b: a Lua string holds bytes"},
 		{"local s = socket.socket()\ns:send(b\"GET / HTTP/1.0\\r\\n\")\n", `write "GET / HTTP/1.0\r\n", without the b: a Lua string holds bytes`},
@@ -143,14 +170,46 @@ func TestPythonHints(t *testing.T) {
 		{"undefined_function()\n", ""},
 		{"local s = \"a\" .. nil\n", ""},
 		{"f(1,)\n", ""},
+		{"f(1, 2 = 3)\n", ""},
+		{"x = 1 = 2\n", ""},
 		{"print(\"a\" + 1)\n", `Lua joins strings with .., not +: "port " .. 8080`},
 		{"error(\"boom\")\n", ""},
 		{"local s = socket.socket()\ns.close()\n", ""}, // its message says it: call it as sock:close(...), with a colon
+		// A number in a string (arg[1], input()) where a number goes.
+		{"local s = socket.socket()\ns:settimeout(\"5\")\n", "a string that holds a number is still a string: tonumber(x) makes it a number (arg[1], input() and recv give strings)"},
+		{"local s = socket.socket()\ns:bind({\"127.0.0.1\", \"8080\"})\n", "a string that holds a number is still a string: tonumber(x) makes it a number (arg[1], input() and recv give strings)"},
+		{"local s = socket.socket()\ns:recv(\" 1024\")\n", "a string that holds a number is still a string: tonumber(x) makes it a number (arg[1], input() and recv give strings)"},
+		{"local s = socket.socket()\ns:recv(\"lots\")\n", ""},
 	} {
 		e := runFails(t, Options{}, c.code)
 		if e.Hint != c.hint {
 			t.Errorf("%q:\n%s\nhint %q\nwant %q", c.code, e.Report(), e.Hint, c.hint)
 		}
+	}
+}
+
+// A misspelt method of a socket or a string names the method meant;
+// a name near none gets no hint.
+func TestMethodTypoHints(t *testing.T) {
+	for _, c := range []struct{ code, hint string }{
+		{"local s = socket.socket()\ns:recieve(1024)\n", `a socket receives with recv(bufsize): sock:recv(1024) (receive is the LuaSocket dialect's, for the sockets of require("socket"))`},
+		{"local s = socket.socket()\ns.receive(1024)\n", `a socket receives with recv(bufsize): sock:recv(1024) (receive is the LuaSocket dialect's, for the sockets of require("socket"))`},
+		{"local s = socket.socket()\ns:sendal(\"x\")\n", "no method named sendal: did you mean sendall?"},
+		{"local s = socket.socket()\ns:setTimeout(1)\n", "no method named setTimeout: Lua's names are case-sensitive, this one is settimeout"},
+		{"local s = socket.socket()\ns:Close()\n", "no method named Close: Lua's names are case-sensitive, this one is close"},
+		{"local data = \"x\"\ndata:uper()\n", "no method named uper: did you mean upper?"},
+		{"local s = socket.socket()\ns:frobnicate()\n", ""},
+		{"local t = {}\nt:recv(10)\n", ""},                           // spelt right, but t is no socket
+		{"local s = socket.socket()\nlocal x = s.sendal\nx()\n", ""}, // not a call of the field
+	} {
+		e := runFails(t, Options{}, c.code)
+		if e.Hint != c.hint {
+			t.Errorf("%q:\n%s\nhint %q\nwant %q", c.code, e.Report(), e.Hint, c.hint)
+		}
+	}
+	e := runFails(t, Options{Lang: Chinese}, "local s = socket.socket()\ns:sendal(\"x\")\n")
+	if !strings.Contains(e.Hint, "sendall") || !strings.ContainsRune(e.Hint, '：') {
+		t.Errorf("Chinese: hint %q", e.Hint)
 	}
 }
 
@@ -280,12 +339,28 @@ func TestAddrHints(t *testing.T) {
 // or not, as a script meets them: the runtime records the call, the
 // socket's type and the address, and looks at what holds it.
 func TestSocketCallHints(t *testing.T) {
+	// A port held outside the run, by another program.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
 	for _, c := range []struct{ name, code, hint string }{
 		{"sendto on tcp", `local s = socket.socket(); s:sendto("x", {"127.0.0.1", 9})`, hintSendtoStream},
 		{"accept before listen", `local s = socket.socket(); s:bind({"127.0.0.1", 0}); s:accept()`, hintAcceptFirst},
 		{"accept through pcall", `local s = socket.socket(); s:bind({"127.0.0.1", 0}); local ok, e = pcall(s.accept, s); error(e, 0)`, hintAcceptFirst},
 		{"listen on udp", `local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:bind({"127.0.0.1", 0}); s:listen(5)`, hintListenDgram},
 		{"accept on udp", `local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:bind({"127.0.0.1", 0}); s:accept()`, hintListenDgram},
+		{"send unconnected", `local s = socket.socket(); s:send("hi")`, hintSendUnconnected},
+		{"sendall on the listening socket", `local s = socket.create_server({"127.0.0.1", 0}); s:sendall("hi")`, hintSendUnconnected},
+		{"send on a listening socket of socket.socket", `local s = socket.socket(); s:bind({"127.0.0.1", 0}); s:listen(); s:send("hi")`, hintSendUnconnected},
+		{"send after the peer closed", `local srv = socket.create_server({"127.0.0.1", 0}); local c = socket.socket(); c:connect(srv:getsockname())
+			srv:accept():close(); c:settimeout(5); assert(c:recv(10) == ""); for _ = 1, 100 do c:send("x"); sleep(0.01) end`, errnoHints[syscall.EPIPE]},
 		{"send on udp", `local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:send("x")`, hintSendNoPeer},
 		{"udp client, tcp server", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname()
 			local s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s:settimeout(0.2); s:sendto("x", ADDR); s:recvfrom(100)`, hintUDPToTCP},
@@ -295,14 +370,23 @@ func TestSocketCallHints(t *testing.T) {
 			socket.socket():connect(ADDR)`, hintTCPToUDP},
 		{"create_connection to a udp server", `u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u:bind({"127.0.0.1", 0}); ADDR = u:getsockname()
 			socket.create_connection(ADDR)`, hintTCPToUDP},
-		{"port in use", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname(); socket.socket():bind(ADDR)`, hintPortHeld},
+		{"port in use", `ADDR = {"127.0.0.1", GOPORT}; socket.socket():bind(ADDR)`, hintPortHeld},
+		{"port in use by this run", `srv = socket.create_server({"127.0.0.1", 0}); ADDR = srv:getsockname(); socket.socket():bind(ADDR)`, hintOwnPort},
+		{"port bound by this run", `local a = socket.socket(); a:bind({"127.0.0.1", 0}); ADDR = a:getsockname(); socket.socket():bind(ADDR)`, hintOwnPort},
+		{"udp port in use by this run", `local a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a:bind({"0.0.0.0", 0}); ADDR = {"127.0.0.1", a:getsockname().port}
+			socket.socket(socket.AF_INET, socket.SOCK_DGRAM):bind(ADDR)`, hintOwnPort},
+		// This run's TCP socket on the port does not hold it for UDP.
+		{"udp port in use elsewhere", `ADDR = {"127.0.0.1", GOUDPPORT}; local tcp = socket.socket(); tcp:bind(ADDR)
+			socket.socket(socket.AF_INET, socket.SOCK_DGRAM):bind(ADDR)`, hintPortHeld},
 		{"time wait", `local srv = socket.socket(); srv:bind({"127.0.0.1", 0}); srv:listen(5); ADDR = srv:getsockname()
 			local c = socket.create_connection(ADDR); local conn = srv:accept(); conn:close(); c:recv(10); c:close(); srv:close()
 			socket.socket():bind(ADDR)`, hintTimeWait},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rt, _, _ := newTestRuntime(t, Options{})
-			err := result(t, runAsync(testContext(t), rt, "hint.lua", "ADDR = nil\n"+c.code))
+			code := strings.ReplaceAll(c.code, "GOPORT", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+			code = strings.ReplaceAll(code, "GOUDPPORT", strconv.Itoa(pc.LocalAddr().(*net.UDPAddr).Port))
+			err := result(t, runAsync(testContext(t), rt, "hint.lua", "ADDR = nil\n"+code))
 			if err == nil {
 				t.Fatal("ran without an error")
 			}

@@ -226,6 +226,9 @@ func (rt *Runtime) lsTryBind(L *lua.LState, o *lsObject, host, port, call string
 		rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
 		err := o.s.sys.bind(sa)
 		rt.traceEvent(L, o.s, &traceNote{event: "bind", call: call}, err)
+		if err == nil {
+			rt.noteBound(o.s)
+		}
 		return err == nil, err
 	})
 }

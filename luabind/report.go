@@ -48,7 +48,7 @@ func (rt *Runtime) addSource(chunk *lua.FunctionProto, code string) {
 		}
 		rt.sourceOrder = rt.sourceOrder[1:]
 	}
-	cs := &chunkSource{code: code}
+	cs := &chunkSource{code: strings.TrimPrefix(code, utf8BOM)} // the lexer skips it too
 	var add func(p *lua.FunctionProto)
 	add = func(p *lua.FunctionProto) {
 		cs.protos = append(cs.protos, p)
@@ -60,6 +60,10 @@ func (rt *Runtime) addSource(chunk *lua.FunctionProto, code string) {
 	add(chunk)
 	rt.sourceOrder = append(rt.sourceOrder, cs)
 }
+
+// utf8BOM is the byte-order mark some editors put first in a UTF-8 file
+// (Windows' Notepad): Lua skips it, and an error's line leaves it out.
+const utf8BOM = "\xEF\xBB\xBF"
 
 // sourceLine is line n of the chunk function p belongs to, if the
 // runtime has its source. Called with the lock held.

@@ -168,12 +168,20 @@ hint: Lua writes ~= for !=
 `},
 		{"if true then\n  print(1)\n", "f.lua:3: 'end' expected (to close 'if' at line 1) near <eof>\n"},
 		{"\tx = \"你好\" +* 1\n", "f.lua:1: unexpected symbol near '*'\n  x = \"你好\" +* 1\n              ^\n"},
+		// A UTF-8 byte-order mark (Windows' Notepad writes one) is no part of the line.
+		{"\uFEFFx = = 1\r\n", "f.lua:1: unexpected symbol near '='\n  x = = 1\n      ^\n"},
 	} {
 		rt, _, _ := newTestRuntime(t, Options{})
 		e := asError(t, rt.RunString(testContext(t), "f.lua", c.code, nil))
 		if e.Kind != SyntaxError || e.Report() != c.want {
 			t.Errorf("%q: kind %v\n%s\nwant:\n%s", c.code, e.Kind, e.Report(), c.want)
 		}
+	}
+	// A runtime error's line leaves the mark out too.
+	rt, _, _ := newTestRuntime(t, Options{})
+	e := asError(t, rt.RunString(testContext(t), "f.lua", "\uFEFFprint(len(\"abc\"))\r\n", nil))
+	if want := "f.lua:1: attempt to call a nil value (global 'len')\n  print(len(\"abc\"))\n        ^\nhint: Lua writes #x for len(x)\n"; e.Report() != want {
+		t.Errorf("runtime error after a byte-order mark:\n%s\nwant:\n%s", e.Report(), want)
 	}
 }
 

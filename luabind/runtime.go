@@ -254,7 +254,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	select {
 	case rt.runSem <- struct{}{}:
 	case <-ctx.Done():
-		return &Error{Kind: Interrupted, Msg: "interrupted"}
+		return &Error{Kind: Interrupted, Msg: "interrupted", cause: ctx.Err()}
 	case <-rt.root.Done():
 		return errors.New("runtime is closed")
 	}
@@ -262,6 +262,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	if rt.isClosed() { // Close came first and has finished
 		return errors.New("runtime is closed")
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer rt.sandboxRun(cancel)() // the sandbox's time and memory limits
@@ -320,7 +321,7 @@ func (rt *Runtime) run(ctx context.Context, chunkName, code, arg0 string, args [
 	case interrupted && rt.sandboxHit():
 		return rt.sandboxStopError(main.err)
 	case interrupted:
-		return &Error{Kind: Interrupted, Msg: "interrupted"}
+		return &Error{Kind: Interrupted, Msg: "interrupted", cause: parent.Err()}
 	}
 	return nil
 }

@@ -261,7 +261,7 @@ func TestErrorHints(t *testing.T) {
 		hint              string
 	}{
 		{"in use", `local a = socket.socket() a:bind({"127.0.0.1", 0}) a:listen()
-			socket.socket():bind(a:getsockname())`, "OSError", 98, "is in use now"},
+			socket.socket():bind(a:getsockname())`, "OSError", 98, "a socket of this run, still open, is bound to"},
 		{"closed", `local s = socket.socket() s:close() s:recv(1)`, "OSError", 9, "after close"},
 		{"unix path in use", `local p = os.tmpname() os.remove(p)
 			local a = socket.socket(socket.AF_UNIX) a:bind(p)
@@ -430,6 +430,15 @@ print(io.read("L"))
 	}
 	if stdout2.String() != "nil\n" {
 		t.Errorf("stdout = %q", stdout2.String())
+	}
+	// A prompt at the end of the input gets its line ended (Ctrl-D echoes
+	// no newline); a prompt answered does not.
+	rt3, stdout3, _ := newTestRuntime(t, Options{Stdin: strings.NewReader("abc\n")})
+	if err := rt3.RunString(testContext(t), "input.lua", `io.write(tostring(input(">>>")), "|", tostring(input(">>>")), "|")`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := stdout3.String(), ">>>>>>\nabc|nil|"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
 	}
 }
 

@@ -112,7 +112,7 @@ func (rt *Runtime) selectSelect(L *lua.LState) int {
 	if L.Get(4) != lua.LNil {
 		f, ok := L.Get(4).(lua.LNumber)
 		if !ok {
-			lualib.ArgError(L, 4, fname, "timeout must be a number or nil, got "+lualib.TypeName(L.Get(4)))
+			lualib.ArgError(L, 4, fname, "timeout must be a number or nil, got "+argTypeName(L.Get(4)))
 		}
 		if f < 0 || math.IsNaN(float64(f)) {
 			lualib.ArgError(L, 4, fname, "timeout must be non-negative")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -274,6 +275,9 @@ func (s *Session) Jobs() []TaskInfo {
 	for _, t := range s.scripts {
 		select {
 		case <-t.done:
+			if running[t.id] { // it ended since Tasks listed it: once, ended
+				out = slices.DeleteFunc(out, func(ti TaskInfo) bool { return ti.ID == t.id })
+			}
 			out = append(out, TaskInfo{ID: t.id, Name: t.name, Status: t.status()})
 		default:
 			kept = append(kept, t)

@@ -132,6 +132,9 @@ func TestSessionJobsResetAndExit(t *testing.T) {
 	var jobs []TaskInfo
 	for {
 		jobs = s.Jobs()
+		if len(jobs) > 1 {
+			t.Fatalf("one script, listed more than once: %+v", jobs) // then never again: the loop would spin
+		}
 		if len(jobs) == 1 && jobs[0].Status != "running" || ctx.Err() != nil {
 			break
 		}

@@ -36,8 +36,16 @@ type Socket struct {
 	// address: the refused connection's hint names this run's servers
 	// (hints.go). Guarded by rt.mu.
 	listenAt netip.AddrPort
+	// boundAt is the IP address and port it was bound to (by bind, or
+	// by listen on an unbound socket): the hint of a port in use names
+	// this run's own socket that holds it. Guarded by rt.mu.
+	boundAt netip.AddrPort
 
 	traced sockTrace // what the trace keeps of it (tracer.go)
+	// unconnected: made by socket.socket() or socket.create_server and
+	// never connect()ed. Linux answers a send on such a TCP socket with
+	// EPIPE, which is then no peer closing (hints.go).
+	unconnected bool
 	// sentTo is where sendto last sent: the hint of a datagram nobody
 	// answers looks there (hints.go).
 	sentTo sockAddr

@@ -155,7 +155,7 @@ func fileRead(L *lua.LState) int {
 		}
 	case *lua.LNilType:
 	default:
-		lualib.ArgError(L, 2, "file:read", "size must be a number, got "+lualib.TypeName(v))
+		lualib.ArgError(L, 2, "file:read", "size must be a number, got "+argTypeName(v))
 	}
 	f.hold(L, f.reading, "file:read")
 	defer func() { <-f.reading }()

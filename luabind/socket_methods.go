@@ -1,10 +1,12 @@
 package luabind
 
 import (
+	"errors"
+	"syscall"
+
 	"github.com/sockplay/sockplay/internal/bsd"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/lualib"
-	"syscall"
 )
 
 // The socket methods, as Python's socket object has them. Each raises an
@@ -78,6 +80,7 @@ func (rt *Runtime) sockBind(L *lua.LState) int {
 	if err != nil {
 		return raiseAddr(L, err, sa)
 	}
+	rt.noteBound(s)
 	return 0
 }
 
@@ -101,11 +104,20 @@ func (rt *Runtime) sockListen(L *lua.LState) int {
 }
 
 // noteListening records where s listens, after a listen() that
-// succeeded (Socket.listenAt).
-func (rt *Runtime) noteListening(s *Socket) {
+// succeeded (Socket.listenAt and boundAt).
+func (rt *Runtime) noteListening(s *Socket) { rt.noteAddress(s, true) }
+
+// noteBound records where s is bound, after a bind() that succeeded
+// (Socket.boundAt).
+func (rt *Runtime) noteBound(s *Socket) { rt.noteAddress(s, false) }
+
+func (rt *Runtime) noteAddress(s *Socket, listening bool) {
 	if sa, err := s.sys.sockname(); err == nil && sa.family != bsd.AF_UNIX {
 		rt.mu.Lock()
-		s.listenAt = sa.addrPort()
+		s.boundAt = sa.addrPort()
+		if listening {
+			s.listenAt = s.boundAt
+		}
 		rt.mu.Unlock()
 	}
 }
@@ -122,6 +134,9 @@ func (rt *Runtime) connectArg(L *lua.LState, s *Socket, fname string) (sockAddr,
 	if err == nil {
 		rt.allowAddr(L, "connect", sa) // the sandbox: loopback only
 		err = s.sys.connect(L, sa)
+		if err == nil || errors.Is(err, syscall.EINPROGRESS) || errors.Is(err, syscall.EALREADY) || errors.Is(err, syscall.EISCONN) {
+			s.unconnected = false
+		}
 	}
 	if tc != nil {
 		call := ""

@@ -128,6 +128,7 @@ func (rt *Runtime) socketNew(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
+	s.unconnected = true
 	rt.traceEvent(L, s, &traceNote{event: "created"}, nil)
 	rt.pushSocket(L, s)
 	return 1
@@ -197,6 +198,9 @@ func (rt *Runtime) bindSource(L *lua.LState, s *Socket, source addrSpec, family 
 	rt.allowAddr(L, "bind", sa) // the sandbox: loopback only
 	err = s.sys.bind(sa)
 	rt.traceEvent(L, s, &traceNote{event: "bind", call: "create_connection"}, err)
+	if err == nil {
+		rt.noteBound(s)
+	}
 	return err
 }
 
@@ -279,6 +283,7 @@ func (rt *Runtime) socketCreateServer(L *lua.LState) int {
 	if err != nil {
 		return raise(L, err)
 	}
+	s.unconnected = true
 	rt.traceEvent(L, s, &traceNote{event: "created", call: "create_server"}, nil)
 	fail := func(err error) int {
 		rt.traceEvent(L, s, &traceNote{event: "close", call: "create_server"}, nil)

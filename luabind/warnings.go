@@ -13,7 +13,8 @@ import (
 )
 
 // Warnings about a script that runs but goes nowhere, said on Stderr once
-// each and kept for the host (Runtime.Warnings): a task that calls recv
+// each and kept for the host (Runtime.Warnings): an address read at
+// index 0 (Python's addr[0] is Lua's addr[1]), a task that calls recv
 // again and again on a connection its peer has closed (the classic `if
 // not data then break end`: "" is true in Lua), and a task that holds
 // the runtime for 2 s without waiting, while every other task and the
@@ -22,19 +23,22 @@ import (
 
 // The kinds of Warning.
 const (
-	SpinWarning = "spin" // recv returns "" again and again
-	HoldWarning = "hold" // a task holds the runtime without waiting
+	SpinWarning  = "spin"   // recv returns "" again and again
+	HoldWarning  = "hold"   // a task holds the runtime without waiting
+	IndexWarning = "index0" // an address read at index 0, which is nil
 )
 
 // A Warning is what the runtime said on Stderr about a task that goes
 // nowhere.
 type Warning struct {
-	Kind  string   // SpinWarning or HoldWarning
+	Kind  string   // SpinWarning, HoldWarning or IndexWarning
 	Task  string   // which task: "task 3 (spawned at srv.lua:9)", "the main chunk"
 	Where string   // the line: "srv.lua:12"
 	Msg   string   // the warning's text: "srv.lua:12: the main chunk calls recv ..."
 	Hint  string   // what to do
 	Lang  Language // of Msg, Hint and Text
+
+	chunk *lua.FunctionProto // the function of Where, when Where alone is not a place (the REPL's lines are all stdin:1)
 }
 
 // Text is the warning as Stderr shows it: "warning: MSG\nhint: HINT\n",
@@ -46,10 +50,12 @@ func (w Warning) Text() string {
 // The warnings' texts, one format string each (Where, then the task; the
 // numbers as text, which x/text's printer would group).
 const (
-	spinMsg  = `%s: %s calls recv again and again on a connection its peer has closed: recv returned "" %s times in a row`
-	spinHint = `recv returns "" at once, every time, once the peer has closed, and "" is true in Lua: leave the loop with if data == "" then break end (not if not data then ...)`
-	holdMsg  = `%s: %s has run for %s without waiting: no other task runs meanwhile (nor the REPL's next line)`
-	holdHint = `a loop that polls (a non-blocking socket, a flag another task sets) lets the others run only when it waits: use a blocking call, select.select, or sleep(0.01) in the loop`
+	spinMsg   = `%s: %s calls recv again and again on a connection its peer has closed: recv returned "" %s times in a row`
+	spinHint  = `recv returns "" at once, every time, once the peer has closed, and "" is true in Lua: leave the loop with if data == "" then break end (not if not data then ...)`
+	holdMsg   = `%s: %s has run for %s without waiting: no other task runs meanwhile (nor the REPL's next line)`
+	indexMsg  = `%s: an address has no element 0 (nil): Lua counts from 1`
+	indexHint = `addr[1] is the host and addr[2] the port (Python's addr[0] and addr[1]); addr.host and addr.port name them`
+	holdHint  = `a loop that polls (a non-blocking socket, a flag another task sets) lets the others run only when it waits: use a blocking call, select.select, or sleep(0.01) in the loop`
 )
 
 // spinRecvs is how many "" in a row from recv on one stream make a spin:
@@ -87,6 +93,9 @@ func (rt *Runtime) Warnings() []Warning {
 // Called with the lock held.
 func (rt *Runtime) warn(w Warning) {
 	key := w.Kind + "\x00" + w.Where + "\x00" + w.Task
+	if w.chunk != nil {
+		key += fmt.Sprintf("\x00%p", w.chunk)
+	}
 	if rt.warns.seen == nil {
 		rt.warns.seen = map[string]int{}
 	}
@@ -122,6 +131,27 @@ func (rt *Runtime) noteEmptyRecv(L *lua.LState, s *Socket) {
 	l := rt.opts.Lang
 	rt.warn(Warning{Kind: SpinWarning, Task: task, Where: where,
 		Msg: l.Sprintf(spinMsg, where, task, strconv.Itoa(spinRecvs)), Hint: l.Sprintf(spinHint), Lang: l})
+}
+
+// noteZeroIndex warns, once per place, that an address was read at
+// index 0: a Python hand's addr[0] for the host. Called with the lock
+// held, from the address's __index.
+func (rt *Runtime) noteZeroIndex(L *lua.LState) {
+	where := strings.TrimSuffix(lualib.Where(L), ":")
+	if where == "" {
+		return // Go code asking: no mistake to point at
+	}
+	var chunk *lua.FunctionProto
+	if dbg, ok := L.GetStack(1); ok {
+		if f, err := L.GetInfo("f", dbg, lua.LNil); err == nil {
+			if f, ok := f.(*lua.LFunction); ok {
+				chunk = f.Proto // nil for a Go function
+			}
+		}
+	}
+	l := rt.opts.Lang
+	rt.warn(Warning{Kind: IndexWarning, Task: rt.taskName(), Where: where,
+		Msg: l.Sprintf(indexMsg, where), Hint: l.Sprintf(indexHint), Lang: l, chunk: chunk})
 }
 
 // watch starts the watchdog of a run or a session. It sleeps until a

@@ -34,6 +34,29 @@ end`, nil)
 	}
 }
 
+// An address read at index 0, Python's addr[0], is warned about once per
+// place; its elements and fields are not.
+func TestWarningIndexZero(t *testing.T) {
+	rt, _, stderr := newTestRuntime(t, Options{})
+	err := rt.RunString(testContext(t), "addr.lua", `
+local srv = socket.create_server({"127.0.0.1", 0})
+local addr = srv:getsockname()
+assert(addr[1] == "127.0.0.1" and addr.host == addr[1] and addr.port == addr[2] and addr.nothing == nil)
+for _ = 1, 3 do assert(addr[0] == nil) end
+local host = addr[0]`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := rt.Warnings()
+	if len(w) != 2 || w[0].Kind != IndexWarning || w[0].Where != "addr.lua:5" || w[1].Where != "addr.lua:6" || w[0].Hint != indexHint {
+		t.Fatalf("warnings: %+v", w)
+	}
+	want := "warning: addr.lua:5: an address has no element 0 (nil): Lua counts from 1\nhint: " + indexHint + "\n"
+	if got := stderr.String(); got != want+w[1].Text() {
+		t.Errorf("stderr: %q", got)
+	}
+}
+
 // One "" (the end of a stream), or a few, is no spin.
 func TestNoWarningForTheEndOfAStream(t *testing.T) {
 	rt, _, stderr := newTestRuntime(t, Options{})

@@ -2,6 +2,7 @@ package repl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/i18n"
+	"github.com/sockplay/sockplay/internal/near"
 	"github.com/sockplay/sockplay/luabind"
 )
 
@@ -58,6 +60,16 @@ func findCommand(l luabind.Language, name string) (*command, string) {
 	case 1:
 		return found[0], ""
 	case 0:
+		var meant []string
+		for _, c := range commands {
+			if near.Name(name, c.name) {
+				meant = append(meant, ":"+c.name)
+			}
+		}
+		if len(meant) > 0 {
+			choices := strings.Join(meant, ", ")
+			return nil, l.Sprintf("unknown command :%s; did you mean %s? (:help lists them)", name, choices)
+		}
 		return nil, l.Sprintf("unknown command :%s (:help lists them)", name)
 	}
 	var names []string
@@ -140,8 +152,10 @@ func (r *repl) cmdRun(args []string) *leaveError {
 	}
 	var id int
 	var err error
+	isFile := false
 	r.con.holdWhile(func() string {
 		if st, serr := os.Stat(name); serr == nil && !st.IsDir() {
+			isFile = true
 			var src []byte
 			if src, err = os.ReadFile(name); err == nil {
 				r.sess.AddModuleDir(name)
@@ -156,6 +170,12 @@ func (r *repl) cmdRun(args []string) *leaveError {
 		return r.rt.Lang().Sprintf("[%s] %s runs in the background (:jobs lists tasks, :kill %s stops it)\n", strconv.Itoa(id), name, strconv.Itoa(id))
 	})
 	if err != nil {
+		var e *luabind.Error
+		if meant := near.Paths(strings.TrimSuffix(name, ".lua"), r.opts.ScriptNames); !isFile && !errors.As(err, &e) && len(meant) > 0 {
+			choices := strings.Join(meant[:min(len(meant), 3)], ", ")
+			r.rt.Lang().Fprintf(r.stderr, "no bundled script named %q; did you mean %s? (:run with no name lists them)\n", name, choices)
+			return nil
+		}
 		r.showError(err)
 		return nil
 	}

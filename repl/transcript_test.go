@@ -84,6 +84,7 @@ func runTranscript(t *testing.T, file string) {
 	err = Run(ctx, rt, Options{
 		Stdin: strings.NewReader(input.String()), Stdout: out, Stderr: out,
 		Transcript: true, Signals: make(chan os.Signal),
+		ScriptNames: []string{"tcp/echo_server", "tcp/echo_client", "unix/echo_server"},
 	})
 	if err != nil {
 		t.Errorf("Run: %v", err)

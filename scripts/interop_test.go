@@ -141,7 +141,7 @@ func TestPythonInterop(t *testing.T) {
 		_, port, _ := net.SplitHostPort(m[1])
 
 		out := runClient(t, "tcp/echo_client", luabind.Options{}, port)
-		checkOutput(t, "echo_client", out, "send (Enter: hello)> b'HELLO'\n")
+		checkOutput(t, "echo_client", out, "send (Enter: hello)> \nb'HELLO'\n") // no input: the prompt's line ended, then the tutorial's hello
 		var rest []string
 		for lines.Scan() {
 			rest = append(rest, lines.Text())

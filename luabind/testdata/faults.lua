@@ -226,7 +226,7 @@ do
     "bad argument #1 to 'socket.socket'", 'unknown option "famly"')
   assert.fails(function() socket.socket{family = 1.5} end, "family must be an integer")
   assert.fails(function() socket.create_server({LOCAL, 0}, {backlog = "5"}) end,
-    "bad argument #2 to 'socket.create_server'", "backlog must be an integer, got string")
+    "bad argument #2 to 'socket.create_server'", "backlog must be an integer, got the string \"5\"")
   assert.fails(function() socket.create_server({LOCAL, 0}, {famliy = socket.AF_INET}) end, 'unknown option "famliy"')
   for _, b in ipairs({2^63, 0/0, 1.5}) do
     assert.fails(function() socket.create_server({LOCAL, 0}, {backlog = b}) end, "bad argument #2 to 'socket.create_server'", "backlog")

@@ -11,7 +11,7 @@ do
   assert.fails(function() s:bind(true) end, "bad argument #1 to 'sock:bind'", "got boolean")
   assert.fails(function() s:connect() end, "bad argument #1 to 'sock:connect'")
   assert.fails(function() s:recv() end, "bad argument #1 to 'sock:recv'", "bufsize must be an integer")
-  assert.fails(function() s:recv("10") end, "bad argument #1 to 'sock:recv'", "got string")
+  assert.fails(function() s:recv("10") end, "bad argument #1 to 'sock:recv'", "got the string \"10\"")
   assert.fails(function() s:recv(1.5) end, "bad argument #1 to 'sock:recv'")
   assert.fails(function() s:recv(-1) end, "bad argument #1 to 'sock:recv'", "negative")
   assert.fails(function() s:recv(10, "x") end, "bad argument #2 to 'sock:recv'", "flags")

@@ -19,7 +19,7 @@ function test_echo()
   h.expect(srv, {"^client 127%.0%.0%.1 %d+ connected$"})
 
   local out = h.run("luasocket/echo_client", {srv.port}, "hello\nworld\n")
-  assert.eq(out, "> hello\n> world\n> ")
+  assert.eq(out, "> hello\n> world\n> \n")
   h.expect(srv, {"^client 127%.0%.0%.1 %d+ connected$"}, "echo: hello", "echo: world", "client left: closed")
 
   other:sendall("still here\r\n")
@@ -41,7 +41,7 @@ function test_time_client()
   local out = h.run("luasocket/time_client", {srv.port}, "%Y\n  %H:%M  \n")
   local prompt = "time format (e.g. %Y %m %d)> "
   local p = prompt:gsub("%p", "%%%0")
-  assert.matches(out, "^" .. p .. "date: %d%d%d%d\n" .. p .. "date: %d%d:%d%d\n" .. p .. "$")
+  assert.matches(out, "^" .. p .. "date: %d%d%d%d\n" .. p .. "date: %d%d:%d%d\n" .. p .. "\n$")
   h.expect(srv, "===>\tb'%Y'", {"^%d%d%d%d\tstring$"}, "===>\tb'%H:%M'", {"^%d%d:%d%d\tstring$"})
   h.stop(srv)
 

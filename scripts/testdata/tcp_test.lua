@@ -42,7 +42,7 @@ end
 
 function test_echo()
   for _, c in ipairs({
-    {stdin = "", sent = "b'hello'", reply = "b'HELLO'"},     -- no input: the tutorial's hello
+    {stdin = "", sent = "b'hello'", reply = "\nb'HELLO'"},   -- no input: the tutorial's hello (the prompt's line ended)
     {stdin = "\n", sent = "b'hello'", reply = "b'HELLO'"},   -- just Enter: the same
     {stdin = "abc\n", sent = "b'abc'", reply = "b'ABC'"},    -- a line of input
     -- bytes, as Python shows them
@@ -61,7 +61,7 @@ end
 function test_loop_server_ends_when_the_client_leaves()
   local srv = test.start_server("tcp/loop_server")
   local out = run("tcp/loop_client", {srv.port}, "abc\n\n123\nit's\n")
-  assert.eq(out, ">>>b'ABC'\n>>>>>>b'123'\n>>>b\"IT'S\"\n>>>")
+  assert.eq(out, ">>>b'ABC'\n>>>>>>b'123'\n>>>b\"IT'S\"\n>>>\n")
   for _, line in ipairs({"b'abc'", "b'123'", [[b"it's"]], "the client has closed the connection"}) do
     assert.eq(srv:line(), line)
   end
@@ -83,7 +83,7 @@ end
 function test_multi_server()
   local srv = test.start_server("tcp/multi_server")
   -- A client that closes politely: the server's recv returns "".
-  assert.eq(run("tcp/loop_client", {srv.port}, "abc\n"), ">>>b'ABC'\n>>>")
+  assert.eq(run("tcp/loop_client", {srv.port}, "abc\n"), ">>>b'ABC'\n>>>\n")
   assert.matches(srv:line(), accepted(srv.port))
   assert.eq(srv:line(), "b'abc'")
   assert.matches(srv:line(), "^client %('127%.0%.0%.1', %d+%) closed the connection$")
@@ -100,7 +100,7 @@ function test_multi_server()
   assert.matches(srv:line(), "^client %('127%.0%.0%.1', %d+%) left: ConnectionResetError: %[Errno 104%] Connection reset by peer$")
 
   -- And it still serves the next one.
-  assert.eq(run("tcp/loop_client", {srv.port}, "again\n"), ">>>b'AGAIN'\n>>>")
+  assert.eq(run("tcp/loop_client", {srv.port}, "again\n"), ">>>b'AGAIN'\n>>>\n")
   assert.matches(srv:line(), accepted(srv.port))
   assert.eq(srv:line(), "b'again'")
   assert.matches(srv:line(), "closed the connection$")
@@ -199,17 +199,17 @@ function test_cmd_client_encoding()
   assert.matches(srv:line(), "^WARNING")
   -- 你好 in GBK, as a Chinese Windows' cmd.exe would write it.
   local gbk = "printf '\\304\\343\\272\\303\\n'\n"
-  assert.eq(run("tcp/cmd_client", {"--encoding", "gbk", srv.port}, gbk), ">>>你好\n>>>")
-  assert.eq(run("tcp/cmd_client", {srv.port, "127.0.0.1", "--encoding=gbk"}, gbk), ">>>你好\n>>>")
+  assert.eq(run("tcp/cmd_client", {"--encoding", "gbk", srv.port}, gbk), ">>>你好\n>>>\n")
+  assert.eq(run("tcp/cmd_client", {srv.port, "127.0.0.1", "--encoding=gbk"}, gbk), ">>>你好\n>>>\n")
   -- What a Chinese Windows' cmd prints, in GBK, for a command it does not
   -- know (two lines, a full-width comma and full stop), and the same
   -- bytes as received without --encoding.
   local unknown = [[printf "'xyz' \262\273\312\307\304\332\262\277\273\362\315\342\262\277\303\374\301\356\243\254]]
     .. [[\322\262\262\273\312\307\277\311\324\313\320\320\265\304\263\314\320\362\n\273\362\305\372\264\246\300\355\316\304\274\376\241\243\n"]] .. "\n"
   assert.eq(run("tcp/cmd_client", {"--encoding", "gbk", srv.port}, unknown),
-    ">>>'xyz' 不是内部或外部命令，也不是可运行的程序\n或批处理文件。\n>>>")
+    ">>>'xyz' 不是内部或外部命令，也不是可运行的程序\n或批处理文件。\n>>>\n")
   local raw = run("tcp/cmd_client", {srv.port}, unknown)
-  assert.eq(raw, ">>>'xyz' " .. encoding.encode("不是内部或外部命令，也不是可运行的程序\n或批处理文件。\n", "gbk") .. ">>>")
+  assert.eq(raw, ">>>'xyz' " .. encoding.encode("不是内部或外部命令，也不是可运行的程序\n或批处理文件。\n", "gbk") .. ">>>\n")
   for _, c in ipairs({
     {{"--encoding", "klingon", srv.port}, 'unknown encoding "klingon"', known = true},
     {{srv.port, "127.0.0.1", "gbk"}, "unexpected argument gbk (an encoding is --encoding gbk)"},

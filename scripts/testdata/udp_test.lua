@@ -35,7 +35,7 @@ function test_chat()
   local out = run("udp/chat_client", {srv.port}, "Nobody\nTom\nhello\n\nq\n Mike \n  yo  \n")
   assert.eq(out, "contacts: Tom, Mike, Jack, John\n" ..
     pick .. pick .. ask .. from .. "\27[1;44mhi Tom\27[0m\n" .. ask .. ask ..
-    pick .. ask .. from .. "\27[1;44mhi Mike\27[0m\n" .. ask)
+    pick .. ask .. from .. "\27[1;44mhi Mike\27[0m\n" .. ask .. "\n")
 
   local msg = "来自%[127%.0%.0%.1:%d+%]的一条消息:\27%[1;44m"
   assert.matches(srv:line(), "^" .. msg .. "hello\27%[0m$")
@@ -49,7 +49,7 @@ function test_chat()
   assert.matches(srv:line(), "^回复消息: " .. msg .. "bye\27%[0m$")
   assert.true_(srv:wait())
   -- its last words: the prompt for a reply, which no input answers
-  assert.matches(srv:output(), "\n回复消息: $")
+  assert.matches(srv:output(), "\n回复消息: \n$")
 end
 
 function test_time()
@@ -62,7 +62,7 @@ function test_time()
   local answers = split(out, prompt)
   assert.eq(#answers, 6, "time_client printed " .. out)
   assert.eq(answers[1], "")
-  assert.eq(answers[6], "")
+  assert.eq(answers[6], "\n") -- the last prompt, its line ended at the end of input
   local year = answers[2]
   assert.true_(year == "当前日期: " .. os.date("%Y", before) .. "\n" or year == "当前日期: " .. os.date("%Y", after) .. "\n", "%Y: " .. year)
   -- An empty format: the default "%Y-%m-%d %X", local time.

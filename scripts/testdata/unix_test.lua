@@ -18,7 +18,7 @@ function test_echo()
 
   local srv = test.start_server("unix/echo_server", path)
   assert.eq(srv.path, path)
-  assert.eq(h.run("unix/echo_client", {path}, "abc\n\nxyz\n"), ">>>b'ABC'\n>>>>>>b'XYZ'\n>>>")
+  assert.eq(h.run("unix/echo_client", {path}, "abc\n\nxyz\n"), ">>>b'ABC'\n>>>>>>b'XYZ'\n>>>\n")
   assert.eq(srv:line(), "b'abc'")
   assert.eq(srv:line(), "b'xyz'")
   assert.eq(srv:line(), "the client has closed the connection")
