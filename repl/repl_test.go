@@ -34,9 +34,15 @@ func startSession(t *testing.T, opts Options) *session {
 // startSessionIn is startSession in the language l.
 func startSessionIn(t *testing.T, l luabind.Language, opts Options) *session {
 	t.Helper()
+	return startSessionOn(t, luabind.Options{Scripts: os.DirFS("../scripts"), Lang: l}, opts)
+}
+
+// startSessionOn is startSession on a runtime made with ro.
+func startSessionOn(t *testing.T, ro luabind.Options, opts Options) *session {
+	t.Helper()
 	pr, pw := io.Pipe()
 	s := &session{t: t, in: pw, out: &syncBuffer{}, sigs: make(chan os.Signal, 4), done: make(chan error, 1)}
-	s.rt = luabind.New(luabind.Options{Scripts: os.DirFS("../scripts"), Lang: l})
+	s.rt = luabind.New(ro)
 	opts.Stdin, opts.Stdout, opts.Stderr, opts.Signals = pr, s.out, s.out, s.sigs
 	go func() { s.done <- Run(context.Background(), s.rt, opts) }()
 	t.Cleanup(func() {
