@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -61,7 +62,10 @@ func result(t *testing.T, ch <-chan error) error {
 	case err := <-ch:
 		return err
 	case <-time.After(testTimeout):
-		t.Fatalf("the run did not end within %v", testTimeout)
+		// Where every goroutine waits: a hang seen once under load may
+		// not come back when asked.
+		pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+		t.Fatalf("the run did not end within %v (goroutines on stderr)", testTimeout)
 		return nil
 	}
 }

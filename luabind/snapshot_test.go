@@ -81,10 +81,17 @@ probe.wait()
 c:send("!")
 assert(reader:join() == "hello!")
 `, nil)
-	// The reader may take the hello before it blocks: wait until it
-	// waits on its socket.
-	snap := snapshotUntil(t, rt, "the reader blocked in recv", func(s *Snapshot) bool {
-		return len(s.Tasks) == 2 && s.Tasks[1].Sock != 0
+	// Wait until the reader has taken the hello and waits on its socket
+	// again. Shown waiting is not enough: a snapshot can catch it in its
+	// first recv with the hello still queued (woken, or about to read,
+	// but not run yet), and the "!" sent then would join the hello in
+	// that recv, leaving the second one waiting for ever.
+	snap := snapshotUntil(t, rt, "the reader blocked in recv after taking the hello", func(s *Snapshot) bool {
+		if len(s.Tasks) != 2 || s.Tasks[1].Sock == 0 || len(s.Sockets) != 4 {
+			return false
+		}
+		k := s.Sockets[2].Kernel
+		return k != nil && k.Received == 5 && k.RecvQueue == 0
 	})
 	if snap.Busy {
 		t.Error("Busy, but every task waits")
@@ -112,7 +119,7 @@ assert(reader:join() == "hello!")
 		t.Errorf("addresses: listener %s, client %s → %s, accepted %s → %s", srv.Local, cli.Local, cli.Remote, conn.Local, conn.Remote)
 	}
 	if cli.Kernel.Sent != 5 || conn.Kernel.Received != 5 || conn.Kernel.RecvQueue != 0 { // the reader took the hello
-		t.Errorf("byte counters: client sent %d, accepted received %d", cli.Kernel.Sent, conn.Kernel.Received)
+		t.Errorf("byte counters: client sent %d, accepted received %d, %d unread", cli.Kernel.Sent, conn.Kernel.Received, conn.Kernel.RecvQueue)
 	}
 	if len(conn.Waiters) != 1 || conn.Waiters[0] != (Waiter{Task: 2, Call: "recv"}) || len(cli.Waiters) != 0 {
 		t.Errorf("waiters: %+v, %+v", conn.Waiters, cli.Waiters)
