@@ -80,8 +80,9 @@ func newAddr(L *lua.LState, sa sockAddr) lua.LValue {
 	return lua.LNil
 }
 
-// newInet4Addr is the Lua form of an IPv4 address: {host, port}.
-func newInet4Addr(L *lua.LState, host lua.LString, port lua.LNumber) *lua.LTable {
+// newInet4Addr is the Lua form of an IPv4 address: {host, port}; host a
+// string, port a number.
+func newInet4Addr(L *lua.LState, host, port lua.LValue) *lua.LTable {
 	t := L.CreateTable(2, 0)
 	t.RawSetInt(1, host)
 	t.RawSetInt(2, port)
