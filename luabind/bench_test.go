@@ -221,7 +221,9 @@ func BenchmarkSenderAddr(b *testing.B) {
 	s := &Socket{rt: rt, family: bsd.AF_INET}
 	ip := netip.MustParseAddr("127.0.0.1")
 	b.ReportAllocs()
+	cpu0 := cputime.Now()
 	for i := 0; b.Loop(); i++ {
 		s.senderAddr(rt.L, inetAddr(ip, 40000+i%50))
 	}
+	cputime.Report(b, cpu0)
 }

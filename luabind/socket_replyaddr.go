@@ -39,7 +39,7 @@ func (s *Socket) senderAddr(L *lua.LState, sa sockAddr) lua.LValue {
 	if s.last.port == nil || sa.port != s.last.sa.port {
 		s.last.port = lua.LNumber(sa.port)
 	}
-	t := newInet4Addr(L, s.last.host, s.last.port)
+	t := newInet4Addr(L, s.rt.addrMeta, s.last.host, s.last.port)
 	s.last.table, s.last.sa = t, sa
 	return t
 }
