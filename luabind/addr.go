@@ -25,6 +25,7 @@ const addrMetaName = "sockplay.addr"
 func (rt *Runtime) openAddr() {
 	L := rt.L
 	mt := L.NewTypeMetatable(addrMetaName)
+	rt.addrMeta = mt
 	mt.RawSetString("__tostring", L.NewFunction(addrToString))
 	mt.RawSetString("__eq", L.NewFunction(addrEq))
 	mt.RawSetString("__index", L.NewFunction(rt.addrIndex))
@@ -63,7 +64,7 @@ func (a sockAddr) addrPort() netip.AddrPort { return netip.AddrPortFrom(a.ip, a.
 func newAddr(L *lua.LState, sa sockAddr) lua.LValue {
 	switch sa.family {
 	case bsd.AF_INET:
-		return newInet4Addr(L, lua.LString(sa.ip.String()), lua.LNumber(sa.port))
+		return newInet4Addr(L, L.GetTypeMetatable(addrMetaName), lua.LString(sa.ip.String()), lua.LNumber(sa.port))
 	case bsd.AF_INET6:
 		t := L.CreateTable(4, 0)
 		t.RawSetInt(1, lua.LString(sa.ip.String()))
@@ -80,12 +81,13 @@ func newAddr(L *lua.LState, sa sockAddr) lua.LValue {
 	return lua.LNil
 }
 
-// newInet4Addr is the Lua form of an IPv4 address: {host, port}.
-func newInet4Addr(L *lua.LState, host lua.LString, port lua.LNumber) *lua.LTable {
+// newInet4Addr is the Lua form of an IPv4 address: {host, port}; host a
+// string, port a number, mt the address metatable.
+func newInet4Addr(L *lua.LState, mt, host, port lua.LValue) *lua.LTable {
 	t := L.CreateTable(2, 0)
 	t.RawSetInt(1, host)
 	t.RawSetInt(2, port)
-	L.SetMetatable(t, L.GetTypeMetatable(addrMetaName))
+	L.SetMetatable(t, mt)
 	return t
 }
 

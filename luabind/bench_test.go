@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/netip"
 	"runtime"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/bench"
+	"github.com/sockplay/sockplay/internal/bsd"
 	"github.com/sockplay/sockplay/internal/cputime"
 	"github.com/sockplay/sockplay/scripts"
 )
@@ -208,4 +210,20 @@ func closeAll(conns []net.Conn) {
 	for _, c := range conns {
 		c.Close()
 	}
+}
+
+// BenchmarkSenderAddr: one op is the address table recvfrom returns for a
+// datagram's sender, the senders cycling over 50 ports of one host as the
+// load generator's clients do (socket_replyaddr.go).
+func BenchmarkSenderAddr(b *testing.B) {
+	rt := New(Options{})
+	defer rt.Close()
+	s := &Socket{rt: rt, family: bsd.AF_INET}
+	ip := netip.MustParseAddr("127.0.0.1")
+	b.ReportAllocs()
+	cpu0 := cputime.Now()
+	for i := 0; b.Loop(); i++ {
+		s.senderAddr(rt.L, inetAddr(ip, 40000+i%50))
+	}
+	cputime.Report(b, cpu0)
 }

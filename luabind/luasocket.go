@@ -108,19 +108,8 @@ type lsObject struct {
 	// received, sent and birthday are getstats's numbers.
 	received, sent int64
 	birthday       time.Time
-	// lastIndex is the last number send (or a UDP send) returned, kept as a Lua value:
-	// a number made a Lua value is allocated, and a connection's sends
-	// often return the same index (lsObject.index).
-	lastIndex lua.LValue
-}
-
-// index is n as a Lua value, the one made for the previous call when n
-// is the same.
-func (o *lsObject) index(n lua.LNumber) lua.LValue {
-	if v, ok := o.lastIndex.(lua.LNumber); !ok || v != n {
-		o.lastIndex = n
-	}
-	return o.lastIndex
+	// lastIndex is the last number send (or a UDP send) returned.
+	lastIndex lastCount
 }
 
 const lsObjectMetaName = "sockplay.luasocket"

@@ -279,7 +279,7 @@ func (rt *Runtime) lsSend(L *lua.LState) int {
 			tc.emit(L, o.s, &traceNote{event: "send", data: tc.head(part[:sent]), bytes: sent, isData: err == nil}, err)
 		}
 	}
-	last := o.index(lua.LNumber(int64(sent) + start - 1))
+	last := o.lastIndex.of(lua.LNumber(int64(sent) + start - 1))
 	if err != nil {
 		raiseInterrupt(L, err)
 		L.Push(lua.LNil)

@@ -207,6 +207,6 @@ func (rt *Runtime) lsSendDatagram(L *lua.LState, o *lsObject, data string, sa so
 	if err != nil {
 		return pushFail(L, err)
 	}
-	L.Push(o.index(lua.LNumber(n)))
+	L.Push(o.lastIndex.of(lua.LNumber(n)))
 	return 1
 }

@@ -93,6 +93,9 @@ type Runtime struct {
 	methodNames    map[*lua.LFunction]string // sockMethods' names, for errors (errors.go)
 	sockMetas      map[[3]int]*lua.LTable
 	sockToStringFn *lua.LFunction
+	// addrMeta is the address tables' metatable (addr.go), kept here as a
+	// datagram's sender table is made per recvfrom; guarded by gil.
+	addrMeta *lua.LTable
 
 	procs map[*popenFile]struct{} // commands of io.popen not yet closed
 

@@ -51,6 +51,23 @@ type Socket struct {
 	sentTo sockAddr
 	// empties counts the "" recv returned in a row (warnings.go).
 	empties int
+	// sent is the count send or sendto last returned.
+	sent lastCount
+}
+
+// lastCount is the number a call last returned, kept as a Lua value: a
+// number made a Lua value is an allocation, and a socket's sends mostly
+// return the same count (an echo server's replies, a protocol's fixed
+// sizes, LuaSocket's indexes). Guarded by the runtime lock.
+type lastCount struct{ v lua.LValue }
+
+// of is n as a Lua value, the one made for the previous call when n is
+// the same.
+func (c *lastCount) of(n lua.LNumber) lua.LValue {
+	if v, ok := c.v.(lua.LNumber); !ok || v != n {
+		c.v = n
+	}
+	return c.v
 }
 
 const sockMetaName = "sockplay.socket"

@@ -248,7 +248,7 @@ func (rt *Runtime) sockSend(L *lua.LState) int {
 	if tc != nil {
 		tc.emit(L, s, &traceNote{event: "send", data: tc.head(data[:n]), bytes: n, isData: err == nil}, err)
 	}
-	return pushResult(L, lua.LNumber(n), err)
+	return pushResult(L, s.sent.of(lua.LNumber(n)), err)
 }
 
 // sock:sendall(data, flags?)   (sends every byte, waiting as needed)
@@ -330,7 +330,7 @@ func (rt *Runtime) sockSendto(L *lua.LState) int {
 	if tc != nil && !tc.counted(s, "sendto", n, err) {
 		tc.emit(L, s, &traceNote{event: "sendto", data: tc.head(data[:n]), bytes: n, remote: targetText(spec, sa), isData: err == nil}, err)
 	}
-	return pushResult(L, lua.LNumber(n), err)
+	return pushResult(L, s.sent.of(lua.LNumber(n)), err)
 }
 
 // sock:getpeername() -> address   (the remote end of a connected socket)

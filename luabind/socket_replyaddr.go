@@ -16,13 +16,14 @@ import (
 // remembers the table its last recvfrom returned and the kernel address
 // behind it; sendto given that very table, unchanged, sends to that
 // address as is. The host string of the last IPv4 sender is reused
-// too, as a server's clients often share one host. Guarded by the runtime
-// lock, as every Lua-visible call is.
+// too, as a server's clients often share one host, and so are the host
+// and port as Lua values (a string or number made a Lua value is an
+// allocation). Guarded by the runtime lock, as every Lua-visible call is.
 type lastSender struct {
 	table *lua.LTable
 	sa    sockAddr
-	port  lua.LValue  // the table's [2] as made; its [1] is host
-	host  lua.LString // the host string of the last IPv4 sender's ip; "" until the first
+	port  lua.LValue // the table's [2] as made (a number); nil until the first
+	host  lua.LValue // the table's [1]: the last IPv4 sender's ip as a string; nil until the first
 }
 
 // senderAddr is newAddr for the sender of a datagram on s, remembered for
@@ -32,12 +33,14 @@ func (s *Socket) senderAddr(L *lua.LState, sa sockAddr) lua.LValue {
 		s.last.table = nil
 		return newAddr(L, sa)
 	}
-	if s.last.host == "" || sa.ip != s.last.sa.ip {
+	if s.last.host == nil || sa.ip != s.last.sa.ip {
 		s.last.host = lua.LString(sa.ip.String())
 	}
-	port := lua.LNumber(sa.port)
-	t := newInet4Addr(L, s.last.host, port)
-	s.last.table, s.last.sa, s.last.port = t, sa, port
+	if s.last.port == nil || sa.port != s.last.sa.port {
+		s.last.port = lua.LNumber(sa.port)
+	}
+	t := newInet4Addr(L, s.rt.addrMeta, s.last.host, s.last.port)
+	s.last.table, s.last.sa = t, sa
 	return t
 }
 
@@ -49,7 +52,7 @@ func (s *Socket) lastSenderAddr(v lua.LValue) sockAddr {
 	if !ok || t != s.last.table {
 		return sockAddr{}
 	}
-	if t.RawGetInt(1) != lua.LValue(s.last.host) || t.RawGetInt(2) != s.last.port || t.Len() != 2 {
+	if t.RawGetInt(1) != s.last.host || t.RawGetInt(2) != s.last.port || t.Len() != 2 {
 		return sockAddr{}
 	}
 	return s.last.sa

@@ -185,3 +185,42 @@ do
   assert.eq(a:recv(100), "via b", "another socket sends to that table's address")
   server:close(); a:close(); b:close()
 end
+
+-- every recvfrom returns a table of its own, naming its own sender, when
+-- senders on one host alternate or one sender sends twice; changing one
+-- table changes no other; sendto and send return each datagram's size
+do
+  local server, a, b = udp(), udp(), udp()
+  local to = server:getsockname()
+  local pa, pb = a:getsockname().port, b:getsockname().port
+  assert.eq(a:sendto("12345", to), 5)
+  assert.eq(a:sendto("12345", to), 5, "the same size twice")
+  assert.eq(b:sendto("1234567", to), 7)
+  assert.eq(a:sendto("", to), 0)
+  local _, f1 = server:recvfrom(100)
+  local _, f2 = server:recvfrom(100)
+  local _, f3 = server:recvfrom(100)
+  local d4, f4 = server:recvfrom(100)
+  assert.eq(d4, "")
+  assert.eq(table.concat({f1.port, f2.port, f3.port, f4.port}, " "), table.concat({pa, pa, pb, pa}, " "),
+    "each table names its sender")
+  assert.eq(f1, f2, "one sender's tables are equal")
+  assert.eq(rawequal(f1, f2), false, "but not the same table")
+  assert.eq(f2 == f3, false)
+  f2[2] = pb
+  assert.eq(table.concat({f1[2], f4[2], f1.host, f4.host}, " "), table.concat({pa, pa, LOCAL, LOCAL}, " "),
+    "changing one table changes no other")
+  assert.eq(server:sendto("ab", f1), 2)
+  assert.eq(server:sendto("ab", f1), 2)
+  assert.eq(server:sendto("xyz", f2), 3)
+  assert.eq(a:recv(100), "ab")
+  assert.eq(a:recv(100), "ab")
+  assert.eq(b:recv(100), "xyz", "the changed table sends to b")
+  local c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  c:settimeout(10)
+  c:connect(to)
+  assert.eq(c:send("hello"), 5)
+  assert.eq(c:send("hello"), 5)
+  assert.eq(c:send("hi"), 2, "send returns each datagram's size")
+  server:close(); a:close(); b:close(); c:close()
+end
