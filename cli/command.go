@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -137,6 +138,13 @@ func dashed(name string) string {
 
 type boolFlag interface{ IsBoolFlag() bool }
 
+// negativeNumber: a is a negative number that is none of c's flags
+// (exercise start -1): an argument, for the command to judge.
+func (c *Command) negativeNumber(a string) bool {
+	_, err := strconv.Atoi(a)
+	return err == nil && c.Flag.Lookup(strings.TrimPrefix(a, "-")) == nil
+}
+
 // parse sets c's flags from args and returns the other arguments. "--"
 // ends the flags and is dropped; "-" is an argument (standard input).
 func (c *Command) parse(args []string) ([]string, error) {
@@ -146,7 +154,7 @@ func (c *Command) parse(args []string) ([]string, error) {
 		if a == "--" {
 			return append(rest, args[1:]...), nil
 		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
+		if !strings.HasPrefix(a, "-") || a == "-" || c.negativeNumber(a) {
 			if !c.Interspersed {
 				return append(rest, args...), nil
 			}

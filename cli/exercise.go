@@ -226,6 +226,11 @@ func exerciseName(arg string) string {
 // unknownExercise is the error of an exercise name that is none, with
 // the names it may have meant.
 func unknownExercise(c *Command, name string) *usageError {
+	if _, err := strconv.Atoi(name); err == nil {
+		// A number past the list (or 0): say what the numbers are.
+		last := len(exercises.List(c.lang))
+		return c.usageErrorf("there is no exercise %s: 'sockplay exercise list' numbers them 1 to %d", name, last)
+	}
 	var meant []string
 	for _, info := range exercises.List(c.lang) {
 		if near.Name(name, info.Name) {

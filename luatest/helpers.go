@@ -15,11 +15,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/bsd"
 	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/internal/luaassert"
 	"github.com/sockplay/sockplay/internal/syncbuf"
 	lua "github.com/sockplay/sockplay/lua"
 	"github.com/sockplay/sockplay/luabind"
+	"github.com/sockplay/sockplay/lualib"
 )
 
 // The test module: the script under test, servers in the background,
@@ -133,7 +135,14 @@ func (tr *testRun) runTestFunction(L *lua.LState) int {
 		L.RaiseError("%s", tr.opts.Lang.Sprintf("%s is not a function once %s has run", name, file))
 	}
 	L.Push(test)
-	L.Call(0, 0)
+	if err := L.PCall(0, 0, nil); err != nil {
+		var apiErr *lua.ApiError
+		if !errors.As(err, &apiErr) {
+			L.RaiseError("%v", err)
+		}
+		tr.explainTimeout(L, apiErr.Object)
+		L.Error(apiErr.Object, 0)
+	}
 	for _, task := range spawned {
 		if cancel := L.GetField(task, "cancel"); cancel != lua.LNil {
 			L.Push(cancel)
@@ -820,4 +829,51 @@ func (b *lineBuffer) line(i int) (string, bool, <-chan struct{}) {
 
 func (b *lineBuffer) String() string {
 	return b.all.String()
+}
+
+// explainTimeout adds to a socket's TimeoutError that ended a test what
+// was waited for and how long (its text was only "timed out"): the
+// class stays first, for the teacher.
+func (tr *testRun) explainTimeout(L *lua.LState, v lua.LValue) {
+	t, ok := lualib.IsError(L, v)
+	if !ok || lua.LVAsString(t.RawGetString("name")) != "TimeoutError" {
+		return
+	}
+	secs, ok := t.RawGetString("timeout").(lua.LNumber)
+	if !ok {
+		return
+	}
+	within := time.Duration(float64(secs) * float64(time.Second)).Round(time.Millisecond)
+	typ, _ := t.RawGetString("type").(lua.LNumber)
+	stream := int(typ) == bsd.SOCK_STREAM
+	l := tr.opts.Lang
+	var why string
+	switch lua.LVAsString(t.RawGetString("call")) {
+	case "recv", "recv_into", "recvfrom", "recvfrom_into", "read", "readline", "lines":
+		// A helper's read (helpers.lua) records what it had got and what
+		// it waits for.
+		n, _ := t.RawGetString("got").(lua.LNumber)
+		received, want := int(n), lua.LVAsString(t.RawGetString("want"))
+		switch waiting := lua.LVAsString(t.RawGetString("waiting")); {
+		case received > 0 && waiting == "close":
+			why = l.Sprintf("%d bytes came back, then nothing more within %v, and the connection stayed open (the other side never closed it)", received, within)
+		case received > 0 && waiting == "text":
+			why = l.Sprintf("%d bytes came back without %q in them, then nothing more within %v", received, want, within)
+		case received > 0 && waiting == "bytes":
+			why = l.Sprintf("%d of %s bytes came back, then nothing more within %v", received, want, within)
+		case stream:
+			why = l.Sprintf("no answer within %v (the connection was made, but nothing came back)", within)
+		default:
+			why = l.Sprintf("no datagram came back within %v", within)
+		}
+	case "accept":
+		why = l.Sprintf("no client connected within %v", within)
+	case "send", "sendall", "sendto", "write":
+		why = l.Sprintf("could not send within %v (the other side does not read what it is sent)", within)
+	case "connect":
+		why = l.Sprintf("could not connect within %v", within)
+	default:
+		return
+	}
+	t.RawSetString("strerror", lua.LString(lua.LVAsString(t.RawGetString("strerror"))+": "+why))
 }

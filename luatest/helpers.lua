@@ -46,13 +46,27 @@ test.udp = guard(function(timeout)
   return s
 end)
 
+-- recv(sock, n, got, waiting, want) -> data   (sock:recv(n) for a helper
+-- that has got bytes so far and waits for waiting: "close", "text" (want)
+-- or "bytes" (want of them); its TimeoutError records them, and the
+-- runner's failure says what came and what did not)
+local function recv(sock, n, got, waiting, want)
+  local ok, data = pcall(sock.recv, sock, n)
+  if ok then return data end
+  if type(data) == "table" and data.name == "TimeoutError" then
+    data.got, data.waiting, data.want = got, waiting, want
+  end
+  error(data, 0)
+end
+
 -- test.recv_all(sock) -> data   (everything until the peer closes)
 test.recv_all = guard(function(sock)
-  local parts = {}
+  local parts, got = {}, 0
   while true do
-    local data = sock:recv(65536)
+    local data = recv(sock, 65536, got, "close")
     if data == "" then return table.concat(parts) end
     parts[#parts + 1] = data
+    got = got + #data
   end
 end)
 
@@ -60,7 +74,7 @@ end)
 test.recv_until = guard(function(sock, text)
   local data = ""
   while not data:find(text, 1, true) do
-    local more = sock:recv(65536)
+    local more = recv(sock, 65536, #data, "text", text)
     if more == "" then break end
     data = data .. more
   end
@@ -71,7 +85,7 @@ end)
 test.recv_exactly = guard(function(sock, n)
   local parts, got = {}, 0
   while got < n do
-    local data = sock:recv(math.min(n - got, 65536))
+    local data = recv(sock, math.min(n - got, 65536), got, "bytes", n)
     if data == "" then break end
     parts[#parts + 1] = data
     got = got + #data

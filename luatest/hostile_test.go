@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/i18n"
 	"github.com/sockplay/sockplay/scripts"
 )
 
@@ -139,4 +140,55 @@ func gradeStudent(t *testing.T, script string, limit time.Duration) *Result {
 		t.Fatalf("%d tests reported, want 2", len(res.Tests))
 	}
 	return res
+}
+
+// A server that never answers (it accepts and reads, or does not even
+// accept), or answers and never closes: the check's failure names what it
+// waited for and how long, in the student's language, after the class
+// the teacher knows.
+func TestSilentStudent(t *testing.T) {
+	checks := filepath.Join("testdata", "hostile", "checks_test.lua")
+	const listen = `local s = socket.create_server({"127.0.0.1", 0})
+print("server is listening on 127.0.0.1:" .. s:getsockname().port)
+`
+	for _, tc := range []struct {
+		name, script string
+		en, zh       string // the failure, after "TimeoutError: timed out: "
+	}{
+		{"reads, never answers", listen + `local c = s:accept() c:recv(1024) sleep(60)`,
+			"no answer within 1s (the connection was made, but nothing came back)",
+			"1s 内没有回答（连接已经建立，但什么也没有发回来）"},
+		{"never accepts", listen + `sleep(60)`,
+			"no answer within 1s (the connection was made, but nothing came back)",
+			"1s 内没有回答（连接已经建立，但什么也没有发回来）"},
+		{"answers, never closes", listen + `local c = s:accept() c:sendall(c:recv(1024)) sleep(60)`,
+			"4 bytes came back, then nothing more within 1s, and the connection stayed open (the other side never closed it)",
+			"收到了 4 字节，之后 1s 内再没有数据，连接也一直开着（对方始终没有关闭它）"},
+	} {
+		script := filepath.Join(t.TempDir(), "silent.lua")
+		if err := os.WriteFile(script, []byte(tc.script), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []struct {
+			name string
+			l    i18n.Lang
+			want string
+		}{{"en", i18n.English, tc.en}, {"zh", i18n.Chinese, tc.zh}} {
+			t.Run(tc.name+"/"+lang.name, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer cancel()
+				res := Run(ctx, []string{checks}, Options{
+					Target: script, Sandbox: true, TrustTests: true, Isolate: &Isolation{},
+					Timeout: 30 * time.Second, IOTimeout: time.Second, Scripts: scripts.FS, Lang: lang.l,
+				})
+				if ctx.Err() != nil || len(res.Tests) != 2 {
+					t.Fatalf("the grader did not finish (%d tests reported)", len(res.Tests))
+				}
+				want := checks + ":7: TimeoutError: timed out: " + lang.want
+				if got := res.Tests[0].Failures; len(got) == 0 || got[0] != want {
+					t.Errorf("test_echo failed with %q, want first %q", got, want)
+				}
+			})
+		}
+	}
 }

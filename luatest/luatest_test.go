@@ -106,6 +106,14 @@ func TestFailures(t *testing.T) {
 			"the test wrote to stderr (an error in a spawned task?):\nerror in task 2 (spawned at " + f + "57):\n" + f + "57: in a task",
 		},
 		"test_with_doc": {f + "65: fails"},
+		"test_recv_until_times_out": {
+			f + `79: TimeoutError: timed out: 3 bytes came back without "\n" in them, then nothing more within 1s`,
+		},
+		"test_recv_exactly_times_out": {
+			f + "84: TimeoutError: timed out: 3 of 10 bytes came back, then nothing more within 1s",
+		},
+		"test_udp_times_out":    {f + "88: TimeoutError: timed out: no datagram came back within 1s"},
+		"test_accept_times_out": {f + "94: TimeoutError: timed out: no client connected within 1s"},
 	}
 	for _, mode := range []Options{{}, {Isolate: &Isolation{}}} {
 		mode.Timeout, mode.IOTimeout = 3*time.Second, time.Second

@@ -64,3 +64,32 @@ end
 function test_with_doc()
   assert.fail("fails")
 end
+
+-- A socket's TimeoutError says what was waited for, and how long.
+local function three_bytes()
+  local srv = socket.create_server({"127.0.0.1", 0})
+  local c = test.connect(srv:getsockname())
+  local conn = srv:accept()
+  conn:sendall("abc")
+  return c, conn, srv
+end
+
+function test_recv_until_times_out()
+  local c = three_bytes()
+  test.recv_until(c, "\n")
+end
+
+function test_recv_exactly_times_out()
+  local c = three_bytes()
+  test.recv_exactly(c, 10)
+end
+
+function test_udp_times_out()
+  test.udp():recvfrom(10)
+end
+
+function test_accept_times_out()
+  local srv = socket.create_server({"127.0.0.1", 0})
+  srv:settimeout(test.timeout)
+  srv:accept()
+end
